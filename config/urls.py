@@ -1,0 +1,18 @@
+from django.conf import settings
+from django.conf.urls.static import static
+from django.contrib import admin
+from django.urls import include, path
+
+from nutag.api.api import api
+from nutag.core.views import text_size
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("text-size/", text_size, name="text-size"),
+    path("api/v1/", api.urls),
+    path("desk/", include("nutag.core.desk_urls")),
+    path("", include("nutag.stats.urls")),
+]
+if settings.DEBUG:
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

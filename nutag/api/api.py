@@ -1,0 +1,270 @@
+"""JSON API v1, mounted at /api/v1/ (schema at /api/v1/openapi.json).
+
+Reads of units and aggregate figures are public (unless NUTAG_PUBLIC_STATS is off);
+everything about people needs a session login, and the same rights as the pages. Objects
+outside the caller's reach answer 404, exactly like missing ones.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI, Router
+from ninja.security import SessionAuth
+
+from nutag.api.schemas import (
+    ErrorOut,
+    PersonIn,
+    PersonOut,
+    PositionIn,
+    PositionOut,
+    StatsOut,
+    UnitIn,
+    UnitOut,
+    ValidationErrorOut,
+)
+from nutag.orgs import services as org_services
+from nutag.orgs.models import Position, Unit
+from nutag.orgs.permissions import Perm
+from nutag.orgs.selectors import access_unit, get_unit_by_code, unit_ancestors, unit_children
+from nutag.people import services as people_services
+from nutag.people.models import Person
+from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
+from nutag.stats.permissions import can_view_figures
+from nutag.stats.selectors import unit_figures
+
+api = NinjaAPI(
+    title="Nutag API",
+    version="1",
+    description="Units, figures and people of a Nutag banner.",
+    urls_namespace="api-v1",
+)
+session = SessionAuth()
+units = Router(tags=["units"])
+people = Router(tags=["people"])
+
+
+def _ref(unit: Unit) -> dict[str, str]:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
+
+
+def _validation_errors(exc: ValidationError) -> dict[str, Any]:
+    if hasattr(exc, "error_dict"):
+        errors = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
+    else:
+        errors = {"__all__": [str(m) for m in exc.messages]}
+    return {"detail": _("Please correct the errors."), "errors": errors}
+
+
+@api.exception_handler(org_services.NotFound)
+def _not_found(request: HttpRequest, exc: Exception) -> Any:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(Http404)
+def _http404(request: HttpRequest, exc: Exception) -> Any:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@api.exception_handler(ValidationError)
+def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
+    return api.create_response(request, _validation_errors(exc), status=400)
+
+
+@api.exception_handler(PermissionDenied)
+def _denied(request: HttpRequest, exc: Exception) -> Any:
+    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+
+
+@units.get("/{code}", response={200: UnitOut, 404: ErrorOut})
+def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
+    unit = get_unit_by_code(code=code)
+    ancestors = unit_ancestors(unit=unit)
+    return {
+        "code": unit.code,
+        "name": unit.name,
+        "name_mn": unit.name_mn,
+        "kind": unit.kind,
+        "kind_label": unit.get_kind_display(),
+        "status": unit.status,
+        "parent": _ref(ancestors[-1]) if ancestors else None,
+        "children": unit.numchild,
+    }
+
+
+@units.get("/{code}/stats", response={200: StatsOut, 404: ErrorOut})
+def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
+    unit = get_unit_by_code(code=code)
+    if not can_view_figures(user=request.user, unit=unit):
+        raise Http404
+    figures = unit_figures(unit=unit)
+    return {
+        "unit": _ref(unit),
+        "committees": {"total": figures.committees, "by_kind": figures.committees_by_kind},
+        "participants": figures.participants,
+        "five_elders": figures.five_elders,
+        "five_elders_by_category": figures.elders_by_category,
+    }
+
+
+@units.get("/{code}/children", response={200: list[UnitOut], 404: ErrorOut})
+def unit_children_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    unit = get_unit_by_code(code=code)
+    ref = _ref(unit)
+    return [
+        {
+            "code": c.code,
+            "name": c.name,
+            "name_mn": c.name_mn,
+            "kind": c.kind,
+            "kind_label": c.get_kind_display(),
+            "status": c.status,
+            "parent": ref,
+            "children": c.numchild,
+        }
+        for c in unit_children(unit=unit)
+    ]
+
+
+@units.post(
+    "/{code}/children",
+    auth=session,
+    response={201: UnitOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
+)
+def unit_child_create(request: HttpRequest, code: str, payload: UnitIn) -> tuple[int, Any]:
+    parent = access_unit(user=request.user, code=code, perm=Perm.RESTRUCTURE)
+    child = org_services.unit_create(
+        acting_user=request.user,
+        parent=parent,
+        code=payload.code,
+        kind=payload.kind,
+        name=payload.name,
+        name_mn=payload.name_mn,
+    )
+    return 201, unit_detail(request, child.code)
+
+
+def _person_out(request: HttpRequest, person: Person) -> dict[str, Any]:
+    roles = []
+    if getattr(person, "party", None) is not None:
+        roles.append("party_member")
+    care = getattr(person, "care", None)
+    if care is not None:
+        roles.append("care_worker")
+        if care.elder_category:
+            roles.append("five_elder")
+    if getattr(person, "youth", None) is not None:
+        roles.append("young_person")
+    if person.is_resident:
+        roles.append("resident")
+    return {
+        "id": person.pk,
+        "name": person.name,
+        "unit": _ref(person.unit),
+        "gender": person.gender,
+        "ethnicity": person.ethnicity,
+        "birth_date": person.birth_date,
+        "phone": shown_phone(user=request.user, person=person),
+        "id_number": shown_id_number(user=request.user, person=person),
+        "roles": roles,
+    }
+
+
+def _person_input(payload: PersonIn) -> people_services.PersonInput:
+    data = payload.dict()
+    return people_services.PersonInput(
+        **{k: v for k, v in data.items() if k not in {"party", "care", "youth"}},
+        party=people_services.PartyInput(**data["party"]) if data["party"] else None,
+        care=people_services.CareInput(**data["care"]) if data["care"] else None,
+        youth=people_services.YouthInput(**data["youth"]) if data["youth"] else None,
+    )
+
+
+@units.get(
+    "/{code}/people", auth=session, response={200: list[PersonOut], 401: ErrorOut, 404: ErrorOut}
+)
+def unit_people(
+    request: HttpRequest, code: str, q: str = "", role: str = "", offset: int = 0, limit: int = 50
+) -> list[dict[str, Any]]:
+    unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_PEOPLE)
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    qs = people_of_unit(user=request.user, unit=unit, query=q, role=role)[offset : offset + limit]
+    return [_person_out(request, p) for p in qs]
+
+
+@units.post(
+    "/{code}/people",
+    auth=session,
+    response={201: PersonOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
+)
+def unit_person_create(request: HttpRequest, code: str, payload: PersonIn) -> tuple[int, Any]:
+    unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_PEOPLE)
+    person = people_services.person_create(
+        acting_user=request.user, unit=unit, data=_person_input(payload)
+    )
+    person = access_person(user=request.user, pk=person.pk)
+    return 201, _person_out(request, person)
+
+
+@people.get("/{person_id}", auth=session, response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
+def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
+    person = access_person(user=request.user, pk=person_id)
+    if getattr(person, "youth", None) is not None:
+        people_services.young_person_read_log(acting_user=request.user, person=person)
+    return _person_out(request, person)
+
+
+@people.put(
+    "/{person_id}",
+    auth=session,
+    response={200: PersonOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
+)
+def person_update(
+    request: HttpRequest, person_id: int, payload: PersonIn, unit: str = ""
+) -> dict[str, Any]:
+    person = access_person(user=request.user, pk=person_id, perm=Perm.CHANGE_PEOPLE)
+    target = (
+        access_unit(user=request.user, code=unit, perm=Perm.CHANGE_PEOPLE) if unit else person.unit
+    )
+    people_services.person_update(
+        acting_user=request.user, person=person, unit=target, data=_person_input(payload)
+    )
+    return _person_out(request, access_person(user=request.user, pk=person_id))
+
+
+def _position_out(position: Position) -> dict[str, Any]:
+    return {
+        "id": position.pk,
+        "unit": _ref(position.unit),
+        "person_id": position.person_id,
+        "person_name": position.person.name,
+        "title": position.title,
+        "access": position.access,
+        "started_on": position.started_on,
+        "ended_on": position.ended_on,
+    }
+
+
+@units.post(
+    "/{code}/positions",
+    auth=session,
+    response={201: PositionOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
+)
+def unit_position_create(request: HttpRequest, code: str, payload: PositionIn) -> tuple[int, Any]:
+    unit = access_unit(user=request.user, code=code, perm=Perm.MANAGE_POSITIONS)
+    position = org_services.position_assign(
+        acting_user=request.user,
+        unit=unit,
+        person_id=payload.person_id,
+        title=payload.title,
+        represents=payload.represents,
+    )
+    return 201, _position_out(position)
+
+
+api.add_router("/units", units)
+api.add_router("/people", people)

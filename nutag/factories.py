@@ -1,0 +1,140 @@
+"""factory_boy factories and the shared cast that every test builds on."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+
+import factory
+from django.contrib.auth import get_user_model
+
+from nutag.orgs import services as org_services
+from nutag.orgs.models import Access, Position, PositionTitle, Unit, UnitKind
+from nutag.people.models import CareWorker, Person
+from nutag.people.normalize import name_initials, name_pinyin
+
+User = get_user_model()
+_codes = itertools.count(1)
+
+TEST_PASSWORD = "test-pass-1234"  # noqa: S105
+
+
+def make_unit(*, parent: Unit | None, kind: str, name: str, code: str | None = None) -> Unit:
+    return org_services.unit_create(
+        acting_user=None,
+        parent=parent,
+        code=code or f"{900000000000 + next(_codes)}",
+        kind=kind,
+        name=name,
+    )
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        django_get_or_create = ("username",)
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    @factory.post_generation
+    def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
+        self.set_password(extracted or TEST_PASSWORD)
+        if create:
+            self.save(update_fields=["password"])
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    name = factory.Sequence(lambda n: f"测试{n}")
+    unit_path = factory.LazyAttribute(lambda o: o.unit.path)
+    name_pinyin = factory.LazyAttribute(lambda o: name_pinyin(o.name))
+    name_initials = factory.LazyAttribute(lambda o: name_initials(o.name))
+
+
+def person_with_position(
+    *, unit: Unit, title: str, access: str | None = None, username: str | None = None, name: str
+) -> Person:
+    user = UserFactory(username=username) if username else None
+    person = PersonFactory(unit=unit, name=name, user=user)
+    org_services.position_assign(
+        acting_user=None, unit=unit, person_id=person.pk, title=title, access=access
+    )
+    return person
+
+
+@dataclasses.dataclass
+class Cast:
+    banner: Unit
+    township1: Unit
+    township2: Unit
+    village1a: Unit
+    village1b: Unit
+    village2a: Unit
+    school1: Unit
+    admin: object
+    banner_officer: object
+    township1_secretary: object
+    township1_officer: object
+    village1a_secretary: object
+    village1a_officer: object
+    village2a_secretary: object
+    volunteer: object
+    resident: object
+
+    def users(self) -> dict[str, object]:
+        return {
+            f.name: getattr(self, f.name)
+            for f in dataclasses.fields(self)
+            if not isinstance(getattr(self, f.name), Unit)
+        }
+
+
+def build_cast() -> Cast:
+    banner = make_unit(parent=None, kind=UnitKind.BANNER, name="测试旗", code="150799")
+    t1 = make_unit(parent=banner, kind=UnitKind.TOWNSHIP, name="第一镇", code="150799100")
+    t2 = make_unit(parent=banner, kind=UnitKind.TOWNSHIP, name="第二苏木", code="150799200")
+    v1a = make_unit(parent=t1, kind=UnitKind.VILLAGE, name="一甲嘎查", code="150799100201")
+    v1b = make_unit(parent=t1, kind=UnitKind.VILLAGE, name="一乙嘎查", code="150799100202")
+    v2a = make_unit(parent=t2, kind=UnitKind.VILLAGE, name="二甲嘎查", code="150799200201")
+    s1 = make_unit(parent=t1, kind=UnitKind.SCHOOL, name="第一镇学校", code="150799100401")
+    admin = UserFactory(username="admin", is_superuser=True, is_staff=True)
+
+    def holder(unit: Unit, title: str, username: str, access: str | None = None) -> object:
+        return person_with_position(
+            unit=unit, title=title, access=access, username=username, name=f"{username}名"
+        ).user
+
+    banner_officer = holder(banner, PositionTitle.OFFICER, "banner-officer")
+    t1_sec = holder(t1, PositionTitle.BRANCH_SECRETARY, "t1-secretary")
+    t1_off = holder(t1, PositionTitle.OFFICER, "t1-officer")
+    v1a_sec = holder(v1a, PositionTitle.BRANCH_SECRETARY, "v1a-secretary")
+    v1a_off = holder(v1a, PositionTitle.OFFICER, "v1a-officer", access=Access.OFFICER)
+    v2a_sec = holder(v2a, PositionTitle.BRANCH_SECRETARY, "v2a-secretary")
+    volunteer_user = UserFactory(username="volunteer")
+    volunteer = PersonFactory(unit=v1a, name="志愿者", user=volunteer_user)
+    CareWorker.objects.create(person=volunteer, unit=v1a, unit_path=v1a.path, elder_category="teacher")
+    resident_user = UserFactory(username="resident")
+    PersonFactory(unit=v1a, name="牧民", user=resident_user, is_resident=True)
+    return Cast(
+        banner=banner,
+        township1=t1,
+        township2=t2,
+        village1a=v1a,
+        village1b=v1b,
+        village2a=v2a,
+        school1=s1,
+        admin=admin,
+        banner_officer=banner_officer,
+        township1_secretary=t1_sec,
+        township1_officer=t1_off,
+        village1a_secretary=v1a_sec,
+        village1a_officer=v1a_off,
+        village2a_secretary=v2a_sec,
+        volunteer=volunteer_user,
+        resident=resident_user,
+    )
+
+
+__all__ = ["Cast", "Position", "build_cast", "make_unit", "person_with_position"]

@@ -1,0 +1,266 @@
+"""People and their roles.
+
+A person belongs to a home unit and may or may not have a login (many elders won't).
+Roles are rows of their own, each carrying the unit it is held at and a copy of that
+unit's path (``unit_path``), kept in step by the services (and by ``unit_move``), so that
+counts over a subtree are one indexed range scan however large the subtree.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from nutag.core.models import TimeStampedModel
+from nutag.people.ethnicity import Ethnicity
+
+ADULT_AGE = 18
+
+phone_validator = RegexValidator(
+    r"^(1[3-9][0-9]{9}|0[0-9]{9,11})$",
+    _("Enter an 11-digit mobile number or a landline number with its area code."),
+)
+
+
+class Gender(models.TextChoices):
+    MALE = "m", _("Male")
+    FEMALE = "f", _("Female")
+
+
+class ElderCategory(models.TextChoices):
+    """五老: the five kinds of retired volunteers."""
+
+    CADRE = "cadre", _("Retired cadre")  # 老干部
+    VETERAN = "veteran", _("Veteran")  # 老战士
+    EXPERT = "expert", _("Expert")  # 老专家
+    TEACHER = "teacher", _("Teacher")  # 老教师
+    MODEL_WORKER = "model_worker", _("Model worker")  # 老模范
+
+
+class RoleFilter(models.TextChoices):
+    """Roles the workbench can filter people by."""
+
+    PARTY_MEMBER = "party", _("Party member")
+    MOBILE_MEMBER = "mobile", _("Mobile Party member")
+    FIVE_ELDER = "elder", _("Five elder")
+    CARE_WORKER = "care", _("Care-work participant")
+    YOUTH = "youth", _("Young person")
+    RESIDENT = "resident", _("Resident")
+
+
+class Person(TimeStampedModel):
+    unit = models.ForeignKey(
+        "orgs.Unit",
+        verbose_name=_("home unit"),
+        on_delete=models.PROTECT,
+        related_name="people",
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    name = models.CharField(_("name"), max_length=50)
+    name_pinyin = models.CharField(max_length=200, db_index=True, editable=False)
+    name_initials = models.CharField(max_length=50, db_index=True, editable=False)
+    gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)
+    ethnicity = models.CharField(
+        _("ethnic group"), max_length=2, choices=Ethnicity.choices, blank=True
+    )
+    birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[phone_validator])
+    id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    is_resident = models.BooleanField(_("resident"), default=False)
+    is_retired = models.BooleanField(_("retired"), default=False)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("login"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="person",
+    )
+    note = models.CharField(_("note"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+        ordering = ["name_pinyin", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["id_number"],
+                condition=~Q(id_number=""),
+                name="person_unique_id_number",
+            )
+        ]
+        indexes = [models.Index(fields=["unit_path", "name_pinyin"])]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def age_on(self, day: dt.date) -> int | None:
+        if self.birth_date is None:
+            return None
+        b = self.birth_date
+        return day.year - b.year - ((day.month, day.day) < (b.month, b.day))
+
+    @property
+    def age(self) -> int | None:
+        return self.age_on(timezone.localdate())
+
+    @property
+    def is_minor(self) -> bool:
+        age = self.age
+        return age is not None and age < ADULT_AGE
+
+
+class UnitRole(TimeStampedModel):
+    """A role held at a unit, with the unit's path copied for subtree counts."""
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class PartyMembership(UnitRole):
+    """党员. ``is_mobile``: a mobile member (流动党员) working away, at ``current_location``."""
+
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="party"
+    )
+    joined_on = models.DateField(_("joined the Party on"), null=True, blank=True)
+    is_mobile = models.BooleanField(_("mobile member (working away)"), default=False)
+    current_location = models.CharField(_("where now"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("Party membership")
+        verbose_name_plural = _("Party memberships")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+    @property
+    def party_age(self) -> int | None:
+        if self.joined_on is None:
+            return None
+        today = timezone.localdate()
+        j = self.joined_on
+        return today.year - j.year - ((today.month, today.day) < (j.month, j.day))
+
+
+class CareWorker(UnitRole):
+    """A person working in the unit's care committee (关工委), as a volunteer.
+
+    ``elder_category`` set means the person is one of the five elders (五老).
+    """
+
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="care"
+    )
+    elder_category = models.CharField(
+        _("five-elder category"), max_length=16, choices=ElderCategory.choices, blank=True
+    )
+    since = models.DateField(_("since"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("care-work participant")
+        verbose_name_plural = _("care-work participants")
+        indexes = [models.Index(fields=["unit_path", "elder_category"])]
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class YoungPerson(UnitRole):
+    """A young person the committee cares for. Their record is the most protected here."""
+
+    person = models.OneToOneField(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="youth"
+    )
+    school = models.CharField(_("school"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("young person")
+        verbose_name_plural = _("young people")
+
+    def __str__(self) -> str:
+        return str(self.person)
+
+
+class Guardianship(TimeStampedModel):
+    young = models.ForeignKey(
+        YoungPerson, verbose_name=_("young person"), on_delete=models.CASCADE,
+        related_name="guardianships",
+    )
+    guardian = models.ForeignKey(
+        Person, verbose_name=_("guardian"), on_delete=models.PROTECT, related_name="wards"
+    )
+    relation = models.CharField(_("relation"), max_length=20, blank=True)
+
+    class Meta:
+        verbose_name = _("guardianship")
+        verbose_name_plural = _("guardianships")
+        constraints = [
+            models.UniqueConstraint(fields=["young", "guardian"], name="guardianship_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.guardian} → {self.young}"
+
+
+class ImportStatus(models.TextChoices):
+    PREVIEW = "preview", _("Waiting for confirmation")
+    RUNNING = "running", _("Importing")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")
+    CANCELLED = "cancelled", _("Cancelled")
+
+
+class ImportBatch(TimeStampedModel):
+    """One roster file brought in by an officer: parsed for preview, then applied.
+
+    ``rows`` holds the parsed, normalised rows; ``errors`` one message per bad row and
+    column (``{"row": n, "column": "…", "message": "…"}``). Applying runs in the
+    background and advances ``processed`` so the workbench can show progress.
+    """
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="imports"
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    file_name = models.CharField(_("file"), max_length=200)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
+    )
+    rows = models.JSONField(default=list, blank=True)
+    errors = models.JSONField(default=list, blank=True)
+    total = models.PositiveIntegerField(_("rows"), default=0)
+    processed = models.PositiveIntegerField(_("processed"), default=0)
+    created_count = models.PositiveIntegerField(_("added"), default=0)
+    updated_count = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged_count = models.PositiveIntegerField(_("unchanged"), default=0)
+    failure = models.TextField(_("failure"), blank=True)
+
+    class Meta:
+        verbose_name = _("roster import")
+        verbose_name_plural = _("roster imports")
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+    @property
+    def percent(self) -> int:
+        return int(100 * self.processed / self.total) if self.total else 100

@@ -1,0 +1,58 @@
+"""Normalising what people type or paste: full-width digits, traditional characters, pinyin."""
+
+from __future__ import annotations
+
+import functools
+import re
+
+from pypinyin import Style, lazy_pinyin
+
+_FULLWIDTH = {code: code - 0xFEE0 for code in range(0xFF01, 0xFF5F)}
+_FULLWIDTH[0x3000] = 0x20  # ideographic space
+
+
+def to_halfwidth(text: str) -> str:
+    """'１３８０００' → '138000'; full-width letters and punctuation likewise."""
+    return text.translate(_FULLWIDTH)
+
+
+@functools.lru_cache(maxsize=1)
+def _t2s():  # type: ignore[no-untyped-def]
+    import opencc
+
+    return opencc.OpenCC("t2s")
+
+
+def to_simplified(text: str) -> str:
+    """'陳巴爾虎旗' → '陈巴尔虎旗'."""
+    if not text:
+        return text
+    return str(_t2s().convert(text))
+
+
+_SPACES = re.compile(r"\s+")
+
+
+def clean_name(text: str) -> str:
+    """A person's or unit's name as stored: half-width, simplified, single spaces."""
+    return _SPACES.sub(" ", to_simplified(to_halfwidth(text))).strip()
+
+
+def name_pinyin(name: str) -> str:
+    """Sort key: full pinyin in lower case ('zhang san')."""
+    return " ".join(lazy_pinyin(name, errors="default")).lower()
+
+
+def name_initials(name: str) -> str:
+    """Pinyin initials for search ('张三' → 'zs')."""
+    return "".join(p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+
+
+def clean_phone(text: str) -> str:
+    """Digits only, with the +86 / 0086 prefix removed."""
+    digits = re.sub(r"[^0-9]", "", to_halfwidth(text))
+    if digits.startswith("0086"):
+        digits = digits[4:]
+    elif digits.startswith("86") and len(digits) == 13:
+        digits = digits[2:]
+    return digits

@@ -1,0 +1,201 @@
+"""Every write to people and their roles: atomic, validated, audited."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from nutag.core.audit import audit_record, diff, snapshot
+from nutag.core.models import AuditAction
+from nutag.orgs.models import Unit
+from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
+from nutag.orgs.services import NotFound
+from nutag.people.idcard import id_number_birth_date, id_number_gender, normalize_id_number, validate_id_number
+from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
+from nutag.people.normalize import clean_name, clean_phone, name_initials, name_pinyin
+
+PERSON_FIELDS = [
+    "name", "unit", "gender", "ethnicity", "birth_date", "phone", "id_number",
+    "is_resident", "is_retired", "note",
+]  # fmt: skip
+
+
+@dataclasses.dataclass
+class PartyInput:
+    joined_on: dt.date | None = None
+    is_mobile: bool = False
+    current_location: str = ""
+
+
+@dataclasses.dataclass
+class CareInput:
+    elder_category: str = ""
+    since: dt.date | None = None
+
+
+@dataclasses.dataclass
+class YouthInput:
+    school: str = ""
+
+
+@dataclasses.dataclass
+class PersonInput:
+    """Everything a form, the API or an import row can say about a person."""
+
+    name: str
+    gender: str = ""
+    ethnicity: str = ""
+    birth_date: dt.date | None = None
+    phone: str = ""
+    id_number: str = ""
+    is_resident: bool = False
+    is_retired: bool = False
+    note: str = ""
+    party: PartyInput | None = None
+    care: CareInput | None = None
+    youth: YouthInput | None = None
+
+
+def _person_snapshot(person: Person) -> dict[str, Any]:
+    data = snapshot(person, PERSON_FIELDS)
+    party = getattr(person, "party", None) if person.pk else None
+    care = getattr(person, "care", None) if person.pk else None
+    youth = getattr(person, "youth", None) if person.pk else None
+    data["party_member"] = party is not None
+    if party is not None:
+        data.update(snapshot(party, ["joined_on", "is_mobile", "current_location"]))
+    data["care_worker"] = care is not None
+    if care is not None:
+        data.update(snapshot(care, ["elder_category"]))
+    data["young_person"] = youth is not None
+    if youth is not None:
+        data.update(snapshot(youth, ["school"]))
+    return data
+
+
+def _apply(person: Person, unit: Unit, data: PersonInput) -> None:
+    person.unit = unit
+    person.unit_path = unit.path
+    person.name = clean_name(data.name)
+    person.name_pinyin = name_pinyin(person.name)
+    person.name_initials = name_initials(person.name)
+    person.gender = data.gender
+    person.ethnicity = data.ethnicity
+    person.birth_date = data.birth_date
+    person.phone = clean_phone(data.phone) if data.phone else ""
+    person.id_number = normalize_id_number(data.id_number) if data.id_number else ""
+    person.is_resident = data.is_resident
+    person.is_retired = data.is_retired or bool(data.care and data.care.elder_category)
+    person.note = data.note.strip()
+    if person.id_number:
+        try:
+            validate_id_number(person.id_number)
+        except ValidationError as exc:
+            raise ValidationError({"id_number": exc.messages}) from exc
+        born = id_number_birth_date(person.id_number)
+        if person.birth_date is None:
+            person.birth_date = born
+        elif born != person.birth_date:
+            raise ValidationError(
+                {"birth_date": _("The birth date does not match the one in the ID number.")}
+            )
+        if not person.gender:
+            person.gender = id_number_gender(person.id_number)
+        clash = Person.objects.filter(id_number=person.id_number).exclude(pk=person.pk).first()
+        if clash is not None:
+            raise ValidationError(
+                {"id_number": _("Another person already has this ID number.")}, code="duplicate"
+            )
+    person.full_clean(exclude=["user"])
+
+
+def _save_roles(person: Person, data: PersonInput) -> None:
+    unit = person.unit
+    role_models: list[tuple[type[Any], Any, dict[str, Any]]] = [
+        (PartyMembership, data.party, dataclasses.asdict(data.party) if data.party else {}),
+        (CareWorker, data.care, dataclasses.asdict(data.care) if data.care else {}),
+        (YoungPerson, data.youth, dataclasses.asdict(data.youth) if data.youth else {}),
+    ]
+    for model, given, values in role_models:
+        if given is None:
+            model.objects.filter(person=person).delete()
+            continue
+        role, _created = model.objects.get_or_create(
+            person=person, defaults={"unit": unit, "unit_path": unit.path, **values}
+        )
+        for key, value in values.items():
+            setattr(role, key, value)
+        role.unit = unit
+        role.unit_path = unit.path
+        role.full_clean()
+        role.save()
+    for name in ("party", "care", "youth"):
+        # Drop cached reverse one-to-one accessors so the snapshot reads fresh rows.
+        person._state.fields_cache.pop(name, None)
+
+
+@transaction.atomic
+def person_create(*, acting_user: AnyUser | None, unit: Unit, data: PersonInput) -> Person:
+    """Add a person to ``unit`` (404 if the user has no right there)."""
+    if acting_user is not None and not has_unit_perm(
+        user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=unit
+    ):
+        raise NotFound
+    if not unit.is_active:
+        raise ValidationError(_("A closed unit cannot receive people."))
+    person = Person()
+    _apply(person, unit, data)
+    person.save()
+    _save_roles(person, data)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=person,
+        unit=unit,
+        changes=diff({}, _person_snapshot(person)),
+    )
+    return person
+
+
+@transaction.atomic
+def person_update(
+    *, acting_user: AnyUser | None, person: Person, unit: Unit, data: PersonInput
+) -> Person:
+    """Change a person, possibly moving them to ``unit``; both units must be in reach."""
+    if acting_user is not None and not (
+        has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=person.unit)
+        and has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=unit)
+    ):
+        raise NotFound
+    person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+    before = _person_snapshot(person)
+    old_unit = person.unit
+    _apply(person, unit, data)
+    person.save()
+    _save_roles(person, data)
+    changes = diff(before, _person_snapshot(person))
+    if changes:
+        audit_record(
+            actor=acting_user, action=AuditAction.UPDATE, obj=person, unit=old_unit, changes=changes
+        )
+        if old_unit.pk != unit.pk:
+            audit_record(
+                actor=acting_user, action=AuditAction.MOVE, obj=person, unit=unit, changes=changes
+            )
+    return person
+
+
+def young_person_read_log(*, acting_user: AnyUser, person: Person) -> None:
+    """Every read of a young person's record leaves an audit row."""
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.VIEW,
+        obj=person,
+        unit=person.unit,
+        note=_("young person's record read"),
+    )
