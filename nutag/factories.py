@@ -36,6 +36,7 @@ class UserFactory(factory.django.DjangoModelFactory):
         skip_postgeneration_save = True
 
     username = factory.Sequence(lambda n: f"user{n}")
+
     @factory.post_generation
     def password(self, create: bool, extracted: str | None, **kwargs: object) -> None:
         self.set_password(extracted or TEST_PASSWORD)
@@ -114,7 +115,9 @@ def build_cast() -> Cast:
     v2a_sec = holder(v2a, PositionTitle.BRANCH_SECRETARY, "v2a-secretary")
     volunteer_user = UserFactory(username="volunteer")
     volunteer = PersonFactory(unit=v1a, name="志愿者", user=volunteer_user)
-    CareWorker.objects.create(person=volunteer, unit=v1a, unit_path=v1a.path, elder_category="teacher")
+    CareWorker.objects.create(
+        person=volunteer, unit=v1a, unit_path=v1a.path, elder_category="teacher"
+    )
     resident_user = UserFactory(username="resident")
     PersonFactory(unit=v1a, name="牧民", user=resident_user, is_resident=True)
     return Cast(

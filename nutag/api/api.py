@@ -12,7 +12,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI, Router
+from ninja import NinjaAPI, Router, Status
 from ninja.security import SessionAuth
 
 from nutag.api.schemas import (
@@ -134,7 +134,7 @@ def unit_children_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     auth=session,
     response={201: UnitOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
 )
-def unit_child_create(request: HttpRequest, code: str, payload: UnitIn) -> tuple[int, Any]:
+def unit_child_create(request: HttpRequest, code: str, payload: UnitIn) -> Status:
     parent = access_unit(user=request.user, code=code, perm=Perm.RESTRUCTURE)
     child = org_services.unit_create(
         acting_user=request.user,
@@ -144,7 +144,7 @@ def unit_child_create(request: HttpRequest, code: str, payload: UnitIn) -> tuple
         name=payload.name,
         name_mn=payload.name_mn,
     )
-    return 201, unit_detail(request, child.code)
+    return Status(201, unit_detail(request, child.code))
 
 
 def _person_out(request: HttpRequest, person: Person) -> dict[str, Any]:
@@ -201,13 +201,13 @@ def unit_people(
     auth=session,
     response={201: PersonOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
 )
-def unit_person_create(request: HttpRequest, code: str, payload: PersonIn) -> tuple[int, Any]:
+def unit_person_create(request: HttpRequest, code: str, payload: PersonIn) -> Status:
     unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_PEOPLE)
     person = people_services.person_create(
         acting_user=request.user, unit=unit, data=_person_input(payload)
     )
     person = access_person(user=request.user, pk=person.pk)
-    return 201, _person_out(request, person)
+    return Status(201, _person_out(request, person))
 
 
 @people.get("/{person_id}", auth=session, response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
@@ -254,7 +254,7 @@ def _position_out(position: Position) -> dict[str, Any]:
     auth=session,
     response={201: PositionOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
 )
-def unit_position_create(request: HttpRequest, code: str, payload: PositionIn) -> tuple[int, Any]:
+def unit_position_create(request: HttpRequest, code: str, payload: PositionIn) -> Status:
     unit = access_unit(user=request.user, code=code, perm=Perm.MANAGE_POSITIONS)
     position = org_services.position_assign(
         acting_user=request.user,
@@ -263,7 +263,7 @@ def unit_position_create(request: HttpRequest, code: str, payload: PositionIn) -
         title=payload.title,
         represents=payload.represents,
     )
-    return 201, _position_out(position)
+    return Status(201, _position_out(position))
 
 
 api.add_router("/units", units)

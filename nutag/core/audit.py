@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import models
 
 from nutag.core.masking import mask_id_number, mask_phone
@@ -46,7 +46,7 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
 
 def audit_record(
     *,
-    actor: AbstractBaseUser | AnonymousUser | None,
+    actor: User | AnonymousUser | None,
     action: AuditAction,
     obj: models.Model,
     unit: Unit,
@@ -55,7 +55,7 @@ def audit_record(
 ) -> AuditEntry:
     """Write one audit row. Must run inside the caller's transaction."""
     return AuditEntry.objects.create(
-        actor=actor if actor is not None and actor.is_authenticated else None,
+        actor=actor if isinstance(actor, User) else None,
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

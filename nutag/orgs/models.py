@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
-from treebeard.mp_tree import MP_Node
+from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from nutag.core.models import TimeStampedModel
 
@@ -38,7 +38,7 @@ unit_code_validator = RegexValidator(
 )
 
 
-class Unit(MP_Node, TimeStampedModel):
+class Unit(MP_Node, TimeStampedModel):  # type: ignore[django-manager-missing]
     """A unit of the tree: the banner, a township, a village, a school…
 
     ``code`` is stable and used in URLs (``/u/150725/``). A unit is never deleted once
@@ -46,9 +46,7 @@ class Unit(MP_Node, TimeStampedModel):
     another unit and closes it, closing keeps it for the record.
     """
 
-    code = models.CharField(
-        _("code"), max_length=12, unique=True, validators=[unit_code_validator]
-    )
+    code = models.CharField(_("code"), max_length=12, unique=True, validators=[unit_code_validator])
     kind = models.CharField(_("kind"), max_length=16, choices=UnitKind.choices, db_index=True)
     name = models.CharField(_("name"), max_length=100)
     name_mn = models.CharField(_("Mongolian name"), max_length=200, blank=True)
@@ -66,6 +64,7 @@ class Unit(MP_Node, TimeStampedModel):
     )
 
     node_order_by = ["code"]
+    objects = MP_NodeManager()  # type: ignore[django-manager-missing]
 
     class Meta:
         verbose_name = _("unit")

@@ -11,13 +11,13 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
 from nutag.orgs.models import Access, Position, Unit, UnitStatus
 from nutag.orgs.paths import is_within, minimal_paths, subtrees_q
 
-AnyUser = AbstractBaseUser | AnonymousUser
+AnyUser = User | AnonymousUser
 
 
 class Perm(StrEnum):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
@@ -53,9 +54,7 @@ def my_units(*, user: AnyUser) -> list[Unit]:
 
 
 def unit_children(*, unit: Unit) -> QuerySet[Unit]:
-    return Unit.objects.filter(
-        path__startswith=unit.path, depth=unit.depth + 1
-    ).order_by("path")
+    return Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1).order_by("path")
 
 
 def unit_ancestors(*, unit: Unit) -> list[Unit]:
@@ -100,26 +99,26 @@ class SeedModelResult:
 
 def seed_model_check(*, root: Unit) -> list[SeedModelResult]:
     """Check every active unit in ``root``'s subtree; two queries whatever the size."""
-    units = list(
-        Unit.objects.filter(subtree_q(root.path), status="active").order_by("path")
+    units = list(Unit.objects.filter(subtree_q(root.path), status="active").order_by("path"))
+    positions = (
+        Position.objects.filter(subtree_q(root.path, "unit__path"), ended_on__isnull=True)
+        .select_related("person", "person__care")
+        .values(
+            "unit_id", "title", "person_id", "person__is_retired", "person__care__elder_category"
+        )
     )
-    positions = Position.objects.filter(
-        subtree_q(root.path, "unit__path"), ended_on__isnull=True
-    ).select_related("person", "person__care").values(
-        "unit_id", "title", "person_id", "person__is_retired", "person__care__elder_category"
-    )
-    by_unit: dict[int, list[dict[str, object]]] = {}
+    by_unit: dict[int, list[dict[str, Any]]] = {}
     for row in positions:
-        by_unit.setdefault(int(row["unit_id"]), []).append(row)
+        by_unit.setdefault(int(row["unit_id"]), []).append(dict(row))
     results = []
     for unit in units:
         rows = by_unit.get(unit.pk, [])
-        holders = {}
+        holders: dict[str, list[dict[str, Any]]] = {}
         branch_people = set()
-        for row in rows:
-            holders.setdefault(row["title"], []).append(row)
-            if row["title"] in BRANCH_COMMITTEE_TITLES:
-                branch_people.add(row["person_id"])
+        for held in rows:
+            holders.setdefault(held["title"], []).append(held)
+            if held["title"] in BRANCH_COMMITTEE_TITLES:
+                branch_people.add(held["person_id"])
         problems = []
         secretary = holders.get(PositionTitle.BRANCH_SECRETARY, [])
         chair = holders.get(PositionTitle.CHAIR, [])

@@ -62,7 +62,9 @@ def unit_create(
     from nutag.people.normalize import clean_name, to_halfwidth
 
     if parent is None:
-        if acting_user is not None and not (acting_user.is_authenticated and acting_user.is_superuser):
+        if acting_user is not None and not (
+            acting_user.is_authenticated and acting_user.is_superuser
+        ):
             raise PermissionDenied(_("Only a platform admin can add a top-level unit."))
     else:
         _require(acting_user, Perm.RESTRUCTURE, parent)
@@ -70,7 +72,11 @@ def unit_create(
             raise ValidationError(_("A closed unit cannot receive new units."))
     unit = Unit(code=to_halfwidth(code).strip(), kind=kind, name=clean_name(name), name_mn=name_mn)
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    unit = Unit.objects.add_root(instance=unit) if parent is None else Unit.objects.add_child(parent, instance=unit)
+    unit = (
+        Unit.objects.add_root(instance=unit)
+        if parent is None
+        else Unit.objects.add_child(parent, instance=unit)
+    )
     branch_name, committee_name = _default_body_names(unit.name)
     Branch.objects.create(unit=unit, name=branch_name)
     CareCommittee.objects.create(unit=unit, name=committee_name)
@@ -86,7 +92,12 @@ def unit_create(
 
 @transaction.atomic
 def unit_update(
-    *, acting_user: AnyUser | None, unit: Unit, name: str, name_mn: str = "", kind: str | None = None
+    *,
+    acting_user: AnyUser | None,
+    unit: Unit,
+    name: str,
+    name_mn: str = "",
+    kind: str | None = None,
 ) -> Unit:
     from nutag.people.normalize import clean_name
 
@@ -101,7 +112,9 @@ def unit_update(
     unit.save()
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
-        audit_record(actor=acting_user, action=AuditAction.UPDATE, obj=unit, unit=unit, changes=changes)
+        audit_record(
+            actor=acting_user, action=AuditAction.UPDATE, obj=unit, unit=unit, changes=changes
+        )
     return unit
 
 

@@ -32,7 +32,11 @@ def id_number_birth_date(value: str) -> dt.date | None:
 
 def validate_id_number(value: str) -> None:
     """Raise ``ValidationError`` unless ``value`` is a well-formed 18-character ID number."""
-    if len(value) != 18 or not value[:17].isdigit() or not (value[17].isdigit() or value[17] == "X"):
+    if (
+        len(value) != 18
+        or not value[:17].isdigit()
+        or not (value[17].isdigit() or value[17] == "X")
+    ):
         raise ValidationError(
             _("An ID number has 18 characters: 17 digits and a final digit or X."),
             code="id_format",

@@ -195,7 +195,9 @@ class YoungPerson(UnitRole):
 
 class Guardianship(TimeStampedModel):
     young = models.ForeignKey(
-        YoungPerson, verbose_name=_("young person"), on_delete=models.CASCADE,
+        YoungPerson,
+        verbose_name=_("young person"),
+        on_delete=models.CASCADE,
         related_name="guardianships",
     )
     guardian = models.ForeignKey(

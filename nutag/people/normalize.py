@@ -45,7 +45,8 @@ def name_pinyin(name: str) -> str:
 
 def name_initials(name: str) -> str:
     """Pinyin initials for search ('张三' → 'zs')."""
-    return "".join(p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER)).lower()
+    letters = (p[:1] for p in lazy_pinyin(name, style=Style.FIRST_LETTER))
+    return "".join(c for c in letters if c.isalnum()).lower()
 
 
 def clean_phone(text: str) -> str:

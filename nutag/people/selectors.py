@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
 from nutag.core.masking import mask_id_number, mask_phone
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q, subtrees_q
-from nutag.orgs.permissions import Perm, granted_paths, has_unit_perm, is_platform_admin
+from nutag.orgs.permissions import AnyUser, Perm, granted_paths, has_unit_perm, is_platform_admin
 from nutag.people.models import Person, RoleFilter
 from nutag.people.normalize import clean_name, to_halfwidth
 
-AnyUser = AbstractBaseUser | AnonymousUser
 
 
 def people_visible(*, user: AnyUser) -> QuerySet[Person]:

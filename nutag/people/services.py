@@ -15,7 +15,12 @@ from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
 from nutag.orgs.services import NotFound
-from nutag.people.idcard import id_number_birth_date, id_number_gender, normalize_id_number, validate_id_number
+from nutag.people.idcard import (
+    id_number_birth_date,
+    id_number_gender,
+    normalize_id_number,
+    validate_id_number,
+)
 from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
 from nutag.people.normalize import clean_name, clean_phone, name_initials, name_pinyin
 

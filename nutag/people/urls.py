@@ -1,3 +1,12 @@
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns: list = []
+from nutag.people import views
+
+urlpatterns = [
+    path("u/<str:code>/people/", views.people_list, name="desk-people"),
+    path("u/<str:code>/people/add/", views.person_add, name="desk-person-add"),
+    path("people/<int:pk>/", views.person_detail, name="desk-person"),
+    path("people/<int:pk>/edit/", views.person_edit, name="desk-person-edit"),
+    path("people/<int:pk>/position/", views.person_assign_position, name="desk-person-position"),
+    path("", include("nutag.people.import_urls")),
+]

@@ -79,4 +79,6 @@ def test_ended_position_grants_nothing(cast):
     position = Position.objects.get(person__user=cast.village2a_secretary)
     position_end(acting_user=None, position=position)
     cast.village2a_secretary.refresh_from_db()
-    assert not has_unit_perm(user=cast.village2a_secretary, perm=Perm.VIEW_UNIT, unit=cast.village2a)
+    assert not has_unit_perm(
+        user=cast.village2a_secretary, perm=Perm.VIEW_UNIT, unit=cast.village2a
+    )

@@ -1,0 +1,35 @@
+"""Helpers shared by the workbench forms."""
+
+from __future__ import annotations
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+
+
+def add_service_errors(
+    form: forms.Form, exc: ValidationError, field_map: dict[str, str] | None = None
+) -> None:
+    """Show a service's ``ValidationError`` next to the matching fields of ``form``."""
+    field_map = field_map or {}
+    if hasattr(exc, "error_dict"):
+        for key, messages in exc.message_dict.items():
+            name = field_map.get(key, key)
+            if name in form.fields:
+                for message in messages:
+                    form.add_error(name, message)
+            else:
+                for message in messages:
+                    form.add_error(None, message)
+    else:
+        for message in exc.messages:
+            form.add_error(None, message)
+    if not form.errors:
+        form.add_error(None, _("Please correct the errors."))
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -1,0 +1,229 @@
+"""Walk docs/permissions.md: every role × action, at own unit, a sibling, above and across.
+
+Negatives first: for every role and action, every unit outside the role's reach must
+answer as "not allowed" (404 for the logged-in, a login redirect for the anonymous),
+with nothing changed. Then the table's ✓/✗ at the role's own unit.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.test import Client
+
+from nutag.factories import PersonFactory, make_unit
+from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
+from nutag.people.models import Person
+
+TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
+ROLES = ["platform admin", "unit secretary", "unit officer", "volunteer", "resident", "anonymous"]
+
+
+def read_table() -> dict[str, dict[str, bool]]:
+    table: dict[str, dict[str, bool]] = {}
+    for line in TABLE.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\|[^|]+\| `(\w+)` \|(.+)\|$", line)
+        if m:
+            cells = [c.strip() for c in m.group(2).split("|")]
+            assert len(cells) == len(ROLES), line
+            table[m.group(1)] = {role: cell == "✓" for role, cell in zip(ROLES, cells, strict=True)}
+    return table
+
+
+def _ok(response) -> bool:  # type: ignore[no-untyped-def]
+    return response.status_code in (200, 201, 302) and "/login/" not in response.get("Location", "")
+
+
+def _target_person(unit: Unit) -> Person:
+    return PersonFactory(unit=unit, name="目标人", phone="13812345678", id_number="")
+
+
+class Actions:
+    """Each action tries one thing at ``unit`` and says whether it was allowed."""
+
+    def __init__(self, client: Client) -> None:
+        self.c = client
+
+    def view_unit(self, unit: Unit) -> bool:
+        return _ok(self.c.get(f"/desk/u/{unit.code}/"))
+
+    def edit_unit(self, unit: Unit) -> bool:
+        before = unit.name
+        r = self.c.post(f"/desk/u/{unit.code}/edit/", {"name": before + "改", "name_mn": ""})
+        changed = Unit.objects.get(pk=unit.pk).name != before
+        assert changed == _ok(r), "edit reported one thing and did another"
+        return changed
+
+    def add_unit(self, unit: Unit) -> bool:
+        code = f"{int(unit.code):<012d}"[:9] + "777"
+        r = self.c.post(
+            f"/desk/u/{unit.code}/add/",
+            {"code": code, "kind": "village", "name": "新单位", "name_mn": ""},
+        )
+        made = Unit.objects.filter(code=code).exists()
+        assert made == _ok(r)
+        return made
+
+    def restructure(self, unit: Unit) -> bool:
+        # Needs the right above: try to close an empty unit just below ``unit``.
+        child = make_unit(parent=unit, kind="school", name="待关闭")
+        r = self.c.post(f"/desk/u/{child.code}/close/")
+        closed = Unit.objects.get(pk=child.pk).status == UnitStatus.CLOSED
+        assert closed == _ok(r)
+        return closed
+
+    def assign_position(self, unit: Unit) -> bool:
+        person = _target_person(unit)
+        r = self.c.post(
+            f"/desk/people/{person.pk}/position/",
+            {"unit": unit.code, "title": "member", "represents": "妇联"},
+        )
+        made = Position.objects.filter(person=person, unit=unit).exists()
+        assert made == _ok(r)
+        return made
+
+    def end_position(self, unit: Unit) -> bool:
+        person = _target_person(unit)
+        position = Position.objects.create(unit=unit, person=person, title=PositionTitle.MEMBER)
+        r = self.c.post(f"/desk/positions/{position.pk}/end/")
+        ended = Position.objects.get(pk=position.pk).ended_on is not None
+        assert ended == _ok(r)
+        return ended
+
+    def view_history(self, unit: Unit) -> bool:
+        return _ok(self.c.get(f"/desk/u/{unit.code}/history/"))
+
+    def view_people(self, unit: Unit) -> bool:
+        return _ok(self.c.get(f"/desk/u/{unit.code}/people/"))
+
+    def view_person(self, unit: Unit) -> bool:
+        return _ok(self.c.get(f"/desk/people/{_target_person(unit).pk}/"))
+
+    def view_phone(self, unit: Unit) -> bool:
+        r = self.c.get(f"/desk/people/{_target_person(unit).pk}/")
+        return r.status_code == 200 and "13812345678" in r.content.decode()
+
+    def view_id_number(self, unit: Unit) -> bool:
+        from nutag.people.idcard import checksum_char
+
+        first = "15072519800101" + f"{Person.objects.count():03d}"
+        number = first + checksum_char(first)
+        person = PersonFactory(unit=unit, name="有证人", id_number=number)
+        r = self.c.get(f"/desk/people/{person.pk}/")
+        return r.status_code == 200 and number in r.content.decode()
+
+    def add_person(self, unit: Unit) -> bool:
+        r = self.c.post(f"/desk/u/{unit.code}/people/add/", {"name": "新来的人", "unit": unit.code})
+        made = Person.objects.filter(name="新来的人", unit=unit).exists()
+        assert made == _ok(r)
+        return made
+
+    def edit_person(self, unit: Unit) -> bool:
+        person = _target_person(unit)
+        r = self.c.post(f"/desk/people/{person.pk}/edit/", {"name": "改过名", "unit": unit.code})
+        changed = Person.objects.get(pk=person.pk).name == "改过名"
+        assert changed == _ok(r)
+        return changed
+
+    def import_roster(self, unit: Unit) -> bool:
+        return _ok(self.c.get(f"/desk/u/{unit.code}/import/"))
+
+    def export_people(self, unit: Unit) -> bool:
+        return _ok(self.c.get(f"/desk/u/{unit.code}/people.xlsx"))
+
+    def api_people(self, unit: Unit) -> bool:
+        return self.c.get(f"/api/v1/units/{unit.code}/people").status_code == 200
+
+    def api_add_person(self, unit: Unit) -> bool:
+        r = self.c.post(
+            f"/api/v1/units/{unit.code}/people",
+            json.dumps({"name": "接口新人"}),
+            content_type="application/json",
+        )
+        made = Person.objects.filter(name="接口新人", unit=unit).exists()
+        assert made == (r.status_code == 201)
+        return made
+
+    def view_figures(self, unit: Unit) -> bool:
+        page = _ok(self.c.get(f"/u/{unit.code}/figures/"))
+        api = self.c.get(f"/api/v1/units/{unit.code}/stats").status_code == 200
+        assert page == api
+        return page
+
+
+def _client_for(cast, role: str) -> tuple[Client, Unit]:  # type: ignore[no-untyped-def]
+    users = {
+        "platform admin": cast.admin,
+        "unit secretary": cast.village1a_secretary,
+        "unit officer": cast.village1a_officer,
+        "volunteer": cast.volunteer,
+        "resident": cast.resident,
+    }
+    client = Client()
+    if role in users:
+        client.force_login(users[role])
+    return client, cast.village1a
+
+
+def test_table_lists_every_action():
+    table = read_table()
+    actions = {name for name in vars(Actions) if not name.startswith("_")}
+    assert set(table) == actions
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(read_table()))
+def test_out_of_reach_is_always_refused(cast, role, action):
+    """A sibling village, the township above, the banner, another township's village."""
+    if role == "platform admin":
+        pytest.skip("platform admins reach everything")
+    table = read_table()
+    client, _own = _client_for(cast, role)
+    act: Callable[[Unit], bool] = getattr(Actions(client), action)
+    public = all(table[action].values())
+    for target in (cast.village1b, cast.township1, cast.banner, cast.village2a):
+        assert act(target) is public, f"{role} could {action} at {target}"
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("action", sorted(read_table()))
+def test_own_unit_follows_the_table(cast, role, action):
+    expected = read_table()[action][role]
+    client, own = _client_for(cast, role)
+    assert getattr(Actions(client), action)(own) is expected
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("action", sorted(read_table()))
+def test_township_rights_cover_villages_not_the_banner_or_another_township(cast, action):
+    table = read_table()
+    public = all(table[action].values())
+    for user, role in (
+        (cast.township1_secretary, "unit secretary"),
+        (cast.township1_officer, "unit officer"),
+    ):
+        client = Client()
+        client.force_login(user)
+        act = getattr(Actions(client), action)
+        assert act(cast.village1a) is table[action][role], (role, action, "own village")
+        assert act(cast.banner) is public, (role, action, "banner")
+        assert act(cast.village2a) is public, (role, action, "other township's village")
+        assert act(cast.township2) is public, (role, action, "other township")
+
+
+@pytest.mark.django_db
+def test_banner_officer_reaches_every_village(cast):
+    client = Client()
+    client.force_login(cast.banner_officer)
+    actions = Actions(client)
+    for village in (cast.village1a, cast.village2a):
+        assert actions.view_people(village)
+        assert actions.edit_person(village)
+        assert not actions.view_history(village)

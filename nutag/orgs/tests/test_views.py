@@ -1,0 +1,76 @@
+"""Workbench unit pages, the figures page and the scoped admin."""
+
+import pytest
+from django.test import Client
+
+from nutag.factories import PersonFactory
+from nutag.orgs.models import Unit
+
+pytestmark = pytest.mark.django_db
+
+
+def login(user) -> Client:  # type: ignore[no-untyped-def]
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def test_desk_needs_login(client):
+    r = client.get("/desk/")
+    assert r.status_code == 302 and "/desk/login/" in r["Location"]
+
+
+def test_desk_home_lists_my_top_units(cast):
+    html = login(cast.township1_secretary).get("/desk/").content.decode()
+    assert cast.township1.name in html and cast.banner.name not in html
+
+
+def test_unit_page_hides_actions_without_rights(cast):
+    html = login(cast.village1a_officer).get(f"/desk/u/{cast.village1a.code}/").content.decode()
+    assert f"/desk/u/{cast.village1a.code}/history/" not in html
+    html = login(cast.village1a_secretary).get(f"/desk/u/{cast.village1a.code}/").content.decode()
+    assert f"/desk/u/{cast.village1a.code}/history/" in html
+
+
+def test_delete_unit_with_people_is_refused_with_reason(cast):
+    client = login(cast.township1_secretary)
+    PersonFactory(unit=cast.village1b)
+    r = client.post(f"/desk/u/{cast.village1b.code}/delete/")
+    assert r.status_code == 200
+    assert "people" in r.content.decode() or "人员" in r.content.decode()
+    assert Unit.objects.filter(pk=cast.village1b.pk).exists()
+
+
+def test_move_to_a_unit_out_of_reach_is_refused(cast):
+    client = login(cast.township1_secretary)
+    r = client.post(f"/desk/u/{cast.village1b.code}/move/", {"target": cast.township2.code})
+    assert r.status_code == 200  # not offered: a field error, nothing moved
+    cast.village1b.refresh_from_db()
+    assert cast.village1b.path.startswith(cast.township1.path)
+
+
+def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_queries):
+    # unit, children, committees by kind, care workers by category (no ancestors at the root)
+    with django_assert_num_queries(4) as before:
+        r = client.get(f"/u/{cast.banner.code}/figures/")
+    for i in range(10):
+        PersonFactory(unit=cast.village2a, name=f"人{i}")
+    with django_assert_num_queries(len(before.captured_queries)):
+        client.get(f"/u/{cast.banner.code}/figures/")
+    assert r.status_code == 200
+    assert client.get("/u/000000/figures/").status_code == 404
+    assert client.get("/").status_code == 302
+
+
+def test_admin_is_scoped_to_the_subtree(cast):
+    for user in (cast.township1_secretary,):
+        user.is_staff = True
+        user.save()
+    client = login(cast.township1_secretary)
+    html = client.get("/admin/orgs/unit/").content.decode()
+    assert cast.village1a.name in html
+    assert cast.village2a.name not in html
+    assert client.get(f"/admin/orgs/unit/{cast.village2a.pk}/change/").status_code in (302, 404)
+    html = client.get("/admin/people/person/").content.decode()
+    assert "志愿者" in html
+    assert login(cast.admin).get(f"/admin/orgs/unit/{cast.village2a.pk}/change/").status_code == 200

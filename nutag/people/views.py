@@ -1,0 +1,190 @@
+"""Workbench pages for people. Thin: parse input, check access, call a selector or service."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from nutag.core.forms import add_service_errors
+from nutag.orgs import services as org_services
+from nutag.orgs.forms import PositionForm
+from nutag.orgs.models import UnitStatus
+from nutag.orgs.permissions import Perm, has_unit_perm, units_where
+from nutag.orgs.selectors import access_unit
+from nutag.people import services
+from nutag.people.forms import PeopleFilterForm, PersonForm
+from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
+
+PAGE_SIZE = 30
+
+
+@login_required
+def people_list(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_PEOPLE)
+    form = PeopleFilterForm(request.GET or None)
+    query, role = "", ""
+    if form.is_valid():
+        query, role = form.cleaned_data["q"], form.cleaned_data["role"]
+    people = people_of_unit(user=request.user, unit=unit, query=query, role=role)
+    page = Paginator(people, PAGE_SIZE).get_page(request.GET.get("page"))
+    params = request.GET.copy()
+    params.pop("page", None)
+    return render(
+        request,
+        "people/people_list.html",
+        {
+            "unit": unit,
+            "form": form,
+            "page": page,
+            "params": params.urlencode(),
+            "can_change": has_unit_perm(user=request.user, perm=Perm.CHANGE_PEOPLE, unit=unit),
+        },
+    )
+
+
+def _editable_units(request: HttpRequest):  # type: ignore[no-untyped-def]
+    return (
+        units_where(user=request.user, perm=Perm.CHANGE_PEOPLE)
+        .filter(status=UnitStatus.ACTIVE)
+        .order_by("path")
+    )
+
+
+def _hidden_fields(request: HttpRequest, person) -> dict[str, str]:  # type: ignore[no-untyped-def]
+    hidden = {}
+    if person.phone and shown_phone(user=request.user, person=person) != person.phone:
+        hidden["phone"] = shown_phone(user=request.user, person=person)
+    if person.id_number and shown_id_number(user=request.user, person=person) != person.id_number:
+        hidden["id_number"] = shown_id_number(user=request.user, person=person)
+    return hidden
+
+
+@login_required
+def person_add(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_PEOPLE)
+    form = PersonForm(
+        request.POST or None, units=_editable_units(request), initial={"unit": unit.code}
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(
+                acting_user=request.user, unit=form.cleaned_data["unit"], data=form.to_input()
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except org_services.NotFound as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("%(name)s was added.") % {"name": person.name})
+            return redirect("desk-person", pk=person.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {"unit": unit, "form": form, "heading": _("Add a person")},
+    )
+
+
+@login_required
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(user=request.user, pk=pk)
+    if getattr(person, "youth", None) is not None:
+        services.young_person_read_log(acting_user=request.user, person=person)
+    positions = person.positions.filter(ended_on__isnull=True).select_related("unit")
+    return render(
+        request,
+        "people/person_detail.html",
+        {
+            "person": person,
+            "phone": shown_phone(user=request.user, person=person),
+            "id_number": shown_id_number(user=request.user, person=person),
+            "positions": positions,
+            "can_change": has_unit_perm(
+                user=request.user, perm=Perm.CHANGE_PEOPLE, unit=person.unit
+            ),
+            "can_positions": units_where(user=request.user, perm=Perm.MANAGE_POSITIONS).exists(),
+        },
+    )
+
+
+@login_required
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(user=request.user, pk=pk, perm=Perm.CHANGE_PEOPLE)
+    hidden = _hidden_fields(request, person)
+    form = PersonForm(
+        request.POST or None,
+        units=_editable_units(request),
+        hidden_values=hidden,
+        initial=PersonForm.initial_for(person, hidden=set(hidden)),
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.person_update(
+                acting_user=request.user,
+                person=person,
+                unit=form.cleaned_data["unit"],
+                data=form.to_input(person),
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except org_services.NotFound as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("desk-person", pk=person.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "unit": person.unit,
+            "form": form,
+            "person": person,
+            "heading": _("Edit %(name)s") % {"name": person.name},
+        },
+    )
+
+
+@login_required
+def person_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
+    person = access_person(user=request.user, pk=pk)
+    units = (
+        units_where(user=request.user, perm=Perm.MANAGE_POSITIONS)
+        .filter(status=UnitStatus.ACTIVE)
+        .order_by("path")
+    )
+    if not units.exists():
+        raise Http404
+    form = PositionForm(request.POST or None, units=units, initial={"unit": person.unit.code})
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        try:
+            org_services.position_assign(
+                acting_user=request.user,
+                unit=d["unit"],
+                person_id=person.pk,
+                title=d["title"],
+                represents=d["represents"],
+                access=d["access"] or None,
+                started_on=d["started_on"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except org_services.NotFound as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("Position assigned."))
+            return redirect("desk-unit", code=d["unit"].code)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "unit": person.unit,
+            "form": form,
+            "person": person,
+            "heading": _("Assign a position to %(name)s") % {"name": person.name},
+        },
+    )
