@@ -13,7 +13,6 @@ from nutag.people.models import Person, RoleFilter
 from nutag.people.normalize import clean_name, to_halfwidth
 
 
-
 def people_visible(*, user: AnyUser) -> QuerySet[Person]:
     """Every person whose home unit lies in a subtree where ``user`` may view people."""
     if is_platform_admin(user):

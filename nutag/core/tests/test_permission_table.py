@@ -7,6 +7,7 @@ with nothing changed. Then the table's ✓/✗ at the role's own unit.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from nutag.factories import PersonFactory, make_unit
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Person
 
+_codes = itertools.count(500)
 TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
 ROLES = ["platform admin", "unit secretary", "unit officer", "volunteer", "resident", "anonymous"]
 
@@ -53,14 +55,14 @@ class Actions:
         return _ok(self.c.get(f"/desk/u/{unit.code}/"))
 
     def edit_unit(self, unit: Unit) -> bool:
-        before = unit.name
+        before = Unit.objects.get(pk=unit.pk).name
         r = self.c.post(f"/desk/u/{unit.code}/edit/", {"name": before + "改", "name_mn": ""})
         changed = Unit.objects.get(pk=unit.pk).name != before
         assert changed == _ok(r), "edit reported one thing and did another"
         return changed
 
     def add_unit(self, unit: Unit) -> bool:
-        code = f"{int(unit.code):<012d}"[:9] + "777"
+        code = f"{unit.code[:9]:0<9}{next(_codes):03d}"
         r = self.c.post(
             f"/desk/u/{unit.code}/add/",
             {"code": code, "kind": "village", "name": "新单位", "name_mn": ""},

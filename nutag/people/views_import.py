@@ -1,0 +1,104 @@
+"""Roster import and export pages. Thin: parse input, check access, call the services."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_POST
+
+from nutag.orgs.permissions import Perm
+from nutag.orgs.selectors import access_unit
+from nutag.orgs.services import NotFound
+from nutag.people.exporting import XLSX_CONTENT_TYPE, import_template_xlsx, people_export
+from nutag.people.forms import PeopleFilterForm
+from nutag.people.forms_import import ImportUploadForm
+from nutag.people.importing import (
+    access_import_batch,
+    batch_report,
+    import_batches_of_unit,
+    import_confirm,
+    import_parse,
+)
+from nutag.people.models import ImportStatus
+
+
+def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def people_import(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_PEOPLE)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = import_parse(
+                acting_user=request.user, unit=unit, uploaded_file=form.cleaned_data["file"]
+            )
+        except NotFound as exc:
+            raise Http404 from exc
+        except ValidationError as exc:
+            for message in exc.messages:
+                form.add_error("file", message)
+        else:
+            return redirect("people-import-batch", pk=batch.pk)
+    return render(
+        request,
+        "people/import_upload.html",
+        {
+            "unit": unit,
+            "form": form,
+            "batches": import_batches_of_unit(user=request.user, unit=unit),
+        },
+    )
+
+
+@login_required
+def people_import_template(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_PEOPLE)
+    return _xlsx_response(import_template_xlsx(unit=unit), f"人员导入模板-{unit.code}.xlsx")
+
+
+@login_required
+def people_import_batch(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access_import_batch(user=request.user, pk=pk)
+    context = {"batch": batch, "unit": batch.unit, "report": batch_report(batch=batch)}
+    if batch.status == ImportStatus.PREVIEW:
+        template = "people/import_preview.html"
+    elif batch.status == ImportStatus.RUNNING:
+        template = "people/import_progress.html"
+    else:
+        template = "people/import_result.html"
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def people_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
+    batch = access_import_batch(user=request.user, pk=pk)
+    try:
+        import_confirm(acting_user=request.user, batch=batch)
+    except NotFound as exc:
+        raise Http404 from exc
+    except ValidationError as exc:
+        for message in exc.messages:
+            messages.error(request, message)
+    return redirect("people-import-batch", pk=batch.pk)
+
+
+@login_required
+def people_export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_PEOPLE)
+    form = PeopleFilterForm(request.GET or None)
+    query, role = "", ""
+    if form.is_valid():
+        query, role = form.cleaned_data["q"], form.cleaned_data["role"]
+    content = people_export(acting_user=request.user, unit=unit, query=query, role=role)
+    return _xlsx_response(content, f"人员名单-{unit.code}.xlsx")
