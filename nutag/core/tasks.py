@@ -1,6 +1,6 @@
 """Running background work: in-process by default, Celery at scale.
 
-``enqueue("nutag.people.importing.run_import", batch_id=3)`` runs the function named by
+``enqueue("nutag.people.importing.apply_import", batch_id=3)`` runs the function named by
 its dotted path with keyword arguments after the current transaction commits:
 
 - ``inline``: right away, in this thread (tests);

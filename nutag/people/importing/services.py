@@ -1,0 +1,215 @@
+"""Import services: ``import_parse`` (preview), ``import_confirm`` and ``apply_import``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from nutag.core.audit import audit_record
+from nutag.core.models import AuditAction
+from nutag.core.tasks import enqueue
+from nutag.orgs.models import Unit
+from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
+from nutag.orgs.services import NotFound
+from nutag.people.models import ImportBatch, ImportStatus
+
+from .reading import _read_table
+from .rows import CHECK, DRY_RUN, SAVE, _Context, _parse_row, _problem, _try_row, _Units
+
+logger = logging.getLogger(__name__)
+
+PROGRESS_STEP = 25  # rows between two progress saves
+DRY_RUN_CHUNK = 200  # rows checked per transaction while previewing, and fetched at once
+DRY_RUN_SECONDS = 8.0  # time the preview spends running the services on rows
+
+
+# --------------------------------------------------------------------------- services
+
+
+def _read_upload(uploaded_file: UploadedFile) -> bytes:
+    limit = settings.NUTAG_IMPORT_MAX_BYTES
+    too_big = ValidationError(
+        _("The file is larger than %(size)s MB.") % {"size": round(limit / 1024 / 1024, 1)},
+        code="too_big",
+    )
+    if uploaded_file.size is not None and uploaded_file.size > limit:
+        raise too_big
+    uploaded_file.seek(0)
+    data = uploaded_file.read(limit + 1)
+    if len(data) > limit:
+        raise too_big
+    if not data:
+        raise ValidationError(_("The file is empty."), code="empty")
+    return data
+
+
+def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFile) -> ImportBatch:
+    """Read a roster file into a batch waiting for confirmation (404 without the right).
+
+    Raises ``ValidationError`` for a file that cannot be used at all (too big, unreadable,
+    no header row, too many rows); every problem within a row goes into ``batch.errors``.
+    """
+    if not has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=unit):
+        raise NotFound
+    if not unit.is_active:
+        raise ValidationError(_("A closed unit cannot receive people."), code="closed")
+    data = _read_upload(uploaded_file)
+    table = _read_table(data)
+    ctx = _Context(user=acting_user, unit=unit, units=_Units(unit), headers=table.layout.headers)
+    errors: list[dict[str, Any]] = [
+        {"row": 0, "column": header, "message": str(message), "notice": True}
+        for header, message in table.layout.notices
+    ]
+    parsed: list[dict[str, Any]] = []
+    for number, cells in table.rows:
+        row, problems = _parse_row(cells, ctx, table.layout)
+        row["row"] = number
+        if problems:
+            errors.extend(_problem(ctx, number, key, message) for key, message in problems)
+        else:
+            parsed.append(row)
+    good: list[dict[str, Any]] = []
+    seen: dict[tuple[Any, ...], int] = {}
+    # Rows are checked by the real services in savepoints that are rolled back, a few
+    # hundred per transaction so a long file never holds the database for long. Past
+    # DRY_RUN_SECONDS the rest are only matched (the services check them when applied),
+    # so that a very long file still gets its preview within one request.
+    deadline = time.monotonic() + DRY_RUN_SECONDS
+    checked_in_full = 0
+    for start in range(0, len(parsed), DRY_RUN_CHUNK):
+        chunk = parsed[start : start + DRY_RUN_CHUNK]
+        mode = DRY_RUN if time.monotonic() < deadline else CHECK
+        with transaction.atomic():
+            ctx.prefetch(chunk)
+            for row in chunk:
+                outcome, problems = _try_row(row, ctx, seen, mode=mode)
+                if outcome is None:
+                    errors.extend(problems)
+                else:
+                    row["expect"] = outcome  # shown on the preview; re-checked when applied
+                    good.append(row)
+        if mode == DRY_RUN:
+            checked_in_full += len(chunk)
+    if checked_in_full < len(parsed):
+        errors.append(
+            {
+                "row": 0,
+                "column": "",
+                "message": _(
+                    "The file is long: %(checked)d of %(total)d rows were checked in full "
+                    "now; the others are checked as they are imported."
+                )
+                % {"checked": checked_in_full, "total": len(parsed)},
+                "notice": True,
+            }
+        )
+    errors.sort(key=lambda e: e["row"])
+    file_name = os.path.basename((uploaded_file.name or "").replace("\\", "/"))[:200]
+    return ImportBatch.objects.create(
+        unit=unit,
+        created_by=acting_user if acting_user.is_authenticated else None,
+        file_name=file_name or "roster",
+        status=ImportStatus.PREVIEW,
+        rows=good,
+        errors=errors,
+        total=len(good),
+    )
+
+
+@transaction.atomic
+def import_confirm(*, acting_user: AnyUser, batch: ImportBatch) -> ImportBatch:
+    """Start applying a previewed batch in the background."""
+    batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
+    if not has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=batch.unit):
+        raise NotFound
+    if batch.status != ImportStatus.PREVIEW:
+        raise ValidationError(_("This import has already been confirmed."), code="not_preview")
+    if not batch.rows:
+        raise ValidationError(_("The file has no good row to import."), code="empty")
+    batch.status = ImportStatus.RUNNING
+    batch.processed = 0
+    batch.save(update_fields=["status", "processed", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.IMPORT,
+        obj=batch,
+        unit=batch.unit,
+        changes={"rows": [None, batch.total]},
+        note=batch.file_name,
+    )
+    enqueue(
+        "nutag.people.importing.apply_import",
+        batch_id=batch.pk,
+        language=translation.get_language(),
+    )
+    return batch
+
+
+def apply_import(*, batch_id: int, language: str | None = None) -> None:
+    """Apply a confirmed batch (background task): every good row in its own transaction."""
+    with translation.override(language or settings.LANGUAGE_CODE):
+        try:
+            _apply(batch_id)
+        except Exception as exc:
+            logger.exception("roster import %s failed", batch_id)
+            ImportBatch.objects.filter(pk=batch_id, status=ImportStatus.RUNNING).update(
+                status=ImportStatus.FAILED,
+                failure=_("The import stopped because of an unexpected error (%(error)s).")
+                % {"error": type(exc).__name__},
+                updated_at=timezone.now(),
+            )
+
+
+def _apply(batch_id: int) -> None:
+    batch = ImportBatch.objects.select_related("unit", "created_by").get(pk=batch_id)
+    if batch.status != ImportStatus.RUNNING:
+        return
+    user = batch.created_by
+    if user is None or not has_unit_perm(user=user, perm=Perm.CHANGE_PEOPLE, unit=batch.unit):
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            status=ImportStatus.FAILED,
+            failure=_("The person who started this import no longer manages this unit."),
+            updated_at=timezone.now(),
+        )
+        return
+    ctx = _Context(user=user, unit=batch.unit, units=_Units(batch.unit), headers={})
+    errors = list(batch.errors)
+    counts = {"created": 0, "updated": 0, "unchanged": 0}
+    seen: dict[tuple[Any, ...], int] = {}
+
+    def save_progress(processed: int, **extra: Any) -> None:
+        ImportBatch.objects.filter(pk=batch.pk).update(
+            processed=processed,
+            created_count=counts["created"],
+            updated_count=counts["updated"],
+            unchanged_count=counts["unchanged"],
+            errors=sorted(errors, key=lambda e: e["row"]),
+            updated_at=timezone.now(),
+            **extra,
+        )
+
+    processed = 0
+    for processed, row in enumerate(batch.rows, start=1):
+        if processed % DRY_RUN_CHUNK == 1:
+            ctx.prefetch(batch.rows[processed - 1 : processed - 1 + DRY_RUN_CHUNK])
+        try:
+            outcome, problems = _try_row(row, ctx, seen, mode=SAVE)
+        except Exception:
+            logger.exception("roster import %s: row %s", batch.pk, row.get("row"))
+            outcome, problems = None, [_problem(ctx, row["row"], "", _("Could not be saved."))]
+        if outcome is None:
+            errors.extend(problems)
+        else:
+            counts[outcome] += 1
+        if processed % PROGRESS_STEP == 0:
+            save_progress(processed)
+    save_progress(batch.total, status=ImportStatus.DONE)
