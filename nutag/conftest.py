@@ -2,7 +2,18 @@ import pytest
 
 from nutag.factories import Cast, build_cast
 
+pytest_plugins = ["nutag.browser_fixtures"]
+
 
 @pytest.fixture
 def cast(db) -> Cast:  # type: ignore[no-untyped-def]
     return build_cast()
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():  # type: ignore[no-untyped-def]
+    """Each test starts with an empty cache (a shared Redis in CI's PostgreSQL pass)."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield

@@ -169,6 +169,10 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 NUTAG_PUBLIC_STATS = env_bool("NUTAG_PUBLIC_STATS", True)
 # How background work runs: "thread" (embedded default), "inline" (tests), "celery".
 NUTAG_TASK_MODE = os.environ.get("NUTAG_TASK_MODE", "thread")
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TASK_IGNORE_RESULT = True
 NUTAG_IMPORT_MAX_ROWS = int(os.environ.get("NUTAG_IMPORT_MAX_ROWS", "20000"))
 NUTAG_IMPORT_MAX_BYTES = int(os.environ.get("NUTAG_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 NUTAG_IS_PRODUCTION = False

@@ -1,11 +1,17 @@
-"""Production settings. Secrets come only from the environment: there is no default."""
+"""Production settings. Secrets come only from the environment: there is no default.
+
+Same code as the embedded default; the scale mode is chosen by environment variables alone
+(``DATABASE_URL``, ``REDIS_URL``, ``AWS_STORAGE_BUCKET_NAME``). ``docs/deployment.md`` lists
+every variable read here and in ``base.py``.
+"""
 
 import os
+from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import env_bool, env_list
+from .base import STORAGES, env_bool, env_list
 
 DEBUG = False
 NUTAG_IS_PRODUCTION = True
@@ -14,15 +20,46 @@ try:
     SECRET_KEY = os.environ["SECRET_KEY"]
 except KeyError as exc:
     raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.") from exc
+if not SECRET_KEY.strip():
+    raise ImproperlyConfigured("Set SECRET_KEY in the environment for production.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+# --- HTTPS (TLS ends at nginx, which sets X-Forwarded-Proto) -------------------------
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
 SESSION_COOKIE_SECURE = True
 CSRF_COOKIE_SECURE = True
 SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "31536000"))
 SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+# Asking browsers to preload HSTS binds every subdomain of the site's domain to HTTPS for
+# a long time and is hard to undo, so it is the operator's decision, off by default. When it
+# is off we silence the one deploy check that only says "preload is off" (security.W021);
+# every other deploy warning stays on.
 SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+SILENCED_SYSTEM_CHECKS = [] if SECURE_HSTS_PRELOAD else ["security.W021"]
 SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+
+# --- Media on S3-compatible object storage (scale mode) ------------------------------
+# Set AWS_STORAGE_BUCKET_NAME to keep uploads in a bucket instead of MEDIA_ROOT. Needs the
+# django-storages[s3] package. The bucket stays private: files are served through signed,
+# expiring URLs, since uploads may concern minors. boto3 reads the keys from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    S3_MEDIA: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    STORAGES = {**STORAGES, "default": S3_MEDIA}

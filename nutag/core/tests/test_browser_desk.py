@@ -21,10 +21,12 @@ def fits_the_phone(page: Page) -> None:
     assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
     # a checkbox's tap target is its whole label
     small = page.evaluate(
-        """() => [...document.querySelectorAll('main .btn, main .list a, main .rowlink, main input:not([type=hidden]), main select')]
+        """() => [...document.querySelectorAll(
+            'main .btn, main .list a, main .rowlink, main input:not([type=hidden]), main select')]
               .filter(e => e.offsetParent !== null)
               .map(e => [e, e.type === 'checkbox' ? e.closest('label') : e])
-              .map(([e, target]) => [e.textContent.trim() || e.name, target.getBoundingClientRect().height])
+              .map(([e, target]) => [
+                  e.textContent.trim() || e.name, target.getBoundingClientRect().height])
               .filter(([, h]) => h < 44)"""
     )
     assert not small, f"tap targets under 44px on {page.url}: {small}"

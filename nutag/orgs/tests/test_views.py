@@ -74,3 +74,42 @@ def test_admin_is_scoped_to_the_subtree(cast):
     html = client.get("/admin/people/person/").content.decode()
     assert "志愿者" in html
     assert login(cast.admin).get(f"/admin/orgs/unit/{cast.village2a.pk}/change/").status_code == 200
+
+
+def test_unit_pages_run_fixed_queries(
+    cast, django_assert_num_queries, django_assert_max_num_queries
+):
+    from nutag.orgs import services
+    from nutag.orgs.models import PositionTitle
+
+    client = login(cast.township1_secretary)
+    pages = [
+        f"/desk/u/{cast.township1.code}/",
+        f"/desk/u/{cast.township1.code}/history/",
+        f"/desk/u/{cast.township1.code}/check/",
+    ]
+    counts = {}
+    for url in pages:
+        client.get(url)
+        with django_assert_max_num_queries(50) as ctx:
+            assert client.get(url).status_code == 200
+        counts[url] = len(ctx.captured_queries)
+    for i in range(15):
+        person = PersonFactory(unit=cast.village1b, name=f"委员{i}")
+        services.position_assign(
+            acting_user=cast.township1_secretary,
+            unit=cast.township1,
+            person_id=person.pk,
+            title=PositionTitle.MEMBER,
+        )
+        if i < 9:
+            services.unit_create(
+                acting_user=None,
+                parent=cast.township1,
+                code=f"15079910030{i}",
+                kind="village",
+                name=f"村{i}",
+            )
+    for url in pages:
+        with django_assert_num_queries(counts[url]):
+            client.get(url)

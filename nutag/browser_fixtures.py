@@ -1,0 +1,111 @@
+"""Pytest fixtures for browser tests (tests marked ``browser``) in Debian's Chromium.
+
+Loaded from ``nutag/conftest.py`` with ``pytest_plugins = ["nutag.browser_fixtures"]``.
+
+- Tests marked ``browser`` need ``/usr/bin/chromium`` (``apt-get install chromium``) and the
+  ``playwright`` Python package. When either is missing they are skipped with the reason,
+  unless ``NUTAG_REQUIRE_BROWSER=1`` (as in CI): then they fail, so a CI machine that lost
+  its browser cannot pass silently.
+- No ``playwright install``: Playwright drives the system Chromium through
+  ``browser_type_launch_args``. This works with pytest-playwright installed (its ``browser``
+  fixture picks up the override) and without it (we start Playwright ourselves).
+- ``phone_page`` is a page in a fresh 360 x 740 touch context, the size of a common phone.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from collections.abc import Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pytest
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Browser, Page
+
+# Playwright's sync API keeps an event loop running in the main thread for the whole session,
+# and Django refuses ORM calls from a thread with a running loop. The tests' ORM calls are
+# synchronous anyway (live_server serves from its own thread), so allow them.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+PHONE_VIEWPORT = {"width": 360, "height": 740}
+
+
+def browser_required() -> bool:
+    """True when a missing browser must fail the run instead of skipping (CI)."""
+    return os.environ.get("NUTAG_REQUIRE_BROWSER", "").strip().lower() in {"1", "true", "yes"}
+
+
+def browser_missing_reason() -> str | None:
+    """Why browser tests cannot run here, or None when they can."""
+    if not CHROMIUM.exists():
+        return f"browser test needs Chromium at {CHROMIUM} (apt-get install chromium)"
+    if importlib.util.find_spec("playwright") is None:
+        return 'browser test needs the playwright package (pip install -e ".[dev]")'
+    return None
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    if item.get_closest_marker("browser") is None:
+        return
+    reason = browser_missing_reason()
+    if reason is None:
+        return
+    if browser_required():
+        pytest.fail(f"NUTAG_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+    pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args() -> dict[str, Any]:
+    """Launch Debian's Chromium headless, quiet on a machine with no outside network."""
+    return {"executable_path": str(CHROMIUM), "headless": True, "args": list(CHROMIUM_ARGS)}
+
+
+@pytest.fixture(scope="session")
+def nutag_browser(
+    request: pytest.FixtureRequest, browser_type_launch_args: dict[str, Any]
+) -> Iterator[Browser]:
+    """One Chromium for the session: pytest-playwright's when it is active, else our own."""
+    if request.config.pluginmanager.has_plugin("playwright"):
+        yield request.getfixturevalue("browser")
+        return
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(**browser_type_launch_args)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@pytest.fixture
+def phone_page(nutag_browser: Browser) -> Iterator[Page]:
+    """A page on a 360 x 740 touch screen, in a context of its own (fresh cookies)."""
+    context = nutag_browser.new_context(
+        viewport=PHONE_VIEWPORT,  # type: ignore[arg-type]
+        is_mobile=True,
+        has_touch=True,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+    )
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        yield page
+    finally:
+        context.close()
