@@ -12,6 +12,7 @@ from nutag.orgs import services as org_services
 from nutag.orgs.models import Access, Position, PositionTitle, Unit, UnitKind
 from nutag.people.models import CareWorker, Person
 from nutag.people.normalize import name_initials, name_pinyin
+from nutag.people.tallies import care_tally_refresh
 
 User = get_user_model()
 _codes = itertools.count(1)
@@ -52,6 +53,15 @@ class PersonFactory(factory.django.DjangoModelFactory):
     unit_path = factory.LazyAttribute(lambda o: o.unit.path)
     name_pinyin = factory.LazyAttribute(lambda o: name_pinyin(o.name))
     name_initials = factory.LazyAttribute(lambda o: name_initials(o.name))
+
+
+def make_care_worker(*, person: Person, unit: Unit, elder_category: str = "") -> CareWorker:
+    """A care-work participant, with the unit's tally kept exact as the services do."""
+    worker = CareWorker.objects.create(
+        person=person, unit=unit, unit_path=unit.path, elder_category=elder_category
+    )
+    care_tally_refresh(unit_ids=[unit.pk])
+    return worker
 
 
 def person_with_position(
@@ -115,9 +125,7 @@ def build_cast() -> Cast:
     v2a_sec = holder(v2a, PositionTitle.BRANCH_SECRETARY, "v2a-secretary")
     volunteer_user = UserFactory(username="volunteer")
     volunteer = PersonFactory(unit=v1a, name="志愿者", user=volunteer_user)
-    CareWorker.objects.create(
-        person=volunteer, unit=v1a, unit_path=v1a.path, elder_category="teacher"
-    )
+    make_care_worker(person=volunteer, unit=v1a, elder_category="teacher")
     resident_user = UserFactory(username="resident")
     PersonFactory(unit=v1a, name="牧民", user=resident_user, is_resident=True)
     return Cast(

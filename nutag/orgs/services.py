@@ -42,7 +42,7 @@ def _require(user: AnyUser | None, perm: Perm, unit: Unit) -> None:
         raise NotFound
 
 
-def _default_body_names(name: str) -> tuple[str, str]:
+def default_body_names(name: str) -> tuple[str, str]:
     return _("%(unit)s Party branch") % {"unit": name}, _("%(unit)s care committee") % {
         "unit": name
     }
@@ -77,7 +77,7 @@ def unit_create(
         if parent is None
         else Unit.objects.add_child(parent, instance=unit)
     )
-    branch_name, committee_name = _default_body_names(unit.name)
+    branch_name, committee_name = default_body_names(unit.name)
     Branch.objects.create(unit=unit, name=branch_name)
     CareCommittee.objects.create(unit=unit, name=committee_name)
     audit_record(
@@ -197,6 +197,9 @@ def unit_merge(*, acting_user: AnyUser | None, unit: Unit, into: Unit) -> Unit:
     moved = 0
     for model in (Person, PartyMembership, CareWorker, YoungPerson):
         moved += model.objects.filter(unit=unit).update(unit=into, unit_path=into.path)
+    from nutag.people.tallies import care_tally_refresh
+
+    care_tally_refresh(unit_ids=[unit.pk, into.pk])
     today = timezone.localdate()
     Position.objects.filter(unit=unit, ended_on__isnull=True).update(ended_on=today)
     unit = Unit.objects.get(pk=unit.pk)

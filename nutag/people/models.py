@@ -266,3 +266,31 @@ class ImportBatch(TimeStampedModel):
     @property
     def percent(self) -> int:
         return int(100 * self.processed / self.total) if self.total else 100
+
+
+class CareTally(models.Model):
+    """Per unit: how many people work in its care committee, and the five elders by category.
+
+    Derived data, kept exact by ``nutag.people.tallies.care_tally_refresh``, which every
+    service that adds, removes or moves a ``CareWorker`` calls in the same transaction.
+    It exists so that the figures over a subtree are a sum over at most one row per unit,
+    not a count over every participant (see docs/architecture.md, "Figures").
+    ``manage.py rebuild_tallies`` recomputes every row from ``CareWorker``.
+    """
+
+    unit = models.OneToOneField(
+        "orgs.Unit", primary_key=True, on_delete=models.CASCADE, related_name="care_tally"
+    )
+    participants = models.PositiveIntegerField(default=0)
+    cadre = models.PositiveIntegerField(default=0)
+    veteran = models.PositiveIntegerField(default=0)
+    expert = models.PositiveIntegerField(default=0)
+    teacher = models.PositiveIntegerField(default=0)
+    model_worker = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("care-work tally")
+        verbose_name_plural = _("care-work tallies")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.participants}"

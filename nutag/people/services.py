@@ -23,6 +23,7 @@ from nutag.people.idcard import (
 )
 from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
 from nutag.people.normalize import clean_name, clean_phone, name_initials, name_pinyin
+from nutag.people.tallies import care_tally_refresh
 
 PERSON_FIELDS = [
     "name", "unit", "gender", "ethnicity", "birth_date", "phone", "id_number",
@@ -121,6 +122,11 @@ def _apply(person: Person, unit: Unit, data: PersonInput) -> None:
 
 def _save_roles(person: Person, data: PersonInput) -> None:
     unit = person.unit
+    old_care_unit = (
+        CareWorker.objects.filter(person=person).values_list("unit_id", flat=True).first()
+        if person.pk
+        else None
+    )
     role_models: list[tuple[type[Any], Any, dict[str, Any]]] = [
         (PartyMembership, data.party, dataclasses.asdict(data.party) if data.party else {}),
         (CareWorker, data.care, dataclasses.asdict(data.care) if data.care else {}),
@@ -142,6 +148,8 @@ def _save_roles(person: Person, data: PersonInput) -> None:
     for name in ("party", "care", "youth"):
         # Drop cached reverse one-to-one accessors so the snapshot reads fresh rows.
         person._state.fields_cache.pop(name, None)
+    if old_care_unit is not None or data.care is not None:
+        care_tally_refresh(unit_ids=[old_care_unit, unit.pk if data.care is not None else None])
 
 
 @transaction.atomic

@@ -1,19 +1,21 @@
 """Figures over a unit and its subtree. A fixed number of queries, whatever the size.
 
 - committees by kind: one grouped count over the (small) unit table;
-- people in care work and five elders by category: one grouped count over the
-  care-worker table's ``(unit_path, elder_category)`` index, a range scan.
+- people in care work and five elders by category: one sum over the per-unit care tallies
+  of the subtree (``people.CareTally``, kept exact by the services), at most one row per
+  unit however many people work in the committees.
 """
 
 from __future__ import annotations
 
 import dataclasses
 
-from django.db.models import Count
+from django.db.models import Count, Sum
 
 from nutag.orgs.models import CareCommittee, Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import subtree_q
-from nutag.people.models import CareWorker, ElderCategory
+from nutag.people.models import CareTally, ElderCategory
+from nutag.people.tallies import CATEGORY_FIELDS
 
 
 @dataclasses.dataclass(frozen=True)
@@ -39,32 +41,23 @@ class UnitFigures:
 
 
 def unit_figures(*, unit: Unit) -> UnitFigures:
-    """The seed's table for ``unit`` and everything below it, computed from the data."""
+    """The seed's table for ``unit`` and everything below it."""
     by_kind = {k.value: 0 for k in UnitKind}
     rows = (
         CareCommittee.objects.filter(subtree_q(unit.path, "unit__path"))
         .filter(unit__status=UnitStatus.ACTIVE)
         .values("unit__kind")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("unit_id"))
         .order_by()
     )
     for row in rows:
         by_kind[row["unit__kind"]] = row["n"]
-    elders = {c.value: 0 for c in ElderCategory}
-    participants = 0
-    care_rows = (
-        CareWorker.objects.filter(subtree_q(unit.path, "unit_path"))
-        .values("elder_category")
-        .annotate(n=Count("id"))
-        .order_by()
+    sums = CareTally.objects.filter(subtree_q(unit.path, "unit__path")).aggregate(
+        participants=Sum("participants"), **{f: Sum(f) for f in CATEGORY_FIELDS}
     )
-    for row in care_rows:
-        participants += row["n"]
-        if row["elder_category"]:
-            elders[row["elder_category"]] = row["n"]
     return UnitFigures(
         unit=unit,
         committees_by_kind=by_kind,
-        participants=participants,
-        elders_by_category=elders,
+        participants=sums["participants"] or 0,
+        elders_by_category={f: sums[f] or 0 for f in CATEGORY_FIELDS},
     )

@@ -5,9 +5,9 @@ import json
 import pytest
 from django.test import Client, override_settings
 
-from nutag.factories import PersonFactory, make_unit
+from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.orgs.models import Position, Unit, UnitKind
-from nutag.people.models import CareWorker, Person
+from nutag.people.models import Person
 
 pytestmark = pytest.mark.django_db
 
@@ -22,11 +22,8 @@ def test_unknown_unit_is_404(client):
 
 
 def test_stats_shape_and_values(cast, client):
-    CareWorker.objects.create(
-        person=PersonFactory(unit=cast.village2a),
-        unit=cast.village2a,
-        unit_path=cast.village2a.path,
-        elder_category="veteran",
+    make_care_worker(
+        person=PersonFactory(unit=cast.village2a), unit=cast.village2a, elder_category="veteran"
     )
     data = client.get(f"/api/v1/units/{cast.banner.code}/stats").json()
     assert data["unit"] == {"code": cast.banner.code, "name": cast.banner.name, "kind": "banner"}
@@ -54,7 +51,7 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
         client.get(f"/api/v1/units/{cast.banner.code}/stats")
     for i in range(20):
         unit = make_unit(parent=cast.village1a, kind="school", name=f"学校{i}")
-        CareWorker.objects.create(person=PersonFactory(unit=unit), unit=unit, unit_path=unit.path)
+        make_care_worker(person=PersonFactory(unit=unit), unit=unit)
     with django_assert_num_queries(3):
         client.get(f"/api/v1/units/{cast.banner.code}/stats")
 

@@ -2,6 +2,7 @@
 
 import pytest
 from django.core.exceptions import ValidationError
+from django.utils import translation
 
 from nutag.core.models import AuditAction, AuditEntry
 from nutag.factories import PersonFactory, make_unit, person_with_position
@@ -22,6 +23,13 @@ from nutag.people.models import CareWorker, Person
 from nutag.people.services import PersonInput, person_create
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _english():  # type: ignore[no-untyped-def]
+    """Messages are asserted in English here; other tests check the Chinese."""
+    with translation.override("en"):
+        yield
 
 
 def test_create_refuses_a_bad_code_and_a_sibling_parent(cast):

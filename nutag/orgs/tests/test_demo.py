@@ -1,0 +1,299 @@
+"""``manage.py load_demo``: the demo banner, its figures, its logins and its deliberate flaws.
+
+The demo is built once for the module (inside a transaction rolled back at the end), and
+every test runs in its own savepoint on top of it.
+"""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+
+import pytest
+from django.contrib.auth import authenticate, get_user_model
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import transaction
+from django.db.models import F
+from django.test import override_settings
+
+from nutag.core.models import AuditEntry
+from nutag.orgs import demo as demo_module
+from nutag.orgs.models import Branch, CareCommittee, Position, PositionTitle, Unit, UnitKind
+from nutag.orgs.paths import subtree_q
+from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.orgs.selectors import seed_model_check
+from nutag.people.idcard import validate_id_number
+from nutag.people.models import (
+    CareWorker,
+    Guardianship,
+    PartyMembership,
+    Person,
+    YoungPerson,
+    phone_validator,
+)
+from nutag.people.normalize import name_initials, name_pinyin
+from nutag.stats.selectors import unit_figures
+
+User = get_user_model()
+
+
+@pytest.fixture(scope="module")
+def demo_output(django_db_setup, django_db_blocker):  # type: ignore[no-untyped-def]
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("load_demo", stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+@pytest.fixture
+def banner(demo_output, db) -> Unit:  # type: ignore[no-untyped-def]
+    return Unit.objects.get(code=demo_module.BANNER_CODE)
+
+
+def _user(username: str):  # type: ignore[no-untyped-def]
+    return User.objects.get(username=username)
+
+
+def _unit(code: str) -> Unit:
+    return Unit.objects.get(code=code)
+
+
+def test_units_by_kind(banner: Unit) -> None:
+    units = Unit.objects.filter(subtree_q(banner.path))
+    assert units.count() == 126
+    assert Counter(units.values_list("kind", flat=True)) == {
+        UnitKind.BANNER: 1,
+        UnitKind.TOWNSHIP: 7,
+        UnitKind.SUBDISTRICT: 2,
+        UnitKind.ORGAN: 48,
+        UnitKind.VILLAGE: 29,
+        UnitKind.COMMUNITY: 14,
+        UnitKind.STATE_FIRM: 11,
+        UnitKind.PRIVATE_FIRM: 1,
+        UnitKind.SCHOOL: 13,
+    }
+    townships = set(units.filter(kind=UnitKind.TOWNSHIP).values_list("name", flat=True))
+    assert townships == {
+        "巴彦库仁镇", "宝日希勒镇", "呼和诺尔镇", "鄂温克民族苏木",
+        "东乌珠尔苏木", "西乌珠尔苏木", "巴彦哈达苏木",
+    }  # fmt: skip
+    assert banner.name == "陈巴尔虎旗"
+    assert banner.name_mn
+
+
+def test_tree_is_valid_and_well_placed(banner: Unit) -> None:
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    for unit in Unit.objects.filter(subtree_q(banner.path)).exclude(pk=banner.pk):
+        parent = Unit.objects.get_parent(unit)
+        if unit.kind == UnitKind.VILLAGE:
+            assert parent.kind == UnitKind.TOWNSHIP
+            assert unit.code.startswith(parent.code)
+        elif unit.kind == UnitKind.COMMUNITY:
+            assert parent.kind in {UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT}
+        elif unit.kind in {UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT, UnitKind.ORGAN}:
+            assert parent.pk == banner.pk
+        assert unit.code.startswith("150725")
+        assert len(unit.code) in {9, 12}
+
+
+def test_every_unit_has_branch_and_committee(banner: Unit) -> None:
+    units = Unit.objects.filter(subtree_q(banner.path))
+    assert Branch.objects.filter(unit__in=units).count() == 126
+    assert CareCommittee.objects.filter(unit__in=units).count() == 126
+
+
+def test_people_counts(banner: Unit) -> None:
+    care = CareWorker.objects.filter(subtree_q(banner.path, "unit_path"))
+    assert care.count() == 1679
+    assert care.exclude(elder_category="").count() == 1024
+    assert Counter(care.exclude(elder_category="").values_list("elder_category", flat=True)) == (
+        demo_module.ELDERS_BY_CATEGORY
+    )
+    assert PartyMembership.objects.filter(is_mobile=True).exclude(current_location="").exists()
+    assert not PartyMembership.objects.filter(is_mobile=True, current_location="").exists()
+    assert Person.objects.filter(is_resident=True).count() > 500
+    young = YoungPerson.objects.all()
+    assert young.count() > 100
+    assert not young.filter(guardianships__isnull=True).exists()
+    assert Guardianship.objects.count() >= young.count()
+
+
+def test_unit_figures_give_the_seed_numbers(banner: Unit) -> None:
+    figures = unit_figures(unit=banner)
+    assert figures.committees == 126
+    assert figures.committees_by_kind == {
+        "banner": 1,
+        "township": 7,
+        "subdistrict": 2,
+        "organ": 48,
+        "village": 29,
+        "community": 14,
+        "state_firm": 11,
+        "private_firm": 1,
+        "school": 13,
+    }
+    assert figures.participants == 1679
+    assert figures.five_elders == 1024
+    assert figures.elders_by_category == demo_module.ELDERS_BY_CATEGORY
+
+
+def test_roles_and_paths_are_consistent(banner: Unit) -> None:
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    for model in (Person, PartyMembership, CareWorker, YoungPerson):
+        for unit_id, unit_path in model.objects.values_list("unit_id", "unit_path"):
+            assert paths[unit_id] == unit_path
+    for person in Person.objects.select_related("care", "party")[:300]:
+        assert person.name_pinyin == name_pinyin(person.name)
+        assert person.name_initials == name_initials(person.name)
+    assert not CareWorker.objects.exclude(elder_category="").filter(person__is_retired=False)
+    for model in (PartyMembership, CareWorker, YoungPerson):
+        assert not model.objects.exclude(unit_id=F("person__unit_id")).exists()
+
+
+def test_id_numbers_and_phones_are_valid(banner: Unit) -> None:
+    people = Person.objects.filter(subtree_q(banner.path, "unit_path"))
+    ids = list(people.values_list("id_number", "birth_date", "gender"))
+    assert len(ids) == people.count() > 4000
+    assert len({i for i, _b, _g in ids}) == len(ids)
+    for id_number, born, gender in ids:
+        validate_id_number(id_number)
+        assert id_number.startswith("150725")
+        assert id_number[6:14] == born.strftime("%Y%m%d")
+        assert ("m" if int(id_number[16]) % 2 else "f") == gender
+    for phone in people.exclude(phone="").values_list("phone", flat=True):
+        phone_validator(phone)
+
+
+def test_seed_model_check_lists_exactly_the_deviations(banner: Unit) -> None:
+    failing = {r.unit.code: r.problems for r in seed_model_check(root=banner) if not r.follows}
+    assert set(failing) == set(demo_module.DEVIATIONS)
+    for code, problems in failing.items():
+        assert len(problems) == 1, (code, problems)
+
+
+def test_positions_follow_the_seed_model(banner: Unit) -> None:
+    village = _unit("150725100201")
+    current = Position.objects.filter(unit=village, ended_on__isnull=True)
+    secretary = current.get(title=PositionTitle.BRANCH_SECRETARY).person
+    assert current.get(title=PositionTitle.CHAIR).person == secretary
+    vice = current.get(title=PositionTitle.EXEC_VICE_CHAIR).person
+    assert vice.is_retired and vice.care.elder_category
+    assert current.filter(title=PositionTitle.BRANCH_MEMBER, person=vice).exists()
+    represents = set(
+        current.filter(title=PositionTitle.MEMBER).values_list("represents", flat=True)
+    )
+    assert {"共青团", "妇联", "学校"} <= represents
+
+
+def test_demo_logins_and_rights(banner: Unit) -> None:
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    text = output.getvalue()
+    password = demo_module.DEFAULT_PASSWORD
+    assert f"Password: {password}" in text
+    for username in demo_module.LOGIN_ROLES:
+        assert username in text
+        assert authenticate(username=username, password=password) is not None, username
+
+    bayan = _unit("150725100")
+    bayan_village = _unit("150725100201")
+    other_township = _unit("150725104")
+    other_village = _unit("150725104201")
+
+    township = _user("demo-township")
+    assert has_unit_perm(user=township, perm=Perm.CHANGE_PEOPLE, unit=bayan)
+    assert has_unit_perm(user=township, perm=Perm.CHANGE_PEOPLE, unit=bayan_village)
+    assert not has_unit_perm(user=township, perm=Perm.CHANGE_PEOPLE, unit=other_township)
+    assert not has_unit_perm(user=township, perm=Perm.CHANGE_PEOPLE, unit=other_village)
+    assert not has_unit_perm(user=township, perm=Perm.VIEW_UNIT, unit=banner)
+
+    village = _user("demo-village")
+    assert has_unit_perm(user=village, perm=Perm.CHANGE_PEOPLE, unit=bayan_village)
+    assert not has_unit_perm(user=village, perm=Perm.CHANGE_PEOPLE, unit=bayan)
+
+    village2 = _user("demo-village2")
+    assert has_unit_perm(user=village2, perm=Perm.CHANGE_PEOPLE, unit=other_village)
+    assert not has_unit_perm(user=village2, perm=Perm.CHANGE_PEOPLE, unit=bayan)
+    assert not has_unit_perm(user=village2, perm=Perm.CHANGE_PEOPLE, unit=bayan_village)
+
+    officer = _user("demo-banner")
+    assert officer.person.positions.get().title == PositionTitle.OFFICER
+    assert has_unit_perm(user=officer, perm=Perm.CHANGE_PEOPLE, unit=other_village)
+    assert not has_unit_perm(user=officer, perm=Perm.RESTRUCTURE, unit=other_village)
+
+    elder = _user("demo-elder")
+    assert elder.person.care.elder_category
+    assert not elder.person.positions.exists()
+    assert not has_unit_perm(user=elder, perm=Perm.VIEW_PEOPLE, unit=bayan_village)
+
+    resident = _user("demo-resident")
+    assert resident.person.is_resident
+    assert not has_unit_perm(user=resident, perm=Perm.VIEW_PEOPLE, unit=bayan_village)
+
+    admin = _user("demo-admin")
+    assert admin.is_superuser and admin.is_staff
+
+
+def _fingerprint() -> dict[str, object]:
+    models = (
+        Unit, Branch, CareCommittee, Position, Person, PartyMembership, CareWorker,
+        YoungPerson, Guardianship, AuditEntry, User,
+    )  # fmt: skip
+    counts: dict[str, object] = {m.__name__: m.objects.count() for m in models}
+    counts["people"] = hash(
+        tuple(
+            Person.objects.order_by("pk").values_list("id_number", "name", "unit_path", "user_id")
+        )
+    )
+    counts["units"] = hash(
+        tuple(Unit.objects.order_by("pk").values_list("code", "path", "numchild"))
+    )
+    counts["users"] = hash(tuple(User.objects.order_by("pk").values_list("username", "password")))
+    return counts
+
+
+def test_second_run_changes_nothing(banner: Unit) -> None:
+    before = _fingerprint()
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert "nothing changed" in output.getvalue()
+    assert _fingerprint() == before
+
+
+def test_rebuilds_what_was_deleted(banner: Unit) -> None:
+    before = _fingerprint()
+    resident = _user("demo-resident")
+    person = resident.person
+    person.delete()
+    resident.delete()
+    call_command("load_demo", stdout=io.StringIO())
+    after = _fingerprint()
+    assert {k: v for k, v in after.items() if k not in {"people", "users"}} == {
+        k: v for k, v in before.items() if k not in {"people", "users"}
+    }
+    assert _user("demo-resident").person.is_resident
+
+
+def test_plan_is_deterministic() -> None:
+    first = demo_module.plan_people()
+    second = demo_module.plan_people()
+    assert first == second
+    assert len(first.people) > 4000
+
+
+@pytest.mark.django_db
+def test_refuses_in_production() -> None:
+    units, people = Unit.objects.count(), Person.objects.count()
+    with (
+        override_settings(NUTAG_IS_PRODUCTION=True),
+        pytest.raises(CommandError, match="NUTAG_IS_PRODUCTION"),
+    ):
+        call_command("load_demo", stdout=io.StringIO())
+    assert (Unit.objects.count(), Person.objects.count()) == (units, people)
