@@ -24,6 +24,20 @@ class PeopleFilterForm(forms.Form):
     )
 
 
+class GuardianForm(forms.Form):
+    guardian = forms.ModelChoiceField(label=_("Guardian"), queryset=Person.objects.none())
+    relation = forms.CharField(
+        label=_("Relation"),
+        max_length=20,
+        required=False,
+        help_text=_("e.g. father, mother, grandmother"),
+    )
+
+    def __init__(self, *args, candidates: QuerySet[Person], **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["guardian"].queryset = candidates  # type: ignore[attr-defined]
+
+
 class PersonForm(forms.Form):
     """Add or edit a person and their roles. Fields the viewer may not read start blank:
     leaving them blank keeps the stored value."""

@@ -21,7 +21,7 @@ from nutag.people.idcard import (
     normalize_id_number,
     validate_id_number,
 )
-from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
+from nutag.people.models import CareWorker, Guardianship, PartyMembership, Person, YoungPerson
 from nutag.people.normalize import clean_name, clean_phone, name_initials, name_pinyin
 from nutag.people.tallies import care_tally_refresh
 
@@ -211,4 +211,64 @@ def young_person_read_log(*, acting_user: AnyUser, person: Person) -> None:
         obj=person,
         unit=person.unit,
         note=_("young person's record read"),
+    )
+
+
+@transaction.atomic
+def guardian_add(
+    *, acting_user: AnyUser | None, young: Person, guardian_id: int, relation: str = ""
+) -> Guardianship:
+    """Record that ``guardian`` looks after the young person ``young``. Both must be in reach."""
+    from nutag.people.selectors import people_visible
+
+    if acting_user is not None and not has_unit_perm(
+        user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=young.unit
+    ):
+        raise NotFound
+    youth = YoungPerson.objects.filter(person=young).first()
+    if youth is None:
+        raise ValidationError(_("Only a young person in the committee's care has guardians."))
+    people = people_visible(user=acting_user) if acting_user is not None else Person.objects.all()
+    guardian = people.filter(pk=guardian_id).first()
+    if guardian is None:
+        raise NotFound
+    if guardian.pk == young.pk:
+        raise ValidationError({"guardian": _("A young person cannot be their own guardian.")})
+    if guardian.is_minor:
+        raise ValidationError({"guardian": _("A guardian must be an adult.")})
+    if Guardianship.objects.filter(young=youth, guardian=guardian).exists():
+        raise ValidationError({"guardian": _("This guardian is already recorded.")})
+    link = Guardianship(young=youth, guardian=guardian, relation=relation.strip())
+    link.full_clean()
+    link.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=young,
+        unit=young.unit,
+        changes={
+            "guardian": [
+                None,
+                f"{guardian.name} ({link.relation})" if link.relation else guardian.name,
+            ]
+        },
+    )
+    return link
+
+
+@transaction.atomic
+def guardian_remove(*, acting_user: AnyUser | None, link: Guardianship) -> None:
+    young = link.young.person
+    if acting_user is not None and not has_unit_perm(
+        user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=young.unit
+    ):
+        raise NotFound
+    name = link.guardian.name
+    link.delete()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=young,
+        unit=young.unit,
+        changes={"guardian": [name, None]},
     )

@@ -8,5 +8,11 @@ urlpatterns = [
     path("people/<int:pk>/", views.person_detail, name="desk-person"),
     path("people/<int:pk>/edit/", views.person_edit, name="desk-person-edit"),
     path("people/<int:pk>/position/", views.person_assign_position, name="desk-person-position"),
+    path("people/<int:pk>/guardians/add/", views.guardian_add, name="desk-guardian-add"),
+    path(
+        "people/<int:pk>/guardians/<int:link_pk>/remove/",
+        views.guardian_remove,
+        name="desk-guardian-remove",
+    ),
     path("", include("nutag.people.import_urls")),
 ]

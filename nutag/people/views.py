@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
 from nutag.core.forms import add_service_errors
 from nutag.orgs import services as org_services
@@ -17,7 +18,8 @@ from nutag.orgs.models import UnitStatus
 from nutag.orgs.permissions import Perm, has_unit_perm, units_where
 from nutag.orgs.selectors import access_unit
 from nutag.people import services
-from nutag.people.forms import PeopleFilterForm, PersonForm
+from nutag.people.forms import GuardianForm, PeopleFilterForm, PersonForm
+from nutag.people.models import Guardianship
 from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
 
 PAGE_SIZE = 30
@@ -95,6 +97,9 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     if getattr(person, "youth", None) is not None:
         services.young_person_read_log(acting_user=request.user, person=person)
     positions = person.positions.filter(ended_on__isnull=True).select_related("unit")
+    youth = getattr(person, "youth", None)
+    guardians = youth.guardianships.select_related("guardian") if youth is not None else []
+    wards = person.wards.select_related("young__person")
     return render(
         request,
         "people/person_detail.html",
@@ -103,6 +108,8 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "phone": shown_phone(user=request.user, person=person),
             "id_number": shown_id_number(user=request.user, person=person),
             "positions": positions,
+            "guardians": guardians,
+            "wards": wards,
             "can_change": has_unit_perm(
                 user=request.user, perm=Perm.CHANGE_PEOPLE, unit=person.unit
             ),
@@ -188,3 +195,57 @@ def person_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
             "heading": _("Assign a position to %(name)s") % {"name": person.name},
         },
     )
+
+
+@login_required
+def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
+    young = access_person(user=request.user, pk=pk, perm=Perm.CHANGE_PEOPLE)
+    if getattr(young, "youth", None) is None:
+        raise Http404
+    candidates = (
+        people_of_unit(user=request.user, unit=young.unit)
+        .exclude(pk=young.pk)
+        .exclude(youth__isnull=False)
+    )
+    form = GuardianForm(request.POST or None, candidates=candidates)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.guardian_add(
+                acting_user=request.user,
+                young=young,
+                guardian_id=form.cleaned_data["guardian"].pk,
+                relation=form.cleaned_data["relation"],
+            )
+        except ValidationError as exc:
+            add_service_errors(form, exc)
+        except org_services.NotFound as exc:
+            raise Http404 from exc
+        else:
+            messages.success(request, _("Guardian recorded."))
+            return redirect("desk-person", pk=young.pk)
+    return render(
+        request,
+        "people/person_form.html",
+        {
+            "unit": young.unit,
+            "form": form,
+            "person": young,
+            "heading": _("Add a guardian for %(name)s") % {"name": young.name},
+        },
+    )
+
+
+@login_required
+@require_POST
+def guardian_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse:
+    young = access_person(user=request.user, pk=pk, perm=Perm.CHANGE_PEOPLE)
+    link = (
+        Guardianship.objects.filter(pk=link_pk, young__person=young)
+        .select_related("guardian", "young__person")
+        .first()
+    )
+    if link is None:
+        raise Http404
+    services.guardian_remove(acting_user=request.user, link=link)
+    messages.success(request, _("Guardian removed."))
+    return redirect("desk-person", pk=young.pk)

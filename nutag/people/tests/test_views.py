@@ -112,3 +112,58 @@ def test_missing_and_hidden_person_look_the_same(cast):
     assert client.get(f"/desk/people/{hidden.pk}/").status_code == 404
     assert client.get(f"/desk/people/{hidden.pk}/edit/").status_code == 404
     assert client.get("/desk/people/abc/").status_code == 404
+
+
+def _young(cast, name="小花"):  # type: ignore[no-untyped-def]
+    from nutag.people.services import YouthInput
+
+    return person_create(
+        acting_user=None,
+        unit=cast.village1a,
+        data=PersonInput(name=name, youth=YouthInput(school="一小")),
+    )
+
+
+def test_guardians_negatives_then_add_and_remove(cast):
+    import datetime as dt
+
+    young = _young(cast)
+    outsider = PersonFactory(unit=cast.village2a, name="外村人")
+    child = person_create(
+        acting_user=None,
+        unit=cast.village1a,
+        data=PersonInput(name="小孩", birth_date=dt.date.today() - dt.timedelta(days=3650)),
+    )
+    parent = PersonFactory(unit=cast.village1a, name="阿爸")
+    # another village's secretary: 404
+    assert (
+        login(cast.village2a_secretary).get(f"/desk/people/{young.pk}/guardians/add/").status_code
+        == 404
+    )
+    client = login(cast.village1a_officer)
+    # an adult who is not a young person has no guardians page
+    assert client.get(f"/desk/people/{parent.pk}/guardians/add/").status_code == 404
+    # a person of another village is not offered (form error), a minor is refused
+    r = client.post(
+        f"/desk/people/{young.pk}/guardians/add/", {"guardian": outsider.pk, "relation": "父亲"}
+    )
+    assert r.status_code == 200
+    r = client.post(
+        f"/desk/people/{young.pk}/guardians/add/", {"guardian": child.pk, "relation": "哥哥"}
+    )
+    assert r.status_code == 200 and "父亲" not in r.content.decode()
+    assert not young.youth.guardianships.exists()
+    r = client.post(
+        f"/desk/people/{young.pk}/guardians/add/", {"guardian": parent.pk, "relation": "父亲"}
+    )
+    assert r.status_code == 302
+    link = young.youth.guardianships.get()
+    assert link.guardian == parent and link.relation == "父亲"
+    assert AuditEntry.objects.filter(
+        object_id=str(young.pk), changes__guardian=[None, "阿爸 (父亲)"]
+    ).exists()
+    page = client.get(f"/desk/people/{parent.pk}/").content.decode()
+    assert "小花" in page  # the guardian's page lists the ward
+    r = client.post(f"/desk/people/{young.pk}/guardians/{link.pk}/remove/")
+    assert r.status_code == 302
+    assert not young.youth.guardianships.exists()
