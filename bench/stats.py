@@ -471,28 +471,20 @@ def count_people() -> int:
 
 
 def query_plans(root_path: str) -> dict[str, str]:
-    """EXPLAIN QUERY PLAN (SQLite) / EXPLAIN ANALYZE (PostgreSQL) of the measured queries."""
+    """EXPLAIN QUERY PLAN (SQLite) / EXPLAIN ANALYZE (PostgreSQL) of the measured queries:
+    the baseline, and every query ``unit_figures`` really sends (captured while it runs)."""
     from django.db import connection
-    from django.db.models import Count, Sum
+    from django.test.utils import CaptureQueriesContext
 
-    from nutag.orgs.models import CareCommittee, UnitStatus
-    from nutag.orgs.paths import subtree_q
-    from nutag.people.models import CareTally
+    from nutag.orgs.models import Unit
+    from nutag.stats.selectors import unit_figures
 
-    queries = {
-        "count": ("SELECT COUNT(*) FROM people_person", ()),
-        "care": CareTally.objects.filter(subtree_q(root_path, "unit__path"))
-        .values("unit__status")
-        .annotate(n=Sum("participants"), t=Sum("teacher"))
-        .order_by()
-        .query.sql_with_params(),
-        "committees": CareCommittee.objects.filter(subtree_q(root_path, "unit__path"))
-        .filter(unit__status=UnitStatus.ACTIVE)
-        .values("unit__kind")
-        .annotate(n=Count("id"))
-        .order_by()
-        .query.sql_with_params(),
-    }
+    root = Unit.objects.get(path=root_path)
+    with CaptureQueriesContext(connection) as captured:
+        unit_figures(unit=root)
+    queries = {"count": "SELECT COUNT(*) FROM people_person"}
+    for i, query in enumerate(captured.captured_queries, start=1):
+        queries[f"figures query {i}"] = query["sql"]
     prefix = (
         "EXPLAIN (ANALYZE, COSTS OFF) "
         if connection.vendor == "postgresql"
@@ -500,8 +492,8 @@ def query_plans(root_path: str) -> dict[str, str]:
     )
     plans = {}
     with connection.cursor() as cursor:
-        for key, (sql, params) in queries.items():
-            cursor.execute(prefix + sql, params)
+        for key, sql in queries.items():
+            cursor.execute(prefix + sql)
             rows = cursor.fetchall()
             plans[key] = "\n".join(str(r[-1]) for r in rows)
     return plans
