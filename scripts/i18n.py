@@ -4,7 +4,7 @@
     .venv/bin/python scripts/i18n.py --compile  # only compile .po → .mo (no gettext tools needed)
 
 Extraction uses Django's makemessages (needs GNU gettext's xgettext). zh_Hant is derived from
-zh_Hans with OpenCC (s2t), except entries a translator marked with a "manual" comment.
+zh_Hans with OpenCC (s2tw), except entries a translator marked with a "manual" comment.
 Compiling uses polib, so a fresh machine needs no gettext tools.
 """
 
@@ -35,7 +35,7 @@ def extract() -> None:
 def derive_traditional() -> None:
     import opencc
 
-    convert = opencc.OpenCC("s2t").convert
+    convert = opencc.OpenCC("s2tw").convert
     source = polib.pofile(str(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     target_path = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
     target = polib.pofile(str(target_path))
@@ -44,8 +44,8 @@ def derive_traditional() -> None:
         if "manual" in (entry.tcomment or ""):
             continue
         src = by_id.get((entry.msgctxt, entry.msgid))
-        if src is None or "fuzzy" in src.flags:
-            continue
+        if src is None or "fuzzy" in src.flags or not src.translated():
+            continue  # nothing to copy: leave gettext's guess fuzzy (so unused)
         if src.msgstr:
             entry.msgstr = convert(src.msgstr)
         if src.msgstr_plural:

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.models import AnonymousUser, User
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
 from nutag.core.masking import mask_id_number, mask_phone
@@ -65,3 +66,64 @@ def audit_record(
         changes=changes or {},
         note=note[:255],
     )
+
+
+def _extra_labels() -> dict[str, Any]:
+    from django.utils.translation import gettext_lazy as _
+
+    return {
+        "party_member": _("Party member"),
+        "care_worker": _("Works in the care committee (volunteer)"),
+        "young_person": _("Young person in the committee's care"),
+        "guardian": _("Guardian"),
+        "parent": _("Parent unit"),
+        "merged_into": _("merged into"),
+        "merged_from": _("Merged from"),
+        "joined_on": _("Joined the Party on"),
+        "is_mobile": _("Mobile member, working away"),
+        "current_location": _("Where now"),
+        "elder_category": _("Five-elder category"),
+        "school": _("School"),
+    }
+
+
+def _shown(value: Any, choices: dict[str, str]) -> str:
+    from django.utils.translation import gettext as _
+
+    if value is None or value == "":
+        return "—"
+    if value is True:
+        return _("yes")
+    if value is False:
+        return _("no")
+    return str(choices.get(str(value), value))
+
+
+def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
+    """``(field label, before, after)`` for display, with labels and choices translated."""
+    from django.apps import apps
+
+    try:
+        model = apps.get_model(entry.object_type)
+    except (LookupError, ValueError):
+        model = None
+    extra = _extra_labels()
+    rows = []
+    for key, pair in (entry.changes or {}).items():
+        before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
+        label: Any = extra.get(key, key)
+        choices: dict[str, str] = {}
+        if model is not None:
+            try:
+                field = model._meta.get_field(key)
+            except FieldDoesNotExist:  # a key that is not a field of the model
+                field = None
+            if field is not None:
+                label = getattr(field, "verbose_name", key)
+                choices = {str(k): str(v) for k, v in (getattr(field, "choices", None) or [])}
+        if key == "elder_category":
+            from nutag.people.models import ElderCategory
+
+            choices = {c.value: str(c.label) for c in ElderCategory}
+        rows.append((str(label), _shown(before, choices), _shown(after, choices)))
+    return rows

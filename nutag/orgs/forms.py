@@ -8,7 +8,7 @@ from nutag.orgs.models import Access, PositionTitle, Unit, UnitKind
 
 
 class UnitForm(forms.Form):
-    name = forms.CharField(label=_("Name"), max_length=100)
+    name = forms.CharField(label=_("Unit name"), max_length=100)
     name_mn = forms.CharField(label=_("Mongolian name"), max_length=200, required=False)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from treebeard.mp_tree import MP_Node, MP_NodeManager
 
 from nutag.core.models import TimeStampedModel
@@ -21,7 +22,7 @@ class UnitKind(models.TextChoices):
     COMMUNITY = "community", _("Community")  # 社区
     STATE_FIRM = "state_firm", _("State firm")  # 国企
     PRIVATE_FIRM = "private_firm", _("Private firm")  # 民企
-    SCHOOL = "school", _("School")  # 中小学
+    SCHOOL = "school", pgettext_lazy("unit kind", "School")  # 中小学
 
 
 # Kinds below township level: their committees are "grassroots committees" (基层关工委).

@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nutag.core.audit import change_rows
 from nutag.core.forms import add_service_errors
 from nutag.orgs import services
 from nutag.orgs.forms import UnitChoiceForm, UnitCreateForm, UnitForm
@@ -219,11 +220,10 @@ def unit_delete(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def unit_history_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_HISTORY)
-    return render(
-        request,
-        "orgs/unit_history.html",
-        {"unit": unit, "entries": unit_history(user=request.user, unit=unit)},
-    )
+    entries = list(unit_history(user=request.user, unit=unit))
+    for entry in entries:
+        entry.rows = change_rows(entry)  # type: ignore[attr-defined]
+    return render(request, "orgs/unit_history.html", {"unit": unit, "entries": entries})
 
 
 @login_required

@@ -62,7 +62,7 @@ class Person(TimeStampedModel):
         related_name="people",
     )
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
-    name = models.CharField(_("name"), max_length=50)
+    name = models.CharField(_("full name"), max_length=50)
     name_pinyin = models.CharField(max_length=200, db_index=True, editable=False)
     name_initials = models.CharField(max_length=50, db_index=True, editable=False)
     gender = models.CharField(_("gender"), max_length=1, choices=Gender.choices, blank=True)

@@ -113,3 +113,26 @@ def test_unit_pages_run_fixed_queries(
     for url in pages:
         with django_assert_num_queries(counts[url]):
             client.get(url)
+
+
+def test_history_shows_translated_labels_and_choices(cast):
+    from django.utils import translation
+
+    from nutag.orgs import services
+
+    services.unit_update(acting_user=cast.township1_secretary, unit=cast.village1a, name="新名字")
+    client = login(cast.township1_secretary)
+    with translation.override("zh-hans"):
+        html = client.get(f"/desk/u/{cast.township1.code}/history/").content.decode()
+    assert "一甲嘎查 → 新名字" in html
+    assert "名称" in html  # the field's label, not "name"
+    assert "village" not in html.split("<main>")[1]  # kinds shown by their label
+    # an officer may not read the history, and another township's secretary neither
+    assert (
+        login(cast.township1_officer).get(f"/desk/u/{cast.township1.code}/history/").status_code
+        == 404
+    )
+    assert (
+        login(cast.village2a_secretary).get(f"/desk/u/{cast.township1.code}/history/").status_code
+        == 404
+    )

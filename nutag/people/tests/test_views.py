@@ -1,6 +1,7 @@
 """Workbench people pages: search, filters, forms that keep input, masked fields, fixed queries."""
 
 import pytest
+from django.utils import timezone
 from django.test import Client
 
 from nutag.core.models import AuditAction, AuditEntry
@@ -132,7 +133,7 @@ def test_guardians_negatives_then_add_and_remove(cast):
     child = person_create(
         acting_user=None,
         unit=cast.village1a,
-        data=PersonInput(name="小孩", birth_date=dt.date.today() - dt.timedelta(days=3650)),
+        data=PersonInput(name="小孩", birth_date=timezone.localdate() - dt.timedelta(days=3650)),
     )
     parent = PersonFactory(unit=cast.village1a, name="阿爸")
     # another village's secretary: 404
