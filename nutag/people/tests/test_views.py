@@ -1,8 +1,8 @@
 """Workbench people pages: search, filters, forms that keep input, masked fields, fixed queries."""
 
 import pytest
-from django.utils import timezone
 from django.test import Client
+from django.utils import timezone
 
 from nutag.core.models import AuditAction, AuditEntry
 from nutag.factories import PersonFactory
