@@ -5,7 +5,7 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Case, QuerySet, Value, When
 from django.http import Http404
 from django.utils.translation import gettext as _
 
@@ -63,10 +63,15 @@ def unit_ancestors(*, unit: Unit) -> list[Unit]:
 
 
 def current_positions(*, unit: Unit) -> QuerySet[Position]:
+    """The posts held now, in the order of the titles' list (secretary first)."""
+    rank = Case(
+        *(When(title=title, then=Value(i)) for i, title in enumerate(PositionTitle.values)),
+        default=Value(len(PositionTitle.values)),
+    )
     return (
         Position.objects.filter(unit=unit, ended_on__isnull=True)
         .select_related("person")
-        .order_by("title", "id")
+        .order_by(rank, "id")
     )
 
 

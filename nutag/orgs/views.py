@@ -8,7 +8,6 @@ from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from nutag.core.audit import change_rows
 from nutag.core.forms import add_service_errors
@@ -243,9 +242,21 @@ def unit_seed_check(request: HttpRequest, code: str) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def position_end(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ending a term asks for confirmation first: a stray tap must not end anyone's term."""
     position = access_position(user=request.user, pk=pk)
-    services.position_end(acting_user=request.user, position=position)
-    messages.success(request, _("Term ended."))
-    return redirect("desk-unit", code=position.unit.code)
+    if request.method == "POST":
+        services.position_end(acting_user=request.user, position=position)
+        messages.success(request, _("Term ended."))
+        return redirect("desk-unit", code=position.unit.code)
+    return render(
+        request,
+        "orgs/unit_action.html",
+        {
+            "unit": position.unit,
+            "heading": _("End term"),
+            "warning": _("%(person)s will no longer be %(title)s. The record of the term is kept.")
+            % {"person": position.person.name, "title": position.get_title_display()},
+            "confirm": _("End term"),
+        },
+    )

@@ -136,3 +136,21 @@ def test_history_shows_translated_labels_and_choices(cast):
         login(cast.village2a_secretary).get(f"/desk/u/{cast.township1.code}/history/").status_code
         == 404
     )
+
+
+def test_ending_a_term_asks_first(cast):
+    from nutag.orgs.models import Position
+
+    position = Position.objects.get(person__user=cast.village1a_officer)
+    client = login(cast.township1_secretary)
+    r = client.get(f"/desk/positions/{position.pk}/end/")
+    assert r.status_code == 200
+    position.refresh_from_db()
+    assert position.ended_on is None  # a GET (a stray tap) changes nothing
+    assert client.post(f"/desk/positions/{position.pk}/end/").status_code == 302
+    position.refresh_from_db()
+    assert position.ended_on is not None
+    # a sibling township's secretary gets 404 on both
+    other = Position.objects.get(person__user=cast.village2a_secretary)
+    assert client.get(f"/desk/positions/{other.pk}/end/").status_code == 404
+    assert client.post(f"/desk/positions/{other.pk}/end/").status_code == 404
