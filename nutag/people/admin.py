@@ -59,6 +59,19 @@ class PersonAdmin(SubtreeScopedAdmin):
     def masked_id_number(self, obj: Person) -> str:
         return mask_id_number(obj.id_number)
 
+    def change_view(
+        self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
+    ) -> Any:
+        """A young person's record read in the admin is audited like anywhere else."""
+        person = (
+            self.get_queryset(request).filter(pk=object_id, youth__isnull=False).first()
+            if str(object_id).isdigit()
+            else None
+        )
+        if person is not None:
+            services.young_person_read_log(acting_user=request.user, person=person)
+        return super().change_view(request, object_id, form_url, extra_context)
+
     def save_model(
         self, request: HttpRequest, obj: Person, form: forms.ModelForm, change: bool
     ) -> None:

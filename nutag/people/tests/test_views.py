@@ -168,3 +168,18 @@ def test_guardians_negatives_then_add_and_remove(cast):
     r = client.post(f"/desk/people/{young.pk}/guardians/{link.pk}/remove/")
     assert r.status_code == 302
     assert not young.youth.guardianships.exists()
+
+
+def test_young_persons_record_read_in_the_admin_is_audited(cast):
+    young = _young(cast, name="小草")
+    cast.township1_secretary.is_staff = True
+    cast.township1_secretary.save()
+    client = login(cast.township1_secretary)
+    assert client.get(f"/admin/people/person/{young.pk}/change/").status_code == 200
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW, object_id=str(young.pk)).count() == 1
+    # a staff officer of another township neither reads it nor leaves a trace
+    cast.village2a_secretary.is_staff = True
+    cast.village2a_secretary.save()
+    r = login(cast.village2a_secretary).get(f"/admin/people/person/{young.pk}/change/")
+    assert r.status_code in (302, 404)
+    assert AuditEntry.objects.filter(action=AuditAction.VIEW, object_id=str(young.pk)).count() == 1
