@@ -43,6 +43,13 @@ api = NinjaAPI(
     urls_namespace="api-v1",
 )
 session = SessionAuth()
+# What a write can answer besides success: bad input, no login, no CSRF token, not found.
+WRITE_ERRORS: dict[int, Any] = {
+    400: ValidationErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+}
 units = Router(tags=["units"])
 people = Router(tags=["people"])
 
@@ -132,7 +139,7 @@ def unit_children_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
 @units.post(
     "/{code}/children",
     auth=session,
-    response={201: UnitOut, 400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: UnitOut, **WRITE_ERRORS},
 )
 def unit_child_create(request: HttpRequest, code: str, payload: UnitIn) -> Status:
     parent = access_unit(user=request.user, code=code, perm=Perm.RESTRUCTURE)
@@ -199,7 +206,7 @@ def unit_people(
 @units.post(
     "/{code}/people",
     auth=session,
-    response={201: PersonOut, 400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: PersonOut, **WRITE_ERRORS},
 )
 def unit_person_create(request: HttpRequest, code: str, payload: PersonIn) -> Status:
     unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_PEOPLE)
@@ -221,7 +228,7 @@ def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
 @people.put(
     "/{person_id}",
     auth=session,
-    response={200: PersonOut, 400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={200: PersonOut, **WRITE_ERRORS},
 )
 def person_update(
     request: HttpRequest, person_id: int, payload: PersonIn, unit: str = ""
@@ -252,7 +259,7 @@ def _position_out(position: Position) -> dict[str, Any]:
 @units.post(
     "/{code}/positions",
     auth=session,
-    response={201: PositionOut, 400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
+    response={201: PositionOut, **WRITE_ERRORS},
 )
 def unit_position_create(request: HttpRequest, code: str, payload: PositionIn) -> Status:
     unit = access_unit(user=request.user, code=code, perm=Perm.MANAGE_POSITIONS)
