@@ -93,3 +93,53 @@ def test_larger_text_switch_persists(live_server: Any, phone_page: Page, cast: A
     page.goto(f"{live_server.url}/u/{cast.township1.code}/figures/")
     after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert after > before
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_village_officer_imports_a_roster_from_a_phone(
+    live_server: Any, phone_page: Page, cast: Any, tmp_path: Any
+) -> None:
+    import openpyxl
+
+    from nutag.people.idcard import checksum_char
+
+    first = "15072519580301001"
+    good_id = first + checksum_char(first)
+    bad_id = first[:16] + "2" + ("0" if checksum_char(first[:16] + "2") != "0" else "1")
+    book = openpyxl.Workbook()
+    sheet = book.active
+    sheet.append(["一甲嘎查花名册"])  # a title row above the header
+    sheet.append(["姓名", "性别", "民族", "身份证号", "联系电话", "五老类别"])
+    sheet.append(["朝鲁", "男", "蒙古族", good_id, "13800001111", "老教师"])
+    sheet.append(["萨仁", "女", "蒙古族", bad_id, "13800002222", ""])
+    sheet.append([])
+    sheet.append(["娜仁", "女", "鄂温克族", "", "１３８００００３３３３", ""])
+    path = tmp_path / "roster.xlsx"
+    book.save(path)
+
+    page = phone_page
+    page.goto(f"{live_server.url}/desk/login/")
+    page.fill("input[name=username]", "v1a-officer")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/desk/")
+    page.goto(f"{live_server.url}/desk/u/{cast.village1a.code}/import/")
+    fits_the_phone(page)
+    page.set_input_files("input[type=file]", str(path))
+    page.click("main form[enctype] button[type=submit]")
+    # the preview: two good rows, one bad row named with its row and column
+    fits_the_phone(page)
+    text = page.inner_text("main")
+    assert "4" in text and "身份证号" in text
+    assert not Person.objects.filter(name__in=["朝鲁", "娜仁"]).exists()  # nothing saved yet
+    page.click("main form[action$='/confirm/'] button")
+    page.wait_for_selector("main .progress")
+    fits_the_phone(page)
+    assert set(Person.objects.filter(unit=cast.village1a).values_list("name", flat=True)) >= {
+        "朝鲁",
+        "娜仁",
+    }
+    assert not Person.objects.filter(name="萨仁").exists()
+    assert Person.objects.get(name="娜仁").phone == "13800003333"
+    assert Person.objects.get(name="朝鲁").care.elder_category == "teacher"

@@ -179,12 +179,12 @@ def test_table_lists_every_action():
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("role", [r for r in ROLES if r != "platform admin"])
 @pytest.mark.parametrize("action", sorted(read_table()))
 def test_out_of_reach_is_always_refused(cast, role, action):
-    """A sibling village, the township above, the banner, another township's village."""
-    if role == "platform admin":
-        pytest.skip("platform admins reach everything")
+    """A sibling village, the township above, the banner, another township's village.
+
+    (Platform admins reach everything; their row of the table is checked at the own unit.)"""
     table = read_table()
     client, _own = _client_for(cast, role)
     act: Callable[[Unit], bool] = getattr(Actions(client), action)
