@@ -173,6 +173,14 @@ def _unit_has_people(unit: Unit) -> bool:
     )
 
 
+def _end_all_positions(*, unit: Unit, actor: AnyUser | None) -> None:
+    """End every current term at ``unit`` (it is closing), each with its own audit row."""
+    for position in Position.objects.filter(unit=unit, ended_on__isnull=True).select_related(
+        "unit"
+    ):
+        position_end(acting_user=None, position=position, _actor=actor)
+
+
 @transaction.atomic
 def unit_merge(*, acting_user: AnyUser | None, unit: Unit, into: Unit) -> Unit:
     """Merge ``unit`` into ``into``: its units, people and roles move over; it is closed.
@@ -200,8 +208,7 @@ def unit_merge(*, acting_user: AnyUser | None, unit: Unit, into: Unit) -> Unit:
     from nutag.people.tallies import care_tally_refresh
 
     care_tally_refresh(unit_ids=[unit.pk, into.pk])
-    today = timezone.localdate()
-    Position.objects.filter(unit=unit, ended_on__isnull=True).update(ended_on=today)
+    _end_all_positions(unit=unit, actor=acting_user)
     unit = Unit.objects.get(pk=unit.pk)
     unit.status = UnitStatus.CLOSED
     unit.closed_at = timezone.now()
@@ -237,7 +244,7 @@ def unit_close(*, acting_user: AnyUser | None, unit: Unit) -> Unit:
         raise ValidationError(_("Close or move its units first: this unit still has open units."))
     if _unit_has_people(unit):
         raise ValidationError(_("Move its people first: this unit still has people."))
-    Position.objects.filter(unit=unit, ended_on__isnull=True).update(ended_on=timezone.localdate())
+    _end_all_positions(unit=unit, actor=acting_user)
     unit.status = UnitStatus.CLOSED
     unit.closed_at = timezone.now()
     unit.save(update_fields=["status", "closed_at", "updated_at"])

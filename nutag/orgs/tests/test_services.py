@@ -250,3 +250,17 @@ def test_seed_model_check_reports_why(cast):
 def test_seed_model_check_runs_fixed_queries(cast, django_assert_max_num_queries):
     with django_assert_max_num_queries(2):
         seed_model_check(root=cast.banner)
+
+
+def test_merge_ends_terms_one_audit_row_each(cast):
+    services.unit_merge(
+        acting_user=cast.township1_secretary, unit=cast.village1a, into=cast.village1b
+    )
+    ended = Position.objects.filter(unit=cast.village1a)
+    assert ended.count() == 2 and not ended.filter(ended_on__isnull=True).exists()
+    for position in ended:
+        entry = AuditEntry.objects.get(
+            object_type="orgs.position", object_id=str(position.pk), action=AuditAction.UPDATE
+        )
+        assert entry.actor == cast.township1_secretary
+        assert entry.changes["ended_on"][0] is None
