@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "nutag.orgs",
     "nutag.people",
     "nutag.stats",
+    "nutag.sites",
     "nutag.api",
 ]
 

@@ -31,6 +31,8 @@ class Perm(StrEnum):
     VIEW_PHONE = "people.view_phone"  # phone numbers unmasked
     VIEW_ID_NUMBER = "people.view_id_number"  # ID numbers unmasked
     VIEW_STATS = "stats.view_stats"  # aggregate figures, when they are not public
+    WRITE_ARTICLES = "sites.write_articles"  # write drafts and submit them
+    PUBLISH_ARTICLES = "sites.publish_articles"  # publish, return, push down, columns
 
 
 OFFICER_PERMS = frozenset(
@@ -40,6 +42,7 @@ OFFICER_PERMS = frozenset(
         Perm.CHANGE_PEOPLE,
         Perm.VIEW_PHONE,
         Perm.VIEW_STATS,
+        Perm.WRITE_ARTICLES,
     }
 )
 SECRETARY_PERMS = frozenset(Perm)

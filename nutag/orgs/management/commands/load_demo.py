@@ -2,7 +2,7 @@
 
 Idempotent (a second run changes nothing) and refused on a production database.
 The demo logins share one password, from ``NUTAG_DEMO_PASSWORD`` (default
-``nutag-demo-2026``); see ``nutag/orgs/demo.py`` for what is built.
+``nutag-demo-2026``); see ``nutag/orgs/demo/`` for what is built.
 """
 
 from __future__ import annotations

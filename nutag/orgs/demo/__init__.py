@@ -1,0 +1,149 @@
+"""The demo banner: 陈巴尔虎旗 (Chen Barag Banner), modelled on the seed, with synthetic people.
+
+``build_demo()`` (run by ``manage.py load_demo``) makes, in one transaction:
+
+- 126 units under the banner (code 150725): 7 townships, 2 sub-district offices, 48 banner
+  organs, 29 villages, 14 communities, 11 state firms, 1 private firm and 13 schools, each
+  with its Party branch and care committee. Units are created through ``unit_create`` (so
+  through treebeard, with their bodies and an audit row each).
+- 1,679 people working in the care committees (``CareWorker`` at their unit), 1,024 of them
+  five elders, plus Party members (some mobile), residents, and young people with their
+  guardians. People are bulk-inserted, bypassing ``person_create`` for speed (no audit rows),
+  with ``unit_path``, ``name_pinyin`` and ``name_initials`` set exactly as the service does.
+- the positions of the "branch + committee" seed model at every unit, except the units of
+  ``DEVIATIONS``, which break it on purpose so that ``seed_model_check`` has something to show;
+- the demo logins (``LOGIN_ROLES``), all with one password (``NUTAG_DEMO_PASSWORD``).
+
+Everything is synthetic: names are drawn from lists of common surnames and given names,
+phone numbers are random, ID numbers are well-formed (region 150725, a real birth date,
+a valid check character) but belong to no one. Generation is seeded, and ages are counted
+from ``REFERENCE_DATE`` rather than today, so every run plans exactly the same people.
+
+Idempotent: units are found by code, people by ID number; only what is missing is created.
+A second run changes nothing. Mongolian unit names are approximate, for the demo only.
+
+The code lives in submodules: ``data`` (the banner's code, the seed, the reference date, the
+seed's figures, ``DEVIATIONS`` and the pools synthetic people are drawn from), ``units``
+(``UnitSpec``, the unit names and codes, ``unit_specs``), ``synthetic`` (the seeded generator
+of names, dates, phone and ID numbers), ``plan`` (the deterministic plan of people, positions
+and guardianships: ``plan_people``) and ``build`` (writing it to the database, idempotently,
+with the demo logins: ``build_demo``). The names below are re-exported so
+``nutag.orgs.demo.<name>`` keeps working; to patch a name in a test, patch it in the
+submodule that reads it.
+"""
+
+from __future__ import annotations
+
+from .build import (
+    LOGIN_ROLES,
+    DemoLogin,
+    DemoRefusedError,
+    DemoResult,
+    build_demo,
+    demo_password,
+)
+from .data import (
+    BANNER_CODE,
+    CARE_WORKERS,
+    CHAIR_NOT_SECRETARY,
+    DAUR_SURNAMES,
+    DEFAULT_PASSWORD,
+    DEVIATIONS,
+    ELDERS_BY_CATEGORY,
+    ETHNIC_WEIGHTS,
+    EWENKI_SURNAMES,
+    EWENKI_TOWNSHIP_WEIGHTS,
+    FIVE_ELDERS,
+    HAN_GIVEN,
+    HAN_SURNAMES,
+    MOBILE_KINDS,
+    MOBILE_LOCATIONS,
+    MOBILE_PREFIXES,
+    MONGOL_GIVEN,
+    MONGOL_PREFIX,
+    MONGOL_SUFFIX,
+    MONGOL_SURNAMES,
+    NO_VICE_CHAIR,
+    OFFICERS,
+    OTHERS,
+    PASSWORD_ENV,
+    REFERENCE_DATE,
+    REPRESENTS,
+    SEED,
+    UNITS_BY_KIND,
+    VICE_CHAIR_NOT_RETIRED,
+    VOLUNTEER_WEIGHTS,
+)
+from .plan import (
+    LOGIN_UNITS,
+    DemoPlan,
+    PlannedGuardianship,
+    PlannedPerson,
+    PlannedPosition,
+    plan_people,
+)
+from .units import (
+    COMMUNITY_NAMES,
+    ORGAN_NAMES,
+    PRIVATE_FIRMS,
+    SCHOOLS,
+    STATE_FIRMS,
+    SUBDISTRICTS,
+    TOWNSHIPS,
+    UnitSpec,
+    unit_specs,
+)
+
+__all__ = [
+    "BANNER_CODE",
+    "CARE_WORKERS",
+    "CHAIR_NOT_SECRETARY",
+    "COMMUNITY_NAMES",
+    "DAUR_SURNAMES",
+    "DEFAULT_PASSWORD",
+    "DEVIATIONS",
+    "ELDERS_BY_CATEGORY",
+    "ETHNIC_WEIGHTS",
+    "EWENKI_SURNAMES",
+    "EWENKI_TOWNSHIP_WEIGHTS",
+    "FIVE_ELDERS",
+    "HAN_GIVEN",
+    "HAN_SURNAMES",
+    "LOGIN_ROLES",
+    "LOGIN_UNITS",
+    "MOBILE_KINDS",
+    "MOBILE_LOCATIONS",
+    "MOBILE_PREFIXES",
+    "MONGOL_GIVEN",
+    "MONGOL_PREFIX",
+    "MONGOL_SUFFIX",
+    "MONGOL_SURNAMES",
+    "NO_VICE_CHAIR",
+    "OFFICERS",
+    "ORGAN_NAMES",
+    "OTHERS",
+    "PASSWORD_ENV",
+    "PRIVATE_FIRMS",
+    "REFERENCE_DATE",
+    "REPRESENTS",
+    "SCHOOLS",
+    "SEED",
+    "STATE_FIRMS",
+    "SUBDISTRICTS",
+    "TOWNSHIPS",
+    "UNITS_BY_KIND",
+    "VICE_CHAIR_NOT_RETIRED",
+    "VOLUNTEER_WEIGHTS",
+    "DemoLogin",
+    "DemoPlan",
+    "DemoRefusedError",
+    "DemoResult",
+    "PlannedGuardianship",
+    "PlannedPerson",
+    "PlannedPosition",
+    "UnitSpec",
+    "build_demo",
+    "demo_password",
+    "plan_people",
+    "unit_specs",
+]

@@ -1,0 +1,186 @@
+"""Each unit's public site: columns, articles, where articles show, and read counts."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from nutag.core.models import TimeStampedModel
+
+
+class Column(TimeStampedModel):
+    """A column of a unit's site (党建之家, 信息资讯 …). ``key`` names a default or a custom one."""
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="columns"
+    )
+    key = models.SlugField(_("key"), max_length=40)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("inside"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="children",
+    )
+    title = models.CharField(_("title"), max_length=40)
+    title_mn = models.CharField(_("Mongolian title"), max_length=80, blank=True)
+    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    enabled = models.BooleanField(_("shown"), default=True)
+
+    class Meta:
+        verbose_name = _("column")
+        verbose_name_plural = _("columns")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "key"], name="column_unique_key")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ArticleKind(models.TextChoices):
+    ARTICLE = "article", _("Article")
+    NOTICE = "notice", _("Notice")
+
+
+class ArticleStatus(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Waiting for approval")
+    RETURNED = "returned", _("Returned")
+    PUBLISHED = "published", _("Published")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+def cover_path(instance: Article, filename: str) -> str:
+    return f"covers/{instance.unit_id}/{filename}"
+
+
+def audio_path(instance: Article, filename: str) -> str:
+    return f"audio/{instance.unit_id}/{filename}"
+
+
+class Article(TimeStampedModel):
+    """An article or notice written at ``unit``. Its body is sanitised HTML (nh3)."""
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="articles"
+    )
+    column = models.ForeignKey(
+        Column,
+        verbose_name=_("column"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="articles",
+    )
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=ArticleKind.choices, default=ArticleKind.ARTICLE
+    )
+    title = models.CharField(_("title"), max_length=120)
+    summary = models.CharField(_("summary"), max_length=300, blank=True)
+    body = models.TextField(_("text"), blank=True)
+    title_mn = models.CharField(_("Mongolian title"), max_length=240, blank=True)
+    summary_mn = models.CharField(_("Mongolian summary"), max_length=600, blank=True)
+    body_mn = models.TextField(_("Mongolian text"), blank=True)
+    cover = models.ImageField(_("cover picture"), upload_to=cover_path, blank=True)
+    cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    audio = models.FileField(_("audio version"), upload_to=audio_path, blank=True)
+    pinned = models.BooleanField(_("pinned"), default=False)
+    status = models.CharField(
+        _("status"), max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT
+    )
+    return_reason = models.CharField(_("reason for returning"), max_length=300, blank=True)
+    publish_at = models.DateTimeField(_("publish at"), null=True, blank=True)
+    published_at = models.DateTimeField(_("published"), null=True, blank=True, db_index=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("author"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("approved by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    read_count = models.PositiveIntegerField(_("reads"), default=0)
+
+    class Meta:
+        verbose_name = _("article")
+        verbose_name_plural = _("articles")
+        ordering = ["-pinned", "-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    return f"attachments/{instance.article.unit_id}/{filename}"
+
+
+class Attachment(TimeStampedModel):
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="attachments"
+    )
+    file = models.FileField(_("file"), upload_to=attachment_path)
+    name = models.CharField(_("name"), max_length=120)
+    size = models.PositiveIntegerField(_("size"), default=0)
+
+    class Meta:
+        verbose_name = _("attachment")
+        verbose_name_plural = _("attachments")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class PlacementVia(models.TextChoices):
+    OWN = "own", _("Own")
+    PUSHED = "pushed", _("Pushed down")
+    RECOMMENDED = "recommended", _("Recommended up")
+
+
+class Placement(models.Model):
+    """Where a published article shows: its own unit's site, units it was pushed down to,
+    and the parent it was recommended to (once that unit's secretary accepts)."""
+
+    article = models.ForeignKey(
+        Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="placements"
+    )
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="placements"
+    )
+    via = models.CharField(_("how"), max_length=12, choices=PlacementVia.choices)
+    accepted = models.BooleanField(_("accepted"), default=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("placement")
+        verbose_name_plural = _("placements")
+        constraints = [models.UniqueConstraint(fields=["article", "unit"], name="placement_unique")]
+        indexes = [models.Index(fields=["unit", "accepted"])]
+
+    def __str__(self) -> str:
+        return f"{self.article} @ {self.unit}"
+
+
+class SiteCounter(models.Model):
+    """Visits of a unit's site, flushed from the cache (see ``nutag.sites.counting``)."""
+
+    unit = models.OneToOneField(
+        "orgs.Unit", primary_key=True, on_delete=models.CASCADE, related_name="site_counter"
+    )
+    visits = models.PositiveIntegerField(_("visits"), default=0)
+
+    class Meta:
+        verbose_name = _("site counter")
+        verbose_name_plural = _("site counters")
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.visits}"
