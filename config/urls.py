@@ -12,6 +12,7 @@ urlpatterns = [
     path("text-size/", text_size, name="text-size"),
     path("api/v1/", api.urls),
     path("desk/", include("nutag.core.desk_urls")),
+    path("", include("nutag.sites.urls")),
     path("", include("nutag.stats.urls")),
 ]
 if settings.DEBUG:

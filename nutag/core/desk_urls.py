@@ -15,4 +15,5 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("nutag.orgs.urls")),
     path("", include("nutag.people.urls")),
+    path("", include("nutag.sites.desk_urls")),
 ]

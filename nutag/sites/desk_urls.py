@@ -1,0 +1,4 @@
+"""Workbench URLs for writing and approving (mounted under /desk/)."""
+
+
+urlpatterns: list = []

@@ -1,0 +1,4 @@
+"""Public site URLs (mounted at the root)."""
+
+
+urlpatterns: list = []
