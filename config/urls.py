@@ -4,15 +4,18 @@ from django.contrib import admin
 from django.urls import include, path
 
 from nutag.api.api import api
-from nutag.core.views import text_size
+from nutag.core.views import choose_language, text_size
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("text-size/", text_size, name="text-size"),
+    path("lang/<str:code>/", choose_language, name="choose-language"),
     path("api/v1/", api.urls),
     path("desk/", include("nutag.core.desk_urls")),
     path("", include("nutag.sites.urls")),
+    path("", include("nutag.sites.search_urls")),
+    path("", include("nutag.sites.offline_urls")),
     path("", include("nutag.stats.urls")),
 ]
 if settings.DEBUG:

@@ -15,5 +15,8 @@ def _fresh_cache():  # type: ignore[no-untyped-def]
     """Each test starts with an empty cache (a shared Redis in CI's PostgreSQL pass)."""
     from django.core.cache import cache
 
+    from nutag.sites.counting import clear_pending
+
     cache.clear()
+    clear_pending()
     yield

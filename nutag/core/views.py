@@ -1,12 +1,14 @@
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods
 
 from nutag.orgs.selectors import my_units
 
 LARGE_TEXT_COOKIE = "nutag_large"
+PREFERENCE_AGE = 365 * 24 * 3600
 
 
 @login_required
@@ -14,17 +16,39 @@ def desk_home(request: HttpRequest) -> HttpResponse:
     return render(request, "core/desk_home.html", {"units": my_units(user=request.user)})
 
 
-@require_POST
-def text_size(request: HttpRequest) -> HttpResponse:
-    """The larger-text switch for elders: remembered in a cookie for a year."""
-    target = request.POST.get("next", "/")
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+def _back(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         target = "/"
-    response = HttpResponseRedirect(target)
+    return target
+
+
+@require_http_methods(["GET", "POST"])
+def text_size(request: HttpRequest) -> HttpResponse:
+    """The larger-text switch for elders: remembered in a cookie for a year.
+
+    A plain link (GET) as well as a form: a display preference held only in the visitor's
+    own cookie needs no CSRF token, which keeps public pages free of per-visitor tokens
+    (so they can be served from the cache as they are)."""
+    data = request.POST if request.method == "POST" else request.GET
+    response = HttpResponseRedirect(_back(request))
     response.set_cookie(
         LARGE_TEXT_COOKIE,
-        "1" if request.POST.get("large") == "1" else "0",
-        max_age=365 * 24 * 3600,
+        "1" if data.get("large") == "1" else "0",
+        max_age=PREFERENCE_AGE,
         samesite="Lax",
+    )
+    return response
+
+
+def choose_language(request: HttpRequest, code: str) -> HttpResponse:
+    """Switch the interface language by a link; remembered in the language cookie."""
+    if code not in dict(settings.LANGUAGES):
+        raise Http404
+    response = HttpResponseRedirect(_back(request))
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
     )
     return response

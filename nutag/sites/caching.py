@@ -1,14 +1,402 @@
 """Caching of anonymous public pages, and purging them when what they show changes.
 
-Placeholder interface (to be implemented): ``public_page`` decorates a public view.
+``@public_page`` decorates every public site view:
+
+- **What is cached.** Anonymous GET and HEAD requests without pending messages, and only
+  200 responses that set no cookie of their own, are not streamed and vary on nothing but
+  the essentials below. Logged-in users, requests with messages and POSTs always run the
+  view. Entries live ``NUTAG_PAGE_CACHE_SECONDS`` (default 300) in the default cache
+  (local memory, or Redis when ``REDIS_URL`` is set).
+- **The key**: scheme, host and full path (with the query), the active language (resolved
+  by ``LocaleMiddleware`` from the cookie or ``Accept-Language``), the larger-text cookie,
+  the HTMX headers (a partial is not the full page), and two **generation numbers**: the
+  site-wide one and the one of the page's unit (the ``code`` URL argument; ``/`` and other
+  pages without one use the ``_root`` scope).
+- **Purging** bumps a generation instead of deleting keys, which works the same on local
+  memory and Redis: old entries become unreachable and expire. ``nutag.sites.signals``
+  bumps, on ``post_save``/``post_delete``:
+  an article (its unit, every unit it is placed on, their ancestors, ``/``), a placement
+  (pushed down, recommended up), an attachment, a column (its unit), and any unit change
+  (renamed, moved, closed …: site-wide, since names show on other units' pages). Bumps
+  happen at once *and again on commit* (``transaction.on_commit``): a page rendered from
+  the old data by a concurrent request between the two is not kept.
+- **Read counts still count on a hit**: the view's ``count_read`` call notes the unit and
+  article on the request; they are stored with the page, and a hit calls
+  ``counting.count_read_for_cached``. The numbers shown on a cached page (reads, visits)
+  may lag by up to the TTL.
+- **CSRF tokens**: pages carry forms (language, larger text). A token in a cached page
+  would belong to another visitor, so it is stored as a placeholder and a fresh token for
+  this visitor is put back on every hit (``get_token``, which also sets the CSRF cookie).
+- **Headers**: ``Cache-Control: public, max-age=60`` and a stable ``ETag`` for anonymous
+  cacheable pages (``ConditionalGetMiddleware`` answers 304), ``private, no-store`` for
+  logged-in users and pages showing messages. ``X-Nutag-Cache: hit|miss`` says what happened.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any
+import functools
+import hashlib
+import re
+import struct
+import time
+import zlib
+from collections.abc import Callable, Iterable
+from typing import Any, TypeGuard
+
+from django.conf import settings
+from django.core.cache import BaseCache, caches
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, not in the stubs
+    CSRF_TOKEN_LENGTH,
+    _unmask_cipher_token,
+    get_token,
+)
+from django.template.response import SimpleTemplateResponse
+from django.utils.cache import patch_cache_control, patch_vary_headers
+from django.utils.translation import get_language
+
+from nutag.core.views import LARGE_TEXT_COOKIE
+from nutag.orgs.models import Unit
+from nutag.sites import counting
+from nutag.sites.models import Article, Placement
+
+DEFAULT_SECONDS = 300
+BROWSER_MAX_AGE = 60
+ROOT_SCOPE = "_root"
+SCOPE_KWARGS = ("code", "unit_code")
+GENERATION_ALL = "pcg:all"
+ENTRY_VERSION = 2
+CACHE_HEADER = "X-Nutag-Cache"
+# Request headers a cached public page may vary on: they are in the key (language and
+# larger text through what they resolve to, the HTMX headers as such) or irrelevant to the
+# body here (compression happens outside the view).
+VARY_ESSENTIALS = {"cookie", "accept-language", "accept-encoding", "hx-request", "hx-target"}
+# Headers not stored with a page: recomputed, or set per response.
+_DROP_HEADERS = {"content-length", "cache-control", "etag", "expires", "last-modified", "vary"}
+
+_CSRF_PLACEHOLDER = b"\x00nutag-csrf\x00"
+_CSRF_CANDIDATE = re.compile(rb"(?<![A-Za-z0-9])[A-Za-z0-9]{%d}(?![A-Za-z0-9])" % CSRF_TOKEN_LENGTH)
+
+
+def page_cache_seconds() -> int:
+    return int(getattr(settings, "NUTAG_PAGE_CACHE_SECONDS", DEFAULT_SECONDS))
+
+
+def _cache() -> BaseCache:
+    return caches["default"]
+
+
+# --- Generations ----------------------------------------------------------------------------
+
+
+def _scope_key(scope: str) -> str:
+    return f"pcg:u:{scope}"
+
+
+def _fresh_generation() -> int:
+    """A starting generation no earlier one can equal: the clock in milliseconds. So a
+    generation evicted from the cache and created again never revives old pages."""
+    return time.time_ns() // 1_000_000
+
+
+def _generations(keys: list[str]) -> list[int]:
+    cache = _cache()
+    found = cache.get_many(keys)
+    values = []
+    for key in keys:
+        value = found.get(key)
+        if value is None:
+            cache.add(key, _fresh_generation(), timeout=None)
+            value = cache.get(key, 0)
+        values.append(int(value))
+    return values
+
+
+def _bump(keys: Iterable[str]) -> None:
+    cache = _cache()
+    for key in keys:
+        try:
+            cache.incr(key)
+        except ValueError:  # not there (never read, or evicted): any fresh value purges
+            if not cache.add(key, _fresh_generation(), timeout=None):
+                cache.incr(key)
+
+
+def _bump_now_and_on_commit(keys: set[str]) -> None:
+    if not keys:
+        return
+    _bump(keys)
+    transaction.on_commit(lambda: _bump(keys))
+
+
+def purge_everything() -> None:
+    """Every public page of every unit shows fresh data on its next request."""
+    _bump_now_and_on_commit({GENERATION_ALL})
+
+
+def purge_scopes(scopes: Iterable[str]) -> None:
+    """Purge the pages of the units with these codes (``ROOT_SCOPE``: ``/``)."""
+    _bump_now_and_on_commit({_scope_key(s) for s in scopes})
+
+
+def _scopes(rows: Iterable[tuple[str, str]], *, ancestors: bool) -> set[str]:
+    """Codes of units given as (code, path), with their ancestors' codes (one more query)
+    and ``/`` when a root unit is among them."""
+    rows = list(rows)
+    codes = {code for code, _ in rows}
+    step = Unit.steplen
+    roots = any(len(path) == step for _, path in rows)
+    if ancestors:
+        prefixes = {path[:i] for _, path in rows for i in range(step, len(path), step)}
+        prefixes -= {path for _, path in rows}
+        if prefixes:
+            above = Unit.objects.filter(path__in=prefixes).order_by()
+            codes.update(above.values_list("code", flat=True))
+            roots = True
+    if roots:
+        codes.add(ROOT_SCOPE)
+    return codes
+
+
+def purge_units(*, unit_ids: Iterable[int], ancestors: bool = True) -> None:
+    """Purge the pages of these units (and of the units above them, which show their
+    activity, and ``/``)."""
+    ids = set(unit_ids)
+    if not ids:
+        return
+    rows = Unit.objects.filter(pk__in=ids).order_by().values_list("code", "path")
+    purge_scopes(_scopes(rows, ancestors=ancestors))
+
+
+def purge_article(*, article_id: int, unit_id: int | None = None) -> None:
+    """Purge what shows an article: its unit's pages, the pages of every unit it is placed
+    on, the units above them (activity, search) and ``/``."""
+    placed = Placement.objects.filter(article_id=article_id).values("unit_id")
+    own = Article.objects.filter(pk=article_id).values("unit_id")
+    where = Q(pk__in=placed) | Q(pk__in=own)
+    if unit_id is not None:
+        where |= Q(pk=unit_id)
+    rows = Unit.objects.filter(where).order_by().values_list("code", "path")
+    purge_scopes(_scopes(rows, ancestors=True) | {ROOT_SCOPE})
+
+
+# --- The decorator --------------------------------------------------------------------------
+
+
+def _is_logged_in(request: HttpRequest) -> bool:
+    user = getattr(request, "user", None)
+    return bool(user is not None and user.is_authenticated)
+
+
+def _has_messages(request: HttpRequest) -> bool:
+    """Messages waiting to be shown (without marking them as shown)."""
+    storage = getattr(request, "_messages", None)
+    return storage is not None and len(storage) > 0
+
+
+def _scope(kwargs: dict[str, Any]) -> str:
+    for name in SCOPE_KWARGS:
+        if kwargs.get(name):
+            return str(kwargs[name])
+    return ROOT_SCOPE
+
+
+def page_key(request: HttpRequest, *, scope: str) -> str:
+    """The cache key of this request's page (see the module docstring)."""
+    everything, unit = _generations([GENERATION_ALL, _scope_key(scope)])
+    parts = [
+        request.scheme or "",
+        request.get_host(),
+        request.get_full_path(),
+        get_language() or "",
+        "large" if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1" else "normal",
+        request.headers.get("HX-Request", ""),
+        request.headers.get("HX-Target", ""),
+    ]
+    digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
+    return f"pc:{everything}:{unit}:{digest}"
+
+
+def _csrf_secret(request: HttpRequest) -> str | None:
+    return request.META.get("CSRF_COOKIE") if request.META.get("CSRF_COOKIE_NEEDS_UPDATE") else None
+
+
+def _strip_csrf(content: bytes, secret: str | None) -> bytes:
+    """Replace this visitor's CSRF tokens with a placeholder. A token is recognised by
+    unmasking it (Django's private ``_unmask_cipher_token``, stable since Django 4.1), so
+    a token anywhere in the page (form field, meta tag, HTMX header) is found."""
+    if secret is None:
+        return content
+
+    def replace(match: re.Match[bytes]) -> bytes:
+        token = match.group(0)
+        return _CSRF_PLACEHOLDER if _unmask_cipher_token(token.decode()) == secret else token
+
+    return _CSRF_CANDIDATE.sub(replace, content)
+
+
+def _cacheable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    if not isinstance(response, HttpResponse):
+        return False
+    control = response.get("Cache-Control", "").lower()
+    if any(word in control for word in ("private", "no-store", "no-cache")):
+        return False
+    vary = {v.strip().lower() for v in response.get("Vary", "").split(",") if v.strip()}
+    return vary <= VARY_ESSENTIALS
+
+
+def _store(request: HttpRequest, response: HttpResponse, key: str, seconds: int) -> None:
+    content = _strip_csrf(response.content, _csrf_secret(request))
+    etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
+    entry = {
+        "v": ENTRY_VERSION,
+        "content": content,
+        "headers": [(k, v) for k, v in response.items() if k.lower() not in _DROP_HEADERS],
+        "vary": response.get("Vary", ""),
+        "reads": getattr(request, counting.READ_ATTR, None),
+        "etag": etag,
+        "gzip": _compressed_pieces(content),
+    }
+    _cache().set(key, entry, timeout=seconds)
+    response["ETag"] = etag
+
+
+# --- Compressed once, at store time ---------------------------------------------------------
+# A hit would otherwise be compressed again by GZipMiddleware on every request, which costs
+# more than everything else on a hit. So the page is stored compressed too, in pieces: each
+# stretch between CSRF placeholders is deflated by a compressor of its own (ended with a
+# sync flush, so the pieces can be joined), and a hit puts this visitor's token between them
+# as a stored (uncompressed) deflate block: a CRC over the page and no compression per hit.
+# Each piece is compressed with everything before it as a preset dictionary, the tokens
+# stood in for by as many NUL bytes (never in HTML, so never matched): its back-references
+# then point at the same bytes in what the browser has decoded. The token is never
+# compressed together with the page text (BREACH has nothing to measure).
+
+_ACCEPTS_GZIP = re.compile(r"\bgzip\b")
+_GZIP_HEADER = b"\x1f\x8b\x08\x00\x00\x00\x00\x00\x00\xff"  # deflate, no name, mtime 0
+_MIN_GZIP = 200  # as GZipMiddleware: not worth it below
+_TOKEN_STAND_IN = b"\x00" * CSRF_TOKEN_LENGTH
+_WINDOW = 1 << zlib.MAX_WBITS
+
+
+def _deflate(piece: bytes, *, history: bytes, last: bool) -> bytes:
+    if history:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS, zdict=history[-_WINDOW:])
+    else:
+        compressor = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return compressor.compress(piece) + compressor.flush(
+        zlib.Z_FINISH if last else zlib.Z_SYNC_FLUSH
+    )
+
+
+def _compressed_pieces(content: bytes) -> list[bytes] | None:
+    """The deflated pieces of ``content`` around its placeholders (for a page without any,
+    the whole gzip file), or None when compressing does not pay (short, or no smaller)."""
+    if len(content) < _MIN_GZIP:
+        return None
+    pieces = content.split(_CSRF_PLACEHOLDER)
+    packed = []
+    history = b""
+    for i, piece in enumerate(pieces):
+        packed.append(_deflate(piece, history=history, last=i == len(pieces) - 1))
+        history += piece + _TOKEN_STAND_IN
+    if sum(map(len, packed)) + 18 + (CSRF_TOKEN_LENGTH + 5) * (len(pieces) - 1) >= len(content):
+        return None
+    if len(packed) == 1:
+        return [gzip_from_pieces(content, packed, b"")]
+    return packed
+
+
+def gzip_from_pieces(content: bytes, packed: list[bytes], token: bytes) -> bytes:
+    """A gzip file of ``content`` with ``token`` in place of each placeholder."""
+    stored = b"\x00" + struct.pack("<HH", len(token), len(token) ^ 0xFFFF) + token
+    out = [_GZIP_HEADER]
+    crc = size = 0
+    for i, (raw, piece) in enumerate(zip(content.split(_CSRF_PLACEHOLDER), packed, strict=True)):
+        if i:
+            out.append(stored)
+            crc = zlib.crc32(token, crc)
+            size += len(token)
+        out.append(piece)
+        crc = zlib.crc32(raw, crc)
+        size += len(raw)
+    out.append(struct.pack("<II", crc & 0xFFFFFFFF, size & 0xFFFFFFFF))
+    return b"".join(out)
+
+
+def _from_entry(request: HttpRequest, entry: dict[str, Any]) -> HttpResponse:
+    content: bytes = entry["content"]
+    token = get_token(request).encode() if _CSRF_PLACEHOLDER in content else b""
+    packed = entry.get("gzip")
+    if (
+        packed
+        and len(token) in (0, CSRF_TOKEN_LENGTH)  # the stand-ins had the token's length
+        and _ACCEPTS_GZIP.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    ):
+        # a page without a token is the same for everyone: its gzip file is stored whole
+        whole = packed[0] if len(packed) == 1 and not token else None
+        response = HttpResponse(whole or gzip_from_pieces(content, packed, token))
+        response["Content-Encoding"] = "gzip"
+        etag = "W/" + entry["etag"]  # as GZipMiddleware marks what it compresses
+    else:
+        response = HttpResponse(content.replace(_CSRF_PLACEHOLDER, token) if token else content)
+        etag = entry["etag"]
+    for name, value in entry["headers"]:
+        response[name] = value
+    if entry["vary"]:
+        response["Vary"] = entry["vary"]
+    if packed:
+        patch_vary_headers(response, ("Accept-Encoding",))
+    response["ETag"] = etag
+    return response
+
+
+def _public_headers(response: HttpResponseBase) -> None:
+    patch_cache_control(response, public=True, max_age=BROWSER_MAX_AGE)
+
+
+def _private_headers(response: HttpResponseBase) -> HttpResponseBase:
+    patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def public_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorate a public site view (no-op until caching lands)."""
-    return view
+    """Decorate a public site view: serve anonymous readers from the page cache, count
+    their reads on a hit too, and set ``Cache-Control`` (see the module docstring)."""
+
+    @functools.wraps(view)
+    def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if _is_logged_in(request) or _has_messages(request):
+            return _private_headers(view(request, *args, **kwargs))
+        seconds = page_cache_seconds()
+        if request.method not in ("GET", "HEAD") or seconds <= 0:
+            return view(request, *args, **kwargs)
+
+        key = page_key(request, scope=_scope(kwargs))
+        entry = _cache().get(key)
+        if isinstance(entry, dict) and entry.get("v") == ENTRY_VERSION:
+            if entry["reads"] is not None:
+                unit_id, article_id = entry["reads"]
+                counting.count_read_for_cached(request, unit_id=unit_id, article_id=article_id)
+            response = _from_entry(request, entry)
+            response[CACHE_HEADER] = "hit"
+            _public_headers(response)
+            return response
+
+        response = view(request, *args, **kwargs)
+        if not _cacheable(response):
+            return response
+        response[CACHE_HEADER] = "miss"
+        if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+            response.add_post_render_callback(lambda r: _store(request, r, key, seconds))
+        else:
+            _store(request, response, key, seconds)
+        _public_headers(response)
+        return response
+
+    wrapper.nutag_public_page = True  # type: ignore[attr-defined]
+    return wrapper

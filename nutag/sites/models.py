@@ -86,6 +86,11 @@ class Article(TimeStampedModel):
     cover = models.ImageField(_("cover picture"), upload_to=cover_path, blank=True)
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The cover's phone-sized variants (``nutag.sites.media.StoredImage.as_dict()``):
+    # {"name", "width", "height", "variants": [{"width", "height", "webp", "jpeg"}, …]}.
+    cover_image = models.JSONField(_("cover variants"), default=dict, blank=True, editable=False)
+    # Photos placed in the body, each like ``cover_image``: the files behind its <picture>s.
+    photos = models.JSONField(_("photos in the text"), default=list, blank=True, editable=False)
     audio = models.FileField(_("audio version"), upload_to=audio_path, blank=True)
     pinned = models.BooleanField(_("pinned"), default=False)
     status = models.CharField(
@@ -115,6 +120,7 @@ class Article(TimeStampedModel):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-pinned", "-published_at", "-id"]
+        indexes = [models.Index(fields=["unit", "status"])]
 
     def __str__(self) -> str:
         return self.title

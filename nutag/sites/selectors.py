@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+import dataclasses
+from datetime import timedelta
+
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Substr
 from django.http import Http404
 from django.utils import timezone
 
-from nutag.orgs.models import Unit
+from nutag.orgs.models import Unit, UnitKind, UnitStatus
+from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
 from nutag.sites.columns import DEFAULT_COLUMNS
-from nutag.sites.models import Article, ArticleKind, ArticleStatus, Column
+from nutag.sites.models import Article, ArticleKind, ArticleStatus, Column, Placement
 
 
 def site_columns(*, unit: Unit) -> list[Column]:
@@ -69,3 +74,116 @@ def access_article(*, user: AnyUser, pk: int | str, perm: Perm = Perm.WRITE_ARTI
     if not has_unit_perm(user=user, perm=perm, unit=article.unit):
         raise Http404
     return article
+
+
+# --- Public pages (read side) -------------------------------------------------------------
+
+HOME_NOTICES = 5
+HOME_ARTICLES = 10
+ACTIVITY_DAYS = 30
+
+
+def public_unit(*, code: str) -> Unit:
+    """The unit whose site is asked for, else 404. One query: its visit counter is joined,
+    so ``counting.shown_visits`` needs none."""
+    unit = Unit.objects.select_related("site_counter").filter(code=code).first()
+    if unit is None:
+        raise Http404
+    return unit
+
+
+def with_placement_via(qs: QuerySet[Article], *, unit: Unit) -> QuerySet[Article]:
+    """Annotate ``via``: how each article came to ``unit``'s site (own, pushed, recommended)."""
+    via = Placement.objects.filter(article=OuterRef("pk"), unit=unit).values("via")[:1]
+    return qs.annotate(via=Subquery(via))
+
+
+def site_home_notices(*, unit: Unit, limit: int = HOME_NOTICES) -> list[Article]:
+    """The newest notices on ``unit``'s site, each with ``via`` (pushed down or own)."""
+    return list(with_placement_via(site_notices(unit=unit), unit=unit)[:limit])
+
+
+def site_latest_articles(*, unit: Unit, limit: int = HOME_ARTICLES) -> list[Article]:
+    return list(
+        with_placement_via(site_articles(unit=unit, kind=ArticleKind.ARTICLE), unit=unit)[:limit]
+    )
+
+
+def site_picture(*, unit: Unit) -> Article | None:
+    """The unit's picture: the cover of its newest published own article that has one."""
+    return (
+        Article.objects.filter(published_q(), unit=unit)
+        .exclude(cover="")
+        .order_by("-published_at", "-id")
+        .first()
+    )
+
+
+def column_and_children(*, columns: list[Column], key: str) -> tuple[Column, list[Column]] | None:
+    """The enabled column ``key`` among ``columns`` and its enabled sub-columns, or None.
+
+    Saved columns name their parent by id; the seed's unsaved defaults by key."""
+    by_key = {c.key: c for c in columns if c.enabled}
+    column = by_key.get(key)
+    if column is None:
+        return None
+    default_parent = {c.key: c.parent for c in DEFAULT_COLUMNS}
+    children = [
+        c
+        for c in columns
+        if c.enabled
+        and (
+            (c.pk is not None and c.parent_id is not None and c.parent_id == column.pk)
+            or (c.pk is None and default_parent.get(c.key) == key)
+        )
+    ]
+    return column, children
+
+
+def top_columns(*, columns: list[Column]) -> list[Column]:
+    """The enabled columns that sit inside no other column."""
+    default_parent = {c.key: c.parent for c in DEFAULT_COLUMNS}
+    return [
+        c
+        for c in columns
+        if c.enabled
+        and (c.parent_id is None if c.pk is not None else not default_parent.get(c.key))
+    ]
+
+
+def site_column_articles(*, unit: Unit, keys: list[str]) -> QuerySet[Article]:
+    """Published articles on ``unit``'s site in any of the columns ``keys``."""
+    return with_placement_via(site_articles(unit=unit), unit=unit).filter(column__key__in=keys)
+
+
+@dataclasses.dataclass(frozen=True)
+class ChildActivity:
+    unit: Unit
+    published: int
+
+
+def site_children_activity(*, unit: Unit, days: int = ACTIVITY_DAYS) -> list[ChildActivity]:
+    """The unit's active child units, each with the articles and notices published in its
+    whole subtree in the last ``days`` days. Two queries whatever the size: the children,
+    and one count grouped by the child's path prefix."""
+    children = list(
+        Unit.objects.filter(
+            subtree_q(unit.path), depth=unit.depth + 1, status=UnitStatus.ACTIVE
+        ).order_by("path")
+    )
+    if not children:
+        return []
+    width = (unit.depth + 1) * Unit.steplen
+    since = timezone.now() - timedelta(days=days)
+    rows = (
+        Article.objects.filter(published_q(), published_at__gte=since)
+        .filter(subtree_q(unit.path, "unit__path"), unit__depth__gt=unit.depth)
+        .annotate(branch=Substr("unit__path", 1, width))
+        .values("branch")
+        .annotate(n=Count("id"))
+        .order_by()
+    )
+    counts = {row["branch"]: int(row["n"]) for row in rows}
+    rank = {kind: i for i, kind in enumerate(UnitKind.values)}
+    children.sort(key=lambda c: (rank.get(c.kind, len(rank)), c.path))
+    return [ChildActivity(unit=c, published=counts.get(c.path, 0)) for c in children]

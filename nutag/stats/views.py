@@ -1,17 +1,9 @@
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 
-from nutag.orgs.models import Unit
 from nutag.orgs.selectors import get_unit_by_code, unit_ancestors, unit_children
 from nutag.stats.permissions import can_view_figures
 from nutag.stats.selectors import unit_figures
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    root = Unit.objects.get_root_nodes().first()
-    if root is None:
-        return render(request, "stats/empty.html")
-    return redirect("unit-figures", code=root.code)
 
 
 def unit_figures_page(request: HttpRequest, code: str) -> HttpResponse:

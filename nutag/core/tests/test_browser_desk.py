@@ -89,7 +89,7 @@ def test_larger_text_switch_persists(live_server: Any, phone_page: Page, cast: A
     page.goto(f"{live_server.url}/u/{cast.banner.code}/figures/")
     before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert before >= 17
-    page.click("footer form[action$='/text-size/'] button")
+    page.click("footer a[href*='/text-size/']")
     page.goto(f"{live_server.url}/u/{cast.township1.code}/figures/")
     after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert after > before

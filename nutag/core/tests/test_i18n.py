@@ -45,8 +45,8 @@ def test_default_language_is_simplified_chinese(client: Client):
     ("lang", "word"), [("zh-hant", "登錄"), ("en", "Log in"), ("mn-mong", 'lang="mn-mong"')]
 )
 def test_language_switch_is_remembered(client: Client, lang, word):
-    r = client.post("/i18n/setlang/", {"language": lang, "next": "/desk/login/"})
-    assert r.status_code == 302
+    r = client.get(f"/lang/{lang}/", {"next": "/desk/login/"})
+    assert r.status_code == 302 and r["Location"] == "/desk/login/"
     assert client.cookies[settings.LANGUAGE_COOKIE_NAME].value == lang
     html = client.get("/desk/login/").content.decode()
     assert word in html
@@ -56,3 +56,15 @@ def test_mongolian_falls_back_to_chinese_not_english():
     with translation.override("mn-mong"):
         # a string the Mongolian catalogue may lack still reads in Chinese
         assert translation.gettext("Workbench") != "Workbench"
+
+
+def test_language_links_refuse_unknown_codes_and_foreign_redirects(client: Client):
+    assert client.get("/lang/xx/").status_code == 404
+    r = client.get("/lang/en/", {"next": "https://evil.example/"})
+    assert r["Location"] == "/"
+
+
+def test_public_and_login_pages_carry_no_csrf_token_for_preferences(client: Client):
+    html = client.get("/desk/login/").content.decode()
+    footer = html.split("<footer", 1)[1]
+    assert "csrfmiddlewaretoken" not in footer

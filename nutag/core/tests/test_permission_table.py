@@ -16,10 +16,12 @@ from pathlib import Path
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import timezone
 
 from nutag.factories import PersonFactory, make_unit
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Person
+from nutag.sites.models import Article, ArticleStatus, Placement
 
 _codes = itertools.count(500)
 TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
@@ -156,6 +158,35 @@ class Actions:
         api = self.c.get(f"/api/v1/units/{unit.code}/stats").status_code == 200
         assert page == api
         return page
+
+    def write_article(self, unit: Unit) -> bool:
+        r = self.c.post(
+            f"/desk/u/{unit.code}/articles/new/", {"kind": "article", "title": "权限表文章"}
+        )
+        made = Article.objects.filter(title="权限表文章", unit=unit).exists()
+        assert made == _ok(r)
+        return made
+
+    def publish_article(self, unit: Unit) -> bool:
+        article = Article.objects.create(unit=unit, title="待发布", status=ArticleStatus.SUBMITTED)
+        r = self.c.post(f"/desk/articles/{article.pk}/publish/")
+        published = Article.objects.get(pk=article.pk).status == ArticleStatus.PUBLISHED
+        assert published == _ok(r)
+        assert published == Placement.objects.filter(article=article, unit=unit).exists()
+        return published
+
+    def push_article(self, unit: Unit) -> bool:
+        # A published article of ``unit``, pushed to a unit made just below it.
+        child = make_unit(parent=unit, kind="school", name="推送目标")
+        article = Article.objects.create(
+            unit=unit, title="待推送", status=ArticleStatus.PUBLISHED, published_at=timezone.now()
+        )
+        r = self.c.post(
+            f"/desk/articles/{article.pk}/push/", {"scope": "some", "units": [str(child.pk)]}
+        )
+        pushed = Placement.objects.filter(article=article, unit=child).exists()
+        assert pushed == _ok(r)
+        return pushed
 
 
 def _client_for(cast, role: str) -> tuple[Client, Unit]:  # type: ignore[no-untyped-def]

@@ -13,6 +13,9 @@
 - the positions of the "branch + committee" seed model at every unit, except the units of
   ``DEVIATIONS``, which break it on purpose so that ``seed_model_check`` has something to show;
 - the demo logins (``LOGIN_ROLES``), all with one password (``NUTAG_DEMO_PASSWORD``).
+- every unit's site columns, and a few synthetic articles and notices written through the
+  sites services (``site``): a banner notice pushed down to every unit, a township notice
+  pushed to its units, village articles (one recommended up, one waiting for approval).
 
 Everything is synthetic: names are drawn from lists of common surnames and given names,
 phone numbers are random, ID numbers are well-formed (region 150725, a real birth date,

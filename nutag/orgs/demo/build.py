@@ -34,6 +34,7 @@ from nutag.people.tallies import care_tally_refresh
 
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .plan import DemoPlan, plan_people
+from .site import ensure_site_content
 from .units import UnitSpec, unit_specs
 
 
@@ -57,6 +58,7 @@ class DemoResult:
     passwords_changed: int
     password: str
     logins: list[DemoLogin]
+    articles_created: int = 0
 
 
 def demo_password() -> str:
@@ -300,6 +302,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         units, units_created = _ensure_units(specs)
         by_index, people_created = _ensure_people(plan, units)
         logins, users_created, passwords_changed = _ensure_logins(plan, by_index, password)
+        articles_created = ensure_site_content(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,
@@ -308,4 +311,5 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         passwords_changed=passwords_changed,
         password=password,
         logins=logins,
+        articles_created=articles_created,
     )

@@ -241,6 +241,30 @@ def test_demo_logins_and_rights(banner: Unit) -> None:
     assert admin.is_superuser and admin.is_staff
 
 
+def test_unit_sites_have_columns_and_articles(banner: Unit) -> None:
+    from nutag.orgs.demo.site import DEMO_ARTICLES, OTHER_VILLAGE, TOWNSHIP, VILLAGE
+    from nutag.sites.columns import DEFAULT_COLUMNS
+    from nutag.sites.models import Article, Column, Placement, PlacementVia
+    from nutag.sites.selectors import site_articles, site_notices
+
+    units = Unit.objects.filter(subtree_q(banner.path))
+    assert Column.objects.filter(unit__in=units).count() == 126 * len(DEFAULT_COLUMNS)
+    assert Article.objects.count() == len(DEMO_ARTICLES)
+    banner_notice = DEMO_ARTICLES[0].title
+    for village in units.filter(kind=UnitKind.VILLAGE):
+        assert banner_notice in site_notices(unit=village).values_list("title", flat=True)
+    township_notice = DEMO_ARTICLES[1].title
+    assert township_notice in site_notices(unit=_unit(VILLAGE)).values_list("title", flat=True)
+    assert township_notice not in site_notices(unit=_unit(OTHER_VILLAGE)).values_list(
+        "title", flat=True
+    )
+    recommended = Placement.objects.get(via=PlacementVia.RECOMMENDED)
+    assert (recommended.unit.code, recommended.accepted) == (TOWNSHIP, False)
+    village_titles = set(site_articles(unit=_unit(VILLAGE)).values_list("title", flat=True))
+    assert "嘎查冬季文艺活动安排" not in village_titles  # waiting for approval
+    assert Article.objects.get(title="嘎查冬季文艺活动安排").status == "submitted"
+
+
 def _fingerprint() -> dict[str, object]:
     models = (
         Unit, Branch, CareCommittee, Position, Person, PartyMembership, CareWorker,
@@ -256,6 +280,9 @@ def _fingerprint() -> dict[str, object]:
         tuple(Unit.objects.order_by("pk").values_list("code", "path", "numchild"))
     )
     counts["users"] = hash(tuple(User.objects.order_by("pk").values_list("username", "password")))
+    from nutag.sites.models import Article, Column, Placement
+
+    counts["sites"] = (Column.objects.count(), Article.objects.count(), Placement.objects.count())
     return counts
 
 

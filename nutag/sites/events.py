@@ -1,0 +1,33 @@
+"""What the write side tells the rest of the app, after a change has committed.
+
+``site_changed`` is sent (``transaction.on_commit``) by every service in
+``nutag.sites.services`` that changes what a public page shows: an article published,
+withdrawn, pushed down or accepted from a recommendation, a column renamed, hidden or moved.
+Receivers are for cache purge and search indexing only (never for domain flow):
+
+    site_changed.connect(receiver)   # receiver(sender, *, unit_ids: list[int],
+                                     #          article_ids: list[int], **kwargs)
+
+``unit_ids`` are the units whose site shows something different; ``article_ids`` the
+articles whose own page changed (empty for column changes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.dispatch import Signal
+
+site_changed = Signal()
+
+
+def announce_site_change(*, unit_ids: Iterable[int], article_ids: Iterable[int] = ()) -> None:
+    """Send ``site_changed`` once the current transaction commits."""
+    units = sorted(set(unit_ids))
+    articles = sorted(set(article_ids))
+
+    def send() -> None:
+        site_changed.send(sender=None, unit_ids=units, article_ids=articles)
+
+    transaction.on_commit(send)

@@ -1,0 +1,192 @@
+"""Display helpers of the public site pages: the article text in the visitor's language,
+cover pictures, the children's activity bars.
+
+- ``zh-hant``: article text (and other Chinese data: unit names, saved column titles) is
+  converted for display with OpenCC ``s2tw``; in HTML only the text between tags is
+  converted, so links and picture addresses stay exactly as stored.
+- ``mn-mong``: an article's Mongolian version (``title_mn``, ``summary_mn``, ``body_mn``) is
+  shown field by field when it has one; otherwise the Chinese text.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from typing import Any
+
+from django import template
+from django.core.files.storage import default_storage
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
+from django.utils.translation import get_language
+
+register = template.Library()
+
+TRADITIONAL = "zh-hant"
+MONGOLIAN = "mn-mong"
+ARTICLE_FIELDS = {"title", "summary", "body"}
+_TAG = re.compile(r"(<[^>]*>)")
+_IMG_NOT_LAZY = re.compile(r"<img(?![^>]*\sloading=)", re.IGNORECASE)
+
+
+@functools.cache
+def _s2tw() -> Any:
+    """One OpenCC converter per process (building it reads its dictionaries)."""
+    import opencc
+
+    return opencc.OpenCC("s2tw")
+
+
+def to_traditional(text: str) -> str:
+    """Simplified → traditional (Taiwan standard) Chinese."""
+    return str(_s2tw().convert(text)) if text else text
+
+
+def html_to_traditional(html: str) -> str:
+    """Convert the text of ``html`` and leave every tag (and its attributes) untouched."""
+    if not html:
+        return html
+    parts = _TAG.split(html)
+    return "".join(p if i % 2 else to_traditional(p) for i, p in enumerate(parts))
+
+
+def shows_mongolian(article: Any) -> bool:
+    """True when the visitor reads Mongolian and the article has a Mongolian version."""
+    return get_language() == MONGOLIAN and bool(article.title_mn or article.body_mn)
+
+
+def article_text(article: Any, field: str) -> str:
+    """``field`` (title, summary or body) of ``article`` as this visitor should read it."""
+    if field not in ARTICLE_FIELDS:
+        raise ValueError(field)
+    lang = get_language()
+    if lang == MONGOLIAN:
+        mongolian = getattr(article, f"{field}_mn", "")
+        if mongolian:
+            return str(mongolian)
+    value = str(getattr(article, field) or "")
+    if lang == TRADITIONAL:
+        return html_to_traditional(value) if field == "body" else to_traditional(value)
+    return value
+
+
+@register.filter
+def loc(article: Any, field: str) -> str:
+    """``{{ article|loc:"title" }}``: the field in the visitor's language (escaped as usual;
+    only ``{{ article|loc:"body"|lazy_images|safe }}`` may be marked safe)."""
+    return article_text(article, field)
+
+
+@register.filter
+def zh(value: Any) -> str:
+    """Chinese data (a unit's name, a saved column title) in traditional characters on
+    ``zh-hant``; unchanged otherwise."""
+    text = "" if value is None else str(value)
+    return to_traditional(text) if get_language() == TRADITIONAL else text
+
+
+@register.filter
+def column_title(column: Any) -> str:
+    """A column's title: its Mongolian title on ``mn-mong`` when it has one."""
+    if get_language() == MONGOLIAN and column.title_mn:
+        return str(column.title_mn)
+    return zh(column.title)
+
+
+@register.filter
+def unit_name(unit: Any) -> str:
+    """A unit's name: its Mongolian name on ``mn-mong`` when it has one."""
+    if get_language() == MONGOLIAN and unit.name_mn:
+        return str(unit.name_mn)
+    return zh(unit.name)
+
+
+@register.filter
+def lazy_images(html: str) -> str:
+    """Add ``loading="lazy" decoding="async"`` to pictures in sanitised body HTML."""
+    return _IMG_NOT_LAZY.sub('<img loading="lazy" decoding="async"', html or "")
+
+
+@register.filter
+def mn_lang(article: Any) -> SafeString:
+    """` lang="mn-Mong"` on an element showing the article's Mongolian version, else nothing."""
+    return SafeString(' lang="mn-Mong"') if shows_mongolian(article) else SafeString("")
+
+
+# Cover pictures. The write side stores phone-sized variants in ``Article.cover_image``
+# ({"name", "width", "height", "variants": [{"width", "height", "webp", "jpeg"}, …]}, widest
+# first, see ``nutag.sites.media``); older rows may only have ``cover`` and its size.
+COVER_DEFAULT_SIZE = (800, 600)
+PAGE_SIZES = "(max-width: 760px) 100vw, 760px"  # the page column is at most 760 px wide
+
+
+def _cover_variants(article: Any) -> list[dict[str, Any]]:
+    stored = getattr(article, "cover_image", None)
+    if not isinstance(stored, dict):
+        return []
+    return [v for v in stored.get("variants") or [] if v.get("jpeg") and v.get("width")]
+
+
+def cover_share_url(article: Any) -> str:
+    """The cover picture a chat app should show in a link preview (a phone-sized JPEG)."""
+    if not article:
+        return ""
+    variants = _cover_variants(article)
+    if variants:
+        return str(default_storage.url(variants[0]["jpeg"]))
+    return str(article.cover.url) if article.cover else ""
+
+
+@register.simple_tag
+def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "") -> str:
+    """The article's cover: lazy, its size known before it loads, resized variants in
+    ``srcset`` and WebP in a ``<source>`` when the write side stored them."""
+    if not article:
+        return ""
+    stored = getattr(article, "cover_image", None) or {}
+    variants = _cover_variants(article)
+    if not article.cover and not variants:
+        return ""
+    width = stored.get("width") or article.cover_width or COVER_DEFAULT_SIZE[0]
+    height = stored.get("height") or article.cover_height or COVER_DEFAULT_SIZE[1]
+    jpeg = [(default_storage.url(v["jpeg"]), v["width"]) for v in variants]
+    if article.cover and (not jpeg or width > jpeg[0][1]):
+        jpeg.insert(0, (article.cover.url, width))
+    # Browsers without srcset get the widest phone-sized file, not the full picture.
+    src = default_storage.url(variants[0]["jpeg"]) if variants else article.cover.url
+    img = format_html(
+        '<img src="{}"{} width="{}" height="{}" alt="{}" loading="lazy" decoding="async">',
+        src,
+        format_html(' srcset="{}" sizes="{}"', ", ".join(f"{u} {w}w" for u, w in jpeg), sizes)
+        if len(jpeg) > 1
+        else "",
+        width,
+        height,
+        alt,
+    )
+    webp = [(default_storage.url(v["webp"]), v["width"]) for v in variants if v.get("webp")]
+    if not webp:
+        return img
+    return format_html(
+        '<picture><source type="image/webp" srcset="{}" sizes="{}">{}</picture>',
+        ", ".join(f"{u} {w}w" for u, w in webp),
+        sizes,
+        img,
+    )
+
+
+BAR_WIDTH = 80
+
+
+@register.simple_tag
+def activity_bar(value: int, top: int) -> str:
+    """A small inline SVG bar, ``value`` scaled to ``top`` (the number is written beside it,
+    so the bar is hidden from screen readers)."""
+    width = max(2, round(BAR_WIDTH * value / top)) if top and value else 0
+    return format_html(
+        '<svg class="spark" width="{}" height="12" viewBox="0 0 {} 12" aria-hidden="true">'
+        '<rect width="{}" height="12" rx="2"></rect></svg>',
+        BAR_WIDTH,
+        BAR_WIDTH,
+        width,
+    )
