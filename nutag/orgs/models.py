@@ -185,7 +185,7 @@ class Position(TimeStampedModel):
         on_delete=models.PROTECT,
         related_name="positions",
     )
-    title = models.CharField(_("title"), max_length=24, choices=PositionTitle.choices)
+    title = models.CharField(_("position"), max_length=24, choices=PositionTitle.choices)
     represents = models.CharField(
         _("represents"),
         max_length=60,

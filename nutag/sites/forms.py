@@ -9,6 +9,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nutag.orgs.models import Unit
 from nutag.sites import media
@@ -59,7 +60,7 @@ class ArticleForm(forms.Form):
 
     kind = forms.ChoiceField(label=_("Kind"), choices=ArticleKind.choices)
     title = forms.CharField(label=_("Title"), max_length=120)
-    column_key = forms.ChoiceField(label=_("Column"), required=False)
+    column_key = forms.ChoiceField(label=pgettext_lazy("site", "Column"), required=False)
     summary = forms.CharField(
         label=_("Summary"),
         max_length=300,

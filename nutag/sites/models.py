@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nutag.core.models import TimeStampedModel
 
@@ -30,8 +31,8 @@ class Column(TimeStampedModel):
     enabled = models.BooleanField(_("shown"), default=True)
 
     class Meta:
-        verbose_name = _("column")
-        verbose_name_plural = _("columns")
+        verbose_name = pgettext_lazy("site", "column")
+        verbose_name_plural = pgettext_lazy("site", "columns")
         ordering = ["position", "id"]
         constraints = [models.UniqueConstraint(fields=["unit", "key"], name="column_unique_key")]
 
@@ -68,7 +69,7 @@ class Article(TimeStampedModel):
     )
     column = models.ForeignKey(
         Column,
-        verbose_name=_("column"),
+        verbose_name=pgettext_lazy("site", "column"),
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
