@@ -1,0 +1,22 @@
+"""``config.urls`` plus a bare Django view, for ``bench/pages`` (selected by
+``bench.settings_bench`` when ``NUTAG_BENCH_BARE=1``).
+
+The bare view is the baseline: a request that goes through the same server, the same
+processes and the same middleware as a village's home page, and does nothing else.
+"""
+
+from django.http import HttpRequest, HttpResponse
+from django.urls import include, path
+
+BARE_PATH = "/bench/bare/"
+
+
+def bare(request: HttpRequest) -> HttpResponse:
+    """A short string, nothing more."""
+    return HttpResponse("Hello, Nutag.", content_type="text/plain; charset=utf-8")
+
+
+urlpatterns = [
+    path(BARE_PATH.strip("/") + "/", bare, name="bench-bare"),
+    path("", include("config.urls")),
+]
