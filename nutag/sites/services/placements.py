@@ -1,0 +1,168 @@
+"""Where a published article shows: pushed down to units below, recommended up."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from nutag.core.audit import audit_record
+from nutag.core.models import AuditAction
+from nutag.orgs.models import Unit, UnitStatus
+from nutag.orgs.paths import subtree_q
+from nutag.orgs.permissions import AnyUser, Perm
+from nutag.orgs.services import NotFound
+from nutag.sites.events import announce_site_change
+from nutag.sites.models import (
+    Article,
+    ArticleStatus,
+    Placement,
+    PlacementVia,
+)
+from nutag.sites.services._common import (
+    _locked,
+    _require,
+)
+
+
+def units_below(*, unit: Unit) -> Any:
+    """Active units strictly below ``unit``, in tree order."""
+    return (
+        Unit.objects.filter(subtree_q(unit.path), status=UnitStatus.ACTIVE)
+        .exclude(pk=unit.pk)
+        .order_by("path")
+    )
+
+
+@transaction.atomic
+def article_push(
+    *,
+    acting_user: AnyUser | None,
+    article: Article,
+    unit_ids: Iterable[int] = (),
+    all_below: bool = False,
+) -> int:
+    """Show a published article on all or some units below its own. Idempotent; returns how
+    many units were added. A unit outside the publisher's subtree, or not strictly below the
+    article's unit, is ``NotFound``."""
+    _require(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+    article = _locked(article)
+    if article.status != ArticleStatus.PUBLISHED:
+        raise ValidationError(_("Only a published article can be pushed down."))
+    below = units_below(unit=article.unit)
+    if all_below:
+        targets = list(below)
+    else:
+        try:
+            wanted = {int(pk) for pk in unit_ids}
+        except (TypeError, ValueError) as exc:
+            raise NotFound from exc
+        if not wanted:
+            raise ValidationError({"units": _("Choose at least one unit.")})
+        targets = list(below.filter(pk__in=wanted))
+        if len(targets) != len(wanted):
+            raise NotFound
+    # Every target lies strictly below the article's unit, where the publisher holds the
+    # right, so every target lies inside the publisher's subtree.
+    present = set(
+        Placement.objects.filter(article=article, unit__in=targets).values_list(
+            "unit_id", flat=True
+        )
+    )
+    new = [
+        Placement(article=article, unit=u, via=PlacementVia.PUSHED, accepted=True)
+        for u in targets
+        if u.pk not in present
+    ]
+    Placement.objects.bulk_create(new, batch_size=500)
+    if new:
+        names = [p.unit.name for p in new]
+        shown = ", ".join(names[:10]) + (f" … (+{len(names) - 10})" if len(names) > 10 else "")
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=article,
+            unit=article.unit,
+            note=_("pushed down to %(count)d units: %(units)s")
+            % {"count": len(new), "units": shown},
+        )
+        announce_site_change(unit_ids=[p.unit_id for p in new], article_ids=[article.pk])
+    return len(new)
+
+
+@transaction.atomic
+def article_recommend(*, acting_user: AnyUser | None, article: Article) -> Placement:
+    """Propose a published article to the site of the unit above; its secretary decides."""
+    _require(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    article = _locked(article)
+    if article.status != ArticleStatus.PUBLISHED:
+        raise ValidationError(_("Only a published article can be recommended."))
+    parent = article.unit.get_parent()
+    if parent is None or parent.status != UnitStatus.ACTIVE:
+        raise ValidationError(_("This unit has no unit above it to recommend to."))
+    placement, created = Placement.objects.get_or_create(
+        article=article,
+        unit=parent,
+        defaults={"via": PlacementVia.RECOMMENDED, "accepted": False},
+    )
+    if created:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=article,
+            unit=article.unit,
+            note=_("recommended to %(unit)s") % {"unit": parent.name},
+        )
+    return placement
+
+
+def _recommendation(placement: Placement) -> Placement:
+    found = (
+        Placement.objects.select_for_update()
+        .select_related("article", "article__unit", "unit")
+        .filter(pk=placement.pk, via=PlacementVia.RECOMMENDED)
+        .first()
+    )
+    if found is None:
+        raise NotFound
+    return found
+
+
+@transaction.atomic
+def recommendation_accept(*, acting_user: AnyUser | None, placement: Placement) -> Placement:
+    """The unit above shows the recommended article on its own site."""
+    _require(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
+    placement = _recommendation(placement)
+    if not placement.accepted:
+        placement.accepted = True
+        placement.save(update_fields=["accepted"])
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=placement.article,
+            unit=placement.unit,
+            note=_("recommendation accepted by %(unit)s") % {"unit": placement.unit.name},
+        )
+        announce_site_change(unit_ids=[placement.unit_id], article_ids=[placement.article_id])
+    return placement
+
+
+@transaction.atomic
+def recommendation_decline(*, acting_user: AnyUser | None, placement: Placement) -> None:
+    """The unit above does not take the recommended article (it may be proposed again)."""
+    _require(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
+    placement = _recommendation(placement)
+    was_shown = placement.accepted
+    placement.delete()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=placement.article,
+        unit=placement.unit,
+        note=_("recommendation declined by %(unit)s") % {"unit": placement.unit.name},
+    )
+    if was_shown:
+        announce_site_change(unit_ids=[placement.unit_id], article_ids=[placement.article_id])
