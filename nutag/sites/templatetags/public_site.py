@@ -15,10 +15,14 @@ import re
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.core.files.storage import default_storage
+from django.utils import translation
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
+
+from nutag.sites.columns import DEFAULT_COLUMNS
 
 register = template.Library()
 
@@ -87,10 +91,20 @@ def zh(value: Any) -> str:
 
 @register.filter
 def column_title(column: Any) -> str:
-    """A column's title: its Mongolian title on ``mn-mong`` when it has one."""
+    """A column's title: its Mongolian title on ``mn-mong`` when it has one; a default
+    column whose title was never renamed reads in the visitor's language."""
     if get_language() == MONGOLIAN and column.title_mn:
         return str(column.title_mn)
+    default = _DEFAULTS.get(column.key)
+    if default is not None:
+        with translation.override(settings.LANGUAGE_CODE):
+            stored_default = str(default.title)
+        if column.title in (stored_default, str(default.title)):
+            return str(default.title)
     return zh(column.title)
+
+
+_DEFAULTS = {c.key: c for c in DEFAULT_COLUMNS}
 
 
 @register.filter

@@ -149,3 +149,16 @@ def test_larger_text_is_remembered_on_the_public_site(cast):
     assert '<html lang="zh-hans">' in html(client.get(url))
     client.post("/text-size/", {"large": "1", "next": url})
     assert '<html lang="zh-hans" class="large">' in html(client.get(url))
+
+
+def test_saved_default_columns_read_in_the_visitors_language(cast, client):
+    from nutag.sites.services import columns_ensure
+
+    with translation.override("zh-hans"):
+        columns_ensure(acting_user=None, unit=cast.village1a)
+    client.cookies["nutag_lang"] = "en"
+    html = client.get(f"/u/{cast.village1a.code}/").content.decode()
+    assert "Party Building Home" in html
+    client.cookies["nutag_lang"] = "zh-hans"
+    html = client.get(f"/u/{cast.village1a.code}/").content.decode()
+    assert "党建之家" in html
