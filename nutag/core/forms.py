@@ -2,9 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import TypeVar
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
+
+from nutag.core.errors import NotFound
+
+T = TypeVar("T")
+
+
+def submit_to_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+    """Run the service behind a valid form. A refusal (``ValidationError``) is shown next to
+    the form's fields with everything typed kept, and ``None`` returned; ``NotFound`` (missing
+    or out of reach) becomes a 404."""
+    try:
+        return call()
+    except ValidationError as exc:
+        add_service_errors(form, exc)
+        return None
+    except NotFound as exc:
+        raise Http404 from exc
 
 
 def add_service_errors(

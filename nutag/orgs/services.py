@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nutag.core.audit import audit_record, diff, snapshot
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
 from nutag.orgs.models import (
     DEFAULT_ACCESS,
@@ -30,10 +31,6 @@ from nutag.orgs.permissions import AnyUser, Perm, can_restructure, has_unit_perm
 
 UNIT_FIELDS = ["code", "kind", "name", "name_mn", "status"]
 POSITION_FIELDS = ["title", "person", "represents", "access", "started_on", "ended_on"]
-
-
-class NotFound(Exception):
-    """The object is missing or outside the user's reach: both answer 404."""
 
 
 def _require(user: AnyUser | None, perm: Perm, unit: Unit) -> None:

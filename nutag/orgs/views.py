@@ -10,7 +10,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nutag.core.audit import change_rows
-from nutag.core.forms import add_service_errors
+from nutag.core.forms import submit_to_service
 from nutag.orgs import services
 from nutag.orgs.forms import UnitChoiceForm, UnitCreateForm, UnitForm
 from nutag.orgs.models import Unit, UnitStatus
@@ -68,14 +68,21 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
 def unit_edit(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_UNIT)
     form = UnitForm(request.POST or None, initial={"name": unit.name, "name_mn": unit.name_mn})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_update(acting_user=request.user, unit=unit, **form.cleaned_data)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("desk-unit", code=unit.code)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            submit_to_service(
+                form,
+                lambda: services.unit_update(
+                    acting_user=request.user, unit=unit, **form.cleaned_data
+                ),
+            )
+            is not None
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("desk-unit", code=unit.code)
     return render(
         request, "orgs/unit_form.html", {"unit": unit, "form": form, "heading": _("Edit unit")}
     )
@@ -86,13 +93,13 @@ def unit_add_child(request: HttpRequest, code: str) -> HttpResponse:
     parent = access_unit(user=request.user, code=code, perm=Perm.RESTRUCTURE)
     form = UnitCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        try:
-            child = services.unit_create(
+        child = submit_to_service(
+            form,
+            lambda: services.unit_create(
                 acting_user=request.user, parent=parent, **form.cleaned_data
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        else:
+            ),
+        )
+        if child is not None:
             messages.success(request, _("Unit added."))
             return redirect("desk-unit", code=child.code)
     return render(
@@ -123,18 +130,21 @@ def unit_move(request: HttpRequest, code: str) -> HttpResponse:
     form = UnitChoiceForm(
         request.POST or None, units=_targets(request, unit), label=_("New parent unit")
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.unit_move(
-                acting_user=request.user, unit=unit, new_parent=form.cleaned_data["target"]
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            submit_to_service(
+                form,
+                lambda: services.unit_move(
+                    acting_user=request.user, unit=unit, new_parent=form.cleaned_data["target"]
+                ),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except services.NotFound as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("Unit moved."))
-            return redirect("desk-unit", code=unit.code)
+            is not None
+        )
+    ):
+        messages.success(request, _("Unit moved."))
+        return redirect("desk-unit", code=unit.code)
     return render(
         request, "orgs/unit_action.html", {"unit": unit, "form": form, "heading": _("Move unit")}
     )
@@ -148,13 +158,12 @@ def unit_merge(request: HttpRequest, code: str) -> HttpResponse:
     )
     if request.method == "POST" and form.is_valid():
         into = form.cleaned_data["target"]
-        try:
-            services.unit_merge(acting_user=request.user, unit=unit, into=into)
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except services.NotFound as exc:
-            raise Http404 from exc
-        else:
+        if (
+            submit_to_service(
+                form, lambda: services.unit_merge(acting_user=request.user, unit=unit, into=into)
+            )
+            is not None
+        ):
             messages.success(request, _("Unit merged."))
             return redirect("desk-unit", code=into.code)
     return render(

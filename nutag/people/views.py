@@ -4,14 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nutag.core.forms import add_service_errors
+from nutag.core.forms import submit_to_service
 from nutag.orgs import services as org_services
 from nutag.orgs.forms import PositionForm
 from nutag.orgs.models import UnitStatus
@@ -73,15 +72,13 @@ def person_add(request: HttpRequest, code: str) -> HttpResponse:
         request.POST or None, units=_editable_units(request), initial={"unit": unit.code}
     )
     if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(
+        person = submit_to_service(
+            form,
+            lambda: services.person_create(
                 acting_user=request.user, unit=form.cleaned_data["unit"], data=form.to_input()
-            )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except org_services.NotFound as exc:
-            raise Http404 from exc
-        else:
+            ),
+        )
+        if person is not None:
             messages.success(request, _("%(name)s was added.") % {"name": person.name})
             return redirect("desk-person", pk=person.pk)
     return render(
@@ -128,21 +125,24 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         hidden_values=hidden,
         initial=PersonForm.initial_for(person, hidden=set(hidden)),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.person_update(
-                acting_user=request.user,
-                person=person,
-                unit=form.cleaned_data["unit"],
-                data=form.to_input(person),
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            submit_to_service(
+                form,
+                lambda: services.person_update(
+                    acting_user=request.user,
+                    person=person,
+                    unit=form.cleaned_data["unit"],
+                    data=form.to_input(person),
+                ),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except org_services.NotFound as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("desk-person", pk=person.pk)
+            is not None
+        )
+    ):
+        messages.success(request, _("Saved."))
+        return redirect("desk-person", pk=person.pk)
     return render(
         request,
         "people/person_form.html",
@@ -168,21 +168,21 @@ def person_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
     form = PositionForm(request.POST or None, units=units, initial={"unit": person.unit.code})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
-        try:
-            org_services.position_assign(
-                acting_user=request.user,
-                unit=d["unit"],
-                person_id=person.pk,
-                title=d["title"],
-                represents=d["represents"],
-                access=d["access"] or None,
-                started_on=d["started_on"],
+        if (
+            submit_to_service(
+                form,
+                lambda: org_services.position_assign(
+                    acting_user=request.user,
+                    unit=d["unit"],
+                    person_id=person.pk,
+                    title=d["title"],
+                    represents=d["represents"],
+                    access=d["access"] or None,
+                    started_on=d["started_on"],
+                ),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except org_services.NotFound as exc:
-            raise Http404 from exc
-        else:
+            is not None
+        ):
             messages.success(request, _("Position assigned."))
             return redirect("desk-unit", code=d["unit"].code)
     return render(
@@ -208,21 +208,24 @@ def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
         .exclude(youth__isnull=False)
     )
     form = GuardianForm(request.POST or None, candidates=candidates)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.guardian_add(
-                acting_user=request.user,
-                young=young,
-                guardian_id=form.cleaned_data["guardian"].pk,
-                relation=form.cleaned_data["relation"],
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and (
+            submit_to_service(
+                form,
+                lambda: services.guardian_add(
+                    acting_user=request.user,
+                    young=young,
+                    guardian_id=form.cleaned_data["guardian"].pk,
+                    relation=form.cleaned_data["relation"],
+                ),
             )
-        except ValidationError as exc:
-            add_service_errors(form, exc)
-        except org_services.NotFound as exc:
-            raise Http404 from exc
-        else:
-            messages.success(request, _("Guardian recorded."))
-            return redirect("desk-person", pk=young.pk)
+            is not None
+        )
+    ):
+        messages.success(request, _("Guardian recorded."))
+        return redirect("desk-person", pk=young.pk)
     return render(
         request,
         "people/person_form.html",

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nutag.core.forms import add_service_errors
+from nutag.core.forms import add_service_errors, submit_to_service
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.orgs.selectors import access_unit
 from nutag.orgs.services import NotFound
@@ -96,13 +96,9 @@ def _form_page(
 
 def _save(request: HttpRequest, form: ArticleForm, save: Any) -> Article | None:
     """Call the service; on a refusal, put its messages on the form and keep the input."""
-    try:
-        article: Article = save()
-    except ValidationError as exc:
-        add_service_errors(form, exc)
+    article: Article | None = submit_to_service(form, save)
+    if article is None:
         return None
-    except NotFound as exc:
-        raise Http404 from exc
     if "and_submit" in request.POST:
         try:
             services.article_submit(acting_user=request.user, article=article)
