@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "nutag.orgs",
     "nutag.people",
     "nutag.stats",
+    "nutag.assess",
     "nutag.sites",
     "nutag.api",
 ]

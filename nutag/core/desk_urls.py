@@ -16,4 +16,5 @@ urlpatterns = [
     path("", include("nutag.orgs.urls")),
     path("", include("nutag.people.urls")),
     path("", include("nutag.sites.desk_urls")),
+    path("", include("nutag.assess.desk_urls")),
 ]

@@ -33,6 +33,12 @@ class Perm(StrEnum):
     VIEW_STATS = "stats.view_stats"  # aggregate figures, when they are not public
     WRITE_ARTICLES = "sites.write_articles"  # write drafts and submit them
     PUBLISH_ARTICLES = "sites.publish_articles"  # publish, return, push down, columns
+    VIEW_WORK = "assess.view_work"  # read rounds, assessments, tasks and reports
+    SELF_ASSESS = "assess.self_assess"  # fill in and submit the unit's self-assessment
+    REPORT_TASKS = "assess.report_tasks"  # fill in and submit the unit's task reports
+    ISSUE_TASKS = "assess.issue_tasks"  # issue tasks to units below; inspect their reports
+    REVIEW = "assess.review"  # score, accept or return assessments of units *below*
+    MANAGE_STANDARDS = "assess.manage_standards"  # define standards, open and finish rounds
 
 
 OFFICER_PERMS = frozenset(
@@ -43,6 +49,10 @@ OFFICER_PERMS = frozenset(
         Perm.VIEW_PHONE,
         Perm.VIEW_STATS,
         Perm.WRITE_ARTICLES,
+        Perm.VIEW_WORK,
+        Perm.SELF_ASSESS,
+        Perm.REPORT_TASKS,
+        Perm.ISSUE_TASKS,
     }
 )
 SECRETARY_PERMS = frozenset(Perm)
@@ -119,9 +129,14 @@ def has_any_unit_perm(*, user: AnyUser, perm: Perm) -> bool:
 
 def can_restructure(*, user: AnyUser, unit: Unit) -> bool:
     """Moving, merging, closing or deleting ``unit`` needs the right at a unit *above* it."""
+    return has_perm_above(user=user, perm=Perm.RESTRUCTURE, unit=unit)
+
+
+def has_perm_above(*, user: AnyUser, perm: Perm, unit: Unit) -> bool:
+    """``perm`` held at a unit strictly *above* ``unit`` (reviewing needs a superior's right)."""
     if is_platform_admin(user):
         return True
     parent_path = unit.path[: -Unit.steplen]
     if not parent_path:
         return False
-    return any(is_within(parent_path, p) for p in granted_paths(user=user, perm=Perm.RESTRUCTURE))
+    return any(is_within(parent_path, p) for p in granted_paths(user=user, perm=perm))

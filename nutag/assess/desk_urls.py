@@ -1,0 +1,8 @@
+"""Workbench URLs of standards, rounds and tasks (mounted under /desk/)."""
+
+from django.urls import include, path
+
+urlpatterns = [
+    path("", include("nutag.assess.urls_rounds")),
+    path("", include("nutag.assess.urls_tasks")),
+]
