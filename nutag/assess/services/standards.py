@@ -1,0 +1,657 @@
+"""Standards: the shipped defaults (五好, 四纳入, 四到位), a unit's own standards and their items.
+
+Rights: ``MANAGE_STANDARDS`` at the standard's unit (secretaries). A standard owned by a unit
+is usable by rounds opened at that unit or below (``selectors.standards.standards_usable``).
+
+Once a round has used a standard, its structure is frozen, because every assessment of that
+round points at its items: items cannot be added, removed, moved, re-scored, or change their
+title, evidence kinds or automatic source. Only the wording that helps people fill them in
+(guidance, evidence asked for, Mongolian title) may still change. ``standard_copy`` makes an
+editable copy. The pass mark may change at any time: a round copies it when it opens.
+
+Item titles are data and stored in Chinese; the code names them in English.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable, Sequence
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max, Sum
+from django.utils.translation import gettext as _
+
+from nutag.assess.models import (
+    AutoSource,
+    EvidenceKind,
+    Round,
+    Standard,
+    StandardItem,
+    StandardKind,
+)
+from nutag.assess.services._common import require
+from nutag.core.audit import audit_record, diff, snapshot
+from nutag.core.errors import NotFound
+from nutag.core.models import AuditAction
+from nutag.orgs.models import Unit
+from nutag.orgs.paths import is_within
+from nutag.orgs.permissions import AnyUser, Perm
+from nutag.sites.sanitize import clean_text
+
+MAX_POINTS = 1000
+MAX_ITEMS = 50
+T, P, F, L = EvidenceKind.TEXT, EvidenceKind.PHOTO, EvidenceKind.FILE, EvidenceKind.LINK
+STANDARD_FIELDS = ["name", "name_mn", "description", "pass_mark"]
+ITEM_FIELDS = [
+    "title",
+    "title_mn",
+    "guidance",
+    "evidence",
+    "accepts",
+    "points",
+    "auto_source",
+    "auto_target",
+]
+# What may still change once a round has used the standard.
+WORDING_FIELDS = frozenset({"title_mn", "guidance", "evidence"})
+
+
+@dataclasses.dataclass(frozen=True)
+class DefaultItem:
+    title: str
+    guidance: str
+    evidence: str
+    accepts: tuple[str, ...]
+    points: int
+    auto_source: str = AutoSource.NONE
+    auto_target: int = 1
+
+
+@dataclasses.dataclass(frozen=True)
+class DefaultStandard:
+    kind: str
+    name: str
+    description: str
+    pass_mark: int
+    items: tuple[DefaultItem, ...]
+
+
+GOOD_LEADERSHIP_TEAM = DefaultItem(
+    title="领导班子好",
+    guidance=(
+        "关工委主任由党支部书记担任，常务副主任由离退休党员担任并进入支部委员会，"
+        "班子成员配备齐全、分工明确、团结协作。"
+    ),
+    evidence="班子成员名单、任职文件或会议记录",
+    accepts=(T, F, L),
+    points=20,
+    auto_source=AutoSource.POSITIONS,
+    auto_target=4,
+)
+FIVE_ELDERS_ROLE = DefaultItem(
+    title="五老作用发挥好",
+    guidance="五老积极参与关心下一代工作：结对帮扶青少年，开展宣讲、帮教、助学等活动。",
+    evidence="五老名单、结对帮扶记录、活动照片",
+    accepts=(T, P, L),
+    points=20,
+    auto_source=AutoSource.FIVE_ELDERS,
+    auto_target=5,
+)
+RULES_FOLLOWED = DefaultItem(
+    title="制度健全落实好",
+    guidance="有工作职责、例会、学习、档案管理等制度，并认真落实，记录齐全。",
+    evidence="制度文本、会议和学习记录",
+    accepts=(T, F),
+    points=20,
+)
+ACTIVE_INNOVATION = DefaultItem(
+    title="工作创新好",
+    guidance="结合本地实际开展有特色的工作，形成品牌或经验，有推广价值。",
+    evidence="特色工作材料、经验介绍、媒体报道",
+    accepts=(T, P, F, L),
+    points=20,
+)
+REGULAR_ACTIVITIES = DefaultItem(
+    title="活动经常效果好",
+    guidance="经常开展思想道德教育、关爱帮扶、文体等活动，青少年和群众满意。",
+    evidence="活动记录、照片、本单位网站上的活动报道",
+    accepts=(T, P, L),
+    points=20,
+    auto_source=AutoSource.ARTICLES,
+    auto_target=6,
+)
+
+FIVE_GOOD = DefaultStandard(
+    kind=StandardKind.FIVE_GOOD,
+    name="五好关工委",
+    description="领导班子好、五老作用发挥好、制度健全落实好、工作创新好、活动经常效果好。",
+    pass_mark=80,
+    items=(
+        GOOD_LEADERSHIP_TEAM,
+        FIVE_ELDERS_ROLE,
+        RULES_FOLLOWED,
+        ACTIVE_INNOVATION,
+        REGULAR_ACTIVITIES,
+    ),
+)
+FOUR_INCLUSIONS = DefaultStandard(
+    kind=StandardKind.FOUR_INCLUSIONS,
+    name="四纳入",
+    description=(
+        "关心下一代工作纳入党委政府工作议事日程、纳入党建目标考核、纳入精神文明建设、"
+        "纳入新农村建设规划。"
+    ),
+    pass_mark=75,
+    items=(
+        DefaultItem(
+            title="纳入党委政府工作议事日程",
+            guidance="党委（党支部）、政府每年专题研究关心下一代工作，解决实际问题。",
+            evidence="会议记录、纪要或文件",
+            accepts=(T, F),
+            points=25,
+        ),
+        DefaultItem(
+            title="纳入党建目标考核",
+            guidance="党建工作目标考核方案中有关心下一代工作的内容和分值。",
+            evidence="考核方案、考核结果",
+            accepts=(T, F),
+            points=25,
+        ),
+        DefaultItem(
+            title="纳入精神文明建设",
+            guidance="关心下一代工作列入精神文明建设和文明创建的内容。",
+            evidence="文明创建方案、相关文件或照片",
+            accepts=(T, P, F),
+            points=25,
+        ),
+        DefaultItem(
+            title="纳入新农村建设规划",
+            guidance="乡村振兴（新农村建设）规划中有青少年教育、关爱的内容和措施。",
+            evidence="规划文本中的相关内容",
+            accepts=(T, F),
+            points=25,
+        ),
+    ),
+)
+FOUR_IN_PLACE = DefaultStandard(
+    kind=StandardKind.FOUR_IN_PLACE,
+    name="四到位",
+    description="人员到位、场所设施到位、工作制度到位、经费到位。",
+    pass_mark=75,
+    items=(
+        DefaultItem(
+            title="人员到位",
+            guidance="关工委主任、常务副主任和工作人员配备齐全，有五老和志愿者参加工作。",
+            evidence="工作人员名单",
+            accepts=(T, F, L),
+            points=25,
+            auto_source=AutoSource.CARE_WORKERS,
+            auto_target=5,
+        ),
+        DefaultItem(
+            title="场所设施到位",
+            guidance="有固定的办公和活动场所，有必要的桌椅、资料柜、宣传栏等设施。",
+            evidence="场所和设施的照片",
+            accepts=(T, P),
+            points=25,
+        ),
+        DefaultItem(
+            title="工作制度到位",
+            guidance="工作制度上墙，年初有计划、年终有总结。",
+            evidence="制度、年度计划和总结",
+            accepts=(T, F, P),
+            points=25,
+        ),
+        DefaultItem(
+            title="经费到位",
+            guidance="有稳定的工作经费来源，经费使用有记录。",
+            evidence="经费预算或拨款文件、使用记录",
+            accepts=(T, F),
+            points=25,
+        ),
+    ),
+)
+DEFAULT_STANDARDS: tuple[DefaultStandard, ...] = (FIVE_GOOD, FOUR_INCLUSIONS, FOUR_IN_PLACE)
+
+
+# --- checks -----------------------------------------------------------------------------
+
+
+def standard_is_used(standard: Standard) -> bool:
+    return Round.objects.filter(standard=standard).exists()
+
+
+def standard_total(standard: Standard) -> int:
+    return int(standard.items.aggregate(total=Sum("points"))["total"] or 0)
+
+
+def _refuse_if_used(standard: Standard) -> None:
+    if standard_is_used(standard):
+        raise ValidationError(
+            _(
+                "“%(standard)s” has been used by an assessment round, so its items can no "
+                "longer be added, removed, moved or re-scored. Make a copy to change them."
+            )
+            % {"standard": standard.name}
+        )
+
+
+def _check_pass_mark(pass_mark: int, total: int) -> None:
+    """The pass mark is at most the total points (once there are items to total)."""
+    if total and pass_mark > total:
+        raise ValidationError(
+            {
+                "pass_mark": _(
+                    "The pass mark (%(pass_mark)d) is above the total points of the items "
+                    "(%(total)d)."
+                )
+                % {"pass_mark": pass_mark, "total": total}
+            }
+        )
+
+
+def _clean_accepts(accepts: Iterable[str]) -> list[str]:
+    values = list(dict.fromkeys(str(a) for a in accepts))
+    unknown = [a for a in values if a not in EvidenceKind.values]
+    if unknown:
+        raise ValidationError({"accepts": _("Choose among the kinds of evidence offered.")})
+    return [k for k in EvidenceKind.values if k in values]  # in a fixed order
+
+
+def _item_values(
+    *,
+    title: str,
+    points: int,
+    guidance: str,
+    evidence: str,
+    accepts: Iterable[str],
+    auto_source: str,
+    auto_target: int,
+    title_mn: str,
+) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    title = clean_text(title, max_length=80)
+    if not title:
+        errors["title"] = _("Give the item a title.")
+    if not isinstance(points, int) or not 1 <= points <= MAX_POINTS:
+        errors["points"] = _("Points are a whole number from 1 to %(max)d.") % {"max": MAX_POINTS}
+    if auto_source not in AutoSource.values:
+        errors["auto_source"] = _("Choose a source the system knows.")
+    if not isinstance(auto_target, int) or auto_target < 1:
+        errors["auto_target"] = _("The count that earns full points is at least 1.")
+    try:
+        kinds = _clean_accepts(accepts)
+    except ValidationError as exc:
+        errors.update({k: v[0] for k, v in exc.message_dict.items()})
+        kinds = []
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "title": title,
+        "title_mn": clean_text(title_mn, max_length=160),
+        "guidance": (guidance or "").strip(),
+        "evidence": clean_text(evidence, max_length=200),
+        "accepts": kinds,
+        "points": points,
+        "auto_source": auto_source,
+        "auto_target": auto_target,
+    }
+
+
+def _standard_values(
+    *, name: str, pass_mark: int, description: str, name_mn: str
+) -> dict[str, object]:
+    errors: dict[str, str] = {}
+    name = clean_text(name, max_length=60)
+    if not name:
+        errors["name"] = _("Give the standard a name.")
+    if not isinstance(pass_mark, int) or not 0 <= pass_mark <= MAX_POINTS * MAX_ITEMS:
+        errors["pass_mark"] = _("The pass mark is a whole number of points.")
+    if errors:
+        raise ValidationError(errors)
+    return {
+        "name": name,
+        "pass_mark": pass_mark,
+        "description": (description or "").strip(),
+        "name_mn": clean_text(name_mn, max_length=120),
+    }
+
+
+def _check_unique_name(unit: Unit, name: str, exclude_pk: int | None = None) -> None:
+    taken = Standard.objects.filter(unit=unit, name=name)
+    if exclude_pk is not None:
+        taken = taken.exclude(pk=exclude_pk)
+    if taken.exists():
+        raise ValidationError(
+            {"name": _("This unit already has a standard named “%(name)s”.") % {"name": name}}
+        )
+
+
+# --- standards ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def standards_install_defaults(*, acting_user: AnyUser | None, unit: Unit) -> list[Standard]:
+    """Install the shipped standards (五好, 四纳入, 四到位) at ``unit``; idempotent.
+
+    A default is skipped when the unit already has a standard of its kind (possibly edited
+    since) or of its name. Returns the unit's standard of each default kind.
+    """
+    require(acting_user, Perm.MANAGE_STANDARDS, unit)
+    if not unit.is_active:
+        raise ValidationError(_("This unit is closed."))
+    result: list[Standard] = []
+    for default in DEFAULT_STANDARDS:
+        existing = (
+            Standard.objects.filter(unit=unit, kind=default.kind).order_by("id").first()
+            or Standard.objects.filter(unit=unit, name=default.name).first()
+        )
+        if existing is not None:
+            result.append(existing)
+            continue
+        standard = Standard(
+            unit=unit,
+            kind=default.kind,
+            name=default.name,
+            description=default.description,
+            pass_mark=default.pass_mark,
+        )
+        standard.full_clean()
+        standard.save()
+        items = [
+            StandardItem(
+                standard=standard,
+                position=i,
+                title=d.title,
+                guidance=d.guidance,
+                evidence=d.evidence,
+                accepts=list(d.accepts),
+                points=d.points,
+                auto_source=d.auto_source,
+                auto_target=d.auto_target,
+            )
+            for i, d in enumerate(default.items)
+        ]
+        for item in items:
+            item.full_clean(exclude=["standard"])
+        StandardItem.objects.bulk_create(items)
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.CREATE,
+            obj=standard,
+            unit=unit,
+            changes=snapshot(standard, STANDARD_FIELDS),
+            note=_("default standard installed"),
+        )
+        result.append(standard)
+    return result
+
+
+@transaction.atomic
+def standard_create(
+    *,
+    acting_user: AnyUser | None,
+    unit: Unit,
+    name: str,
+    pass_mark: int,
+    description: str = "",
+    name_mn: str = "",
+) -> Standard:
+    """A unit's own standard (e.g. 六有 "six haves"); add its items with ``standard_item_add``."""
+    require(acting_user, Perm.MANAGE_STANDARDS, unit)
+    if not unit.is_active:
+        raise ValidationError(_("This unit is closed."))
+    values = _standard_values(
+        name=name, pass_mark=pass_mark, description=description, name_mn=name_mn
+    )
+    _check_unique_name(unit, str(values["name"]))
+    standard = Standard(unit=unit, kind=StandardKind.CUSTOM, **values)
+    standard.full_clean()
+    standard.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=standard,
+        unit=unit,
+        changes=snapshot(standard, STANDARD_FIELDS),
+    )
+    return standard
+
+
+@transaction.atomic
+def standard_update(
+    *,
+    acting_user: AnyUser | None,
+    standard: Standard,
+    name: str,
+    pass_mark: int,
+    description: str = "",
+    name_mn: str = "",
+) -> Standard:
+    """Rename or re-describe a standard, or change its pass mark (rounds already opened keep
+    the pass mark they copied)."""
+    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    values = _standard_values(
+        name=name, pass_mark=pass_mark, description=description, name_mn=name_mn
+    )
+    _check_unique_name(standard.unit, str(values["name"]), exclude_pk=standard.pk)
+    _check_pass_mark(pass_mark, standard_total(standard))
+    before = snapshot(standard, STANDARD_FIELDS)
+    for key, value in values.items():
+        setattr(standard, key, value)
+    standard.full_clean()
+    standard.save()
+    changes = diff(before, snapshot(standard, STANDARD_FIELDS))
+    if changes:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=standard,
+            unit=standard.unit,
+            changes=changes,
+        )
+    return standard
+
+
+def _free_name(unit: Unit, name: str) -> str:
+    taken = set(Standard.objects.filter(unit=unit).values_list("name", flat=True))
+    if name not in taken:
+        return name
+    n = 2
+    while True:
+        suffix = f" ({n})"
+        candidate = name[: 60 - len(suffix)] + suffix
+        if candidate not in taken:
+            return candidate
+        n += 1
+
+
+@transaction.atomic
+def standard_copy(
+    *,
+    acting_user: AnyUser | None,
+    standard: Standard,
+    unit: Unit | None = None,
+    name: str = "",
+) -> Standard:
+    """An editable copy of ``standard`` (items included) owned by ``unit`` (default: the same
+    unit). ``unit`` must be at or below the standard's unit, where the standard is usable.
+    The copy keeps the kind, so a copy of the five-good standard still counts as five-good."""
+    target = unit or standard.unit
+    require(acting_user, Perm.MANAGE_STANDARDS, target)
+    if not is_within(target.path, standard.unit.path):
+        raise NotFound
+    if not target.is_active:
+        raise ValidationError(_("This unit is closed."))
+    wanted = clean_text(name, max_length=60)
+    if wanted:
+        _check_unique_name(target, wanted)
+    copy = Standard(
+        unit=target,
+        kind=standard.kind,
+        name=wanted or _free_name(target, standard.name),
+        name_mn=standard.name_mn,
+        description=standard.description,
+        pass_mark=standard.pass_mark,
+    )
+    copy.full_clean()
+    copy.save()
+    StandardItem.objects.bulk_create(
+        [
+            StandardItem(standard=copy, **{f: getattr(item, f) for f in ["position", *ITEM_FIELDS]})
+            for item in standard.items.order_by("position", "id")
+        ]
+    )
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=copy,
+        unit=target,
+        changes=snapshot(copy, STANDARD_FIELDS),
+        note=_("copied from “%(name)s”") % {"name": standard.name},
+    )
+    return copy
+
+
+# --- items --------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def standard_item_add(
+    *,
+    acting_user: AnyUser | None,
+    standard: Standard,
+    title: str,
+    points: int,
+    guidance: str = "",
+    evidence: str = "",
+    accepts: Sequence[str] = (EvidenceKind.TEXT,),
+    auto_source: str = AutoSource.NONE,
+    auto_target: int = 1,
+    title_mn: str = "",
+) -> StandardItem:
+    """Add an item at the end of ``standard``. Refused once a round has used the standard."""
+    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    Standard.objects.select_for_update().filter(pk=standard.pk).first()
+    _refuse_if_used(standard)
+    values = _item_values(
+        title=title,
+        points=points,
+        guidance=guidance,
+        evidence=evidence,
+        accepts=accepts,
+        auto_source=auto_source,
+        auto_target=auto_target,
+        title_mn=title_mn,
+    )
+    if standard.items.count() >= MAX_ITEMS:
+        raise ValidationError(_("A standard has at most %(n)d items.") % {"n": MAX_ITEMS})
+    last = standard.items.aggregate(last=Max("position"))["last"]
+    item = StandardItem(standard=standard, position=0 if last is None else last + 1, **values)
+    item.full_clean()
+    item.save()
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=standard,
+        unit=standard.unit,
+        changes={"item": [None, item.title], "points": [None, item.points]},
+    )
+    return item
+
+
+@transaction.atomic
+def standard_item_update(
+    *,
+    acting_user: AnyUser | None,
+    item: StandardItem,
+    title: str,
+    points: int,
+    guidance: str = "",
+    evidence: str = "",
+    accepts: Sequence[str] = (EvidenceKind.TEXT,),
+    auto_source: str = AutoSource.NONE,
+    auto_target: int = 1,
+    title_mn: str = "",
+) -> StandardItem:
+    """Change an item. Once a round has used its standard only the wording that helps
+    people fill it in (guidance, evidence asked for, Mongolian title) may change."""
+    standard = item.standard
+    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    values = _item_values(
+        title=title,
+        points=points,
+        guidance=guidance,
+        evidence=evidence,
+        accepts=accepts,
+        auto_source=auto_source,
+        auto_target=auto_target,
+        title_mn=title_mn,
+    )
+    before = snapshot(item, ITEM_FIELDS)
+    changed = {k for k, v in values.items() if getattr(item, k) != v}
+    if changed - WORDING_FIELDS:
+        _refuse_if_used(standard)
+    for key, value in values.items():
+        setattr(item, key, value)
+    item.full_clean()
+    item.save()
+    changes = diff(before, snapshot(item, ITEM_FIELDS))
+    if changes:
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=standard,
+            unit=standard.unit,
+            changes=changes,
+            note=str(item.title),
+        )
+    return item
+
+
+@transaction.atomic
+def standard_item_remove(*, acting_user: AnyUser | None, item: StandardItem) -> None:
+    standard = item.standard
+    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    _refuse_if_used(standard)
+    title, points = item.title, item.points
+    item.delete()
+    _renumber(standard)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=standard,
+        unit=standard.unit,
+        changes={"item": [title, None], "points": [points, None]},
+    )
+
+
+def _renumber(standard: Standard, order: list[StandardItem] | None = None) -> None:
+    items = order if order is not None else list(standard.items.order_by("position", "id"))
+    for i, item in enumerate(items):
+        item.position = i
+    StandardItem.objects.bulk_update(items, ["position"])
+
+
+@transaction.atomic
+def standard_item_move(*, acting_user: AnyUser | None, item: StandardItem, offset: int) -> None:
+    """Move an item ``offset`` places (-1 up, +1 down) in its standard's list."""
+    standard = item.standard
+    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    _refuse_if_used(standard)
+    items = list(standard.items.order_by("position", "id"))
+    index = next(i for i, it in enumerate(items) if it.pk == item.pk)
+    target = max(0, min(len(items) - 1, index + offset))
+    if target == index:
+        return
+    items.insert(target, items.pop(index))
+    _renumber(standard, items)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=standard,
+        unit=standard.unit,
+        changes={"position": [index + 1, target + 1]},
+        note=str(item.title),
+    )
