@@ -36,12 +36,23 @@ class CommitteesOut(Schema):
     by_kind: dict[str, int]
 
 
+class FiveGoodOut(Schema):
+    """Five-good committees (五好) of the latest year with an accepted five-good assessment,
+    over the active grassroots committees (below township level) of the subtree."""
+
+    count: int
+    base: int
+    rate: float  # count / base, rounded to 3 decimals; 0 when base is 0
+    year: int | None
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
     participants: int
     five_elders: int
     five_elders_by_category: dict[str, int]
+    five_good: FiveGoodOut
 
 
 class UnitIn(Schema):

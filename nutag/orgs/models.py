@@ -25,8 +25,15 @@ class UnitKind(models.TextChoices):
     SCHOOL = "school", pgettext_lazy("unit kind", "School")  # 中小学
 
 
-# Kinds below township level: their committees are "grassroots committees" (基层关工委).
+# Kinds at township level: units that usually have villages or communities below them.
 TOWNSHIP_LEVEL_KINDS = {UnitKind.TOWNSHIP, UnitKind.SUBDISTRICT}
+
+# Kinds whose committees are *not* grassroots committees (基层关工委): the banner's and the
+# townships'. Every other committee is grassroots, sub-district offices' included: the seed
+# counts 118 grassroots committees of 126 (126 - 1 banner - 7 townships), and its 83
+# five-good committees are 70% of those 118.
+NON_GRASSROOTS_KINDS = frozenset({UnitKind.BANNER, UnitKind.TOWNSHIP})
+GRASSROOTS_KINDS = frozenset(UnitKind) - NON_GRASSROOTS_KINDS
 
 
 class UnitStatus(models.TextChoices):
@@ -80,7 +87,8 @@ class Unit(MP_Node, TimeStampedModel):  # type: ignore[django-manager-missing]
 
     @property
     def is_grassroots(self) -> bool:
-        return self.kind not in TOWNSHIP_LEVEL_KINDS and self.kind != UnitKind.BANNER
+        """Its committee is a grassroots committee (基层关工委): see ``NON_GRASSROOTS_KINDS``."""
+        return self.kind not in NON_GRASSROOTS_KINDS
 
 
 class Branch(TimeStampedModel):

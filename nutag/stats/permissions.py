@@ -3,10 +3,20 @@
 from django.conf import settings
 
 from nutag.orgs.models import Unit
-from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
+from nutag.orgs.permissions import AnyUser, Perm, has_perm_above, has_unit_perm
 
 
 def can_view_figures(*, user: AnyUser, unit: Unit) -> bool:
     if settings.NUTAG_PUBLIC_STATS:
         return True
     return has_unit_perm(user=user, perm=Perm.VIEW_STATS, unit=unit)
+
+
+def can_compare_with_siblings(*, user: AnyUser, unit: Unit) -> bool:
+    """The siblings' figures show next to a unit's only to whoever may read its parent's
+    (they are all part of the parent's figures). The root has no siblings."""
+    if unit.depth <= 1:
+        return False
+    if settings.NUTAG_PUBLIC_STATS:
+        return True
+    return has_perm_above(user=user, perm=Perm.VIEW_STATS, unit=unit)

@@ -1,22 +1,96 @@
+"""The dashboard of a unit (``/u/<code>/figures/``), its workbook and its printable report.
+
+All three read the same ``selectors.dashboard`` under the same rights: the figures of a unit
+(``can_view_figures``), and its siblings' only for whoever may read the parent's.
+"""
+
+from __future__ import annotations
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import pgettext
 
-from nutag.orgs.selectors import get_unit_by_code, unit_ancestors, unit_children
-from nutag.stats.permissions import can_view_figures
-from nutag.stats.selectors import unit_figures
+from nutag.assess.models import AssessmentStatus
+from nutag.orgs.selectors import get_unit_by_code
+from nutag.people.exporting import XLSX_CONTENT_TYPE
+from nutag.stats.exporting import dashboard_to_xlsx
+from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
+from nutag.stats.selectors import Dashboard, dashboard
+
+FIRST_YEAR, LAST_YEAR = 2000, 2100
 
 
-def unit_figures_page(request: HttpRequest, code: str) -> HttpResponse:
+def _year(request: HttpRequest) -> int | None:
+    """``?year=2025``; anything else (missing, not a year) means "the latest"."""
+    raw = request.GET.get("year", "")
+    if raw.isdigit() and FIRST_YEAR <= int(raw) <= LAST_YEAR:
+        return int(raw)
+    return None
+
+
+def _board(request: HttpRequest, code: str) -> Dashboard:
     unit = get_unit_by_code(code=code)
     if not can_view_figures(user=request.user, unit=unit):
         raise Http404
-    return render(
-        request,
-        "stats/unit_figures.html",
-        {
-            "unit": unit,
-            "figures": unit_figures(unit=unit),
-            "ancestors": unit_ancestors(unit=unit),
-            "children": unit_children(unit=unit),
-        },
+    return dashboard(
+        unit=unit,
+        year=_year(request),
+        siblings=can_compare_with_siblings(user=request.user, unit=unit),
     )
+
+
+GREEN, AMBER, ORANGE, GREY, BLUE = "#1a7f4b", "#e0a800", "#c25e00", "#9e9e9e", "#1a5fb4"
+
+
+def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
+    tasks, progress = board.tasks, board.progress
+    children_chart = board.children_chart()
+    areas = [r for r in board.children if r.unit.numchild]
+    return {
+        "unit": board.unit,
+        "board": board,
+        "ancestors": board.ancestors,
+        "year": board.year,
+        "today": timezone.localdate(),
+        "children_chart": children_chart,
+        "siblings_chart": board.siblings_chart(),
+        # Children with units below them first, one by one; the rest folded away when both.
+        "areas": areas if areas and len(areas) < len(board.children) else board.children,
+        "others": [r for r in board.children if not r.unit.numchild] if areas else [],
+        "query": f"?year={board.year}" if board.year else "",
+        "tasks_segments": [
+            (pgettext("task report outcome", "On time"), tasks.on_time, GREEN),
+            (pgettext("task report outcome", "Late"), tasks.late, AMBER),
+            (pgettext("task report outcome", "Overdue, not reported"), tasks.overdue, ORANGE),
+            (pgettext("task report outcome", "Not yet due"), tasks.waiting, GREY),
+        ],
+        "progress_segments": [
+            (AssessmentStatus.DRAFT.label, progress.draft, GREY),
+            (AssessmentStatus.SUBMITTED.label, progress.submitted, BLUE),
+            (AssessmentStatus.RETURNED.label, progress.returned, ORANGE),
+            (AssessmentStatus.ACCEPTED.label, progress.accepted, GREEN),
+        ],
+    }
+
+
+def unit_figures_page(request: HttpRequest, code: str) -> HttpResponse:
+    board = _board(request, code)
+    return render(request, "stats/unit_figures.html", _context(request, board))
+
+
+def unit_figures_print(request: HttpRequest, code: str) -> HttpResponse:
+    board = _board(request, code)
+    return render(request, "stats/unit_figures_print.html", _context(request, board))
+
+
+def unit_figures_export(request: HttpRequest, code: str) -> HttpResponse:
+    board = _board(request, code)
+    today = timezone.localdate()
+    content = dashboard_to_xlsx(board=board, today=today)
+    name = f"统计-{board.unit.name}-{today:%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
+    response["Cache-Control"] = "private, no-store"
+    return response

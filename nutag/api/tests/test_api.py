@@ -5,9 +5,11 @@ import json
 import pytest
 from django.test import Client, override_settings
 
+from nutag.assess.models import AssessmentStatus
 from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.orgs.models import Position, Unit, UnitKind
 from nutag.people.models import Person
+from nutag.stats.tests.work import assess, assessment_round
 
 pytestmark = pytest.mark.django_db
 
@@ -47,13 +49,38 @@ def test_private_stats_need_a_right(cast, client):
 
 
 def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries):
-    with django_assert_num_queries(3):
+    # the unit, committees by kind, care tallies, five-good committees by year
+    with django_assert_num_queries(4):
         client.get(f"/api/v1/units/{cast.banner.code}/stats")
+    rnd = assessment_round(unit=cast.banner, year=2025)
     for i in range(20):
         unit = make_unit(parent=cast.village1a, kind="school", name=f"学校{i}")
         make_care_worker(person=PersonFactory(unit=unit), unit=unit)
-    with django_assert_num_queries(3):
-        client.get(f"/api/v1/units/{cast.banner.code}/stats")
+        assess(rnd, unit, passed=i % 2 == 0)
+    with django_assert_num_queries(4):
+        data = client.get(f"/api/v1/units/{cast.banner.code}/stats").json()
+    assert data["five_good"]["count"] == 10
+
+
+def test_stats_five_good(cast, client):
+    data = client.get(f"/api/v1/units/{cast.banner.code}/stats").json()
+    # grassroots: the 3 villages and the school; not the banner, not the 2 townships
+    assert data["five_good"] == {"count": 0, "base": 4, "rate": 0.0, "year": None}
+    rnd = assessment_round(unit=cast.banner, year=2025)
+    assess(rnd, cast.village1a)
+    assess(rnd, cast.village1b, passed=False)
+    assess(rnd, cast.village2a, status=AssessmentStatus.RETURNED)
+    assess(rnd, cast.township1)  # a township's committee is not grassroots
+    assess(assessment_round(unit=cast.banner, year=2024), cast.school1)  # an older year
+    data = client.get(f"/api/v1/units/{cast.banner.code}/stats").json()
+    assert data["five_good"] == {"count": 1, "base": 4, "rate": 0.25, "year": 2025}
+    assess(rnd, cast.school1)
+    data = client.get(f"/api/v1/units/{cast.banner.code}/stats").json()
+    assert data["five_good"] == {"count": 2, "base": 4, "rate": 0.5, "year": 2025}
+    township = client.get(f"/api/v1/units/{cast.township1.code}/stats").json()
+    assert township["five_good"] == {"count": 2, "base": 3, "rate": 0.667, "year": 2025}
+    village = client.get(f"/api/v1/units/{cast.village2a.code}/stats").json()
+    assert village["five_good"] == {"count": 0, "base": 1, "rate": 0.0, "year": None}
 
 
 def test_people_need_login_and_reach(cast, client):
@@ -177,5 +204,7 @@ def test_openapi_schema_declares_errors(client):
     schema = client.get("/api/v1/openapi.json").json()
     stats = schema["paths"]["/api/v1/units/{code}/stats"]["get"]["responses"]
     assert "404" in stats
+    five_good = schema["components"]["schemas"]["FiveGoodOut"]
+    assert set(five_good["required"]) >= {"count", "base", "rate"}
     create = schema["paths"]["/api/v1/units/{code}/people"]["post"]["responses"]
     assert {"201", "400", "404"} <= set(create)

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from django import template
 from django.utils.html import format_html, format_html_join
-from django.utils.safestring import SafeString
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 register = template.Library()
 
@@ -44,4 +47,176 @@ def bar_chart(rows: Sequence[tuple[str, str, int]], title: str = "") -> SafeStri
         LABEL_W + BAR_W + 50,
         height,
         bars,
+    )
+
+
+# --- Dashboard charts -------------------------------------------------------------------------
+
+RATE_W = 330  # viewBox width: drawn at about the phone's width, so 16 units ≈ 15–16 px of text
+RATE_LABEL_W = 104
+RATE_BAR_W = 116
+RATE_ROW = 36
+RATE_TOP = 26
+RATE_FONT = 17
+COLOUR_OK = "#1a7f4b"  # passes the reference: dark green (4.5:1 on white for the value text)
+COLOUR_BELOW = "#c25e00"  # below the reference: the warning colour, dark enough for text
+COLOUR_LINE = "#1a1a1a"
+LABEL_CHARS = 6  # CJK characters that fit the label column; longer names are shortened
+
+
+def percent_text(rate: float) -> str:
+    """0.703 → "70.3%" (one decimal, none when whole)."""
+    value = round(rate * 100, 1)
+    return f"{value:g}%"
+
+
+@register.filter
+def percent(rate: float | None) -> str:
+    return "–" if rate is None else percent_text(rate)
+
+
+def _short(label: str) -> str:
+    width = 0
+    for i, char in enumerate(label):
+        width += 1 if ord(char) < 0x2E80 else 2
+        if width > LABEL_CHARS * 2:
+            return label[: max(i - 1, 1)] + "…"
+    return label
+
+
+@register.simple_tag
+def rate_chart(
+    rows: Sequence[Any], reference: float, title: str, reference_label: str, chart_id: str
+) -> SafeString:
+    """Horizontal bars of rates (0–1) for ``ChartRow``-like rows (``label``, ``count``,
+    ``base``, ``rate``, ``below``, ``current``), in the order given, with a vertical line at
+    ``reference``. Bars below the line are drawn in the warning colour and their figures in
+    bold; the current unit's label is bold. ``<title>`` and ``<desc>`` carry every figure in
+    words for screen readers (the same figures are in a table on the page too)."""
+    if not rows:
+        return format_html("")
+    height = RATE_TOP + RATE_ROW * len(rows) + 6
+    ref_x = RATE_LABEL_W + round(RATE_BAR_W * max(0.0, min(reference, 1.0)))
+    # The line's caption sits centred over it, or ends at it near the right edge.
+    anchor = "end" if ref_x > RATE_W - 70 else "middle"
+    bars = format_html_join(
+        "",
+        '<g transform="translate(0,{})"><title>{}</title>'
+        '<text x="0" y="24" font-size="{}"{}>{}</text>'
+        '<rect x="{}" y="9" width="{}" height="20" rx="3" fill="{}"></rect>'
+        '<text x="{}" y="24" font-size="{}" fill="{}"{}>{}</text></g>',
+        (
+            (
+                RATE_TOP + i * RATE_ROW,
+                _row_words(row),
+                RATE_FONT,
+                mark_safe(' font-weight="700"') if row.current else "",
+                _short(row.label),
+                RATE_LABEL_W,
+                round(RATE_BAR_W * row.rate),
+                COLOUR_BELOW if row.below else COLOUR_OK,
+                RATE_LABEL_W + RATE_BAR_W + 6,
+                RATE_FONT - 1,
+                COLOUR_BELOW if row.below else COLOUR_LINE,
+                mark_safe(' font-weight="700"') if row.below else "",
+                f"{percent_text(row.rate)} {row.count}/{row.base}",
+            )
+            for i, row in enumerate(rows)
+        ),
+    )
+    desc = "; ".join(_row_words(row) for row in rows)
+    return format_html(
+        '<svg class="chart" role="img" aria-labelledby="{id}-t {id}-d" viewBox="0 0 {w} {h}" '
+        'width="100%" xmlns="http://www.w3.org/2000/svg">'
+        '<title id="{id}-t">{title}</title><desc id="{id}-d">{ref_words}. {desc}</desc>'
+        '<text x="{ref_x}" y="16" font-size="{fs}" text-anchor="{anchor}">{ref_text}</text>'
+        "{bars}"
+        '<line x1="{ref_x}" y1="{top}" x2="{ref_x}" y2="{h}" stroke="{line}" '
+        'stroke-width="2" stroke-dasharray="4 3"></line></svg>',
+        id=chart_id,
+        w=RATE_W,
+        h=height,
+        title=title,
+        ref_words=f"{reference_label} {percent_text(reference)}",
+        desc=desc,
+        ref_x=ref_x,
+        fs=RATE_FONT - 2,
+        anchor=anchor,
+        ref_text=f"{reference_label} {percent_text(reference)}",
+        bars=bars,
+        top=RATE_TOP - 6,
+        line=COLOUR_LINE,
+    )
+
+
+def _row_words(row: Any) -> str:
+    words = _("%(name)s: %(rate)s (%(count)d of %(base)d)") % {
+        "name": row.label,
+        "rate": percent_text(row.rate),
+        "count": row.count,
+        "base": row.base,
+    }
+    if row.below:
+        words += ", " + str(_("below the line"))
+    return words
+
+
+@register.simple_tag
+def stacked_bar(segments: Sequence[tuple[str, int, str]], title: str) -> SafeString:
+    """One bar split into ``(label, value, colour)`` segments, with its legend as text.
+
+    The legend (label and value of each segment) is plain HTML at the page's font size, so
+    the figures are readable and read out; the bar itself is ``aria-hidden``."""
+    total = sum(value for _label, value, _colour in segments)
+    x = 0.0
+    parts = []
+    for _label, value, colour in segments:
+        if not value:
+            continue
+        width = 300 * value / total
+        parts.append((round(x, 2), round(width, 2), colour))
+        x += width
+    rects = format_html_join(
+        "", '<rect x="{}" y="0" width="{}" height="22" fill="{}"></rect>', parts
+    )
+    legend = format_html_join(
+        "",
+        '<li><span class="swatch" style="background:{}"></span>{} <strong>{}</strong></li>',
+        ((colour, label, value) for label, value, colour in segments),
+    )
+    return format_html(
+        '<figure class="stacked"><figcaption class="sr">{}</figcaption>'
+        '<svg viewBox="0 0 300 22" width="100%" height="22" preserveAspectRatio="none" '
+        'aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
+        '<rect x="0" y="0" width="300" height="22" fill="#e5e5e5"></rect>{}</svg>'
+        '<ul class="legend">{}</ul></figure>',
+        title,
+        rects,
+        legend,
+    )
+
+
+@register.simple_tag
+def delta(value: float | int, as_percent: bool = False) -> SafeString:
+    """A change since last year: ▲ 3 (up), ▼ 2 (down), or = (the same), with words for
+    screen readers; ``as_percent`` shows a change of rate in percentage points."""
+    if as_percent:
+        amount = f"{abs(round(value * 100, 1)):g}"
+        shown = _("%(n)s pts") % {"n": amount}
+    else:
+        shown = f"{abs(value):,}"
+    if not value:
+        return format_html(
+            '<span class="delta same"><span aria-hidden="true">±0</span>'
+            '<span class="sr">{}</span></span>',
+            _("no change"),
+        )
+    up = value > 0
+    return format_html(
+        '<span class="delta {}"><span aria-hidden="true">{}</span>'
+        '<span class="sr">{}</span> {}</span>',
+        "up" if up else "down",
+        "▲" if up else "▼",
+        pgettext("change", "up") if up else pgettext("change", "down"),
+        shown,
     )

@@ -12,7 +12,7 @@ import dataclasses
 
 from django.db.models import Count, Sum
 
-from nutag.orgs.models import CareCommittee, Unit, UnitKind, UnitStatus
+from nutag.orgs.models import GRASSROOTS_KINDS, CareCommittee, Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import subtree_q
 from nutag.people.models import CareTally, ElderCategory
 from nutag.people.tallies import CATEGORY_FIELDS
@@ -28,6 +28,11 @@ class UnitFigures:
     @property
     def committees(self) -> int:
         return sum(self.committees_by_kind.values())
+
+    @property
+    def grassroots_committees(self) -> int:
+        """Active committees below township level (基层关工委): the base of the five-good rate."""
+        return sum(n for kind, n in self.committees_by_kind.items() if kind in GRASSROOTS_KINDS)
 
     @property
     def five_elders(self) -> int:

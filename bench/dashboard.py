@@ -1,0 +1,470 @@
+"""bench/dashboard: does a root unit's dashboard cost at most 5x one COUNT(*) over the person table?
+
+Builds the synthetic province of ``bench/stats.py`` (10,000 units, 1,000,000 people) in a
+fresh database and adds the work the dashboard reads:
+
+- a five-good standard and a finished round for 2025 with an accepted assessment for every
+  grassroots committee, about 70% passed (``--rounds 2`` adds the same for 2024, about 65%
+  passed, so that the change since last year has something to compare);
+- three tasks from the root to every township-level unit: one due last year (all reported),
+  one due early this year (80% on time, 10% late, 10% never reported: overdue), one due at
+  the end of this year (half reported, half still to come) — about 3,300 reports.
+
+Then it runs ANALYZE and times, in the same run and on the same warm cache:
+
+  (a) ``SELECT COUNT(*) FROM people_person``;
+  (b) ``nutag.stats.selectors.dashboard(unit=root)``: the root's whole dashboard (the seed's
+      table, five-good count/base/rate, tasks, assessment progress, each child's figures and
+      the change since last year);
+  (c) the dashboard page ``GET /u/<root>/figures/`` through ``django.test.Client``
+      (template and charts rendered);
+  (d) ``dashboard(unit=city, siblings=True)``: a unit one level down, compared with its
+      siblings (the reads then cover the whole province);
+
+each the median of several interleaved repetitions after a warm-up, and reports b/a (the
+bar: <= 5). The figures are checked against what the generator wrote.
+
+Usage (from the project root):
+
+    .venv/bin/python bench/dashboard.py --db sqlite
+    DATABASE_URL=postgres://nutag:nutag@127.0.0.1:5432/nutag_bench \\
+        .venv/bin/python bench/dashboard.py --db postgres   # creates, then drops, nutag_bench
+    .venv/bin/python bench/dashboard.py --db sqlite --small  # 200 units / 20,000 people
+
+A full run writes its figures into bench/RESULTS.md (section "bench/dashboard", one block
+per database); ``--small`` runs do not, unless ``--write``. The exit status is 1 when the
+ratio misses the bar.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import datetime as dt
+import os
+import random
+import statistics
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+if str(ROOT_DIR) not in sys.path:
+    sys.path.insert(0, str(ROOT_DIR))
+
+from bench.stats import (  # noqa: E402
+    FULL,
+    SMALL,
+    _interleaved,
+    _prepare_postgres,
+    _Writer,
+    build,
+    count_people,
+    database_description,
+    machine_description,
+)
+
+RESULTS_FILE = ROOT_DIR / "bench" / "RESULTS.md"
+SECTION_START = "<!-- bench/dashboard:start -->"
+SECTION_END = "<!-- bench/dashboard:end -->"
+BAR = 5.0
+YEAR = 2025  # the finished round; the previous one is YEAR - 1
+PASS_SHARE = {YEAR: 0.70, YEAR - 1: 0.65}
+TODAY = dt.date(2026, 6, 15)  # "this year" for the tasks: fixed, so every run reads the same
+
+
+@dataclasses.dataclass
+class WorkInfo:
+    """What the generator wrote, for cross-checks."""
+
+    grassroots: int
+    passed: dict[int, int]
+    reports: int
+    on_time_this_year: int
+    seconds: float
+
+
+def add_work(*, root_code: str, rounds: int = 1, seed: int = 20260102) -> WorkInfo:
+    """Finished five-good rounds (``YEAR``, then the years before) and three tasks with
+    reports, under the root."""
+    from django.db import transaction
+
+    from nutag.assess.models import (
+        Assessment,
+        AssessmentStatus,
+        ReportStatus,
+        Round,
+        RoundStatus,
+        Standard,
+        StandardKind,
+        Task,
+        TaskReport,
+    )
+    from nutag.orgs.models import GRASSROOTS_KINDS, Unit
+
+    started = time.perf_counter()
+    rng = random.Random(seed)
+    root = Unit.objects.get(code=root_code)
+    units = list(
+        Unit.objects.filter(path__startswith=root.path, depth__gt=root.depth).values_list(
+            "id", "kind", "depth"
+        )
+    )
+    grassroots = [pk for pk, kind, _depth in units if kind in GRASSROOTS_KINDS]
+    townships = [pk for pk, _kind, depth in units if depth == root.depth + 3]  # 3rd level
+    now = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+    passed: dict[int, int] = {}
+    on_time = 0
+    with transaction.atomic():
+        standard = Standard.objects.create(
+            unit=root, kind=StandardKind.FIVE_GOOD, name="五好基层关工委", pass_mark=80
+        )
+        for year, share in list(PASS_SHARE.items())[:rounds]:
+            rnd = Round.objects.create(
+                unit=root,
+                standard=standard,
+                year=year,
+                title=f"{year}年度五好基层关工委评定",
+                self_due=dt.date(year, 11, 30),
+                status=RoundStatus.FINISHED,
+                pass_mark=80,
+                finished_at=now,
+            )
+            rows = []
+            for pk in grassroots:
+                ok = rng.random() < share
+                rows.append(
+                    Assessment(
+                        round=rnd,
+                        unit_id=pk,
+                        status=AssessmentStatus.ACCEPTED,
+                        self_total=85,
+                        score=rng.randint(80, 100) if ok else rng.randint(40, 79),
+                        passed=ok,
+                        submitted_at=now,
+                        reviewed_at=now,
+                    )
+                )
+            Assessment.objects.bulk_create(rows, batch_size=2000)
+            passed[year] = sum(1 for a in rows if a.passed)
+        reports = []
+        for due_on, kind in (
+            (dt.date(YEAR, 6, 1), "last"),
+            (dt.date(TODAY.year, 3, 1), "early"),
+            (dt.date(TODAY.year, 12, 15), "late"),
+        ):
+            task = Task.objects.create(
+                unit=root, title=f"任务 {due_on}", requirements="按要求上报", due_on=due_on
+            )
+            for pk in townships:
+                roll = rng.random()
+                status, late = ReportStatus.ACCEPTED, False
+                if kind == "early":
+                    if roll >= 0.9:
+                        status = ReportStatus.PENDING
+                    elif roll >= 0.8:
+                        late = True
+                    else:
+                        on_time += 1
+                elif kind == "late":
+                    if roll < 0.5:
+                        status = ReportStatus.SUBMITTED
+                        on_time += 1
+                    else:
+                        status = ReportStatus.PENDING
+                reported = status != ReportStatus.PENDING
+                reports.append(
+                    TaskReport(
+                        task=task,
+                        unit_id=pk,
+                        status=status,
+                        late=late,
+                        submitted_at=now if reported else None,
+                    )
+                )
+        TaskReport.objects.bulk_create(reports, batch_size=2000)
+    _Writer().analyze()
+    return WorkInfo(
+        grassroots=len(grassroots),
+        passed=passed,
+        reports=len(reports),
+        on_time_this_year=on_time,
+        seconds=time.perf_counter() - started,
+    )
+
+
+@dataclasses.dataclass
+class Measurement:
+    vendor: str
+    count_ms: float
+    dashboard_ms: float
+    page_ms: float | None
+    siblings_ms: float
+    reps: int
+    samples: dict[str, list[float]]
+    queries: int
+    board: Any
+    plans: dict[str, str]
+
+    @property
+    def ratio(self) -> float:
+        return self.dashboard_ms / self.count_ms
+
+    @property
+    def best_ratio(self) -> float:
+        return min(self.samples["dashboard"]) / min(self.samples["count"])
+
+    @property
+    def passes(self) -> bool:
+        return self.ratio <= BAR
+
+
+def query_plans(sqls: list[str]) -> dict[str, str]:
+    from django.db import connection
+
+    queries = {"count": "SELECT COUNT(*) FROM people_person"}
+    for i, sql in enumerate(sqls, start=1):
+        queries[f"dashboard query {i}"] = sql
+    prefix = (
+        "EXPLAIN (ANALYZE, COSTS OFF) "
+        if connection.vendor == "postgresql"
+        else "EXPLAIN QUERY PLAN "
+    )
+    plans = {}
+    with connection.cursor() as cursor:
+        for key, sql in queries.items():
+            cursor.execute(prefix + sql)
+            plans[key] = "\n".join(str(r[-1]) for r in cursor.fetchall())
+    return plans
+
+
+def measure(*, root_code: str, reps: int = 11, warmup: int = 2, page: bool = True) -> Measurement:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    from nutag.orgs.models import Unit
+    from nutag.stats.selectors import dashboard
+
+    root = Unit.objects.get(code=root_code)
+    city = Unit.objects.filter(path__startswith=root.path, depth=root.depth + 1).first()
+    assert city is not None
+    with CaptureQueriesContext(connection) as captured:
+        board = dashboard(unit=root, today=TODAY)
+    # (copied now: a request through the test client resets the connection's query log)
+    sqls = [q["sql"] for q in captured.captured_queries]
+    fns: dict[str, Callable[[], Any]] = {
+        "count": count_people,
+        "dashboard": lambda: dashboard(unit=root, today=TODAY),
+        "siblings": lambda: dashboard(unit=city, siblings=True, today=TODAY),
+    }
+    if page:
+        client = Client()
+        url = f"/u/{root_code}/figures/"
+        response = client.get(url)
+        assert response.status_code == 200, (response.status_code, response.content[:300])
+        fns["page"] = lambda: client.get(url)
+    samples = _interleaved(fns, reps, warmup)
+    return Measurement(
+        vendor=connection.vendor,
+        count_ms=statistics.median(samples["count"]),
+        dashboard_ms=statistics.median(samples["dashboard"]),
+        page_ms=statistics.median(samples["page"]) if page else None,
+        siblings_ms=statistics.median(samples["siblings"]),
+        reps=reps,
+        samples=samples,
+        queries=len(sqls),
+        board=board,
+        plans=query_plans(sqls),
+    )
+
+
+def check(board: Any, work: WorkInfo) -> None:
+    """The dashboard's figures are the ones the generator wrote."""
+    fg = board.five_good
+    assert (fg.count, fg.base, fg.year) == (work.passed[YEAR], work.grassroots, YEAR), fg
+    assert board.total.five_good_previous.count == work.passed.get(YEAR - 1, 0)
+    assert board.progress.accepted == work.grassroots, board.progress
+    assert board.tasks.on_time == work.on_time_this_year, board.tasks
+    assert board.tasks.due + board.total.tasks_previous.due == work.reports
+    assert sum(r.five_good.count for r in board.children) == fg.count
+
+
+def _report_lines(info: Any, work: WorkInfo, m: Measurement, size: str) -> list[str]:
+    fg = m.board.five_good
+    lines = [
+        f"- data: {info.units:,} units, {info.people:,} people, {info.care_workers:,} care "
+        f"workers; {work.grassroots:,} grassroots committees with an accepted five-good "
+        f"assessment in {' and in '.join(str(y) for y in sorted(work.passed))} "
+        f"({fg.count:,} passed in {YEAR}: rate {fg.rate}); {work.reports:,} task reports; "
+        f"{size}",
+        f"- (a) `SELECT COUNT(*) FROM people_person`: **{m.count_ms:.1f} ms**",
+        f"- (b) root dashboard, `dashboard(unit=root)` ({m.queries} queries, "
+        f"{len(m.board.children)} children): **{m.dashboard_ms:.1f} ms**",
+    ]
+    if m.page_ms is not None:
+        lines.append(
+            f"- (c) the page `GET /u/{info.root_code}/figures/` via the test client: "
+            f"{m.page_ms:.1f} ms (c/a = {m.page_ms / m.count_ms:.2f})"
+        )
+    lines.append(
+        f"- (d) a city's dashboard with its siblings (reads the whole province): "
+        f"{m.siblings_ms:.1f} ms (d/a = {m.siblings_ms / m.count_ms:.2f})"
+    )
+    verdict = "meets" if m.passes else "FAILS"
+    lines.append(f"- **ratio b/a = {m.ratio:.2f}** — {verdict} the bar (b/a <= {BAR:g})")
+    lines.append(
+        f"- medians of {m.reps} interleaved runs after 2 warm-up rounds; "
+        f"fastest b / fastest a = {m.best_ratio:.2f}"
+    )
+    return lines
+
+
+def write_results(info: Any, work: WorkInfo, m: Measurement, *, size: str, command: str) -> None:
+    """Replace this database's block inside the "bench/dashboard" section of RESULTS.md."""
+    block_start = f"<!-- bench/dashboard:{m.vendor}:start -->"
+    block_end = f"<!-- bench/dashboard:{m.vendor}:end -->"
+    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
+    title = "SQLite" if m.vendor == "sqlite" else "PostgreSQL"
+    block = [
+        block_start,
+        f"### {title}",
+        "",
+        f"Run {today} with `{command}`.",
+        f"Machine: {machine_description()}.",
+        f"Database: {database_description()}.",
+        "",
+        *_report_lines(info, work, m, size),
+        "",
+        "Query plans:",
+        "",
+        "```",
+        *(f"-- {key}\n{plan}" for key, plan in m.plans.items()),
+        "```",
+        block_end,
+    ]
+    text = RESULTS_FILE.read_text() if RESULTS_FILE.exists() else "# Benchmark results\n"
+    if SECTION_START not in text:
+        text = text.rstrip("\n") + (
+            f"\n\n{SECTION_START}\n## bench/dashboard\n\n"
+            "The root's whole dashboard versus one `COUNT(*)` over the person table; the bar "
+            f"is b/a <= {BAR:g} on both databases. Written by `bench/dashboard.py`.\n\n"
+            f"{SECTION_END}\n"
+        )
+    head, rest = text.split(SECTION_START, 1)
+    section, tail = rest.split(SECTION_END, 1)
+    if block_start in section:
+        before, after = section.split(block_start, 1)
+        after = after.split(block_end, 1)[1]
+        section = before + "\n".join(block) + after
+    else:
+        other = "<!-- bench/dashboard:postgresql:start -->"
+        if m.vendor == "sqlite" and other in section:
+            before, after = section.split(other, 1)
+            section = before + "\n".join(block) + "\n\n" + other + after
+        else:
+            section = section.rstrip("\n") + "\n\n" + "\n".join(block) + "\n"
+    RESULTS_FILE.write_text(head + SECTION_START + section + SECTION_END + tail)
+
+
+def build_and_measure(
+    *,
+    n_units: int,
+    n_people: int,
+    reps: int = 11,
+    warmup: int = 2,
+    page: bool = True,
+    rounds: int = 1,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[Any, WorkInfo, Measurement]:
+    """Build the province with its work into the current database and measure it."""
+    info = build(n_units=n_units, n_people=n_people, progress=progress)
+    work = add_work(root_code=info.root_code, rounds=rounds)
+    if progress:
+        progress(f"  rounds, assessments and tasks added in {work.seconds:.1f} s")
+    m = measure(root_code=info.root_code, reps=reps, warmup=warmup, page=page)
+    check(m.board, work)
+    return info, work, m
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--small", action="store_true", help="200 units / 20,000 people")
+    parser.add_argument("--units", type=int, help="override the number of units")
+    parser.add_argument("--people", type=int, help="override the number of people")
+    parser.add_argument("--reps", type=int, default=11, help="timed repetitions (median)")
+    parser.add_argument("--no-page", action="store_true", help="skip timing the page")
+    parser.add_argument(
+        "--rounds", type=int, choices=[1, 2], default=1, help="five-good rounds (years)"
+    )
+    parser.add_argument("--write", action="store_true", help="write RESULTS.md even if --small")
+    parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
+    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    args = parser.parse_args(argv)
+
+    size = SMALL if args.small else FULL
+    n_units = args.units or size["units"]
+    n_people = args.people or size["people"]
+    tmpdir = None
+    if args.db == "sqlite":
+        tmpdir = tempfile.mkdtemp(prefix="nutag-bench-")
+        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
+    else:
+        url = os.environ.get("DATABASE_URL", "")
+        if not url.startswith(("postgres://", "postgresql://")):
+            raise SystemExit("--db postgres needs DATABASE_URL=postgres://user:pw@host:port/db")
+        _prepare_postgres(url, drop=False)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    os.environ["DEBUG"] = "0"  # no query log
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
+
+    import django
+
+    django.setup()
+    from django.core.management import call_command
+    from django.db import connection
+
+    print(f"bench/dashboard on {connection.vendor}: {n_units:,} units, {n_people:,} people")
+    try:
+        t0 = time.perf_counter()
+        call_command("migrate", verbosity=0)
+        print(f"  migrated in {time.perf_counter() - t0:.1f} s")
+        info, work, m = build_and_measure(
+            n_units=n_units,
+            n_people=n_people,
+            reps=args.reps,
+            page=not args.no_page,
+            rounds=args.rounds,
+            progress=print,
+        )
+        label = "small size (--small)" if args.small else "full size"
+        if args.units or args.people:
+            label = "custom size"
+        for line in _report_lines(info, work, m, label):
+            print(line.replace("**", ""))
+        for key, plan in m.plans.items():
+            print(f"  plan {key}:\n    " + plan.replace("\n", "\n    "))
+        if not args.no_write and (args.write or not args.small):
+            command = f"bench/dashboard.py --db {args.db}" + (" --small" if args.small else "")
+            command += f" --rounds {args.rounds}" if args.rounds != 1 else ""
+            write_results(info, work, m, size=label, command=command)
+            print(f"Results written to {RESULTS_FILE.relative_to(ROOT_DIR)}")
+        return 0 if m.passes else 1
+    finally:
+        connection.close()
+        if args.db == "postgres" and not args.keep:
+            _prepare_postgres(os.environ["DATABASE_URL"], drop=True)
+        if tmpdir is not None and not args.keep:
+            for child in Path(tmpdir).iterdir():
+                child.unlink()
+            Path(tmpdir).rmdir()
+        elif tmpdir is not None:
+            print(f"Kept {tmpdir}/bench.sqlite3")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,128 @@
+"""Five-good committees (五好关工委) over a unit's subtree, and the rate over grassroots ones.
+
+- **base**: the active grassroots committees of the subtree (the unit's own included when it is
+  grassroots): every committee but the banner's and the townships'
+  (``orgs.models.NON_GRASSROOTS_KINDS``); sub-district offices count.
+- **count**: those of them whose *accepted* assessment, in a round of a five-good standard
+  (``StandardKind.FIVE_GOOD``) for the year, has ``passed``. Drafts, submitted and returned
+  assessments do not count, nor do failed ones; a committee assessed in two five-good rounds of
+  the same year (say the banner's and its township's) counts once if either passed.
+- **year**: the one asked for, or else the latest year that has any accepted five-good
+  assessment of a grassroots committee of the subtree (passed or not).
+- **rate**: count / base, rounded to 3 decimals (0 when the base is 0).
+
+Last year's rate is taken over today's base: the system keeps no history of which committees
+existed then, and the count only ever includes committees that are active today.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+
+from django.db.models import Count, Q
+
+from nutag.assess.models import Assessment, AssessmentStatus, StandardKind
+from nutag.orgs.models import GRASSROOTS_KINDS, CareCommittee, Unit, UnitStatus
+from nutag.orgs.paths import subtree_q
+from nutag.stats.selectors.figures import UnitFigures
+
+
+@dataclasses.dataclass(frozen=True)
+class FiveGood:
+    count: int
+    base: int
+    rate: float
+    year: int | None
+
+    @classmethod
+    def of(cls, *, count: int, base: int, year: int | None) -> FiveGood:
+        return cls(count=count, base=base, rate=rate_of(count, base), year=year)
+
+
+@dataclasses.dataclass(frozen=True)
+class FiveGoodChange:
+    """This year's five-good figures against the year before (same base)."""
+
+    current: FiveGood
+    previous: FiveGood
+
+    @property
+    def count(self) -> int:
+        return self.current.count - self.previous.count
+
+    @property
+    def rate(self) -> float:
+        return round(self.current.rate - self.previous.rate, 3)
+
+
+def rate_of(part: int, whole: int) -> float:
+    return round(part / whole, 3) if whole else 0.0
+
+
+def five_good_q(prefix: str = "") -> Q:
+    """Assessments that can make a committee five-good (``prefix`` for a relation path)."""
+    return Q(
+        **{
+            f"{prefix}status": AssessmentStatus.ACCEPTED,
+            f"{prefix}round__standard__kind": StandardKind.FIVE_GOOD,
+            f"{prefix}unit__status": UnitStatus.ACTIVE,
+            f"{prefix}unit__kind__in": sorted(GRASSROOTS_KINDS),
+            f"{prefix}unit__committee__isnull": False,
+        }
+    )
+
+
+def five_good_passed_count() -> Count:
+    """Distinct committees with a passed assessment, for ``.annotate()`` over assessments."""
+    return Count("unit_id", distinct=True, filter=Q(passed=True))
+
+
+def _grassroots_base(*, unit: Unit) -> int:
+    return CareCommittee.objects.filter(
+        subtree_q(unit.path, "unit__path"),
+        unit__status=UnitStatus.ACTIVE,
+        unit__kind__in=sorted(GRASSROOTS_KINDS),
+    ).count()
+
+
+def _counts_by_year(*, unit: Unit, years: list[int] | None) -> dict[int, int]:
+    rows = Assessment.objects.filter(five_good_q(), subtree_q(unit.path, "unit__path"))
+    if years is not None:
+        rows = rows.filter(round__year__in=years)
+    return {
+        row["round__year"]: row["n"]
+        for row in rows.values("round__year").annotate(n=five_good_passed_count()).order_by()
+    }
+
+
+def five_good_change(
+    *, unit: Unit, year: int | None = None, figures: UnitFigures | None = None
+) -> FiveGoodChange:
+    """Five-good figures of ``year`` (default: the latest with an accepted assessment) and of
+    the year before, over the same base. Two queries (one when the unit's ``figures`` are
+    passed in)."""
+    base = figures.grassroots_committees if figures else _grassroots_base(unit=unit)
+    counts = _counts_by_year(unit=unit, years=None if year is None else [year, year - 1])
+    if year is None:
+        year = max(counts, default=None)
+    if year is None:
+        return FiveGoodChange(
+            current=FiveGood.of(count=0, base=base, year=None),
+            previous=FiveGood.of(count=0, base=base, year=None),
+        )
+    return FiveGoodChange(
+        current=FiveGood.of(count=counts.get(year, 0), base=base, year=year),
+        previous=FiveGood.of(count=counts.get(year - 1, 0), base=base, year=year - 1),
+    )
+
+
+def five_good(
+    *, unit: Unit, year: int | None = None, figures: UnitFigures | None = None
+) -> FiveGood:
+    """Five-good committees over ``unit``'s subtree for ``year`` (default: the latest year
+    with an accepted five-good assessment there), their base and rate.
+
+    Two queries; one when the unit's ``figures`` (``unit_figures``) are passed in, since the
+    base is their grassroots committees.
+    """
+    return five_good_change(unit=unit, year=year, figures=figures).current
