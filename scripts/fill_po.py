@@ -1,8 +1,11 @@
 """Fill simplified-Chinese translations from a small JSON map, then rebuild everything.
 
     .venv/bin/python scripts/fill_po.py '{"msgid": "译文"}'
+    .venv/bin/python scripts/fill_po.py @strings.json [@more.json …]
 
-A convenience for adding a few strings without a PO editor; prints what is still missing.
+A convenience for adding strings without a PO editor: extracts first (so new msgids are in
+the catalogue), fills, rebuilds, and prints what is still missing. A key
+``"context\u0004msgid"`` fills a ``pgettext`` entry.
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ PO = ROOT / "locale" / "zh_Hans" / "LC_MESSAGES" / "django.po"
 
 
 def main() -> None:
-    updates = json.loads(sys.argv[1]) if len(sys.argv) > 1 else {}
+    updates: dict[str, str] = {}
+    for arg in sys.argv[1:]:
+        text = Path(arg[1:]).read_text(encoding="utf-8") if arg.startswith("@") else arg
+        updates.update(json.loads(text))
+    subprocess.run([sys.executable, str(ROOT / "scripts" / "i18n.py")], check=True)  # noqa: S603
     po = polib.pofile(str(PO))
     for entry in po:
-        if entry.msgid in updates:
-            entry.msgstr = updates[entry.msgid]
+        key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
+        if key in updates:
+            entry.msgstr = updates[key]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None

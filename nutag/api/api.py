@@ -26,6 +26,7 @@ from nutag.api.schemas import (
     UnitOut,
     ValidationErrorOut,
 )
+from nutag.api.work import work
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
 from nutag.orgs.permissions import Perm
@@ -34,7 +35,7 @@ from nutag.people import services as people_services
 from nutag.people.models import Person
 from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
 from nutag.stats.permissions import can_view_figures
-from nutag.stats.selectors import unit_figures
+from nutag.stats.selectors import five_good, unit_figures
 
 api = NinjaAPI(
     title="Nutag API",
@@ -108,12 +109,19 @@ def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
     if not can_view_figures(user=request.user, unit=unit):
         raise Http404
     figures = unit_figures(unit=unit)
+    good = five_good(unit=unit, figures=figures)
     return {
         "unit": _ref(unit),
         "committees": {"total": figures.committees, "by_kind": figures.committees_by_kind},
         "participants": figures.participants,
         "five_elders": figures.five_elders,
         "five_elders_by_category": figures.elders_by_category,
+        "five_good": {
+            "count": good.count,
+            "base": good.base,
+            "rate": good.rate,
+            "year": good.year,
+        },
     }
 
 
@@ -275,3 +283,4 @@ def unit_position_create(request: HttpRequest, code: str, payload: PositionIn) -
 
 api.add_router("/units", units)
 api.add_router("/people", people)
+api.add_router("/", work)

@@ -7,6 +7,7 @@ with nothing changed. Then the table's ✓/✗ at the role's own unit.
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import json
 import re
@@ -18,6 +19,17 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from nutag.assess.models import (
+    Assessment,
+    AssessmentItem,
+    AssessmentStatus,
+    ReportStatus,
+    Round,
+    Standard,
+    StandardItem,
+    Task,
+    TaskReport,
+)
 from nutag.factories import PersonFactory, make_unit
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Person
@@ -187,6 +199,130 @@ class Actions:
         pushed = Placement.objects.filter(article=article, unit=child).exists()
         assert pushed == _ok(r)
         return pushed
+
+    def view_work(self, unit: Unit) -> bool:
+        history = _ok(self.c.get(f"/desk/u/{unit.code}/assessments/"))
+        tasks = _ok(self.c.get(f"/desk/u/{unit.code}/tasks/"))
+        assessment = _ok(self.c.get(f"/desk/assessments/{_assessment(unit).pk}/"))
+        report = _ok(self.c.get(f"/desk/reports/{_report(unit).pk}/"))
+        assert history == tasks == assessment == report
+        return history
+
+    def api_work(self, unit: Unit) -> bool:
+        rounds = self.c.get(f"/api/v1/units/{unit.code}/rounds").status_code == 200
+        tasks = self.c.get(f"/api/v1/units/{unit.code}/tasks").status_code == 200
+        assessment = _assessment(unit)
+        one = self.c.get(f"/api/v1/assessments/{assessment.pk}").status_code == 200
+        assert rounds == tasks == one
+        return rounds
+
+    def self_assess(self, unit: Unit) -> bool:
+        a = _assessment(unit)
+        row = a.items.get()
+        r = self.c.post(
+            f"/desk/assessments/{a.pk}/",
+            {"version": a.version, "summary": "权限表自评", f"score_{row.pk}": "12"},
+        )
+        saved = Assessment.objects.get(pk=a.pk).summary == "权限表自评"
+        assert saved == _ok(r)
+        return saved
+
+    def review_assessment(self, unit: Unit) -> bool:
+        # Needs the right above: review a committee made just below ``unit``.
+        child = make_unit(parent=unit, kind="school", name="待审核")
+        a = _assessment(child, issuer=unit, status=AssessmentStatus.SUBMITTED)
+        row = a.items.get()
+        r = self.c.post(
+            f"/desk/assessments/{a.pk}/review/",
+            {"version": a.version, "decision": "accept", f"review_score_{row.pk}": "16"},
+        )
+        accepted = Assessment.objects.get(pk=a.pk).status == AssessmentStatus.ACCEPTED
+        assert accepted == _ok(r)
+        return accepted
+
+    def manage_standards(self, unit: Unit) -> bool:
+        Standard.objects.filter(unit=unit, rounds__isnull=True).delete()  # from an earlier call
+        r = self.c.post(f"/desk/u/{unit.code}/standards/install/")
+        made = Standard.objects.filter(unit=unit).exists()
+        assert made == _ok(r)
+        return made
+
+    def issue_task(self, unit: Unit) -> bool:
+        child = make_unit(parent=unit, kind="school", name="任务对象")
+        r = self.c.post(
+            f"/desk/u/{unit.code}/tasks/new/",
+            {
+                "title": "权限表下发",
+                "requirements": "按要求填报",
+                "due_on": (timezone.localdate() + dt.timedelta(days=7)).isoformat(),
+                "scope": "chosen",
+                "units": [str(child.pk)],
+            },
+        )
+        made = Task.objects.filter(unit=unit, title="权限表下发").exists()
+        assert made == _ok(r)
+        return made
+
+    def inspect_report(self, unit: Unit) -> bool:
+        child = make_unit(parent=unit, kind="school", name="验收对象")
+        report = _report(child, issuer=unit, status=ReportStatus.SUBMITTED, text="完成")
+        r = self.c.post(
+            f"/desk/reports/{report.pk}/inspect/",
+            {"decision": "accept", "comment": "", "version": report.version},
+        )
+        accepted = TaskReport.objects.get(pk=report.pk).status == ReportStatus.ACCEPTED
+        assert accepted == _ok(r)
+        return accepted
+
+    def commend_task(self, unit: Unit) -> bool:
+        child = make_unit(parent=unit, kind="school", name="表彰对象")
+        report = _report(child, issuer=unit, status=ReportStatus.ACCEPTED, text="完成")
+        r = self.c.post(
+            f"/desk/tasks/{report.task_id}/commend/",
+            {"reports": [str(report.pk)], "title": "表彰通报", "text": "予以表彰。"},
+        )
+        commended = TaskReport.objects.get(pk=report.pk).commended
+        assert commended == _ok(r)
+        return commended
+
+    def report_task(self, unit: Unit) -> bool:
+        report = _report(unit)
+        r = self.c.post(f"/desk/reports/{report.pk}/", {"version": "0", "text": "权限表报告"})
+        saved = TaskReport.objects.get(pk=report.pk).text == "权限表报告"
+        assert saved == _ok(r)
+        return saved
+
+
+def _above(unit: Unit) -> Unit:
+    """The unit a round or task at ``unit`` comes from: its parent (the root issues to itself)."""
+    return Unit.objects.filter(path=unit.path[: -Unit.steplen]).first() or unit
+
+
+def _assessment(unit: Unit, *, issuer: Unit | None = None, **fields: object) -> Assessment:
+    issuer = issuer or _above(unit)
+    standard = Standard.objects.create(unit=issuer, name=f"权限表标准{next(_codes)}", pass_mark=10)
+    item = StandardItem.objects.create(standard=standard, title="班子好", points=20)
+    round_ = Round.objects.create(
+        unit=issuer,
+        standard=standard,
+        year=2026,
+        title="权限表评定",
+        self_due=timezone.localdate() + dt.timedelta(days=10),
+        pass_mark=10,
+    )
+    assessment = Assessment.objects.create(round=round_, unit=unit, **fields)
+    AssessmentItem.objects.create(assessment=assessment, item=item, self_score=15, note="有")
+    return assessment
+
+
+def _report(unit: Unit, *, issuer: Unit | None = None, **fields: object) -> TaskReport:
+    task = Task.objects.create(
+        unit=issuer or _above(unit),
+        title="权限表任务",
+        requirements="填报",
+        due_on=timezone.localdate() + dt.timedelta(days=7),
+    )
+    return TaskReport.objects.create(task=task, unit=unit, **fields)
 
 
 def _client_for(cast, role: str) -> tuple[Client, Unit]:  # type: ignore[no-untyped-def]

@@ -16,6 +16,9 @@
 - every unit's site columns, and a few synthetic articles and notices written through the
   sites services (``site``): a banner notice pushed down to every unit, a township notice
   pushed to its units, village articles (one recommended up, one waiting for approval).
+- the work cycle (``work``): the default standards, two finished five-good rounds (the seed's
+  83 of 118 grassroots committees in 2025, 76 the year before) and one open task from the
+  banner to every township, half of them reported.
 
 Everything is synthetic: names are drawn from lists of common surnames and given names,
 phone numbers are random, ID numbers are well-formed (region 150725, a real birth date,

@@ -36,6 +36,7 @@ from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .plan import DemoPlan, plan_people
 from .site import ensure_site_content
 from .units import UnitSpec, unit_specs
+from .work import ensure_work
 
 
 class DemoRefusedError(RuntimeError):
@@ -59,6 +60,7 @@ class DemoResult:
     password: str
     logins: list[DemoLogin]
     articles_created: int = 0
+    work_created: int = 0  # rounds and tasks
 
 
 def demo_password() -> str:
@@ -303,6 +305,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         by_index, people_created = _ensure_people(plan, units)
         logins, users_created, passwords_changed = _ensure_logins(plan, by_index, password)
         articles_created = ensure_site_content(units)
+        work_created = ensure_work(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,
@@ -312,4 +315,5 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         password=password,
         logins=logins,
         articles_created=articles_created,
+        work_created=work_created,
     )

@@ -17,6 +17,20 @@ from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 
+from nutag.assess.models import (
+    Assessment,
+    AssessmentItem,
+    AssessmentStatus,
+    ReportStatus,
+    Round,
+    RoundStatus,
+    Standard,
+    StandardItem,
+    StandardKind,
+    Task,
+    TaskReport,
+    TaskStatus,
+)
 from nutag.core.models import AuditEntry
 from nutag.orgs import demo as demo_module
 from nutag.orgs.models import Branch, CareCommittee, Position, PositionTitle, Unit, UnitKind
@@ -33,7 +47,7 @@ from nutag.people.models import (
     phone_validator,
 )
 from nutag.people.normalize import name_initials, name_pinyin
-from nutag.stats.selectors import unit_figures
+from nutag.stats.selectors import five_good, unit_figures
 
 User = get_user_model()
 
@@ -283,6 +297,10 @@ def _fingerprint() -> dict[str, object]:
     from nutag.sites.models import Article, Column, Placement
 
     counts["sites"] = (Column.objects.count(), Article.objects.count(), Placement.objects.count())
+    counts["work"] = tuple(
+        m.objects.count()
+        for m in (Standard, StandardItem, Round, Assessment, AssessmentItem, Task, TaskReport)
+    )
     return counts
 
 
@@ -324,3 +342,47 @@ def test_refuses_in_production() -> None:
     ):
         call_command("load_demo", stdout=io.StringIO())
     assert (Unit.objects.count(), Person.objects.count()) == (units, people)
+
+
+def test_five_good_round_reproduces_the_seed(banner: Unit, client) -> None:  # type: ignore[no-untyped-def]
+    round_ = Round.objects.get(unit=banner, year=demo_module.work.SEED_YEAR)
+    assert round_.standard.kind == StandardKind.FIVE_GOOD
+    assert round_.status == RoundStatus.FINISHED
+    assessments = Assessment.objects.filter(round=round_).select_related("unit")
+    grassroots = [a for a in assessments if a.unit.kind not in {UnitKind.BANNER, UnitKind.TOWNSHIP}]
+    assert len(grassroots) == 118
+    assert {a.status for a in assessments} == {AssessmentStatus.ACCEPTED}
+    # passing follows from the reviewed points of the items, not from a flag
+    reviewed: Counter[int] = Counter()
+    for row in AssessmentItem.objects.filter(assessment__round=round_).select_related("item"):
+        assert row.review_score is not None
+        assert 0 <= row.review_score <= row.item.points
+        assert row.note, "every item carries a written account"
+        reviewed[row.assessment_id] += row.review_score
+    for a in assessments:
+        assert a.score == reviewed[a.pk]
+        assert a.passed == (a.score >= round_.pass_mark)
+    assert sum(a.passed for a in grassroots) == 83
+    fg = five_good(unit=banner)
+    assert (fg.count, fg.base, fg.rate, fg.year) == (83, 118, 0.703, demo_module.work.SEED_YEAR)
+    stats = client.get(f"/api/v1/units/{banner.code}/stats").json()
+    assert stats["five_good"] == {"count": 83, "base": 118, "rate": 0.703, "year": 2025}
+    page = client.get(f"/u/{banner.code}/figures/").content.decode()
+    assert "70.3%" in page or "70%" in page
+
+
+def test_the_year_before_had_fewer_five_good(banner: Unit) -> None:
+    before = five_good(unit=banner, year=demo_module.work.SEED_YEAR - 1)
+    assert (before.count, before.base) == (76, 118)
+
+
+def test_open_task_to_every_township_half_reported(banner: Unit) -> None:
+    task = Task.objects.get(unit=banner, title=demo_module.work.TASK_TITLE)
+    assert task.status == TaskStatus.OPEN
+    reports = TaskReport.objects.filter(task=task).select_related("unit")
+    assert sorted(r.unit.kind for r in reports) == [UnitKind.TOWNSHIP] * 7
+    by_status = Counter(r.status for r in reports)
+    assert by_status[ReportStatus.PENDING] == 3
+    assert by_status[ReportStatus.SUBMITTED] + by_status[ReportStatus.ACCEPTED] == 4
+    assert by_status[ReportStatus.ACCEPTED] == 2
+    assert not any(r.late for r in reports)

@@ -22,6 +22,7 @@ from nutag.orgs.demo import (
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
 from nutag.people.models import Person
+from nutag.stats.selectors import five_good
 
 
 class Command(BaseCommand):
@@ -60,6 +61,11 @@ class Command(BaseCommand):
         self.stdout.write(
             f"{units} units, {people} people; {CARE_WORKERS} in care work, "
             f"{FIVE_ELDERS} of them five elders."
+        )
+        fg = five_good(unit=banner)
+        self.stdout.write(
+            f"Five-good committees ({fg.year}): {fg.count} of {fg.base} grassroots "
+            f"committees ({fg.rate:.1%})."
         )
         self.stdout.write("")
         self.stdout.write("Demo logins (all with the same password):")

@@ -1,0 +1,255 @@
+"""Read-only JSON of the work cycle: rounds, assessments, tasks and reports.
+
+Everything needs a session login and the same rights as the workbench pages (the same
+``access_*`` selectors): a unit reads its own records and those of the units below it, never
+a sibling's; anything else answers 404, like a missing object.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.http import HttpRequest
+from django.urls import reverse
+from ninja import Router
+from ninja.security import SessionAuth
+
+from nutag.api.schemas import ErrorOut
+from nutag.api.work_schemas import (
+    AssessmentDetailOut,
+    AssessmentOut,
+    ReportOut,
+    RoundDetailOut,
+    TaskDetailOut,
+    UnitRoundsOut,
+    UnitTasksOut,
+)
+from nutag.assess.models import Assessment, AssessmentStatus, Evidence, Round, Task, TaskReport
+from nutag.assess.selectors import rounds as round_selectors
+from nutag.assess.selectors import tasks as task_selectors
+from nutag.core.errors import NotFound
+from nutag.orgs.models import Unit
+from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.orgs.selectors import get_unit_by_code
+
+session = SessionAuth()
+work = Router(tags=["work"])
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+
+
+def _ref(unit: Unit) -> dict[str, str]:
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
+
+
+def _work_unit(request: HttpRequest, code: str) -> Unit:
+    unit = get_unit_by_code(code=code)
+    if not has_unit_perm(user=request.user, perm=Perm.VIEW_WORK, unit=unit):
+        raise NotFound
+    return unit
+
+
+def _evidence(items: list[Evidence]) -> list[dict[str, Any]]:
+    return [
+        {
+            "kind": e.kind,
+            "name": e.name,
+            "url": e.url or (e.file.url if e.file else ""),
+            "size": e.size,
+        }
+        for e in items
+    ]
+
+
+def _task(task: Task) -> dict[str, Any]:
+    return {
+        "id": task.pk,
+        "unit": _ref(task.unit),
+        "title": task.title,
+        "requirements": task.requirements,
+        "due_on": task.due_on,
+        "accepts_late": task.accepts_late,
+        "status": task.status,
+        "figures": [
+            {"id": f.pk, "label": f.label, "measure": f.measure} for f in task.figures.all()
+        ],
+        "commendation_url": (
+            reverse("site-article", args=[task.unit.code, task.commendation_id])
+            if task.commendation_id
+            else None
+        ),
+    }
+
+
+def _report(report: TaskReport, labels: dict[str, str]) -> dict[str, Any]:
+    return {
+        "id": report.pk,
+        "task_id": report.task_id,
+        "unit": _ref(report.unit),
+        "status": report.status,
+        "status_label": report.get_status_display(),
+        "text": report.text,
+        "figures": {labels.get(k, k): v for k, v in (report.figures or {}).items()},
+        "submitted_at": report.submitted_at,
+        "late": report.late,
+        "reviewed_at": report.reviewed_at,
+        "review_comment": report.review_comment,
+        "commended": report.commended,
+        "evidence": _evidence(list(report.evidence.all())),
+    }
+
+
+def _labels(task: Task) -> dict[str, str]:
+    return {str(f.pk): f.label for f in task.figures.all()}
+
+
+@work.get("/units/{code}/tasks", auth=session, response={200: UnitTasksOut, **READ_ERRORS})
+def unit_tasks(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Tasks the unit issued, and tasks it received (it has a report to make)."""
+    unit = _work_unit(request, code)
+    issued = task_selectors.tasks_issued(unit=unit).select_related("unit")
+    received = task_selectors.tasks_received(unit=unit)
+    return {
+        "issued": [_task(t) for t in issued.prefetch_related("figures")],
+        "received": [_task(t) for t in received.prefetch_related("figures")],
+    }
+
+
+@work.get("/tasks/{task_id}", auth=session, response={200: TaskDetailOut, **READ_ERRORS})
+def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
+    task = task_selectors.access_task(user=request.user, pk=task_id)
+    reports = task_selectors.reports_visible(user=request.user, task=task)
+    board = task_selectors.task_board(task=task, reports=reports)
+    return {
+        **_task(task),
+        "progress": {
+            "reports": len(board.accepted)
+            + len(board.waiting)
+            + len(board.returned)
+            + len(board.missing),
+            "accepted": len(board.accepted),
+            "waiting": len(board.waiting),
+            "returned": len(board.returned),
+            "missing": len(board.missing),
+            "late": len(board.late),
+        },
+    }
+
+
+@work.get("/tasks/{task_id}/reports", auth=session, response={200: list[ReportOut], **READ_ERRORS})
+def task_reports(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+    """The task's reports the caller may read: all of them on the issuer's side, otherwise
+    those of the caller's own units."""
+    task = task_selectors.access_task(user=request.user, pk=task_id)
+    labels = _labels(task)
+    reports = task_selectors.reports_visible(user=request.user, task=task).prefetch_related(
+        "evidence"
+    )
+    return [_report(r, labels) for r in reports]
+
+
+@work.get("/reports/{report_id}", auth=session, response={200: ReportOut, **READ_ERRORS})
+def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
+    report = task_selectors.access_report(user=request.user, pk=report_id)
+    return _report(report, _labels(report.task))
+
+
+def _round(round_: Round) -> dict[str, Any]:
+    return {
+        "id": round_.pk,
+        "unit": _ref(round_.unit),
+        "title": round_.title,
+        "year": round_.year,
+        "standard": round_.standard.name,
+        "standard_kind": round_.standard.kind,
+        "pass_mark": round_.pass_mark,
+        "self_due": round_.self_due,
+        "status": round_.status,
+    }
+
+
+def _assessment(a: Assessment) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "round_id": a.round_id,
+        "unit": _ref(a.unit),
+        "status": a.status,
+        "status_label": a.get_status_display(),
+        "self_total": a.self_total,
+        "score": a.score,
+        "passed": a.passed,
+        "submitted_at": a.submitted_at,
+        "reviewed_at": a.reviewed_at,
+        "review_comment": a.review_comment,
+    }
+
+
+@work.get("/units/{code}/rounds", auth=session, response={200: UnitRoundsOut, **READ_ERRORS})
+def unit_rounds(request: HttpRequest, code: str) -> dict[str, Any]:
+    """Rounds the unit opened, and rounds it takes part in (it has an assessment)."""
+    unit = _work_unit(request, code)
+    issued = round_selectors.rounds_issued(unit=unit).select_related("unit")
+    return {
+        "issued": [_round(r) for r in issued],
+        "taking_part": [_round(r) for r in round_selectors.rounds_for_unit(unit=unit)],
+    }
+
+
+@work.get("/rounds/{round_id}", auth=session, response={200: RoundDetailOut, **READ_ERRORS})
+def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
+    round_ = round_selectors.access_round(user=request.user, pk=round_id)
+    visible = round_selectors.round_results(round=round_, user=request.user)
+    by_status = {s.value: 0 for s in AssessmentStatus}
+    passed = 0
+    for status, ok in visible.values_list("status", "passed"):
+        by_status[status] += 1
+        passed += bool(status == AssessmentStatus.ACCEPTED and ok)
+    return {
+        **_round(round_),
+        "progress": {
+            "assessments": sum(by_status.values()),
+            "by_status": by_status,
+            "passed": passed,
+        },
+    }
+
+
+@work.get(
+    "/rounds/{round_id}/assessments",
+    auth=session,
+    response={200: list[AssessmentOut], **READ_ERRORS},
+)
+def round_assessments(
+    request: HttpRequest, round_id: int, status: str = ""
+) -> list[dict[str, Any]]:
+    """The round's assessments at or below the caller's units, optionally of one status."""
+    round_ = round_selectors.access_round(user=request.user, pk=round_id)
+    rows = round_selectors.round_results(round=round_, user=request.user, status=status)
+    return [_assessment(a) for a in rows]
+
+
+@work.get(
+    "/assessments/{assessment_id}", auth=session, response={200: AssessmentDetailOut, **READ_ERRORS}
+)
+def assessment_detail(request: HttpRequest, assessment_id: int) -> dict[str, Any]:
+    """One committee's assessment, item by item with its evidence: only for the committee
+    itself and the units above it."""
+    a = round_selectors.access_assessment(user=request.user, pk=assessment_id)
+    items = round_selectors.assessment_items(assessment=a)
+    return {
+        **_assessment(a),
+        "summary": a.summary,
+        "items": [
+            {
+                "item": i.item.title,
+                "points": i.item.points,
+                "self_score": i.self_score,
+                "note": i.note,
+                "known_value": i.auto_value,
+                "known_source": i.auto_note,
+                "review_score": i.review_score,
+                "review_comment": i.review_comment,
+                "evidence": _evidence(i.shown_evidence),  # type: ignore[attr-defined]
+            }
+            for i in items
+        ],
+    }
