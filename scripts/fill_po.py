@@ -31,10 +31,15 @@ def main() -> None:
     for entry in po:
         key = f"{entry.msgctxt}\x04{entry.msgid}" if entry.msgctxt else entry.msgid
         if key in updates:
-            entry.msgstr = updates[key]
+            if entry.msgid_plural:  # Chinese has one plural form
+                entry.msgstr_plural = {0: updates[key]}
+            else:
+                entry.msgstr = updates[key]
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
             entry.previous_msgid = None
+            entry.previous_msgid_plural = None
+            entry.previous_msgctxt = None
     po.save()
     subprocess.run([sys.executable, str(ROOT / "scripts" / "i18n.py")], check=True)  # noqa: S603
     missing = [e.msgid for e in polib.pofile(str(PO)) if not e.translated() or "fuzzy" in e.flags]

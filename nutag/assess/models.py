@@ -84,7 +84,7 @@ class StandardItem(models.Model):
     standard = models.ForeignKey(
         Standard, verbose_name=_("standard"), on_delete=models.CASCADE, related_name="items"
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
     title = models.CharField(_("item"), max_length=80)
     title_mn = models.CharField(_("Mongolian title"), max_length=160, blank=True)
     guidance = models.TextField(_("what is looked at"), blank=True)
@@ -209,6 +209,13 @@ class Assessment(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["round", "unit"], name="assessment_unique_unit"),
         ]
+        indexes = [
+            # The dashboard counts a round's assessments by status and result per subtree
+            # (nutag/stats/selectors/grouped.py): covering, so no table look-up per row.
+            models.Index(
+                fields=["round", "status", "passed", "unit"], name="assessment_round_status"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.round} · {self.unit}"
@@ -296,7 +303,7 @@ class TaskFigure(models.Model):
     task = models.ForeignKey(
         Task, verbose_name=_("task"), on_delete=models.CASCADE, related_name="figures"
     )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
+    position = models.PositiveSmallIntegerField(pgettext_lazy("order", "position"), default=0)
     label = models.CharField(_("figure"), max_length=60)
     measure = models.CharField(_("counted in"), max_length=10, blank=True)  # 人, 次, 元 …
 
