@@ -427,7 +427,7 @@ def test_two_reviewers_in_two_threads_end_in_one_consistent_result(cast):
         t.join(timeout=30)
     assert sorted(outcome.values()).count("accepted") == 1, outcome
     loser = next(v for v in outcome.values() if v != "accepted")
-    assert "meanwhile" in loser or "同时" in loser
+    assert "被别人修改过" in loser  # "changed by someone else meanwhile", in Chinese
     final = assessment_of(round_, cast.village1a)
     winner = next(k for k, v in outcome.items() if v == "accepted")
     expected = {"township": 90, "banner": 50}[winner]
@@ -449,7 +449,7 @@ def test_opening_a_round_gives_every_active_unit_below_an_assessment(cast):
     standard = five_good(cast.banner)
     round_ = open_round(cast.banner, standard, user=user, year=this_year())
     assert round_.pass_mark == 80 and round_.opened_by == user
-    assert round_.title == f"{this_year()}: 五好关工委"
+    assert round_.title == f"{this_year()}年度五好关工委评定"  # the default language
     units = {a.unit for a in round_.assessments.all()}
     assert units == {
         cast.township1,

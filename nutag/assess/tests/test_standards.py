@@ -141,7 +141,7 @@ def test_items_of_a_used_standard_are_frozen_and_a_copy_is_offered(cast):
     for refuse in refusals:
         with pytest.raises(ValidationError) as exc:
             refuse()
-        assert "copy" in exc.value.messages[0]
+        assert "复制一份" in exc.value.messages[0]  # "make a copy", in the default language
     item.refresh_from_db()
     assert (item.points, item.position) == (20, 0)
     assert standard.items.count() == 5
