@@ -77,6 +77,13 @@ class Unit(MP_Node, TimeStampedModel):  # type: ignore[django-manager-missing]
     class Meta:
         verbose_name = _("unit")
         verbose_name_plural = _("units")
+        indexes = [
+            # The dashboard finds the few units of a subtree whose assessments it must not
+            # count (non-grassroots kinds, closed units) as ranges (nutag/stats/selectors/
+            # grouped.py), rather than by scanning the subtree.
+            models.Index(fields=["kind", "path"], name="unit_kind_path"),
+            models.Index(fields=["status", "path"], name="unit_status_path"),
+        ]
 
     def __str__(self) -> str:
         return self.name

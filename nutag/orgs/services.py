@@ -116,18 +116,17 @@ def unit_update(
 
 
 def _rewrite_paths(old: str, new: str) -> None:
-    """After a move, repoint the path copies held by people and roles."""
+    """After a move, repoint the path copies held by people and roles, the audit log and the
+    assessments (every assessment of the subtree, closed units' and past rounds' included:
+    they are counted by path)."""
+    from nutag.assess.models import Assessment
+    from nutag.core.models import AuditEntry
     from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
 
-    for model in (Person, PartyMembership, CareWorker, YoungPerson):
+    for model in (Person, PartyMembership, CareWorker, YoungPerson, AuditEntry, Assessment):
         model.objects.filter(subtree_q(old, "unit_path")).update(
             unit_path=Concat(Value(new), Substr(F("unit_path"), Length(Value(old)) + 1))
         )
-    from nutag.core.models import AuditEntry
-
-    AuditEntry.objects.filter(subtree_q(old, "unit_path")).update(
-        unit_path=Concat(Value(new), Substr(F("unit_path"), Length(Value(old)) + 1))
-    )
 
 
 @transaction.atomic
