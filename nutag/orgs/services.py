@@ -69,11 +69,13 @@ def unit_create(
             raise ValidationError(_("A closed unit cannot receive new units."))
     unit = Unit(code=to_halfwidth(code).strip(), kind=kind, name=clean_name(name), name_mn=name_mn)
     unit.full_clean(exclude=["path", "depth", "numchild"])
+    siblings = _children_paths(parent)
     unit = (
         Unit.objects.add_root(instance=unit)
         if parent is None
         else Unit.objects.add_child(parent, instance=unit)
     )
+    _rewrite_shifted(siblings)
     branch_name, committee_name = default_body_names(unit.name)
     Branch.objects.create(unit=unit, name=branch_name)
     CareCommittee.objects.create(unit=unit, name=committee_name)
@@ -116,9 +118,9 @@ def unit_update(
 
 
 def _rewrite_paths(old: str, new: str) -> None:
-    """After a move, repoint the path copies held by people and roles, the audit log and the
-    assessments (every assessment of the subtree, closed units' and past rounds' included:
-    they are counted by path)."""
+    """After a move (or a shift, see ``_rewrite_shifted``), repoint the path copies held by
+    people and roles, the audit log and the assessments (every assessment of the subtree,
+    closed units' and past rounds' included: the dashboard counts them by path)."""
     from nutag.assess.models import Assessment
     from nutag.core.models import AuditEntry
     from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
@@ -127,6 +129,33 @@ def _rewrite_paths(old: str, new: str) -> None:
         model.objects.filter(subtree_q(old, "unit_path")).update(
             unit_path=Concat(Value(new), Substr(F("unit_path"), Length(Value(old)) + 1))
         )
+
+
+def _children_paths(parent: Unit | None) -> dict[int, str]:
+    """The paths of ``parent``'s children (of the roots for ``None``), taken before a unit is
+    placed among them (see ``_rewrite_shifted``)."""
+    units = (
+        Unit.objects.filter(depth=1)
+        if parent is None
+        else Unit.objects.filter(subtree_q(parent.path), depth=parent.depth + 1)
+    )
+    return dict(units.values_list("pk", "path"))
+
+
+def _rewrite_shifted(before: dict[int, str], *, moving: str = "") -> str:
+    """Siblings are kept sorted by code (treebeard's ``sorted-child``): placing a unit among
+    them moves every later one, with its subtree, one step right, and their path copies
+    must follow. They are repointed as treebeard repointed the paths, rightmost first, so
+    that no rewrite catches copies another has just written. Returns ``moving`` (the path of
+    a subtree about to be moved in, which may have been inside a shifted one) as it is now."""
+    after = dict(Unit.objects.filter(pk__in=list(before)).values_list("pk", "path"))
+    for pk, old in sorted(before.items(), key=lambda item: item[1], reverse=True):
+        new = after.get(pk, old)
+        if new != old:
+            _rewrite_paths(old, new)
+            if moving.startswith(old):
+                moving = new + moving[len(old) :]
+    return moving
 
 
 @transaction.atomic
@@ -146,9 +175,11 @@ def unit_move(*, acting_user: AnyUser | None, unit: Unit, new_parent: Unit) -> U
     old_parent = Unit.objects.get_parent(unit)
     if old_parent is not None and old_parent.pk == new_parent.pk:
         return unit
+    siblings = _children_paths(new_parent)
     old_path = unit.path
     Unit.objects.move(unit, new_parent, pos="sorted-child")
     unit.refresh_from_db()
+    old_path = _rewrite_shifted(siblings, moving=old_path)
     _rewrite_paths(old_path, unit.path)
     audit_record(
         actor=acting_user,

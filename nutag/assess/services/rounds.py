@@ -326,7 +326,9 @@ def round_open(
         raise ValidationError(
             {"year": _("This round has just been opened by someone else: reload the page.")}
         ) from exc
-    assessments = Assessment.objects.bulk_create([Assessment(round=round_, unit=u, unit_path=u.path) for u in units])
+    assessments = Assessment.objects.bulk_create(
+        [Assessment(round=round_, unit=u, unit_path=u.path) for u in units]
+    )
     known = autofill.known_values(
         units=units, sources={i.auto_source for i in items}, year=year, within=unit
     )

@@ -459,6 +459,8 @@ def test_opening_a_round_gives_every_active_unit_below_an_assessment(cast):
         cast.village2a,
         cast.school1,
     }
+    # each carries its unit's path (the dashboard counts by it)
+    assert all(a.unit_path == a.unit.path for a in round_.assessments.select_related("unit"))
     assert AssessmentItem.objects.filter(assessment__round=round_).count() == 6 * 5
     mine = assessment_of(round_, cast.village1a)
     rows = {r.item.auto_source: r for r in items_of(mine)}

@@ -115,6 +115,54 @@ def test_move_carries_people_paths_and_history(cast):
     assert not has_unit_perm(user=cast.township1_secretary, perm=Perm.VIEW_UNIT, unit=moved)
 
 
+def _copies_in_step() -> None:
+    """Every path copy (people, roles, audit rows, assessments) equals its unit's path."""
+    from nutag.assess.models import Assessment
+
+    for model in (Person, CareWorker, Assessment):
+        for row in model.objects.select_related("unit"):
+            assert row.unit_path == row.unit.path, (model.__name__, row.unit.name)
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    for entry in AuditEntry.objects.filter(object_type="orgs.unit"):
+        if int(entry.object_id) in paths:
+            assert entry.unit_path == paths[int(entry.object_id)], entry
+
+
+def test_moves_and_new_units_keep_every_path_copy_in_step(cast):
+    """Units are kept sorted by code: a unit placed before its new siblings shifts them, with
+    their subtrees, and the copies of their paths follow, as the moved unit's do."""
+    from nutag.stats.tests.work import assess, assessment_round
+
+    rnd = assessment_round(unit=cast.banner, year=2025)
+    for unit in (cast.village1a, cast.village1b, cast.village2a, cast.school1):
+        PersonFactory(unit=unit)
+        assess(rnd, unit)
+    # a unit below village 1b, with its people and an assessment
+    hamlet = make_unit(
+        parent=cast.village1b, kind=UnitKind.VILLAGE, name="小组", code="150799100100"
+    )
+    PersonFactory(unit=hamlet)
+    assess(rnd, hamlet)
+    before = cast.village1b.path
+    # a new first child of township 1 shifts village 1a, village 1b (and the hamlet), school 1
+    services.unit_create(
+        acting_user=None, parent=cast.township1, code="150799100200", kind="village", name="新村"
+    )
+    assert Unit.objects.get(pk=cast.village1b.pk).path != before
+    _copies_in_step()
+    # village 1a sorts before village 2a under township 2: village 2a shifts
+    services.unit_move(acting_user=None, unit=cast.village1a, new_parent=cast.township2)
+    _copies_in_step()
+    # the hamlet moves up to township 1, before every child there: its old parent shifts
+    # while it is still inside it
+    services.unit_move(acting_user=None, unit=hamlet, new_parent=cast.township1)
+    assert Unit.objects.get(pk=hamlet.pk).depth == 3
+    _copies_in_step()
+    # a merged unit's assessments stay with it (history), its children's follow them
+    services.unit_merge(acting_user=None, unit=cast.township1, into=cast.township2)
+    _copies_in_step()
+
+
 def test_move_under_itself_is_refused(cast):
     child = make_unit(parent=cast.village1a, kind=UnitKind.SCHOOL, name="村小")
     with pytest.raises(ValidationError):

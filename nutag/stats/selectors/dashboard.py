@@ -23,7 +23,10 @@ them. The five reads (``grouped``):
    five-good rounds, whether a grassroots committee of the subtree was accepted in it (an
    ``EXISTS``): this picks the five-good year and the latest rounds without reading history;
 4. the assessments of just those rounds, by bucket and status (five-good this year and last
-   year, assessment progress) — skipped when there is no round;
+   year, assessment progress) — skipped when there is no round. The assessments carry their
+   unit's path, so this read counts one index range per bucket (the buckets of read 1) rather
+   than grouping rows, and subtracts the few units that must not count (see
+   ``grouped.assessment_rows``);
 5. the task reports due this year or last year, by bucket, status, lateness and due date.
 """
 
@@ -334,7 +337,7 @@ def dashboard(
         for f, n in zip(CATEGORY_FIELDS, elders, strict=True):
             acc.elders[f] += n or 0
 
-    # Over many units, the reads below start from the rounds and the tasks (see
+    # Over many units, the task reports' read starts from the tasks (see
     # ``grouped._join_order``).
     large = sum(sum(acc.by_kind.values()) for acc in accs.values()) > LARGE_SCOPE
 
@@ -373,21 +376,21 @@ def dashboard(
     # 4. Those rounds' assessments, by status: five-good committees this year and the year
     # before, and the progress of the latest rounds (active units). No round, no read.
     if fg_now or fg_before or progress_ids:
-        for b, status, now, before, n, passed in grouped.assessment_rows(
+        for b, now, before, *by_status, passed in grouped.assessment_rows(
             scope=scope,
             buckets=buckets,
+            keys=accs.keys(),
             five_good_now=fg_now,
             five_good_before=fg_before,
             progress=progress_ids,
-            large=large,
         ):
             acc = accs[b]
-            acc.progress[status] += n
-            if status == AssessmentStatus.ACCEPTED:
-                acc.progress["passed"] += passed
-                if fg_year is not None:
-                    acc.five_good[fg_year] += now
-                    acc.five_good[fg_year - 1] += before
+            for status, n in zip(grouped.STATUSES, by_status, strict=True):
+                acc.progress[status] += n
+            acc.progress["passed"] += passed
+            if fg_year is not None:
+                acc.five_good[fg_year] += now
+                acc.five_good[fg_year - 1] += before
 
     # 5. Task reports due this year and last year, by outcome (active units).
     task_year = year or today.year

@@ -1,14 +1,15 @@
 """The dashboard's grouped reads, written in SQL.
 
-Each function reads one table (joined to the unit table for the path) over a *scope* — a
-subtree, as a path range — and groups the rows by a *bucket*: a prefix of the unit's path
-(see ``Buckets``). They are plain SQL rather than querysets for one measured reason: on a
-200-unit tree Django took about 10 ms to build the four querysets (filtered counts, ``CASE``,
-``EXISTS``) against about 1 ms for SQLite to run them, and the root dashboard of a province
-must cost at most 5× one ``COUNT(*)`` over a million people (``bench/dashboard.py``).
-The SQL is portable between SQLite (3.30+, for ``FILTER``) and PostgreSQL: every value
-comes as a parameter, except integers computed here (prefix lengths, round ids), which are
-written into the text.
+Each function reads one table (joined to the unit table for the path, except the assessments,
+which carry a copy of it) over a *scope* — a subtree, as a path range — and groups the rows by
+a *bucket*: a prefix of the unit's path (see ``Buckets``; the assessments are counted bucket by
+bucket over index ranges instead, see ``assessment_rows``). They are plain SQL rather than
+querysets for one measured reason: on a 200-unit tree Django took about 10 ms to build the
+four querysets (filtered counts, ``CASE``, ``EXISTS``) against about 1 ms for SQLite to run
+them, and the root dashboard of a province must cost at most 5× one ``COUNT(*)`` over a
+million people (``bench/dashboard.py``). The SQL is portable between SQLite (3.30+, for
+``FILTER``) and PostgreSQL: every value comes as a parameter, except integers computed here
+(prefix lengths, round ids), which are written into the text.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ from nutag.assess.models import (
     TaskReport,
 )
 from nutag.orgs.models import GRASSROOTS_KINDS, NON_GRASSROOTS_KINDS, Unit, UnitStatus
-from nutag.orgs.paths import successor
+from nutag.orgs.paths import ALPHABET, successor
 from nutag.people.models import CareTally
 from nutag.people.tallies import CATEGORY_FIELDS
 
@@ -93,7 +94,7 @@ def _join_order(large: bool, *tables: str) -> str:
     """The tables in the order SQLite should loop over them.
 
     Over a large scope (most of the tree: the root's dashboard), start from the small end
-    (the year's rounds, the tasks due) and look each row's unit up by its id; over a small
+    (the tasks due) and look each row's unit up by its id; over a small
     one, start from the units' path range. SQLite's planner cannot tell a range over the
     whole tree from a narrow one (it keeps no histogram of paths), and its guess for the root
     cost 3× more; on SQLite a ``CROSS JOIN`` fixes the order, elsewhere it is an inner join
@@ -171,54 +172,129 @@ def round_rows(*, unit_path: str, scope: str, siblings: bool) -> list[RoundRow]:
     ]
 
 
+def _bounds(key: str, exact: bool) -> tuple[str, str]:
+    """``[lo, hi)`` of the paths in bucket ``key``: the key alone when ``exact``, else its
+    subtree. Paths use only the alphabet, so ``key + "0"`` is the next string after ``key``
+    with nothing between, and no path reaches 256 ``Z``s (the column holds 255)."""
+    if exact:
+        return key, key + ALPHABET[0]
+    return key, successor(key) or ALPHABET[-1] * 256
+
+
+STATUSES = [str(s.value) for s in AssessmentStatus]
+CLOSED = sorted(str(s.value) for s in UnitStatus if s != UnitStatus.ACTIVE)
+
+
 def assessment_rows(
     *,
     scope: str,
     buckets: Buckets,
+    keys: Iterable[str],
     five_good_now: Sequence[int],
     five_good_before: Sequence[int],
     progress: Sequence[int],
-    large: bool,
 ) -> list[tuple[Any, ...]]:
-    """``(bucket, status, five-good now, five-good the year before, assessments, passed)``
-    over the assessments of the given rounds, by status: five-good committees (passed, an
-    active grassroots unit; counted once across rounds of a year — read them from the
-    ``accepted`` rows) and the progress of the ``progress`` rounds (active units).
+    """``(bucket, five-good now, five-good the year before, *assessments by status (in the
+    order of ``STATUSES``), accepted and passed)`` over the assessments of the given rounds:
+    five-good committees (accepted, passed, an active grassroots unit; counted once across
+    rounds of a year) and the progress of the ``progress`` rounds (active units). Rows of
+    the same bucket add up.
 
-    Every condition a row is tested against costs, so the SQL leaves out what cannot
-    matter: a round filter that is the query's own, a count over no round."""
-    bucket, p_bucket = buckets.sql("u.path")
-    where, p_where = _range("u.path", scope)
+    ``keys`` are the buckets (the groups ``unit_rows`` found: every unit of the scope is in
+    one). Each is a path range, and the assessments carry their unit's path, so each figure
+    of a bucket is a count over one range of the covering index ``assessment_round_path`` —
+    no join, no table look-up, no sort to group (grouping 18,000 rows by a path prefix cost
+    SQLite more than reading them). The units that must not count — the few of a kind that is
+    not grassroots, and closed ones — are subtracted: a second part of the query finds them
+    through the unit table's ``(kind, path)`` and ``(status, path)`` indexes, and counts their
+    assessments negatively, grouped as usual.
+    """
+    keys = sorted(set(keys))
+    if not keys:
+        return []
+    step = Unit.steplen
+    b_params: Params = []
+    for key in keys:
+        cut = (buckets.depth + 1) if key.startswith(buckets.unit_path) else buckets.depth
+        b_params += [key, *_bounds(key, len(key) < cut * step)]
+    values = ", ".join(["(%s, %s, %s)"] * len(keys))
     every = {*five_good_now, *five_good_before, *progress}
-    parts, params = [bucket], list(p_bucket)
+    non_grassroots = sorted(str(k.value) for k in NON_GRASSROOTS_KINDS)
 
     def only(ids: Sequence[int]) -> str:
         return "" if set(ids) == every else f"a.round_id {_ids(ids)} AND "
 
+    def count(ids: Sequence[int], where: str, what: str = "*") -> str:
+        return (
+            f"(SELECT COUNT({what}) FROM {ASSESSMENT} a WHERE a.round_id {_ids(ids)} "  # noqa: S608 (see the module docstring)
+            f"AND {where} AND a.unit_path >= b.lo AND a.unit_path < b.hi)"
+        )
+
+    # Per bucket, the counts over index ranges (``plus``); per bucket of the units that must
+    # not count, their assessments' counts, negative (``minus``): the same columns.
+    plus: list[str] = []
+    minus: list[str] = []
+    p_plus: Params = []
+    p_minus: Params = []
     for ids in (five_good_now, five_good_before):
         if not ids:
-            parts.append("0")
+            plus.append("0")
+            minus.append("0")
             continue
         # With one round per year (the usual case) a committee cannot appear twice, and a
         # plain count is cheaper than a distinct one.
-        counted = "DISTINCT a.unit_id" if len(set(ids)) > 1 else "*"
-        parts.append(
-            f"COUNT({counted}) FILTER (WHERE {only(ids)}a.passed AND u.status = %s "
-            f"AND u.kind NOT IN (%s, %s))"
+        several = len(set(ids)) > 1
+        plus.append(
+            count(ids, "a.status = %s AND a.passed", "DISTINCT a.unit_path" if several else "*")
         )
-        params += [ACTIVE, *sorted(str(k.value) for k in NON_GRASSROOTS_KINDS)]
+        minus.append(
+            f"-COUNT({'DISTINCT a.unit_id' if several else '*'}) "
+            f"FILTER (WHERE {only(ids)}a.status = %s AND a.passed)"
+        )
+        p_plus.append(ACCEPTED)
+        p_minus.append(ACCEPTED)
     if progress:
-        parts.append(f"COUNT(*) FILTER (WHERE {only(progress)}u.status = %s)")
-        parts.append(f"COUNT(*) FILTER (WHERE {only(progress)}u.status = %s AND a.passed)")
-        params += [ACTIVE, ACTIVE]
+        for status in STATUSES:
+            plus.append(count(progress, "a.status = %s"))
+            minus.append(
+                f"-COUNT(*) FILTER (WHERE {only(progress)}u.status <> %s AND a.status = %s)"
+            )
+            p_plus.append(status)
+            p_minus += [ACTIVE, status]
+        plus.append(count(progress, "a.status = %s AND a.passed"))
+        minus.append(
+            f"-COUNT(*) FILTER (WHERE {only(progress)}u.status <> %s "
+            f"AND a.status = %s AND a.passed)"
+        )
+        p_plus.append(ACCEPTED)
+        p_minus += [ACTIVE, ACCEPTED]
     else:
-        parts += ["0", "0"]
-    bucket_sql, *counts = parts
+        plus += ["0"] * (len(STATUSES) + 1)
+        minus += ["0"] * (len(STATUSES) + 1)
+    bucket, p_bucket = buckets.sql("u.path")
+    where, p_where = _range("path", scope)
+    kinds, p_kinds = _in(non_grassroots)
+    closed, p_closed = _in(CLOSED)
+    excluded = (
+        f"SELECT id, path, status FROM {UNIT} WHERE kind {kinds} AND {where} "  # noqa: S608 (see the module docstring)
+        f"UNION SELECT id, path, status FROM {UNIT} WHERE status {closed} AND {where}"
+    )
     return _rows(
-        f"SELECT {bucket_sql}, a.status, {', '.join(counts)} "  # noqa: S608 (see the module docstring)
-        f"FROM {_join_order(large, f'{ASSESSMENT} a', f'{UNIT} u')} "
-        f"WHERE u.id = a.unit_id AND a.round_id {_ids(every)} AND {where} GROUP BY 1, 2",
-        [*params, *p_where],
+        f"WITH b (k, lo, hi) AS (VALUES {values}) "  # noqa: S608 (see the module docstring)
+        f"SELECT b.k, {', '.join(plus)} FROM b "
+        f"UNION ALL "
+        f"SELECT {bucket}, {', '.join(minus)} FROM ({excluded}) u CROSS JOIN {ASSESSMENT} a "
+        f"WHERE a.unit_id = u.id AND a.round_id {_ids(every)} GROUP BY 1",
+        [
+            *b_params,
+            *p_plus,
+            *p_bucket,
+            *p_minus,
+            *p_kinds,
+            *p_where,
+            *p_closed,
+            *p_where,
+        ],
     )
 
 

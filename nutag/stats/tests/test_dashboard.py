@@ -187,6 +187,62 @@ def test_change_since_last_year(cast):
     assert (t2.five_good_change.count, t2.five_good_change.rate) == (-1, -1.0)
 
 
+def _agrees_with_five_good(unit: Unit, year: int | None = None) -> None:
+    board = dashboard(unit=unit, siblings=True, year=year, today=TODAY)
+    rows = [board.total, *board.children, *(board.siblings or [])]
+    if board.parent_total:
+        rows.append(board.parent_total)
+    for row in rows:
+        assert row.five_good == five_good(unit=row.unit, year=board.five_good.year), row.unit
+
+
+def test_units_that_do_not_count_and_two_five_good_rounds_in_a_year(cast):
+    """The assessments are counted by their path copy, one index range per bucket; what must
+    not count is subtracted: a township's assessment (not a grassroots committee) counts in
+    the progress only, a closed unit's in neither, and a committee accepted in two five-good
+    rounds of one year counts once."""
+    _work(cast)
+    banner_round = Round.objects.get(unit=cast.banner, year=2025)
+    assess(banner_round, cast.township1)
+    own = assessment_round(unit=cast.township1, year=2025)  # a second five-good round of 2025
+    assess(own, cast.village1a)
+    assess(own, cast.village1b)
+    closing = make_unit(parent=cast.township1, kind=UnitKind.VILLAGE, name="撤并村")
+    assess(banner_round, closing)
+    assess(own, closing)
+    Unit.objects.filter(pk=closing.pk).update(status=UnitStatus.CLOSED)
+    board = dashboard(unit=cast.banner, today=TODAY)
+    assert (board.five_good.year, board.five_good.count) == (2025, 2)  # villages 1a and 1b
+    progress = board.progress  # both rounds of 2025, active units
+    assert (progress.accepted, progress.passed, progress.returned, progress.total) == (6, 5, 1, 7)
+    assert [r.five_good.count for r in board.children] == [2, 0]
+    for unit in (cast.banner, cast.township1, cast.township2, cast.village1a):
+        _agrees_with_five_good(unit)
+        _agrees_with_five_good(unit, year=2025)
+
+
+def test_after_a_move_the_assessments_count_where_the_unit_now_is(cast):
+    """Moving a unit (before its new siblings, which shift) carries its assessments' path
+    copies: the dashboard counts them under the new parent, nothing under the old one."""
+    from nutag.assess.models import Assessment
+    from nutag.orgs.services import unit_move
+
+    _work(cast)
+    unit_move(acting_user=None, unit=cast.village1a, new_parent=cast.township2)
+    for unit in (cast.village1a, cast.village2a):
+        unit.refresh_from_db()
+        assert {a.unit_path for a in Assessment.objects.filter(unit=unit)} == {unit.path}
+    t1, t2 = (Unit.objects.get(pk=u.pk) for u in (cast.township1, cast.township2))
+    assert dashboard(unit=t1, year=2025, today=TODAY).five_good.count == 1  # village 1b
+    board = dashboard(unit=t2, year=2025, today=TODAY)
+    assert board.five_good.count == 1  # village 1a, now here (village 2a was returned)
+    assert [r.unit.pk for r in board.children] == [cast.village1a.pk, cast.village2a.pk]
+    assert [r.five_good.count for r in board.children] == [1, 0]
+    assert (board.progress.accepted, board.progress.returned) == (1, 1)
+    for unit in (cast.banner, t1, t2, cast.village1a):
+        _agrees_with_five_good(unit, year=2025)
+
+
 def test_children_chart_shows_areas_one_by_one_and_leaves_by_kind(cast):
     _work(cast)
     organs = [make_unit(parent=cast.banner, kind=UnitKind.ORGAN, name=f"机关{i}") for i in range(3)]
@@ -254,7 +310,7 @@ def test_same_number_of_queries_for_3_and_40_units(db):
 
 
 def test_large_scopes_read_in_the_other_join_order_with_the_same_result(cast, monkeypatch):
-    """Over many units the grouped reads start from the rounds and the tasks
+    """Over many units the task reports' read starts from the tasks
     (``grouped._join_order``); both orders must give the same figures."""
     _work(cast)
     module = sys.modules["nutag.stats.selectors.dashboard"]
