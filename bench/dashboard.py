@@ -42,35 +42,21 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
 import random
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
 
-from bench.stats import (  # noqa: E402
-    FULL,
-    SMALL,
-    _interleaved,
-    _prepare_postgres,
-    _Writer,
-    build,
-    count_people,
-    database_description,
-    machine_description,
-)
+from bench import _common as common  # noqa: E402
+from bench import stats  # noqa: E402
 
-RESULTS_FILE = ROOT_DIR / "bench" / "RESULTS.md"
-SECTION_START = "<!-- bench/dashboard:start -->"
-SECTION_END = "<!-- bench/dashboard:end -->"
 BAR = 5.0
 YEAR = 2025  # the finished round; the previous one is YEAR - 1
 PASS_SHARE = {YEAR: 0.70, YEAR - 1: 0.65}
@@ -188,7 +174,7 @@ def add_work(*, root_code: str, rounds: int = 2, seed: int = 20260102) -> WorkIn
                     )
                 )
         TaskReport.objects.bulk_create(reports, batch_size=2000)
-    _Writer().analyze()
+    stats._Writer().analyze()
     return WorkInfo(
         grassroots=len(grassroots),
         passed=passed,
@@ -199,48 +185,15 @@ def add_work(*, root_code: str, rounds: int = 2, seed: int = 20260102) -> WorkIn
 
 
 @dataclasses.dataclass
-class Measurement:
-    vendor: str
-    count_ms: float
+class Measurement(common.Measurement):
+    measured: ClassVar[str] = "dashboard"
+    bar: ClassVar[float] = BAR
+
     dashboard_ms: float
     page_ms: float | None
     siblings_ms: float
-    reps: int
-    samples: dict[str, list[float]]
     queries: int
     board: Any
-    plans: dict[str, str]
-
-    @property
-    def ratio(self) -> float:
-        return self.dashboard_ms / self.count_ms
-
-    @property
-    def best_ratio(self) -> float:
-        return min(self.samples["dashboard"]) / min(self.samples["count"])
-
-    @property
-    def passes(self) -> bool:
-        return self.ratio <= BAR
-
-
-def query_plans(sqls: list[str]) -> dict[str, str]:
-    from django.db import connection
-
-    queries = {"count": "SELECT COUNT(*) FROM people_person"}
-    for i, sql in enumerate(sqls, start=1):
-        queries[f"dashboard query {i}"] = sql
-    prefix = (
-        "EXPLAIN (ANALYZE, COSTS OFF) "
-        if connection.vendor == "postgresql"
-        else "EXPLAIN QUERY PLAN "
-    )
-    plans = {}
-    with connection.cursor() as cursor:
-        for key, sql in queries.items():
-            cursor.execute(prefix + sql)
-            plans[key] = "\n".join(str(r[-1]) for r in cursor.fetchall())
-    return plans
 
 
 def measure(*, root_code: str, reps: int = 11, warmup: int = 2, page: bool = True) -> Measurement:
@@ -259,7 +212,7 @@ def measure(*, root_code: str, reps: int = 11, warmup: int = 2, page: bool = Tru
     # (copied now: a request through the test client resets the connection's query log)
     sqls = [q["sql"] for q in captured.captured_queries]
     fns: dict[str, Callable[[], Any]] = {
-        "count": count_people,
+        "count": common.count_people,
         "dashboard": lambda: dashboard(unit=root, today=TODAY),
         "siblings": lambda: dashboard(unit=city, siblings=True, today=TODAY),
     }
@@ -269,7 +222,7 @@ def measure(*, root_code: str, reps: int = 11, warmup: int = 2, page: bool = Tru
         response = client.get(url)
         assert response.status_code == 200, (response.status_code, response.content[:300])
         fns["page"] = lambda: client.get(url)
-    samples = _interleaved(fns, reps, warmup)
+    samples = common.interleaved(fns, reps, warmup)
     return Measurement(
         vendor=connection.vendor,
         count_ms=statistics.median(samples["count"]),
@@ -280,7 +233,7 @@ def measure(*, root_code: str, reps: int = 11, warmup: int = 2, page: bool = Tru
         samples=samples,
         queries=len(sqls),
         board=board,
-        plans=query_plans(sqls),
+        plans=common.query_plans("dashboard", sqls),
     )
 
 
@@ -327,49 +280,15 @@ def _report_lines(info: Any, work: WorkInfo, m: Measurement, size: str) -> list[
 
 def write_results(info: Any, work: WorkInfo, m: Measurement, *, size: str, command: str) -> None:
     """Replace this database's block inside the "bench/dashboard" section of RESULTS.md."""
-    block_start = f"<!-- bench/dashboard:{m.vendor}:start -->"
-    block_end = f"<!-- bench/dashboard:{m.vendor}:end -->"
-    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    title = "SQLite" if m.vendor == "sqlite" else "PostgreSQL"
-    block = [
-        block_start,
-        f"### {title}",
-        "",
-        f"Run {today} with `{command}`.",
-        f"Machine: {machine_description()}.",
-        f"Database: {database_description()}.",
-        "",
-        *_report_lines(info, work, m, size),
-        "",
-        "Query plans:",
-        "",
-        "```",
-        *(f"-- {key}\n{plan}" for key, plan in m.plans.items()),
-        "```",
-        block_end,
-    ]
-    text = RESULTS_FILE.read_text() if RESULTS_FILE.exists() else "# Benchmark results\n"
-    if SECTION_START not in text:
-        text = text.rstrip("\n") + (
-            f"\n\n{SECTION_START}\n## bench/dashboard\n\n"
-            "The root's whole dashboard versus one `COUNT(*)` over the person table; the bar "
-            f"is b/a <= {BAR:g} on both databases. Written by `bench/dashboard.py`.\n\n"
-            f"{SECTION_END}\n"
-        )
-    head, rest = text.split(SECTION_START, 1)
-    section, tail = rest.split(SECTION_END, 1)
-    if block_start in section:
-        before, after = section.split(block_start, 1)
-        after = after.split(block_end, 1)[1]
-        section = before + "\n".join(block) + after
-    else:
-        other = "<!-- bench/dashboard:postgresql:start -->"
-        if m.vendor == "sqlite" and other in section:
-            before, after = section.split(other, 1)
-            section = before + "\n".join(block) + "\n\n" + other + after
-        else:
-            section = section.rstrip("\n") + "\n\n" + "\n".join(block) + "\n"
-    RESULTS_FILE.write_text(head + SECTION_START + section + SECTION_END + tail)
+    common.write_run(
+        "bench/dashboard",
+        m.vendor,
+        command=command,
+        lines=_report_lines(info, work, m, size),
+        plans=m.plans,
+        intro="The root's whole dashboard versus one `COUNT(*)` over the person table; the bar "
+        f"is b/a <= {BAR:g} on both databases. Written by `bench/dashboard.py`.",
+    )
 
 
 def build_and_measure(
@@ -383,7 +302,7 @@ def build_and_measure(
     progress: Callable[[str], None] | None = None,
 ) -> tuple[Any, WorkInfo, Measurement]:
     """Build the province with its work into the current database and measure it."""
-    info = build(n_units=n_units, n_people=n_people, progress=progress)
+    info = stats.build(n_units=n_units, n_people=n_people, progress=progress)
     work = add_work(root_code=info.root_code, rounds=rounds)
     if progress:
         progress(f"  rounds, assessments and tasks added in {work.seconds:.1f} s")
@@ -394,47 +313,18 @@ def build_and_measure(
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
-    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
-    parser.add_argument("--small", action="store_true", help="200 units / 20,000 people")
-    parser.add_argument("--units", type=int, help="override the number of units")
-    parser.add_argument("--people", type=int, help="override the number of people")
-    parser.add_argument("--reps", type=int, default=11, help="timed repetitions (median)")
+    stats.add_size_arguments(parser)
     parser.add_argument("--no-page", action="store_true", help="skip timing the page")
     parser.add_argument(
         "--rounds", type=int, choices=[1, 2], default=2, help="five-good rounds (years)"
     )
-    parser.add_argument("--write", action="store_true", help="write RESULTS.md even if --small")
-    parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
-    parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+    stats.add_output_arguments(parser)
     args = parser.parse_args(argv)
 
-    size = SMALL if args.small else FULL
-    n_units = args.units or size["units"]
-    n_people = args.people or size["people"]
-    tmpdir = None
-    if args.db == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="nutag-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    else:
-        url = os.environ.get("DATABASE_URL", "")
-        if not url.startswith(("postgres://", "postgresql://")):
-            raise SystemExit("--db postgres needs DATABASE_URL=postgres://user:pw@host:port/db")
-        _prepare_postgres(url, drop=False)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["DEBUG"] = "0"  # no query log
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    print(f"bench/dashboard on {connection.vendor}: {n_units:,} units, {n_people:,} people")
-    try:
-        t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"  migrated in {time.perf_counter() - t0:.1f} s")
+    n_units, n_people, label = stats.province_size(args)
+    with common.fresh_database(args.db, keep=args.keep) as vendor:
+        print(f"bench/dashboard on {vendor}: {n_units:,} units, {n_people:,} people")
+        common.migrate()
         info, work, m = build_and_measure(
             n_units=n_units,
             n_people=n_people,
@@ -443,29 +333,11 @@ def main(argv: list[str] | None = None) -> int:
             rounds=args.rounds,
             progress=print,
         )
-        label = "small size (--small)" if args.small else "full size"
-        if args.units or args.people:
-            label = "custom size"
-        for line in _report_lines(info, work, m, label):
-            print(line.replace("**", ""))
-        for key, plan in m.plans.items():
-            print(f"  plan {key}:\n    " + plan.replace("\n", "\n    "))
-        if not args.no_write and (args.write or not args.small):
-            command = f"bench/dashboard.py --db {args.db}" + (" --small" if args.small else "")
-            command += f" --rounds {args.rounds}"
+        common.print_report(_report_lines(info, work, m, label), m.plans)
+        if stats.writes_results(args):
+            command = stats.run_command("dashboard.py", args) + f" --rounds {args.rounds}"
             write_results(info, work, m, size=label, command=command)
-            print(f"Results written to {RESULTS_FILE.relative_to(ROOT_DIR)}")
         return 0 if m.passes else 1
-    finally:
-        connection.close()
-        if args.db == "postgres" and not args.keep:
-            _prepare_postgres(os.environ["DATABASE_URL"], drop=True)
-        if tmpdir is not None and not args.keep:
-            for child in Path(tmpdir).iterdir():
-                child.unlink()
-            Path(tmpdir).rmdir()
-        elif tmpdir is not None:
-            print(f"Kept {tmpdir}/bench.sqlite3")
 
 
 if __name__ == "__main__":

@@ -45,20 +45,17 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
 
+from bench._common import machine_description, today, write_section  # noqa: E402
 from bench.pages import (  # noqa: E402
     DEMO_VILLAGE,
     PHONE_HEADERS,
-    RESULTS_FILE,
     BenchError,
     check_page,
     data_note,
     fetch,
     prepare_demo,
     run_server,
-    today,
-    write_section,
 )
-from bench.stats import machine_description  # noqa: E402
 from nutag.browser_fixtures import CHROMIUM, CHROMIUM_ARGS  # noqa: E402
 
 LATENCY_MS = 400
@@ -343,7 +340,6 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(line.replace("**", "") for line in lines[4:]))
         if not args.no_write:
             write_section("bench/pageload", lines)
-            print(f"Results written to {RESULTS_FILE.relative_to(ROOT_DIR)}")
         median_load = statistics.median(load.load_ms for load in loads)
         return 0 if median_load <= BAR_SECONDS * 1000 else 1
     except BenchError as exc:

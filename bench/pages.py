@@ -40,7 +40,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import dataclasses
-import datetime as dt
 import gzip
 import os
 import re
@@ -62,9 +61,8 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
 
-from bench.stats import machine_description  # noqa: E402
+from bench._common import machine_description, today, write_section  # noqa: E402
 
-RESULTS_FILE = ROOT_DIR / "bench" / "RESULTS.md"
 VENV_BIN = Path(sys.executable).parent
 # The village of the demo login ``demo-village`` (nutag.orgs.demo.plan.LOGIN_UNITS).
 DEMO_VILLAGE = "150725100201"
@@ -76,28 +74,6 @@ PHONE_HEADERS = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "zh-
 
 class BenchError(RuntimeError):
     """The run itself failed (not the bar): a page did not answer, wrk saw errors."""
-
-
-# --- RESULTS.md ------------------------------------------------------------------------------
-
-
-def write_section(name: str, body: list[str]) -> None:
-    """Replace (or append) the section delimited by ``<!-- {name}:start/end -->`` in
-    bench/RESULTS.md, leaving every other section as it is."""
-    start, end = f"<!-- {name}:start -->", f"<!-- {name}:end -->"
-    block = "\n".join([start, *body, end])
-    text = RESULTS_FILE.read_text() if RESULTS_FILE.exists() else "# Benchmark results\n"
-    if start in text and end in text:
-        head, rest = text.split(start, 1)
-        tail = rest.split(end, 1)[1]
-        text = head + block + tail
-    else:
-        text = text.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS_FILE.write_text(text)
-
-
-def today() -> str:
-    return dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
 
 
 # --- The demo site and its server --------------------------------------------------------------
@@ -661,7 +637,6 @@ def main(argv: list[str] | None = None) -> int:
         print("\n".join(line.replace("**", "") for line in lines[4:]))
         if not args.no_write:
             write_section("bench/pages", lines)
-            print(f"Results written to {RESULTS_FILE.relative_to(ROOT_DIR)}")
         return 0 if headline_ratio(results) >= BAR else 1
     except BenchError as exc:
         print(f"bench/pages FAILED: {exc}", file=sys.stderr)

@@ -44,9 +44,11 @@ from pathlib import Path
 from typing import Any
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
-RESULTS_FILE = ROOT_DIR / "bench" / "RESULTS.md"
-SECTION_START = "<!-- bench/search:start -->"
-SECTION_END = "<!-- bench/search:end -->"
+if str(ROOT_DIR) not in sys.path:
+    sys.path.insert(0, str(ROOT_DIR))
+
+from bench import _common as common  # noqa: E402
+
 BAR_MS = 1000.0
 FULL_ARTICLES = 2000
 DRAFTS = 100
@@ -413,77 +415,34 @@ def _lines(built: Built, timings: list[Timing], size: str) -> list[str]:
 
 def write_results(vendor: str, block_lines: list[str]) -> None:
     """Replace this database's block inside the "bench/search" section of RESULTS.md."""
-    block_start = f"<!-- bench/search:{vendor}:start -->"
-    block_end = f"<!-- bench/search:{vendor}:end -->"
-    block = "\n".join([block_start, *block_lines, block_end])
-    text = RESULTS_FILE.read_text() if RESULTS_FILE.exists() else "# Benchmark results\n"
-    if SECTION_START not in text:
-        text = text.rstrip("\n") + (
-            f"\n\n{SECTION_START}\n## bench/search\n\n"
-            "A site search (ranked page of 20 with highlighted snippets) over a demo-sized "
-            f"banner; the bar is under {BAR_MS / 1000:g} s. Written by `bench/search.py`.\n\n"
-            f"{SECTION_END}\n"
-        )
-    head, rest = text.split(SECTION_START, 1)
-    section, tail = rest.split(SECTION_END, 1)
-    if block_start in section:
-        before, after = section.split(block_start, 1)
-        section = before + block + after.split(block_end, 1)[1]
-    else:
-        other = "<!-- bench/search:postgresql:start -->"
-        if vendor == "sqlite" and other in section:
-            before, after = section.split(other, 1)
-            section = before + block + "\n\n" + other + after
-        else:
-            section = section.rstrip("\n") + "\n\n" + block + "\n"
-    RESULTS_FILE.write_text(head + SECTION_START + section + SECTION_END + tail)
+    common.write_block(
+        "bench/search",
+        vendor,
+        block_lines,
+        intro="A site search (ranked page of 20 with highlighted snippets) over a demo-sized "
+        f"banner; the bar is under {BAR_MS / 1000:g} s. Written by `bench/search.py`.",
+    )
 
 
 def _pg_admin(url: str, *, create: bool) -> str:
     """Drop (and re-create) ``<name>_search_bench``; returns its URL."""
     import dj_database_url
-    import psycopg
-    from psycopg import sql
 
-    cfg = dj_database_url.parse(url)
-    name = f"{cfg['NAME']}_search_bench"
-    with psycopg.connect(
-        dbname="postgres",
-        user=cfg["USER"],
-        password=cfg["PASSWORD"],
-        host=cfg["HOST"] or None,
-        port=cfg["PORT"] or None,
-        autocommit=True,
-    ) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if create:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    name = f"{dj_database_url.parse(url)['NAME']}_search_bench"
+    common.recreate_postgres(url, name, create=create)
     base, _, _ = url.rpartition("/")
     return f"{base}/{name}"
 
 
 def run_one(db: str, *, n_articles: int, reps: int, write: bool) -> int:
-    sys.path.insert(0, str(ROOT_DIR))
-    from bench.stats import database_description, machine_description
-
     tmpdir = None
     pg_url = os.environ.get("DATABASE_URL", "")
     if db == "sqlite":
         tmpdir = tempfile.mkdtemp(prefix="nutag-search-bench-")
         os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
     else:
-        if not pg_url.startswith(("postgres://", "postgresql://")):
-            raise SystemExit("--db postgres needs DATABASE_URL=postgres://user:pw@host:port/db")
-        os.environ["DATABASE_URL"] = _pg_admin(pg_url, create=True)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["DEBUG"] = "0"
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-
-    import django
-
-    django.setup()
+        os.environ["DATABASE_URL"] = _pg_admin(common.postgres_url(), create=True)
+    common.setup_django()
     from django.core.management import call_command
     from django.db import connection
 
@@ -502,31 +461,19 @@ def run_one(db: str, *, n_articles: int, reps: int, write: bool) -> int:
         worst = max(max(t.ms, t.page_ms or 0) for t in timings)
         if write and n_articles == FULL_ARTICLES:
             title = "SQLite (FTS5)" if connection.vendor == "sqlite" else "PostgreSQL (tsvector)"
-            today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-            block = [
-                f"### {title}",
-                "",
-                f"Run {today} with `bench/search.py --db {db}`.",
-                f"Machine: {machine_description()}.",
-                f"Database: {database_description()}.",
-                "",
-                *lines,
-                "",
-                "Plan of the ranked query (banner, a common word):",
-                "",
-                "```",
-                plan,
-                "```",
-            ]
+            block = common.run_block(
+                title=title,
+                command=f"bench/search.py --db {db}",
+                lines=lines,
+                plans_title="Plan of the ranked query (banner, a common word):",
+                plans=[plan],
+            )
             write_results(connection.vendor, block)
-            print(f"Results written to {RESULTS_FILE.relative_to(ROOT_DIR)}")
         return 0 if worst < BAR_MS else 1
     finally:
         connection.close()
         if tmpdir is not None:
-            for child in Path(tmpdir).iterdir():
-                child.unlink()
-            Path(tmpdir).rmdir()
+            common.remove_folder(tmpdir)
         if db == "postgres":
             _pg_admin(pg_url, create=False)
 

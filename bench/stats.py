@@ -33,23 +33,21 @@ from __future__ import annotations
 import argparse
 import dataclasses
 import datetime as dt
-import os
-import platform
 import random
-import re
 import statistics
 import sys
-import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
-RESULTS_FILE = ROOT_DIR / "bench" / "RESULTS.md"
-SECTION_START = "<!-- bench/stats:start -->"
-SECTION_END = "<!-- bench/stats:end -->"
+if str(ROOT_DIR) not in sys.path:
+    sys.path.insert(0, str(ROOT_DIR))
+
+from bench import _common as common  # noqa: E402
+
 BAR = 3.0
 
 FULL = {"units": 10_000, "people": 1_000_000}
@@ -416,58 +414,18 @@ def build(
 
 
 @dataclasses.dataclass
-class Measurement:
-    vendor: str
-    count_ms: float
+class Measurement(common.Measurement):
+    measured: ClassVar[str] = "stats"
+    bar: ClassVar[float] = BAR
+
     stats_ms: float
     api_ms: float | None
-    reps: int
-    samples: dict[str, list[float]]
     person_count: int
     figures: Any  # the UnitFigures the stats query returned
-    plans: dict[str, str]
-
-    @property
-    def ratio(self) -> float:
-        return self.stats_ms / self.count_ms
 
     @property
     def api_ratio(self) -> float | None:
         return None if self.api_ms is None else self.api_ms / self.count_ms
-
-    @property
-    def best_ratio(self) -> float:
-        """The ratio of the fastest runs: less sensitive to a busy machine."""
-        return min(self.samples["stats"]) / min(self.samples["count"])
-
-    @property
-    def passes(self) -> bool:
-        return self.ratio <= BAR
-
-
-def _interleaved(
-    fns: dict[str, Callable[[], Any]], reps: int, warmup: int
-) -> dict[str, list[float]]:
-    """Time each function ``reps`` times, in turn (a, b, c, a, b, c…), after a warm-up, so
-    that a busy moment on the machine falls on all of them alike. Milliseconds."""
-    for _ in range(warmup):
-        for fn in fns.values():
-            fn()
-    samples: dict[str, list[float]] = {key: [] for key in fns}
-    for _ in range(reps):
-        for key, fn in fns.items():
-            t0 = time.perf_counter()
-            fn()
-            samples[key].append((time.perf_counter() - t0) * 1000)
-    return samples
-
-
-def count_people() -> int:
-    from django.db import connection
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT COUNT(*) FROM people_person")
-        return int(cursor.fetchone()[0])
 
 
 def query_plans(root_path: str) -> dict[str, str]:
@@ -482,21 +440,7 @@ def query_plans(root_path: str) -> dict[str, str]:
     root = Unit.objects.get(path=root_path)
     with CaptureQueriesContext(connection) as captured:
         unit_figures(unit=root)
-    queries = {"count": "SELECT COUNT(*) FROM people_person"}
-    for i, query in enumerate(captured.captured_queries, start=1):
-        queries[f"figures query {i}"] = query["sql"]
-    prefix = (
-        "EXPLAIN (ANALYZE, COSTS OFF) "
-        if connection.vendor == "postgresql"
-        else "EXPLAIN QUERY PLAN "
-    )
-    plans = {}
-    with connection.cursor() as cursor:
-        for key, sql in queries.items():
-            cursor.execute(prefix + sql)
-            rows = cursor.fetchall()
-            plans[key] = "\n".join(str(r[-1]) for r in rows)
-    return plans
+    return common.query_plans("figures", [q["sql"] for q in captured.captured_queries])
 
 
 def measure(*, root_code: str, reps: int = 11, warmup: int = 2, api: bool = True) -> Measurement:
@@ -509,7 +453,7 @@ def measure(*, root_code: str, reps: int = 11, warmup: int = 2, api: bool = True
     root = Unit.objects.get(code=root_code)
     figures = unit_figures(unit=root)
     fns: dict[str, Callable[[], Any]] = {
-        "count": count_people,
+        "count": common.count_people,
         "stats": lambda: unit_figures(unit=root),
     }
     if api:
@@ -519,7 +463,7 @@ def measure(*, root_code: str, reps: int = 11, warmup: int = 2, api: bool = True
         assert response.status_code == 200, (response.status_code, response.content[:300])
         assert response.json()["participants"] == figures.participants
         fns["api"] = lambda: client.get(url)
-    samples = _interleaved(fns, reps, warmup)
+    samples = common.interleaved(fns, reps, warmup)
     return Measurement(
         vendor=connection.vendor,
         count_ms=statistics.median(samples["count"]),
@@ -527,7 +471,7 @@ def measure(*, root_code: str, reps: int = 11, warmup: int = 2, api: bool = True
         api_ms=statistics.median(samples["api"]) if api else None,
         reps=reps,
         samples=samples,
-        person_count=count_people(),
+        person_count=common.count_people(),
         figures=figures,
         plans=query_plans(root.path),
     )
@@ -576,74 +520,6 @@ def build_and_measure(
 # --- Running it from the command line ------------------------------------------------------------
 
 
-def machine_description() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        text = Path("/proc/cpuinfo").read_text()
-        found = re.search(r"model name\s*:\s*(.+)", text)
-        if found:
-            cpu = found.group(1).strip()
-    except OSError:
-        pass
-    memory = ""
-    try:
-        found = re.search(r"MemTotal:\s*(\d+) kB", Path("/proc/meminfo").read_text())
-        if found:
-            memory = f", {int(found.group(1)) / 1024 / 1024:.0f} GB RAM"
-    except OSError:
-        pass
-    load = ""
-    if hasattr(os, "getloadavg"):
-        load = f"; 1-min load average {os.getloadavg()[0]:.1f} at the end of the run"
-    return (
-        f"{cpu}, {os.cpu_count()} CPUs{memory}; {platform.system()} {platform.release()}; "
-        f"Python {platform.python_version()}{load}"
-    )
-
-
-def database_description() -> str:
-    import django
-    from django.db import connection
-
-    if connection.vendor == "sqlite":
-        import sqlite3
-
-        db = f"SQLite {sqlite3.sqlite_version} (WAL, synchronous=NORMAL, default cache)"
-    else:
-        with connection.cursor() as cursor:
-            cursor.execute("SHOW server_version")
-            version = cursor.fetchone()[0]
-            cursor.execute("SHOW shared_buffers")
-            buffers = cursor.fetchone()[0]
-        db = f"PostgreSQL {version} (shared_buffers={buffers}, stock config)"
-    return f"{db}; Django {django.get_version()}"
-
-
-def _prepare_postgres(url: str, *, drop: bool) -> None:
-    """Drop and re-create (or just drop) the bench database named in ``url``."""
-    import dj_database_url
-    import psycopg
-    from psycopg import sql
-
-    cfg = dj_database_url.parse(url)
-    name = cfg["NAME"]
-    if "bench" not in name:
-        raise SystemExit(f"Refusing to drop database {name!r}: its name must contain 'bench'.")
-    with psycopg.connect(
-        dbname="postgres",
-        user=cfg["USER"],
-        password=cfg["PASSWORD"],
-        host=cfg["HOST"] or None,
-        port=cfg["PORT"] or None,
-        autocommit=True,
-    ) as conn:
-        conn.execute(
-            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
-        )
-        if not drop:
-            conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
-
-
 def _report_lines(info: BuildInfo, m: Measurement, size: str) -> list[str]:
     lines = [
         f"- data: {info.units:,} units, {info.people:,} people, {info.care_workers:,} care "
@@ -669,93 +545,63 @@ def _report_lines(info: BuildInfo, m: Measurement, size: str) -> list[str]:
 
 def write_results(info: BuildInfo, m: Measurement, *, size: str, command: str) -> None:
     """Replace this database's block inside the "bench/stats" section of RESULTS.md."""
-    block_start = f"<!-- bench/stats:{m.vendor}:start -->"
-    block_end = f"<!-- bench/stats:{m.vendor}:end -->"
-    today = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d")
-    title = "SQLite" if m.vendor == "sqlite" else "PostgreSQL"
-    block = [
-        block_start,
-        f"### {title}",
-        "",
-        f"Run {today} with `{command}`.",
-        f"Machine: {machine_description()}.",
-        f"Database: {database_description()}.",
-        "",
-        *_report_lines(info, m, size),
-        "",
-        "Query plans:",
-        "",
-        "```",
-        *(f"-- {key}\n{plan}" for key, plan in m.plans.items()),
-        "```",
-        block_end,
-    ]
-    text = RESULTS_FILE.read_text() if RESULTS_FILE.exists() else "# Benchmark results\n"
-    if SECTION_START not in text:
-        text = text.rstrip("\n") + (
-            f"\n\n{SECTION_START}\n## bench/stats\n\n"
-            "Root-unit stats versus one `COUNT(*)` over the person table; the bar is "
-            f"b/a <= {BAR:g} on both databases. Written by `bench/stats.py`.\n\n"
-            f"{SECTION_END}\n"
-        )
-    head, rest = text.split(SECTION_START, 1)
-    section, tail = rest.split(SECTION_END, 1)
-    if block_start in section:
-        before, after = section.split(block_start, 1)
-        after = after.split(block_end, 1)[1]
-        section = before + "\n".join(block) + after
-    else:
-        # Keep SQLite before PostgreSQL whatever order the runs come in.
-        other = "<!-- bench/stats:postgresql:start -->"
-        if m.vendor == "sqlite" and other in section:
-            before, after = section.split(other, 1)
-            section = before + "\n".join(block) + "\n\n" + other + after
-        else:
-            section = section.rstrip("\n") + "\n\n" + "\n".join(block) + "\n"
-    RESULTS_FILE.write_text(head + SECTION_START + section + SECTION_END + tail)
+    common.write_run(
+        "bench/stats",
+        m.vendor,
+        command=command,
+        lines=_report_lines(info, m, size),
+        plans=m.plans,
+        intro="Root-unit stats versus one `COUNT(*)` over the person table; the bar is "
+        f"b/a <= {BAR:g} on both databases. Written by `bench/stats.py`.",
+    )
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+# The command line of the province's benches (this one and bench/dashboard.py).
+
+
+def add_size_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--small", action="store_true", help="200 units / 20,000 people")
     parser.add_argument("--units", type=int, help="override the number of units")
     parser.add_argument("--people", type=int, help="override the number of people")
     parser.add_argument("--reps", type=int, default=11, help="timed repetitions (median)")
-    parser.add_argument("--no-api", action="store_true", help="skip timing the API endpoint")
+
+
+def add_output_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--write", action="store_true", help="write RESULTS.md even if --small")
     parser.add_argument("--no-write", action="store_true", help="do not write RESULTS.md")
     parser.add_argument("--keep", action="store_true", help="keep the database afterwards")
+
+
+def province_size(args: argparse.Namespace) -> tuple[int, int, str]:
+    """Units, people and how RESULTS.md names that size."""
+    size = SMALL if args.small else FULL
+    label = "small size (--small)" if args.small else "full size"
+    if args.units or args.people:
+        label = "custom size"
+    return args.units or size["units"], args.people or size["people"], label
+
+
+def writes_results(args: argparse.Namespace) -> bool:
+    """Full-size runs write RESULTS.md, ``--small`` ones only with ``--write``."""
+    return not args.no_write and (args.write or not args.small)
+
+
+def run_command(script: str, args: argparse.Namespace) -> str:
+    return f"bench/{script} --db {args.db}" + (" --small" if args.small else "")
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    add_size_arguments(parser)
+    parser.add_argument("--no-api", action="store_true", help="skip timing the API endpoint")
+    add_output_arguments(parser)
     args = parser.parse_args(argv)
 
-    size = SMALL if args.small else FULL
-    n_units = args.units or size["units"]
-    n_people = args.people or size["people"]
-    tmpdir = None
-    if args.db == "sqlite":
-        tmpdir = tempfile.mkdtemp(prefix="nutag-bench-")
-        os.environ["DATABASE_URL"] = f"sqlite:///{tmpdir}/bench.sqlite3"
-    else:
-        url = os.environ.get("DATABASE_URL", "")
-        if not url.startswith(("postgres://", "postgresql://")):
-            raise SystemExit("--db postgres needs DATABASE_URL=postgres://user:pw@host:port/db")
-        _prepare_postgres(url, drop=False)
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    os.environ["DEBUG"] = "0"  # no query log
-    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1,localhost"
-    sys.path.insert(0, str(ROOT_DIR))
-
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    print(f"bench/stats on {connection.vendor}: {n_units:,} units, {n_people:,} people")
-    try:
-        t0 = time.perf_counter()
-        call_command("migrate", verbosity=0)
-        print(f"  migrated in {time.perf_counter() - t0:.1f} s")
+    n_units, n_people, label = province_size(args)
+    with common.fresh_database(args.db, keep=args.keep) as vendor:
+        print(f"bench/stats on {vendor}: {n_units:,} units, {n_people:,} people")
+        common.migrate()
         info, m = build_and_measure(
             n_units=n_units, n_people=n_people, reps=args.reps, api=not args.no_api, progress=print
         )
@@ -763,28 +609,10 @@ def main(argv: list[str] | None = None) -> int:
         assert expected_people == info.people, (expected_people, info.people)
         assert m.figures.participants == info.care_workers
         assert m.figures.elders_by_category == info.elders_by_category
-        label = "small size (--small)" if args.small else "full size"
-        if args.units or args.people:
-            label = "custom size"
-        for line in _report_lines(info, m, label):
-            print(line.replace("**", ""))
-        for key, plan in m.plans.items():
-            print(f"  plan {key}:\n    " + plan.replace("\n", "\n    "))
-        if not args.no_write and (args.write or not args.small):
-            command = f"bench/stats.py --db {args.db}" + (" --small" if args.small else "")
-            write_results(info, m, size=label, command=command)
-            print(f"Results written to {RESULTS_FILE.relative_to(ROOT_DIR)}")
+        common.print_report(_report_lines(info, m, label), m.plans)
+        if writes_results(args):
+            write_results(info, m, size=label, command=run_command("stats.py", args))
         return 0 if m.passes else 1
-    finally:
-        connection.close()
-        if args.db == "postgres" and not args.keep:
-            _prepare_postgres(os.environ["DATABASE_URL"], drop=True)
-        if tmpdir is not None and not args.keep:
-            for child in Path(tmpdir).iterdir():
-                child.unlink()
-            Path(tmpdir).rmdir()
-        elif tmpdir is not None:
-            print(f"Kept {tmpdir}/bench.sqlite3")
 
 
 if __name__ == "__main__":
