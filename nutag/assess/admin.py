@@ -1,8 +1,8 @@
 """Admin of standards, rounds and assessments, scoped to the user's subtree.
 
 Read-mostly: every change goes through the services, which the desk pages call
-(``nutag.assess.views_rounds``). Here rows can be looked at, and rounds finished with an
-action that calls ``round_finish``. Tasks and reports are in ``admin_tasks``.
+(``nutag.assess.views_standards``, ``views_rounds``). Here rows can be looked at, and rounds
+finished with an action that calls ``round_finish``. Tasks and reports are in ``admin_tasks``.
 """
 
 from __future__ import annotations

@@ -3,27 +3,32 @@
 from django.urls import URLPattern, path
 
 from nutag.assess import views_rounds as views
+from nutag.assess import views_standards
 
 urlpatterns: list[URLPattern] = [
-    path("u/<str:code>/standards/", views.standards_page, name="desk-standards"),
+    path("u/<str:code>/standards/", views_standards.standards_page, name="desk-standards"),
     path(
         "u/<str:code>/standards/install/",
-        views.standards_install,
+        views_standards.standards_install,
         name="desk-standards-install",
     ),
-    path("u/<str:code>/standards/new/", views.standard_new, name="desk-standard-new"),
-    path("standards/<int:pk>/", views.standard_page, name="desk-standard"),
-    path("standards/<int:pk>/copy/", views.standard_copy, name="desk-standard-copy"),
-    path("standards/<int:pk>/items/add/", views.standard_item_add, name="desk-standard-item-add"),
-    path("standard-items/<int:pk>/", views.standard_item_edit, name="desk-standard-item"),
+    path("u/<str:code>/standards/new/", views_standards.standard_new, name="desk-standard-new"),
+    path("standards/<int:pk>/", views_standards.standard_page, name="desk-standard"),
+    path("standards/<int:pk>/copy/", views_standards.standard_copy, name="desk-standard-copy"),
+    path(
+        "standards/<int:pk>/items/add/",
+        views_standards.standard_item_add,
+        name="desk-standard-item-add",
+    ),
+    path("standard-items/<int:pk>/", views_standards.standard_item_edit, name="desk-standard-item"),
     path(
         "standard-items/<int:pk>/remove/",
-        views.standard_item_remove,
+        views_standards.standard_item_remove,
         name="desk-standard-item-remove",
     ),
     path(
         "standard-items/<int:pk>/move/<str:direction>/",
-        views.standard_item_move,
+        views_standards.standard_item_move,
         name="desk-standard-item-move",
     ),
     path("u/<str:code>/rounds/", views.rounds_page, name="desk-rounds"),

@@ -1,4 +1,5 @@
-"""Desk pages for standards, assessment rounds, self-assessment and review.
+"""Desk pages for assessment rounds, self-assessment and review (standards are in
+``views_standards``).
 
 Thin: fetch through ``access_*`` (404 for missing and for not yours), call a service, render.
 A refusal never loses what was typed: the form comes back bound with each message next to
@@ -7,9 +8,6 @@ its field; files are never kept across a refused save, and the page says so.
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,19 +15,14 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
 
 from nutag.assess import autofill
 from nutag.assess.forms_rounds import (
     AssessmentForm,
-    CopyForm,
     ReopenForm,
     ReviewForm,
     RoundForm,
-    StandardForm,
-    StandardItemForm,
 )
 from nutag.assess.models import (
     Assessment,
@@ -40,44 +33,19 @@ from nutag.assess.models import (
     StandardKind,
 )
 from nutag.assess.selectors import rounds as sel
-from nutag.assess.selectors.standards import (
-    access_standard,
-    access_standard_item,
-    standard_summary,
-    standards_usable,
-)
+from nutag.assess.selectors.standards import standards_usable
+from nutag.assess.services import assessments as assessment_services
 from nutag.assess.services import evidence as evidence_services
 from nutag.assess.services import rounds as services
-from nutag.assess.services import standards as standard_services
+from nutag.assess.views_common import act, found, submit, submit_form, xlsx_response
 from nutag.core.errors import NotFound
-from nutag.core.forms import add_service_errors, submit_to_service
+from nutag.core.forms import add_service_errors
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm, has_perm_above, has_unit_perm
 from nutag.orgs.selectors import access_unit, unit_children
-from nutag.people.exporting import XLSX_CONTENT_TYPE, rows_to_xlsx
+from nutag.people.exporting import rows_to_xlsx
 
-T = TypeVar("T")
 RESULTS_PER_PAGE = 100
-
-
-def _found(get: Callable[[], T]) -> T:
-    try:
-        return get()
-    except NotFound as exc:
-        raise Http404 from exc
-
-
-def _act(request: HttpRequest, call: Callable[[], Any], done: str) -> bool:
-    """Run a service for a one-button action; its refusal becomes an error message."""
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return False
-    except NotFound as exc:
-        raise Http404 from exc
-    messages.success(request, done)
-    return True
 
 
 def _version(request: HttpRequest) -> int:
@@ -85,219 +53,6 @@ def _version(request: HttpRequest) -> int:
         return int(request.POST.get("version", ""))
     except ValueError:
         return -1
-
-
-# --- standards ------------------------------------------------------------------------------
-
-
-@login_required
-def standards_page(request: HttpRequest, code: str) -> HttpResponse:
-    unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_WORK)
-    can_manage = unit.is_active and has_unit_perm(
-        user=request.user, perm=Perm.MANAGE_STANDARDS, unit=unit
-    )
-    standards = list(standards_usable(unit=unit))
-    own = [s for s in standards if s.unit_id == unit.pk]
-    kinds = {s.kind for s in own}
-    defaults_missing = any(d.kind not in kinds for d in standard_services.DEFAULT_STANDARDS)
-    return render(
-        request,
-        "assess/rounds/standards.html",
-        {
-            "unit": unit,
-            "own": own,
-            "above": [s for s in standards if s.unit_id != unit.pk],
-            "can_manage": can_manage,
-            "defaults_missing": defaults_missing,
-            "defaults": standard_services.DEFAULT_STANDARDS,
-        },
-    )
-
-
-@login_required
-@require_POST
-def standards_install(request: HttpRequest, code: str) -> HttpResponse:
-    unit = access_unit(user=request.user, code=code, perm=Perm.MANAGE_STANDARDS)
-    _act(
-        request,
-        lambda: standard_services.standards_install_defaults(acting_user=request.user, unit=unit),
-        _("The default standards are installed: five-good, four inclusions, four in place."),
-    )
-    return redirect("desk-standards", code=unit.code)
-
-
-@login_required
-def standard_new(request: HttpRequest, code: str) -> HttpResponse:
-    unit = access_unit(user=request.user, code=code, perm=Perm.MANAGE_STANDARDS)
-    form = StandardForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        standard = submit_to_service(
-            form,
-            lambda: standard_services.standard_create(
-                acting_user=request.user,
-                unit=unit,
-                name=d["name"],
-                pass_mark=d["pass_mark"],
-                description=d["description"],
-                name_mn=d["name_mn"],
-            ),
-        )
-        if standard is not None:
-            messages.success(request, _("Standard created: now add its items."))
-            return redirect("desk-standard", pk=standard.pk)
-    return render(
-        request,
-        "assess/rounds/standard_form.html",
-        {"unit": unit, "form": form, "heading": _("New standard")},
-    )
-
-
-@login_required
-def standard_page(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = _found(lambda: access_standard(user=request.user, pk=pk))
-    can_edit = has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=standard.unit)
-    form = StandardForm(
-        request.POST or None, initial=StandardForm.initial_for(standard) if can_edit else None
-    )
-    if request.method == "POST":
-        if not can_edit:
-            raise Http404
-        if form.is_valid():
-            d = form.cleaned_data
-            saved = submit_to_service(
-                form,
-                lambda: standard_services.standard_update(
-                    acting_user=request.user,
-                    standard=standard,
-                    name=d["name"],
-                    pass_mark=d["pass_mark"],
-                    description=d["description"],
-                    name_mn=d["name_mn"],
-                ),
-            )
-            if saved is not None:
-                messages.success(request, _("Saved."))
-                return redirect("desk-standard", pk=standard.pk)
-    return render(
-        request,
-        "assess/rounds/standard.html",
-        {
-            "standard": standard,
-            "unit": standard.unit,
-            "summary": standard_summary(standard=standard),
-            "can_edit": can_edit,
-            "form": form,
-            "copy_form": CopyForm(),
-        },
-    )
-
-
-@login_required
-@require_POST
-def standard_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = _found(lambda: access_standard(user=request.user, pk=pk))
-    unit = access_unit(
-        user=request.user,
-        code=request.POST.get("to") or standard.unit.code,
-        perm=Perm.MANAGE_STANDARDS,
-    )
-    form = CopyForm(request.POST)
-    name = form.cleaned_data["name"] if form.is_valid() else ""
-    try:
-        copy = standard_services.standard_copy(
-            acting_user=request.user, standard=standard, unit=unit, name=name
-        )
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("desk-standard", pk=standard.pk)
-    except NotFound as exc:
-        raise Http404 from exc
-    messages.success(request, _("Copied: this copy can be changed."))
-    return redirect("desk-standard", pk=copy.pk)
-
-
-def _item_page(
-    request: HttpRequest, *, standard: Any, form: StandardItemForm, item: Any = None
-) -> HttpResponse:
-    return render(
-        request,
-        "assess/rounds/standard_item_form.html",
-        {
-            "standard": standard,
-            "unit": standard.unit,
-            "form": form,
-            "item": item,
-            "used": standard_services.standard_is_used(standard),
-            "heading": item.title if item else _("Add an item"),
-        },
-    )
-
-
-@login_required
-def standard_item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = _found(lambda: access_standard(user=request.user, pk=pk))
-    if not has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=standard.unit):
-        raise Http404
-    form = StandardItemForm(request.POST or None, initial={"accepts": ["text"], "auto_target": 1})
-    if request.method == "POST" and form.is_valid():
-        item = submit_to_service(
-            form,
-            lambda: standard_services.standard_item_add(
-                acting_user=request.user, standard=standard, **form.to_kwargs()
-            ),
-        )
-        if item is not None:
-            messages.success(request, _("Item added."))
-            return redirect("desk-standard", pk=standard.pk)
-    return _item_page(request, standard=standard, form=form)
-
-
-@login_required
-def standard_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _found(lambda: access_standard_item(user=request.user, pk=pk))
-    standard = item.standard
-    if not has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=standard.unit):
-        raise Http404
-    form = StandardItemForm(request.POST or None, initial=StandardItemForm.initial_for(item))
-    if request.method == "POST" and form.is_valid():
-        saved = submit_to_service(
-            form,
-            lambda: standard_services.standard_item_update(
-                acting_user=request.user, item=item, **form.to_kwargs()
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Saved."))
-            return redirect("desk-standard", pk=standard.pk)
-    return _item_page(request, standard=standard, form=form, item=item)
-
-
-@login_required
-@require_POST
-def standard_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    item = _found(lambda: access_standard_item(user=request.user, pk=pk))
-    _act(
-        request,
-        lambda: standard_services.standard_item_remove(acting_user=request.user, item=item),
-        _("Item removed."),
-    )
-    return redirect("desk-standard", pk=item.standard_id)
-
-
-@login_required
-@require_POST
-def standard_item_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
-    item = _found(lambda: access_standard_item(user=request.user, pk=pk))
-    offset = -1 if direction == "up" else 1
-    _act(
-        request,
-        lambda: standard_services.standard_item_move(
-            acting_user=request.user, item=item, offset=offset
-        ),
-        _("Moved."),
-    )
-    return redirect("desk-standard", pk=item.standard_id)
 
 
 # --- rounds ---------------------------------------------------------------------------------
@@ -328,22 +83,14 @@ def round_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.MANAGE_STANDARDS)
     standards = standards_usable(unit=unit)
     form = RoundForm(request.POST or None, standards=standards)
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        round_ = submit_to_service(
-            form,
-            lambda: services.round_open(
-                acting_user=request.user,
-                unit=unit,
-                standard=d["standard"],
-                year=d["year"],
-                title=d["title"],
-                self_due=d["self_due"],
-            ),
-        )
-        if round_ is not None:
-            messages.success(request, _("The round is open: every unit below can fill it in now."))
-            return redirect("desk-round", pk=round_.pk)
+    round_ = submit_form(
+        request,
+        form,
+        lambda: services.round_open(acting_user=request.user, unit=unit, **form.cleaned_data),
+        _("The round is open: every unit below can fill it in now."),
+    )
+    if round_ is not None:
+        return redirect("desk-round", pk=round_.pk)
     return render(
         request,
         "assess/rounds/round_form.html",
@@ -353,7 +100,7 @@ def round_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _found(lambda: sel.access_round(user=request.user, pk=pk))
+    round_ = found(lambda: sel.access_round(user=request.user, pk=pk))
     status = request.GET.get("status", "")
     results = sel.round_results(round=round_, user=request.user, status=status)
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -376,7 +123,7 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_export(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _found(lambda: sel.access_round(user=request.user, pk=pk))
+    round_ = found(lambda: sel.access_round(user=request.user, pk=pk))
     results = sel.round_results(
         round=round_, user=request.user, status=request.GET.get("status", "")
     )
@@ -385,20 +132,16 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
         rows=sel.round_results_rows(round=round_, assessments=results),
         title="评定结果",
     )
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"评定结果-{round_.year}-{round_.pk}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(content, f"评定结果-{round_.year}-{round_.pk}.xlsx")
 
 
 @login_required
 def round_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = _found(lambda: sel.access_round(user=request.user, pk=pk))
+    round_ = found(lambda: sel.access_round(user=request.user, pk=pk))
     if not has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=round_.unit):
         raise Http404
     if request.method == "POST":
-        _act(
+        act(
             request,
             lambda: services.round_finish(acting_user=request.user, round=round_),
             _("The round is finished: nothing in it can be changed any more."),
@@ -515,7 +258,7 @@ def _remove_evidence(request: HttpRequest, assessment: Assessment, value: str) -
 def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's self-assessment: read by everyone who may see it, filled in by the
     committee (one form: scores, notes, evidence; save, refresh known values, submit)."""
-    assessment = _found(lambda: sel.access_assessment(user=request.user, pk=pk))
+    assessment = found(lambda: sel.access_assessment(user=request.user, pk=pk))
     rights = sel.assessment_rights(user=request.user, assessment=assessment)
     items = sel.assessment_items(assessment=assessment)
     if request.method != "POST":
@@ -535,9 +278,9 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
         return _assessment_page(
             request, assessment, form, version=version, files_lost=form.has_files()
         )
-    saved = submit_to_service(
+    saved = submit(
         form,
-        lambda: services.assessment_save(
+        lambda: assessment_services.assessment_save(
             acting_user=request.user,
             assessment=assessment,
             summary=form.cleaned_data["summary"],
@@ -560,12 +303,12 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             _remove_evidence(request, assessment, request.POST["remove"])
             done = _("Saved, and the evidence is removed.")
         elif "refresh" in request.POST:
-            services.assessment_refresh_known(
+            assessment_services.assessment_refresh_known(
                 acting_user=request.user, assessment=assessment, version=assessment.version
             )
             done = _("Saved, and the known values are refreshed.")
         elif "submit" in request.POST:
-            services.assessment_submit(
+            assessment_services.assessment_submit(
                 acting_user=request.user, assessment=assessment, version=assessment.version
             )
             done = _("Submitted for review to the unit above.")
@@ -584,10 +327,30 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _reviewable(request: HttpRequest, pk: int) -> Assessment:
     """The assessment for someone holding ``REVIEW`` above it; 404 for everyone else."""
-    assessment = _found(lambda: sel.access_assessment(user=request.user, pk=pk))
+    assessment = found(lambda: sel.access_assessment(user=request.user, pk=pk))
     if not has_perm_above(user=request.user, perm=Perm.REVIEW, unit=assessment.unit):
         raise Http404
     return assessment
+
+
+def _reviewer_page(
+    request: HttpRequest,
+    template: str,
+    assessment: Assessment,
+    form: ReviewForm | ReopenForm,
+    version: int,
+) -> HttpResponse:
+    return render(
+        request,
+        template,
+        {
+            "assessment": assessment,
+            "round": assessment.round,
+            "unit": assessment.unit,
+            "form": form,
+            "version": version,
+        },
+    )
 
 
 @login_required
@@ -599,27 +362,25 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST":
         version = _version(request)
         form = ReviewForm(request.POST, items=items)
-        if form.is_valid():
-            decision = request.POST.get("decision", "")
-            reviewed = submit_to_service(
-                form,
-                lambda: services.assessment_review(
-                    acting_user=request.user,
-                    assessment=assessment,
-                    scores=form.scores(),
-                    comment=form.cleaned_data["comment"],
-                    decision=decision,
-                    version=version,
-                ),
-            )
-            if reviewed is not None:
-                messages.success(
-                    request,
-                    _("Accepted: the result is final.")
-                    if reviewed.status == AssessmentStatus.ACCEPTED
-                    else _("Returned to the committee with your comments."),
-                )
-                return redirect("desk-assessment", pk=assessment.pk)
+        reviewed = submit_form(
+            request,
+            form,
+            lambda: assessment_services.assessment_review(
+                acting_user=request.user,
+                assessment=assessment,
+                scores=form.scores(),
+                comment=form.cleaned_data["comment"],
+                decision=request.POST.get("decision", ""),
+                version=version,
+            ),
+            lambda reviewed: (
+                _("Accepted: the result is final.")
+                if reviewed.status == AssessmentStatus.ACCEPTED
+                else _("Returned to the committee with your comments.")
+            ),
+        )
+        if reviewed is not None:
+            return redirect("desk-assessment", pk=assessment.pk)
     elif not rights.review:
         messages.error(request, _("Only a submitted self-assessment can be reviewed."))
         return redirect("desk-assessment", pk=assessment.pk)
@@ -633,17 +394,7 @@ def assessment_review(request: HttpRequest, pk: int) -> HttpResponse:
             for i in items
             if i.pk == row.pk
         )
-    return render(
-        request,
-        "assess/rounds/review.html",
-        {
-            "assessment": assessment,
-            "round": assessment.round,
-            "unit": assessment.unit,
-            "form": form,
-            "version": version,
-        },
-    )
+    return _reviewer_page(request, "assess/rounds/review.html", assessment, form, version)
 
 
 @login_required
@@ -651,30 +402,17 @@ def assessment_reopen(request: HttpRequest, pk: int) -> HttpResponse:
     assessment = _reviewable(request, pk)
     form = ReopenForm(request.POST or None)
     version = _version(request) if request.method == "POST" else assessment.version
-    if request.method == "POST" and form.is_valid():
-        done = submit_to_service(
-            form,
-            lambda: services.assessment_reopen(
-                acting_user=request.user,
-                assessment=assessment,
-                comment=form.cleaned_data["comment"],
-                version=version,
-            ),
-        )
-        if done is not None:
-            messages.success(request, _("Reopened: it is back with the committee."))
-            return redirect("desk-assessment", pk=assessment.pk)
-    return render(
+    done = submit_form(
         request,
-        "assess/rounds/reopen.html",
-        {
-            "assessment": assessment,
-            "round": assessment.round,
-            "unit": assessment.unit,
-            "form": form,
-            "version": version,
-        },
+        form,
+        lambda: assessment_services.assessment_reopen(
+            acting_user=request.user, assessment=assessment, version=version, **form.cleaned_data
+        ),
+        _("Reopened: it is back with the committee."),
     )
+    if done is not None:
+        return redirect("desk-assessment", pk=assessment.pk)
+    return _reviewer_page(request, "assess/rounds/reopen.html", assessment, form, version)
 
 
 @login_required

@@ -9,16 +9,13 @@ message next to the field; chosen files cannot survive a round trip, and the pag
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
-from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -49,53 +46,30 @@ from nutag.assess.selectors.tasks import (
     tasks_received,
 )
 from nutag.assess.services.evidence import evidence_add, evidence_remove
+from nutag.assess.services.reports import report_inspect, report_save, report_submit
 from nutag.assess.services.tasks import (
     local_today,
     local_zone,
-    report_inspect,
-    report_save,
-    report_submit,
     task_close,
     task_commend,
     task_issue,
     task_update,
     units_below,
 )
+from nutag.assess.views_common import act, found, submit_form, xlsx_response
 from nutag.core.errors import NotFound
-from nutag.core.forms import add_service_errors
+from nutag.core.forms import add_service_errors, submit_to_service
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.orgs.selectors import access_unit
-from nutag.people.exporting import XLSX_CONTENT_TYPE, rows_to_xlsx
-
-T = TypeVar("T")
-
-
-def _found(call: Callable[[], T]) -> T:
-    try:
-        return call()
-    except NotFound as exc:
-        raise Http404 from exc
+from nutag.people.exporting import rows_to_xlsx
 
 
 def _task(request: HttpRequest, pk: int) -> Task:
-    return _found(lambda: access_task(user=request.user, pk=pk))
+    return found(lambda: access_task(user=request.user, pk=pk))
 
 
 def _report(request: HttpRequest, pk: int) -> TaskReport:
-    return _found(lambda: access_report(user=request.user, pk=pk))
-
-
-def _try(
-    form: forms.Form, call: Callable[[], T], field_map: dict[str, str] | None = None
-) -> T | None:
-    """Run a service; a refusal goes next to the form's fields (input kept), ``None`` back."""
-    try:
-        return call()
-    except ValidationError as exc:
-        add_service_errors(form, exc, field_map)
-        return None
-    except NotFound as exc:
-        raise Http404 from exc
+    return found(lambda: access_report(user=request.user, pk=pk))
 
 
 def _may(request: HttpRequest, perm: Perm, unit: Any) -> bool:
@@ -138,18 +112,15 @@ def task_new(request: HttpRequest, code: str) -> HttpResponse:
     if not unit.is_active:
         raise Http404
     form = TaskIssueForm(request.POST or None, targets=units_below(unit=unit, scope="subtree"))
-    if request.method == "POST" and form.is_valid():
-        task = _try(
-            form,
-            lambda: task_issue(acting_user=request.user, unit=unit, **form.to_kwargs()),
-            TaskIssueForm.FIELD_MAP,
-        )
-        if task is not None:
-            messages.success(
-                request,
-                _("Issued to %(count)d units.") % {"count": task.reports.count()},
-            )
-            return redirect("desk-task", pk=task.pk)
+    task = submit_form(
+        request,
+        form,
+        lambda: task_issue(acting_user=request.user, unit=unit, **form.to_kwargs()),
+        lambda task: _("Issued to %(count)d units.") % {"count": task.reports.count()},
+        TaskIssueForm.FIELD_MAP,
+    )
+    if task is not None:
+        return redirect("desk-task", pk=task.pk)
     return render(request, "assess/tasks/issue.html", {"unit": unit, "form": form})
 
 
@@ -197,22 +168,14 @@ def _issuer_task(request: HttpRequest, pk: int) -> Task:
 def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
     task = _issuer_task(request, pk)
     form = TaskEditForm(request.POST or None, initial=TaskEditForm.initial_for(task))
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        saved = _try(
-            form,
-            lambda: task_update(
-                acting_user=request.user,
-                task=task,
-                title=d["title"],
-                requirements=d["requirements"],
-                due_on=d["due_on"],
-                accepts_late=d["accepts_late"],
-            ),
-        )
-        if saved is not None:
-            messages.success(request, _("Task saved."))
-            return redirect("desk-task", pk=task.pk)
+    saved = submit_form(
+        request,
+        form,
+        lambda: task_update(acting_user=request.user, task=task, **form.cleaned_data),
+        _("Task saved."),
+    )
+    if saved is not None:
+        return redirect("desk-task", pk=task.pk)
     return render(
         request, "assess/tasks/edit.html", {"task": task, "unit": task.unit, "form": form}
     )
@@ -222,14 +185,11 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _issuer_task(request, pk)
-    try:
-        task_close(acting_user=request.user, task=task)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except NotFound as exc:
-        raise Http404 from exc
-    else:
-        messages.success(request, _("Task closed: units can no longer report."))
+    act(
+        request,
+        lambda: task_close(acting_user=request.user, task=task),
+        _("Task closed: units can no longer report."),
+    )
     return redirect("desk-task", pk=task.pk)
 
 
@@ -271,11 +231,7 @@ def task_export(request: HttpRequest, pk: int) -> HttpResponse:
     rows.append(["合计（已上报）", *pad, *table.totals_reported])
     rows.append(["合计（已验收）", *pad, *table.totals_accepted])
     content = rows_to_xlsx(headers=headers, rows=rows, title=task.title)
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    filename = f"{task.title}-{local_today().isoformat()}.xlsx"
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(content, f"{task.title}-{local_today().isoformat()}.xlsx")
 
 
 @login_required
@@ -296,24 +252,14 @@ def task_commend_view(request: HttpRequest, pk: int) -> HttpResponse:
         accepted=accepted,
         initial={"title": _("Commendation: %(task)s") % {"task": task.title}},
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        article = _try(
-            form,
-            lambda: task_commend(
-                acting_user=request.user,
-                task=task,
-                reports=d["reports"],
-                text=d["text"],
-                title=d["title"],
-            ),
-        )
-        if article is not None:
-            messages.success(
-                request,
-                _("Published on this unit's site and shown on the commended units' sites."),
-            )
-            return redirect("desk-task", pk=task.pk)
+    article = submit_form(
+        request,
+        form,
+        lambda: task_commend(acting_user=request.user, task=task, **form.cleaned_data),
+        _("Published on this unit's site and shown on the commended units' sites."),
+    )
+    if article is not None:
+        return redirect("desk-task", pk=task.pk)
     return render(
         request,
         "assess/tasks/commend.html",
@@ -377,7 +323,7 @@ def _save_report(
 ) -> bool:
     """Save text and figures, then each file, then submit if asked. ``True`` when everything
     went through (the caller redirects); else the form carries the messages."""
-    saved = _try(
+    saved = submit_to_service(
         form,
         lambda: report_save(
             acting_user=request.user,
@@ -466,22 +412,17 @@ def report_inspect_view(request: HttpRequest, pk: int) -> HttpResponse:
         raise Http404
     form = InspectForm(request.POST)
     if form.is_valid():
-        d = form.cleaned_data
-        done = _try(
+        done = submit_form(
+            request,
             form,
-            lambda: report_inspect(
-                acting_user=request.user,
-                report=report,
-                decision=d["decision"],
-                comment=d["comment"],
-                version=d["version"],
+            lambda: report_inspect(acting_user=request.user, report=report, **form.cleaned_data),
+            (
+                _("Accepted.")
+                if form.cleaned_data["decision"] == "accept"
+                else _("Returned to the unit.")
             ),
         )
         if done is not None:
-            messages.success(
-                request,
-                _("Accepted.") if d["decision"] == "accept" else _("Returned to the unit."),
-            )
             return redirect("desk-task", pk=report.task_id)
         report = _report(request, pk)  # show what the other inspector did
         if report.status != ReportStatus.SUBMITTED:  # no form to show the message next to
@@ -497,12 +438,7 @@ def evidence_remove_view(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
     evidence = Evidence.objects.filter(pk=evidence_pk, report=report).first()
     if evidence is None:
         raise Http404
-    try:
-        evidence_remove(acting_user=request.user, evidence=evidence)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except NotFound as exc:
-        raise Http404 from exc
-    else:
-        messages.success(request, _("Removed."))
+    act(
+        request, lambda: evidence_remove(acting_user=request.user, evidence=evidence), _("Removed.")
+    )
     return redirect("desk-report", pk=report.pk)

@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Iterable, Sequence
+from typing import Any, NotRequired, TypedDict, Unpack
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import Max, Sum
 from django.utils.translation import gettext as _
 
@@ -259,17 +260,40 @@ def _clean_accepts(accepts: Iterable[str]) -> list[str]:
     return [k for k in EvidenceKind.values if k in values]  # in a fixed order
 
 
+class ItemFields(TypedDict):
+    """What ``standard_item_add`` and ``standard_item_update`` take; the rest has defaults."""
+
+    title: str
+    points: int
+    guidance: NotRequired[str]
+    evidence: NotRequired[str]
+    accepts: NotRequired[Sequence[str]]
+    auto_source: NotRequired[str]
+    auto_target: NotRequired[int]
+    title_mn: NotRequired[str]
+
+
+class StandardFields(TypedDict):
+    """What ``standard_create`` and ``standard_update`` take; the rest has defaults."""
+
+    name: str
+    pass_mark: int
+    description: NotRequired[str]
+    name_mn: NotRequired[str]
+
+
 def _item_values(
     *,
     title: str,
     points: int,
-    guidance: str,
-    evidence: str,
-    accepts: Iterable[str],
-    auto_source: str,
-    auto_target: int,
-    title_mn: str,
+    guidance: str = "",
+    evidence: str = "",
+    accepts: Iterable[str] = (EvidenceKind.TEXT,),
+    auto_source: str = AutoSource.NONE,
+    auto_target: int = 1,
+    title_mn: str = "",
 ) -> dict[str, object]:
+    """The item's fields checked and cleaned; every refusal at once, keyed by field."""
     errors: dict[str, str] = {}
     title = clean_text(title, max_length=80)
     if not title:
@@ -300,8 +324,9 @@ def _item_values(
 
 
 def _standard_values(
-    *, name: str, pass_mark: int, description: str, name_mn: str
+    *, name: str, pass_mark: int, description: str = "", name_mn: str = ""
 ) -> dict[str, object]:
+    """The standard's fields checked and cleaned; every refusal at once, keyed by field."""
     errors: dict[str, str] = {}
     name = clean_text(name, max_length=60)
     if not name:
@@ -316,6 +341,28 @@ def _standard_values(
         "description": (description or "").strip(),
         "name_mn": clean_text(name_mn, max_length=120),
     }
+
+
+def _apply(obj: models.Model, values: dict[str, object]) -> None:
+    """Set the checked ``values`` on a standard or an item, then validate and save it."""
+    for key, value in values.items():
+        setattr(obj, key, value)
+    obj.full_clean()
+    obj.save()
+
+
+def _audit_update(
+    acting_user: AnyUser | None, standard: Standard, changes: dict[str, Any], note: str = ""
+) -> None:
+    """Audit a change of ``standard`` or of one of its items."""
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=standard,
+        unit=standard.unit,
+        changes=changes,
+        note=note,
+    )
 
 
 def _check_unique_name(unit: Unit, name: str, exclude_pk: int | None = None) -> None:
@@ -390,25 +437,17 @@ def standards_install_defaults(*, acting_user: AnyUser | None, unit: Unit) -> li
 
 @transaction.atomic
 def standard_create(
-    *,
-    acting_user: AnyUser | None,
-    unit: Unit,
-    name: str,
-    pass_mark: int,
-    description: str = "",
-    name_mn: str = "",
+    *, acting_user: AnyUser | None, unit: Unit, **fields: Unpack[StandardFields]
 ) -> Standard:
-    """A unit's own standard (e.g. 六有 "six haves"); add its items with ``standard_item_add``."""
+    """A unit's own standard (e.g. 六有 "six haves"); add its items with ``standard_item_add``.
+    Fields: ``name``, ``pass_mark``, ``description`` and ``name_mn`` (both default empty)."""
     require(acting_user, Perm.MANAGE_STANDARDS, unit)
     if not unit.is_active:
         raise ValidationError(_("This unit is closed."))
-    values = _standard_values(
-        name=name, pass_mark=pass_mark, description=description, name_mn=name_mn
-    )
+    values = _standard_values(**fields)
     _check_unique_name(unit, str(values["name"]))
-    standard = Standard(unit=unit, kind=StandardKind.CUSTOM, **values)
-    standard.full_clean()
-    standard.save()
+    standard = Standard(unit=unit, kind=StandardKind.CUSTOM)
+    _apply(standard, values)
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,
@@ -421,36 +460,19 @@ def standard_create(
 
 @transaction.atomic
 def standard_update(
-    *,
-    acting_user: AnyUser | None,
-    standard: Standard,
-    name: str,
-    pass_mark: int,
-    description: str = "",
-    name_mn: str = "",
+    *, acting_user: AnyUser | None, standard: Standard, **fields: Unpack[StandardFields]
 ) -> Standard:
     """Rename or re-describe a standard, or change its pass mark (rounds already opened keep
-    the pass mark they copied)."""
+    the pass mark they copied). Fields as for ``standard_create``."""
     require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
-    values = _standard_values(
-        name=name, pass_mark=pass_mark, description=description, name_mn=name_mn
-    )
+    values = _standard_values(**fields)
     _check_unique_name(standard.unit, str(values["name"]), exclude_pk=standard.pk)
-    _check_pass_mark(pass_mark, standard_total(standard))
+    _check_pass_mark(fields["pass_mark"], standard_total(standard))
     before = snapshot(standard, STANDARD_FIELDS)
-    for key, value in values.items():
-        setattr(standard, key, value)
-    standard.full_clean()
-    standard.save()
+    _apply(standard, values)
     changes = diff(before, snapshot(standard, STANDARD_FIELDS))
     if changes:
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=standard,
-            unit=standard.unit,
-            changes=changes,
-        )
+        _audit_update(acting_user, standard, changes)
     return standard
 
 
@@ -519,94 +541,46 @@ def standard_copy(
 
 @transaction.atomic
 def standard_item_add(
-    *,
-    acting_user: AnyUser | None,
-    standard: Standard,
-    title: str,
-    points: int,
-    guidance: str = "",
-    evidence: str = "",
-    accepts: Sequence[str] = (EvidenceKind.TEXT,),
-    auto_source: str = AutoSource.NONE,
-    auto_target: int = 1,
-    title_mn: str = "",
+    *, acting_user: AnyUser | None, standard: Standard, **fields: Unpack[ItemFields]
 ) -> StandardItem:
-    """Add an item at the end of ``standard``. Refused once a round has used the standard."""
+    """Add an item at the end of ``standard``. Refused once a round has used the standard.
+
+    Fields: ``title`` and ``points``; ``guidance``, ``evidence``, ``title_mn`` (default
+    empty), ``accepts`` (default a written account), ``auto_source`` (default none) and
+    ``auto_target`` (default 1)."""
     require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
     Standard.objects.select_for_update().filter(pk=standard.pk).first()
     _refuse_if_used(standard)
-    values = _item_values(
-        title=title,
-        points=points,
-        guidance=guidance,
-        evidence=evidence,
-        accepts=accepts,
-        auto_source=auto_source,
-        auto_target=auto_target,
-        title_mn=title_mn,
-    )
+    values = _item_values(**fields)
     if standard.items.count() >= MAX_ITEMS:
         raise ValidationError(_("A standard has at most %(n)d items.") % {"n": MAX_ITEMS})
     last = standard.items.aggregate(last=Max("position"))["last"]
-    item = StandardItem(standard=standard, position=0 if last is None else last + 1, **values)
-    item.full_clean()
-    item.save()
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.UPDATE,
-        obj=standard,
-        unit=standard.unit,
-        changes={"item": [None, item.title], "points": [None, item.points]},
+    item = StandardItem(standard=standard, position=0 if last is None else last + 1)
+    _apply(item, values)
+    _audit_update(
+        acting_user, standard, {"item": [None, item.title], "points": [None, item.points]}
     )
     return item
 
 
 @transaction.atomic
 def standard_item_update(
-    *,
-    acting_user: AnyUser | None,
-    item: StandardItem,
-    title: str,
-    points: int,
-    guidance: str = "",
-    evidence: str = "",
-    accepts: Sequence[str] = (EvidenceKind.TEXT,),
-    auto_source: str = AutoSource.NONE,
-    auto_target: int = 1,
-    title_mn: str = "",
+    *, acting_user: AnyUser | None, item: StandardItem, **fields: Unpack[ItemFields]
 ) -> StandardItem:
-    """Change an item. Once a round has used its standard only the wording that helps
-    people fill it in (guidance, evidence asked for, Mongolian title) may change."""
+    """Change an item (fields as for ``standard_item_add``). Once a round has used its
+    standard only the wording that helps people fill it in (guidance, evidence asked for,
+    Mongolian title) may change."""
     standard = item.standard
     require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
-    values = _item_values(
-        title=title,
-        points=points,
-        guidance=guidance,
-        evidence=evidence,
-        accepts=accepts,
-        auto_source=auto_source,
-        auto_target=auto_target,
-        title_mn=title_mn,
-    )
+    values = _item_values(**fields)
     before = snapshot(item, ITEM_FIELDS)
     changed = {k for k, v in values.items() if getattr(item, k) != v}
     if changed - WORDING_FIELDS:
         _refuse_if_used(standard)
-    for key, value in values.items():
-        setattr(item, key, value)
-    item.full_clean()
-    item.save()
+    _apply(item, values)
     changes = diff(before, snapshot(item, ITEM_FIELDS))
     if changes:
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.UPDATE,
-            obj=standard,
-            unit=standard.unit,
-            changes=changes,
-            note=str(item.title),
-        )
+        _audit_update(acting_user, standard, changes, note=str(item.title))
     return item
 
 
@@ -618,13 +592,7 @@ def standard_item_remove(*, acting_user: AnyUser | None, item: StandardItem) -> 
     title, points = item.title, item.points
     item.delete()
     _renumber(standard)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.UPDATE,
-        obj=standard,
-        unit=standard.unit,
-        changes={"item": [title, None], "points": [points, None]},
-    )
+    _audit_update(acting_user, standard, {"item": [title, None], "points": [points, None]})
 
 
 def _renumber(standard: Standard, order: list[StandardItem] | None = None) -> None:
@@ -647,11 +615,6 @@ def standard_item_move(*, acting_user: AnyUser | None, item: StandardItem, offse
         return
     items.insert(target, items.pop(index))
     _renumber(standard, items)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.UPDATE,
-        obj=standard,
-        unit=standard.unit,
-        changes={"position": [index + 1, target + 1]},
-        note=str(item.title),
+    _audit_update(
+        acting_user, standard, {"position": [index + 1, target + 1]}, note=str(item.title)
     )

@@ -1,35 +1,21 @@
 """Tasks deployed down the tree (四统一: unified deployment, requirements, inspection and
-acceptance, commendation).
+acceptance, commendation): issuing, changing, closing and commending. The units' reports
+(save, submit, inspect) are in ``services.reports``.
 
-Workflow of a report (``ReportStatus``)::
-
-    pending ──save──▶ pending ──submit──▶ submitted ──accept──▶ accepted ──commend──▶ commended
-       ▲                                      │return(comment)
-       └──────── save, submit ─── returned ◀──┘
-
-- issuing, changing and closing a task, inspecting its reports: ``Perm.ISSUE_TASKS`` at the
-  issuing unit (officers and secretaries); a report is inspected only by someone holding the
-  right at the *issuer*, which is strictly above the report's unit;
-- saving and submitting a report: ``Perm.REPORT_TASKS`` at the report's unit;
+- issuing, changing and closing a task: ``Perm.ISSUE_TASKS`` at the issuing unit (officers
+  and secretaries);
 - commending: ``Perm.PUBLISH_ARTICLES`` at the issuer (secretaries), because it publishes.
 
-Every change of a report is a compare-and-set on ``TaskReport.version``: the caller passes the
-version it showed the user, and the row is changed only if it still has that version (and a
-status the change is allowed from). Two inspectors accepting at once end with one acceptance;
-the other is told that someone changed the report meanwhile. Every change writes an audit row.
+Every change writes an audit row.
 
 Deadlines: a task is due at the *end* of ``due_on`` in the site's time zone
-(``settings.TIME_ZONE``). A first submission after that is refused (the draft is kept) unless
-the task accepts late reports; then it is stored with ``late=True``. A report the inspector
-returned may be sent again after the due date: it was submitted once already, and keeps the
-``late`` mark of its first submission.
+(``settings.TIME_ZONE``); ``deadline_of`` and ``is_overdue`` say when, for reports too.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
 
@@ -42,7 +28,6 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from nutag.assess.models import (
-    Evidence,
     ReportStatus,
     Task,
     TaskFigure,
@@ -60,15 +45,11 @@ from nutag.sites.models import Article
 from nutag.sites.sanitize import clean_text
 
 Scope = Literal["children", "subtree"]
-Decision = Literal["accept", "return"]
 
 MAX_FIGURES = 12
-MAX_FIGURE_VALUE = 999_999_999
 MAX_TEXT = 5000
-MAX_COMMENT = 1000
 COMMENDATION_COLUMN = "next_generation"  # 关心下一代
 TASK_FIELDS = ["title", "requirements", "due_on", "accepts_late", "status"]
-REPORT_EDITABLE = (ReportStatus.PENDING, ReportStatus.RETURNED)
 
 
 # --- time -----------------------------------------------------------------------------------
@@ -93,10 +74,10 @@ def is_overdue(task: Task, *, now: dt.datetime | None = None) -> bool:
     return (now or timezone.now()) >= deadline_of(task)
 
 
-# --- shared checks ---------------------------------------------------------------------------
+# --- shared checks (reports use them too) ---------------------------------------------------
 
 
-def _clean_lines(text: str, *, max_length: int, field: str) -> str:
+def clean_lines(text: str, *, max_length: int, field: str) -> str:
     """Plain text that keeps its line breaks (paragraphs of a report); no tags."""
     lines = [clean_text(line) for line in (text or "").replace("\r\n", "\n").split("\n")]
     kept: list[str] = []
@@ -111,7 +92,7 @@ def _clean_lines(text: str, *, max_length: int, field: str) -> str:
     return result
 
 
-def _stale() -> ValidationError:
+def report_changed_meanwhile() -> ValidationError:
     return ValidationError(
         _("This report was changed by someone else meanwhile; reload the page and try again."),
         code="stale",
@@ -141,11 +122,6 @@ def check_due_change(*, task: Task, due_on: dt.date) -> None:
             }
         )
     _check_due(due_on)
-
-
-def _require_open(task: Task) -> None:
-    if task.status != TaskStatus.OPEN:
-        raise ValidationError(_("This task is closed: reports can no longer be changed."))
 
 
 def _figures_input(figures: Sequence[tuple[str, str]]) -> list[tuple[str, str]]:
@@ -223,7 +199,7 @@ def _audit_task(
     )
 
 
-def _audit_report(
+def audit_report(
     acting_user: AnyUser | None,
     report: TaskReport,
     changes: dict[str, Any] | None = None,
@@ -275,7 +251,7 @@ def task_issue(
     elif len(clean_title) > 120:
         errors["title"] = [_("Keep the title under 120 characters.")]
     try:
-        clean_requirements = _clean_lines(requirements, max_length=MAX_TEXT, field="requirements")
+        clean_requirements = clean_lines(requirements, max_length=MAX_TEXT, field="requirements")
         if not clean_requirements:
             errors["requirements"] = [_("Say what the units are to do and report.")]
     except ValidationError as exc:
@@ -363,7 +339,7 @@ def task_update(
             errors["title"] = [_("Keep the title under 120 characters.")]
     if requirements is not None:
         try:
-            locked.requirements = _clean_lines(
+            locked.requirements = clean_lines(
                 requirements, max_length=MAX_TEXT, field="requirements"
             )
             if not locked.requirements:
@@ -403,251 +379,6 @@ def task_close(*, acting_user: AnyUser | None, task: Task) -> Task:
         acting_user, locked, AuditAction.CLOSE, changes={"status": [TaskStatus.OPEN, locked.status]}
     )
     return locked
-
-
-# --- reports --------------------------------------------------------------------------------
-
-
-def _figure_value(raw: Any) -> int | None:
-    """``None`` for blank; an int ≥ 0; else ``ValueError`` with the message to show."""
-    if raw is None:
-        return None
-    if isinstance(raw, bool):
-        raise ValueError(_("Give a whole number, such as 12."))
-    if isinstance(raw, int):
-        value = raw
-    else:
-        text = unicodedata.normalize("NFKC", str(raw)).strip().replace(",", "")
-        if not text:
-            return None
-        if text.lstrip("+-").isdigit() and text.isascii():
-            value = int(text)
-        else:
-            raise ValueError(_("Give a whole number, such as 12."))
-    if value < 0:
-        raise ValueError(_("A figure cannot be negative."))
-    if value > MAX_FIGURE_VALUE:
-        raise ValueError(_("This number is too large; check it."))
-    return value
-
-
-def _clean_figures(task: Task, figures: Mapping[Any, Any]) -> dict[str, int]:
-    known = {str(f.pk): f for f in task.figures.all()}
-    cleaned: dict[str, int] = {}
-    errors: dict[str, list[str]] = {}
-    for key, raw in figures.items():
-        pk = str(key.pk if isinstance(key, TaskFigure) else key).removeprefix("figure_")
-        if pk not in known:
-            errors.setdefault("figures", []).append(
-                _("This task does not ask for that figure; reload the page.")
-            )
-            continue
-        try:
-            value = _figure_value(raw)
-        except ValueError as exc:
-            errors[f"figure_{pk}"] = [str(exc)]
-            continue
-        if value is not None:
-            cleaned[pk] = value
-    if errors:
-        raise ValidationError(errors)
-    return {pk: cleaned[pk] for pk in known if pk in cleaned}
-
-
-def _cas(report: TaskReport, version: Any, statuses: Iterable[str], **values: Any) -> TaskReport:
-    """Change ``report`` only if it still has ``version`` and one of ``statuses``."""
-    try:
-        expected = int(version)
-    except (TypeError, ValueError) as exc:
-        raise _stale() from exc
-    values.setdefault("updated_at", timezone.now())
-    changed = TaskReport.objects.filter(
-        pk=report.pk, version=expected, status__in=list(statuses)
-    ).update(version=expected + 1, **values)
-    if changed != 1:
-        raise _stale()
-    for name, value in values.items():
-        setattr(report, name, value)
-    report.version = expected + 1
-    return report
-
-
-def _copy(source: TaskReport, target: TaskReport, *fields: str) -> None:
-    """Show the caller's instance what the service stored."""
-    if target is not source:
-        for name in fields:
-            setattr(target, name, getattr(source, name))
-
-
-def _fresh_report(report: TaskReport) -> TaskReport:
-    try:
-        return TaskReport.objects.select_related("task", "task__unit", "unit").get(pk=report.pk)
-    except TaskReport.DoesNotExist as exc:
-        raise NotFound from exc
-
-
-@transaction.atomic
-def report_save(
-    *,
-    acting_user: AnyUser | None,
-    report: TaskReport,
-    text: str,
-    figures: Mapping[Any, Any],
-    version: int,
-) -> TaskReport:
-    """Save the report's text and figures as a draft (pending or returned reports only).
-    ``figures`` maps a ``TaskFigure`` (or its pk, or ``"figure_<pk>"``) to a whole number ≥ 0
-    (a blank value leaves the figure unanswered). Refusals are keyed per figure
-    (``figure_<pk>``) and nothing is stored."""
-    require(acting_user, Perm.REPORT_TASKS, report.unit)
-    current = _fresh_report(report)
-    _require_open(current.task)
-    if current.status not in REPORT_EDITABLE:
-        raise ValidationError(_("This report has been submitted; it can no longer be changed."))
-    errors: dict[str, list[str]] = {}
-    try:
-        clean = _clean_lines(text, max_length=MAX_TEXT, field="text")
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        clean = ""
-    try:
-        values = _clean_figures(current.task, figures)
-    except ValidationError as exc:
-        errors.update(exc.message_dict)
-        values = {}
-    if errors:
-        raise ValidationError(errors)
-    before = {"text": current.text, "figures": dict(current.figures or {})}
-    current.text, current.figures = clean, values
-    current.full_clean(
-        exclude=["task", "unit", "submitted_by", "reviewed_by"], validate_constraints=False
-    )
-    _cas(current, version, REPORT_EDITABLE, text=clean, figures=values)
-    changes: dict[str, Any] = {}
-    if before["text"] != clean:
-        changes["text"] = [len(before["text"]), len(clean)]  # lengths: the text is in the row
-    if before["figures"] != values:
-        changes["figures"] = [before["figures"], values]
-    if changes:
-        _audit_report(acting_user, current, changes=changes)
-    _copy(current, report, "text", "figures", "version")
-    return current
-
-
-@transaction.atomic
-def report_submit(*, acting_user: AnyUser | None, report: TaskReport, version: int) -> TaskReport:
-    """Send the report to the issuer for inspection. It needs every figure asked for and a
-    written account or some evidence. After the due date it is refused (the draft is kept)
-    unless the task accepts late reports; then it is marked late."""
-    require(acting_user, Perm.REPORT_TASKS, report.unit)
-    current = _fresh_report(report)
-    task = current.task
-    _require_open(task)
-    if current.status not in REPORT_EDITABLE:
-        raise ValidationError(_("This report has already been submitted."))
-    errors: dict[str, list[str]] = {}
-    for figure in task.figures.all():
-        if str(figure.pk) not in (current.figures or {}):
-            errors[f"figure_{figure.pk}"] = [_("Fill in this figure (0 if there is none).")]
-    if not current.text and not Evidence.objects.filter(report=current).exists():
-        errors["text"] = [_("Say what was done, or add a photo or a file, before submitting.")]
-    if errors:
-        raise ValidationError(errors)
-    now = timezone.now()
-    late = current.late
-    first_time = current.submitted_at is None
-    if first_time and is_overdue(task, now=now):
-        if not task.accepts_late:
-            raise ValidationError(
-                _(
-                    "The deadline (%(date)s) has passed and this task does not accept late "
-                    "reports, so the report was not sent. Your draft is kept: ask %(issuer)s "
-                    "to accept late reports or to extend the deadline."
-                )
-                % {"date": task.due_on.isoformat(), "issuer": task.unit.name},
-                code="deadline",
-            )
-        late = True
-    before = current.status
-    _cas(
-        current,
-        version,
-        REPORT_EDITABLE,
-        status=ReportStatus.SUBMITTED,
-        submitted_at=now,
-        submitted_by=actor(acting_user),
-        late=late,
-    )
-    _audit_report(
-        acting_user,
-        current,
-        changes={
-            "status": [before, ReportStatus.SUBMITTED],
-            **({"late": [False, True]} if late and first_time else {}),
-        },
-    )
-    _copy(current, report, "status", "submitted_at", "submitted_by", "late", "version")
-    return current
-
-
-@transaction.atomic
-def report_inspect(
-    *,
-    acting_user: AnyUser | None,
-    report: TaskReport,
-    decision: Decision,
-    comment: str = "",
-    version: int,
-) -> TaskReport:
-    """Accept a submitted report, or return it for changes (a comment says what to change).
-    Needs ``ISSUE_TASKS`` at the issuing unit, which lies strictly above the report's unit."""
-    current = _fresh_report(report)
-    task = current.task
-    require(acting_user, Perm.ISSUE_TASKS, task.unit)
-    if not current.unit.path.startswith(task.unit.path) or current.unit_id == task.unit_id:
-        raise NotFound
-    if decision not in ("accept", "return"):
-        raise ValidationError({"decision": _("Choose to accept or to return the report.")})
-    clean = _clean_lines(comment, max_length=MAX_COMMENT, field="comment")
-    if decision == "return":
-        if not clean:
-            raise ValidationError(
-                {"comment": _("Say what is to be changed, so the unit can fix it.")}
-            )
-        if task.status != TaskStatus.OPEN:
-            raise ValidationError(
-                _("This task is closed: a returned report could not be sent again. Accept it.")
-            )
-    if current.status != ReportStatus.SUBMITTED:
-        if current.version != _as_int(version):
-            raise _stale()
-        raise ValidationError(
-            _("Only a report waiting for inspection can be accepted or returned.")
-        )
-    status = ReportStatus.ACCEPTED if decision == "accept" else ReportStatus.RETURNED
-    _cas(
-        current,
-        version,
-        [ReportStatus.SUBMITTED],
-        status=status,
-        reviewed_at=timezone.now(),
-        reviewed_by=actor(acting_user),
-        review_comment=clean,
-    )
-    _audit_report(
-        acting_user,
-        current,
-        changes={"status": [ReportStatus.SUBMITTED, status], "review_comment": [None, clean]},
-    )
-    _copy(current, report, "status", "review_comment", "reviewed_at", "reviewed_by", "version")
-    return current
-
-
-def _as_int(value: Any) -> int | None:
-    try:
-        return int(value)
-    except (TypeError, ValueError):
-        return None
 
 
 # --- commendation ---------------------------------------------------------------------------
@@ -694,7 +425,7 @@ def task_commend(
     errors: dict[str, list[str]] = {}
     if not wanted:
         errors["reports"] = [_("Choose at least one unit to commend.")]
-    clean = _clean_lines(text, max_length=MAX_TEXT, field="text")
+    clean = clean_lines(text, max_length=MAX_TEXT, field="text")
     if not clean:
         errors["text"] = [_("Write the commendation: what these units did well.")]
     clean_title = clean_text(title) or _("Commendation: %(task)s") % {"task": locked.title}
@@ -721,7 +452,7 @@ def task_commend(
         pk__in=[r.pk for r in chosen], status=ReportStatus.ACCEPTED
     ).update(commended=True, version=F("version") + 1, updated_at=timezone.now())
     if marked != len(chosen):
-        raise _stale()
+        raise report_changed_meanwhile()
     units = [r.unit for r in chosen]
     article = article_create(
         acting_user=acting_user,
@@ -748,6 +479,6 @@ def task_commend(
         % {"count": len(units), "units": _names(units)},
     )
     for report in chosen:
-        _audit_report(acting_user, report, changes={"commended": [False, True]})
+        audit_report(acting_user, report, changes={"commended": [False, True]})
     task.commendation = article
     return article

@@ -8,6 +8,7 @@ from typing import Any
 from django.utils import timezone
 
 from nutag.assess.models import Assessment, AssessmentItem, Round, Standard, StandardKind
+from nutag.assess.services import assessments as assessment_services
 from nutag.assess.services import rounds as services
 from nutag.assess.services.standards import standards_install_defaults
 from nutag.factories import person_with_position
@@ -77,7 +78,7 @@ def fill(
         row.pk: (row.item.points if score is None else score(row.item), note)
         for row in items_of(assessment)
     }
-    return services.assessment_save(
+    return assessment_services.assessment_save(
         acting_user=user,
         assessment=assessment,
         summary="全年工作总结",
@@ -88,7 +89,7 @@ def fill(
 
 def submitted(assessment: Assessment, **kwargs: Any) -> Assessment:
     fill(assessment, **kwargs)
-    return services.assessment_submit(
+    return assessment_services.assessment_submit(
         acting_user=None, assessment=assessment, version=assessment.version
     )
 
@@ -105,7 +106,7 @@ def review(
         row.pk: (row.item.points if score is None else score(row.item), "")
         for row in items_of(assessment)
     }
-    return services.assessment_review(
+    return assessment_services.assessment_review(
         acting_user=user,
         assessment=assessment,
         scores=scores,

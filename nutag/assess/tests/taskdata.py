@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from nutag.assess.models import Task, TaskReport
+from nutag.assess.services import reports as report_services
 from nutag.assess.services import tasks as services
 from nutag.factories import person_with_position
 from nutag.orgs.models import PositionTitle, Unit
@@ -41,14 +42,14 @@ def figure_values(task: Task, *values: Any) -> dict[str, Any]:
 
 
 def fill_and_submit(report: TaskReport, *, by: Any, values: tuple[Any, ...] = (5, 2)) -> TaskReport:
-    report = services.report_save(
+    report = report_services.report_save(
         acting_user=by,
         report=report,
         text="走访了五名留守儿童。",
         figures=figure_values(report.task, *values),
         version=report.version,
     )
-    return services.report_submit(acting_user=by, report=report, version=report.version)
+    return report_services.report_submit(acting_user=by, report=report, version=report.version)
 
 
 def local_moment(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:

@@ -28,6 +28,7 @@ from nutag.assess.models import (
     StandardKind,
 )
 from nutag.assess.selectors import rounds as sel
+from nutag.assess.services import assessments as assessment_services
 from nutag.assess.services import rounds as services
 from nutag.assess.services import standards as standard_services
 from nutag.assess.services.evidence import evidence_add
@@ -167,9 +168,11 @@ def test_a_sibling_cannot_fill_or_submit(cast):
         with pytest.raises(NotFound):
             fill(mine, user=user, score=lambda item: 1)
         with pytest.raises(NotFound):
-            services.assessment_submit(acting_user=user, assessment=mine, version=mine.version)
+            assessment_services.assessment_submit(
+                acting_user=user, assessment=mine, version=mine.version
+            )
         with pytest.raises(NotFound):
-            services.assessment_refresh_known(
+            assessment_services.assessment_refresh_known(
                 acting_user=user, assessment=mine, version=mine.version
             )
     mine.refresh_from_db()
@@ -188,7 +191,7 @@ def test_a_score_outside_the_points_saves_nothing_and_names_the_item(cast):
     items[rows[0].pk] = (21, "超过了")
     items[rows[1].pk] = (-1, "负数")
     with pytest.raises(ValidationError) as exc:
-        services.assessment_save(
+        assessment_services.assessment_save(
             acting_user=cast.village1a_officer,
             assessment=mine,
             summary="总结",
@@ -203,7 +206,7 @@ def test_a_score_outside_the_points_saves_nothing_and_names_the_item(cast):
     assert mine.summary == "" and mine.version == 0 and scores_of(mine) == before
     assert not AssessmentItem.objects.filter(note__gt="").exists()
     with pytest.raises(ValidationError):  # an item of another assessment
-        services.assessment_save(
+        assessment_services.assessment_save(
             acting_user=None,
             assessment=mine,
             summary="",
@@ -217,7 +220,7 @@ def test_submitting_needs_every_score_and_evidence_where_asked(cast):
     mine = assessment_of(round_, cast.village1b)  # known values all 0: suggested 0 points
     rows = items_of(mine)
     assert [r.self_score for r in rows] == [0, 0, None, None, 0]
-    services.assessment_save(
+    assessment_services.assessment_save(
         acting_user=None,
         assessment=mine,
         summary="",
@@ -225,7 +228,7 @@ def test_submitting_needs_every_score_and_evidence_where_asked(cast):
         version=mine.version,
     )
     with pytest.raises(ValidationError) as exc:
-        services.assessment_submit(
+        assessment_services.assessment_submit(
             acting_user=cast.township1_secretary, assessment=mine, version=mine.version
         )
     errors = exc.value.message_dict
@@ -267,7 +270,7 @@ def test_a_first_submission_after_the_due_date_is_refused_and_the_draft_kept(cas
     mine = assessment_of(round_, cast.village1a)
     fill(mine, user=cast.village1a_officer)  # saving a draft is still possible
     with pytest.raises(ValidationError) as exc:
-        services.assessment_submit(
+        assessment_services.assessment_submit(
             acting_user=cast.village1a_officer, assessment=mine, version=mine.version
         )
     assert yesterday.isoformat() in exc.value.messages[0]
@@ -344,7 +347,7 @@ def test_bad_reviews_are_refused_and_nothing_is_kept(cast):
         review(mine, user=cast.township1_secretary, decision="maybe")
     assert "decision" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:  # accepting needs every item scored
-        services.assessment_review(
+        assessment_services.assessment_review(
             acting_user=cast.township1_secretary,
             assessment=mine,
             scores={rows[0].pk: (10, "")},
@@ -500,7 +503,7 @@ def test_self_assess_submit_review_accept(cast):
         url=f"/u/{cast.village1a.code}/",
         name="本村网站",
     )
-    services.assessment_save(
+    assessment_services.assessment_save(
         acting_user=cast.village1a_officer,
         assessment=mine,
         summary="今年开展了很多活动",
@@ -508,7 +511,7 @@ def test_self_assess_submit_review_accept(cast):
         version=mine.version,
     )
     assert mine.self_total == 90 and mine.version == 1
-    services.assessment_submit(
+    assessment_services.assessment_submit(
         acting_user=cast.village1a_secretary, assessment=mine, version=mine.version
     )
     mine.refresh_from_db()
@@ -545,7 +548,7 @@ def test_returned_with_comments_then_sent_again_after_the_due_date(cast, monkeyp
     later = round_.self_due + dt.timedelta(days=5)
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
     fill(mine, score=lambda item: item.points - 1)
-    services.assessment_submit(acting_user=None, assessment=mine, version=mine.version)
+    assessment_services.assessment_submit(acting_user=None, assessment=mine, version=mine.version)
     assert mine.status == AssessmentStatus.SUBMITTED and mine.self_total == 95
 
 
@@ -554,17 +557,17 @@ def test_an_acceptance_can_be_reopened_by_a_reviewer(cast):
     mine = submitted(assessment_of(round_, cast.village1a))
     review(mine, user=cast.township1_secretary)
     with pytest.raises(NotFound):
-        services.assessment_reopen(
+        assessment_services.assessment_reopen(
             acting_user=cast.village1a_secretary,
             assessment=mine,
             comment="自己改",
             version=mine.version,
         )
     with pytest.raises(ValidationError):
-        services.assessment_reopen(
+        assessment_services.assessment_reopen(
             acting_user=cast.township1_secretary, assessment=mine, comment="", version=mine.version
         )
-    services.assessment_reopen(
+    assessment_services.assessment_reopen(
         acting_user=cast.township1_secretary,
         assessment=mine,
         comment="分数加错了",
@@ -579,7 +582,7 @@ def test_refreshing_known_values_keeps_what_the_committee_changed(cast):
     mine = assessment_of(round_, cast.village1a)
     rows = {r.item.auto_source: r for r in items_of(mine)}
     positions = rows[AutoSource.POSITIONS]
-    services.assessment_save(
+    assessment_services.assessment_save(
         acting_user=None,
         assessment=mine,
         summary="",
@@ -592,7 +595,7 @@ def test_refreshing_known_values_keeps_what_the_committee_changed(cast):
             unit=cast.village1a,
             elder_category="veteran",
         )
-    services.assessment_refresh_known(
+    assessment_services.assessment_refresh_known(
         acting_user=cast.village1a_officer, assessment=mine, version=mine.version
     )
     rows = {r.item.auto_source: r for r in items_of(mine)}

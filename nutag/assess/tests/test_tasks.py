@@ -30,6 +30,7 @@ from nutag.assess.selectors.tasks import (
     tasks_issued,
     tasks_received,
 )
+from nutag.assess.services import reports as report_services
 from nutag.assess.services import tasks as services
 from nutag.assess.services.evidence import evidence_add
 from nutag.assess.tests.taskdata import (
@@ -237,11 +238,11 @@ def test_only_the_units_own_people_can_report(cast):
     report = report_of(task, cast.village1b)
     for user in (cast.village1a_secretary, cast.village2a_secretary, cast.volunteer):
         with pytest.raises(NotFound):
-            services.report_save(
+            report_services.report_save(
                 acting_user=user, report=report, text="越权", figures={}, version=0
             )
         with pytest.raises(NotFound):
-            services.report_submit(acting_user=user, report=report, version=0)
+            report_services.report_submit(acting_user=user, report=report, version=0)
     assert report_of(task, cast.village1b).text == ""
 
 
@@ -253,7 +254,7 @@ def test_only_the_units_own_people_can_report(cast):
 def test_figures_must_be_whole_numbers_not_below_zero(cast, bad, message):
     task = issue(by=cast.township1_officer, unit=cast.township1)
     report = report_of(task, cast.village1a)
-    services.report_save(
+    report_services.report_save(
         acting_user=cast.village1a_officer,
         report=report,
         text="第一稿",
@@ -262,7 +263,7 @@ def test_figures_must_be_whole_numbers_not_below_zero(cast, bad, message):
     )
     first, second = task.figures.order_by("position")
     with pytest.raises(ValidationError) as exc:
-        services.report_save(
+        report_services.report_save(
             acting_user=cast.village1a_officer,
             report=report,
             text="第二稿",
@@ -281,7 +282,7 @@ def test_figures_take_phone_input(cast):
     task = issue(by=cast.township1_officer, unit=cast.township1)
     report = report_of(task, cast.village1a)
     first, second = task.figures.order_by("position")
-    services.report_save(
+    report_services.report_save(
         acting_user=cast.village1a_officer,
         report=report,
         text="",
@@ -291,7 +292,7 @@ def test_figures_take_phone_input(cast):
     assert report_of(task, cast.village1a).figures == {str(first.pk): 12, str(second.pk): 1200}
     other = issue(by=cast.township1_officer, unit=cast.township1, title="另一项")
     with pytest.raises(ValidationError) as exc:  # a figure of another task
-        services.report_save(
+        report_services.report_save(
             acting_user=cast.village1a_officer,
             report=report,
             text="",
@@ -305,7 +306,7 @@ def test_submit_needs_every_figure_and_an_account(cast):
     task = issue(by=cast.township1_officer, unit=cast.township1)
     report = report_of(task, cast.village1a)
     first, second = task.figures.order_by("position")
-    services.report_save(
+    report_services.report_save(
         acting_user=cast.village1a_officer,
         report=report,
         text="",
@@ -313,7 +314,7 @@ def test_submit_needs_every_figure_and_an_account(cast):
         version=0,
     )
     with pytest.raises(ValidationError) as exc:
-        services.report_submit(acting_user=cast.village1a_officer, report=report, version=1)
+        report_services.report_submit(acting_user=cast.village1a_officer, report=report, version=1)
     assert set(exc.value.message_dict) == {f"figure_{second.pk}", "text"}
     assert report_of(task, cast.village1a).status == ReportStatus.PENDING
 
@@ -327,7 +328,7 @@ def test_a_report_after_the_deadline_is_refused_and_the_draft_kept(cast, monkeyp
     assert on_time.status == ReportStatus.SUBMITTED and not on_time.late
 
     freeze(monkeypatch, local_moment(due + dt.timedelta(days=1), 0, 1))
-    services.report_save(
+    report_services.report_save(
         acting_user=cast.village1a_officer,
         report=report,
         text="迟到的报告",
@@ -335,14 +336,16 @@ def test_a_report_after_the_deadline_is_refused_and_the_draft_kept(cast, monkeyp
         version=0,
     )
     with pytest.raises(ValidationError) as exc:
-        services.report_submit(acting_user=cast.village1a_officer, report=report, version=1)
+        report_services.report_submit(acting_user=cast.village1a_officer, report=report, version=1)
     assert exc.value.code == "deadline"
     assert "draft is kept" in exc.value.messages[0]
     stored = report_of(task, cast.village1a)
     assert stored.status == ReportStatus.PENDING and stored.text == "迟到的报告"
 
     services.task_update(acting_user=cast.township1_officer, task=task, accepts_late=True)
-    late = services.report_submit(acting_user=cast.village1a_officer, report=report, version=1)
+    late = report_services.report_submit(
+        acting_user=cast.village1a_officer, report=report, version=1
+    )
     assert late.status == ReportStatus.SUBMITTED and late.late
     assert report_of(task, cast.village1a).late
 
@@ -352,14 +355,14 @@ def test_a_returned_report_may_be_sent_again_after_the_due_date(cast, monkeypatc
     task = issue(by=cast.township1_officer, unit=cast.township1, due_on=due)
     report = fill_and_submit(report_of(task, cast.village1a), by=cast.village1a_officer)
     freeze(monkeypatch, local_moment(due + dt.timedelta(days=3), 9))
-    services.report_inspect(
+    report_services.report_inspect(
         acting_user=cast.township1_officer,
         report=report,
         decision="return",
         comment="补充照片",
         version=report.version,
     )
-    again = services.report_submit(
+    again = report_services.report_submit(
         acting_user=cast.village1a_officer, report=report, version=report.version
     )
     assert again.status == ReportStatus.SUBMITTED and not again.late
@@ -375,20 +378,20 @@ def test_a_closed_task_takes_no_more_reports(cast):
     with pytest.raises(ValidationError):
         services.task_close(acting_user=cast.township1_officer, task=task)
     with pytest.raises(ValidationError):
-        services.report_save(
+        report_services.report_save(
             acting_user=cast.village1a_officer, report=report, text="x", figures={}, version=0
         )
     with pytest.raises(ValidationError):
-        services.report_submit(acting_user=cast.village1a_officer, report=report, version=0)
+        report_services.report_submit(acting_user=cast.village1a_officer, report=report, version=0)
     with pytest.raises(ValidationError):  # it could not come back
-        services.report_inspect(
+        report_services.report_inspect(
             acting_user=cast.township1_officer,
             report=waiting,
             decision="return",
             comment="再改",
             version=waiting.version,
         )
-    accepted = services.report_inspect(
+    accepted = report_services.report_inspect(
         acting_user=cast.township1_officer, report=waiting, decision="accept", version=2
     )
     assert accepted.status == ReportStatus.ACCEPTED
@@ -459,7 +462,7 @@ def test_only_the_issuer_inspects(cast):
         cast.volunteer,
     ):
         with pytest.raises(NotFound):
-            services.report_inspect(
+            report_services.report_inspect(
                 acting_user=user, report=report, decision="accept", version=report.version
             )
     assert report_of(task, cast.village1a).status == ReportStatus.SUBMITTED
@@ -469,7 +472,7 @@ def test_a_township_cannot_inspect_its_own_report_on_a_banner_task(cast):
     task = issue(by=cast.banner_officer, unit=cast.banner)
     report = fill_and_submit(report_of(task, cast.township1), by=cast.township1_officer)
     with pytest.raises(NotFound):
-        services.report_inspect(
+        report_services.report_inspect(
             acting_user=cast.township1_secretary,
             report=report,
             decision="accept",
@@ -482,12 +485,12 @@ def test_returning_needs_a_comment_and_a_submitted_report(cast):
     task = issue(by=cast.township1_officer, unit=cast.township1)
     pending = report_of(task, cast.village1b)
     with pytest.raises(ValidationError):
-        services.report_inspect(
+        report_services.report_inspect(
             acting_user=cast.township1_officer, report=pending, decision="accept", version=0
         )
     report = fill_and_submit(report_of(task, cast.village1a), by=cast.village1a_officer)
     with pytest.raises(ValidationError) as exc:
-        services.report_inspect(
+        report_services.report_inspect(
             acting_user=cast.township1_officer,
             report=report,
             decision="return",
@@ -496,7 +499,7 @@ def test_returning_needs_a_comment_and_a_submitted_report(cast):
         )
     assert "comment" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
-        services.report_inspect(
+        report_services.report_inspect(
             acting_user=cast.township1_officer,
             report=report,
             decision="maybe",  # type: ignore[arg-type]
@@ -509,16 +512,16 @@ def test_returning_needs_a_comment_and_a_submitted_report(cast):
 def test_a_stale_version_is_refused(cast):
     task = issue(by=cast.township1_officer, unit=cast.township1)
     report = report_of(task, cast.village1a)
-    services.report_save(
+    report_services.report_save(
         acting_user=cast.village1a_officer, report=report, text="甲", figures={}, version=0
     )
     with pytest.raises(ValidationError) as exc:  # a second phone with the old page
-        services.report_save(
+        report_services.report_save(
             acting_user=cast.village1a_secretary, report=report, text="乙", figures={}, version=0
         )
     assert exc.value.code == "stale"
     with pytest.raises(ValidationError):
-        services.report_save(
+        report_services.report_save(
             acting_user=cast.village1a_secretary, report=report, text="乙", figures={}, version="x"
         )
     assert report_of(task, cast.village1a).text == "甲"
@@ -530,11 +533,11 @@ def test_two_inspectors_accepting_at_once_end_in_one_result(cast):
     seen_by_one = report_of(task, cast.village1a)  # both pages show the same version
     seen_by_two = report_of(task, cast.village1a)
     version = seen_by_one.version
-    services.report_inspect(
+    report_services.report_inspect(
         acting_user=cast.township1_officer, report=seen_by_one, decision="accept", version=version
     )
     with pytest.raises(ValidationError) as exc:
-        services.report_inspect(
+        report_services.report_inspect(
             acting_user=cast.township1_secretary,
             report=seen_by_two,
             decision="accept",
@@ -542,7 +545,7 @@ def test_two_inspectors_accepting_at_once_end_in_one_result(cast):
         )
     assert exc.value.code == "stale"
     with pytest.raises(ValidationError) as exc:  # nor can a return undo the acceptance
-        services.report_inspect(
+        report_services.report_inspect(
             acting_user=cast.township1_secretary,
             report=seen_by_two,
             decision="return",
@@ -606,7 +609,7 @@ def test_board_lists_who_lags(cast, monkeypatch):
     on_time = fill_and_submit(
         report_of(task, cast.village1a), by=cast.village1a_officer, values=(5, 2)
     )
-    services.report_inspect(
+    report_services.report_inspect(
         acting_user=cast.township1_officer, report=on_time, decision="accept", version=2
     )
     board = task_board(task=task)
@@ -666,7 +669,7 @@ def test_issue_report_return_report_accept_commend(cast, media_root):  # noqa: F
     )
     report = report_of(task, cast.village1a)
 
-    services.report_save(
+    report_services.report_save(
         acting_user=cast.village1a_officer,
         report=report,
         text="组织了夏令营。",
@@ -676,18 +679,18 @@ def test_issue_report_return_report_accept_commend(cast, media_root):  # noqa: F
     evidence_add(
         acting_user=cast.village1a_officer, owner=report, kind=EvidenceKind.PHOTO, upload=photo()
     )
-    services.report_submit(
+    report_services.report_submit(
         acting_user=cast.village1a_officer, report=report, version=report.version
     )
     with pytest.raises(ValidationError):  # submitted: frozen until inspected
-        services.report_save(
+        report_services.report_save(
             acting_user=cast.village1a_officer,
             report=report,
             text="改",
             figures={},
             version=report.version,
         )
-    returned = services.report_inspect(
+    returned = report_services.report_inspect(
         acting_user=cast.banner_officer,
         report=report,
         decision="return",
@@ -697,17 +700,17 @@ def test_issue_report_return_report_accept_commend(cast, media_root):  # noqa: F
     assert returned.status == ReportStatus.RETURNED
     assert returned.review_comment == "请补充活动次数的说明"
 
-    services.report_save(
+    report_services.report_save(
         acting_user=cast.village1a_officer,
         report=report,
         text="组织了夏令营三次。",
         figures=figure_values(task, 20, 3),
         version=report.version,
     )
-    services.report_submit(
+    report_services.report_submit(
         acting_user=cast.village1a_officer, report=report, version=report.version
     )
-    accepted = services.report_inspect(
+    accepted = report_services.report_inspect(
         acting_user=cast.banner_officer,
         report=report,
         decision="accept",

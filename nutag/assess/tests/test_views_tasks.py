@@ -14,7 +14,7 @@ from openpyxl import load_workbook
 
 from nutag.assess import admin_tasks
 from nutag.assess.models import Evidence, ReportStatus, Task, TaskReport, TaskStatus
-from nutag.assess.services import tasks as services
+from nutag.assess.services import reports as services
 from nutag.assess.tests.taskdata import (
     fill_and_submit,
     freeze,

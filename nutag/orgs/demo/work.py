@@ -37,6 +37,8 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
+from nutag.assess.services import assessments as assessment_services
+from nutag.assess.services import reports as report_services
 from nutag.assess.services import rounds as round_services
 from nutag.assess.services import tasks as task_services
 from nutag.assess.services.standards import standards_install_defaults
@@ -75,7 +77,7 @@ def _scores(rng: random.Random, *, passing: bool, points: Sequence[int], mark: i
 def _assess(
     assessment: Assessment, scores: list[int], rng: random.Random, items: list[AssessmentItem]
 ) -> None:
-    saved = round_services.assessment_save(
+    saved = assessment_services.assessment_save(
         acting_user=None,
         assessment=assessment,
         summary=f"{assessment.unit.name}关工委{assessment.round.year}年度工作总结。",
@@ -85,10 +87,10 @@ def _assess(
         },
         version=assessment.version,
     )
-    submitted = round_services.assessment_submit(
+    submitted = assessment_services.assessment_submit(
         acting_user=None, assessment=saved, version=saved.version
     )
-    round_services.assessment_review(
+    assessment_services.assessment_review(
         acting_user=None,
         assessment=submitted,
         scores={row.pk: (score, "") for row, score in zip(items, scores, strict=True)},
@@ -174,7 +176,7 @@ def _task(banner: Unit, units: dict[str, Unit]) -> bool:
         r.unit_id: r for r in TaskReport.objects.filter(task=task).select_related("task", "unit")
     }
     for i, township in enumerate(townships[:TASK_REPORTED]):
-        report = task_services.report_save(
+        report = report_services.report_save(
             acting_user=None,
             report=reports[township.pk],
             text=f"{township.name}关工委组织五老志愿者分组入户走访，建立了走访台账。",
@@ -185,11 +187,11 @@ def _task(banner: Unit, units: dict[str, Unit]) -> bool:
             },
             version=reports[township.pk].version,
         )
-        report = task_services.report_submit(
+        report = report_services.report_submit(
             acting_user=None, report=report, version=report.version
         )
         if i < TASK_ACCEPTED:
-            task_services.report_inspect(
+            report_services.report_inspect(
                 acting_user=None,
                 report=report,
                 decision="accept",
