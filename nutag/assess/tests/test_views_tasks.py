@@ -498,3 +498,11 @@ def test_admin_is_scoped_to_the_subtree_and_changes_go_through_the_service(cast)
     task_admin.save_model(request, form.instance, form, change=True)
     own.refresh_from_db()
     assert own.title == "改过的标题" and own.accepts_late
+
+
+def test_the_task_board_prints_on_a4(cast):
+    """An office prints the board from the browser: A4, no buttons (every workbench page)."""
+    task = issue(by=None, unit=cast.township1)
+    page = login(cast.township1_secretary).get(f"/desk/tasks/{task.pk}/").content.decode()
+    assert "@page{size:A4;margin:15mm}" in page
+    assert "@media print{header.bar,footer.langs,.actions" in page
