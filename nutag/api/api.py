@@ -25,10 +25,11 @@ from nutag.api.schemas import (
     UnitIn,
     UnitOut,
     ValidationErrorOut,
+    unit_ref,
 )
 from nutag.api.work import work
 from nutag.orgs import services as org_services
-from nutag.orgs.models import Position, Unit
+from nutag.orgs.models import Position
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit, get_unit_by_code, unit_ancestors, unit_children
 from nutag.people import services as people_services
@@ -53,10 +54,6 @@ WRITE_ERRORS: dict[int, Any] = {
 }
 units = Router(tags=["units"])
 people = Router(tags=["people"])
-
-
-def _ref(unit: Unit) -> dict[str, str]:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
 
 
 def _validation_errors(exc: ValidationError) -> dict[str, Any]:
@@ -98,7 +95,7 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
         "kind": unit.kind,
         "kind_label": unit.get_kind_display(),
         "status": unit.status,
-        "parent": _ref(ancestors[-1]) if ancestors else None,
+        "parent": unit_ref(ancestors[-1]) if ancestors else None,
         "children": unit.numchild,
     }
 
@@ -111,7 +108,7 @@ def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
     figures = unit_figures(unit=unit)
     good = five_good(unit=unit, figures=figures)
     return {
-        "unit": _ref(unit),
+        "unit": unit_ref(unit),
         "committees": {"total": figures.committees, "by_kind": figures.committees_by_kind},
         "participants": figures.participants,
         "five_elders": figures.five_elders,
@@ -128,7 +125,7 @@ def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
 @units.get("/{code}/children", response={200: list[UnitOut], 404: ErrorOut})
 def unit_children_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
     unit = get_unit_by_code(code=code)
-    ref = _ref(unit)
+    ref = unit_ref(unit)
     return [
         {
             "code": c.code,
@@ -178,7 +175,7 @@ def _person_out(request: HttpRequest, person: Person) -> dict[str, Any]:
     return {
         "id": person.pk,
         "name": person.name,
-        "unit": _ref(person.unit),
+        "unit": unit_ref(person.unit),
         "gender": person.gender,
         "ethnicity": person.ethnicity,
         "birth_date": person.birth_date,
@@ -254,7 +251,7 @@ def person_update(
 def _position_out(position: Position) -> dict[str, Any]:
     return {
         "id": position.pk,
-        "unit": _ref(position.unit),
+        "unit": unit_ref(position.unit),
         "person_id": position.person_id,
         "person_name": position.person.name,
         "title": position.title,

@@ -4,6 +4,8 @@ import datetime as dt
 
 from ninja import Schema
 
+from nutag.orgs.models import Unit
+
 
 class ErrorOut(Schema):
     detail: str
@@ -18,6 +20,11 @@ class UnitRef(Schema):
     code: str
     name: str
     kind: str
+
+
+def unit_ref(unit: Unit) -> dict[str, str]:
+    """A unit as ``UnitRef``."""
+    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
 
 
 class UnitOut(Schema):

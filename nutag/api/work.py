@@ -14,7 +14,7 @@ from django.urls import reverse
 from ninja import Router
 from ninja.security import SessionAuth
 
-from nutag.api.schemas import ErrorOut
+from nutag.api.schemas import ErrorOut, unit_ref
 from nutag.api.work_schemas import (
     AssessmentDetailOut,
     AssessmentOut,
@@ -27,25 +27,17 @@ from nutag.api.work_schemas import (
 from nutag.assess.models import Assessment, AssessmentStatus, Evidence, Round, Task, TaskReport
 from nutag.assess.selectors import rounds as round_selectors
 from nutag.assess.selectors import tasks as task_selectors
-from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
-from nutag.orgs.permissions import Perm, has_unit_perm
-from nutag.orgs.selectors import get_unit_by_code
+from nutag.orgs.permissions import Perm
+from nutag.orgs.selectors import access_unit
 
 session = SessionAuth()
 work = Router(tags=["work"])
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 
 
-def _ref(unit: Unit) -> dict[str, str]:
-    return {"code": unit.code, "name": unit.name, "kind": unit.kind}
-
-
 def _work_unit(request: HttpRequest, code: str) -> Unit:
-    unit = get_unit_by_code(code=code)
-    if not has_unit_perm(user=request.user, perm=Perm.VIEW_WORK, unit=unit):
-        raise NotFound
-    return unit
+    return access_unit(user=request.user, code=code, perm=Perm.VIEW_WORK)
 
 
 def _evidence(items: list[Evidence]) -> list[dict[str, Any]]:
@@ -63,7 +55,7 @@ def _evidence(items: list[Evidence]) -> list[dict[str, Any]]:
 def _task(task: Task) -> dict[str, Any]:
     return {
         "id": task.pk,
-        "unit": _ref(task.unit),
+        "unit": unit_ref(task.unit),
         "title": task.title,
         "requirements": task.requirements,
         "due_on": task.due_on,
@@ -84,7 +76,7 @@ def _report(report: TaskReport, labels: dict[str, str]) -> dict[str, Any]:
     return {
         "id": report.pk,
         "task_id": report.task_id,
-        "unit": _ref(report.unit),
+        "unit": unit_ref(report.unit),
         "status": report.status,
         "status_label": report.get_status_display(),
         "text": report.text,
@@ -156,7 +148,7 @@ def report_detail(request: HttpRequest, report_id: int) -> dict[str, Any]:
 def _round(round_: Round) -> dict[str, Any]:
     return {
         "id": round_.pk,
-        "unit": _ref(round_.unit),
+        "unit": unit_ref(round_.unit),
         "title": round_.title,
         "year": round_.year,
         "standard": round_.standard.name,
@@ -171,7 +163,7 @@ def _assessment(a: Assessment) -> dict[str, Any]:
     return {
         "id": a.pk,
         "round_id": a.round_id,
-        "unit": _ref(a.unit),
+        "unit": unit_ref(a.unit),
         "status": a.status,
         "status_label": a.get_status_display(),
         "self_total": a.self_total,

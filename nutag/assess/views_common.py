@@ -1,5 +1,5 @@
 """Plumbing shared by the desk views of standards, rounds and tasks: fetch or 404, run the
-service behind a form or a button, say what happened, and hand out a spreadsheet.
+service behind a form or a button, say what happened.
 
 The forms name their fields after the arguments of the service they feed, so a view may pass
 ``**form.cleaned_data`` on.
@@ -13,12 +13,10 @@ from typing import TypeVar
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
-from django.utils.http import content_disposition_header
+from django.http import Http404, HttpRequest
 
 from nutag.core.errors import NotFound
 from nutag.core.forms import add_service_errors
-from nutag.people.exporting import XLSX_CONTENT_TYPE
 
 T = TypeVar("T")
 
@@ -77,11 +75,3 @@ def submit_form(
     if result is not None:
         messages.success(request, done if isinstance(done, str) else done(result))
     return result
-
-
-def xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    """A spreadsheet download, never cached on the way (it is someone's data)."""
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "private, no-store"
-    return response

@@ -37,7 +37,8 @@ from nutag.assess.selectors.standards import standards_usable
 from nutag.assess.services import assessments as assessment_services
 from nutag.assess.services import evidence as evidence_services
 from nutag.assess.services import rounds as services
-from nutag.assess.views_common import act, found, submit, submit_form, xlsx_response
+from nutag.assess.views_common import act, found, submit, submit_form
+from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.core.forms import add_service_errors
 from nutag.orgs.models import Unit

@@ -56,7 +56,8 @@ from nutag.assess.services.tasks import (
     task_update,
     units_below,
 )
-from nutag.assess.views_common import act, found, submit_form, xlsx_response
+from nutag.assess.views_common import act, found, submit_form
+from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.core.forms import add_service_errors, submit_to_service
 from nutag.orgs.permissions import Perm, has_unit_perm

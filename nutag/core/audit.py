@@ -45,6 +45,11 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
+def user_or_none(user: User | AnonymousUser | None) -> User | None:
+    """The user to store in a "by" column: ``None`` for the system and for the anonymous."""
+    return user if isinstance(user, User) else None
+
+
 def audit_record(
     *,
     actor: User | AnonymousUser | None,
@@ -56,7 +61,7 @@ def audit_record(
 ) -> AuditEntry:
     """Write one audit row. Must run inside the caller's transaction."""
     return AuditEntry.objects.create(
-        actor=actor if isinstance(actor, User) else None,
+        actor=user_or_none(actor),
         action=action,
         object_type=obj._meta.label_lower,
         object_id=str(obj.pk),

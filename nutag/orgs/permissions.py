@@ -14,6 +14,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
+from nutag.core.errors import NotFound
 from nutag.orgs.models import Access, Position, Unit, UnitStatus
 from nutag.orgs.paths import is_within, minimal_paths, subtrees_q
 
@@ -140,3 +141,16 @@ def has_perm_above(*, user: AnyUser, perm: Perm, unit: Unit) -> bool:
     if not parent_path:
         return False
     return any(is_within(parent_path, p) for p in granted_paths(user=user, perm=perm))
+
+
+def require_perm(user: AnyUser | None, perm: Perm, unit: Unit) -> None:
+    """For services: ``perm`` at ``unit`` (or above), else ``NotFound`` (missing and not yours
+    answer alike). ``user=None`` is the system (management commands, the demo loader)."""
+    if user is not None and not has_unit_perm(user=user, perm=perm, unit=unit):
+        raise NotFound
+
+
+def require_perm_above(user: AnyUser | None, perm: Perm, unit: Unit) -> None:
+    """For services: ``perm`` at a unit strictly above ``unit``, else ``NotFound``."""
+    if user is not None and not has_perm_above(user=user, perm=perm, unit=unit):
+        raise NotFound

@@ -27,16 +27,10 @@ from nutag.orgs.models import (
     UnitStatus,
 )
 from nutag.orgs.paths import subtree_q
-from nutag.orgs.permissions import AnyUser, Perm, can_restructure, has_unit_perm
+from nutag.orgs.permissions import AnyUser, Perm, can_restructure, has_unit_perm, require_perm
 
 UNIT_FIELDS = ["code", "kind", "name", "name_mn", "status"]
 POSITION_FIELDS = ["title", "person", "represents", "access", "started_on", "ended_on"]
-
-
-def _require(user: AnyUser | None, perm: Perm, unit: Unit) -> None:
-    """Services trust ``acting_user=None`` (management commands); anyone else is checked."""
-    if user is not None and not has_unit_perm(user=user, perm=perm, unit=unit):
-        raise NotFound
 
 
 def default_body_names(name: str) -> tuple[str, str]:
@@ -64,7 +58,7 @@ def unit_create(
         ):
             raise PermissionDenied(_("Only a platform admin can add a top-level unit."))
     else:
-        _require(acting_user, Perm.RESTRUCTURE, parent)
+        require_perm(acting_user, Perm.RESTRUCTURE, parent)
         if not parent.is_active:
             raise ValidationError(_("A closed unit cannot receive new units."))
     unit = Unit(code=to_halfwidth(code).strip(), kind=kind, name=clean_name(name), name_mn=name_mn)
@@ -100,7 +94,7 @@ def unit_update(
 ) -> Unit:
     from nutag.people.normalize import clean_name
 
-    _require(acting_user, Perm.CHANGE_UNIT, unit)
+    require_perm(acting_user, Perm.CHANGE_UNIT, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
     unit.name = clean_name(name)
@@ -336,7 +330,7 @@ def position_assign(
     from nutag.people.models import Person
     from nutag.people.selectors import people_visible
 
-    _require(acting_user, Perm.MANAGE_POSITIONS, unit)
+    require_perm(acting_user, Perm.MANAGE_POSITIONS, unit)
     if not unit.is_active:
         raise ValidationError(_("A closed unit cannot have new positions."))
     people = people_visible(user=acting_user) if acting_user is not None else Person.objects.all()
@@ -383,7 +377,7 @@ def position_end(
     _actor: AnyUser | None = None,
 ) -> Position:
     """End a term. The row stays, so the unit's history shows who held the post when."""
-    _require(acting_user, Perm.MANAGE_POSITIONS, position.unit)
+    require_perm(acting_user, Perm.MANAGE_POSITIONS, position.unit)
     position = Position.objects.select_for_update().get(pk=position.pk)
     if position.ended_on is not None:
         return position

@@ -28,7 +28,6 @@ from nutag.people.idcard import checksum_char
 from nutag.people.models import Person
 from nutag.people.selectors import people_of_unit, shown_id_number, shown_phone
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 ROSTER_TITLE = "人员名单"  # sheet title of the roster; spreadsheets speak Chinese
 MAX_WIDTH = 50
 _BAD_TITLE_CHARS = re.compile(r"[\[\]:*?/\\]")

@@ -7,13 +7,13 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_POST
 
+from nutag.core.downloads import xlsx_response
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.orgs.services import NotFound
-from nutag.people.exporting import XLSX_CONTENT_TYPE, import_template_xlsx, people_export
+from nutag.people.exporting import import_template_xlsx, people_export
 from nutag.people.forms import PeopleFilterForm
 from nutag.people.forms_import import ImportUploadForm
 from nutag.people.importing import (
@@ -24,13 +24,6 @@ from nutag.people.importing import (
     import_parse,
 )
 from nutag.people.models import ImportStatus
-
-
-def _xlsx_response(content: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @login_required
@@ -63,7 +56,7 @@ def people_import(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def people_import_template(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_PEOPLE)
-    return _xlsx_response(import_template_xlsx(unit=unit), f"人员导入模板-{unit.code}.xlsx")
+    return xlsx_response(import_template_xlsx(unit=unit), f"人员导入模板-{unit.code}.xlsx")
 
 
 @login_required
@@ -101,4 +94,4 @@ def people_export_xlsx(request: HttpRequest, code: str) -> HttpResponse:
     if form.is_valid():
         query, role = form.cleaned_data["q"], form.cleaned_data["role"]
     content = people_export(acting_user=request.user, unit=unit, query=query, role=role)
-    return _xlsx_response(content, f"人员名单-{unit.code}.xlsx")
+    return xlsx_response(content, f"人员名单-{unit.code}.xlsx")

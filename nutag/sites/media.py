@@ -22,13 +22,14 @@ import dataclasses
 import io
 import secrets
 import zipfile
-from collections.abc import Iterable
-from typing import IO, Any
+from collections.abc import Callable, Iterable
+from typing import IO, Any, TypeVar
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import transaction
 from django.template.defaultfilters import filesizeformat
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
@@ -371,3 +372,24 @@ def store_file(upload: Any, *, folder: str, ext: str) -> str:
     """Store an already checked file under a random name (the display name is kept apart)."""
     upload.seek(0)
     return default_storage.save(f"{folder}/{secrets.token_hex(8)}.{ext}", upload)
+
+
+T = TypeVar("T")
+
+
+def delete_after_commit(names: list[str]) -> None:
+    """Delete stored files once the transaction that stopped using them has committed."""
+    if names:
+        transaction.on_commit(lambda: delete_files(names))
+
+
+def saving(run: Callable[[list[str]], T]) -> T:
+    """Run ``run(written)`` atomically, ``written`` collecting the files it stores; if
+    anything fails, those files are deleted (the database rolled back, nothing points at them)."""
+    written: list[str] = []
+    try:
+        with transaction.atomic():
+            return run(written)
+    except BaseException:
+        delete_files(written)
+        raise

@@ -9,12 +9,11 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import pgettext
 
 from nutag.assess.models import AssessmentStatus
+from nutag.core.downloads import xlsx_response
 from nutag.orgs.selectors import get_unit_by_code
-from nutag.people.exporting import XLSX_CONTENT_TYPE
 from nutag.stats.exporting import dashboard_to_xlsx
 from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
@@ -89,8 +88,4 @@ def unit_figures_export(request: HttpRequest, code: str) -> HttpResponse:
     board = _board(request, code)
     today = timezone.localdate()
     content = dashboard_to_xlsx(board=board, today=today)
-    name = f"统计-{board.unit.name}-{today:%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name) or "attachment"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return xlsx_response(content, f"统计-{board.unit.name}-{today:%Y%m%d}.xlsx")

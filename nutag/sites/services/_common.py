@@ -8,13 +8,6 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
-from django.contrib.auth.models import User
-from django.db import transaction
-
-from nutag.orgs.models import Unit
-from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
-from nutag.orgs.services import NotFound
-from nutag.sites import media
 from nutag.sites.models import (
     Article,
     ArticleKind,
@@ -68,15 +61,6 @@ class ArticleFiles:
     attachments: Sequence[Any] = ()
 
 
-def _require(user: AnyUser | None, perm: Perm, unit: Unit) -> None:
-    if user is not None and not has_unit_perm(user=user, perm=perm, unit=unit):
-        raise NotFound
-
-
-def _actor(user: AnyUser | None) -> User | None:
-    return user if isinstance(user, User) else None
-
-
 def _locked(article: Article) -> Article:
     return (
         Article.objects.select_for_update(of=("self",))
@@ -89,19 +73,3 @@ def _shown_on(article: Article) -> list[int]:
     return list(
         Placement.objects.filter(article=article, accepted=True).values_list("unit_id", flat=True)
     )
-
-
-def _delete_after_commit(names: list[str]) -> None:
-    if names:
-        transaction.on_commit(lambda: media.delete_files(names))
-
-
-def _saving(run: Any) -> Any:
-    """Run ``run(written)`` atomically; delete the files it wrote if anything fails."""
-    written: list[str] = []
-    try:
-        with transaction.atomic():
-            return run(written)
-    except BaseException:
-        media.delete_files(written)
-        raise

@@ -9,12 +9,13 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nutag.core.audit import audit_record, diff, snapshot
+from nutag.core.audit import audit_record, diff, snapshot, user_or_none
 from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit, UnitStatus
-from nutag.orgs.permissions import AnyUser, Perm
+from nutag.orgs.permissions import AnyUser, Perm, require_perm
 from nutag.sites import bodies
 from nutag.sites.events import announce_site_change
+from nutag.sites.media import delete_after_commit, saving
 from nutag.sites.models import (
     Article,
     ArticleKind,
@@ -29,11 +30,7 @@ from nutag.sites.services._common import (
     PUBLISHABLE,
     ArticleFiles,
     ArticleInput,
-    _actor,
-    _delete_after_commit,
     _locked,
-    _require,
-    _saving,
     _shown_on,
 )
 from nutag.sites.services.columns import _column_for
@@ -65,13 +62,13 @@ def article_create(
     files: ArticleFiles | None = None,
 ) -> Article:
     """A new draft at ``unit``, written by ``acting_user``."""
-    _require(acting_user, Perm.WRITE_ARTICLES, unit)
+    require_perm(acting_user, Perm.WRITE_ARTICLES, unit)
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError(_("A closed unit cannot publish on its site."))
     files = files or ArticleFiles()
 
     def run(written: list[str]) -> Article:
-        article = Article(unit=unit, author=_actor(acting_user), status=ArticleStatus.DRAFT)
+        article = Article(unit=unit, author=user_or_none(acting_user), status=ArticleStatus.DRAFT)
         _apply_text(article, data)
         _apply_files(article, files, written)
         article.full_clean(exclude=["author", "approved_by"])
@@ -85,7 +82,7 @@ def article_create(
         )
         return article
 
-    article: Article = _saving(run)
+    article: Article = saving(run)
     return article
 
 
@@ -97,7 +94,7 @@ def article_update(
     files: ArticleFiles | None = None,
 ) -> Article:
     """Change a draft, a returned or a withdrawn article (never a submitted or published one)."""
-    _require(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
     files = files or ArticleFiles()
 
     def run(written: list[str]) -> Article:
@@ -126,10 +123,10 @@ def article_update(
                 changes=changes,
                 note=note,
             )
-        _delete_after_commit(replaced)
+        delete_after_commit(replaced)
         return locked
 
-    updated: Article = _saving(run)
+    updated: Article = saving(run)
     return updated
 
 
@@ -158,7 +155,7 @@ def _set_status(
 @transaction.atomic
 def article_submit(*, acting_user: AnyUser | None, article: Article) -> Article:
     """Send the article to the unit's secretary for approval."""
-    _require(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
     article = _locked(article)
     if article.status not in EDITABLE:
         raise ValidationError(_("Only a draft or a returned article can be submitted."))
@@ -169,7 +166,7 @@ def article_submit(*, acting_user: AnyUser | None, article: Article) -> Article:
 @transaction.atomic
 def article_publish(*, acting_user: AnyUser | None, article: Article) -> Article:
     """Publish on the unit's own site (at ``publish_at`` if that lies ahead)."""
-    _require(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+    require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
     article = _locked(article)
     if article.status not in PUBLISHABLE:
         raise ValidationError(_("This article is already published."))
@@ -177,7 +174,7 @@ def article_publish(*, acting_user: AnyUser | None, article: Article) -> Article
         raise ValidationError(_("A closed unit cannot publish on its site."))
     now = timezone.now()
     article.published_at = max(now, article.publish_at) if article.publish_at else now
-    article.approved_by = _actor(acting_user)
+    article.approved_by = user_or_none(acting_user)
     reason = article.return_reason
     article.return_reason = ""
     _set_status(
@@ -196,7 +193,7 @@ def article_publish(*, acting_user: AnyUser | None, article: Article) -> Article
 @transaction.atomic
 def article_return(*, acting_user: AnyUser | None, article: Article, reason: str) -> Article:
     """Send a submitted article back to its writer, saying why."""
-    _require(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+    require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
     article = _locked(article)
     reason = clean_text(reason)
     if not reason:
@@ -219,13 +216,13 @@ def article_withdraw(*, acting_user: AnyUser | None, article: Article) -> Articl
     site it shows on (a secretary)."""
     article = _locked(article)
     if article.status == ArticleStatus.SUBMITTED:
-        _require(acting_user, Perm.WRITE_ARTICLES, article.unit)
+        require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
         _set_status(acting_user, article, ArticleStatus.DRAFT)
     elif article.status == ArticleStatus.PUBLISHED:
-        _require(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+        require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
         _set_status(acting_user, article, ArticleStatus.WITHDRAWN)
         announce_site_change(unit_ids=_shown_on(article), article_ids=[article.pk])
     else:
-        _require(acting_user, Perm.WRITE_ARTICLES, article.unit)
+        require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
         raise ValidationError(_("Only a submitted or published article can be withdrawn."))
     return article

@@ -11,8 +11,9 @@ from django.utils.translation import gettext as _
 
 from nutag.core.audit import audit_record
 from nutag.core.models import AuditAction
-from nutag.orgs.permissions import AnyUser, Perm
+from nutag.orgs.permissions import AnyUser, Perm, require_perm
 from nutag.sites import bodies, media
+from nutag.sites.media import delete_after_commit, saving
 from nutag.sites.models import (
     Article,
     Attachment,
@@ -21,10 +22,7 @@ from nutag.sites.sanitize import clean_html
 from nutag.sites.services._common import (
     EDITABLE,
     ArticleFiles,
-    _delete_after_commit,
     _locked,
-    _require,
-    _saving,
 )
 
 
@@ -94,7 +92,7 @@ def _unused_photos(article: Article) -> list[str]:
 
 def attachment_add(*, acting_user: AnyUser | None, article: Article, upload: Any) -> Attachment:
     """Attach a PDF or Office file to an article that can still be edited."""
-    _require(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
 
     def run(written: list[str]) -> Attachment:
         locked = _locked(article)
@@ -113,14 +111,14 @@ def attachment_add(*, acting_user: AnyUser | None, article: Article, upload: Any
         )
         return attachment
 
-    attachment: Attachment = _saving(run)
+    attachment: Attachment = saving(run)
     return attachment
 
 
 @transaction.atomic
 def attachment_remove(*, acting_user: AnyUser | None, attachment: Attachment) -> None:
     article = attachment.article
-    _require(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
     locked = _locked(article)
     if locked.status not in EDITABLE:
         raise ValidationError(
@@ -135,4 +133,4 @@ def attachment_remove(*, acting_user: AnyUser | None, attachment: Attachment) ->
         unit=locked.unit,
         changes={"attachments": [name, None]},
     )
-    _delete_after_commit([path])
+    delete_after_commit([path])

@@ -13,7 +13,7 @@ from nutag.core.audit import audit_record
 from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
-from nutag.orgs.permissions import AnyUser, Perm
+from nutag.orgs.permissions import AnyUser, Perm, require_perm
 from nutag.orgs.services import NotFound
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
@@ -24,7 +24,6 @@ from nutag.sites.models import (
 )
 from nutag.sites.services._common import (
     _locked,
-    _require,
 )
 
 
@@ -48,7 +47,7 @@ def article_push(
     """Show a published article on all or some units below its own. Idempotent; returns how
     many units were added. A unit outside the publisher's subtree, or not strictly below the
     article's unit, is ``NotFound``."""
-    _require(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+    require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
     article = _locked(article)
     if article.status != ArticleStatus.PUBLISHED:
         raise ValidationError(_("Only a published article can be pushed down."))
@@ -96,7 +95,7 @@ def article_push(
 @transaction.atomic
 def article_recommend(*, acting_user: AnyUser | None, article: Article) -> Placement:
     """Propose a published article to the site of the unit above; its secretary decides."""
-    _require(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
     article = _locked(article)
     if article.status != ArticleStatus.PUBLISHED:
         raise ValidationError(_("Only a published article can be recommended."))
@@ -134,7 +133,7 @@ def _recommendation(placement: Placement) -> Placement:
 @transaction.atomic
 def recommendation_accept(*, acting_user: AnyUser | None, placement: Placement) -> Placement:
     """The unit above shows the recommended article on its own site."""
-    _require(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
+    require_perm(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
     placement = _recommendation(placement)
     if not placement.accepted:
         placement.accepted = True
@@ -153,7 +152,7 @@ def recommendation_accept(*, acting_user: AnyUser | None, placement: Placement) 
 @transaction.atomic
 def recommendation_decline(*, acting_user: AnyUser | None, placement: Placement) -> None:
     """The unit above does not take the recommended article (it may be proposed again)."""
-    _require(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
+    require_perm(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
     placement = _recommendation(placement)
     was_shown = placement.accepted
     placement.delete()
