@@ -11,14 +11,12 @@ from __future__ import annotations
 from enum import StrEnum
 from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
 from django.db.models import QuerySet
 
+from nutag.core.actors import Actor, AnyUser, SystemActor
 from nutag.core.errors import NotFound
 from nutag.orgs.models import Access, Position, Unit, UnitStatus
 from nutag.orgs.paths import is_within, minimal_paths, subtrees_q
-
-AnyUser = User | AnonymousUser
 
 
 class Perm(StrEnum):
@@ -143,14 +141,18 @@ def has_perm_above(*, user: AnyUser, perm: Perm, unit: Unit) -> bool:
     return any(is_within(parent_path, p) for p in granted_paths(user=user, perm=perm))
 
 
-def require_perm(user: AnyUser | None, perm: Perm, unit: Unit) -> None:
+def require_perm(user: Actor | None, perm: Perm, unit: Unit) -> None:
     """For services: ``perm`` at ``unit`` (or above), else ``NotFound`` (missing and not yours
-    answer alike). ``user=None`` is the system (management commands, the demo loader)."""
-    if user is not None and not has_unit_perm(user=user, perm=perm, unit=unit):
+    answer alike). ``SYSTEM`` is the platform itself (management commands, the demo loader)."""
+    if user is None or isinstance(user, SystemActor):
+        return
+    if not has_unit_perm(user=user, perm=perm, unit=unit):
         raise NotFound
 
 
-def require_perm_above(user: AnyUser | None, perm: Perm, unit: Unit) -> None:
+def require_perm_above(user: Actor | None, perm: Perm, unit: Unit) -> None:
     """For services: ``perm`` at a unit strictly above ``unit``, else ``NotFound``."""
-    if user is not None and not has_perm_above(user=user, perm=perm, unit=unit):
+    if user is None or isinstance(user, SystemActor):
+        return
+    if not has_perm_above(user=user, perm=perm, unit=unit):
         raise NotFound

@@ -6,9 +6,9 @@ import dataclasses
 from typing import Any
 
 from django.db.models import Case, QuerySet, Value, When
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditEntry
 from nutag.orgs.models import (
     BRANCH_COMMITTEE_TITLES,
@@ -24,14 +24,14 @@ def get_unit_by_code(*, code: str) -> Unit:
     try:
         return Unit.objects.get(code=code)
     except Unit.DoesNotExist as exc:
-        raise Http404 from exc
+        raise NotFound from exc
 
 
 def access_unit(*, user: AnyUser, code: str, perm: Perm = Perm.VIEW_UNIT) -> Unit:
     """The unit if ``user`` holds ``perm`` there; 404 for a missing unit and for one not theirs."""
     unit = Unit.objects.filter(code=code).first()
     if unit is None or not has_unit_perm(user=user, perm=perm, unit=unit):
-        raise Http404
+        raise NotFound
     return unit
 
 
@@ -39,9 +39,9 @@ def access_position(*, user: AnyUser, pk: int | str) -> Position:
     try:
         position = Position.objects.select_related("unit", "person").get(pk=int(pk))
     except (Position.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if not has_unit_perm(user=user, perm=Perm.MANAGE_POSITIONS, unit=position.unit):
-        raise Http404
+        raise NotFound
     return position
 
 
@@ -78,7 +78,7 @@ def current_positions(*, unit: Unit) -> QuerySet[Position]:
 def unit_history(*, user: AnyUser, unit: Unit, limit: int = 200) -> QuerySet[AuditEntry]:
     """Who changed what in ``unit``'s subtree, newest first (secretaries only)."""
     if not has_unit_perm(user=user, perm=Perm.VIEW_HISTORY, unit=unit):
-        raise Http404
+        raise NotFound
     return (
         AuditEntry.objects.filter(subtree_q(unit.path, "unit_path"))
         .select_related("actor", "unit")

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
-from django.http import Http404
 
+from nutag.core.errors import NotFound
 from nutag.core.masking import mask_id_number, mask_phone
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q, subtrees_q
@@ -30,9 +30,9 @@ def access_person(*, user: AnyUser, pk: int | str, perm: Perm = Perm.VIEW_PEOPLE
             pk=int(pk)
         )
     except (Person.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if not has_unit_perm(user=user, perm=perm, unit=person.unit):
-        raise Http404
+        raise NotFound
     return person
 
 
@@ -70,7 +70,7 @@ def people_of_unit(
 ) -> QuerySet[Person]:
     """People of ``unit`` and its subtree, for the workbench list. One query, any size."""
     if not has_unit_perm(user=user, perm=Perm.VIEW_PEOPLE, unit=unit):
-        raise Http404
+        raise NotFound
     qs = Person.objects.filter(subtree_q(unit.path, "unit_path"))
     if query:
         qs = qs.filter(search_q(query))

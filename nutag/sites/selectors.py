@@ -7,9 +7,9 @@ from datetime import timedelta
 
 from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Substr
-from django.http import Http404
 from django.utils import timezone
 
+from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
@@ -58,10 +58,10 @@ def access_public_article(*, unit: Unit, pk: int | str) -> Article:
     try:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     article = site_articles(unit=unit).filter(pk=pk).first()
     if article is None:
-        raise Http404
+        raise NotFound
     return article
 
 
@@ -70,9 +70,9 @@ def access_article(*, user: AnyUser, pk: int | str, perm: Perm = Perm.WRITE_ARTI
     try:
         article = Article.objects.select_related("unit", "column").get(pk=int(pk))
     except (Article.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if not has_unit_perm(user=user, perm=perm, unit=article.unit):
-        raise Http404
+        raise NotFound
     return article
 
 
@@ -88,7 +88,7 @@ def public_unit(*, code: str) -> Unit:
     so ``counting.shown_visits`` needs none."""
     unit = Unit.objects.select_related("site_counter").filter(code=code).first()
     if unit is None:
-        raise Http404
+        raise NotFound
     return unit
 
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from django.db.models import QuerySet
-from django.http import Http404
 
+from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
 from nutag.sites.columns import DEFAULT_COLUMNS
@@ -115,9 +115,9 @@ def access_recommendation(*, user: AnyUser, pk: int | str) -> Placement:
             pk=int(pk), via=PlacementVia.RECOMMENDED
         )
     except (Placement.DoesNotExist, TypeError, ValueError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if not has_unit_perm(user=user, perm=Perm.PUBLISH_ARTICLES, unit=placement.unit):
-        raise Http404
+        raise NotFound
     return placement
 
 

@@ -6,9 +6,9 @@ import dataclasses
 from typing import Any
 
 from django.db.models import QuerySet
-from django.http import Http404
 from django.utils.translation import gettext as _
 
+from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
 from nutag.people.models import ImportBatch
@@ -24,15 +24,15 @@ def access_import_batch(*, user: AnyUser, pk: int | str) -> ImportBatch:
     try:
         batch = ImportBatch.objects.select_related("unit").get(pk=int(pk))
     except (ImportBatch.DoesNotExist, ValueError, TypeError) as exc:
-        raise Http404 from exc
+        raise NotFound from exc
     if not has_unit_perm(user=user, perm=Perm.CHANGE_PEOPLE, unit=batch.unit):
-        raise Http404
+        raise NotFound
     return batch
 
 
 def import_batches_of_unit(*, user: AnyUser, unit: Unit, limit: int = 10) -> QuerySet[ImportBatch]:
     if not has_unit_perm(user=user, perm=Perm.CHANGE_PEOPLE, unit=unit):
-        raise Http404
+        raise NotFound
     return ImportBatch.objects.filter(unit=unit).defer("rows", "errors")[:limit]
 
 
