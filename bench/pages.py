@@ -57,6 +57,8 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from nutag.core.actors import SYSTEM
+
 ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
@@ -160,7 +162,7 @@ def add_picture_article(code: str) -> None:
     out = io.BytesIO()
     image.save(out, "JPEG", quality=88)
     article = services.article_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=unit,
         data=services.ArticleInput(
             title=PICTURE_TITLE,
@@ -172,7 +174,7 @@ def add_picture_article(code: str) -> None:
             cover=SimpleUploadedFile("IMG_0601.jpg", out.getvalue(), "image/jpeg")
         ),
     )
-    services.article_publish(acting_user=None, article=article)
+    services.article_publish(acting_user=SYSTEM, article=article)
 
 
 def prepare_demo(

@@ -43,6 +43,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from nutag.core.actors import SYSTEM
+
 ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
@@ -186,9 +188,9 @@ def build(n_articles: int, *, seed: int = 20261201) -> Built:
     from django.db import transaction
     from django.utils import timezone
 
+    from nutag.core.text import to_simplified
     from nutag.orgs.models import UnitKind
     from nutag.orgs.services import unit_create
-    from nutag.people.normalize import to_simplified
     from nutag.sites import search
     from nutag.sites.models import Article, ArticleStatus, Placement, PlacementVia
 
@@ -196,12 +198,12 @@ def build(n_articles: int, *, seed: int = 20261201) -> Built:
     rng = random.Random(seed)
     t0 = time.perf_counter()
     banner = unit_create(
-        acting_user=None, parent=None, code="150799", kind=UnitKind.BANNER, name="基准测试旗"
+        acting_user=SYSTEM, parent=None, code="150799", kind=UnitKind.BANNER, name="基准测试旗"
     )
     townships, villages_of = [], {}
     for t in range(1, TOWNSHIPS + 1):
         township = unit_create(
-            acting_user=None,
+            acting_user=SYSTEM,
             parent=banner,
             code=f"150799{t:03d}",
             kind=UnitKind.TOWNSHIP,
@@ -210,7 +212,7 @@ def build(n_articles: int, *, seed: int = 20261201) -> Built:
         townships.append(township)
         villages_of[township.pk] = [
             unit_create(
-                acting_user=None,
+                acting_user=SYSTEM,
                 parent=township,
                 code=f"150799{t:03d}{v:03d}",
                 kind=UnitKind.VILLAGE,

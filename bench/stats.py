@@ -42,6 +42,8 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
+from nutag.core.actors import SYSTEM
+
 ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
@@ -170,7 +172,7 @@ def plan_tree(n_units: int, root: TreeUnit, first_id: int, rng: random.Random) -
 
 
 def _name_pool(rng: random.Random, size: int = 2000) -> list[tuple[str, str, str]]:
-    from nutag.people.normalize import name_initials, name_pinyin
+    from nutag.core.text import name_initials, name_pinyin
 
     surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗包白宝韩"
     given = "伟强磊军勇杰涛斌超明芳娜敏静丽艳娟霞秀玲巴特尔其木格乌兰图雅苏和孟"
@@ -339,7 +341,7 @@ def build(
     writer = _Writer()
     # The root goes through the service (treebeard, bodies, audit row); the rest in bulk.
     root = unit_create(
-        acting_user=None, parent=None, code="990000", kind="banner", name="Bench province"
+        acting_user=SYSTEM, parent=None, code="990000", kind="banner", name="Bench province"
     )
     root_unit = TreeUnit(root.pk, root.path, root.depth, root.code, root.kind, root.name, "150000")
     tree = plan_tree(n_units, root_unit, writer.next_id("orgs_unit"), rng)

@@ -1,18 +1,36 @@
+"""All URL wiring. The workbench (/desk/) is composed here from each app's desk URLs."""
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import include, path
+from django.contrib.auth import views as auth_views
+from django.urls import URLPattern, URLResolver, include, path
 
 from nutag.api.api import api
 from nutag.core.views import choose_language, text_size
+from nutag.orgs.views import desk_home
 
-urlpatterns = [
+desk_urlpatterns: list[URLPattern | URLResolver] = [
+    path("", desk_home, name="desk-home"),
+    path(
+        "login/",
+        auth_views.LoginView.as_view(template_name="core/login.html"),
+        name="login",
+    ),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("", include("nutag.orgs.urls")),
+    path("", include("nutag.people.urls")),
+    path("", include("nutag.sites.desk_urls")),
+    path("", include("nutag.assess.desk_urls")),
+]
+
+urlpatterns: list[URLPattern | URLResolver] = [
     path("admin/", admin.site.urls),
     path("i18n/", include("django.conf.urls.i18n")),
     path("text-size/", text_size, name="text-size"),
     path("lang/<str:code>/", choose_language, name="choose-language"),
     path("api/v1/", api.urls),
-    path("desk/", include("nutag.core.desk_urls")),
+    path("desk/", include(desk_urlpatterns)),
     path("", include("nutag.sites.urls")),
     path("", include("nutag.sites.search_urls")),
     path("", include("nutag.sites.offline_urls")),

@@ -8,10 +8,11 @@ import itertools
 import factory
 from django.contrib.auth import get_user_model
 
+from nutag.core.actors import SYSTEM
+from nutag.core.text import name_initials, name_pinyin
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Access, Position, PositionTitle, Unit, UnitKind
 from nutag.people.models import CareWorker, Person
-from nutag.people.normalize import name_initials, name_pinyin
 from nutag.people.tallies import care_tally_refresh
 
 User = get_user_model()
@@ -22,7 +23,7 @@ TEST_PASSWORD = "test-pass-1234"  # noqa: S105
 
 def make_unit(*, parent: Unit | None, kind: str, name: str, code: str | None = None) -> Unit:
     return org_services.unit_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         parent=parent,
         code=code or f"{900000000000 + next(_codes)}",
         kind=kind,
@@ -70,7 +71,7 @@ def person_with_position(
     user = UserFactory(username=username) if username else None
     person = PersonFactory(unit=unit, name=name, user=user)
     org_services.position_assign(
-        acting_user=None, unit=unit, person_id=person.pk, title=title, access=access
+        acting_user=SYSTEM, unit=unit, person_id=person.pk, title=title, access=access
     )
     return person
 

@@ -18,8 +18,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nutag.assess.models import Assessment, AssessmentItem, Round, Standard, StandardItem
 from nutag.assess.services.rounds import round_finish
-from nutag.core.admin import SubtreeScopedAdmin
 from nutag.core.errors import NotFound
+from nutag.orgs.admin_base import SubtreeScopedAdmin
 from nutag.orgs.permissions import Perm
 
 

@@ -21,8 +21,8 @@ from django.utils.translation import gettext_lazy as _
 
 from nutag.assess.models import Evidence, Task, TaskFigure, TaskReport
 from nutag.assess.services.tasks import check_due_change, task_close, task_update
-from nutag.core.admin import SubtreeScopedAdmin
 from nutag.core.errors import NotFound
+from nutag.orgs.admin_base import SubtreeScopedAdmin
 from nutag.orgs.permissions import Perm, has_unit_perm
 
 

@@ -19,9 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nutag.assess.models import AssessmentItem, AutoSource, EvidenceKind, Standard
-from nutag.core.forms import DateInput
-from nutag.sites import media
-from nutag.sites.forms import MultipleFileField, MultipleFileInput
+from nutag.core import media
+from nutag.core.forms import DateInput, MultipleFileField, MultipleFileInput
 
 ATTACHMENT_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.dps"
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from nutag.assess.models import Task, TaskFigure, TaskReport
-from nutag.core.forms import DateInput
+from nutag.core import media
+from nutag.core.forms import DateInput, MultipleFileField, MultipleFileInput
+from nutag.orgs.forms import UnitIdsField
 from nutag.orgs.models import Unit
-from nutag.sites import media
-from nutag.sites.forms import MultipleFileField, MultipleFileInput, UnitIdsField
 
 FIGURE_ROWS = 5
 ATTACHMENT_ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.dps"

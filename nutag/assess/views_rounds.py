@@ -41,10 +41,10 @@ from nutag.assess.views_common import act, found, submit, submit_form
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.core.forms import add_service_errors
+from nutag.core.xlsx import rows_to_xlsx
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm, has_perm_above, has_unit_perm
 from nutag.orgs.selectors import access_unit, unit_children
-from nutag.people.exporting import rows_to_xlsx
 
 RESULTS_PER_PAGE = 100
 

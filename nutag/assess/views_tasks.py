@@ -60,9 +60,9 @@ from nutag.assess.views_common import act, found, submit_form
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.core.forms import add_service_errors, submit_to_service
+from nutag.core.xlsx import rows_to_xlsx
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.orgs.selectors import access_unit
-from nutag.people.exporting import rows_to_xlsx
 
 
 def _task(request: HttpRequest, pk: int) -> Task:

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from django.contrib.auth.models import AnonymousUser, User
+from django.contrib.auth.models import User
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 
+from nutag.core.actors import Actor
 from nutag.core.masking import mask_id_number, mask_phone
 from nutag.core.models import AuditAction, AuditEntry
-
-if TYPE_CHECKING:
-    from nutag.orgs.models import Unit
 
 SENSITIVE_MASKERS = {"phone": mask_phone, "id_number": mask_id_number}
 
@@ -45,17 +43,17 @@ def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, list[Any]]:
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
 
 
-def user_or_none(user: User | AnonymousUser | None) -> User | None:
-    """The user to store in a "by" column: ``None`` for the system and for the anonymous."""
+def user_or_none(user: Actor | None) -> User | None:
+    """The user to store in a "by" column: ``None`` for ``SYSTEM`` and for the anonymous."""
     return user if isinstance(user, User) else None
 
 
 def audit_record(
     *,
-    actor: User | AnonymousUser | None,
+    actor: Actor | None,
     action: AuditAction,
     obj: models.Model,
-    unit: Unit,
+    unit: Any,  # an orgs.Unit (core imports no domain app)
     changes: dict[str, Any] | None = None,
     note: str = "",
 ) -> AuditEntry:
@@ -73,25 +71,6 @@ def audit_record(
     )
 
 
-def _extra_labels() -> dict[str, Any]:
-    from django.utils.translation import gettext_lazy as _
-
-    return {
-        "party_member": _("Party member"),
-        "care_worker": _("Works in the care committee (volunteer)"),
-        "young_person": _("Young person in the committee's care"),
-        "guardian": _("Guardian"),
-        "parent": _("Parent unit"),
-        "merged_into": _("merged into"),
-        "merged_from": _("Merged from"),
-        "joined_on": _("Joined the Party on"),
-        "is_mobile": _("Mobile member, working away"),
-        "current_location": _("Where now"),
-        "elder_category": _("Five-elder category"),
-        "school": _("School"),
-    }
-
-
 def _shown(value: Any, choices: dict[str, str]) -> str:
     from django.utils.translation import gettext as _
 
@@ -105,14 +84,20 @@ def _shown(value: Any, choices: dict[str, str]) -> str:
 
 
 def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
-    """``(field label, before, after)`` for display, with labels and choices translated."""
+    """``(field label, before, after)`` for display, with labels and choices translated.
+
+    A field's label and choices come from the audited model's field; keys that are not
+    fields (a role added, a unit merged in) are labelled by the model itself, in its
+    ``audit_labels`` (``{key: label}``) and ``audit_choices`` (``{key: {value: label}}``).
+    """
     from django.apps import apps
 
     try:
         model = apps.get_model(entry.object_type)
     except (LookupError, ValueError):
         model = None
-    extra = _extra_labels()
+    extra: dict[str, Any] = dict(getattr(model, "audit_labels", None) or {})
+    extra_choices: dict[str, dict[str, Any]] = dict(getattr(model, "audit_choices", None) or {})
     rows = []
     for key, pair in (entry.changes or {}).items():
         before, after = [*pair, None, None][:2] if isinstance(pair, list) else (None, pair)
@@ -124,11 +109,9 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
             except FieldDoesNotExist:  # a key that is not a field of the model
                 field = None
             if field is not None:
-                label = getattr(field, "verbose_name", key)
+                label = getattr(field, "verbose_name", label)
                 choices = {str(k): str(v) for k, v in (getattr(field, "choices", None) or [])}
-        if key == "elder_category":
-            from nutag.people.models import ElderCategory
-
-            choices = {c.value: str(c.label) for c in ElderCategory}
+        if key in extra_choices:
+            choices = {str(k): str(v) for k, v in extra_choices[key].items()}
         rows.append((str(label), _shown(before, choices), _shown(after, choices)))
     return rows

@@ -1,19 +1,14 @@
+"""Display preferences every page shares: the interface language and the larger text."""
+
 from django.conf import settings
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
-from nutag.orgs.selectors import my_units
+from nutag.core.errors import NotFound
 
 LARGE_TEXT_COOKIE = "nutag_large"
 PREFERENCE_AGE = 365 * 24 * 3600
-
-
-@login_required
-def desk_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/desk_home.html", {"units": my_units(user=request.user)})
 
 
 def _back(request: HttpRequest) -> str:
@@ -46,7 +41,7 @@ def text_size(request: HttpRequest) -> HttpResponse:
 def choose_language(request: HttpRequest, code: str) -> HttpResponse:
     """Switch the interface language by a link; remembered in the language cookie."""
     if code not in dict(settings.LANGUAGES):
-        raise Http404
+        raise NotFound
     response = HttpResponseRedirect(_back(request))
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"

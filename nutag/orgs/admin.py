@@ -4,11 +4,11 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest
 
-from nutag.core.admin import SubtreeScopedAdmin
+from nutag.core.models import AuditEntry
 from nutag.orgs import services
+from nutag.orgs.admin_base import SubtreeScopedAdmin
 from nutag.orgs.models import Branch, CareCommittee, Position, Unit
 from nutag.orgs.permissions import Perm, is_platform_admin
 
@@ -48,25 +48,22 @@ class UnitAdmin(SubtreeScopedAdmin):
         self, request: HttpRequest, obj: Unit, form: forms.ModelForm, change: bool
     ) -> None:
         data = form.cleaned_data
-        try:
-            if change:
-                saved = services.unit_update(
-                    acting_user=request.user,
-                    unit=Unit.objects.get(pk=obj.pk),
-                    name=data["name"],
-                    name_mn=data["name_mn"],
-                )
-            else:
-                saved = services.unit_create(
-                    acting_user=request.user,
-                    parent=data.get("parent"),
-                    code=data["code"],
-                    kind=data["kind"],
-                    name=data["name"],
-                    name_mn=data.get("name_mn", ""),
-                )
-        except ValidationError as exc:
-            raise ValidationError(exc.messages) from exc
+        if change:
+            saved = services.unit_update(
+                acting_user=request.user,
+                unit=Unit.objects.get(pk=obj.pk),
+                name=data["name"],
+                name_mn=data["name_mn"],
+            )
+        else:
+            saved = services.unit_create(
+                acting_user=request.user,
+                parent=data.get("parent"),
+                code=data["code"],
+                kind=data["kind"],
+                name=data["name"],
+                name_mn=data.get("name_mn", ""),
+            )
         obj.pk = saved.pk
         obj.path = saved.path
 
@@ -95,3 +92,13 @@ class CareCommitteeAdmin(SubtreeScopedAdmin):
     list_display = ["name", "unit", "established_on"]
     search_fields = ["name"]
     readonly_fields = ["unit", "name", "established_on"]
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(SubtreeScopedAdmin):
+    view_perm = Perm.VIEW_HISTORY
+    list_display = ["created_at", "actor", "action", "object_repr", "unit"]
+    list_filter = ["action", "object_type"]
+    search_fields = ["object_repr"]
+    list_select_related = ["actor", "unit"]
+    readonly_fields = [f.name for f in AuditEntry._meta.fields]

@@ -6,3 +6,11 @@ class OrgsConfig(AppConfig):
     name = "nutag.orgs"
     label = "orgs"
     verbose_name = _("Units")
+
+    def ready(self) -> None:
+        from nutag.core.models import AuditEntry
+        from nutag.orgs.registry import register_path_copy
+
+        # The audit log copies its unit's path (a secretary reads a subtree's history with
+        # one range); core cannot know the tree, so the tree declares it.
+        register_path_copy(AuditEntry)

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -58,3 +60,14 @@ class PositionForm(forms.Form):
     def __init__(self, *args, units=None, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units if units is not None else Unit.objects.none()  # type: ignore[attr-defined]
+
+
+class UnitIdsField(forms.MultipleChoiceField):
+    """Unit ids from checkboxes. Any id is let through to the service, which answers 404 for
+    one out of reach (so editing the form by hand gives the same answer as editing a URL)."""
+
+    def valid_value(self, value: Any) -> bool:
+        return str(value).isdigit()
+
+    def clean(self, value: Any) -> list[int]:
+        return [int(v) for v in super().clean(value)]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.core.validators import RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -73,6 +75,11 @@ class Unit(MP_Node, TimeStampedModel):  # type: ignore[django-manager-missing]
 
     node_order_by = ["code"]
     objects = MP_NodeManager()  # type: ignore[django-manager-missing]
+    # Labels for audit keys that are not fields (see ``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {
+        "parent": _("Parent unit"),
+        "merged_from": _("Merged from"),
+    }
 
     class Meta:
         verbose_name = _("unit")

@@ -141,18 +141,18 @@ def has_perm_above(*, user: AnyUser, perm: Perm, unit: Unit) -> bool:
     return any(is_within(parent_path, p) for p in granted_paths(user=user, perm=perm))
 
 
-def require_perm(user: Actor | None, perm: Perm, unit: Unit) -> None:
+def require_perm(user: Actor, perm: Perm, unit: Unit) -> None:
     """For services: ``perm`` at ``unit`` (or above), else ``NotFound`` (missing and not yours
     answer alike). ``SYSTEM`` is the platform itself (management commands, the demo loader)."""
-    if user is None or isinstance(user, SystemActor):
+    if isinstance(user, SystemActor):
         return
     if not has_unit_perm(user=user, perm=perm, unit=unit):
         raise NotFound
 
 
-def require_perm_above(user: Actor | None, perm: Perm, unit: Unit) -> None:
+def require_perm_above(user: Actor, perm: Perm, unit: Unit) -> None:
     """For services: ``perm`` at a unit strictly above ``unit``, else ``NotFound``."""
-    if user is None or isinstance(user, SystemActor):
+    if isinstance(user, SystemActor):
         return
     if not has_perm_above(user=user, perm=perm, unit=unit):
         raise NotFound

@@ -5,15 +5,17 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import models, transaction
 from django.db.models import F, Value
 from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nutag.core.actors import Actor, SystemActor
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
+from nutag.core.text import clean_name, to_halfwidth
 from nutag.orgs.models import (
     DEFAULT_ACCESS,
     SINGLE_HOLDER_TITLES,
@@ -23,11 +25,11 @@ from nutag.orgs.models import (
     Position,
     PositionTitle,
     Unit,
-    UnitKind,
     UnitStatus,
 )
 from nutag.orgs.paths import subtree_q
-from nutag.orgs.permissions import AnyUser, Perm, can_restructure, has_unit_perm, require_perm
+from nutag.orgs.permissions import Perm, can_restructure, has_unit_perm, require_perm
+from nutag.orgs.registry import member_groups, member_models, path_copies
 
 UNIT_FIELDS = ["code", "kind", "name", "name_mn", "status"]
 POSITION_FIELDS = ["title", "person", "represents", "access", "started_on", "ended_on"]
@@ -42,7 +44,7 @@ def default_body_names(name: str) -> tuple[str, str]:
 @transaction.atomic
 def unit_create(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     parent: Unit | None,
     code: str,
     kind: str,
@@ -50,10 +52,8 @@ def unit_create(
     name_mn: str = "",
 ) -> Unit:
     """Add a unit under ``parent`` (or a root), with its Party branch and care committee."""
-    from nutag.people.normalize import clean_name, to_halfwidth
-
     if parent is None:
-        if acting_user is not None and not (
+        if not isinstance(acting_user, SystemActor) and not (
             acting_user.is_authenticated and acting_user.is_superuser
         ):
             raise PermissionDenied(_("Only a platform admin can add a top-level unit."))
@@ -86,14 +86,12 @@ def unit_create(
 @transaction.atomic
 def unit_update(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     unit: Unit,
     name: str,
     name_mn: str = "",
     kind: str | None = None,
 ) -> Unit:
-    from nutag.people.normalize import clean_name
-
     require_perm(acting_user, Perm.CHANGE_UNIT, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
@@ -112,16 +110,14 @@ def unit_update(
 
 
 def _rewrite_paths(old: str, new: str) -> None:
-    """After a move (or a shift, see ``_rewrite_shifted``), repoint the path copies held by
-    people and roles, the audit log and the assessments (every assessment of the subtree,
-    closed units' and past rounds' included: the dashboard counts them by path)."""
-    from nutag.assess.models import Assessment
-    from nutag.core.models import AuditEntry
-    from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
-
-    for model in (Person, PartyMembership, CareWorker, YoungPerson, AuditEntry, Assessment):
-        model.objects.filter(subtree_q(old, "unit_path")).update(
-            unit_path=Concat(Value(new), Substr(F("unit_path"), Length(Value(old)) + 1))
+    """After a move (or a shift, see ``_rewrite_shifted``), repoint every registered copy of
+    a path in the subtree (``nutag.orgs.registry``): people and roles, the audit log, the
+    assessments (closed units' and past rounds' included: the dashboard counts them by path).
+    """
+    for copy in path_copies():
+        field = copy.field
+        copy.model._default_manager.filter(subtree_q(old, field)).update(
+            **{field: Concat(Value(new), Substr(F(field), Length(Value(old)) + 1))}
         )
 
 
@@ -153,9 +149,9 @@ def _rewrite_shifted(before: dict[int, str], *, moving: str = "") -> str:
 
 
 @transaction.atomic
-def unit_move(*, acting_user: AnyUser | None, unit: Unit, new_parent: Unit) -> Unit:
+def unit_move(*, acting_user: Actor, unit: Unit, new_parent: Unit) -> Unit:
     """Move ``unit`` and its subtree under ``new_parent``. Its history moves with it."""
-    if acting_user is not None and not (
+    if not isinstance(acting_user, SystemActor) and not (
         can_restructure(user=acting_user, unit=unit)
         and has_unit_perm(user=acting_user, perm=Perm.RESTRUCTURE, unit=new_parent)
     ):
@@ -185,32 +181,45 @@ def unit_move(*, acting_user: AnyUser | None, unit: Unit, new_parent: Unit) -> U
     return unit
 
 
-def _unit_has_people(unit: Unit) -> bool:
-    from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
-
+def _unit_has_members(unit: Unit) -> bool:
+    """Whether any registered member rows (people and their roles) belong to ``unit``."""
     return any(
-        model.objects.filter(unit=unit).exists()
-        for model in (Person, PartyMembership, CareWorker, YoungPerson)
+        model._default_manager.filter(**{group.unit_field: unit}).exists()
+        for group, model in member_models()
     )
 
 
-def _end_all_positions(*, unit: Unit, actor: AnyUser | None) -> None:
-    """End every current term at ``unit`` (it is closing), each with its own audit row."""
+def _move_members(*, source: Unit, target: Unit) -> int:
+    """Move every registered member row of ``source`` to ``target``; run the groups' hooks."""
+    moved = 0
+    for group in member_groups():
+        for model in group.models:
+            values: dict[str, object] = {group.unit_field: target}
+            if group.path_field:
+                values[group.path_field] = target.path
+            moved += model._default_manager.filter(**{group.unit_field: source}).update(**values)
+        if group.after_merge is not None:
+            group.after_merge([source.pk, target.pk])
+    return moved
+
+
+def _end_all_positions(*, unit: Unit, acting_user: Actor) -> None:
+    """End every current term at ``unit`` (it is closing), each with its own audit row, in
+    the name of whoever closes it (whose right above the unit covers the unit's positions).
+    """
     for position in Position.objects.filter(unit=unit, ended_on__isnull=True).select_related(
         "unit"
     ):
-        position_end(acting_user=None, position=position, _actor=actor)
+        position_end(acting_user=acting_user, position=position)
 
 
 @transaction.atomic
-def unit_merge(*, acting_user: AnyUser | None, unit: Unit, into: Unit) -> Unit:
+def unit_merge(*, acting_user: Actor, unit: Unit, into: Unit) -> Unit:
     """Merge ``unit`` into ``into``: its units, people and roles move over; it is closed.
 
     Its positions end (the merged unit's bodies no longer sit); its history stays.
     """
-    from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
-
-    if acting_user is not None and not (
+    if not isinstance(acting_user, SystemActor) and not (
         can_restructure(user=acting_user, unit=unit)
         and has_unit_perm(user=acting_user, perm=Perm.RESTRUCTURE, unit=into)
     ):
@@ -222,14 +231,9 @@ def unit_merge(*, acting_user: AnyUser | None, unit: Unit, into: Unit) -> Unit:
     if not unit.is_active or not into.is_active:
         raise ValidationError(_("Only active units can be merged."))
     for child in list(Unit.objects.get_children(unit)):
-        unit_move(acting_user=None, unit=child, new_parent=into)
-    moved = 0
-    for model in (Person, PartyMembership, CareWorker, YoungPerson):
-        moved += model.objects.filter(unit=unit).update(unit=into, unit_path=into.path)
-    from nutag.people.tallies import care_tally_refresh
-
-    care_tally_refresh(unit_ids=[unit.pk, into.pk])
-    _end_all_positions(unit=unit, actor=acting_user)
+        unit_move(acting_user=acting_user, unit=child, new_parent=into)
+    moved = _move_members(source=unit, target=into)
+    _end_all_positions(unit=unit, acting_user=acting_user)
     unit = Unit.objects.get(pk=unit.pk)
     unit.status = UnitStatus.CLOSED
     unit.closed_at = timezone.now()
@@ -254,18 +258,20 @@ def unit_merge(*, acting_user: AnyUser | None, unit: Unit, into: Unit) -> Unit:
 
 
 @transaction.atomic
-def unit_close(*, acting_user: AnyUser | None, unit: Unit) -> Unit:
+def unit_close(*, acting_user: Actor, unit: Unit) -> Unit:
     """Close a unit that no longer works. Refused while it still has people or open units."""
-    if acting_user is not None and not can_restructure(user=acting_user, unit=unit):
+    if not isinstance(acting_user, SystemActor) and not can_restructure(
+        user=acting_user, unit=unit
+    ):
         raise NotFound
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     if not unit.is_active:
         return unit
     if Unit.objects.get_children(unit).filter(status=UnitStatus.ACTIVE).exists():
         raise ValidationError(_("Close or move its units first: this unit still has open units."))
-    if _unit_has_people(unit):
+    if _unit_has_members(unit):
         raise ValidationError(_("Move its people first: this unit still has people."))
-    _end_all_positions(unit=unit, actor=acting_user)
+    _end_all_positions(unit=unit, acting_user=acting_user)
     unit.status = UnitStatus.CLOSED
     unit.closed_at = timezone.now()
     unit.save(update_fields=["status", "closed_at", "updated_at"])
@@ -280,14 +286,16 @@ def unit_close(*, acting_user: AnyUser | None, unit: Unit) -> Unit:
 
 
 @transaction.atomic
-def unit_delete(*, acting_user: AnyUser | None, unit: Unit) -> None:
+def unit_delete(*, acting_user: Actor, unit: Unit) -> None:
     """Delete a unit added by mistake. Refused, with the reason, once it has anything."""
-    if acting_user is not None and not can_restructure(user=acting_user, unit=unit):
+    if not isinstance(acting_user, SystemActor) and not can_restructure(
+        user=acting_user, unit=unit
+    ):
         raise NotFound
     unit = Unit.objects.get(pk=unit.pk)
     if Unit.objects.get_children(unit).exists():
         raise ValidationError(_("This unit has units below it: move or delete them first."))
-    if _unit_has_people(unit):
+    if _unit_has_members(unit):
         raise ValidationError(
             _("This unit still has people: move them to another unit first, or close the unit.")
         )
@@ -317,7 +325,7 @@ def unit_delete(*, acting_user: AnyUser | None, unit: Unit) -> None:
 @transaction.atomic
 def position_assign(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     unit: Unit,
     person_id: int,
     title: str,
@@ -326,18 +334,16 @@ def position_assign(
     started_on: dt.date | None = None,
 ) -> Position:
     """Put a person in a post. A post held by one person (secretary, chair, executive
-    vice-chair) ends its previous holder's term."""
-    from nutag.people.models import Person
-    from nutag.people.selectors import people_visible
-
+    vice-chair) ends its previous holder's term. The person must be one the acting user may
+    see (their home unit within the user's people right); anyone else is ``NotFound``."""
     require_perm(acting_user, Perm.MANAGE_POSITIONS, unit)
     if not unit.is_active:
         raise ValidationError(_("A closed unit cannot have new positions."))
-    people = people_visible(user=acting_user) if acting_user is not None else Person.objects.all()
-    try:
-        person = people.get(pk=person_id)
-    except Person.DoesNotExist as exc:
-        raise NotFound from exc
+    person_model: type[models.Model] = Position._meta.get_field("person").related_model  # type: ignore[assignment]
+    person = person_model._default_manager.select_related("unit").filter(pk=person_id).first()
+    if person is None:
+        raise NotFound
+    require_perm(acting_user, Perm.VIEW_PEOPLE, person.unit)  # type: ignore[attr-defined]
     if title not in PositionTitle.values:
         raise ValidationError({"title": _("Choose a position from the list.")})
     title_value = PositionTitle(title)
@@ -345,7 +351,7 @@ def position_assign(
         access = DEFAULT_ACCESS.get(title_value, Access.NONE)
     position = Position(
         unit=unit,
-        person=person,
+        person=person,  # type: ignore[misc]
         title=title_value,
         represents=represents.strip(),
         access=access,
@@ -356,7 +362,7 @@ def position_assign(
         for old in Position.objects.select_for_update().filter(
             unit=unit, title=title_value, ended_on__isnull=True
         ):
-            position_end(acting_user=None, position=old, _actor=acting_user)
+            position_end(acting_user=acting_user, position=old)
     position.save()
     audit_record(
         actor=acting_user,
@@ -371,10 +377,9 @@ def position_assign(
 @transaction.atomic
 def position_end(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     position: Position,
     ended_on: dt.date | None = None,
-    _actor: AnyUser | None = None,
 ) -> Position:
     """End a term. The row stays, so the unit's history shows who held the post when."""
     require_perm(acting_user, Perm.MANAGE_POSITIONS, position.unit)
@@ -386,14 +391,10 @@ def position_end(
     position.full_clean()
     position.save(update_fields=["ended_on", "updated_at"])
     audit_record(
-        actor=acting_user or _actor,
+        actor=acting_user,
         action=AuditAction.UPDATE,
         obj=position,
         unit=position.unit,
         changes=diff(before, snapshot(position, POSITION_FIELDS)),
     )
     return position
-
-
-def unit_kind_label(kind: str) -> str:
-    return str(UnitKind(kind).label)

@@ -19,11 +19,18 @@ from nutag.orgs.selectors import (
     access_position,
     access_unit,
     current_positions,
+    my_units,
     seed_model_check,
     unit_ancestors,
     unit_children,
     unit_history,
 )
+
+
+@login_required
+def desk_home(request: HttpRequest) -> HttpResponse:
+    """The workbench's first page: the units the user works for."""
+    return render(request, "core/desk_home.html", {"units": my_units(user=request.user)})
 
 
 def _restructurable(request: HttpRequest, code: str) -> Unit:

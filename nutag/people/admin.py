@@ -6,8 +6,8 @@ from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
 
-from nutag.core.admin import SubtreeScopedAdmin
 from nutag.core.masking import mask_id_number, mask_phone
+from nutag.orgs.admin_base import SubtreeScopedAdmin
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.people import services
 from nutag.people.models import CareWorker, ImportBatch, PartyMembership, Person

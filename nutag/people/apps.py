@@ -6,3 +6,17 @@ class PeopleConfig(AppConfig):
     name = "nutag.people"
     label = "people"
     verbose_name = _("People")
+
+    def ready(self) -> None:
+        from nutag.orgs.registry import register_path_copy, register_unit_members
+        from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
+        from nutag.people.tallies import care_tally_refresh
+
+        members = (Person, PartyMembership, CareWorker, YoungPerson)
+        for model in members:
+            register_path_copy(model)
+        # People and their roles belong to their unit: a merge moves them, and the care
+        # tallies of both units are recounted once.
+        register_unit_members(
+            *members, after_merge=lambda unit_ids: care_tally_refresh(unit_ids=list(unit_ids))
+        )

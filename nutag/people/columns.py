@@ -17,7 +17,7 @@ import re
 
 from django.utils.translation import gettext_lazy as _
 
-from nutag.people.normalize import to_halfwidth, to_simplified
+from nutag.core.text import to_halfwidth, to_simplified
 
 # (key, Chinese header), in the order the exporter writes them.
 COLUMNS: list[tuple[str, str]] = [

@@ -18,7 +18,7 @@ def checksum_char(first17: str) -> str:
 
 def normalize_id_number(value: str) -> str:
     """Strip spaces, turn full-width characters half-width and ``x`` into ``X``."""
-    from nutag.people.normalize import to_halfwidth
+    from nutag.core.text import to_halfwidth
 
     return to_halfwidth(value).replace(" ", "").strip().upper()
 

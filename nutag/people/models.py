@@ -9,6 +9,7 @@ counts over a subtree are one indexed range scan however large the subtree.
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.core.validators import RegexValidator
@@ -83,6 +84,21 @@ class Person(TimeStampedModel):
         related_name="person",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+
+    # How the history (``core.audit.change_rows``) labels the keys of a person's audit rows
+    # that are not fields of Person: the roles and their fields, recorded with the person.
+    audit_labels: ClassVar[dict[str, Any]] = {
+        "party_member": _("Party member"),
+        "care_worker": _("Works in the care committee (volunteer)"),
+        "young_person": _("Young person in the committee's care"),
+        "guardian": _("Guardian"),
+        "joined_on": _("Joined the Party on"),
+        "is_mobile": _("Mobile member, working away"),
+        "current_location": _("Where now"),
+        "elder_category": _("Five-elder category"),
+        "school": _("School"),
+    }
+    audit_choices: ClassVar[dict[str, Any]] = {"elder_category": dict(ElderCategory.choices)}
 
     class Meta:
         verbose_name = _("person")

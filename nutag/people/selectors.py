@@ -6,11 +6,11 @@ from django.db.models import Q, QuerySet
 
 from nutag.core.errors import NotFound
 from nutag.core.masking import mask_id_number, mask_phone
+from nutag.core.text import clean_name, to_halfwidth
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q, subtrees_q
 from nutag.orgs.permissions import AnyUser, Perm, granted_paths, has_unit_perm, is_platform_admin
 from nutag.people.models import Person, RoleFilter
-from nutag.people.normalize import clean_name, to_halfwidth
 
 
 def people_visible(*, user: AnyUser) -> QuerySet[Person]:

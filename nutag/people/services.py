@@ -10,8 +10,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nutag.core.actors import Actor, SystemActor
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.models import AuditAction
+from nutag.core.text import clean_name, clean_phone, name_initials, name_pinyin
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
 from nutag.orgs.services import NotFound
@@ -22,7 +24,6 @@ from nutag.people.idcard import (
     validate_id_number,
 )
 from nutag.people.models import CareWorker, Guardianship, PartyMembership, Person, YoungPerson
-from nutag.people.normalize import clean_name, clean_phone, name_initials, name_pinyin
 from nutag.people.tallies import care_tally_refresh
 
 PERSON_FIELDS = [
@@ -153,9 +154,9 @@ def _save_roles(person: Person, data: PersonInput) -> None:
 
 
 @transaction.atomic
-def person_create(*, acting_user: AnyUser | None, unit: Unit, data: PersonInput) -> Person:
+def person_create(*, acting_user: Actor, unit: Unit, data: PersonInput) -> Person:
     """Add a person to ``unit`` (404 if the user has no right there)."""
-    if acting_user is not None and not has_unit_perm(
+    if not isinstance(acting_user, SystemActor) and not has_unit_perm(
         user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=unit
     ):
         raise NotFound
@@ -176,11 +177,9 @@ def person_create(*, acting_user: AnyUser | None, unit: Unit, data: PersonInput)
 
 
 @transaction.atomic
-def person_update(
-    *, acting_user: AnyUser | None, person: Person, unit: Unit, data: PersonInput
-) -> Person:
+def person_update(*, acting_user: Actor, person: Person, unit: Unit, data: PersonInput) -> Person:
     """Change a person, possibly moving them to ``unit``; both units must be in reach."""
-    if acting_user is not None and not (
+    if not isinstance(acting_user, SystemActor) and not (
         has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=person.unit)
         and has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=unit)
     ):
@@ -216,19 +215,23 @@ def young_person_read_log(*, acting_user: AnyUser, person: Person) -> None:
 
 @transaction.atomic
 def guardian_add(
-    *, acting_user: AnyUser | None, young: Person, guardian_id: int, relation: str = ""
+    *, acting_user: Actor, young: Person, guardian_id: int, relation: str = ""
 ) -> Guardianship:
     """Record that ``guardian`` looks after the young person ``young``. Both must be in reach."""
     from nutag.people.selectors import people_visible
 
-    if acting_user is not None and not has_unit_perm(
+    if not isinstance(acting_user, SystemActor) and not has_unit_perm(
         user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=young.unit
     ):
         raise NotFound
     youth = YoungPerson.objects.filter(person=young).first()
     if youth is None:
         raise ValidationError(_("Only a young person in the committee's care has guardians."))
-    people = people_visible(user=acting_user) if acting_user is not None else Person.objects.all()
+    people = (
+        Person.objects.all()
+        if isinstance(acting_user, SystemActor)
+        else people_visible(user=acting_user)
+    )
     guardian = people.filter(pk=guardian_id).first()
     if guardian is None:
         raise NotFound
@@ -257,9 +260,9 @@ def guardian_add(
 
 
 @transaction.atomic
-def guardian_remove(*, acting_user: AnyUser | None, link: Guardianship) -> None:
+def guardian_remove(*, acting_user: Actor, link: Guardianship) -> None:
     young = link.young.person
-    if acting_user is not None and not has_unit_perm(
+    if not isinstance(acting_user, SystemActor) and not has_unit_perm(
         user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=young.unit
     ):
         raise NotFound

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 
-from nutag.core.admin import SubtreeScopedAdmin
+from nutag.orgs.admin_base import SubtreeScopedAdmin
 from nutag.orgs.permissions import Perm
 from nutag.sites.models import Article, Column, Placement
 

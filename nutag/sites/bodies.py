@@ -16,7 +16,7 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
-from nutag.sites import media
+from nutag.core import media
 
 _PHOTO_LINE = re.compile(r"^[ \t]*\[photo:([0-9a-z]{6,40})\][ \t]*$", re.MULTILINE | re.IGNORECASE)
 _FIGURE = re.compile(r"<figure>\s*<picture>.*?</picture>\s*</figure>", re.DOTALL)

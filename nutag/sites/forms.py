@@ -11,29 +11,13 @@ from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from nutag.core import media
+from nutag.core.forms import MultipleFileField, MultipleFileInput
+from nutag.orgs.forms import UnitIdsField
 from nutag.orgs.models import Unit
-from nutag.sites import media
 from nutag.sites.bodies import body_for_editing
 from nutag.sites.models import Article, ArticleKind
 from nutag.sites.services import ArticleFiles, ArticleInput
-
-
-class MultipleFileInput(forms.FileInput):
-    allow_multiple_selected = True
-
-
-class MultipleFileField(forms.FileField):
-    """Several files in one input (Django's documented pattern)."""
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        kwargs.setdefault("widget", MultipleFileInput())
-        super().__init__(*args, **kwargs)
-
-    def clean(self, data: Any, initial: Any = None) -> list[Any]:
-        single = super().clean
-        if isinstance(data, list | tuple):
-            return [single(d, initial) for d in data if d]
-        return [single(data, initial)] if data else []
 
 
 class DateTimeLocalInput(forms.DateTimeInput):
@@ -214,17 +198,6 @@ class ReturnForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("The writer sees this and can fix the article."),
     )
-
-
-class UnitIdsField(forms.MultipleChoiceField):
-    """Unit ids from checkboxes. Any id is let through to the service, which answers 404 for
-    one out of reach (so editing the form by hand gives the same answer as editing a URL)."""
-
-    def valid_value(self, value: Any) -> bool:
-        return str(value).isdigit()
-
-    def clean(self, value: Any) -> list[int]:
-        return [int(v) for v in super().clean(value)]
 
 
 class PushForm(forms.Form):

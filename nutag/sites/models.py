@@ -87,7 +87,7 @@ class Article(TimeStampedModel):
     cover = models.ImageField(_("cover picture"), upload_to=cover_path, blank=True)
     cover_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     cover_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    # The cover's phone-sized variants (``nutag.sites.media.StoredImage.as_dict()``):
+    # The cover's phone-sized variants (``nutag.core.media.StoredImage.as_dict()``):
     # {"name", "width", "height", "variants": [{"width", "height", "webp", "jpeg"}, …]}.
     cover_image = models.JSONField(_("cover variants"), default=dict, blank=True, editable=False)
     # Photos placed in the body, each like ``cover_image``: the files behind its <picture>s.

@@ -63,9 +63,9 @@ from django.utils import timezone
 from django.utils.html import escape, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 
+from nutag.core.text import to_simplified
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q, successor
-from nutag.people.normalize import to_simplified
 from nutag.sites.models import Article, ArticleStatus, Placement
 
 logger = logging.getLogger(__name__)

@@ -11,9 +11,9 @@ import datetime as dt
 from collections.abc import Sequence
 from typing import Any
 
+from nutag.core.xlsx import Sheet, sheets_to_xlsx
 from nutag.orgs.models import UnitKind
 from nutag.people.columns import ELDER_TEXT
-from nutag.people.exporting import Sheet, sheets_to_xlsx
 from nutag.stats.selectors import Dashboard, UnitRow
 
 KIND_TEXT: dict[str, str] = {

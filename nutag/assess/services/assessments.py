@@ -47,11 +47,12 @@ from nutag.assess.models import (
     StandardItem,
 )
 from nutag.assess.services._common import actor, require, require_above
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction, AuditEntry
-from nutag.orgs.permissions import AnyUser, Perm
-from nutag.sites.sanitize import clean_text
+from nutag.core.sanitize import clean_text
+from nutag.orgs.permissions import Perm
 
 EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
 NOTE_MAX = 5000
@@ -179,7 +180,7 @@ def _check_scores(
 
 
 def _audit(
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     assessment: Assessment,
     changes: dict[str, list[object]],
     note: str = "",
@@ -201,7 +202,7 @@ def _audit(
 @transaction.atomic
 def assessment_save(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     assessment: Assessment,
     summary: str,
     items: ItemInput,
@@ -288,9 +289,7 @@ def missing_for_submit(assessment: Assessment) -> dict[str, str]:
 
 
 @transaction.atomic
-def assessment_submit(
-    *, acting_user: AnyUser | None, assessment: Assessment, version: int
-) -> Assessment:
+def assessment_submit(*, acting_user: Actor, assessment: Assessment, version: int) -> Assessment:
     """Send the self-assessment to the unit above for review."""
     require(acting_user, Perm.SELF_ASSESS, assessment.unit)
     fresh = _fresh(assessment, version)
@@ -328,7 +327,7 @@ def assessment_submit(
 
 @transaction.atomic
 def assessment_refresh_known(
-    *, acting_user: AnyUser | None, assessment: Assessment, version: int
+    *, acting_user: Actor, assessment: Assessment, version: int
 ) -> Assessment:
     """Recompute the values the system knows (while the assessment is editable). A self
     score the committee left as suggested follows the new suggestion; one it changed stays."""
@@ -370,7 +369,7 @@ def assessment_refresh_known(
 
 
 def _decide(
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     assessment: Assessment,
     version: int,
     from_status: str,
@@ -395,7 +394,7 @@ def _decide(
 @transaction.atomic
 def assessment_review(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     assessment: Assessment,
     scores: ItemInput,
     comment: str,
@@ -472,7 +471,7 @@ def assessment_review(
 
 @transaction.atomic
 def assessment_reopen(
-    *, acting_user: AnyUser | None, assessment: Assessment, comment: str, version: int
+    *, acting_user: Actor, assessment: Assessment, comment: str, version: int
 ) -> Assessment:
     """Take back an acceptance (an error was found): the assessment is returned to the
     committee with a comment, its score and result cleared; the reviewed points are kept."""

@@ -1,6 +1,6 @@
 """Evidence: photos, files and links attached to an assessment item or to a task report.
 
-Pictures are re-encoded (``sites.media.store_image``: EXIF dropped, phone-sized variants);
+Pictures are re-encoded (``core.media.store_image``: EXIF dropped, phone-sized variants);
 files must really be PDF or Office files (``check_attachment``); links must point at a
 record on this platform (a path starting with ``/``). An assessment item accepts only the
 kinds of evidence its standard item asks for. Evidence can be added or removed only while
@@ -26,18 +26,19 @@ from nutag.assess.models import (
     TaskStatus,
 )
 from nutag.assess.services._common import actor, delete_after_commit, require, saving
+from nutag.core import media
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.models import AuditAction
-from nutag.orgs.permissions import AnyUser, Perm
-from nutag.sites import media
-from nutag.sites.sanitize import clean_text
+from nutag.core.sanitize import clean_text
+from nutag.orgs.permissions import Perm
 
 MAX_EVIDENCE = 20  # per item or report
 ASSESSMENT_EDITABLE = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.RETURNED})
 REPORT_EDITABLE = frozenset({ReportStatus.PENDING, ReportStatus.RETURNED})
 
 
-def _check_owner(acting_user: AnyUser | None, owner: AssessmentItem | TaskReport) -> None:
+def _check_owner(acting_user: Actor, owner: AssessmentItem | TaskReport) -> None:
     if isinstance(owner, AssessmentItem):
         assessment = owner.assessment
         require(acting_user, Perm.SELF_ASSESS, assessment.unit)
@@ -74,7 +75,7 @@ def _check_kind(owner: AssessmentItem | TaskReport, kind: str) -> None:
 
 def evidence_add(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     owner: AssessmentItem | TaskReport,
     kind: str,
     upload: Any = None,
@@ -138,7 +139,7 @@ def evidence_add(
 
 
 @transaction.atomic
-def evidence_remove(*, acting_user: AnyUser | None, evidence: Evidence) -> None:
+def evidence_remove(*, acting_user: Actor, evidence: Evidence) -> None:
     owner: AssessmentItem | TaskReport = evidence.assessment_item or evidence.report  # type: ignore[assignment]
     _check_owner(acting_user, owner)
     names = media.image_files(evidence.image) if evidence.image else []

@@ -49,8 +49,9 @@ from nutag.assess.services.tasks import (
     is_overdue,
     report_changed_meanwhile,
 )
+from nutag.core.actors import Actor
 from nutag.core.errors import NotFound
-from nutag.orgs.permissions import AnyUser, Perm
+from nutag.orgs.permissions import Perm
 
 Decision = Literal["accept", "return"]
 
@@ -151,7 +152,7 @@ def _fresh_report(report: TaskReport) -> TaskReport:
 @transaction.atomic
 def report_save(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     report: TaskReport,
     text: str,
     figures: Mapping[Any, Any],
@@ -197,7 +198,7 @@ def report_save(
 
 
 @transaction.atomic
-def report_submit(*, acting_user: AnyUser | None, report: TaskReport, version: int) -> TaskReport:
+def report_submit(*, acting_user: Actor, report: TaskReport, version: int) -> TaskReport:
     """Send the report to the issuer for inspection. It needs every figure asked for and a
     written account or some evidence. After the due date it is refused (the draft is kept)
     unless the task accepts late reports; then it is marked late."""
@@ -255,7 +256,7 @@ def report_submit(*, acting_user: AnyUser | None, report: TaskReport, version: i
 @transaction.atomic
 def report_inspect(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     report: TaskReport,
     decision: Decision,
     comment: str = "",

@@ -33,13 +33,14 @@ from nutag.assess.models import (
     StandardItem,
 )
 from nutag.assess.services._common import actor, require
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
+from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import is_within, subtree_q
-from nutag.orgs.permissions import AnyUser, Perm
-from nutag.sites.sanitize import clean_text
+from nutag.orgs.permissions import Perm
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -78,7 +79,7 @@ def _whole_statements() -> Iterator[None]:
 @transaction.atomic
 def round_open(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     unit: Unit,
     standard: Standard,
     year: int,
@@ -210,7 +211,7 @@ def _new_item(
 
 
 @transaction.atomic
-def round_finish(*, acting_user: AnyUser | None, round: Round) -> Round:
+def round_finish(*, acting_user: Actor, round: Round) -> Round:
     """Close the round: no more changes. Assessments not accepted keep their status."""
     require(acting_user, Perm.MANAGE_STANDARDS, round.unit)
     done = Round.objects.filter(pk=round.pk, status=RoundStatus.OPEN).update(

@@ -32,13 +32,14 @@ from nutag.assess.models import (
     StandardKind,
 )
 from nutag.assess.services._common import require
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
+from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import is_within
-from nutag.orgs.permissions import AnyUser, Perm
-from nutag.sites.sanitize import clean_text
+from nutag.orgs.permissions import Perm
 
 MAX_POINTS = 1000
 MAX_ITEMS = 50
@@ -352,7 +353,7 @@ def _apply(obj: models.Model, values: dict[str, object]) -> None:
 
 
 def _audit_update(
-    acting_user: AnyUser | None, standard: Standard, changes: dict[str, Any], note: str = ""
+    acting_user: Actor, standard: Standard, changes: dict[str, Any], note: str = ""
 ) -> None:
     """Audit a change of ``standard`` or of one of its items."""
     audit_record(
@@ -379,7 +380,7 @@ def _check_unique_name(unit: Unit, name: str, exclude_pk: int | None = None) -> 
 
 
 @transaction.atomic
-def standards_install_defaults(*, acting_user: AnyUser | None, unit: Unit) -> list[Standard]:
+def standards_install_defaults(*, acting_user: Actor, unit: Unit) -> list[Standard]:
     """Install the shipped standards (五好, 四纳入, 四到位) at ``unit``; idempotent.
 
     A default is skipped when the unit already has a standard of its kind (possibly edited
@@ -437,7 +438,7 @@ def standards_install_defaults(*, acting_user: AnyUser | None, unit: Unit) -> li
 
 @transaction.atomic
 def standard_create(
-    *, acting_user: AnyUser | None, unit: Unit, **fields: Unpack[StandardFields]
+    *, acting_user: Actor, unit: Unit, **fields: Unpack[StandardFields]
 ) -> Standard:
     """A unit's own standard (e.g. 六有 "six haves"); add its items with ``standard_item_add``.
     Fields: ``name``, ``pass_mark``, ``description`` and ``name_mn`` (both default empty)."""
@@ -460,7 +461,7 @@ def standard_create(
 
 @transaction.atomic
 def standard_update(
-    *, acting_user: AnyUser | None, standard: Standard, **fields: Unpack[StandardFields]
+    *, acting_user: Actor, standard: Standard, **fields: Unpack[StandardFields]
 ) -> Standard:
     """Rename or re-describe a standard, or change its pass mark (rounds already opened keep
     the pass mark they copied). Fields as for ``standard_create``."""
@@ -492,7 +493,7 @@ def _free_name(unit: Unit, name: str) -> str:
 @transaction.atomic
 def standard_copy(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     standard: Standard,
     unit: Unit | None = None,
     name: str = "",
@@ -541,7 +542,7 @@ def standard_copy(
 
 @transaction.atomic
 def standard_item_add(
-    *, acting_user: AnyUser | None, standard: Standard, **fields: Unpack[ItemFields]
+    *, acting_user: Actor, standard: Standard, **fields: Unpack[ItemFields]
 ) -> StandardItem:
     """Add an item at the end of ``standard``. Refused once a round has used the standard.
 
@@ -565,7 +566,7 @@ def standard_item_add(
 
 @transaction.atomic
 def standard_item_update(
-    *, acting_user: AnyUser | None, item: StandardItem, **fields: Unpack[ItemFields]
+    *, acting_user: Actor, item: StandardItem, **fields: Unpack[ItemFields]
 ) -> StandardItem:
     """Change an item (fields as for ``standard_item_add``). Once a round has used its
     standard only the wording that helps people fill it in (guidance, evidence asked for,
@@ -585,7 +586,7 @@ def standard_item_update(
 
 
 @transaction.atomic
-def standard_item_remove(*, acting_user: AnyUser | None, item: StandardItem) -> None:
+def standard_item_remove(*, acting_user: Actor, item: StandardItem) -> None:
     standard = item.standard
     require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
     _refuse_if_used(standard)
@@ -603,7 +604,7 @@ def _renumber(standard: Standard, order: list[StandardItem] | None = None) -> No
 
 
 @transaction.atomic
-def standard_item_move(*, acting_user: AnyUser | None, item: StandardItem, offset: int) -> None:
+def standard_item_move(*, acting_user: Actor, item: StandardItem, offset: int) -> None:
     """Move an item ``offset`` places (-1 up, +1 down) in its standard's list."""
     standard = item.standard
     require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)

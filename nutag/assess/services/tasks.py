@@ -35,14 +35,15 @@ from nutag.assess.models import (
     TaskStatus,
 )
 from nutag.assess.services._common import actor, require
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
+from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
-from nutag.orgs.permissions import AnyUser, Perm
+from nutag.orgs.permissions import Perm
 from nutag.sites.models import Article
-from nutag.sites.sanitize import clean_text
 
 Scope = Literal["children", "subtree"]
 
@@ -188,7 +189,7 @@ def _targets(unit: Unit, targets: Iterable[Unit | int] | None, scope: Scope) -> 
 
 
 def _audit_task(
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     task: Task,
     action: AuditAction,
     changes: dict[str, Any] | None = None,
@@ -200,7 +201,7 @@ def _audit_task(
 
 
 def audit_report(
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     report: TaskReport,
     changes: dict[str, Any] | None = None,
     note: str = "",
@@ -226,7 +227,7 @@ def _names(units: Sequence[Unit], limit: int = 10) -> str:
 @transaction.atomic
 def task_issue(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     unit: Unit,
     title: str,
     requirements: str,
@@ -315,7 +316,7 @@ def _locked_task(task: Task) -> Task:
 @transaction.atomic
 def task_update(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     task: Task,
     title: str | None = None,
     requirements: str | None = None,
@@ -365,7 +366,7 @@ def task_update(
 
 
 @transaction.atomic
-def task_close(*, acting_user: AnyUser | None, task: Task) -> Task:
+def task_close(*, acting_user: Actor, task: Task) -> Task:
     """No more reports: pending and returned reports stay as they are (missing); submitted
     ones may still be inspected and accepted."""
     require(acting_user, Perm.ISSUE_TASKS, task.unit)
@@ -395,7 +396,7 @@ def _commendation_body(text: str, units: Sequence[Unit], task: Task) -> str:
 @transaction.atomic
 def task_commend(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     task: Task,
     reports: Sequence[TaskReport | int],
     text: str,

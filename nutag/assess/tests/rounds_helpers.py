@@ -11,6 +11,7 @@ from nutag.assess.models import Assessment, AssessmentItem, Round, Standard, Sta
 from nutag.assess.services import assessments as assessment_services
 from nutag.assess.services import rounds as services
 from nutag.assess.services.standards import standards_install_defaults
+from nutag.core.actors import SYSTEM
 from nutag.factories import person_with_position
 from nutag.orgs.models import PositionTitle
 from nutag.orgs.permissions import forget_grants
@@ -33,7 +34,7 @@ def banner_secretary(cast: Any) -> Any:
 
 
 def defaults(unit: Any) -> dict[str, Standard]:
-    return {s.kind: s for s in standards_install_defaults(acting_user=None, unit=unit)}
+    return {s.kind: s for s in standards_install_defaults(acting_user=SYSTEM, unit=unit)}
 
 
 def five_good(unit: Any) -> Standard:
@@ -90,7 +91,7 @@ def fill(
 def submitted(assessment: Assessment, **kwargs: Any) -> Assessment:
     fill(assessment, **kwargs)
     return assessment_services.assessment_submit(
-        acting_user=None, assessment=assessment, version=assessment.version
+        acting_user=SYSTEM, assessment=assessment, version=assessment.version
     )
 
 

@@ -18,6 +18,7 @@ from nutag.assess.autofill import (
 )
 from nutag.assess.models import AutoSource, ReportStatus, Task, TaskReport
 from nutag.assess.tests.rounds_helpers import this_year
+from nutag.core.actors import SYSTEM
 from nutag.factories import PersonFactory, make_care_worker, make_unit, person_with_position
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, PositionTitle, UnitKind
@@ -31,10 +32,10 @@ ALL = list(AutoSource.values)
 
 def published(unit, *, kind=ArticleKind.ARTICLE, title="活动报道") -> Article:  # type: ignore[no-untyped-def]
     article = site_services.article_create(
-        acting_user=None, unit=unit, data=ArticleInput(title=title, kind=kind)
+        acting_user=SYSTEM, unit=unit, data=ArticleInput(title=title, kind=kind)
     )
-    site_services.article_submit(acting_user=None, article=article)
-    return site_services.article_publish(acting_user=None, article=article)
+    site_services.article_submit(acting_user=SYSTEM, article=article)
+    return site_services.article_publish(acting_user=SYSTEM, article=article)
 
 
 def cast_parent(unit):  # type: ignore[no-untyped-def]
@@ -78,7 +79,7 @@ def test_ended_positions_and_other_titles_do_not_count(cast):
     person_with_position(unit=unit, title=PositionTitle.VICE_CHAIR, name="副主任")
     chair = person_with_position(unit=unit, title=PositionTitle.CHAIR, name="主任")
     position = Position.objects.get(person=chair)
-    org_services.position_end(acting_user=None, position=position)
+    org_services.position_end(acting_user=SYSTEM, position=position)
     assert values_for(unit)["positions"] == 0
 
 
@@ -86,7 +87,7 @@ def test_articles_of_other_units_years_kinds_and_drafts_do_not_count(cast):
     unit = cast.village1a
     published(cast.village1b)  # another unit
     published(unit, kind=ArticleKind.NOTICE)  # a notice is not an activity
-    site_services.article_create(acting_user=None, unit=unit, data=ArticleInput(title="草稿"))
+    site_services.article_create(acting_user=SYSTEM, unit=unit, data=ArticleInput(title="草稿"))
     old = published(unit, title="去年")
     Article.objects.filter(pk=old.pk).update(
         published_at=year_range(this_year() - 1)[0] + dt.timedelta(days=3)

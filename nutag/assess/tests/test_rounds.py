@@ -44,16 +44,17 @@ from nutag.assess.tests.rounds_helpers import (
     submitted,
     this_year,
 )
+from nutag.core.actors import SYSTEM
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditEntry
-from nutag.factories import PersonFactory, make_care_worker, make_unit, person_with_position
-from nutag.orgs import services as org_services
-from nutag.orgs.models import PositionTitle, UnitKind
-from nutag.sites.tests.uploads import (
+from nutag.core.tests.uploads import (
     media_root,  # noqa: F401  (fixture)
     photo,
     upload,
 )
+from nutag.factories import PersonFactory, make_care_worker, make_unit, person_with_position
+from nutag.orgs import services as org_services
+from nutag.orgs.models import PositionTitle, UnitKind
 
 pytestmark = pytest.mark.django_db
 PEOPLE_BELOW_BANNER = 6  # 2 townships, 3 villages, 1 school
@@ -88,12 +89,14 @@ def test_a_standard_of_another_subtree_or_without_items_is_refused(cast):
         open_round(cast.township1, t2_standard, user=cast.township1_secretary)
     assert "standard" in exc.value.message_dict
     empty = standard_services.standard_create(
-        acting_user=None, unit=cast.banner, name="六有", pass_mark=0
+        acting_user=SYSTEM, unit=cast.banner, name="六有", pass_mark=0
     )
     with pytest.raises(ValidationError) as exc:
         open_round(cast.banner, empty)
     assert "standard" in exc.value.message_dict
-    standard_services.standard_item_add(acting_user=None, standard=empty, title="有组织", points=10)
+    standard_services.standard_item_add(
+        acting_user=SYSTEM, standard=empty, title="有组织", points=10
+    )
     empty.pass_mark = 60
     empty.save()
     with pytest.raises(ValidationError) as exc:  # pass mark above the points
@@ -207,7 +210,7 @@ def test_a_score_outside_the_points_saves_nothing_and_names_the_item(cast):
     assert not AssessmentItem.objects.filter(note__gt="").exists()
     with pytest.raises(ValidationError):  # an item of another assessment
         assessment_services.assessment_save(
-            acting_user=None,
+            acting_user=SYSTEM,
             assessment=mine,
             summary="",
             items={items_of(assessment_of(round_, cast.village2a))[0].pk: (1, "")},
@@ -221,7 +224,7 @@ def test_submitting_needs_every_score_and_evidence_where_asked(cast):
     rows = items_of(mine)
     assert [r.self_score for r in rows] == [0, 0, None, None, 0]
     assessment_services.assessment_save(
-        acting_user=None,
+        acting_user=SYSTEM,
         assessment=mine,
         summary="",
         items={rows[0].pk: (15, "")},
@@ -285,9 +288,9 @@ def test_nothing_changes_once_the_round_is_finished(cast):
     waiting = submitted(assessment_of(round_, cast.village1b))
     with pytest.raises(NotFound):
         services.round_finish(acting_user=cast.township1_secretary, round=round_)
-    services.round_finish(acting_user=None, round=round_)
+    services.round_finish(acting_user=SYSTEM, round=round_)
     with pytest.raises(ValidationError):
-        services.round_finish(acting_user=None, round=round_)
+        services.round_finish(acting_user=SYSTEM, round=round_)
     with pytest.raises(ValidationError) as exc:
         fill(draft)
     assert round_.title in exc.value.messages[0]
@@ -447,7 +450,7 @@ def test_two_reviewers_in_two_threads_end_in_one_consistent_result(cast):
 
 def test_opening_a_round_gives_every_active_unit_below_an_assessment(cast):
     closed = make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name="撤销的嘎查")
-    org_services.unit_close(acting_user=None, unit=closed)
+    org_services.unit_close(acting_user=SYSTEM, unit=closed)
     user = banner_secretary(cast)
     standard = five_good(cast.banner)
     round_ = open_round(cast.banner, standard, user=user, year=this_year())
@@ -548,7 +551,7 @@ def test_returned_with_comments_then_sent_again_after_the_due_date(cast, monkeyp
     later = round_.self_due + dt.timedelta(days=5)
     monkeypatch.setattr(timezone, "localdate", lambda *a, **k: later)
     fill(mine, score=lambda item: item.points - 1)
-    assessment_services.assessment_submit(acting_user=None, assessment=mine, version=mine.version)
+    assessment_services.assessment_submit(acting_user=SYSTEM, assessment=mine, version=mine.version)
     assert mine.status == AssessmentStatus.SUBMITTED and mine.self_total == 95
 
 
@@ -583,7 +586,7 @@ def test_refreshing_known_values_keeps_what_the_committee_changed(cast):
     rows = {r.item.auto_source: r for r in items_of(mine)}
     positions = rows[AutoSource.POSITIONS]
     assessment_services.assessment_save(
-        acting_user=None,
+        acting_user=SYSTEM,
         assessment=mine,
         summary="",
         items={positions.pk: (20, "四个岗位都有人")},  # changed by the committee

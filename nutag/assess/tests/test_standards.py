@@ -13,6 +13,7 @@ from nutag.assess.selectors.standards import (
 )
 from nutag.assess.services import standards as services
 from nutag.assess.tests.rounds_helpers import banner_secretary, defaults, five_good, open_round
+from nutag.core.actors import SYSTEM
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditEntry
 
@@ -208,7 +209,7 @@ def test_install_defaults_is_idempotent(cast):
 def test_an_edited_default_is_kept_when_installing_again(cast):
     standard = five_good(cast.banner)
     services.standard_update(acting_user=cast.admin, standard=standard, name="五好", pass_mark=85)
-    services.standards_install_defaults(acting_user=None, unit=cast.banner)
+    services.standards_install_defaults(acting_user=SYSTEM, unit=cast.banner)
     standard.refresh_from_db()
     assert (standard.name, standard.pass_mark) == ("五好", 85)
     assert Standard.objects.filter(kind=StandardKind.FIVE_GOOD).count() == 1

@@ -44,20 +44,21 @@ from nutag.assess.tests.taskdata import (
     secretary,
     today,
 )
+from nutag.core.actors import SYSTEM
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditEntry
+from nutag.core.tests.uploads import (
+    PDF,
+    media_root,  # noqa: F401  (fixture)
+    photo,
+    upload,
+)
 from nutag.factories import make_unit
 from nutag.orgs import services as org_services
 from nutag.orgs.models import UnitKind
 from nutag.orgs.permissions import forget_grants
 from nutag.sites.models import ArticleStatus
 from nutag.sites.selectors import site_articles
-from nutag.sites.tests.uploads import (
-    PDF,
-    media_root,  # noqa: F401  (fixture)
-    photo,
-    upload,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -116,7 +117,7 @@ def test_chosen_targets_must_lie_strictly_below(cast):
     ):
         with pytest.raises(NotFound):
             issue(by=cast.township1_officer, unit=cast.township1, targets=targets)
-    org_services.unit_close(acting_user=None, unit=cast.village1b)
+    org_services.unit_close(acting_user=SYSTEM, unit=cast.village1b)
     with pytest.raises(NotFound):  # closed units get no tasks
         issue(by=cast.township1_officer, unit=cast.township1, targets=[cast.village1b])
     with pytest.raises(ValidationError):
@@ -146,7 +147,7 @@ def test_bad_task_input_is_refused_field_by_field(cast):
 
 
 def test_a_closed_unit_cannot_issue(cast):
-    org_services.unit_close(acting_user=None, unit=cast.village1b)
+    org_services.unit_close(acting_user=SYSTEM, unit=cast.village1b)
     with pytest.raises(ValidationError):
         issue(by=cast.township1_secretary, unit=cast.village1b)
 

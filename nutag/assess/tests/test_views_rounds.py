@@ -35,7 +35,7 @@ from nutag.assess.tests.rounds_helpers import (
     submitted,
     this_year,
 )
-from nutag.sites.tests.uploads import (
+from nutag.core.tests.uploads import (
     PDF,
     media_root,  # noqa: F401  (fixture)
     photo,

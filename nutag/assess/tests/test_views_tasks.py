@@ -24,13 +24,13 @@ from nutag.assess.tests.taskdata import (
     secretary,
     today,
 )
-from nutag.sites.selectors import site_articles
-from nutag.sites.tests.uploads import (
+from nutag.core.tests.uploads import (
     PDF,
     media_root,  # noqa: F401  (fixture)
     photo,
     upload,
 )
+from nutag.sites.selectors import site_articles
 
 pytestmark = pytest.mark.django_db
 EN = {"HTTP_ACCEPT_LANGUAGE": "en"}

@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING, Any
 
 import pytest
 
+from nutag.core.actors import SYSTEM
 from nutag.factories import TEST_PASSWORD
 from nutag.people.models import Person
 from nutag.people.services import PersonInput, person_create
@@ -37,7 +38,7 @@ def fits_the_phone(page: Page) -> None:
 def test_township_secretary_finds_and_adds_people_on_a_phone(
     live_server: Any, phone_page: Page, cast: Any
 ) -> None:
-    person_create(acting_user=None, unit=cast.village1a, data=PersonInput(name="巴特尔"))
+    person_create(acting_user=SYSTEM, unit=cast.village1a, data=PersonInput(name="巴特尔"))
     page = phone_page
     page.goto(f"{live_server.url}/desk/")
     page.fill("input[name=username]", "t1-secretary")

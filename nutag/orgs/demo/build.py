@@ -12,6 +12,8 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
 
+from nutag.core.actors import SYSTEM
+from nutag.core.text import clean_name, name_initials, name_pinyin
 from nutag.orgs.models import (
     DEFAULT_ACCESS,
     Access,
@@ -29,7 +31,6 @@ from nutag.people.models import (
     Person,
     YoungPerson,
 )
-from nutag.people.normalize import clean_name, name_initials, name_pinyin
 from nutag.people.tallies import care_tally_refresh
 
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
@@ -75,7 +76,7 @@ def _ensure_units(specs: list[UnitSpec]) -> tuple[dict[str, Unit], int]:
             continue
         parent = None if spec.parent is None else Unit.objects.get(code=spec.parent)
         existing[spec.code] = unit_create(
-            acting_user=None,
+            acting_user=SYSTEM,
             parent=parent,
             code=spec.code,
             kind=spec.kind,

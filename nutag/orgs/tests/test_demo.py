@@ -32,6 +32,7 @@ from nutag.assess.models import (
     TaskStatus,
 )
 from nutag.core.models import AuditEntry
+from nutag.core.text import name_initials, name_pinyin
 from nutag.orgs import demo as demo_module
 from nutag.orgs.models import Branch, CareCommittee, Position, PositionTitle, Unit, UnitKind
 from nutag.orgs.paths import subtree_q
@@ -46,7 +47,6 @@ from nutag.people.models import (
     YoungPerson,
     phone_validator,
 )
-from nutag.people.normalize import name_initials, name_pinyin
 from nutag.stats.selectors import five_good, unit_figures
 
 User = get_user_model()

@@ -2,6 +2,7 @@
 
 import pytest
 
+from nutag.core.actors import SYSTEM
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import minimal_paths, subtree_q, successor
 from nutag.orgs.permissions import Perm, can_restructure, has_unit_perm, units_where
@@ -77,7 +78,7 @@ def test_ended_position_grants_nothing(cast):
     from nutag.orgs.services import position_end
 
     position = Position.objects.get(person__user=cast.village2a_secretary)
-    position_end(acting_user=None, position=position)
+    position_end(acting_user=SYSTEM, position=position)
     cast.village2a_secretary.refresh_from_db()
     assert not has_unit_perm(
         user=cast.village2a_secretary, perm=Perm.VIEW_UNIT, unit=cast.village2a

@@ -4,6 +4,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
+from nutag.core.actors import SYSTEM
 from nutag.core.models import AuditAction, AuditEntry
 from nutag.factories import PersonFactory, make_unit, person_with_position
 from nutag.orgs import services
@@ -92,13 +93,13 @@ def test_update_records_before_and_after(cast):
 def test_move_carries_people_paths_and_history(cast):
     person = PersonFactory(unit=cast.village1a, name="移动者")
     CareWorker.objects.create(person=person, unit=cast.village1a, unit_path=cast.village1a.path)
-    services.unit_update(acting_user=None, unit=cast.village1a, name="一甲嘎查")
+    services.unit_update(acting_user=SYSTEM, unit=cast.village1a, name="一甲嘎查")
     # township 1 secretary cannot move into township 2
     with pytest.raises(services.NotFound):
         services.unit_move(
             acting_user=cast.township1_secretary, unit=cast.village1a, new_parent=cast.township2
         )
-    moved = services.unit_move(acting_user=None, unit=cast.village1a, new_parent=cast.township2)
+    moved = services.unit_move(acting_user=SYSTEM, unit=cast.village1a, new_parent=cast.township2)
     assert moved.path.startswith(cast.township2.path)
     person.refresh_from_db()
     assert person.unit_path == moved.path
@@ -146,27 +147,27 @@ def test_moves_and_new_units_keep_every_path_copy_in_step(cast):
     before = cast.village1b.path
     # a new first child of township 1 shifts village 1a, village 1b (and the hamlet), school 1
     services.unit_create(
-        acting_user=None, parent=cast.township1, code="150799100200", kind="village", name="新村"
+        acting_user=SYSTEM, parent=cast.township1, code="150799100200", kind="village", name="新村"
     )
     assert Unit.objects.get(pk=cast.village1b.pk).path != before
     _copies_in_step()
     # village 1a sorts before village 2a under township 2: village 2a shifts
-    services.unit_move(acting_user=None, unit=cast.village1a, new_parent=cast.township2)
+    services.unit_move(acting_user=SYSTEM, unit=cast.village1a, new_parent=cast.township2)
     _copies_in_step()
     # the hamlet moves up to township 1, before every child there: its old parent shifts
     # while it is still inside it
-    services.unit_move(acting_user=None, unit=hamlet, new_parent=cast.township1)
+    services.unit_move(acting_user=SYSTEM, unit=hamlet, new_parent=cast.township1)
     assert Unit.objects.get(pk=hamlet.pk).depth == 3
     _copies_in_step()
     # a merged unit's assessments stay with it (history), its children's follow them
-    services.unit_merge(acting_user=None, unit=cast.township1, into=cast.township2)
+    services.unit_merge(acting_user=SYSTEM, unit=cast.township1, into=cast.township2)
     _copies_in_step()
 
 
 def test_move_under_itself_is_refused(cast):
     child = make_unit(parent=cast.village1a, kind=UnitKind.SCHOOL, name="村小")
     with pytest.raises(ValidationError):
-        services.unit_move(acting_user=None, unit=cast.village1a, new_parent=child)
+        services.unit_move(acting_user=SYSTEM, unit=cast.village1a, new_parent=child)
 
 
 def test_merge_moves_people_and_closes(cast):
@@ -214,7 +215,7 @@ def test_delete_a_mistake_and_close_an_empty_unit(cast):
     closed = services.unit_close(acting_user=cast.township1_secretary, unit=cast.village1b)
     assert closed.status == UnitStatus.CLOSED
     with pytest.raises(ValidationError):
-        person_create(acting_user=None, unit=closed, data=PersonInput(name="新人"))
+        person_create(acting_user=SYSTEM, unit=closed, data=PersonInput(name="新人"))
 
 
 def test_position_assign_replaces_single_holder_and_keeps_history(cast):
@@ -275,21 +276,21 @@ def test_seed_model_check_reports_why(cast):
     sec = PersonFactory(unit=unit, name="书记")
     vice = PersonFactory(unit=unit, name="副主任", is_retired=True)
     services.position_assign(
-        acting_user=None, unit=unit, person_id=sec.pk, title=PositionTitle.BRANCH_SECRETARY
+        acting_user=SYSTEM, unit=unit, person_id=sec.pk, title=PositionTitle.BRANCH_SECRETARY
     )
     result = {r.unit.pk: r for r in seed_model_check(root=unit)}[unit.pk]
     assert not result.follows
     assert any("chair" in p for p in result.problems)
     services.position_assign(
-        acting_user=None, unit=unit, person_id=sec.pk, title=PositionTitle.CHAIR
+        acting_user=SYSTEM, unit=unit, person_id=sec.pk, title=PositionTitle.CHAIR
     )
     services.position_assign(
-        acting_user=None, unit=unit, person_id=vice.pk, title=PositionTitle.EXEC_VICE_CHAIR
+        acting_user=SYSTEM, unit=unit, person_id=vice.pk, title=PositionTitle.EXEC_VICE_CHAIR
     )
     result = {r.unit.pk: r for r in seed_model_check(root=unit)}[unit.pk]
     assert result.problems == ["The executive vice-chair does not sit on the branch committee."]
     services.position_assign(
-        acting_user=None, unit=unit, person_id=vice.pk, title=PositionTitle.BRANCH_MEMBER
+        acting_user=SYSTEM, unit=unit, person_id=vice.pk, title=PositionTitle.BRANCH_MEMBER
     )
     result = {r.unit.pk: r for r in seed_model_check(root=unit)}[unit.pk]
     assert result.follows

@@ -3,6 +3,7 @@
 import pytest
 from django.test import Client
 
+from nutag.core.actors import SYSTEM
 from nutag.factories import PersonFactory
 from nutag.orgs.models import Unit
 
@@ -106,7 +107,7 @@ def test_unit_pages_run_fixed_queries(
         )
         if i < 9:
             services.unit_create(
-                acting_user=None,
+                acting_user=SYSTEM,
                 parent=cast.township1,
                 code=f"15079910030{i}",
                 kind="village",

@@ -9,11 +9,11 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nutag.core.text import clean_name, clean_phone, to_halfwidth, to_simplified
 from nutag.people import columns as cols
 from nutag.people.ethnicity import ethnicity_from_text
 from nutag.people.idcard import normalize_id_number, validate_id_number
 from nutag.people.models import phone_validator
-from nutag.people.normalize import clean_name, clean_phone, to_halfwidth, to_simplified
 
 from .reading import Cell, _text
 

@@ -13,6 +13,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from nutag.core.masking import mask_id_number, mask_phone
+from nutag.core.text import clean_name, clean_phone
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
@@ -20,7 +21,6 @@ from nutag.orgs.services import NotFound
 from nutag.people import columns as cols
 from nutag.people.idcard import id_number_birth_date, id_number_gender, normalize_id_number
 from nutag.people.models import PartyMembership, Person, YoungPerson
-from nutag.people.normalize import clean_name, clean_phone
 from nutag.people.services import (
     CareInput,
     PartyInput,

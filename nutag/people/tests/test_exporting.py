@@ -13,9 +13,11 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
+from nutag.core.actors import SYSTEM
 from nutag.core.models import AuditAction, AuditEntry
+from nutag.core.xlsx import rows_to_xlsx
 from nutag.people.columns import COLUMNS
-from nutag.people.exporting import people_export, people_to_xlsx, rows_to_xlsx
+from nutag.people.exporting import people_export, people_to_xlsx
 from nutag.people.idcard import checksum_char
 from nutag.people.importing import import_confirm, import_parse
 from nutag.people.models import Person
@@ -31,7 +33,7 @@ def make_id(birth: str, seq: str) -> str:
 
 
 def add(unit, **fields) -> Person:  # type: ignore[no-untyped-def]
-    return person_create(acting_user=None, unit=unit, data=PersonInput(**fields))
+    return person_create(acting_user=SYSTEM, unit=unit, data=PersonInput(**fields))
 
 
 @pytest.fixture

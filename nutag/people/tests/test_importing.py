@@ -15,6 +15,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
+from nutag.core.actors import SYSTEM
 from nutag.core.models import AuditAction, AuditEntry
 from nutag.factories import PersonFactory
 from nutag.orgs.services import NotFound
@@ -542,7 +543,7 @@ def test_blank_cells_keep_what_is_stored(cast, django_capture_on_commit_callback
     from nutag.people.services import PartyInput, PersonInput, person_create
 
     person = person_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=cast.village1a,
         data=PersonInput(
             name="张三", phone="13912345678", note="老支书", party=PartyInput(is_mobile=True)

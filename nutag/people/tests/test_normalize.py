@@ -2,8 +2,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nutag.core.masking import mask_id_number, mask_phone
+from nutag.core.text import clean_name, clean_phone, name_initials, name_pinyin, to_halfwidth
 from nutag.people.ethnicity import ETHNICITY_ZH, ethnicity_from_text
-from nutag.people.normalize import clean_name, clean_phone, name_initials, name_pinyin, to_halfwidth
 
 
 def test_halfwidth_and_simplified():

@@ -7,6 +7,7 @@ from django.core.exceptions import ValidationError
 from hypothesis import given
 from hypothesis import strategies as st
 
+from nutag.core.actors import SYSTEM
 from nutag.core.models import AuditAction, AuditEntry
 from nutag.orgs.services import NotFound
 from nutag.people.idcard import checksum_char, validate_id_number
@@ -103,16 +104,16 @@ def test_create_normalises_and_validates(cast):
 @pytest.mark.django_db
 def test_duplicate_id_and_mismatched_birth_date(cast):
     person_create(
-        acting_user=None, unit=cast.village1a, data=PersonInput(name="甲", id_number=GOOD_ID)
+        acting_user=SYSTEM, unit=cast.village1a, data=PersonInput(name="甲", id_number=GOOD_ID)
     )
     with pytest.raises(ValidationError) as exc:
         person_create(
-            acting_user=None, unit=cast.village1a, data=PersonInput(name="乙", id_number=GOOD_ID)
+            acting_user=SYSTEM, unit=cast.village1a, data=PersonInput(name="乙", id_number=GOOD_ID)
         )
     assert "id_number" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:
         person_create(
-            acting_user=None,
+            acting_user=SYSTEM,
             unit=cast.village1a,
             data=PersonInput(
                 name="丙", id_number=make_id(seq="002"), birth_date=dt.date(1970, 1, 1)
@@ -124,7 +125,7 @@ def test_duplicate_id_and_mismatched_birth_date(cast):
 @pytest.mark.django_db
 def test_update_audits_masked_before_after_and_role_changes(cast):
     person = person_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=cast.village1a,
         data=PersonInput(name="甲", phone="13800001234", id_number=GOOD_ID),
     )
@@ -144,7 +145,7 @@ def test_update_audits_masked_before_after_and_role_changes(cast):
 
 @pytest.mark.django_db
 def test_update_cannot_move_person_out_of_reach(cast):
-    person = person_create(acting_user=None, unit=cast.village1a, data=PersonInput(name="甲"))
+    person = person_create(acting_user=SYSTEM, unit=cast.village1a, data=PersonInput(name="甲"))
     with pytest.raises(NotFound):
         person_update(
             acting_user=cast.township1_secretary,

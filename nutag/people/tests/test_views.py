@@ -4,6 +4,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from nutag.core.actors import SYSTEM
 from nutag.core.models import AuditAction, AuditEntry
 from nutag.factories import PersonFactory
 from nutag.people.idcard import checksum_char
@@ -20,8 +21,8 @@ def login(user) -> Client:  # type: ignore[no-untyped-def]
 
 
 def test_list_search_by_name_initials_and_role(cast):
-    person_create(acting_user=None, unit=cast.village1a, data=PersonInput(name="巴特尔"))
-    person_create(acting_user=None, unit=cast.village1b, data=PersonInput(name="乌云其其格"))
+    person_create(acting_user=SYSTEM, unit=cast.village1a, data=PersonInput(name="巴特尔"))
+    person_create(acting_user=SYSTEM, unit=cast.village1b, data=PersonInput(name="乌云其其格"))
     client = login(cast.township1_officer)
     page = client.get(f"/desk/u/{cast.township1.code}/people/", {"q": "bte"}).content.decode()
     assert "巴特尔" in page and "乌云其其格" not in page
@@ -81,7 +82,7 @@ def test_officer_edits_without_seeing_id_number_and_keeps_it(cast):
     first = "15072519700101002"
     number = first + checksum_char(first)
     person = person_create(
-        acting_user=None, unit=cast.village1a, data=PersonInput(name="其木格", id_number=number)
+        acting_user=SYSTEM, unit=cast.village1a, data=PersonInput(name="其木格", id_number=number)
     )
     client = login(cast.village1a_officer)
     form_html = client.get(f"/desk/people/{person.pk}/edit/").content.decode()
@@ -96,7 +97,7 @@ def test_officer_edits_without_seeing_id_number_and_keeps_it(cast):
 
 
 def test_young_persons_record_read_is_audited(cast):
-    person = person_create(acting_user=None, unit=cast.village1a, data=PersonInput(name="小明"))
+    person = person_create(acting_user=SYSTEM, unit=cast.village1a, data=PersonInput(name="小明"))
     YoungPerson.objects.create(person=person, unit=cast.village1a, unit_path=cast.village1a.path)
     outsider = login(cast.village2a_secretary)
     assert outsider.get(f"/desk/people/{person.pk}/").status_code == 404
@@ -119,7 +120,7 @@ def _young(cast, name="小花"):  # type: ignore[no-untyped-def]
     from nutag.people.services import YouthInput
 
     return person_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=cast.village1a,
         data=PersonInput(name=name, youth=YouthInput(school="一小")),
     )
@@ -131,7 +132,7 @@ def test_guardians_negatives_then_add_and_remove(cast):
     young = _young(cast)
     outsider = PersonFactory(unit=cast.village2a, name="外村人")
     child = person_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=cast.village1a,
         data=PersonInput(name="小孩", birth_date=timezone.localdate() - dt.timedelta(days=3650)),
     )

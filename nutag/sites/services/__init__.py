@@ -13,7 +13,7 @@ Workflow of an article (``ArticleStatus``)::
   recommendation and editing columns need ``Perm.PUBLISH_ARTICLES`` (secretaries).
 
 Rights flow down the tree, so a township secretary may publish a village's article. Anything
-out of reach raises ``NotFound`` (a 404, the same as a missing object). ``acting_user=None``
+out of reach raises ``NotFound`` (a 404, the same as a missing object). ``acting_user=SYSTEM``
 is the system (the demo loader): rights are not checked. Every call is atomic and writes an
 audit row; a change of what a public page shows is announced after commit
 (``nutag.sites.events.site_changed``). Files are written before the rows that point to them

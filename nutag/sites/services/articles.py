@@ -9,13 +9,15 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, diff, snapshot, user_or_none
+from nutag.core.media import delete_after_commit, saving
 from nutag.core.models import AuditAction
+from nutag.core.sanitize import clean_html, clean_text
 from nutag.orgs.models import Unit, UnitStatus
-from nutag.orgs.permissions import AnyUser, Perm, require_perm
+from nutag.orgs.permissions import Perm, require_perm
 from nutag.sites import bodies
 from nutag.sites.events import announce_site_change
-from nutag.sites.media import delete_after_commit, saving
 from nutag.sites.models import (
     Article,
     ArticleKind,
@@ -23,7 +25,6 @@ from nutag.sites.models import (
     Placement,
     PlacementVia,
 )
-from nutag.sites.sanitize import clean_html, clean_text
 from nutag.sites.services._common import (
     ARTICLE_FIELDS,
     EDITABLE,
@@ -56,7 +57,7 @@ def _apply_text(article: Article, data: ArticleInput) -> None:
 
 def article_create(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     unit: Unit,
     data: ArticleInput,
     files: ArticleFiles | None = None,
@@ -88,7 +89,7 @@ def article_create(
 
 def article_update(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     article: Article,
     data: ArticleInput,
     files: ArticleFiles | None = None,
@@ -131,7 +132,7 @@ def article_update(
 
 
 def _set_status(
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     article: Article,
     status: str,
     *,
@@ -153,7 +154,7 @@ def _set_status(
 
 
 @transaction.atomic
-def article_submit(*, acting_user: AnyUser | None, article: Article) -> Article:
+def article_submit(*, acting_user: Actor, article: Article) -> Article:
     """Send the article to the unit's secretary for approval."""
     require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
     article = _locked(article)
@@ -164,7 +165,7 @@ def article_submit(*, acting_user: AnyUser | None, article: Article) -> Article:
 
 
 @transaction.atomic
-def article_publish(*, acting_user: AnyUser | None, article: Article) -> Article:
+def article_publish(*, acting_user: Actor, article: Article) -> Article:
     """Publish on the unit's own site (at ``publish_at`` if that lies ahead)."""
     require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
     article = _locked(article)
@@ -191,7 +192,7 @@ def article_publish(*, acting_user: AnyUser | None, article: Article) -> Article
 
 
 @transaction.atomic
-def article_return(*, acting_user: AnyUser | None, article: Article, reason: str) -> Article:
+def article_return(*, acting_user: Actor, article: Article, reason: str) -> Article:
     """Send a submitted article back to its writer, saying why."""
     require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
     article = _locked(article)
@@ -211,7 +212,7 @@ def article_return(*, acting_user: AnyUser | None, article: Article, reason: str
 
 
 @transaction.atomic
-def article_withdraw(*, acting_user: AnyUser | None, article: Article) -> Article:
+def article_withdraw(*, acting_user: Actor, article: Article) -> Article:
     """Take a submitted article back to draft (its writer), or take a published one off every
     site it shows on (a secretary)."""
     article = _locked(article)

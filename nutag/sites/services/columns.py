@@ -10,17 +10,18 @@ from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.models import AuditAction
+from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit
-from nutag.orgs.permissions import AnyUser, Perm, require_perm
+from nutag.orgs.permissions import Perm, require_perm
 from nutag.orgs.services import NotFound
 from nutag.sites.columns import DEFAULT_COLUMNS, DEFAULT_KEYS
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
     Column,
 )
-from nutag.sites.sanitize import clean_text
 from nutag.sites.services._common import (
     COLUMN_FIELDS,
 )
@@ -59,7 +60,7 @@ def _materialise_columns(unit: Unit) -> list[Column]:
 
 
 @transaction.atomic
-def columns_ensure(*, acting_user: AnyUser | None, unit: Unit) -> list[Column]:
+def columns_ensure(*, acting_user: Actor, unit: Unit) -> list[Column]:
     """The unit's columns, saving the seed's defaults (incl. the 党建之家 group) it lacks."""
     require_perm(acting_user, Perm.PUBLISH_ARTICLES, unit)
     return _materialise_columns(unit)
@@ -67,7 +68,7 @@ def columns_ensure(*, acting_user: AnyUser | None, unit: Unit) -> list[Column]:
 
 @transaction.atomic
 def column_update(
-    *, acting_user: AnyUser | None, column: Column, title: str, title_mn: str, enabled: bool
+    *, acting_user: Actor, column: Column, title: str, title_mn: str, enabled: bool
 ) -> Column:
     """Rename, show or hide a column."""
     require_perm(acting_user, Perm.PUBLISH_ARTICLES, column.unit)
@@ -94,9 +95,7 @@ def column_update(
 
 
 @transaction.atomic
-def columns_reorder(
-    *, acting_user: AnyUser | None, unit: Unit, ordered_ids: Sequence[int]
-) -> list[Column]:
+def columns_reorder(*, acting_user: Actor, unit: Unit, ordered_ids: Sequence[int]) -> list[Column]:
     """Put the unit's columns in the order given: every column of the unit, each once."""
     require_perm(acting_user, Perm.PUBLISH_ARTICLES, unit)
     columns = {c.pk: c for c in Column.objects.select_for_update().filter(unit=unit)}
@@ -116,7 +115,7 @@ def columns_reorder(
 
 
 @transaction.atomic
-def column_move(*, acting_user: AnyUser | None, column: Column, up: bool) -> list[Column]:
+def column_move(*, acting_user: Actor, column: Column, up: bool) -> list[Column]:
     """Swap a column with the one before (``up``) or after it among its siblings."""
     require_perm(acting_user, Perm.PUBLISH_ARTICLES, column.unit)
     ordered = list(Column.objects.filter(unit_id=column.unit_id).order_by("position", "id"))

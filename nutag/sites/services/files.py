@@ -9,16 +9,18 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nutag.core import media
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
+from nutag.core.media import delete_after_commit, saving
 from nutag.core.models import AuditAction
-from nutag.orgs.permissions import AnyUser, Perm, require_perm
-from nutag.sites import bodies, media
-from nutag.sites.media import delete_after_commit, saving
+from nutag.core.sanitize import clean_html
+from nutag.orgs.permissions import Perm, require_perm
+from nutag.sites import bodies
 from nutag.sites.models import (
     Article,
     Attachment,
 )
-from nutag.sites.sanitize import clean_html
 from nutag.sites.services._common import (
     EDITABLE,
     ArticleFiles,
@@ -90,7 +92,7 @@ def _unused_photos(article: Article) -> list[str]:
     return unused
 
 
-def attachment_add(*, acting_user: AnyUser | None, article: Article, upload: Any) -> Attachment:
+def attachment_add(*, acting_user: Actor, article: Article, upload: Any) -> Attachment:
     """Attach a PDF or Office file to an article that can still be edited."""
     require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
 
@@ -116,7 +118,7 @@ def attachment_add(*, acting_user: AnyUser | None, article: Article, upload: Any
 
 
 @transaction.atomic
-def attachment_remove(*, acting_user: AnyUser | None, attachment: Attachment) -> None:
+def attachment_remove(*, acting_user: Actor, attachment: Attachment) -> None:
     article = attachment.article
     require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
     locked = _locked(article)

@@ -9,11 +9,12 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
-from nutag.orgs.permissions import AnyUser, Perm, require_perm
+from nutag.orgs.permissions import Perm, require_perm
 from nutag.orgs.services import NotFound
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
@@ -39,7 +40,7 @@ def units_below(*, unit: Unit) -> Any:
 @transaction.atomic
 def article_push(
     *,
-    acting_user: AnyUser | None,
+    acting_user: Actor,
     article: Article,
     unit_ids: Iterable[int] = (),
     all_below: bool = False,
@@ -93,7 +94,7 @@ def article_push(
 
 
 @transaction.atomic
-def article_recommend(*, acting_user: AnyUser | None, article: Article) -> Placement:
+def article_recommend(*, acting_user: Actor, article: Article) -> Placement:
     """Propose a published article to the site of the unit above; its secretary decides."""
     require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
     article = _locked(article)
@@ -131,7 +132,7 @@ def _recommendation(placement: Placement) -> Placement:
 
 
 @transaction.atomic
-def recommendation_accept(*, acting_user: AnyUser | None, placement: Placement) -> Placement:
+def recommendation_accept(*, acting_user: Actor, placement: Placement) -> Placement:
     """The unit above shows the recommended article on its own site."""
     require_perm(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
     placement = _recommendation(placement)
@@ -150,7 +151,7 @@ def recommendation_accept(*, acting_user: AnyUser | None, placement: Placement) 
 
 
 @transaction.atomic
-def recommendation_decline(*, acting_user: AnyUser | None, placement: Placement) -> None:
+def recommendation_decline(*, acting_user: Actor, placement: Placement) -> None:
     """The unit above does not take the recommended article (it may be proposed again)."""
     require_perm(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
     placement = _recommendation(placement)

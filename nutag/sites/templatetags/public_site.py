@@ -129,7 +129,7 @@ def mn_lang(article: Any) -> SafeString:
 
 # Cover pictures. The write side stores phone-sized variants in ``Article.cover_image``
 # ({"name", "width", "height", "variants": [{"width", "height", "webp", "jpeg"}, …]}, widest
-# first, see ``nutag.sites.media``); older rows may only have ``cover`` and its size.
+# first, see ``nutag.core.media``); older rows may only have ``cover`` and its size.
 COVER_DEFAULT_SIZE = (800, 600)
 PAGE_SIZES = "(max-width: 760px) 100vw, 760px"  # the page column is at most 760 px wide
 

@@ -10,9 +10,9 @@ from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
+from nutag.core import media
+from nutag.core.sanitize import clean_html
 from nutag.orgs.permissions import Perm, has_unit_perm
-from nutag.sites import media
-from nutag.sites.sanitize import clean_html
 
 register = template.Library()
 

@@ -41,7 +41,7 @@ if TYPE_CHECKING:
 
 PHONE_WIDTH = 360
 DOCS_IMG = Path(__file__).resolve().parents[3] / "docs" / "img"
-CORPUS_FILE = Path(__file__).with_name("xss_corpus.txt")
+CORPUS_FILE = Path(__file__).parents[2] / "core" / "tests" / "xss_corpus.txt"
 PDF = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
 

@@ -6,16 +6,17 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from nutag.core.actors import SYSTEM
+from nutag.core.tests.uploads import (
+    media_root,  # noqa: F401  (fixture)
+    photo,
+    upload,
+)
 from nutag.sites import services
 from nutag.sites.bodies import body_for_editing
 from nutag.sites.models import Article, ArticleKind, ArticleStatus, Column, Placement
 from nutag.sites.selectors import site_articles, site_notices
 from nutag.sites.services import ArticleInput
-from nutag.sites.tests.uploads import (
-    media_root,  # noqa: F401  (fixture)
-    photo,
-    upload,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -28,12 +29,12 @@ def login(user) -> Client:  # type: ignore[no-untyped-def]
 
 def make(unit, *, status=ArticleStatus.DRAFT, title="牧区通知", **kw) -> Article:  # type: ignore[no-untyped-def]
     article = services.article_create(
-        acting_user=None, unit=unit, data=ArticleInput(title=title, **kw)
+        acting_user=SYSTEM, unit=unit, data=ArticleInput(title=title, **kw)
     )
     if status in (ArticleStatus.SUBMITTED, ArticleStatus.PUBLISHED):
-        services.article_submit(acting_user=None, article=article)
+        services.article_submit(acting_user=SYSTEM, article=article)
     if status == ArticleStatus.PUBLISHED:
-        services.article_publish(acting_user=None, article=article)
+        services.article_publish(acting_user=SYSTEM, article=article)
     article.refresh_from_db()
     return article
 
@@ -324,7 +325,7 @@ def test_recommend_then_accept_shows_on_the_township(cast):
 
 def test_decline_a_recommendation(cast):
     article = make(cast.village1a, status=ArticleStatus.PUBLISHED)
-    services.article_recommend(acting_user=None, article=article)
+    services.article_recommend(acting_user=SYSTEM, article=article)
     placement = Placement.objects.get(article=article, unit=cast.township1)
     url = f"/desk/recommendations/{placement.pk}/decline/"
     assert login(cast.village2a_secretary).post(url).status_code == 404

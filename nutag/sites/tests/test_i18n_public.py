@@ -11,6 +11,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import translation
 
+from nutag.core.actors import SYSTEM
 from nutag.orgs.models import Unit
 from nutag.sites.models import ArticleKind
 from nutag.sites.templatetags.public_site import article_text, html_to_traditional
@@ -155,7 +156,7 @@ def test_saved_default_columns_read_in_the_visitors_language(cast, client):
     from nutag.sites.services import columns_ensure
 
     with translation.override("zh-hans"):
-        columns_ensure(acting_user=None, unit=cast.village1a)
+        columns_ensure(acting_user=SYSTEM, unit=cast.village1a)
     client.cookies["nutag_lang"] = "en"
     html = client.get(f"/u/{cast.village1a.code}/").content.decode()
     assert "Party Building Home" in html

@@ -10,7 +10,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from nutag.core.actors import SYSTEM
 from nutag.core.models import AuditEntry
+from nutag.core.tests.uploads import (
+    PDF,
+    media_root,  # noqa: F401  (fixture)
+    photo,
+    png_bytes,
+    upload,
+)
 from nutag.factories import make_unit
 from nutag.orgs.models import UnitKind
 from nutag.orgs.services import NotFound
@@ -28,13 +36,6 @@ from nutag.sites.models import (
 )
 from nutag.sites.selectors import site_articles, site_notices
 from nutag.sites.services import ArticleFiles, ArticleInput
-from nutag.sites.tests.uploads import (
-    PDF,
-    media_root,  # noqa: F401  (fixture)
-    photo,
-    png_bytes,
-    upload,
-)
 
 pytestmark = pytest.mark.django_db
 
@@ -46,7 +47,7 @@ def draft(unit, user=None, **kw) -> Article:  # type: ignore[no-untyped-def]
 
 def published(unit, **kw) -> Article:  # type: ignore[no-untyped-def]
     article = draft(unit, **kw)
-    return services.article_publish(acting_user=None, article=article)
+    return services.article_publish(acting_user=SYSTEM, article=article)
 
 
 def shown_on(unit) -> list[str]:  # type: ignore[no-untyped-def]
@@ -166,18 +167,18 @@ def test_full_workflow_with_a_return(cast, django_capture_on_commit_callbacks):
 
 def test_frozen_articles_cannot_be_edited(cast):
     article = draft(cast.village1a)
-    services.article_submit(acting_user=None, article=article)
+    services.article_submit(acting_user=SYSTEM, article=article)
     with pytest.raises(ValidationError):
-        services.article_update(acting_user=None, article=article, data=ArticleInput(title="x"))
-    services.article_publish(acting_user=None, article=article)
+        services.article_update(acting_user=SYSTEM, article=article, data=ArticleInput(title="x"))
+    services.article_publish(acting_user=SYSTEM, article=article)
     with pytest.raises(ValidationError):
-        services.article_update(acting_user=None, article=article, data=ArticleInput(title="x"))
+        services.article_update(acting_user=SYSTEM, article=article, data=ArticleInput(title="x"))
     with pytest.raises(ValidationError):
-        services.article_submit(acting_user=None, article=article)
+        services.article_submit(acting_user=SYSTEM, article=article)
     with pytest.raises(ValidationError):
-        services.article_publish(acting_user=None, article=article)
+        services.article_publish(acting_user=SYSTEM, article=article)
     with pytest.raises(ValidationError):
-        services.article_return(acting_user=None, article=article, reason="晚了")
+        services.article_return(acting_user=SYSTEM, article=article, reason="晚了")
     assert Article.objects.get(pk=article.pk).title == "春季防火通知"
 
 
@@ -216,7 +217,7 @@ def test_closed_unit_cannot_write(cast):
     from nutag.orgs.services import unit_close
 
     school = make_unit(parent=cast.village1a, kind=UnitKind.SCHOOL, name="要关的学校")
-    unit_close(acting_user=None, unit=school)
+    unit_close(acting_user=SYSTEM, unit=school)
     school.refresh_from_db()
     with pytest.raises(ValidationError):
         draft(school)
@@ -364,7 +365,7 @@ def test_only_published_articles_are_recommended(cast):
 
 def test_a_pushed_placement_is_not_a_recommendation(cast):
     notice = published(cast.township1)
-    services.article_push(acting_user=None, article=notice, unit_ids=[cast.village1a.pk])
+    services.article_push(acting_user=SYSTEM, article=notice, unit_ids=[cast.village1a.pk])
     pushed = Placement.objects.get(article=notice, unit=cast.village1a)
     with pytest.raises(NotFound):
         services.recommendation_decline(acting_user=cast.village1a_secretary, placement=pushed)
@@ -389,7 +390,7 @@ def test_columns_ensure_is_idempotent_and_nests_the_party_home(cast):
 
 
 def test_column_update_and_reorder(cast):
-    columns = services.columns_ensure(acting_user=None, unit=cast.village1a)
+    columns = services.columns_ensure(acting_user=SYSTEM, unit=cast.village1a)
     news = next(c for c in columns if c.key == "news")
     with pytest.raises(NotFound):
         services.column_update(
@@ -413,9 +414,9 @@ def test_column_update_and_reorder(cast):
     news.refresh_from_db()
     assert (news.title, news.title_mn, news.enabled) == ("嘎查新闻", "ᠰᠣᠨᠢᠨ", False)
     with pytest.raises(ValidationError):
-        services.columns_reorder(acting_user=None, unit=cast.village1a, ordered_ids=[news.pk])
+        services.columns_reorder(acting_user=SYSTEM, unit=cast.village1a, ordered_ids=[news.pk])
     ids = [c.pk for c in columns]
-    services.columns_reorder(acting_user=None, unit=cast.village1a, ordered_ids=ids[::-1])
+    services.columns_reorder(acting_user=SYSTEM, unit=cast.village1a, ordered_ids=ids[::-1])
     assert (
         list(
             Column.objects.filter(unit=cast.village1a)
@@ -427,7 +428,7 @@ def test_column_update_and_reorder(cast):
 
 
 def test_column_move_swaps_with_a_sibling_only(cast):
-    columns = services.columns_ensure(acting_user=None, unit=cast.village1a)
+    columns = services.columns_ensure(acting_user=SYSTEM, unit=cast.village1a)
     by_key = {c.key: c for c in columns}
 
     def order(parent_key: str | None) -> list[str]:
@@ -438,9 +439,9 @@ def test_column_move_swaps_with_a_sibling_only(cast):
     services.column_move(acting_user=cast.village1a_secretary, column=by_key["governance"], up=True)
     assert order(None)[:3] == ["party_home", "governance", "public_affairs"]
     # the first column inside the group stays first when moved up
-    services.column_move(acting_user=None, column=by_key["thematic_education"], up=True)
+    services.column_move(acting_user=SYSTEM, column=by_key["thematic_education"], up=True)
     assert order("party_home")[0] == "thematic_education"
-    services.column_move(acting_user=None, column=by_key["thematic_education"], up=False)
+    services.column_move(acting_user=SYSTEM, column=by_key["thematic_education"], up=False)
     assert order("party_home")[:2] == ["online_study", "thematic_education"]
     with pytest.raises(NotFound):
         services.column_move(acting_user=cast.village2a_secretary, column=by_key["news"], up=True)
@@ -454,7 +455,7 @@ def test_article_in_a_default_column_saves_the_columns(cast):
     with pytest.raises(ValidationError) as exc:
         draft(cast.village1a, column_key="no_such_column")
     assert "column_key" in exc.value.message_dict
-    other = services.columns_ensure(acting_user=None, unit=cast.village1b)
+    other = services.columns_ensure(acting_user=SYSTEM, unit=cast.village1b)
     assert other[0].unit == cast.village1b
 
 
@@ -470,7 +471,7 @@ def _stored_files(root) -> set[str]:  # type: ignore[no-untyped-def]
 
 
 def test_cover_photos_attachments_and_audio(cast, media_root):  # noqa: F811
-    from nutag.sites.tests.uploads import MP3
+    from nutag.core.tests.uploads import MP3
 
     article = services.article_create(
         acting_user=cast.village1a_officer,
@@ -506,7 +507,7 @@ def test_a_bad_upload_saves_nothing(cast, media_root):  # noqa: F811
     ):
         with pytest.raises(ValidationError):
             services.article_create(
-                acting_user=None,
+                acting_user=SYSTEM,
                 unit=cast.village1a,
                 data=ArticleInput(title="保留不了"),
                 files=files,
@@ -521,7 +522,7 @@ def test_replacing_the_cover_deletes_the_old_files_after_commit(
     django_capture_on_commit_callbacks,
 ):
     article = services.article_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=cast.village1a,
         data=ArticleInput(title="换封面"),
         files=ArticleFiles(cover=photo("旧.jpg")),
@@ -529,7 +530,7 @@ def test_replacing_the_cover_deletes_the_old_files_after_commit(
     old = set(_stored_files(media_root))
     with django_capture_on_commit_callbacks(execute=True):
         article = services.article_update(
-            acting_user=None,
+            acting_user=SYSTEM,
             article=article,
             data=ArticleInput(title="换封面"),
             files=ArticleFiles(cover=photo("新.jpg")),
@@ -538,7 +539,7 @@ def test_replacing_the_cover_deletes_the_old_files_after_commit(
     assert len(now) == 5 and not (now & old)
     with django_capture_on_commit_callbacks(execute=True):
         article = services.article_update(
-            acting_user=None,
+            acting_user=SYSTEM,
             article=article,
             data=ArticleInput(title="换封面"),
             files=ArticleFiles(remove_cover=True),
@@ -553,7 +554,7 @@ def test_deleting_a_photo_from_the_text_deletes_its_files(
     django_capture_on_commit_callbacks,
 ):
     article = services.article_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=cast.village1a,
         data=ArticleInput(title="照片", body="文字"),
         files=ArticleFiles(photos=[photo("一.jpg")]),
@@ -561,7 +562,7 @@ def test_deleting_a_photo_from_the_text_deletes_its_files(
     assert len(_stored_files(media_root)) == 5
     with django_capture_on_commit_callbacks(execute=True):
         services.article_update(
-            acting_user=None, article=article, data=ArticleInput(title="照片", body="只有文字")
+            acting_user=SYSTEM, article=article, data=ArticleInput(title="照片", body="只有文字")
         )
     article.refresh_from_db()
     assert article.photos == [] and "<picture>" not in article.body
@@ -577,12 +578,12 @@ def test_attachments_only_while_editable(cast, media_root):  # noqa: F811
     attachment = services.attachment_add(
         acting_user=cast.village1a_officer, article=article, upload=upload("a.pdf", PDF)
     )
-    services.article_submit(acting_user=None, article=article)
+    services.article_submit(acting_user=SYSTEM, article=article)
     with pytest.raises(ValidationError):
-        services.attachment_add(acting_user=None, article=article, upload=upload("b.pdf", PDF))
+        services.attachment_add(acting_user=SYSTEM, article=article, upload=upload("b.pdf", PDF))
     with pytest.raises(ValidationError):
-        services.attachment_remove(acting_user=None, attachment=attachment)
-    services.article_withdraw(acting_user=None, article=article)
+        services.attachment_remove(acting_user=SYSTEM, attachment=attachment)
+    services.article_withdraw(acting_user=SYSTEM, article=article)
     services.attachment_remove(acting_user=cast.village1a_officer, attachment=attachment)
     assert not Attachment.objects.exists()
 
@@ -591,7 +592,7 @@ def test_photo_lines_move_and_remove_photos(cast, media_root, django_capture_on_
     from nutag.sites.bodies import body_for_editing
 
     article = services.article_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=cast.village1a,
         data=ArticleInput(title="两张照片", body="开头"),
         files=ArticleFiles(photos=[photo("一.jpg"), photo("二.jpg")]),
@@ -601,13 +602,13 @@ def test_photo_lines_move_and_remove_photos(cast, media_root, django_capture_on_
     assert typed == f"开头\n\n[photo:{first}]\n\n[photo:{second}]"
     # saved unchanged: the same body
     same = services.article_update(
-        acting_user=None, article=article, data=ArticleInput(title="两张照片", body=typed)
+        acting_user=SYSTEM, article=article, data=ArticleInput(title="两张照片", body=typed)
     )
     assert same.body == article.body
     # move the second photo first, drop the first one, and a made-up line is ignored
     with django_capture_on_commit_callbacks(execute=True):
         moved = services.article_update(
-            acting_user=None,
+            acting_user=SYSTEM,
             article=article,
             data=ArticleInput(
                 title="两张照片", body=f"[photo:{second}]\n\n开头\n\n[photo:deadbeef00]"

@@ -12,6 +12,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from nutag.assess.models import AssessmentStatus, ReportStatus, Round
+from nutag.core.actors import SYSTEM
 from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.orgs.models import Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import successor
@@ -228,7 +229,7 @@ def test_after_a_move_the_assessments_count_where_the_unit_now_is(cast):
     from nutag.orgs.services import unit_move
 
     _work(cast)
-    unit_move(acting_user=None, unit=cast.village1a, new_parent=cast.township2)
+    unit_move(acting_user=SYSTEM, unit=cast.village1a, new_parent=cast.township2)
     for unit in (cast.village1a, cast.village2a):
         unit.refresh_from_db()
         assert {a.unit_path for a in Assessment.objects.filter(unit=unit)} == {unit.path}

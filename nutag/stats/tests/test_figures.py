@@ -6,6 +6,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from nutag.core.actors import SYSTEM
 from nutag.orgs import services as org_services
 from nutag.orgs.models import CareCommittee, Unit
 from nutag.people.models import CareTally, CareWorker, ElderCategory, Person
@@ -55,31 +56,33 @@ def test_figures_follow_creates_updates_moves_and_merges(cast):
     )
     assert_exact(*everyone)
     a = person_create(
-        acting_user=None, unit=cast.village1b, data=PersonInput(name="甲", care=CareInput("cadre"))
+        acting_user=SYSTEM,
+        unit=cast.village1b,
+        data=PersonInput(name="甲", care=CareInput("cadre")),
     )
     b = person_create(
-        acting_user=None, unit=cast.village2a, data=PersonInput(name="乙", care=CareInput())
+        acting_user=SYSTEM, unit=cast.village2a, data=PersonInput(name="乙", care=CareInput())
     )
     assert_exact(*everyone)
     person_update(
-        acting_user=None,
+        acting_user=SYSTEM,
         person=a,
         unit=cast.village1b,
         data=PersonInput(name="甲", care=CareInput("expert")),
     )
     assert_exact(*everyone)
     person_update(
-        acting_user=None,
+        acting_user=SYSTEM,
         person=b,
         unit=cast.village1a,
         data=PersonInput(name="乙", care=CareInput()),
     )
     assert_exact(*everyone)
-    person_update(acting_user=None, person=a, unit=cast.village1b, data=PersonInput(name="甲"))
+    person_update(acting_user=SYSTEM, person=a, unit=cast.village1b, data=PersonInput(name="甲"))
     assert_exact(*everyone)
-    org_services.unit_move(acting_user=None, unit=cast.village1a, new_parent=cast.township2)
+    org_services.unit_move(acting_user=SYSTEM, unit=cast.village1a, new_parent=cast.township2)
     assert_exact(*everyone)
-    org_services.unit_merge(acting_user=None, unit=cast.village1a, into=cast.village2a)
+    org_services.unit_merge(acting_user=SYSTEM, unit=cast.village1a, into=cast.village2a)
     assert_exact(*everyone)
 
 
@@ -109,7 +112,7 @@ def test_any_sequence_of_role_changes_keeps_figures_exact(cast, steps):
         data = PersonInput(name="随机", care=None if category is None else CareInput(category))
         village = villages[village_index]
         if person is None:
-            person = person_create(acting_user=None, unit=village, data=data)
+            person = person_create(acting_user=SYSTEM, unit=village, data=data)
         else:
-            person = person_update(acting_user=None, person=person, unit=village, data=data)
+            person = person_update(acting_user=SYSTEM, person=person, unit=village, data=data)
         assert_exact(cast.banner, cast.township1, *villages)

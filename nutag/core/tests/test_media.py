@@ -10,8 +10,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.storage import default_storage
 from PIL import Image
 
-from nutag.sites import media
-from nutag.sites.tests.uploads import (
+from nutag.core import media
+from nutag.core.tests.uploads import (
     MP3,
     OLE2,
     PDF,

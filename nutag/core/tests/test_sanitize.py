@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from nutag.sites.sanitize import BODY_TAGS, clean_file_name, clean_html, clean_text
+from nutag.core.sanitize import BODY_TAGS, clean_file_name, clean_html, clean_text
 
 CORPUS_FILE = Path(__file__).with_name("xss_corpus.txt")
 

@@ -36,7 +36,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
-from nutag.sites.sanitize import clean_file_name
+from nutag.core.sanitize import clean_file_name
 
 MB = 1024 * 1024
 VARIANT_WIDTHS = (720, 360)

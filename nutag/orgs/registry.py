@@ -1,0 +1,93 @@
+"""What other apps keep of the unit tree, declared to the tree so that it never names them.
+
+The tree (``orgs``) imports no other app of ours. An app whose rows depend on where a unit
+sits in the tree declares those models here, from its ``AppConfig.ready()``:
+
+- ``register_path_copy(Model, field="unit_path")``: the rows carry a copy of their unit's
+  path (for subtree counts over an index range). ``unit_create`` and ``unit_move`` rewrite
+  every registered copy when paths change (a move, or siblings shifted by a new unit).
+- ``register_unit_members(*models, after_merge=...)``: the rows *belong* to a unit (people
+  and their roles): ``unit_merge`` moves them to the unit merged into (and their path copy,
+  when the model has one), then calls ``after_merge(unit_ids)`` once for derived data
+  (e.g. the care tallies); ``unit_close`` and ``unit_delete`` refuse while a unit has any.
+
+History (audit rows, assessments) registers only its path copy: it stays with the closed
+unit on a merge, and moves with it on a move.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Callable, Iterator, Sequence
+
+from django.db import models
+
+MergeHook = Callable[[Sequence[int]], None]
+
+
+@dataclasses.dataclass(frozen=True)
+class PathCopy:
+    model: type[models.Model]
+    field: str = "unit_path"
+
+
+@dataclasses.dataclass(frozen=True)
+class MemberGroup:
+    models: tuple[type[models.Model], ...]
+    unit_field: str = "unit"
+    path_field: str | None = "unit_path"
+    after_merge: MergeHook | None = None
+
+
+_path_copies: list[PathCopy] = []
+_member_groups: list[MemberGroup] = []
+
+
+def register_path_copy(model: type[models.Model], *, field: str = "unit_path") -> None:
+    """Declare that ``model.<field>`` copies its unit's path (idempotent)."""
+    entry = PathCopy(model=model, field=field)
+    if entry not in _path_copies:
+        _path_copies.append(entry)
+
+
+def unregister_path_copy(model: type[models.Model], *, field: str = "unit_path") -> None:
+    """Take a declaration back (tests that register a throwaway model)."""
+    entry = PathCopy(model=model, field=field)
+    if entry in _path_copies:
+        _path_copies.remove(entry)
+
+
+def register_unit_members(
+    *member_models: type[models.Model],
+    unit_field: str = "unit",
+    path_field: str | None = "unit_path",
+    after_merge: MergeHook | None = None,
+) -> None:
+    """Declare models whose rows belong to a unit and move with it on a merge."""
+    group = MemberGroup(
+        models=tuple(member_models),
+        unit_field=unit_field,
+        path_field=path_field,
+        after_merge=after_merge,
+    )
+    if group not in _member_groups:
+        _member_groups.append(group)
+
+
+def unregister_unit_members(*member_models: type[models.Model]) -> None:
+    for group in [g for g in _member_groups if g.models == tuple(member_models)]:
+        _member_groups.remove(group)
+
+
+def path_copies() -> tuple[PathCopy, ...]:
+    return tuple(_path_copies)
+
+
+def member_groups() -> tuple[MemberGroup, ...]:
+    return tuple(_member_groups)
+
+
+def member_models() -> Iterator[tuple[MemberGroup, type[models.Model]]]:
+    for group in _member_groups:
+        for model in group.models:
+            yield group, model
