@@ -20,10 +20,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from nutag.assess.models import Evidence, Task, TaskFigure, TaskReport
+from nutag.assess.permissions import can_manage_task
 from nutag.assess.services.tasks import check_due_change, task_close, task_update
 from nutag.core.errors import NotFound
 from nutag.orgs.admin_base import SubtreeScopedAdmin
-from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.orgs.permissions import Perm
 
 
 class TaskFigureInline(admin.TabularInline):
@@ -88,9 +89,7 @@ class TaskAdmin(SubtreeScopedAdmin):
         return fixed
 
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
-        if obj is not None and not has_unit_perm(
-            user=request.user, perm=Perm.ISSUE_TASKS, unit=obj.unit
-        ):
+        if obj is not None and not can_manage_task(request.user, obj):
             return False
         return super().has_change_permission(request, obj)
 

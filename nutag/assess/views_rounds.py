@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -32,18 +32,19 @@ from nutag.assess.models import (
     RoundStatus,
     StandardKind,
 )
+from nutag.assess.permissions import can_manage_standards, can_review, can_self_assess
 from nutag.assess.selectors import rounds as sel
 from nutag.assess.selectors.standards import standards_usable
 from nutag.assess.services import assessments as assessment_services
 from nutag.assess.services import evidence as evidence_services
 from nutag.assess.services import rounds as services
-from nutag.assess.views_common import act, found, submit, submit_form
+from nutag.assess.views_common import submit_form
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
-from nutag.core.forms import add_service_errors
+from nutag.core.forms import add_service_errors, run_action, submit_to_service
 from nutag.core.xlsx import rows_to_xlsx
 from nutag.orgs.models import Unit
-from nutag.orgs.permissions import Perm, has_perm_above, has_unit_perm
+from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit, unit_children
 
 RESULTS_PER_PAGE = 100
@@ -64,7 +65,7 @@ def rounds_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_WORK)
     can_open = (
         unit.is_active
-        and has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=unit)
+        and can_manage_standards(request.user, unit)
         and unit_children(unit=unit).exists()
     )
     return render(
@@ -101,7 +102,7 @@ def round_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def round_page(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = found(lambda: sel.access_round(user=request.user, pk=pk))
+    round_ = sel.access_round(user=request.user, pk=pk)
     status = request.GET.get("status", "")
     results = sel.round_results(round=round_, user=request.user, status=status)
     page = Paginator(results, RESULTS_PER_PAGE).get_page(request.GET.get("page"))
@@ -117,14 +118,14 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "status": status,
             "statuses": sel.status_choices(),
             "can_finish": round_.status == RoundStatus.OPEN
-            and has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=round_.unit),
+            and can_manage_standards(request.user, round_.unit),
         },
     )
 
 
 @login_required
 def round_export(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = found(lambda: sel.access_round(user=request.user, pk=pk))
+    round_ = sel.access_round(user=request.user, pk=pk)
     results = sel.round_results(
         round=round_, user=request.user, status=request.GET.get("status", "")
     )
@@ -138,11 +139,11 @@ def round_export(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def round_finish(request: HttpRequest, pk: int) -> HttpResponse:
-    round_ = found(lambda: sel.access_round(user=request.user, pk=pk))
-    if not has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=round_.unit):
-        raise Http404
+    round_ = sel.access_round(user=request.user, pk=pk)
+    if not can_manage_standards(request.user, round_.unit):
+        raise NotFound
     if request.method == "POST":
-        act(
+        run_action(
             request,
             lambda: services.round_finish(acting_user=request.user, round=round_),
             _("The round is finished: nothing in it can be changed any more."),
@@ -228,8 +229,6 @@ def _add_evidence(request: HttpRequest, assessment: Assessment, form: Assessment
             ok = False
             for message in exc.messages:
                 form.add_error(field, message)
-        except NotFound as exc:
-            raise Http404 from exc
         else:
             if kind == "link":
                 done_links.append(field)
@@ -249,7 +248,7 @@ def _remove_evidence(request: HttpRequest, assessment: Assessment, value: str) -
         .first()
     )
     if evidence is None:
-        raise Http404
+        raise NotFound
     assert evidence.assessment_item is not None  # noqa: S101 (filtered on it)
     evidence.assessment_item.assessment = assessment
     evidence_services.evidence_remove(acting_user=request.user, evidence=evidence)
@@ -259,7 +258,7 @@ def _remove_evidence(request: HttpRequest, assessment: Assessment, value: str) -
 def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
     """The committee's self-assessment: read by everyone who may see it, filled in by the
     committee (one form: scores, notes, evidence; save, refresh known values, submit)."""
-    assessment = found(lambda: sel.access_assessment(user=request.user, pk=pk))
+    assessment = sel.access_assessment(user=request.user, pk=pk)
     rights = sel.assessment_rights(user=request.user, assessment=assessment)
     items = sel.assessment_items(assessment=assessment)
     if request.method != "POST":
@@ -271,15 +270,15 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
             else None
         )
         return _assessment_page(request, assessment, form, version=assessment.version)
-    if not has_unit_perm(user=request.user, perm=Perm.SELF_ASSESS, unit=assessment.unit):
-        raise Http404
+    if not can_self_assess(request.user, assessment):
+        raise NotFound
     version = _version(request)
     form = AssessmentForm(request.POST, request.FILES, items=items)
     if not form.is_valid():
         return _assessment_page(
             request, assessment, form, version=version, files_lost=form.has_files()
         )
-    saved = submit(
+    saved = submit_to_service(
         form,
         lambda: assessment_services.assessment_save(
             acting_user=request.user,
@@ -320,17 +319,15 @@ def assessment_page(request: HttpRequest, pk: int) -> HttpResponse:
         if "submit" in request.POST:
             messages.error(request, _("Your changes are saved, but it was not submitted yet."))
         return _assessment_page(request, assessment, form, version=assessment.version)
-    except NotFound as exc:
-        raise Http404 from exc
     messages.success(request, done)
     return redirect("desk-assessment", pk=assessment.pk)
 
 
 def _reviewable(request: HttpRequest, pk: int) -> Assessment:
     """The assessment for someone holding ``REVIEW`` above it; 404 for everyone else."""
-    assessment = found(lambda: sel.access_assessment(user=request.user, pk=pk))
-    if not has_perm_above(user=request.user, perm=Perm.REVIEW, unit=assessment.unit):
-        raise Http404
+    assessment = sel.access_assessment(user=request.user, pk=pk)
+    if not can_review(request.user, assessment):
+        raise NotFound
     return assessment
 
 

@@ -10,13 +10,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nutag.assess.forms_rounds import CopyForm, StandardForm, StandardItemForm
 from nutag.assess.models import Standard, StandardItem
+from nutag.assess.permissions import can_manage_standards
 from nutag.assess.selectors.standards import (
     access_standard,
     access_standard_item,
@@ -24,18 +25,17 @@ from nutag.assess.selectors.standards import (
     standards_usable,
 )
 from nutag.assess.services import standards as standard_services
-from nutag.assess.views_common import act, found, submit_form
+from nutag.assess.views_common import submit_form
 from nutag.core.errors import NotFound
-from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.core.forms import run_action
+from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 
 
 @login_required
 def standards_page(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_WORK)
-    can_manage = unit.is_active and has_unit_perm(
-        user=request.user, perm=Perm.MANAGE_STANDARDS, unit=unit
-    )
+    can_manage = unit.is_active and can_manage_standards(request.user, unit)
     standards = list(standards_usable(unit=unit))
     own = [s for s in standards if s.unit_id == unit.pk]
     kinds = {s.kind for s in own}
@@ -58,7 +58,7 @@ def standards_page(request: HttpRequest, code: str) -> HttpResponse:
 @require_POST
 def standards_install(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.MANAGE_STANDARDS)
-    act(
+    run_action(
         request,
         lambda: standard_services.standards_install_defaults(acting_user=request.user, unit=unit),
         _("The default standards are installed: five-good, four inclusions, four in place."),
@@ -89,13 +89,13 @@ def standard_new(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def standard_page(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = found(lambda: access_standard(user=request.user, pk=pk))
-    can_edit = has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=standard.unit)
+    standard = access_standard(user=request.user, pk=pk)
+    can_edit = can_manage_standards(request.user, standard.unit)
     form = StandardForm(
         request.POST or None, initial=StandardForm.initial_for(standard) if can_edit else None
     )
     if request.method == "POST" and not can_edit:
-        raise Http404
+        raise NotFound
     saved = submit_form(
         request,
         form,
@@ -123,7 +123,7 @@ def standard_page(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def standard_copy(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = found(lambda: access_standard(user=request.user, pk=pk))
+    standard = access_standard(user=request.user, pk=pk)
     unit = access_unit(
         user=request.user,
         code=request.POST.get("to") or standard.unit.code,
@@ -138,8 +138,6 @@ def standard_copy(request: HttpRequest, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("desk-standard", pk=standard.pk)
-    except NotFound as exc:
-        raise Http404 from exc
     messages.success(request, _("Copied: this copy can be changed."))
     return redirect("desk-standard", pk=copy.pk)
 
@@ -167,13 +165,13 @@ def _item_page(
 
 def _managed(request: HttpRequest, standard: Standard) -> None:
     """404 unless the user may manage ``standard``."""
-    if not has_unit_perm(user=request.user, perm=Perm.MANAGE_STANDARDS, unit=standard.unit):
-        raise Http404
+    if not can_manage_standards(request.user, standard.unit):
+        raise NotFound
 
 
 @login_required
 def standard_item_add(request: HttpRequest, pk: int) -> HttpResponse:
-    standard = found(lambda: access_standard(user=request.user, pk=pk))
+    standard = access_standard(user=request.user, pk=pk)
     _managed(request, standard)
     form = StandardItemForm(request.POST or None, initial={"accepts": ["text"], "auto_target": 1})
     item = submit_form(
@@ -191,7 +189,7 @@ def standard_item_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def standard_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    item = found(lambda: access_standard_item(user=request.user, pk=pk))
+    item = access_standard_item(user=request.user, pk=pk)
     standard = item.standard
     _managed(request, standard)
     form = StandardItemForm(request.POST or None, initial=StandardItemForm.initial_for(item))
@@ -211,8 +209,8 @@ def standard_item_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def standard_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
-    item = found(lambda: access_standard_item(user=request.user, pk=pk))
-    act(
+    item = access_standard_item(user=request.user, pk=pk)
+    run_action(
         request,
         lambda: standard_services.standard_item_remove(acting_user=request.user, item=item),
         _("Item removed."),
@@ -223,9 +221,9 @@ def standard_item_remove(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 @require_POST
 def standard_item_move(request: HttpRequest, pk: int, direction: str) -> HttpResponse:
-    item = found(lambda: access_standard_item(user=request.user, pk=pk))
+    item = access_standard_item(user=request.user, pk=pk)
     offset = -1 if direction == "up" else 1
-    act(
+    run_action(
         request,
         lambda: standard_services.standard_item_move(
             acting_user=request.user, item=item, offset=offset

@@ -14,7 +14,7 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -33,6 +33,13 @@ from nutag.assess.models import (
     Task,
     TaskReport,
     TaskStatus,
+)
+from nutag.assess.permissions import (
+    can_commend,
+    can_issue_tasks,
+    can_manage_task,
+    can_report,
+    can_view_work,
 )
 from nutag.assess.selectors.tasks import (
     access_report,
@@ -56,25 +63,21 @@ from nutag.assess.services.tasks import (
     task_update,
     units_below,
 )
-from nutag.assess.views_common import act, found, submit_form
+from nutag.assess.views_common import submit_form
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
-from nutag.core.forms import add_service_errors, submit_to_service
+from nutag.core.forms import add_service_errors, run_action, submit_to_service
 from nutag.core.xlsx import rows_to_xlsx
-from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 
 
 def _task(request: HttpRequest, pk: int) -> Task:
-    return found(lambda: access_task(user=request.user, pk=pk))
+    return access_task(user=request.user, pk=pk)
 
 
 def _report(request: HttpRequest, pk: int) -> TaskReport:
-    return found(lambda: access_report(user=request.user, pk=pk))
-
-
-def _may(request: HttpRequest, perm: Perm, unit: Any) -> bool:
-    return has_unit_perm(user=request.user, perm=perm, unit=unit)
+    return access_report(user=request.user, pk=pk)
 
 
 # --- a unit's tasks -------------------------------------------------------------------------
@@ -85,7 +88,7 @@ def task_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_WORK)
     can_issue = (
         unit.is_active
-        and _may(request, Perm.ISSUE_TASKS, unit)
+        and can_issue_tasks(request.user, unit)
         and units_below(unit=unit, scope="subtree").exists()
     )
     today = local_today()
@@ -111,7 +114,7 @@ def task_list(request: HttpRequest, code: str) -> HttpResponse:
 def task_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.ISSUE_TASKS)
     if not unit.is_active:
-        raise Http404
+        raise NotFound
     form = TaskIssueForm(request.POST or None, targets=units_below(unit=unit, scope="subtree"))
     task = submit_form(
         request,
@@ -148,11 +151,10 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
             "table": report_rows(task=task, reports=reports) if issuer_side else None,
             "figures": list(task.figures.order_by("position", "id")),
             "can": {
-                "change": task.status == TaskStatus.OPEN
-                and _may(request, Perm.ISSUE_TASKS, task.unit),
+                "change": task.status == TaskStatus.OPEN and can_manage_task(request.user, task),
                 "commend": accepted_left
                 and task.commendation_id is None
-                and _may(request, Perm.PUBLISH_ARTICLES, task.unit),
+                and can_commend(request.user, task),
             },
         },
     )
@@ -160,8 +162,8 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _issuer_task(request: HttpRequest, pk: int) -> Task:
     task = _task(request, pk)
-    if not _may(request, Perm.ISSUE_TASKS, task.unit):
-        raise Http404
+    if not can_manage_task(request.user, task):
+        raise NotFound
     return task
 
 
@@ -186,7 +188,7 @@ def task_edit(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def task_close_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _issuer_task(request, pk)
-    act(
+    run_action(
         request,
         lambda: task_close(acting_user=request.user, task=task),
         _("Task closed: units can no longer report."),
@@ -238,8 +240,8 @@ def task_export(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def task_commend_view(request: HttpRequest, pk: int) -> HttpResponse:
     task = _task(request, pk)
-    if not _may(request, Perm.PUBLISH_ARTICLES, task.unit):
-        raise Http404
+    if not can_commend(request.user, task):
+        raise NotFound
     if task.commendation_id is not None:
         messages.error(request, _("The commendation of this task is already published."))
         return redirect("desk-task", pk=task.pk)
@@ -277,11 +279,10 @@ def _report_rights(request: HttpRequest, report: TaskReport) -> dict[str, bool]:
     return {
         "edit": open_task
         and report.status in (ReportStatus.PENDING, ReportStatus.RETURNED)
-        and _may(request, Perm.REPORT_TASKS, report.unit),
-        "inspect": report.status == ReportStatus.SUBMITTED
-        and _may(request, Perm.ISSUE_TASKS, task.unit),
+        and can_report(request.user, report),
+        "inspect": report.status == ReportStatus.SUBMITTED and can_manage_task(request.user, task),
         "see_task": can_see_all_reports(user=request.user, task=task)
-        or _may(request, Perm.VIEW_WORK, report.unit),
+        or can_view_work(request.user, report.unit),
     }
 
 
@@ -345,8 +346,6 @@ def _save_report(
             refused = True
             for message in exc.messages:
                 form.add_error(field, message)
-        except NotFound as exc:
-            raise Http404 from exc
     link = form.cleaned_data.get("link") or ""
     if link:
         try:
@@ -378,8 +377,6 @@ def _save_report(
             add_service_errors(form, exc)
             messages.error(request, _("Your report is saved as a draft; it was not sent."))
             return False
-        except NotFound as exc:
-            raise Http404 from exc
         messages.success(request, _("Report sent for inspection."))
         return True
     messages.success(request, _("Saved as a draft."))
@@ -391,8 +388,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
     if request.method != "POST":
         return _report_page(request, report)
-    if not _may(request, Perm.REPORT_TASKS, report.unit):
-        raise Http404
+    if not can_report(request.user, report):
+        raise NotFound
     can = _report_rights(request, report)
     if not can["edit"]:
         messages.error(request, _("This report can no longer be changed."))
@@ -409,8 +406,8 @@ def report_page(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def report_inspect_view(request: HttpRequest, pk: int) -> HttpResponse:
     report = _report(request, pk)
-    if not _may(request, Perm.ISSUE_TASKS, report.task.unit):
-        raise Http404
+    if not can_manage_task(request.user, report.task):
+        raise NotFound
     form = InspectForm(request.POST)
     if form.is_valid():
         done = submit_form(
@@ -438,8 +435,8 @@ def evidence_remove_view(request: HttpRequest, pk: int, evidence_pk: int) -> Htt
     report = _report(request, pk)
     evidence = Evidence.objects.filter(pk=evidence_pk, report=report).first()
     if evidence is None:
-        raise Http404
-    act(
+        raise NotFound
+    run_action(
         request, lambda: evidence_remove(acting_user=request.user, evidence=evidence), _("Removed.")
     )
     return redirect("desk-report", pk=report.pk)

@@ -6,26 +6,38 @@ from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django import forms
+from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import Http404
+from django.http import HttpRequest
 from django.utils.translation import gettext as _
-
-from nutag.core.errors import NotFound
 
 T = TypeVar("T")
 
 
-def submit_to_service(form: forms.Form, call: Callable[[], T]) -> T | None:
+def submit_to_service(
+    form: forms.Form, call: Callable[[], T], field_map: dict[str, str] | None = None
+) -> T | None:
     """Run the service behind a valid form. A refusal (``ValidationError``) is shown next to
-    the form's fields with everything typed kept, and ``None`` returned; ``NotFound`` (missing
-    or out of reach) becomes a 404."""
+    the form's fields (the service's error keys renamed by ``field_map``) with everything
+    typed kept, and ``None`` returned. ``NotFound`` (missing or out of reach) is an
+    ``Http404`` and simply propagates."""
     try:
         return call()
     except ValidationError as exc:
-        add_service_errors(form, exc)
+        add_service_errors(form, exc, field_map)
         return None
-    except NotFound as exc:
-        raise Http404 from exc
+
+
+def run_action(request: HttpRequest, call: Callable[[], object], done: str) -> bool:
+    """Run a service for a one-button action: its refusal becomes an error message, success
+    the message ``done``. True when it went through."""
+    try:
+        call()
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return False
+    messages.success(request, done)
+    return True
 
 
 def add_service_errors(

@@ -8,8 +8,9 @@ what their own records allow; see ``docs/permissions.md`` for the whole table.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from enum import StrEnum
-from typing import Any
+from typing import Any, TypeVar
 
 from django.db.models import QuerySet
 
@@ -155,4 +156,16 @@ def require_perm_above(user: Actor, perm: Perm, unit: Unit) -> None:
     if isinstance(user, SystemActor):
         return
     if not has_perm_above(user=user, perm=perm, unit=unit):
+        raise NotFound
+
+
+T = TypeVar("T")
+
+
+def require(actor: Actor, rule: Callable[[AnyUser, T], bool], obj: T) -> None:
+    """For services: the action's rule ``can_<action>(user, obj)`` (each app's
+    ``permissions.py``) must allow it, else ``NotFound``. ``SYSTEM`` passes."""
+    if isinstance(actor, SystemActor):
+        return
+    if not rule(actor, obj):
         raise NotFound

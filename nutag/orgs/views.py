@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
 from nutag.core.audit import change_rows
+from nutag.core.errors import NotFound
 from nutag.core.forms import submit_to_service
 from nutag.orgs import services
 from nutag.orgs.forms import UnitChoiceForm, UnitCreateForm, UnitForm
@@ -37,7 +38,7 @@ def _restructurable(request: HttpRequest, code: str) -> Unit:
     """A unit the user may move, merge, close or delete (right held above it), else 404."""
     unit = access_unit(user=request.user, code=code)
     if not can_restructure(user=request.user, unit=unit):
-        raise Http404
+        raise NotFound
     return unit
 
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nutag.core.errors import NotFound
 from nutag.core.forms import submit_to_service
 from nutag.orgs import services as org_services
 from nutag.orgs.forms import PositionForm
@@ -164,7 +165,7 @@ def person_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
         .order_by("path")
     )
     if not units.exists():
-        raise Http404
+        raise NotFound
     form = PositionForm(request.POST or None, units=units, initial={"unit": person.unit.code})
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
@@ -201,7 +202,7 @@ def person_assign_position(request: HttpRequest, pk: int) -> HttpResponse:
 def guardian_add(request: HttpRequest, pk: int) -> HttpResponse:
     young = access_person(user=request.user, pk=pk, perm=Perm.CHANGE_PEOPLE)
     if getattr(young, "youth", None) is None:
-        raise Http404
+        raise NotFound
     candidates = (
         people_of_unit(user=request.user, unit=young.unit)
         .exclude(pk=young.pk)
@@ -248,7 +249,7 @@ def guardian_remove(request: HttpRequest, pk: int, link_pk: int) -> HttpResponse
         .first()
     )
     if link is None:
-        raise Http404
+        raise NotFound
     services.guardian_remove(acting_user=request.user, link=link)
     messages.success(request, _("Guardian removed."))
     return redirect("desk-person", pk=young.pk)

@@ -5,14 +5,13 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from nutag.core.downloads import xlsx_response
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
-from nutag.orgs.services import NotFound
 from nutag.people.exporting import import_template_xlsx, people_export
 from nutag.people.forms import PeopleFilterForm
 from nutag.people.forms_import import ImportUploadForm
@@ -35,8 +34,6 @@ def people_import(request: HttpRequest, code: str) -> HttpResponse:
             batch = import_parse(
                 acting_user=request.user, unit=unit, uploaded_file=form.cleaned_data["file"]
             )
-        except NotFound as exc:
-            raise Http404 from exc
         except ValidationError as exc:
             for message in exc.messages:
                 form.add_error("file", message)
@@ -78,8 +75,6 @@ def people_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = access_import_batch(user=request.user, pk=pk)
     try:
         import_confirm(acting_user=request.user, batch=batch)
-    except NotFound as exc:
-        raise Http404 from exc
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)

@@ -8,9 +8,10 @@ from django.db.models import QuerySet
 
 from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
-from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
+from nutag.orgs.permissions import AnyUser
 from nutag.sites.columns import DEFAULT_COLUMNS
 from nutag.sites.models import Article, ArticleStatus, Column, Placement, PlacementVia
+from nutag.sites.permissions import can_decide_recommendation
 from nutag.sites.selectors import site_columns
 from nutag.sites.services import EDITABLE, PUBLISHABLE, units_below
 
@@ -116,7 +117,7 @@ def access_recommendation(*, user: AnyUser, pk: int | str) -> Placement:
         )
     except (Placement.DoesNotExist, TypeError, ValueError) as exc:
         raise NotFound from exc
-    if not has_unit_perm(user=user, perm=Perm.PUBLISH_ARTICLES, unit=placement.unit):
+    if not can_decide_recommendation(user, placement):
         raise NotFound
     return placement
 

@@ -12,19 +12,20 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nutag.core.forms import add_service_errors, submit_to_service
-from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.core.errors import NotFound
+from nutag.core.forms import add_service_errors, run_action, submit_to_service
+from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
-from nutag.orgs.services import NotFound
 from nutag.sites import services
 from nutag.sites.forms import ArticleForm, ColumnForm, PushForm, ReturnForm
 from nutag.sites.models import Article, ArticleStatus, Attachment
+from nutag.sites.permissions import can_publish, can_publish_at
 from nutag.sites.selectors import access_article
 from nutag.sites.selectors_desk import (
     access_recommendation,
@@ -40,7 +41,7 @@ from nutag.sites.selectors_desk import (
 
 def _rights(request: HttpRequest, article: Article) -> dict[str, bool]:
     user = request.user
-    publish = has_unit_perm(user=user, perm=Perm.PUBLISH_ARTICLES, unit=article.unit)
+    publish = can_publish(user, article)
     published = article.status == ArticleStatus.PUBLISHED
     return {
         "edit": is_editable(article),
@@ -61,7 +62,7 @@ def _back(article: Article) -> HttpResponse:
 @login_required
 def article_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.WRITE_ARTICLES)
-    can_publish = has_unit_perm(user=request.user, perm=Perm.PUBLISH_ARTICLES, unit=unit)
+    can_publish = can_publish_at(request.user, unit)
     return render(
         request,
         "sites/desk_articles.html",
@@ -115,7 +116,7 @@ def _save(request: HttpRequest, form: ArticleForm, save: Any) -> Article | None:
 def article_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.WRITE_ARTICLES)
     if not unit.is_active:
-        raise Http404
+        raise NotFound
     form = ArticleForm(
         request.POST or None,
         request.FILES or None,
@@ -185,14 +186,7 @@ def article_preview(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def _act(request: HttpRequest, article: Article, call: Any, done: str) -> HttpResponse:
-    try:
-        call()
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-    except NotFound as exc:
-        raise Http404 from exc
-    else:
-        messages.success(request, done)
+    run_action(request, call, done)
     return _back(article)
 
 
@@ -260,8 +254,6 @@ def article_return(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except NotFound as exc:
-            raise Http404 from exc
         else:
             messages.success(request, _("Returned to the writer."))
             return _back(article)
@@ -293,8 +285,6 @@ def article_push(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except NotFound as exc:
-            raise Http404 from exc
         else:
             messages.success(
                 request,
@@ -323,7 +313,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
     article = access_article(user=request.user, pk=pk)
     attachment = Attachment.objects.filter(pk=attachment_pk, article=article).first()
     if attachment is None:
-        raise Http404
+        raise NotFound
     return _act(
         request,
         article,
@@ -337,10 +327,7 @@ def attachment_remove(request: HttpRequest, pk: int, attachment_pk: int) -> Http
 def recommendation_decide(request: HttpRequest, pk: int, accept: bool) -> HttpResponse:
     placement = access_recommendation(user=request.user, pk=pk)
     service = services.recommendation_accept if accept else services.recommendation_decline
-    try:
-        service(acting_user=request.user, placement=placement)
-    except NotFound as exc:
-        raise Http404 from exc
+    service(acting_user=request.user, placement=placement)
     messages.success(
         request,
         _("Accepted: it now shows on this unit's site.") if accept else _("Declined."),
@@ -380,13 +367,10 @@ def columns_page(request: HttpRequest, code: str) -> HttpResponse:
 
 def _column(request: HttpRequest, code: str, key: str) -> tuple[Any, Any]:
     unit = access_unit(user=request.user, code=code, perm=Perm.PUBLISH_ARTICLES)
-    try:
-        columns = services.columns_ensure(acting_user=request.user, unit=unit)
-    except NotFound as exc:
-        raise Http404 from exc
+    columns = services.columns_ensure(acting_user=request.user, unit=unit)
     column = next((c for c in columns if c.key == key), None)
     if column is None:
-        raise Http404
+        raise NotFound
     return unit, column
 
 
@@ -400,8 +384,6 @@ def column_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
             services.column_update(acting_user=request.user, column=column, **form.cleaned_data)
         except ValidationError as exc:
             add_service_errors(form, exc)
-        except NotFound as exc:
-            raise Http404 from exc
         else:
             messages.success(request, _("Column saved."))
             return redirect("desk-columns", code=unit.code)
@@ -412,10 +394,7 @@ def column_edit(request: HttpRequest, code: str, key: str) -> HttpResponse:
 @require_POST
 def column_move(request: HttpRequest, code: str, key: str) -> HttpResponse:
     unit, column = _column(request, code, key)
-    try:
-        services.column_move(
-            acting_user=request.user, column=column, up=request.POST.get("direction") != "down"
-        )
-    except NotFound as exc:
-        raise Http404 from exc
+    services.column_move(
+        acting_user=request.user, column=column, up=request.POST.get("direction") != "down"
+    )
     return redirect(reverse("desk-columns", kwargs={"code": unit.code}) + f"#col-{key}")

@@ -14,7 +14,7 @@ from typing import Any
 import segno
 from django.core.paginator import Paginator
 from django.db.models import Prefetch, prefetch_related_objects
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import strip_tags
@@ -22,6 +22,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
+from nutag.core.errors import NotFound
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 from nutag.sites.caching import public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
@@ -115,7 +116,7 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
     unit = public_unit(code=code)
     found = column_and_children(columns=site_columns(unit=unit), key=key)
     if found is None:
-        raise Http404
+        raise NotFound
     column, subcolumns = found
     articles = site_column_articles(unit=unit, keys=[column.key, *(c.key for c in subcolumns)])
     page = Paginator(articles, COLUMN_PAGE_SIZE).get_page(request.GET.get("page"))

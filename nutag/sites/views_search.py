@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils.cache import patch_cache_control
 
+from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
 from nutag.sites.search import MAX_QUERY_CHARS, query_tokens, search_articles
 
@@ -20,7 +21,7 @@ def site_search(request: HttpRequest, code: str) -> HttpResponse:
     are searched for (punctuation and search syntax never reach the database)."""
     unit = Unit.objects.filter(code=code).first()
     if unit is None:
-        raise Http404
+        raise NotFound
     query = " ".join(request.GET.get("q", "").split())[:MAX_QUERY_CHARS]
     try:
         page = int(request.GET.get("page", "1"))

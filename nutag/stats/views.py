@@ -6,13 +6,14 @@ All three read the same ``selectors.dashboard`` under the same rights: the figur
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.translation import pgettext
 
 from nutag.assess.models import AssessmentStatus
 from nutag.core.downloads import xlsx_response
+from nutag.core.errors import NotFound
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.stats.exporting import dashboard_to_xlsx
 from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
@@ -32,7 +33,7 @@ def _year(request: HttpRequest) -> int | None:
 def _board(request: HttpRequest, code: str) -> Dashboard:
     unit = get_unit_by_code(code=code)
     if not can_view_figures(user=request.user, unit=unit):
-        raise Http404
+        raise NotFound
     return dashboard(
         unit=unit,
         year=_year(request),

@@ -11,6 +11,7 @@ import pytest
 from nutag.assess.models import Assessment, TaskReport
 from nutag.assess.tests import rounds_helpers as rh
 from nutag.assess.tests import taskdata as td
+from nutag.core.actors import SYSTEM
 
 
 @pytest.fixture
@@ -20,8 +21,8 @@ def work(cast):  # type: ignore[no-untyped-def]
     round_ = rh.open_round(cast.banner)
     a1 = rh.review(rh.submitted(rh.assessment_of(round_, cast.village1a)))
     a2 = rh.submitted(rh.assessment_of(round_, cast.village2a))
-    task = td.issue(by=None, unit=cast.township1)
-    r1 = td.fill_and_submit(td.report_of(task, cast.village1a), by=None)
+    task = td.issue(by=SYSTEM, unit=cast.township1)
+    r1 = td.fill_and_submit(td.report_of(task, cast.village1a), by=SYSTEM)
     r1b = td.report_of(task, cast.village1b)
     return {"round": round_, "a1": a1, "a2": a2, "task": task, "r1": r1, "r1b": r1b}
 

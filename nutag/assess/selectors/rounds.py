@@ -29,6 +29,7 @@ from nutag.assess.models import (
     RoundStatus,
     StandardKind,
 )
+from nutag.assess.permissions import can_review, can_self_assess, can_view_work
 from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import is_within, minimal_paths, subtree_q, subtrees_q
@@ -36,8 +37,6 @@ from nutag.orgs.permissions import (
     AnyUser,
     Perm,
     granted_paths,
-    has_perm_above,
-    has_unit_perm,
     is_platform_admin,
 )
 
@@ -79,7 +78,7 @@ def access_assessment(*, user: AnyUser, pk: int | str) -> Assessment:
         ).get(pk=int(pk))
     except (Assessment.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound from exc
-    if not has_unit_perm(user=user, perm=Perm.VIEW_WORK, unit=assessment.unit):
+    if not can_view_work(user, assessment.unit):
         raise NotFound
     return assessment
 
@@ -94,11 +93,9 @@ class AssessmentRights:
 def assessment_rights(*, user: AnyUser, assessment: Assessment) -> AssessmentRights:
     round_open = assessment.round.status == RoundStatus.OPEN
     editable = assessment.status in (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
-    reviewer = round_open and has_perm_above(user=user, perm=Perm.REVIEW, unit=assessment.unit)
+    reviewer = round_open and can_review(user, assessment)
     return AssessmentRights(
-        fill=round_open
-        and editable
-        and has_unit_perm(user=user, perm=Perm.SELF_ASSESS, unit=assessment.unit),
+        fill=round_open and editable and can_self_assess(user, assessment),
         review=reviewer and assessment.status == AssessmentStatus.SUBMITTED,
         reopen=reviewer and assessment.status == AssessmentStatus.ACCEPTED,
     )

@@ -30,6 +30,7 @@ from nutag.assess.models import (
     TaskReport,
     TaskStatus,
 )
+from nutag.assess.permissions import can_view_work
 from nutag.assess.services.tasks import deadline_of, is_overdue, local_today
 from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
@@ -63,7 +64,7 @@ def _as_pk(pk: Any) -> int:
 
 def can_see_all_reports(*, user: AnyUser, task: Task) -> bool:
     """The issuer's side: ``VIEW_WORK`` at the issuing unit (or above it)."""
-    return has_unit_perm(user=user, perm=Perm.VIEW_WORK, unit=task.unit)
+    return can_view_work(user, task.unit)
 
 
 def reports_visible(*, user: AnyUser, task: Task) -> QuerySet[TaskReport]:

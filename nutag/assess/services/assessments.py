@@ -46,13 +46,13 @@ from nutag.assess.models import (
     RoundStatus,
     StandardItem,
 )
-from nutag.assess.services._common import actor, require, require_above
+from nutag.assess.permissions import can_review, can_self_assess
+from nutag.assess.services._common import actor, require
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction, AuditEntry
 from nutag.core.sanitize import clean_text
-from nutag.orgs.permissions import Perm
 
 EDITABLE = (AssessmentStatus.DRAFT, AssessmentStatus.RETURNED)
 NOTE_MAX = 5000
@@ -211,7 +211,7 @@ def assessment_save(
     """Save the committee's summary, scores and notes (a draft: nothing is checked for
     completeness until it is submitted). A score outside 0..points refuses the whole save,
     with a message next to each wrong item."""
-    require(acting_user, Perm.SELF_ASSESS, assessment.unit)
+    require(acting_user, can_self_assess, assessment)
     fresh = _fresh(assessment, version)
     _require_editable(fresh)
     rows = _items(fresh)
@@ -291,7 +291,7 @@ def missing_for_submit(assessment: Assessment) -> dict[str, str]:
 @transaction.atomic
 def assessment_submit(*, acting_user: Actor, assessment: Assessment, version: int) -> Assessment:
     """Send the self-assessment to the unit above for review."""
-    require(acting_user, Perm.SELF_ASSESS, assessment.unit)
+    require(acting_user, can_self_assess, assessment)
     fresh = _fresh(assessment, version)
     _require_editable(fresh)
     today = timezone.localdate()
@@ -331,7 +331,7 @@ def assessment_refresh_known(
 ) -> Assessment:
     """Recompute the values the system knows (while the assessment is editable). A self
     score the committee left as suggested follows the new suggestion; one it changed stays."""
-    require(acting_user, Perm.SELF_ASSESS, assessment.unit)
+    require(acting_user, can_self_assess, assessment)
     fresh = _fresh(assessment, version)
     _require_editable(fresh)
     rows = [r for r in _items(fresh) if r.item.auto_source]
@@ -406,7 +406,7 @@ def assessment_review(
     Only someone holding ``REVIEW`` strictly above the committee's unit; anyone else gets
     ``NotFound``, as if the assessment did not exist.
     """
-    require_above(acting_user, Perm.REVIEW, assessment.unit)
+    require(acting_user, can_review, assessment)
     if decision not in (ACCEPT, RETURN):
         raise ValidationError({"decision": _("Choose to accept or to return.")})
     fresh = _fresh(assessment, version)
@@ -475,7 +475,7 @@ def assessment_reopen(
 ) -> Assessment:
     """Take back an acceptance (an error was found): the assessment is returned to the
     committee with a comment, its score and result cleared; the reviewed points are kept."""
-    require_above(acting_user, Perm.REVIEW, assessment.unit)
+    require(acting_user, can_review, assessment)
     fresh = _fresh(assessment, version)
     _require_open(fresh.round)
     if fresh.status != AssessmentStatus.ACCEPTED:

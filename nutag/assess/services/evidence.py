@@ -25,13 +25,13 @@ from nutag.assess.models import (
     TaskReport,
     TaskStatus,
 )
+from nutag.assess.permissions import can_report, can_self_assess
 from nutag.assess.services._common import actor, delete_after_commit, require, saving
 from nutag.core import media
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_text
-from nutag.orgs.permissions import Perm
 
 MAX_EVIDENCE = 20  # per item or report
 ASSESSMENT_EDITABLE = frozenset({AssessmentStatus.DRAFT, AssessmentStatus.RETURNED})
@@ -41,13 +41,13 @@ REPORT_EDITABLE = frozenset({ReportStatus.PENDING, ReportStatus.RETURNED})
 def _check_owner(acting_user: Actor, owner: AssessmentItem | TaskReport) -> None:
     if isinstance(owner, AssessmentItem):
         assessment = owner.assessment
-        require(acting_user, Perm.SELF_ASSESS, assessment.unit)
+        require(acting_user, can_self_assess, assessment)
         if assessment.status not in ASSESSMENT_EDITABLE:
             raise ValidationError(
                 _("This self-assessment has been submitted; it can no longer be changed.")
             )
     else:
-        require(acting_user, Perm.REPORT_TASKS, owner.unit)
+        require(acting_user, can_report, owner)
         if owner.status not in REPORT_EDITABLE:
             raise ValidationError(_("This report has been submitted; it can no longer be changed."))
         if owner.task.status != TaskStatus.OPEN:

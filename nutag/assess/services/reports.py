@@ -41,6 +41,7 @@ from nutag.assess.models import (
     TaskReport,
     TaskStatus,
 )
+from nutag.assess.permissions import can_manage_task, can_report
 from nutag.assess.services._common import actor, require
 from nutag.assess.services.tasks import (
     MAX_TEXT,
@@ -51,7 +52,6 @@ from nutag.assess.services.tasks import (
 )
 from nutag.core.actors import Actor
 from nutag.core.errors import NotFound
-from nutag.orgs.permissions import Perm
 
 Decision = Literal["accept", "return"]
 
@@ -162,7 +162,7 @@ def report_save(
     ``figures`` maps a ``TaskFigure`` (or its pk, or ``"figure_<pk>"``) to a whole number ≥ 0
     (a blank value leaves the figure unanswered). Refusals are keyed per figure
     (``figure_<pk>``) and nothing is stored."""
-    require(acting_user, Perm.REPORT_TASKS, report.unit)
+    require(acting_user, can_report, report)
     current = _fresh_report(report)
     _require_open(current.task)
     if current.status not in REPORT_EDITABLE:
@@ -202,7 +202,7 @@ def report_submit(*, acting_user: Actor, report: TaskReport, version: int) -> Ta
     """Send the report to the issuer for inspection. It needs every figure asked for and a
     written account or some evidence. After the due date it is refused (the draft is kept)
     unless the task accepts late reports; then it is marked late."""
-    require(acting_user, Perm.REPORT_TASKS, report.unit)
+    require(acting_user, can_report, report)
     current = _fresh_report(report)
     task = current.task
     _require_open(task)
@@ -266,7 +266,7 @@ def report_inspect(
     Needs ``ISSUE_TASKS`` at the issuing unit, which lies strictly above the report's unit."""
     current = _fresh_report(report)
     task = current.task
-    require(acting_user, Perm.ISSUE_TASKS, task.unit)
+    require(acting_user, can_manage_task, task)
     if not current.unit.path.startswith(task.unit.path) or current.unit_id == task.unit_id:
         raise NotFound
     if decision not in ("accept", "return"):

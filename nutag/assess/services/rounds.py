@@ -32,6 +32,7 @@ from nutag.assess.models import (
     Standard,
     StandardItem,
 )
+from nutag.assess.permissions import can_manage_standards
 from nutag.assess.services._common import actor, require
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
@@ -40,7 +41,6 @@ from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import is_within, subtree_q
-from nutag.orgs.permissions import Perm
 
 # --- helpers ------------------------------------------------------------------------------
 
@@ -92,7 +92,7 @@ def round_open(
     with a pass mark above its points, a second round of the same standard and year at the
     same unit, or a unit with no active unit below. A fixed number of queries.
     """
-    require(acting_user, Perm.MANAGE_STANDARDS, unit)
+    require(acting_user, can_manage_standards, unit)
     if not unit.is_active:
         raise ValidationError(_("This unit is closed."))
     locked = (
@@ -213,7 +213,7 @@ def _new_item(
 @transaction.atomic
 def round_finish(*, acting_user: Actor, round: Round) -> Round:
     """Close the round: no more changes. Assessments not accepted keep their status."""
-    require(acting_user, Perm.MANAGE_STANDARDS, round.unit)
+    require(acting_user, can_manage_standards, round.unit)
     done = Round.objects.filter(pk=round.pk, status=RoundStatus.OPEN).update(
         status=RoundStatus.FINISHED, finished_at=timezone.now(), updated_at=timezone.now()
     )

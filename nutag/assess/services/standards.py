@@ -31,6 +31,7 @@ from nutag.assess.models import (
     StandardItem,
     StandardKind,
 )
+from nutag.assess.permissions import can_manage_standards
 from nutag.assess.services._common import require
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, diff, snapshot
@@ -39,7 +40,6 @@ from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import is_within
-from nutag.orgs.permissions import Perm
 
 MAX_POINTS = 1000
 MAX_ITEMS = 50
@@ -386,7 +386,7 @@ def standards_install_defaults(*, acting_user: Actor, unit: Unit) -> list[Standa
     A default is skipped when the unit already has a standard of its kind (possibly edited
     since) or of its name. Returns the unit's standard of each default kind.
     """
-    require(acting_user, Perm.MANAGE_STANDARDS, unit)
+    require(acting_user, can_manage_standards, unit)
     if not unit.is_active:
         raise ValidationError(_("This unit is closed."))
     result: list[Standard] = []
@@ -442,7 +442,7 @@ def standard_create(
 ) -> Standard:
     """A unit's own standard (e.g. 六有 "six haves"); add its items with ``standard_item_add``.
     Fields: ``name``, ``pass_mark``, ``description`` and ``name_mn`` (both default empty)."""
-    require(acting_user, Perm.MANAGE_STANDARDS, unit)
+    require(acting_user, can_manage_standards, unit)
     if not unit.is_active:
         raise ValidationError(_("This unit is closed."))
     values = _standard_values(**fields)
@@ -465,7 +465,7 @@ def standard_update(
 ) -> Standard:
     """Rename or re-describe a standard, or change its pass mark (rounds already opened keep
     the pass mark they copied). Fields as for ``standard_create``."""
-    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    require(acting_user, can_manage_standards, standard.unit)
     values = _standard_values(**fields)
     _check_unique_name(standard.unit, str(values["name"]), exclude_pk=standard.pk)
     _check_pass_mark(fields["pass_mark"], standard_total(standard))
@@ -502,7 +502,7 @@ def standard_copy(
     unit). ``unit`` must be at or below the standard's unit, where the standard is usable.
     The copy keeps the kind, so a copy of the five-good standard still counts as five-good."""
     target = unit or standard.unit
-    require(acting_user, Perm.MANAGE_STANDARDS, target)
+    require(acting_user, can_manage_standards, target)
     if not is_within(target.path, standard.unit.path):
         raise NotFound
     if not target.is_active:
@@ -549,7 +549,7 @@ def standard_item_add(
     Fields: ``title`` and ``points``; ``guidance``, ``evidence``, ``title_mn`` (default
     empty), ``accepts`` (default a written account), ``auto_source`` (default none) and
     ``auto_target`` (default 1)."""
-    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    require(acting_user, can_manage_standards, standard.unit)
     Standard.objects.select_for_update().filter(pk=standard.pk).first()
     _refuse_if_used(standard)
     values = _item_values(**fields)
@@ -572,7 +572,7 @@ def standard_item_update(
     standard only the wording that helps people fill it in (guidance, evidence asked for,
     Mongolian title) may change."""
     standard = item.standard
-    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    require(acting_user, can_manage_standards, standard.unit)
     values = _item_values(**fields)
     before = snapshot(item, ITEM_FIELDS)
     changed = {k for k, v in values.items() if getattr(item, k) != v}
@@ -588,7 +588,7 @@ def standard_item_update(
 @transaction.atomic
 def standard_item_remove(*, acting_user: Actor, item: StandardItem) -> None:
     standard = item.standard
-    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    require(acting_user, can_manage_standards, standard.unit)
     _refuse_if_used(standard)
     title, points = item.title, item.points
     item.delete()
@@ -607,7 +607,7 @@ def _renumber(standard: Standard, order: list[StandardItem] | None = None) -> No
 def standard_item_move(*, acting_user: Actor, item: StandardItem, offset: int) -> None:
     """Move an item ``offset`` places (-1 up, +1 down) in its standard's list."""
     standard = item.standard
-    require(acting_user, Perm.MANAGE_STANDARDS, standard.unit)
+    require(acting_user, can_manage_standards, standard.unit)
     _refuse_if_used(standard)
     items = list(standard.items.order_by("position", "id"))
     index = next(i for i, it in enumerate(items) if it.pk == item.pk)

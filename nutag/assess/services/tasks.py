@@ -34,6 +34,7 @@ from nutag.assess.models import (
     TaskReport,
     TaskStatus,
 )
+from nutag.assess.permissions import can_commend, can_issue_tasks, can_manage_task
 from nutag.assess.services._common import actor, require
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, diff, snapshot
@@ -42,7 +43,6 @@ from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
-from nutag.orgs.permissions import Perm
 from nutag.sites.models import Article
 
 Scope = Literal["children", "subtree"]
@@ -242,7 +242,7 @@ def task_issue(
     each of which must be an active unit strictly below ``unit`` (anything else is
     ``NotFound`` and nothing is created). Every target gets a pending report. A fixed number
     of queries, however many targets."""
-    require(acting_user, Perm.ISSUE_TASKS, unit)
+    require(acting_user, can_issue_tasks, unit)
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError(_("A closed unit cannot issue tasks."))
     errors: dict[str, list[str]] = {}
@@ -326,7 +326,7 @@ def task_update(
     """Change an open task: its title, requirements, whether late reports are accepted, or
     extend its due date (never earlier). ``None`` leaves a field as it is. The figures asked
     for are fixed once issued, since reports are filled against them."""
-    require(acting_user, Perm.ISSUE_TASKS, task.unit)
+    require(acting_user, can_manage_task, task)
     locked = _locked_task(task)
     if locked.status != TaskStatus.OPEN:
         raise ValidationError(_("This task is closed: it can no longer be changed."))
@@ -369,7 +369,7 @@ def task_update(
 def task_close(*, acting_user: Actor, task: Task) -> Task:
     """No more reports: pending and returned reports stay as they are (missing); submitted
     ones may still be inspected and accepted."""
-    require(acting_user, Perm.ISSUE_TASKS, task.unit)
+    require(acting_user, can_manage_task, task)
     locked = _locked_task(task)
     if locked.status != TaskStatus.OPEN:
         raise ValidationError(_("This task is already closed."))
@@ -413,7 +413,7 @@ def task_commend(
         article_push,
     )
 
-    require(acting_user, Perm.PUBLISH_ARTICLES, task.unit)
+    require(acting_user, can_commend, task)
     locked = _locked_task(task)
     if locked.commendation_id is not None:
         raise ValidationError(

@@ -47,7 +47,7 @@ def open_round(
     *,
     year: int | None = None,
     due: dt.date | None = None,
-    user: Any = None,
+    user: Any = SYSTEM,
 ) -> Round:
     return services.round_open(
         acting_user=user,
@@ -72,7 +72,7 @@ def items_of(assessment: Assessment) -> list[AssessmentItem]:
 
 
 def fill(
-    assessment: Assessment, *, user: Any = None, score: Any = None, note: str = "已落实"
+    assessment: Assessment, *, user: Any = SYSTEM, score: Any = None, note: str = "已落实"
 ) -> Assessment:
     """Save a score (default: full points) and a note for every item."""
     items = {
@@ -98,7 +98,7 @@ def submitted(assessment: Assessment, **kwargs: Any) -> Assessment:
 def review(
     assessment: Assessment,
     *,
-    user: Any = None,
+    user: Any = SYSTEM,
     decision: str = "accept",
     score: Any = None,
     comment: str = "",

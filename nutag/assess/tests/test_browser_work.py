@@ -18,6 +18,7 @@ import pytest
 from nutag.assess.models import AssessmentStatus, Evidence, EvidenceKind, ReportStatus
 from nutag.assess.tests import rounds_helpers as rh
 from nutag.assess.tests import taskdata as td
+from nutag.core.actors import SYSTEM
 from nutag.core.tests.test_browser_desk import fits_the_phone
 from nutag.factories import TEST_PASSWORD
 from nutag.sites.tests.test_browser_sites import jpeg_bytes
@@ -97,7 +98,7 @@ def test_village_self_assesses_from_a_phone_and_the_township_accepts(
 def test_village_reports_on_a_task_from_a_phone(
     live_server: Any, phone_page: Page, cast: Any
 ) -> None:
-    task = td.issue(by=None, unit=cast.township1)
+    task = td.issue(by=SYSTEM, unit=cast.township1)
     report = td.report_of(task, cast.village1a)
     first, second = task.figures.order_by("position")
     page = phone_page

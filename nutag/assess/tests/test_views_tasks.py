@@ -24,6 +24,7 @@ from nutag.assess.tests.taskdata import (
     secretary,
     today,
 )
+from nutag.core.actors import SYSTEM
 from nutag.core.tests.uploads import (
     PDF,
     media_root,  # noqa: F401  (fixture)
@@ -502,7 +503,7 @@ def test_admin_is_scoped_to_the_subtree_and_changes_go_through_the_service(cast)
 
 def test_the_task_board_prints_on_a4(cast):
     """An office prints the board from the browser: A4, no buttons (every workbench page)."""
-    task = issue(by=None, unit=cast.township1)
+    task = issue(by=SYSTEM, unit=cast.township1)
     page = login(cast.township1_secretary).get(f"/desk/tasks/{task.pk}/").content.decode()
     assert "@page{size:A4;margin:15mm}" in page
     assert "@media print{header.bar,footer.langs,.actions" in page

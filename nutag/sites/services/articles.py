@@ -15,7 +15,7 @@ from nutag.core.media import delete_after_commit, saving
 from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_html, clean_text
 from nutag.orgs.models import Unit, UnitStatus
-from nutag.orgs.permissions import Perm, require_perm
+from nutag.orgs.permissions import require
 from nutag.sites import bodies
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
@@ -25,6 +25,7 @@ from nutag.sites.models import (
     Placement,
     PlacementVia,
 )
+from nutag.sites.permissions import can_publish, can_write, can_write_at
 from nutag.sites.services._common import (
     ARTICLE_FIELDS,
     EDITABLE,
@@ -63,7 +64,7 @@ def article_create(
     files: ArticleFiles | None = None,
 ) -> Article:
     """A new draft at ``unit``, written by ``acting_user``."""
-    require_perm(acting_user, Perm.WRITE_ARTICLES, unit)
+    require(acting_user, can_write_at, unit)
     if unit.status != UnitStatus.ACTIVE:
         raise ValidationError(_("A closed unit cannot publish on its site."))
     files = files or ArticleFiles()
@@ -95,7 +96,7 @@ def article_update(
     files: ArticleFiles | None = None,
 ) -> Article:
     """Change a draft, a returned or a withdrawn article (never a submitted or published one)."""
-    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require(acting_user, can_write, article)
     files = files or ArticleFiles()
 
     def run(written: list[str]) -> Article:
@@ -156,7 +157,7 @@ def _set_status(
 @transaction.atomic
 def article_submit(*, acting_user: Actor, article: Article) -> Article:
     """Send the article to the unit's secretary for approval."""
-    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require(acting_user, can_write, article)
     article = _locked(article)
     if article.status not in EDITABLE:
         raise ValidationError(_("Only a draft or a returned article can be submitted."))
@@ -167,7 +168,7 @@ def article_submit(*, acting_user: Actor, article: Article) -> Article:
 @transaction.atomic
 def article_publish(*, acting_user: Actor, article: Article) -> Article:
     """Publish on the unit's own site (at ``publish_at`` if that lies ahead)."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+    require(acting_user, can_publish, article)
     article = _locked(article)
     if article.status not in PUBLISHABLE:
         raise ValidationError(_("This article is already published."))
@@ -194,7 +195,7 @@ def article_publish(*, acting_user: Actor, article: Article) -> Article:
 @transaction.atomic
 def article_return(*, acting_user: Actor, article: Article, reason: str) -> Article:
     """Send a submitted article back to its writer, saying why."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+    require(acting_user, can_publish, article)
     article = _locked(article)
     reason = clean_text(reason)
     if not reason:
@@ -217,13 +218,13 @@ def article_withdraw(*, acting_user: Actor, article: Article) -> Article:
     site it shows on (a secretary)."""
     article = _locked(article)
     if article.status == ArticleStatus.SUBMITTED:
-        require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
+        require(acting_user, can_write, article)
         _set_status(acting_user, article, ArticleStatus.DRAFT)
     elif article.status == ArticleStatus.PUBLISHED:
-        require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+        require(acting_user, can_publish, article)
         _set_status(acting_user, article, ArticleStatus.WITHDRAWN)
         announce_site_change(unit_ids=_shown_on(article), article_ids=[article.pk])
     else:
-        require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
+        require(acting_user, can_write, article)
         raise ValidationError(_("Only a submitted or published article can be withdrawn."))
     return article

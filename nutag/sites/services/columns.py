@@ -15,13 +15,14 @@ from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit
-from nutag.orgs.permissions import Perm, require_perm
+from nutag.orgs.permissions import require
 from nutag.orgs.services import NotFound
 from nutag.sites.columns import DEFAULT_COLUMNS, DEFAULT_KEYS
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
     Column,
 )
+from nutag.sites.permissions import can_edit_column, can_publish_at
 from nutag.sites.services._common import (
     COLUMN_FIELDS,
 )
@@ -62,7 +63,7 @@ def _materialise_columns(unit: Unit) -> list[Column]:
 @transaction.atomic
 def columns_ensure(*, acting_user: Actor, unit: Unit) -> list[Column]:
     """The unit's columns, saving the seed's defaults (incl. the 党建之家 group) it lacks."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, unit)
+    require(acting_user, can_publish_at, unit)
     return _materialise_columns(unit)
 
 
@@ -71,7 +72,7 @@ def column_update(
     *, acting_user: Actor, column: Column, title: str, title_mn: str, enabled: bool
 ) -> Column:
     """Rename, show or hide a column."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, column.unit)
+    require(acting_user, can_edit_column, column)
     column = Column.objects.select_for_update(of=("self",)).select_related("unit").get(pk=column.pk)
     before = snapshot(column, COLUMN_FIELDS)
     column.title = clean_text(title)
@@ -97,7 +98,7 @@ def column_update(
 @transaction.atomic
 def columns_reorder(*, acting_user: Actor, unit: Unit, ordered_ids: Sequence[int]) -> list[Column]:
     """Put the unit's columns in the order given: every column of the unit, each once."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, unit)
+    require(acting_user, can_publish_at, unit)
     columns = {c.pk: c for c in Column.objects.select_for_update().filter(unit=unit)}
     ids = [int(i) for i in ordered_ids]
     if len(ids) != len(set(ids)) or set(ids) != set(columns):
@@ -117,7 +118,7 @@ def columns_reorder(*, acting_user: Actor, unit: Unit, ordered_ids: Sequence[int
 @transaction.atomic
 def column_move(*, acting_user: Actor, column: Column, up: bool) -> list[Column]:
     """Swap a column with the one before (``up``) or after it among its siblings."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, column.unit)
+    require(acting_user, can_edit_column, column)
     ordered = list(Column.objects.filter(unit_id=column.unit_id).order_by("position", "id"))
     siblings = [c for c in ordered if c.parent_id == column.parent_id]
     index = next((i for i, c in enumerate(siblings) if c.pk == column.pk), None)

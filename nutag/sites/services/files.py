@@ -15,12 +15,13 @@ from nutag.core.audit import audit_record
 from nutag.core.media import delete_after_commit, saving
 from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_html
-from nutag.orgs.permissions import Perm, require_perm
+from nutag.orgs.permissions import require
 from nutag.sites import bodies
 from nutag.sites.models import (
     Article,
     Attachment,
 )
+from nutag.sites.permissions import can_write
 from nutag.sites.services._common import (
     EDITABLE,
     ArticleFiles,
@@ -94,7 +95,7 @@ def _unused_photos(article: Article) -> list[str]:
 
 def attachment_add(*, acting_user: Actor, article: Article, upload: Any) -> Attachment:
     """Attach a PDF or Office file to an article that can still be edited."""
-    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require(acting_user, can_write, article)
 
     def run(written: list[str]) -> Attachment:
         locked = _locked(article)
@@ -120,7 +121,7 @@ def attachment_add(*, acting_user: Actor, article: Article, upload: Any) -> Atta
 @transaction.atomic
 def attachment_remove(*, acting_user: Actor, attachment: Attachment) -> None:
     article = attachment.article
-    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require(acting_user, can_write, article)
     locked = _locked(article)
     if locked.status not in EDITABLE:
         raise ValidationError(

@@ -14,7 +14,7 @@ from nutag.core.audit import audit_record
 from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
-from nutag.orgs.permissions import Perm, require_perm
+from nutag.orgs.permissions import require
 from nutag.orgs.services import NotFound
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
@@ -23,6 +23,7 @@ from nutag.sites.models import (
     Placement,
     PlacementVia,
 )
+from nutag.sites.permissions import can_decide_recommendation, can_publish, can_write
 from nutag.sites.services._common import (
     _locked,
 )
@@ -48,7 +49,7 @@ def article_push(
     """Show a published article on all or some units below its own. Idempotent; returns how
     many units were added. A unit outside the publisher's subtree, or not strictly below the
     article's unit, is ``NotFound``."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, article.unit)
+    require(acting_user, can_publish, article)
     article = _locked(article)
     if article.status != ArticleStatus.PUBLISHED:
         raise ValidationError(_("Only a published article can be pushed down."))
@@ -96,11 +97,11 @@ def article_push(
 @transaction.atomic
 def article_recommend(*, acting_user: Actor, article: Article) -> Placement:
     """Propose a published article to the site of the unit above; its secretary decides."""
-    require_perm(acting_user, Perm.WRITE_ARTICLES, article.unit)
+    require(acting_user, can_write, article)
     article = _locked(article)
     if article.status != ArticleStatus.PUBLISHED:
         raise ValidationError(_("Only a published article can be recommended."))
-    parent = article.unit.get_parent()
+    parent = Unit.objects.get_parent(article.unit)
     if parent is None or parent.status != UnitStatus.ACTIVE:
         raise ValidationError(_("This unit has no unit above it to recommend to."))
     placement, created = Placement.objects.get_or_create(
@@ -134,7 +135,7 @@ def _recommendation(placement: Placement) -> Placement:
 @transaction.atomic
 def recommendation_accept(*, acting_user: Actor, placement: Placement) -> Placement:
     """The unit above shows the recommended article on its own site."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
+    require(acting_user, can_decide_recommendation, placement)
     placement = _recommendation(placement)
     if not placement.accepted:
         placement.accepted = True
@@ -153,7 +154,7 @@ def recommendation_accept(*, acting_user: Actor, placement: Placement) -> Placem
 @transaction.atomic
 def recommendation_decline(*, acting_user: Actor, placement: Placement) -> None:
     """The unit above does not take the recommended article (it may be proposed again)."""
-    require_perm(acting_user, Perm.PUBLISH_ARTICLES, placement.unit)
+    require(acting_user, can_decide_recommendation, placement)
     placement = _recommendation(placement)
     was_shown = placement.accepted
     placement.delete()

@@ -12,7 +12,7 @@ from django.utils.safestring import SafeString
 
 from nutag.core import media
 from nutag.core.sanitize import clean_html
-from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.sites.permissions import can_publish_at, can_write_at
 
 register = template.Library()
 
@@ -56,6 +56,6 @@ def site_rights(context: template.Context, unit: Any) -> dict[str, bool]:
     """``{"write": …, "publish": …}`` for the request's user at ``unit``."""
     user = context["request"].user
     return {
-        "write": has_unit_perm(user=user, perm=Perm.WRITE_ARTICLES, unit=unit),
-        "publish": has_unit_perm(user=user, perm=Perm.PUBLISH_ARTICLES, unit=unit),
+        "write": can_write_at(user, unit),
+        "publish": can_publish_at(user, unit),
     }

@@ -40,7 +40,7 @@ from nutag.sites.services import ArticleFiles, ArticleInput
 pytestmark = pytest.mark.django_db
 
 
-def draft(unit, user=None, **kw) -> Article:  # type: ignore[no-untyped-def]
+def draft(unit, user=SYSTEM, **kw) -> Article:  # type: ignore[no-untyped-def]
     data = ArticleInput(title=kw.pop("title", "春季防火通知"), **kw)
     return services.article_create(acting_user=user, unit=unit, data=data)
 
