@@ -2,9 +2,11 @@
 
 import pytest
 from django.test import Client
+from django.utils.translation import gettext as _
 
 from nutag.core.actors import SYSTEM
 from nutag.factories import PersonFactory
+from nutag.orgs import services
 from nutag.orgs.models import Unit
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +159,23 @@ def test_ending_a_term_asks_first(cast):
     other = Position.objects.get(person__user=cast.village2a_secretary)
     assert client.get(f"/desk/positions/{other.pk}/end/").status_code == 404
     assert client.post(f"/desk/positions/{other.pk}/end/").status_code == 404
+
+
+def test_admin_shows_a_services_refusal_on_the_form_not_a_500(cast):
+    """A unit added under a closed unit: the service refuses; the form comes back with the
+    reason and everything typed, and nothing is created."""
+    closed = services.unit_create(
+        acting_user=SYSTEM, parent=cast.banner, code="150725999", kind="township", name="旧镇"
+    )
+    services.unit_close(acting_user=SYSTEM, unit=closed)
+    client = login(cast.admin)
+    r = client.post(
+        "/admin/orgs/unit/add/",
+        {"parent": closed.code, "code": "150725999201", "kind": "village", "name": "新嘎查"},
+    )
+    assert r.status_code == 200
+    html = r.content.decode()
+    assert "errornote" in html or "errorlist" in html
+    assert str(_("A closed unit cannot receive new units.")) in html
+    assert 'value="新嘎查"' in html
+    assert not Unit.objects.filter(code="150725999201").exists()
