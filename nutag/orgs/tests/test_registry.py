@@ -31,6 +31,9 @@ class PathProbe(models.Model):
         app_label = "orgs"
         managed = False
 
+    def __str__(self) -> str:
+        return self.label
+
 
 merged: list[Sequence[int]] = []
 
@@ -107,7 +110,7 @@ def test_siblings_shifted_by_a_new_unit_keep_their_copies_right(probe_table: Non
 
 
 def test_a_merge_moves_registered_members_and_calls_the_hook_once(probe_table: None) -> None:
-    _banner, north, south, village = tree()
+    _banner, _north, south, village = tree()
     row = probe(village, "v")
     services.unit_merge(acting_user=SYSTEM, unit=village, into=south)
     row.refresh_from_db()
