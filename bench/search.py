@@ -324,7 +324,7 @@ def measure(built: Built, *, reps: int) -> list[Timing]:
 
     from nutag.orgs.models import Unit
     from nutag.sites.search import search_articles
-    from nutag.sites.views_search import site_search
+    from nutag.sites.views.search import site_search
 
     banner = Unit.objects.get(code=built.banner_code)
     township = Unit.objects.get(code=built.township_code)
@@ -333,7 +333,7 @@ def measure(built: Built, *, reps: int) -> list[Timing]:
     # The search page's URL, whether or not config/urls.py mounts it yet.
     urls = types.ModuleType("bench_search_urls")
     urls.urlpatterns = [  # type: ignore[attr-defined]
-        path("", include("nutag.sites.search_urls")),
+        path("", include("nutag.sites.urls.search")),
         path("", include("config.urls")),
     ]
     set_urlconf(urls)

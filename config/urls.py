@@ -20,8 +20,8 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("nutag.orgs.urls")),
     path("", include("nutag.people.urls")),
-    path("", include("nutag.sites.desk_urls")),
-    path("", include("nutag.assess.desk_urls")),
+    path("", include("nutag.sites.urls.desk")),
+    path("", include("nutag.assess.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -31,9 +31,9 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lang/<str:code>/", choose_language, name="choose-language"),
     path("api/v1/", api.urls),
     path("desk/", include(desk_urlpatterns)),
-    path("", include("nutag.sites.urls")),
-    path("", include("nutag.sites.search_urls")),
-    path("", include("nutag.sites.offline_urls")),
+    path("", include("nutag.sites.urls.public")),
+    path("", include("nutag.sites.urls.search")),
+    path("", include("nutag.sites.urls.offline")),
     path("", include("nutag.stats.urls")),
 ]
 if settings.DEBUG:

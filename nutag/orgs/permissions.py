@@ -123,10 +123,6 @@ def has_unit_perm(*, user: AnyUser, perm: Perm, unit: Unit) -> bool:
     return any(is_within(unit.path, p) for p in granted_paths(user=user, perm=perm))
 
 
-def has_any_unit_perm(*, user: AnyUser, perm: Perm) -> bool:
-    return is_platform_admin(user) or bool(granted_paths(user=user, perm=perm))
-
-
 def can_restructure(*, user: AnyUser, unit: Unit) -> bool:
     """Moving, merging, closing or deleting ``unit`` needs the right at a unit *above* it."""
     return has_perm_above(user=user, perm=Perm.RESTRUCTURE, unit=unit)

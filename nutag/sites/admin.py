@@ -1,5 +1,5 @@
 """Read-only admin lists of the unit sites, scoped to the user's subtree. Writes go through the
-desk (``nutag.sites.views_desk``) and its services."""
+desk (``nutag.sites.views.desk``) and its services."""
 
 from __future__ import annotations
 

@@ -28,7 +28,6 @@ from nutag.assess.models import (
     Task,
     TaskFigure,
     TaskReport,
-    TaskStatus,
 )
 from nutag.assess.permissions import can_view_work
 from nutag.assess.services.tasks import deadline_of, is_overdue, local_today
@@ -272,12 +271,3 @@ def report_rows(*, task: Task, reports: QuerySet[TaskReport] | None = None) -> R
     return ReportTable(
         figures=figures, rows=rows, totals_reported=reported, totals_accepted=accepted
     )
-
-
-def open_tasks_count(*, unit: Unit) -> int:
-    """Open tasks waiting for ``unit``'s report (for a badge on the unit's page)."""
-    return TaskReport.objects.filter(
-        unit=unit,
-        task__status=TaskStatus.OPEN,
-        status__in=[ReportStatus.PENDING, ReportStatus.RETURNED],
-    ).count()

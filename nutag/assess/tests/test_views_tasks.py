@@ -12,7 +12,7 @@ from django.contrib.admin.sites import site as admin_site
 from django.test import Client, RequestFactory
 from openpyxl import load_workbook
 
-from nutag.assess import admin_tasks
+from nutag.assess.admin import tasks as admin_tasks
 from nutag.assess.models import Evidence, ReportStatus, Task, TaskReport, TaskStatus
 from nutag.assess.services import reports as services
 from nutag.assess.tests.taskdata import (

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
+from typing import Any
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import connection, models
+from django.test.utils import isolate_apps
 
 from nutag.core.actors import SYSTEM
 from nutag.orgs import services
@@ -19,43 +21,51 @@ from nutag.orgs.registry import (
     unregister_unit_members,
 )
 
-
-class PathProbe(models.Model):
-    """A throwaway model of a would-be app: it copies its unit's path and belongs to it."""
-
-    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    unit_path = models.CharField(max_length=255)
-    label = models.CharField(max_length=20)
-
-    class Meta:
-        app_label = "orgs"
-        managed = False
-
-    def __str__(self) -> str:
-        return self.label
-
-
 merged: list[Sequence[int]] = []
+
+
+def make_probe_model() -> type[models.Model]:
+    """A throwaway model of a would-be app: it copies its unit's path and belongs to it.
+    Built in an isolated app registry, so no other test's delete or flush ever sees it."""
+
+    class PathProbe(models.Model):
+        unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
+        unit_path = models.CharField(max_length=255)
+        label = models.CharField(max_length=20)
+
+        class Meta:
+            app_label = "orgs"
+
+        def __str__(self) -> str:
+            return self.label
+
+    return PathProbe
+
+
+Probe: Any = None
 
 
 @pytest.fixture
 def probe_table(transactional_db: None) -> Iterator[None]:
-    with connection.schema_editor() as editor:
-        editor.create_model(PathProbe)
-    register_path_copy(PathProbe)
-    register_unit_members(PathProbe, after_merge=merged.append)
-    try:
-        yield
-    finally:
-        unregister_path_copy(PathProbe)
-        unregister_unit_members(PathProbe)
-        merged.clear()
+    global Probe
+    with isolate_apps("nutag.orgs"):
+        Probe = make_probe_model()
         with connection.schema_editor() as editor:
-            editor.delete_model(PathProbe)
+            editor.create_model(Probe)
+        register_path_copy(Probe)
+        register_unit_members(Probe, after_merge=merged.append)
+        try:
+            yield
+        finally:
+            unregister_path_copy(Probe)
+            unregister_unit_members(Probe)
+            merged.clear()
+            with connection.schema_editor() as editor:
+                editor.delete_model(Probe)
 
 
-def probe(unit: Unit, label: str) -> PathProbe:
-    return PathProbe.objects.create(unit=unit, unit_path=unit.path, label=label)
+def probe(unit: Unit, label: str) -> Any:
+    return Probe.objects.create(unit=unit, unit_path=unit.path, label=label)
 
 
 def tree() -> tuple[Unit, Unit, Unit, Unit]:
@@ -132,8 +142,8 @@ def test_a_unit_with_registered_members_cannot_be_closed_or_deleted(probe_table:
 def test_an_unregistered_model_is_left_alone(probe_table: None) -> None:
     _banner, _north, south, village = tree()
     row = probe(village, "v")
-    unregister_path_copy(PathProbe)
-    unregister_unit_members(PathProbe)
+    unregister_path_copy(Probe)
+    unregister_unit_members(Probe)
     old = row.unit_path
     services.unit_move(acting_user=SYSTEM, unit=village, new_parent=south)
     row.refresh_from_db()

@@ -48,7 +48,7 @@ def fallback_article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 
 urlpatterns = [
-    path("", include("nutag.sites.offline_urls")),
+    path("", include("nutag.sites.urls.offline")),
     path("u/<str:code>/t/", fallback_home),
     path("u/<str:code>/t/a/<int:pk>/", fallback_article),
     path("", include("config.urls")),

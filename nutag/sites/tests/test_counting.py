@@ -74,7 +74,7 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Any:
             self.moment = moment
 
     c = Clock()
-    monkeypatch.setattr(counting, "now", lambda: c.moment)
+    monkeypatch.setattr(counting.visits, "now", lambda: c.moment)
     return c
 
 
@@ -288,7 +288,7 @@ def test_flush_writes_in_one_transaction_and_gives_counts_back_on_failure(
     def broken(taken: Any) -> Any:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(counting, "_write", broken)
+    monkeypatch.setattr(counting.flush, "_write", broken)
     with pytest.raises(RuntimeError):
         counting.flush_reads()
     monkeypatch.undo()
@@ -340,8 +340,8 @@ def test_the_web_process_enqueues_a_flush_after_n_reads_or_t_seconds(
     settings: Any, article: Article, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     queued: list[str] = []
-    monkeypatch.setattr(counting, "enqueue", lambda path, **kw: queued.append(path))
-    monkeypatch.setattr(counting, "_register_exit_flush", lambda: None)
+    monkeypatch.setattr(counting.flush, "enqueue", lambda path, **kw: queued.append(path))
+    monkeypatch.setattr(counting.flush, "_register_exit_flush", lambda: None)
     settings.NUTAG_TASK_MODE = "thread"
     settings.NUTAG_READS_FLUSH_EVERY = 3
     settings.NUTAG_READS_FLUSH_SECONDS = 3600
@@ -378,7 +378,8 @@ def redis_store(monkeypatch: pytest.MonkeyPatch) -> Iterator[counting.RedisStore
 
     cache = RedisCache(REDIS_URL, {"KEY_PREFIX": f"nutag-test-{uuid.uuid4().hex[:8]}"})
     store = counting.RedisStore(cache)
-    monkeypatch.setattr(counting, "get_store", lambda: store)
+    for module in (counting.visits, counting.shown, counting.flush):
+        monkeypatch.setattr(module, "get_store", lambda: store)
     yield store
     store.clear()
 

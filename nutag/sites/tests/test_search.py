@@ -45,7 +45,7 @@ def _public_urls() -> list[Any]:
 
 
 urlpatterns = [
-    path("", include("nutag.sites.search_urls")),
+    path("", include("nutag.sites.urls.search")),
     path("", include("config.urls")),
     *_public_urls(),
 ]
@@ -396,7 +396,7 @@ def test_one_transaction_segments_an_article_once(
     article = publish(cast.banner, "全旗通知")
     targets = [cast.township1, cast.township2, cast.village1a, cast.village1b, cast.village2a]
     with (
-        mock.patch.object(search, "_write", wraps=search._write) as write,
+        mock.patch.object(search.index, "_write", wraps=search.index._write) as write,
         committed(),
         transaction.atomic(),
     ):
@@ -557,7 +557,7 @@ def test_the_page_keeps_the_query_marks_the_words_and_links_each_site(
 @pytest.mark.django_db
 @pytest.mark.urls(URLS)
 def test_the_page_pages(client: Any, cast: Cast, publish: Publish) -> None:
-    from nutag.sites.views_search import PAGE_SIZE
+    from nutag.sites.views.search import PAGE_SIZE
 
     for i in range(PAGE_SIZE + 3):
         publish(cast.village1a, f"嘎查公告{i:02d}", age_days=i)

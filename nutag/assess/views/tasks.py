@@ -19,7 +19,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nutag.assess.forms_tasks import (
+from nutag.assess.forms.tasks import (
     CommendForm,
     InspectForm,
     ReportForm,
@@ -63,7 +63,7 @@ from nutag.assess.services.tasks import (
     task_update,
     units_below,
 )
-from nutag.assess.views_common import submit_form
+from nutag.assess.views.common import submit_form
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.core.forms import add_service_errors, run_action, submit_to_service

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.views.decorators.http import require_safe
 
-SERVICE_WORKER = Path(__file__).resolve().parent / "static" / "sites" / "sw.js"
+SERVICE_WORKER = Path(__file__).resolve().parents[1] / "static" / "sites" / "sw.js"
 
 
 @functools.cache

@@ -27,7 +27,7 @@ from nutag.sites.forms import ArticleForm, ColumnForm, PushForm, ReturnForm
 from nutag.sites.models import Article, ArticleStatus, Attachment
 from nutag.sites.permissions import can_publish, can_publish_at
 from nutag.sites.selectors import access_article
-from nutag.sites.selectors_desk import (
+from nutag.sites.selectors.desk import (
     access_recommendation,
     article_pushed_to,
     column_choices,

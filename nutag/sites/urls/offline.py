@@ -2,6 +2,6 @@
 
 from django.urls import path
 
-from nutag.sites.views_offline import service_worker
+from nutag.sites.views.offline import service_worker
 
 urlpatterns = [path("sw.js", service_worker, name="service-worker")]

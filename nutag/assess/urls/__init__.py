@@ -3,6 +3,6 @@
 from django.urls import include, path
 
 urlpatterns = [
-    path("", include("nutag.assess.urls_rounds")),
-    path("", include("nutag.assess.urls_tasks")),
+    path("", include("nutag.assess.urls.rounds")),
+    path("", include("nutag.assess.urls.tasks")),
 ]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nutag.people import views_import
+from nutag.people.views import importing as views_import
 
 urlpatterns = [
     path("u/<str:code>/import/", views_import.people_import, name="people-import"),

@@ -1,8 +1,8 @@
 """Admin of standards, rounds and assessments, scoped to the user's subtree.
 
 Read-mostly: every change goes through the services, which the desk pages call
-(``nutag.assess.views_standards``, ``views_rounds``). Here rows can be looked at, and rounds
-finished with an action that calls ``round_finish``. Tasks and reports are in ``admin_tasks``.
+(``nutag.assess.views.standards``, ``views_rounds``). Here rows can be looked at, and rounds
+finished with an action that calls ``round_finish``. Tasks and reports are in ``admin.tasks``.
 """
 
 from __future__ import annotations
@@ -134,6 +134,3 @@ class AssessmentAdmin(SubtreeScopedAdmin):
         "version",
     )
     fields = readonly_fields
-
-
-from nutag.assess import admin_tasks  # noqa: E402, F401

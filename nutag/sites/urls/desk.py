@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nutag.sites import views_desk as views
+from nutag.sites.views import desk as views
 
 urlpatterns = [
     path("u/<str:code>/articles/", views.article_list, name="desk-articles"),

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nutag.sites.views_search import site_search
+from nutag.sites.views.search import site_search
 
 urlpatterns = [
     path("u/<str:code>/search/", site_search, name="site-search"),

@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nutag.assess import autofill
-from nutag.assess.forms_rounds import (
+from nutag.assess.forms.rounds import (
     AssessmentForm,
     ReopenForm,
     ReviewForm,
@@ -38,7 +38,7 @@ from nutag.assess.selectors.standards import standards_usable
 from nutag.assess.services import assessments as assessment_services
 from nutag.assess.services import evidence as evidence_services
 from nutag.assess.services import rounds as services
-from nutag.assess.views_common import submit_form
+from nutag.assess.views.common import submit_form
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.core.forms import add_service_errors, run_action, submit_to_service

@@ -15,7 +15,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from nutag.assess.forms_rounds import CopyForm, StandardForm, StandardItemForm
+from nutag.assess.forms.rounds import CopyForm, StandardForm, StandardItemForm
 from nutag.assess.models import Standard, StandardItem
 from nutag.assess.permissions import can_manage_standards
 from nutag.assess.selectors.standards import (
@@ -25,7 +25,7 @@ from nutag.assess.selectors.standards import (
     standards_usable,
 )
 from nutag.assess.services import standards as standard_services
-from nutag.assess.views_common import submit_form
+from nutag.assess.views.common import submit_form
 from nutag.core.errors import NotFound
 from nutag.core.forms import run_action
 from nutag.orgs.permissions import Perm

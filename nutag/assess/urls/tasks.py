@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nutag.assess import views_tasks as views
+from nutag.assess.views import tasks as views
 
 urlpatterns = [
     path("u/<str:code>/tasks/", views.task_list, name="desk-tasks"),

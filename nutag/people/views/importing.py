@@ -14,7 +14,7 @@ from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.exporting import import_template_xlsx, people_export
 from nutag.people.forms import PeopleFilterForm
-from nutag.people.forms_import import ImportUploadForm
+from nutag.people.forms.importing import ImportUploadForm
 from nutag.people.importing import (
     access_import_batch,
     batch_report,

@@ -12,7 +12,7 @@ from nutag.orgs.permissions import AnyUser
 from nutag.sites.columns import DEFAULT_COLUMNS
 from nutag.sites.models import Article, ArticleStatus, Column, Placement, PlacementVia
 from nutag.sites.permissions import can_decide_recommendation
-from nutag.sites.selectors import site_columns
+from nutag.sites.selectors.public import site_columns
 from nutag.sites.services import EDITABLE, PUBLISHABLE, units_below
 
 PUBLISHED_SHOWN = 30

@@ -2,8 +2,8 @@
 
 from django.urls import URLPattern, path
 
-from nutag.assess import views_rounds as views
-from nutag.assess import views_standards
+from nutag.assess.views import rounds as views
+from nutag.assess.views import standards as views_standards
 
 urlpatterns: list[URLPattern] = [
     path("u/<str:code>/standards/", views_standards.standards_page, name="desk-standards"),

@@ -3,7 +3,7 @@
 
 from django.urls import path
 
-from nutag.sites import views_public as views
+from nutag.sites.views import public as views
 
 urlpatterns = [
     path("", views.site_root, name="site-root"),

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from nutag.people import views
+from nutag.people.views import people as views
 
 urlpatterns = [
     path("u/<str:code>/people/", views.people_list, name="desk-people"),
@@ -14,5 +14,5 @@ urlpatterns = [
         views.guardian_remove,
         name="desk-guardian-remove",
     ),
-    path("", include("nutag.people.import_urls")),
+    path("", include("nutag.people.urls.importing")),
 ]

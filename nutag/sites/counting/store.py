@@ -1,0 +1,145 @@
+"""Where pending counts are kept: this process's memory, or Redis shared by every process."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Mapping
+from typing import Any, Protocol
+
+from django.core.cache import BaseCache, caches
+from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache.backends.redis import RedisCache
+
+from nutag.sites.counting.base import _CHUNK, Target
+
+# --- Where counts are kept ----------------------------------------------------------------
+
+
+class ReadStore(Protocol):
+    """De-duplication keys and pending counters (see the module docstring)."""
+
+    shared: bool
+
+    def first_today(self, key: str, ttl: int) -> bool: ...
+    def add(self, counts: Mapping[Target, int]) -> None: ...
+    def pending(self, targets: Iterable[Target]) -> dict[Target, int]: ...
+    def take(self) -> dict[Target, int]: ...
+    def clear(self) -> None: ...
+
+
+class LocalStore:
+    """This process's memory: the embedded default (local-memory cache)."""
+
+    shared = False
+
+    def __init__(self) -> None:
+        self.seen = LocMemCache(
+            "nutag-sites-reads-seen",
+            {"TIMEOUT": None, "OPTIONS": {"MAX_ENTRIES": 200_000, "CULL_FREQUENCY": 4}},
+        )
+        self._counts: dict[Target, int] = {}
+        self._lock = threading.Lock()
+
+    def first_today(self, key: str, ttl: int) -> bool:
+        return bool(self.seen.add(key, 1, timeout=ttl))
+
+    def add(self, counts: Mapping[Target, int]) -> None:
+        with self._lock:
+            for target, n in counts.items():
+                self._counts[target] = self._counts.get(target, 0) + n
+
+    def pending(self, targets: Iterable[Target]) -> dict[Target, int]:
+        with self._lock:
+            return {t: self._counts.get(t, 0) for t in targets}
+
+    def take(self) -> dict[Target, int]:
+        with self._lock:
+            taken, self._counts = self._counts, {}
+        return {t: n for t, n in taken.items() if n}
+
+    def clear(self) -> None:
+        self.seen.clear()
+        with self._lock:
+            self._counts = {}
+
+
+class RedisStore:
+    """The shared Redis cache (scale mode), reached through Django's cache and its client."""
+
+    shared = True
+    DIRTY = "nr:dirty"
+
+    def __init__(self, cache: BaseCache) -> None:
+        self.cache = cache
+
+    def _client(self) -> Any:
+        return self.cache._cache.get_client(None, write=True)  # type: ignore[attr-defined]
+
+    def _key(self, name: str) -> str:
+        return str(self.cache.make_and_validate_key(name))
+
+    def _counter(self, target: Target) -> str:
+        return self._key(f"nr:p:{target[0]}{target[1]}")
+
+    def first_today(self, key: str, ttl: int) -> bool:
+        return bool(self.cache.add(key, 1, timeout=ttl))
+
+    def add(self, counts: Mapping[Target, int]) -> None:
+        if not counts:
+            return
+        pipe = self._client().pipeline(transaction=False)
+        dirty = self._key(self.DIRTY)
+        for target, n in counts.items():
+            # The counter first, then the dirty mark: a flush that removes the mark before
+            # taking the counter cannot miss an increment (see ``take``).
+            pipe.incrby(self._counter(target), n)
+            pipe.sadd(dirty, f"{target[0]}{target[1]}")
+        pipe.execute()
+
+    def pending(self, targets: Iterable[Target]) -> dict[Target, int]:
+        targets = list(targets)
+        if not targets:
+            return {}
+        values = self._client().mget([self._counter(t) for t in targets])
+        return {t: int(v or 0) for t, v in zip(targets, values, strict=True)}
+
+    def take(self) -> dict[Target, int]:
+        client = self._client()
+        dirty = self._key(self.DIRTY)
+        taken: dict[Target, int] = {}
+        while True:
+            members = client.spop(dirty, _CHUNK)
+            if not members:
+                break
+            targets = [_parse_target(m) for m in members]
+            pipe = client.pipeline(transaction=True)
+            for target in targets:
+                key = self._counter(target)
+                pipe.get(key)
+                pipe.delete(key)
+            results = pipe.execute()
+            for target, value in zip(targets, results[::2], strict=True):
+                if value:
+                    taken[target] = taken.get(target, 0) + int(value)
+        return taken
+
+    def clear(self) -> None:
+        client = self._client()
+        for key in client.scan_iter(match=self._key("nr:*")):
+            client.delete(key)
+
+
+def _parse_target(member: bytes | str) -> Target:
+    text = member.decode() if isinstance(member, bytes) else member
+    return text[0], int(text[1:])
+
+
+_LOCAL = LocalStore()
+
+
+def get_store() -> ReadStore:
+    """Redis when the default cache is Redis, else this process's memory."""
+    cache = caches["default"]
+    if isinstance(cache, RedisCache):
+        return RedisStore(cache)
+    return _LOCAL
