@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nutag.assess",
     "nutag.sites",
     "nutag.api",
+    "nutag.demo",  # the top of the import graph: may import every app, none imports it
 ]
 
 MIDDLEWARE = [

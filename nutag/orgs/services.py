@@ -11,6 +11,7 @@ from django.db.models.functions import Concat, Length, Substr
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nutag.core.actors import is_system
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
@@ -53,8 +54,10 @@ def unit_create(
     from nutag.people.normalize import clean_name, to_halfwidth
 
     if parent is None:
-        if acting_user is not None and not (
-            acting_user.is_authenticated and acting_user.is_superuser
+        if not (
+            acting_user is None
+            or is_system(acting_user)
+            or (acting_user.is_authenticated and acting_user.is_superuser)
         ):
             raise PermissionDenied(_("Only a platform admin can add a top-level unit."))
     else:

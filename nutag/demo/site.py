@@ -1,6 +1,6 @@
 """The demo's unit sites: every unit's columns and a few synthetic articles and notices.
 
-Written through the sites services (``acting_user=None``: the system), so they carry the same
+Written through the sites services (``acting_user=SYSTEM``), so they carry the same
 audit rows, placements and sanitised bodies as anything written at the desk:
 
 - a banner notice, pinned, pushed down to every unit;
@@ -18,6 +18,7 @@ import dataclasses
 
 from django.db.models import Count
 
+from nutag.core.actors import SYSTEM
 from nutag.orgs.models import Unit
 from nutag.sites import services
 from nutag.sites.columns import DEFAULT_COLUMNS
@@ -135,12 +136,12 @@ def _ensure_columns(units: list[Unit]) -> None:
     )
     for unit in units:
         if unit.pk not in complete:
-            services.columns_ensure(acting_user=None, unit=unit)
+            services.columns_ensure(acting_user=SYSTEM, unit=unit)
 
 
 def _write(spec: DemoArticle, unit: Unit) -> Article:
     article = services.article_create(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=unit,
         data=services.ArticleInput(
             title=spec.title,
@@ -151,13 +152,13 @@ def _write(spec: DemoArticle, unit: Unit) -> Article:
             pinned=spec.pinned,
         ),
     )
-    services.article_submit(acting_user=None, article=article)
+    services.article_submit(acting_user=SYSTEM, article=article)
     if spec.status == ArticleStatus.PUBLISHED:
-        services.article_publish(acting_user=None, article=article)
+        services.article_publish(acting_user=SYSTEM, article=article)
         if spec.push_all_below:
-            services.article_push(acting_user=None, article=article, all_below=True)
+            services.article_push(acting_user=SYSTEM, article=article, all_below=True)
         if spec.recommend:
-            services.article_recommend(acting_user=None, article=article)
+            services.article_recommend(acting_user=SYSTEM, article=article)
     return article
 
 
@@ -179,5 +180,5 @@ def ensure_site_content(units: dict[str, Unit]) -> int:
         elif spec.push_all_below and found[1] == ArticleStatus.PUBLISHED:
             # reach units added since (idempotent: nothing happens when none are new)
             article = Article.objects.select_related("unit").get(pk=found[0])
-            services.article_push(acting_user=None, article=article, all_below=True)
+            services.article_push(acting_user=SYSTEM, article=article, all_below=True)
     return written

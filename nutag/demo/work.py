@@ -10,7 +10,7 @@
 - One open task from the banner to every township, due in two weeks, reported by half of them
   (``TASK_REPORTED`` of 7; two of those reports already accepted).
 
-Everything runs through the assess services with ``acting_user=None`` (the system), so the
+Everything runs through the assess services with ``acting_user=SYSTEM`` (the system), so the
 demo exercises the same workflow as the pages, audit rows included. Choices are drawn from a
 seeded generator: every run plans the same scores. Idempotent: a round or the task that
 exists already is left alone.
@@ -42,6 +42,7 @@ from nutag.assess.services import reports as report_services
 from nutag.assess.services import rounds as round_services
 from nutag.assess.services import tasks as task_services
 from nutag.assess.services.standards import standards_install_defaults
+from nutag.core.actors import SYSTEM
 from nutag.orgs.models import Unit, UnitKind
 
 from .data import BANNER_CODE, SEED
@@ -78,7 +79,7 @@ def _assess(
     assessment: Assessment, scores: list[int], rng: random.Random, items: list[AssessmentItem]
 ) -> None:
     saved = assessment_services.assessment_save(
-        acting_user=None,
+        acting_user=SYSTEM,
         assessment=assessment,
         summary=f"{assessment.unit.name}关工委{assessment.round.year}年度工作总结。",
         items={
@@ -88,10 +89,10 @@ def _assess(
         version=assessment.version,
     )
     submitted = assessment_services.assessment_submit(
-        acting_user=None, assessment=saved, version=saved.version
+        acting_user=SYSTEM, assessment=saved, version=saved.version
     )
     assessment_services.assessment_review(
-        acting_user=None,
+        acting_user=SYSTEM,
         assessment=submitted,
         scores={row.pk: (score, "") for row, score in zip(items, scores, strict=True)},
         comment="经审核，材料真实，予以确认。",
@@ -104,7 +105,7 @@ def _round(banner: Unit, standard: Standard, year: int, passing: set[str]) -> bo
     if Round.objects.filter(unit=banner, standard=standard, year=year).exists():
         return False
     round_ = round_services.round_open(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=banner,
         standard=standard,
         year=year,
@@ -130,7 +131,7 @@ def _round(banner: Unit, standard: Standard, year: int, passing: set[str]) -> bo
             mark=round_.pass_mark,
         )
         _assess(assessment, scores, rng, mine)
-    round_services.round_finish(acting_user=None, round=round_)
+    round_services.round_finish(acting_user=SYSTEM, round=round_)
     return True
 
 
@@ -158,7 +159,7 @@ def _task(banner: Unit, units: dict[str, Unit]) -> bool:
         (u for u in units.values() if u.kind == UnitKind.TOWNSHIP), key=lambda u: u.code
     )
     task = task_services.task_issue(
-        acting_user=None,
+        acting_user=SYSTEM,
         unit=banner,
         title=TASK_TITLE,
         requirements=(
@@ -177,7 +178,7 @@ def _task(banner: Unit, units: dict[str, Unit]) -> bool:
     }
     for i, township in enumerate(townships[:TASK_REPORTED]):
         report = report_services.report_save(
-            acting_user=None,
+            acting_user=SYSTEM,
             report=reports[township.pk],
             text=f"{township.name}关工委组织五老志愿者分组入户走访，建立了走访台账。",
             figures={
@@ -188,11 +189,11 @@ def _task(banner: Unit, units: dict[str, Unit]) -> bool:
             version=reports[township.pk].version,
         )
         report = report_services.report_submit(
-            acting_user=None, report=report, version=report.version
+            acting_user=SYSTEM, report=report, version=report.version
         )
         if i < TASK_ACCEPTED:
             report_services.report_inspect(
-                acting_user=None,
+                acting_user=SYSTEM,
                 report=report,
                 decision="accept",
                 comment="材料齐全，予以验收。",
@@ -205,7 +206,7 @@ def ensure_work(units: dict[str, Unit]) -> int:
     """Standards, the two finished rounds and the open task, whatever is missing; how many
     of the three (rounds and task) were made."""
     banner = units[BANNER_CODE]
-    standards = {s.kind: s for s in standards_install_defaults(acting_user=None, unit=banner)}
+    standards = {s.kind: s for s in standards_install_defaults(acting_user=SYSTEM, unit=banner)}
     five_good = (
         standards.get(StandardKind.FIVE_GOOD)
         or Standard.objects.filter(unit=banner, kind=StandardKind.FIVE_GOOD).order_by("id").first()
