@@ -165,6 +165,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Serve MEDIA_URL from MEDIA_ROOT through Django: the demo settings only (nginx or a bucket
+# serves uploads in a deployment; prod forces it off). DEBUG serves them too (runserver).
+NUTAG_SERVE_MEDIA = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},

@@ -99,7 +99,7 @@ def article_recommend(*, acting_user: AnyUser | None, article: Article) -> Place
     article = _locked(article)
     if article.status != ArticleStatus.PUBLISHED:
         raise ValidationError(_("Only a published article can be recommended."))
-    parent = article.unit.get_parent()
+    parent = Unit.objects.get_parent(article.unit)
     if parent is None or parent.status != UnitStatus.ACTIVE:
         raise ValidationError(_("This unit has no unit above it to recommend to."))
     placement, created = Placement.objects.get_or_create(
