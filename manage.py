@@ -1,12 +1,23 @@
 #!/usr/bin/env python
-"""Django's command-line utility for administrative tasks."""
+"""Django's command-line utility for administrative tasks.
 
-import os
+There is no default settings module: set DJANGO_SETTINGS_MODULE (config.settings.prod to
+serve, config.settings.dev to develop); see config/startup.py.
+"""
+
 import sys
 
 
 def main() -> None:
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+    from django.core.exceptions import ImproperlyConfigured
+
+    from config.startup import require_settings_module
+
+    try:
+        require_settings_module()
+    except ImproperlyConfigured as exc:
+        sys.stderr.write(f"manage.py: {exc}\n")
+        sys.exit(2)
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(sys.argv)

@@ -1,9 +1,13 @@
 #!/usr/bin/env python3
 """Nutag quick start. Needs only Python 3.11+ (standard library); makes its own .venv.
 
-    python3 run.py demo [--port 8000]   install, migrate, load the demo, serve on 127.0.0.1
+    python3 run.py demo [--port 8000]   install, migrate, load the demo, serve it on 127.0.0.1
+                                        the way production is (granian, DEBUG off, whitenoise)
+    python3 run.py demo --dev           the same, served by runserver with autoreload (DEBUG on)
     python3 run.py test [pytest args]   install, run the whole test suite with pytest
     python3 run.py lint                 ruff, ruff format, mypy, migrations and deploy checks
+
+Every command names its settings module (manage.py and the app server have no default).
 
 The project is (re)installed into .venv with ``pip install -e ".[dev]"`` only when
 pyproject.toml changed since the last install.
@@ -35,6 +39,11 @@ PYPROJECT = ROOT / "pyproject.toml"
 INSTALL_STAMP = VENV / ".nutag-install.sha256"
 PIP_JSON_URL = "https://pypi.org/pypi/pip/json"
 MIN_PYTHON = (3, 11)
+DEV_SETTINGS = "config.settings.dev"
+DEMO_SETTINGS = "config.settings.demo"
+# One worker: the cache is local memory, per process, until every worker shares one cache
+# (the speed issue); a page purged in one worker would stay stale in another.
+DEMO_WORKERS = 1
 
 
 def say(message: str) -> None:
@@ -194,24 +203,57 @@ def compile_messages() -> None:
 # --- commands ----------------------------------------------------------------------------
 
 
-def manage(python: Path, *args: str, env: dict[str, str] | None = None) -> int:
+def manage(python: Path, *args: str, settings: str) -> int:
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings)
     return run([str(python), "manage.py", *args], env=env)
+
+
+def serve(command: list[str], settings: str) -> int:
+    """Replace this process with the server (so Ctrl-C goes straight to it)."""
+    env = dict(os.environ, DJANGO_SETTINGS_MODULE=settings)
+    if os.name == "nt":
+        return run(command, env=env, check=False)
+    os.chdir(ROOT)
+    os.execve(command[0], command, env)  # noqa: S606
+    return 0  # not reached
 
 
 def command_demo(options: argparse.Namespace) -> int:
     python = ensure_environment()
+    settings = DEV_SETTINGS if options.dev else DEMO_SETTINGS
     say("Migrating the database")
-    manage(python, "migrate", "--no-input")
+    manage(python, "migrate", "--no-input", settings=settings)
     say("Loading the demo banner")
-    manage(python, "load_demo")
+    manage(python, "load_demo", settings=settings)
     address = f"127.0.0.1:{options.port}"
-    say(f"Serving on http://{address}/  (officers: http://{address}/desk/)  Ctrl-C stops")
-    command = [str(python), "manage.py", "runserver", address]
-    if os.name == "nt":
-        return run(command, check=False)
-    os.chdir(ROOT)
-    os.execv(str(python), command)  # noqa: S606 (replace this process: Ctrl-C goes to Django)
-    return 0  # not reached
+    if options.dev:
+        say(f"Serving on http://{address}/ with runserver (DEBUG on, reloads on changes)")
+        say(f"Officers: http://{address}/desk/  Ctrl-C stops")
+        return serve([str(python), "manage.py", "runserver", address], settings)
+    say("Collecting static files (served by whitenoise, as in production)")
+    manage(python, "collectstatic", "--no-input", "--verbosity", "0", settings=settings)
+    say(
+        f"Serving on http://{address}/ with granian, {DEMO_WORKERS} worker, DEBUG off "
+        "(python3 run.py demo --dev: runserver with autoreload)"
+    )
+    say(f"Officers: http://{address}/desk/  Ctrl-C stops")
+    command = [
+        str(python),
+        "-m",
+        "granian",
+        "--interface",
+        "wsgi",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(options.port),
+        "--workers",
+        str(DEMO_WORKERS),
+        "--blocking-threads",  # threads running Django in the worker (granian's default: 512)
+        "8",
+        "config.wsgi:application",
+    ]
+    return serve(command, settings)
 
 
 def command_test(pytest_args: list[str]) -> int:
@@ -238,7 +280,7 @@ def command_lint(_options: argparse.Namespace) -> int:
         (
             "migrations",
             [str(python), "manage.py", "makemigrations", "--check", "--dry-run"],
-            None,
+            dict(os.environ, DJANGO_SETTINGS_MODULE=DEV_SETTINGS),
         ),
         (
             "deploy check",
@@ -265,6 +307,11 @@ def main(argv: list[str]) -> int:
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     demo = commands.add_parser("demo", help="install, migrate, load the demo data and serve")
     demo.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (8000)")
+    demo.add_argument(
+        "--dev",
+        action="store_true",
+        help="serve with runserver and autoreload, DEBUG on (config.settings.dev)",
+    )
     commands.add_parser(
         "test", help="run the test suite; extra arguments go to pytest", add_help=False
     )

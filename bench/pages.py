@@ -66,7 +66,7 @@ if str(ROOT_DIR) not in sys.path:
 from bench._common import machine_description, today, write_section  # noqa: E402
 
 VENV_BIN = Path(sys.executable).parent
-# The village of the demo login ``demo-village`` (nutag.orgs.demo.plan.LOGIN_UNITS).
+# The village of the demo login ``demo-village`` (nutag.demo.plan.LOGIN_UNITS).
 DEMO_VILLAGE = "150725100201"
 BARE_PATH = "/bench/bare/"
 BAR = 0.5

@@ -1,17 +1,19 @@
 """Celery for the scale mode (NUTAG_TASK_MODE=celery): one generic task runs any Nutag job.
 
-Start a worker with ``celery -A config worker -l info``. The broker is CELERY_BROKER_URL,
+Start a worker with ``DJANGO_SETTINGS_MODULE=config.settings.prod celery -A config worker -l info``
+(it refuses to start without a settings module). The broker is CELERY_BROKER_URL,
 or REDIS_URL when that is not set.
 """
 
 from __future__ import annotations
 
-import os
 from typing import Any
 
 from celery import Celery
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+from config.startup import require_settings_module
+
+require_settings_module()  # no fallback to the development settings
 
 app = Celery("nutag")
 app.config_from_object("django.conf:settings", namespace="CELERY")

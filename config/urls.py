@@ -1,10 +1,13 @@
 """All URL wiring. The workbench (/desk/) is composed here from each app's desk URLs."""
 
+import re
+
 from django.conf import settings
 from django.conf.urls.static import static
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import URLPattern, URLResolver, include, path
+from django.urls import URLPattern, URLResolver, include, path, re_path
+from django.views.static import serve
 
 from nutag.api.api import api
 from nutag.core.views import choose_language, text_size
@@ -38,3 +41,11 @@ urlpatterns: list[URLPattern | URLResolver] = [
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+elif settings.NUTAG_SERVE_MEDIA:  # the demo settings only (config/settings/demo.py)
+    urlpatterns += [
+        re_path(
+            rf"^{re.escape(settings.MEDIA_URL.lstrip('/'))}(?P<path>.*)$",
+            serve,
+            {"document_root": settings.MEDIA_ROOT},
+        )
+    ]

@@ -1,6 +1,12 @@
-import os
+"""The WSGI application that gunicorn and granian serve (``config.wsgi:application``).
+
+It refuses to load without DJANGO_SETTINGS_MODULE (see config/startup.py): an app server
+started without configuration must not serve the development settings.
+"""
 
 from django.core.wsgi import get_wsgi_application
 
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
+from config.startup import require_settings_module
+
+require_settings_module()
 application = get_wsgi_application()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "nutag.assess",
     "nutag.sites",
     "nutag.api",
+    "nutag.demo",  # the top of the import graph: may import every app, none imports it
 ]
 
 MIDDLEWARE = [
@@ -162,6 +163,9 @@ STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Serve MEDIA_URL from MEDIA_ROOT through Django: the demo settings only (nginx or a bucket
+# serves uploads in a deployment; prod forces it off). DEBUG serves them too (runserver).
+NUTAG_SERVE_MEDIA = False
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
@@ -184,7 +188,7 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
 NUTAG_IMPORT_MAX_ROWS = int(os.environ.get("NUTAG_IMPORT_MAX_ROWS", "20000"))
 NUTAG_IMPORT_MAX_BYTES = int(os.environ.get("NUTAG_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
-# Article uploads (nutag/sites/media.py): pictures are decoded and re-encoded, attachments
+# Article uploads (nutag/core/media.py): pictures are decoded and re-encoded, attachments
 # and audio checked by their first bytes.
 NUTAG_IMAGE_MAX_BYTES = int(os.environ.get("NUTAG_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))
 NUTAG_ATTACHMENT_MAX_BYTES = int(

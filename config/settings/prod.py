@@ -15,6 +15,7 @@ from .base import STORAGES, env_bool, env_list
 
 DEBUG = False
 NUTAG_IS_PRODUCTION = True
+NUTAG_SERVE_MEDIA = False  # uploads are nginx's or the bucket's, never Django's
 
 try:
     SECRET_KEY = os.environ["SECRET_KEY"]

@@ -1,4 +1,4 @@
-/* Nutag service worker (served at /sw.js by nutag/sites/views_offline.py).
+/* Nutag service worker (served at /sw.js by nutag/sites/views/offline.py).
 
    The unit homes and the last pages read open with no signal:
    - network first for pages under / and /u/ (navigations only; everything else is left

@@ -1,6 +1,6 @@
 """The demo's unit sites: every unit's columns and a few synthetic articles and notices.
 
-Written through the sites services (``acting_user=SYSTEM``: the system), so they carry the same
+Written through the sites services (``acting_user=SYSTEM``), so they carry the same
 audit rows, placements and sanitised bodies as anything written at the desk:
 
 - a banner notice, pinned, pushed down to every unit;

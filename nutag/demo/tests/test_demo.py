@@ -17,6 +17,7 @@ from django.db import transaction
 from django.db.models import F
 from django.test import override_settings
 
+from nutag import demo as demo_module
 from nutag.assess.models import (
     Assessment,
     AssessmentItem,
@@ -33,13 +34,21 @@ from nutag.assess.models import (
 )
 from nutag.core.models import AuditEntry
 from nutag.core.text import name_initials, name_pinyin
-from nutag.orgs import demo as demo_module
-from nutag.orgs.models import Branch, CareCommittee, Position, PositionTitle, Unit, UnitKind
+from nutag.orgs.models import (
+    NON_GRASSROOTS_KINDS,
+    Branch,
+    CareCommittee,
+    Position,
+    PositionTitle,
+    Unit,
+    UnitKind,
+)
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.orgs.selectors import seed_model_check
 from nutag.people.idcard import validate_id_number
 from nutag.people.models import (
+    CareTally,
     CareWorker,
     Guardianship,
     PartyMembership,
@@ -47,6 +56,7 @@ from nutag.people.models import (
     YoungPerson,
     phone_validator,
 )
+from nutag.people.tallies import CATEGORY_FIELDS
 from nutag.stats.selectors import five_good, unit_figures
 
 User = get_user_model()
@@ -100,6 +110,13 @@ def test_units_by_kind(banner: Unit) -> None:
     }  # fmt: skip
     assert banner.name == "陈巴尔虎旗"
     assert banner.name_mn
+
+
+def test_the_seed_has_118_grassroots_committees_of_126() -> None:
+    # moved from nutag/stats/tests/test_five_good.py (stats may not import the demo)
+    units_by_kind = demo_module.UNITS_BY_KIND
+    grassroots = sum(n for kind, n in units_by_kind.items() if kind not in NON_GRASSROOTS_KINDS)
+    assert (sum(units_by_kind.values()), grassroots) == (126, 118)
 
 
 def test_tree_is_valid_and_well_placed(banner: Unit) -> None:
@@ -169,6 +186,39 @@ def test_roles_and_paths_are_consistent(banner: Unit) -> None:
     assert not CareWorker.objects.exclude(elder_category="").filter(person__is_retired=False)
     for model in (PartyMembership, CareWorker, YoungPerson):
         assert not model.objects.exclude(unit_id=F("person__unit_id")).exists()
+
+
+def test_bulk_loaded_counts_and_copies_are_what_the_services_keep(banner: Unit) -> None:
+    """After the whole load: the care tallies equal a recount, every ``unit_path`` copy
+    (people, roles, audit rows, assessments) is its unit's path, the tree is consistent."""
+    assert CareTally.objects.exists()
+    stored = {
+        t.unit_id: {f: getattr(t, f) for f in ("participants", *CATEGORY_FIELDS)}
+        for t in CareTally.objects.all()
+    }
+    recount: dict[int, Counter[str]] = {}
+    for unit_id, category in CareWorker.objects.values_list("unit_id", "elder_category"):
+        counts = recount.setdefault(unit_id, Counter())
+        counts["participants"] += 1
+        if category:
+            counts[category] += 1
+    expected = {
+        unit_id: {f: counts[f] for f in ("participants", *CATEGORY_FIELDS)}
+        for unit_id, counts in recount.items()
+    }
+    assert {k: v for k, v in stored.items() if v["participants"]} == expected
+
+    paths = dict(Unit.objects.values_list("pk", "path"))
+    for model in (Person, PartyMembership, CareWorker, YoungPerson, AuditEntry, Assessment):
+        rows = list(model.objects.values_list("unit_id", "unit_path"))
+        assert rows, model
+        assert [r for r in rows if paths[r[0]] != r[1]] == [], model
+
+    assert Unit.objects.find_problems() == ([], [], [], [], [])
+    for unit in Unit.objects.all():
+        assert unit.depth == len(unit.path) // Unit.steplen
+        children = Unit.objects.filter(path__startswith=unit.path, depth=unit.depth + 1)
+        assert unit.numchild == children.count()
 
 
 def test_id_numbers_and_phones_are_valid(banner: Unit) -> None:
@@ -256,7 +306,7 @@ def test_demo_logins_and_rights(banner: Unit) -> None:
 
 
 def test_unit_sites_have_columns_and_articles(banner: Unit) -> None:
-    from nutag.orgs.demo.site import DEMO_ARTICLES, OTHER_VILLAGE, TOWNSHIP, VILLAGE
+    from nutag.demo.site import DEMO_ARTICLES, OTHER_VILLAGE, TOWNSHIP, VILLAGE
     from nutag.sites.columns import DEFAULT_COLUMNS
     from nutag.sites.models import Article, Column, Placement, PlacementVia
     from nutag.sites.selectors import site_articles, site_notices
@@ -310,6 +360,22 @@ def test_second_run_changes_nothing(banner: Unit) -> None:
     call_command("load_demo", stdout=output)
     assert "nothing changed" in output.getvalue()
     assert _fingerprint() == before
+
+
+def test_summary_counts_what_is_in_the_database(banner: Unit) -> None:
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    people = Person.objects.filter(subtree_q(banner.path, "unit_path")).count()
+    assert f"126 units, {people} people; 1679 in care work, 1024 of them five elders." in (
+        output.getvalue()
+    )
+    # a five elder stops working in the committee (the person stays): the summary follows
+    CareWorker.objects.exclude(elder_category="").order_by("pk").first().delete()
+    output = io.StringIO()
+    call_command("load_demo", stdout=output)
+    assert f"126 units, {people} people; 1678 in care work, 1023 of them five elders." in (
+        output.getvalue()
+    )
 
 
 def test_rebuilds_what_was_deleted(banner: Unit) -> None:

@@ -2,7 +2,8 @@
 
 Idempotent (a second run changes nothing) and refused on a production database.
 The demo logins share one password, from ``NUTAG_DEMO_PASSWORD`` (default
-``nutag-demo-2026``); see ``nutag/orgs/demo/`` for what is built.
+``nutag-demo-2026``); see ``nutag/demo/`` for what is built.
+The summary it prints is counted in the database, not taken from the plan.
 """
 
 from __future__ import annotations
@@ -12,16 +13,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
-from nutag.orgs.demo import (
-    CARE_WORKERS,
-    FIVE_ELDERS,
-    PASSWORD_ENV,
-    DemoRefusedError,
-    build_demo,
-)
+from nutag.demo.build import DemoRefusedError, build_demo
+from nutag.demo.data import PASSWORD_ENV
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
-from nutag.people.models import Person
+from nutag.people.models import CareWorker, Person
 from nutag.stats.selectors import five_good
 
 
@@ -41,6 +37,9 @@ class Command(BaseCommand):
         banner = result.banner
         units = Unit.objects.filter(subtree_q(banner.path)).count()
         people = Person.objects.filter(subtree_q(banner.path, "unit_path")).count()
+        care = CareWorker.objects.filter(subtree_q(banner.path, "unit_path"))
+        care_workers = care.count()
+        five_elders = care.exclude(elder_category="").count()
         if result.units_created or result.people_created or result.users_created:
             self.stdout.write(
                 self.style.SUCCESS(
@@ -59,8 +58,8 @@ class Command(BaseCommand):
                 f"Demo banner {banner.name} ({banner.code}) was already complete: nothing changed."
             )
         self.stdout.write(
-            f"{units} units, {people} people; {CARE_WORKERS} in care work, "
-            f"{FIVE_ELDERS} of them five elders."
+            f"{units} units, {people} people; {care_workers} in care work, "
+            f"{five_elders} of them five elders."
         )
         fg = five_good(unit=banner)
         self.stdout.write(

@@ -112,9 +112,28 @@ def _existing_people(ids: list[str]) -> dict[str, int]:
     return found
 
 
-def _ensure_people(plan: DemoPlan, units: dict[str, Unit]) -> tuple[dict[int, int], int]:
-    """Create the planned people that are missing (by ID number), with their roles.
+# --- The bulk path ----------------------------------------------------------------------------
 
+
+def bulk_insert_people(plan: DemoPlan, units: dict[str, Unit]) -> tuple[dict[int, int], int]:
+    """THE DEMO'S BULK PATH: insert the planned people that are missing (by ID number), with
+    their roles, positions and guardianships, through ``bulk_create``.
+
+    Everything else in the demo goes through the services; the ~4,700 people, their roles and
+    posts do not (``person_create``, ``position_assign`` and ``guardian_add`` would take
+    minutes and write an audit row each). So this function keeps by hand what those services
+    keep, and ``nutag/demo/tests/test_bulk.py`` checks it against them on the same plan:
+
+    - the ``unit_path`` copies on ``Person``, ``PartyMembership``, ``CareWorker`` and
+      ``YoungPerson`` rows equal their unit's path (units are made by ``unit_create``, so the
+      tree's ``path``/``depth``/``numchild`` are treebeard's own);
+    - names are cleaned and their pinyin and initials set as ``person_create`` sets them, and a
+      five elder is retired;
+    - the care tallies (``people/tallies.py``) are recounted for every unit that got care
+      workers;
+    - a post's access is its title's default, as ``position_assign`` gives it.
+
+    What it does not do: audit rows (the history shows the demo's people as never changed).
     Returns ``{plan index: person pk}`` for every planned person, and how many were new.
     """
     ids = [p.data.id_number for p in plan.people]
@@ -221,6 +240,8 @@ def _ensure_people(plan: DemoPlan, units: dict[str, Unit]) -> tuple[dict[int, in
     return by_index, len(new_people)
 
 
+# --- The demo logins ---------------------------------------------------------------------------
+
 LOGIN_ROLES = {
     "demo-admin": "platform admin (superuser)",
     "demo-banner": "banner care-committee office officer",
@@ -303,7 +324,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
     plan = plan_people(specs)
     with transaction.atomic():
         units, units_created = _ensure_units(specs)
-        by_index, people_created = _ensure_people(plan, units)
+        by_index, people_created = bulk_insert_people(plan, units)
         logins, users_created, passwords_changed = _ensure_logins(plan, by_index, password)
         articles_created = ensure_site_content(units)
         work_created = ensure_work(units)

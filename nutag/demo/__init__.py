@@ -33,72 +33,80 @@ seed's figures, ``DEVIATIONS`` and the pools synthetic people are drawn from), `
 (``UnitSpec``, the unit names and codes, ``unit_specs``), ``synthetic`` (the seeded generator
 of names, dates, phone and ID numbers), ``plan`` (the deterministic plan of people, positions
 and guardianships: ``plan_people``) and ``build`` (writing it to the database, idempotently,
-with the demo logins: ``build_demo``). The names below are re-exported so
-``nutag.orgs.demo.<name>`` keeps working; to patch a name in a test, patch it in the
-submodule that reads it.
+with the demo logins: ``build_demo``). The names below are re-exported, lazily (this
+package is also the ``demo`` Django app, imported before the models are ready), so
+``nutag.demo.<name>`` works; to patch a name in a test, patch it in the submodule that
+reads it.
 """
 
 from __future__ import annotations
 
-from .build import (
-    LOGIN_ROLES,
-    DemoLogin,
-    DemoRefusedError,
-    DemoResult,
-    build_demo,
-    demo_password,
-)
-from .data import (
-    BANNER_CODE,
-    CARE_WORKERS,
-    CHAIR_NOT_SECRETARY,
-    DAUR_SURNAMES,
-    DEFAULT_PASSWORD,
-    DEVIATIONS,
-    ELDERS_BY_CATEGORY,
-    ETHNIC_WEIGHTS,
-    EWENKI_SURNAMES,
-    EWENKI_TOWNSHIP_WEIGHTS,
-    FIVE_ELDERS,
-    HAN_GIVEN,
-    HAN_SURNAMES,
-    MOBILE_KINDS,
-    MOBILE_LOCATIONS,
-    MOBILE_PREFIXES,
-    MONGOL_GIVEN,
-    MONGOL_PREFIX,
-    MONGOL_SUFFIX,
-    MONGOL_SURNAMES,
-    NO_VICE_CHAIR,
-    OFFICERS,
-    OTHERS,
-    PASSWORD_ENV,
-    REFERENCE_DATE,
-    REPRESENTS,
-    SEED,
-    UNITS_BY_KIND,
-    VICE_CHAIR_NOT_RETIRED,
-    VOLUNTEER_WEIGHTS,
-)
-from .plan import (
-    LOGIN_UNITS,
-    DemoPlan,
-    PlannedGuardianship,
-    PlannedPerson,
-    PlannedPosition,
-    plan_people,
-)
-from .units import (
-    COMMUNITY_NAMES,
-    ORGAN_NAMES,
-    PRIVATE_FIRMS,
-    SCHOOLS,
-    STATE_FIRMS,
-    SUBDISTRICTS,
-    TOWNSHIPS,
-    UnitSpec,
-    unit_specs,
-)
+import importlib
+from typing import Any
+
+# name -> the submodule it comes from
+_EXPORTS = {
+    "LOGIN_ROLES": "build",
+    "DemoLogin": "build",
+    "DemoRefusedError": "build",
+    "DemoResult": "build",
+    "build_demo": "build",
+    "demo_password": "build",
+    "BANNER_CODE": "data",
+    "CARE_WORKERS": "data",
+    "CHAIR_NOT_SECRETARY": "data",
+    "DAUR_SURNAMES": "data",
+    "DEFAULT_PASSWORD": "data",
+    "DEVIATIONS": "data",
+    "ELDERS_BY_CATEGORY": "data",
+    "ETHNIC_WEIGHTS": "data",
+    "EWENKI_SURNAMES": "data",
+    "EWENKI_TOWNSHIP_WEIGHTS": "data",
+    "FIVE_ELDERS": "data",
+    "HAN_GIVEN": "data",
+    "HAN_SURNAMES": "data",
+    "MOBILE_KINDS": "data",
+    "MOBILE_LOCATIONS": "data",
+    "MOBILE_PREFIXES": "data",
+    "MONGOL_GIVEN": "data",
+    "MONGOL_PREFIX": "data",
+    "MONGOL_SUFFIX": "data",
+    "MONGOL_SURNAMES": "data",
+    "NO_VICE_CHAIR": "data",
+    "OFFICERS": "data",
+    "OTHERS": "data",
+    "PASSWORD_ENV": "data",
+    "REFERENCE_DATE": "data",
+    "REPRESENTS": "data",
+    "SEED": "data",
+    "UNITS_BY_KIND": "data",
+    "VICE_CHAIR_NOT_RETIRED": "data",
+    "VOLUNTEER_WEIGHTS": "data",
+    "LOGIN_UNITS": "plan",
+    "DemoPlan": "plan",
+    "PlannedGuardianship": "plan",
+    "PlannedPerson": "plan",
+    "PlannedPosition": "plan",
+    "plan_people": "plan",
+    "COMMUNITY_NAMES": "units",
+    "ORGAN_NAMES": "units",
+    "PRIVATE_FIRMS": "units",
+    "SCHOOLS": "units",
+    "STATE_FIRMS": "units",
+    "SUBDISTRICTS": "units",
+    "TOWNSHIPS": "units",
+    "UnitSpec": "units",
+    "unit_specs": "units",
+}
+
+
+def __getattr__(name: str) -> Any:
+    """``nutag.demo.<name>``: import the submodule on first use (PEP 562)."""
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    return getattr(importlib.import_module(f".{module}", __name__), name)
+
 
 __all__ = [
     "BANNER_CODE",
