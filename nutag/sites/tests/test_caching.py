@@ -411,7 +411,7 @@ def test_conditional_get_answers_304_for_an_unchanged_page(cast: Any) -> None:
 
 
 def test_every_public_page_is_decorated() -> None:
-    from nutag.sites import urls
+    from nutag.sites.urls import public as urls
 
     for pattern in urls.urlpatterns:
         assert getattr(pattern.callback, "nutag_public_page", False), pattern.name
