@@ -43,6 +43,8 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 
 HEADER: dict[str, str] = dict(COLUMNS)
+# The column the copy of an imported file gets on its refused rows; ignored on reading.
+PROBLEM_HEADER = "问题"
 REQUIRED = {"name"}
 
 # Labels for the workbench (zh-hans translation = the Chinese header above).
