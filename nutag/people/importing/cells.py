@@ -39,7 +39,7 @@ class _RowError(Exception):
 # ---------------------------------------------------------------------- the tables
 # One table per kind of value, each row tested (tests/test_importing_cells.py). Cells are
 # compared after ``_words``: full-width made half-width, traditional made simplified,
-# every space and line break removed, lower case.
+# spaces and line breaks between Chinese characters removed, lower case.
 
 # Dates: (pattern on the cell's text, precision, examples). Numbers are read first:
 # 1986 is a year, 195001 a month, 19500501 a day; in a number cell 1950.01 is January
@@ -160,7 +160,10 @@ def _date(value: Cell) -> str:
 
 
 def _words(value: Cell) -> str:
-    return _SPACE_RE.sub("", to_simplified(to_halfwidth(_text(value)))).lower()
+    """A cell as a word of the tables: no spaces or line breaks between Chinese characters
+    ("汉 族"), single spaces between other words ("model worker")."""
+    text = _SPACE_RE.sub(" ", to_simplified(to_halfwidth(_text(value)))).strip()
+    return _CJK_GAP_RE.sub("", text).lower()
 
 
 def _bool(value: Cell) -> bool:
