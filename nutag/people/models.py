@@ -256,8 +256,9 @@ class ImportBatch(TimeStampedModel):
     ``rows`` holds the parsed, normalised rows; ``errors`` one message per problem
     (``{"row": n, "name": "…", "column": "…", "value": "…", "message": "…"}``), every
     problem of a row together. A preview never confirmed expires after
-    ``IMPORT_PREVIEW_HOURS`` (``manage.py expire_import_previews``, and lazily on each new import). Applying runs in the
-    background and advances ``processed`` so the workbench can show progress.
+    ``IMPORT_PREVIEW_HOURS`` (``manage.py expire_import_previews``, and lazily on each new
+    import). Applying runs in the background and advances ``processed`` so the workbench
+    can show progress.
     """
 
     unit = models.ForeignKey(

@@ -11,10 +11,10 @@ from django.utils.translation import gettext as _
 
 from nutag.people import columns as cols
 from nutag.people.ethnicity import ethnicity_from_text
-from nutag.people.partial_dates import DatePrecision, PartialDate
 from nutag.people.idcard import normalize_id_number, validate_id_number
 from nutag.people.models import phone_validator
 from nutag.people.normalize import clean_name, clean_phone, to_halfwidth, to_simplified
+from nutag.people.partial_dates import DatePrecision, PartialDate
 
 from .reading import Cell, _text
 
@@ -69,8 +69,8 @@ GENDER_WORDS: dict[str, str] = {
 
 # Yes/no columns (党员, 流动党员, 居民 …): a tick, a cross, a letter, or the Party word.
 YES_NO_WORDS: dict[str, bool] = {
-    **{word: True for word in cols.TRUE_WORDS},
-    **{word: False for word in cols.FALSE_WORDS},
+    **dict.fromkeys(cols.TRUE_WORDS, True),
+    **dict.fromkeys(cols.FALSE_WORDS, False),
     "党员": True, "中共党员": True, "共产党员": True, "预备党员": True,
     "群众": False, "非党员": False, "团员": False, "共青团员": False,
     "✕": False, "x": False,

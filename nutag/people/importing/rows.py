@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import datetime as dt
@@ -187,7 +188,9 @@ def _parse_row(cells: list[Cell], ctx: _Context, layout: _Layout) -> tuple[dict[
         problems.append(_Issue("unit_code", exc.message, row.pop("unit_code")))
         coded = None
     if named and coded and named.pk != coded.pk:
-        problems.append(_Issue("unit_code", _("This code names another unit than the unit column.")))
+        problems.append(
+            _Issue("unit_code", _("This code names another unit than the unit column."))
+        )
     elif (target := coded or named) is not None:
         if not target.is_active:
             problems.append(_Issue("unit", _("This unit is closed.")))
@@ -360,10 +363,8 @@ def _settled(data: PersonInput) -> PersonInput:
     out.extra = {k: v for k, v in (out.extra or {}).items() if str(v).strip()}
     if len(out.id_number) == 18 and out.id_number[:17].isdigit():
         birth = partial_date(out.birth_date, out.birth_date_precision)
-        try:
+        with contextlib.suppress(ValidationError):  # a conflict: the service refuses it
             birth = birth_date_from_id(out.id_number, birth)
-        except ValidationError:
-            pass  # the service refuses it
         if birth is not None:
             out.birth_date, out.birth_date_precision = birth.first_day, birth.precision
         if not out.gender:

@@ -162,7 +162,9 @@ def _mark_duplicates(entries: list[tuple[dict[str, Any], list[_Issue]]], ctx: _C
                 keys.append(("who", unit, name, row.get("phone", "")))
         for key in keys:
             earlier = first.get(key)
-            if earlier is None or (key[0] != "id" and id_number and earlier[1] not in ("", id_number)):
+            if earlier is None or (
+                key[0] != "id" and id_number and earlier[1] not in ("", id_number)
+            ):
                 continue  # not seen, or the same name and date under two ID numbers
             issues.append(
                 _Issue(
@@ -176,9 +178,7 @@ def _mark_duplicates(entries: list[tuple[dict[str, Any], list[_Issue]]], ctx: _C
             first.setdefault(key, (row["row"], id_number))
 
 
-def _all_problems(
-    row: dict[str, Any], issues: list[_Issue], ctx: _Context
-) -> list[dict[str, Any]]:
+def _all_problems(row: dict[str, Any], issues: list[_Issue], ctx: _Context) -> list[dict[str, Any]]:
     """Every problem of a refused row: its own, then what matching it finds (a masked number
     for a new person, several people it could be, a person outside reach)."""
     problems = [_issue_problem(ctx, row, issue) for issue in issues]

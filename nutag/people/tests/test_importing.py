@@ -247,7 +247,8 @@ def test_wrong_id_checksum_is_a_row_error_and_good_rows_are_kept(
     assert problem["column"] == "身份证号"
     assert "check digit" in problem["message"]
     assert messages_of(batch) == [
-        "Row 2 张三, column 身份证号: The ID number's check digit is wrong: please check each digit."
+        "Row 2 张三, column 身份证号: "
+        "The ID number's check digit is wrong: please check each digit."
     ]
     batch = run(cast.township1_secretary, batch, django_capture_on_commit_callbacks)
     assert batch.created_count == 1

@@ -25,7 +25,9 @@ def make_id(birth: str) -> str:
 # --------------------------------------------------------------------------- the value
 
 
-@pytest.mark.parametrize(("year", "month", "day"), [(1950, 13, None), (1950, 2, 30), (1950, None, 1)])
+@pytest.mark.parametrize(
+    ("year", "month", "day"), [(1950, 13, None), (1950, 2, 30), (1950, None, 1)]
+)
 def test_impossible_dates_are_refused(year, month, day):
     with pytest.raises(ValueError):
         PartialDate(year, month, day)
