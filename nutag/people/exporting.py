@@ -256,6 +256,7 @@ def import_template_xlsx(*, unit: Unit) -> bytes:
         ("", _("Delete the example row before importing.")),
         ("", _("A blank cell never erases what is stored.")),
         ("", _("Importing the same file again adds nobody twice.")),
+        ("", _("Other columns (籍贯, 微信号 …) are kept as each person's other information.")),
     ]
     return sheets_to_xlsx(
         [

@@ -83,6 +83,11 @@ def _precision(given: str | None, day: dt.date | None, stored: dt.date | None, k
     return kept if stored is not None and day == stored else DatePrecision.DAY
 
 
+def _first_day(day: dt.date | None, precision: str) -> dt.date | None:
+    """The date a date field stores for ``day`` known to ``precision``: its first day."""
+    return None if day is None else PartialDate.of(day, precision).first_day
+
+
 def birth_date_from_id(id_number: str, birth: PartialDate | None) -> PartialDate | None:
     """The birth date to store beside a well-formed ``id_number``: the ID number's own date
     when ``birth`` is blank or agrees with it (a month or year that contains it);
@@ -128,7 +133,7 @@ def _apply(person: Person, unit: Unit, data: PersonInput) -> None:
     person.birth_date_precision = _precision(
         data.birth_date_precision, data.birth_date, person.birth_date, person.birth_date_precision
     )
-    person.birth_date = data.birth_date
+    person.birth_date = _first_day(data.birth_date, person.birth_date_precision)
     if data.extra is not None:
         person.extra = {str(k): str(v) for k, v in data.extra.items() if str(v).strip()}
     person.phone = clean_phone(data.phone) if data.phone else ""
@@ -178,6 +183,7 @@ def _save_roles(person: Person, data: PersonInput) -> None:
                 stored.joined_on if stored else None,
                 stored.joined_on_precision if stored else DatePrecision.DAY,
             )
+            values["joined_on"] = _first_day(values["joined_on"], values["joined_on_precision"])
         role, _created = model.objects.get_or_create(
             person=person, defaults={"unit": unit, "unit_path": unit.path, **values}
         )
