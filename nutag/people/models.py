@@ -77,6 +77,7 @@ class Person(TimeStampedModel):
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
+        db_default=DatePrecision.DAY,  # rows written by bulk SQL (bench/) are full dates
     )
     phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[phone_validator])
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
@@ -93,7 +94,12 @@ class Person(TimeStampedModel):
     note = models.CharField(_("note"), max_length=200, blank=True)
     # Columns of an imported roster that the importer does not know (籍贯, 微信号 …):
     # {header: text}, shown on the person's page and exported back.
-    extra = models.JSONField(_("other information"), default=dict, blank=True)
+    extra = models.JSONField(
+        _("other information"),
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+    )
 
     class Meta:
         verbose_name = _("person")
@@ -156,6 +162,7 @@ class PartyMembership(UnitRole):
         max_length=5,
         choices=DatePrecision.choices,
         default=DatePrecision.DAY,
+        db_default=DatePrecision.DAY,  # rows written by bulk SQL (bench/) are full dates
     )
     is_mobile = models.BooleanField(_("mobile member (working away)"), default=False)
     current_location = models.CharField(_("where now"), max_length=100, blank=True)

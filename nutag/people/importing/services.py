@@ -196,15 +196,16 @@ def _json_cell(value: Any) -> Any:
 
 
 def _source(table: _Table) -> dict[str, Any]:
-    """The file as read, for the copy with a 问题 column: one header row, the data rows."""
+    """The file as read, for the copy with a 问题 column: one header row, the data rows
+    (without the empty cells at their ends, so the 问题 column follows the last used one)."""
     titles = table.layout.titles
-    width = max([len(cells) for _n, cells in table.rows] + [max(titles, default=-1) + 1])
-    rows = []
+    rows: list[tuple[int, list[Any]]] = []
     for number, cells in table.rows:
-        values = [_json_cell(c) for c in cells[:width]]
+        values = [_json_cell(c) for c in cells]
         while values and values[-1] in (None, ""):
             values.pop()
-        rows.append([number, values])
+        rows.append((number, values))
+    width = max([len(values) for _n, values in rows] + [max(titles, default=-1) + 1])
     return {"header": [titles.get(i, "") for i in range(width)], "rows": rows}
 
 

@@ -172,3 +172,54 @@ def test_the_export_writes_dates_at_their_precision_and_the_other_information(ca
     assert rows[2][born] == dt.datetime(1955, 5, 9)  # noqa: DTZ001 - a spreadsheet cell
     assert rows[1][-2:] == ["呼伦贝尔", None]
     assert rows[2][-2:] == [None, "b"]
+
+
+@pytest.mark.django_db
+def test_an_exported_roster_imports_again_unchanged(cast, django_capture_on_commit_callbacks):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from nutag.people.importing import batch_report, import_parse
+
+    user = cast.township1_secretary
+    people = [
+        person_create(
+            acting_user=user,
+            unit=cast.village1a,
+            data=PersonInput(
+                name="乌云",
+                birth_date=dt.date(1958, 6, 1),
+                birth_date_precision=DatePrecision.MONTH,
+                party=PartyInput(joined_on=dt.date(1986, 1, 1), joined_on_precision="year"),
+                extra={"籍贯": "呼伦贝尔"},
+            ),
+        ),
+        person_create(
+            acting_user=user,
+            unit=cast.village1b,
+            data=PersonInput(name="巴特尔", id_number=make_id("19550509")),
+        ),
+    ]
+    content = people_to_xlsx(user=user, people=people)
+    batch = import_parse(
+        acting_user=user,
+        unit=cast.township1,
+        uploaded_file=SimpleUploadedFile("export.xlsx", content),
+    )
+    assert [p for p in batch.errors if not p.get("notice")] == []
+    assert batch_report(batch=batch).expected == {"created": 0, "updated": 0, "unchanged": 2}
+
+
+@pytest.mark.django_db
+def test_the_edit_form_says_a_date_is_known_only_to_the_month(client, cast):
+    person = person_create(
+        acting_user=cast.township1_secretary,
+        unit=cast.village1a,
+        data=PersonInput(
+            name="乌云", birth_date=dt.date(1958, 6, 1), birth_date_precision=DatePrecision.MONTH
+        ),
+    )
+    client.force_login(cast.township1_secretary)
+    html = client.get(
+        reverse("desk-person-edit", args=[person.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "Known only to 1958-06: keep the date shown to keep it so." in html
