@@ -151,7 +151,7 @@ def test_the_preview_lists_who_is_added_and_who_changes(client, cast):
     html = client.get(
         reverse("people-import-batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
-    assert '<details class="wide-open"><summary>Who will be added (1)</summary>' in html
+    assert '<details class="wide-open card"><summary>Who will be added (1)</summary>' in html
     assert "Who changes (1)" in html
 
 
