@@ -219,7 +219,7 @@ def import_previews_expire(*, acting_user: Actor, now: dt.datetime | None = None
     cutoff = (now or timezone.now()) - dt.timedelta(hours=IMPORT_PREVIEW_HOURS)
     with transaction.atomic():
         stale = list(
-            ImportBatch.objects.select_for_update()
+            ImportBatch.objects.select_for_update(of=("self",))
             .filter(status=ImportStatus.PREVIEW, created_at__lt=cutoff)
             .select_related("unit")
             .defer("rows", "errors", "source")
@@ -232,7 +232,9 @@ def import_previews_expire(*, acting_user: Actor, now: dt.datetime | None = None
                 unit=batch.unit,
                 note=_("roster preview expired unconfirmed"),
             )
-        ImportBatch.objects.filter(pk__in=[b.pk for b in stale]).delete()
+        ImportBatch.objects.filter(
+            pk__in=[b.pk for b in stale], status=ImportStatus.PREVIEW
+        ).delete()
     return len(stale)
 
 
@@ -245,7 +247,14 @@ def import_confirm(
     ``keep_columns``: the extra columns to keep as other information (the ones the
     officer left ticked); None keeps them all.
     """
-    batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
+    try:
+        batch = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=batch.pk)
+        )
+    except ImportBatch.DoesNotExist as exc:  # an expired preview deleted meanwhile
+        raise NotFound from exc
     if not has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=batch.unit):
         raise NotFound
     if batch.status != ImportStatus.PREVIEW:
