@@ -35,6 +35,7 @@ from nutag.people.tallies import care_tally_refresh
 
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .plan import DemoPlan, plan_people
+from .rosters import ensure_roster_details
 from .site import ensure_site_content
 from .units import UnitSpec, unit_specs
 from .work import ensure_work
@@ -328,6 +329,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         logins, users_created, passwords_changed = _ensure_logins(plan, by_index, password)
         articles_created = ensure_site_content(units)
         work_created = ensure_work(units)
+        ensure_roster_details(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

@@ -121,6 +121,7 @@ class _Planner:
             )
             party_input = PartyInput(
                 joined_on=joined,
+                joined_on_precision="day",  # build.py copies the fields into the model
                 is_mobile=mobile,
                 current_location=self.rng.choice(MOBILE_LOCATIONS) if mobile else "",
             )

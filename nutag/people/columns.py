@@ -43,6 +43,8 @@ COLUMNS: list[tuple[str, str]] = [
 ]
 
 HEADER: dict[str, str] = dict(COLUMNS)
+# The column the copy of an imported file gets on its refused rows; ignored on reading.
+PROBLEM_HEADER = "问题"
 REQUIRED = {"name"}
 
 # Labels for the workbench (zh-hans translation = the Chinese header above).
@@ -78,7 +80,7 @@ ALIASES: dict[str, list[str]] = {
     "birth_date": ["出生年月", "出生年月日", "生日", "birth date", "date of birth", "birthday"],
     "phone": ["手机", "手机号", "手机号码", "电话", "联系方式", "电话号码", "phone", "mobile"],
     "id_number": ["身份证", "身份证号码", "公民身份号码", "id number", "id"],
-    "party": ["是否党员", "中共党员", "party member"],
+    "party": ["是否党员", "中共党员", "政治面貌", "party member"],
     "joined_on": ["入党日期", "入党年月", "joined the party"],
     "is_mobile": ["是否流动党员", "mobile member"],
     "current_location": ["现在何处工作", "现工作地", "现居住地", "where now"],

@@ -9,7 +9,7 @@ masked number as "keep what is stored".
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from django.db import transaction
@@ -23,7 +23,7 @@ from nutag.orgs.permissions import AnyUser
 from nutag.people import columns as cols
 from nutag.people.ethnicity import ETHNICITY_ZH
 from nutag.people.idcard import checksum_char
-from nutag.people.models import Person
+from nutag.people.models import ImportBatch, Person
 from nutag.people.selectors import people_of_unit, shown_id_number, shown_phone
 
 ROSTER_TITLE = "人员名单"  # sheet title of the roster; spreadsheets speak Chinese
@@ -42,8 +42,10 @@ def _role(person: Person, name: str) -> Any:
         return None
 
 
-def person_row(*, user: AnyUser, person: Person) -> list[Any]:
-    """One roster line, in the order of ``columns.COLUMNS``."""
+def person_row(*, user: AnyUser, person: Person, extra: Sequence[str] = ()) -> list[Any]:
+    """One roster line, in the order of ``columns.COLUMNS``, then the ``extra`` columns
+    (other information, as an imported roster gave it). A date known only to the month
+    or year is written as offices write it (1950.05, 1950), and reads back the same."""
     party, care, youth = _role(person, "party"), _role(person, "care"), _role(person, "youth")
     values: dict[str, Any] = {
         "name": person.name,
@@ -51,11 +53,11 @@ def person_row(*, user: AnyUser, person: Person) -> list[Any]:
         "unit_code": person.unit.code,
         "gender": cols.GENDER_TEXT.get(person.gender, ""),
         "ethnicity": ETHNICITY_ZH.get(person.ethnicity, ""),
-        "birth_date": person.birth_date,
+        "birth_date": person.birth.spreadsheet_value() if person.birth else None,
         "phone": shown_phone(user=user, person=person),
         "id_number": shown_id_number(user=user, person=person),
         "party": _yes_no(party is not None),
-        "joined_on": party.joined_on if party else None,
+        "joined_on": party.joined.spreadsheet_value() if party and party.joined else None,
         "is_mobile": _yes_no(party.is_mobile) if party else "",
         "current_location": party.current_location if party else "",
         "care": _yes_no(care is not None),
@@ -66,14 +68,43 @@ def person_row(*, user: AnyUser, person: Person) -> list[Any]:
         "is_retired": _yes_no(person.is_retired),
         "note": person.note,
     }
-    return [values[key] for key, _header in cols.COLUMNS]
+    stored = person.extra or {}
+    return [values[key] for key, _header in cols.COLUMNS] + [stored.get(h, "") for h in extra]
+
+
+def extra_headers(people: Iterable[Person]) -> list[str]:
+    """The other-information columns of ``people``, in the order they first appear."""
+    headers: dict[str, None] = {}
+    known = set(cols.HEADER.values())
+    for person in people:
+        for header in person.extra or {}:
+            if header not in known:
+                headers.setdefault(header, None)
+    return list(headers)
 
 
 def people_to_xlsx(*, user: AnyUser, people: Iterable[Person]) -> bytes:
     """The roster of ``people`` (fetch them with their unit and roles: ``people_of_unit``)."""
-    headers = [header for _key, header in cols.COLUMNS]
-    rows = (person_row(user=user, person=p) for p in people)
+    people = list(people)
+    extra = extra_headers(people)
+    headers = [header for _key, header in cols.COLUMNS] + extra
+    rows = (person_row(user=user, person=p, extra=extra) for p in people)
     return rows_to_xlsx(headers=headers, rows=rows, title=ROSTER_TITLE)
+
+
+def import_problems_xlsx(*, batch: ImportBatch, problems: dict[int, list[str]]) -> bytes:
+    """The imported file as read, with a 问题 column on each refused row, so that a clerk
+    can correct the rows in their own spreadsheet and import the file again (rows already
+    imported are recognised and left unchanged). ``problems``: row number → its problems
+    (``importing.problems_of_rows``)."""
+    source = batch.source or {}
+    header = [*source.get("header", []), cols.PROBLEM_HEADER]
+    width = len(header) - 1
+    rows = []
+    for number, values in source.get("rows", []):
+        cells = list(values) + [None] * (width - len(values))
+        rows.append([*cells[:width], "；".join(problems.get(number, []))])
+    return rows_to_xlsx(headers=header, rows=rows, title=ROSTER_TITLE)
 
 
 @transaction.atomic
@@ -126,7 +157,10 @@ def import_template_xlsx(*, unit: Unit) -> bytes:
     headers = [header for _key, header in cols.COLUMNS]
     h = cols.HEADER
     yes_no = _("是 (yes) or 否 (no)")
-    date = _("A date: 1960-05-01, 1960/5/1, 1960年5月1日 or 19600501")
+    date = _(
+        "A date: 1960-05-01, 1960/5/1, 1960年5月1日 or 19600501; or only the month "
+        "(1960.05, 1960年5月, 196005) or the year (1960)"
+    )
     guide = [
         (h["name"], _("Required.")),
         (h["unit"], _("The unit's name or code; blank means the unit you import for.")),
@@ -150,6 +184,7 @@ def import_template_xlsx(*, unit: Unit) -> bytes:
         ("", _("Delete the example row before importing.")),
         ("", _("A blank cell never erases what is stored.")),
         ("", _("Importing the same file again adds nobody twice.")),
+        ("", _("Other columns (籍贯, 微信号 …) are kept as each person's other information.")),
     ]
     return sheets_to_xlsx(
         [

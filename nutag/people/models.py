@@ -20,8 +20,10 @@ from django.utils.translation import gettext_lazy as _
 
 from nutag.core.models import TimeStampedModel
 from nutag.people.ethnicity import Ethnicity
+from nutag.people.partial_dates import DatePrecision, PartialDate, partial_date
 
 ADULT_AGE = 18
+IMPORT_PREVIEW_HOURS = 24  # a roster preview never confirmed is deleted after this
 
 phone_validator = RegexValidator(
     r"^(1[3-9][0-9]{9}|0[0-9]{9,11})$",
@@ -71,6 +73,13 @@ class Person(TimeStampedModel):
         _("ethnic group"), max_length=2, choices=Ethnicity.choices, blank=True
     )
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
+    birth_date_precision = models.CharField(
+        _("birth date known to"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        db_default=DatePrecision.DAY,  # rows written by bulk SQL (bench/) are full dates
+    )
     phone = models.CharField(_("phone"), max_length=16, blank=True, validators=[phone_validator])
     id_number = models.CharField(_("ID number"), max_length=18, blank=True)
     is_resident = models.BooleanField(_("resident"), default=False)
@@ -84,6 +93,14 @@ class Person(TimeStampedModel):
         related_name="person",
     )
     note = models.CharField(_("note"), max_length=200, blank=True)
+    # Columns of an imported roster that the importer does not know (籍贯, 微信号 …):
+    # {header: text}, shown on the person's page and exported back.
+    extra = models.JSONField(
+        _("other information"),
+        default=dict,
+        db_default=models.Value({}, output_field=models.JSONField()),
+        blank=True,
+    )
 
     # How the history (``core.audit.change_rows``) labels the keys of a person's audit rows
     # that are not fields of Person: the roles and their fields, recorded with the person.
@@ -115,6 +132,11 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def birth(self) -> PartialDate | None:
+        """The birth date at its precision (a roster may give only 1950.05)."""
+        return partial_date(self.birth_date, self.birth_date_precision)
 
     def age_on(self, day: dt.date) -> int | None:
         if self.birth_date is None:
@@ -151,6 +173,13 @@ class PartyMembership(UnitRole):
         Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="party"
     )
     joined_on = models.DateField(_("joined the Party on"), null=True, blank=True)
+    joined_on_precision = models.CharField(
+        _("joining date known to"),
+        max_length=5,
+        choices=DatePrecision.choices,
+        default=DatePrecision.DAY,
+        db_default=DatePrecision.DAY,  # rows written by bulk SQL (bench/) are full dates
+    )
     is_mobile = models.BooleanField(_("mobile member (working away)"), default=False)
     current_location = models.CharField(_("where now"), max_length=100, blank=True)
 
@@ -160,6 +189,10 @@ class PartyMembership(UnitRole):
 
     def __str__(self) -> str:
         return str(self.person)
+
+    @property
+    def joined(self) -> PartialDate | None:
+        return partial_date(self.joined_on, self.joined_on_precision)
 
     @property
     def party_age(self) -> int | None:
@@ -243,9 +276,12 @@ class ImportStatus(models.TextChoices):
 class ImportBatch(TimeStampedModel):
     """One roster file brought in by an officer: parsed for preview, then applied.
 
-    ``rows`` holds the parsed, normalised rows; ``errors`` one message per bad row and
-    column (``{"row": n, "column": "…", "message": "…"}``). Applying runs in the
-    background and advances ``processed`` so the workbench can show progress.
+    ``rows`` holds the parsed, normalised rows; ``errors`` one message per problem
+    (``{"row": n, "name": "…", "column": "…", "value": "…", "message": "…"}``), every
+    problem of a row together. A preview never confirmed expires after
+    ``IMPORT_PREVIEW_HOURS`` (``manage.py expire_import_previews``, and lazily on each new
+    import). Applying runs in the background and advances ``processed`` so the workbench
+    can show progress.
     """
 
     unit = models.ForeignKey(
@@ -264,6 +300,11 @@ class ImportBatch(TimeStampedModel):
     )
     rows = models.JSONField(default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
+    # The file's header and data rows as read (``{"header": [...], "rows": [[n, [...]]]}``),
+    # for the copy of the file with a 问题 column.
+    source = models.JSONField(default=dict, blank=True)
+    # Headers of columns the importer does not know, kept as "other information".
+    extra_columns = models.JSONField(default=list, blank=True)
     total = models.PositiveIntegerField(_("rows"), default=0)
     processed = models.PositiveIntegerField(_("processed"), default=0)
     created_count = models.PositiveIntegerField(_("added"), default=0)
@@ -278,6 +319,13 @@ class ImportBatch(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.file_name
+
+    @property
+    def is_expired(self) -> bool:
+        """A preview never confirmed, older than ``IMPORT_PREVIEW_HOURS``."""
+        return self.status == ImportStatus.PREVIEW and self.created_at < timezone.now() - (
+            dt.timedelta(hours=IMPORT_PREVIEW_HOURS)
+        )
 
     @property
     def percent(self) -> int:

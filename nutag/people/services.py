@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from nutag.core.actors import Actor, SystemActor
 from nutag.core.audit import audit_record, diff, snapshot
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
 from nutag.core.text import clean_name, clean_phone, name_initials, name_pinyin
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
-from nutag.orgs.services import NotFound
 from nutag.people.idcard import (
     id_number_birth_date,
     id_number_gender,
@@ -24,11 +24,12 @@ from nutag.people.idcard import (
     validate_id_number,
 )
 from nutag.people.models import CareWorker, Guardianship, PartyMembership, Person, YoungPerson
+from nutag.people.partial_dates import DatePrecision, PartialDate
 from nutag.people.tallies import care_tally_refresh
 
 PERSON_FIELDS = [
     "name", "unit", "gender", "ethnicity", "birth_date", "phone", "id_number",
-    "is_resident", "is_retired", "note",
+    "is_resident", "is_retired", "note", "birth_date_precision", "extra",
 ]  # fmt: skip
 
 
@@ -37,6 +38,8 @@ class PartyInput:
     joined_on: dt.date | None = None
     is_mobile: bool = False
     current_location: str = ""
+    # None: a full date, unless ``joined_on`` is the date stored, whose precision is kept.
+    joined_on_precision: str | None = None
 
 
 @dataclasses.dataclass
@@ -66,6 +69,39 @@ class PersonInput:
     party: PartyInput | None = None
     care: CareInput | None = None
     youth: YouthInput | None = None
+    # DatePrecision of ``birth_date``; None: a full date, unless ``birth_date`` is the date
+    # stored, whose precision is kept (so a form showing 1950-05-01 keeps "May 1950").
+    birth_date_precision: str | None = None
+    # Other information ({header: text}, from an import's extra columns); None keeps it.
+    extra: dict[str, str] | None = None
+
+
+def _precision(given: str | None, day: dt.date | None, stored: dt.date | None, kept: str) -> str:
+    if day is None:
+        return DatePrecision.DAY
+    if given:
+        return given
+    return kept if stored is not None and day == stored else DatePrecision.DAY
+
+
+def _first_day(day: dt.date | None, precision: str) -> dt.date | None:
+    """The date a date field stores for ``day`` known to ``precision``: its first day."""
+    return None if day is None else PartialDate.of(day, precision).first_day
+
+
+def birth_date_from_id(id_number: str, birth: PartialDate | None) -> PartialDate | None:
+    """The birth date to store beside a well-formed ``id_number``: the ID number's own date
+    when ``birth`` is blank or agrees with it (a month or year that contains it);
+    ``ValidationError`` on a real conflict."""
+    born = id_number_birth_date(id_number)
+    if born is None:
+        return birth
+    if birth is None or birth.contains(born):
+        return PartialDate.of(born)
+    raise ValidationError(
+        {"birth_date": _("The birth date does not match the one in the ID number.")},
+        code="birth_date_id",
+    )
 
 
 def _person_snapshot(person: Person) -> dict[str, Any]:
@@ -75,7 +111,9 @@ def _person_snapshot(person: Person) -> dict[str, Any]:
     youth = getattr(person, "youth", None) if person.pk else None
     data["party_member"] = party is not None
     if party is not None:
-        data.update(snapshot(party, ["joined_on", "is_mobile", "current_location"]))
+        data.update(
+            snapshot(party, ["joined_on", "joined_on_precision", "is_mobile", "current_location"])
+        )
     data["care_worker"] = care is not None
     if care is not None:
         data.update(snapshot(care, ["elder_category"]))
@@ -93,7 +131,12 @@ def _apply(person: Person, unit: Unit, data: PersonInput) -> None:
     person.name_initials = name_initials(person.name)
     person.gender = data.gender
     person.ethnicity = data.ethnicity
-    person.birth_date = data.birth_date
+    person.birth_date_precision = _precision(
+        data.birth_date_precision, data.birth_date, person.birth_date, person.birth_date_precision
+    )
+    person.birth_date = _first_day(data.birth_date, person.birth_date_precision)
+    if data.extra is not None:
+        person.extra = {str(k): str(v) for k, v in data.extra.items() if str(v).strip()}
     person.phone = clean_phone(data.phone) if data.phone else ""
     person.id_number = normalize_id_number(data.id_number) if data.id_number else ""
     person.is_resident = data.is_resident
@@ -104,13 +147,9 @@ def _apply(person: Person, unit: Unit, data: PersonInput) -> None:
             validate_id_number(person.id_number)
         except ValidationError as exc:
             raise ValidationError({"id_number": exc.messages}) from exc
-        born = id_number_birth_date(person.id_number)
-        if person.birth_date is None:
-            person.birth_date = born
-        elif born != person.birth_date:
-            raise ValidationError(
-                {"birth_date": _("The birth date does not match the one in the ID number.")}
-            )
+        birth = birth_date_from_id(person.id_number, person.birth)
+        if birth is not None:
+            person.birth_date, person.birth_date_precision = birth.first_day, birth.precision
         if not person.gender:
             person.gender = id_number_gender(person.id_number)
         clash = Person.objects.filter(id_number=person.id_number).exclude(pk=person.pk).first()
@@ -137,6 +176,15 @@ def _save_roles(person: Person, data: PersonInput) -> None:
         if given is None:
             model.objects.filter(person=person).delete()
             continue
+        stored = model.objects.filter(person=person).first() if person.pk else None
+        if model is PartyMembership:
+            values["joined_on_precision"] = _precision(
+                values.get("joined_on_precision"),
+                values.get("joined_on"),
+                stored.joined_on if stored else None,
+                stored.joined_on_precision if stored else DatePrecision.DAY,
+            )
+            values["joined_on"] = _first_day(values["joined_on"], values["joined_on_precision"])
         role, _created = model.objects.get_or_create(
             person=person, defaults={"unit": unit, "unit_path": unit.path, **values}
         )

@@ -452,3 +452,17 @@ def test_open_task_to_every_township_half_reported(banner: Unit) -> None:
     assert by_status[ReportStatus.SUBMITTED] + by_status[ReportStatus.ACCEPTED] == 4
     assert by_status[ReportStatus.ACCEPTED] == 2
     assert not any(r.late for r in reports)
+
+
+def test_roster_details_as_offices_keep_them(banner: Unit) -> None:
+    from nutag.demo.rosters import TOWNSHIP
+
+    township = _unit(TOWNSHIP)
+    members = PartyMembership.objects.filter(subtree_q(township.path, field="unit_path"))
+    precisions = set(members.values_list("joined_on_precision", flat=True))
+    assert {"month", "year", "day"} <= precisions
+    for member in members.exclude(joined_on_precision="day"):
+        assert member.joined_on == member.joined.first_day  # the first day is stored
+    elders = Person.objects.filter(subtree_q(township.path, field="unit_path")).exclude(extra={})
+    assert elders.count() == 5
+    assert all("籍贯" in p.extra for p in elders)

@@ -81,10 +81,15 @@ class PersonForm(forms.Form):
         *args,  # type: ignore[no-untyped-def]
         units: QuerySet[Unit],
         hidden_values: dict[str, str] | None = None,
+        partial_dates: dict[str, str] | None = None,
         **kwargs,
     ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units  # type: ignore[attr-defined]
+        for name, shown in (partial_dates or {}).items():
+            self.fields[name].help_text = _(
+                "Known only to %(date)s: keep the date shown to keep it so."
+            ) % {"date": shown}
         self.hidden_values = hidden_values or {}
         for name, masked in self.hidden_values.items():
             self.fields[name].help_text = _("Stored: %(value)s. Leave blank to keep it.") % {
@@ -119,6 +124,17 @@ class PersonForm(forms.Form):
         for name in hidden:
             initial[name] = ""
         return initial
+
+    @staticmethod
+    def partial_dates_of(person: Person) -> dict[str, str]:
+        """Date fields whose stored value is known only to the month or year, as shown."""
+        party = getattr(person, "party", None)
+        dates = {"birth_date": person.birth, "joined_on": party.joined if party else None}
+        return {
+            name: str(value)
+            for name, value in dates.items()
+            if value is not None and value.precision != "day"
+        }
 
     def to_input(self, person: Person | None = None) -> PersonInput:
         d = self.cleaned_data

@@ -50,6 +50,7 @@ from .selectors import (
     batch_report,
     import_batches_of_unit,
     problem_text,
+    problems_of_rows,
 )
 from .services import (
     DRY_RUN_CHUNK,
@@ -58,6 +59,7 @@ from .services import (
     apply_import,
     import_confirm,
     import_parse,
+    import_previews_expire,
 )
 
 __all__ = [
@@ -82,6 +84,8 @@ __all__ = [
     "import_batches_of_unit",
     "import_confirm",
     "import_parse",
+    "import_previews_expire",
     "person_input_of",
     "problem_text",
+    "problems_of_rows",
 ]

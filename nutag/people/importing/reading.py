@@ -136,12 +136,21 @@ def _text(value: Cell) -> str:
 # --------------------------------------------------------------------------- the header
 
 
+MAX_EXTRA_COLUMNS = 30  # unknown columns kept as "other information"
+# Headers of a column that only numbers the rows: never kept.
+ROW_NUMBER_HEADERS = {"序号", "编号", "顺序号", "no", "no.", "#", "number"}
+
+
 @dataclasses.dataclass
 class _Layout:
     columns: dict[int, str]  # cell index → column key
     headers: dict[str, str]  # column key → the header as written in the file
     notices: list[tuple[str, str]]  # (header, message) for columns that are ignored
     data_start: int  # index of the first row below the header
+    # cell index → header of a column the importer does not know, kept as other information
+    extras: dict[int, str] = dataclasses.field(default_factory=dict)
+    # cell index → the header as the file shows it, for the copy with a 问题 column
+    titles: dict[int, str] = dataclasses.field(default_factory=dict)
 
 
 def _keys_of(row: list[Cell]) -> dict[int, str]:
@@ -195,12 +204,39 @@ def _find_layout(head: list[list[Cell]]) -> _Layout | None:
             take(idx)
             used.append(idx)
     notices = [(text, _("Appears twice: the second column is ignored.")) for text in duplicates]
-    for idx in used:
+    extras: dict[int, str] = {}
+    titles: dict[int, str] = {}
+    for idx in sorted(used):
         for i, cell in enumerate(head[idx]):
-            text = _text(cell)
-            if text and i not in columns and i not in keyed[idx]:
+            text = " ".join(_text(cell).split())
+            if not text:
+                continue
+            titles.setdefault(i, text)
+            if i in columns or i in keyed[idx]:
+                continue
+            if cols.header_token(text) in ROW_NUMBER_HEADERS:
+                notices.append((text, _("Numbers the rows: it is ignored.")))
+            elif cols.header_token(text) == cols.PROBLEM_HEADER:
+                notices.append((text, _("The problems of an earlier import: ignored.")))
+            elif text in extras.values() or text in headers.values():
+                notices.append((text, _("Appears twice: the second column is ignored.")))
+            elif len(extras) >= MAX_EXTRA_COLUMNS or len(text) > 40:
                 notices.append((text, _("Not a known column: it is ignored.")))
-    return _Layout(columns=columns, headers=headers, notices=notices, data_start=max(used) + 1)
+            else:
+                extras[i] = text
+                notices.append(
+                    (text, _("Not a known column: kept as the person's other information."))
+                )
+    for i, key in columns.items():
+        titles[i] = headers[key]
+    return _Layout(
+        columns=columns,
+        headers=headers,
+        notices=notices,
+        data_start=max(used) + 1,
+        extras=extras,
+        titles=titles,
+    )
 
 
 @dataclasses.dataclass

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import dataclasses
 import datetime as dt
@@ -12,20 +13,22 @@ from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from nutag.core.errors import NotFound
 from nutag.core.masking import mask_id_number, mask_phone
 from nutag.core.text import clean_name, clean_phone
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
-from nutag.orgs.services import NotFound
 from nutag.people import columns as cols
 from nutag.people.idcard import id_number_birth_date, id_number_gender, normalize_id_number
 from nutag.people.models import PartyMembership, Person, YoungPerson
+from nutag.people.partial_dates import DatePrecision, PartialDate, partial_date
 from nutag.people.services import (
     CareInput,
     PartyInput,
     PersonInput,
     YouthInput,
+    birth_date_from_id,
     person_create,
     person_update,
 )
@@ -91,7 +94,9 @@ class _Context:
     by_home: dict[tuple[int, str], list[Person]] = dataclasses.field(default_factory=dict)
 
     def column(self, key: str) -> str:
-        return self.headers.get(key) or cols.HEADER.get(key, "")
+        """The header of column ``key`` as the file writes it (an extra column's key is
+        its header)."""
+        return self.headers.get(key) or cols.HEADER.get(key) or key
 
     def prefetch(self, rows: list[dict[str, Any]]) -> None:
         """Fetch the people ``rows`` may match: two queries for the whole chunk."""
@@ -107,10 +112,31 @@ class _Context:
             self.by_home[(person.unit_id, person.name)].append(person)
 
 
+@dataclasses.dataclass
+class _Issue:
+    """One problem of a row: under the column ``key`` ("" for the whole row), with the
+    value read from the cell when it is that value that could not be read. ``named``:
+    the message names its columns itself (it concerns several)."""
+
+    key: str
+    message: str
+    value: str = ""
+    named: bool = False
+
+
+MAX_EXTRA_LENGTH = 200
+
+
+def _shown_value(value: Cell) -> str:
+    text = " ".join(_text(value).split())
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def _parse_row(cells: list[Cell], ctx: _Context, layout: _Layout) -> tuple[dict[str, Any], list]:
-    """A row as a dict of normalised, JSON-ready values, and its problems (key, message)."""
+    """A row as a dict of normalised, JSON-ready values, and every problem it has
+    (``_Issue``): each cell that cannot be read and each rule the row breaks."""
     row: dict[str, Any] = {}
-    problems: list[tuple[str, str]] = []
+    problems: list[_Issue] = []
     for i, key in layout.columns.items():
         value = cells[i] if i < len(cells) else None
         if not _text(value):
@@ -118,45 +144,91 @@ def _parse_row(cells: list[Cell], ctx: _Context, layout: _Layout) -> tuple[dict[
         try:
             parsed = PARSERS[key](value)
         except _CellError as exc:
-            problems.append((key, exc.message))
+            # The value read is shown, but never an ID or phone number (the row and name
+            # say where it is, and problem lists are not the place for such numbers).
+            shown = "" if key in ("id_number", "phone") else _shown_value(value)
+            problems.append(_Issue(key, exc.message, shown))
+            if key == "name":
+                row["name"] = _text(value)
             continue
         if parsed != "" or key == "elder_category":
             row[key] = parsed
+    extra: dict[str, str] = {}
+    for i, header in layout.extras.items():
+        text = " ".join(_text(cells[i]).split()) if i < len(cells) else ""
+        if len(text) > MAX_EXTRA_LENGTH:
+            problems.append(
+                _Issue(
+                    header,
+                    _("At most %(max)d characters.") % {"max": MAX_EXTRA_LENGTH},
+                    _shown_value(text),
+                )
+            )
+        elif text:
+            extra[header] = text
+    if extra:
+        row["extra"] = extra
     for key, field in _LENGTH_CHECKED.items():
         if key in row:
             try:
                 field.run_validators(row[key])
             except ValidationError as exc:
-                problems.append((key, exc.messages[0]))
-    if not row.get("name") and not any(key == "name" for key, _m in problems):
-        problems.append(("name", _("A name is required.")))
+                problems.append(_Issue(key, exc.messages[0]))
+    if not row.get("name"):
+        problems.append(_Issue("name", _("A name is required.")))
     # The unit: by name or code (单位), or by code (单位代码); they must agree.
     try:
         named = ctx.units.find(row.pop("unit")) if "unit" in row else None
     except _CellError as exc:
-        problems.append(("unit", exc.message))
+        problems.append(_Issue("unit", exc.message, _shown_value(_cell(cells, layout, "unit"))))
         named = None
     try:
         coded = ctx.units.find(row["unit_code"], code_only=True) if "unit_code" in row else None
     except _CellError as exc:
-        problems.append(("unit_code", exc.message))
+        problems.append(_Issue("unit_code", exc.message, row.pop("unit_code")))
         coded = None
     if named and coded and named.pk != coded.pk:
-        problems.append(("unit_code", _("This code names another unit than the unit column.")))
+        problems.append(
+            _Issue("unit_code", _("This code names another unit than the unit column."))
+        )
     elif (target := coded or named) is not None:
         if not target.is_active:
-            problems.append(("unit", _("This unit is closed.")))
+            problems.append(_Issue("unit", _("This unit is closed.")))
         row["unit_code"] = target.code
     # A "no" beside details that say "yes".
     if row.get("party") is False and (
         row.get("joined_on") or row.get("is_mobile") or row.get("current_location")
     ):
-        problems.append(("party", _("Says 否 (no), yet Party details are filled in.")))
+        problems.append(_Issue("party", _("Says 否 (no), yet Party details are filled in.")))
     if row.get("care") is False and row.get("elder_category"):
-        problems.append(("care", _("Says 否 (no), yet a five-elder category is filled in.")))
+        problems.append(_Issue("care", _("Says 否 (no), yet a five-elder category is filled in.")))
     if row.get("youth") is False and row.get("school"):
-        problems.append(("youth", _("Says 否 (no), yet a school is filled in.")))
+        problems.append(_Issue("youth", _("Says 否 (no), yet a school is filled in.")))
+    # The birth date against the ID number: a month or a year containing its date agrees.
+    id_number, birth = row.get("id_number", ""), row.get("birth_date")
+    if birth and id_number and not _masked(id_number):
+        born = id_number_birth_date(id_number)
+        given = PartialDate.from_iso(birth)
+        if born is not None and not given.contains(born):
+            problems.append(
+                _Issue(
+                    "birth_date",
+                    _(
+                        "The birth date does not match the ID number "
+                        "(ID number: %(id)s, in the file: %(given)s)."
+                    )
+                    % {"id": PartialDate.of(born).cut(given.precision), "given": given},
+                    named=True,
+                )
+            )
     return row, problems
+
+
+def _cell(cells: list[Cell], layout: _Layout, key: str) -> Cell:
+    for i, k in layout.columns.items():
+        if k == key:
+            return cells[i] if i < len(cells) else None
+    return None
 
 
 def _role(person: Person, name: str) -> Any:
@@ -174,6 +246,8 @@ def person_input_of(person: Person) -> PersonInput:
         gender=person.gender,
         ethnicity=person.ethnicity,
         birth_date=person.birth_date,
+        birth_date_precision=person.birth_date_precision,
+        extra=dict(person.extra or {}),
         phone=person.phone,
         id_number=person.id_number,
         is_resident=person.is_resident,
@@ -181,6 +255,7 @@ def person_input_of(person: Person) -> PersonInput:
         note=person.note,
         party=PartyInput(
             joined_on=party.joined_on,
+            joined_on_precision=party.joined_on_precision,
             is_mobile=party.is_mobile,
             current_location=party.current_location,
         )
@@ -195,6 +270,23 @@ def _masked(value: Any) -> bool:
     return isinstance(value, str) and "*" in value
 
 
+def _laid_over(given: str, stored: dt.date | None, precision: str | None) -> tuple[dt.date, str]:
+    """A row's date over the stored one: a coarser date that contains it (1950-05 over
+    1950-05-17) keeps the stored date; any other replaces it."""
+    day = PartialDate.from_iso(given)
+    if stored is not None:
+        kept = PartialDate.of(stored, precision or DatePrecision.DAY)
+        if day.contains(kept.first_day) and day.cut(kept.precision) == day:
+            return kept.first_day, kept.precision
+    return day.first_day, day.precision
+
+
+def _agree(given: str, stored: dt.date, precision: str) -> bool:
+    """Whether a row's date and a stored one may be the same date."""
+    day, kept = PartialDate.from_iso(given), PartialDate.of(stored, precision)
+    return day.contains(kept.first_day) or kept.contains(day.first_day)
+
+
 def _merge(row: dict[str, Any], base: PersonInput) -> PersonInput:
     """``base`` with the row's filled-in cells laid over it."""
     data = copy.deepcopy(base)
@@ -203,7 +295,11 @@ def _merge(row: dict[str, Any], base: PersonInput) -> PersonInput:
         if key in row:
             setattr(data, key, row[key])
     if "birth_date" in row:
-        data.birth_date = dt.date.fromisoformat(row["birth_date"])
+        data.birth_date, data.birth_date_precision = _laid_over(
+            row["birth_date"], data.birth_date, data.birth_date_precision
+        )
+    if row.get("extra"):
+        data.extra = {**(data.extra or {}), **row["extra"]}
     for key in ("phone", "id_number"):
         if key in row and not _masked(row[key]):
             setattr(data, key, row[key])
@@ -220,7 +316,9 @@ def _merge(row: dict[str, Any], base: PersonInput) -> PersonInput:
     ):
         party = data.party or PartyInput()
         if "joined_on" in row:
-            party.joined_on = dt.date.fromisoformat(row["joined_on"])
+            party.joined_on, party.joined_on_precision = _laid_over(
+                row["joined_on"], party.joined_on, party.joined_on_precision
+            )
         if "is_mobile" in row:
             party.is_mobile = row["is_mobile"]
         if "current_location" in row:
@@ -255,9 +353,20 @@ def _settled(data: PersonInput) -> PersonInput:
     out.phone = clean_phone(out.phone) if out.phone else ""
     out.id_number = normalize_id_number(out.id_number) if out.id_number else ""
     out.note = out.note.strip()
+    if out.birth_date is None:
+        out.birth_date_precision = DatePrecision.DAY
+    out.birth_date_precision = out.birth_date_precision or DatePrecision.DAY
+    if out.party is not None:
+        out.party.joined_on_precision = (
+            out.party.joined_on_precision if out.party.joined_on else DatePrecision.DAY
+        ) or DatePrecision.DAY
+    out.extra = {k: v for k, v in (out.extra or {}).items() if str(v).strip()}
     if len(out.id_number) == 18 and out.id_number[:17].isdigit():
-        if out.birth_date is None:
-            out.birth_date = id_number_birth_date(out.id_number)
+        birth = partial_date(out.birth_date, out.birth_date_precision)
+        with contextlib.suppress(ValidationError):  # a conflict: the service refuses it
+            birth = birth_date_from_id(out.id_number, birth)
+        if birth is not None:
+            out.birth_date, out.birth_date_precision = birth.first_day, birth.precision
         if not out.gender:
             out.gender = id_number_gender(out.id_number)
     out.is_retired = out.is_retired or bool(out.care and out.care.elder_category)
@@ -301,7 +410,7 @@ def _match(row: dict[str, Any], ctx: _Context, unit: Unit | None) -> Person | No
             c
             for c in candidates
             if (phone and same_phone(c.phone))
-            or (birth and c.birth_date and c.birth_date.isoformat() == birth)
+            or (birth and c.birth_date and _agree(birth, c.birth_date, c.birth_date_precision))
         ]
         # Else someone stored without these details (nothing contradicts): the row adds them.
         candidates = same or [
@@ -363,20 +472,78 @@ def _save_row(
     if person is None:
         if write:
             person_create(acting_user=ctx.user, unit=target, data=data)
-        outcome = "created"
-    elif person.unit_id == target.pk and settled == _settled(person_input_of(person)):
-        outcome = "unchanged"
-    else:
-        if write:
-            person_update(acting_user=ctx.user, person=person, unit=target, data=data)
-        outcome = "updated"
+        return _seen(row, keys, seen, "created")
+    stored = _settled(person_input_of(person))
+    if person.unit_id == target.pk and settled == stored:
+        row.pop("changes", None)
+        return _seen(row, keys, seen, "unchanged")
+    row["changes"] = (["unit"] if person.unit_id != target.pk else []) + _changes(settled, stored)
+    if write:
+        person_update(acting_user=ctx.user, person=person, unit=target, data=data)
+    return _seen(row, keys, seen, "updated")
+
+
+def _seen(
+    row: dict[str, Any], keys: list[tuple[Any, ...]], seen: dict[tuple[Any, ...], int], outcome: str
+) -> str:
     for dup in keys:
         seen[dup] = row["row"]
     return outcome
 
 
-def _problem(ctx: _Context, row: int, key: str, message: str) -> dict[str, Any]:
-    return {"row": row, "column": ctx.column(key) if key else "", "message": str(message)}
+_CHANGE_KEYS = {
+    "birth_date_precision": "birth_date",
+    "care": "care",
+    "party": "party",
+    "youth": "youth",
+    "extra": "extra",
+}
+
+
+def _changes(new: PersonInput, old: PersonInput) -> list[str]:
+    """The columns (keys) a row changes, for the preview's list of who changes."""
+    keys: list[str] = []
+    for field in dataclasses.fields(PersonInput):
+        if getattr(new, field.name) != getattr(old, field.name):
+            key = _CHANGE_KEYS.get(field.name, field.name)
+            if key not in keys:
+                keys.append(key)
+    return keys
+
+
+def _problem(
+    ctx: _Context,
+    row: int,
+    key: str,
+    message: str,
+    *,
+    name: str = "",
+    value: str = "",
+    named: bool = False,
+) -> dict[str, Any]:
+    problem: dict[str, Any] = {
+        "row": row,
+        "name": name,
+        "column": ctx.column(key) if key else "",
+        "message": str(message),
+    }
+    if value:
+        problem["value"] = value
+    if named:
+        problem["named"] = True
+    return problem
+
+
+def _issue_problem(ctx: _Context, row: dict[str, Any], issue: _Issue) -> dict[str, Any]:
+    return _problem(
+        ctx,
+        row["row"],
+        issue.key,
+        issue.message,
+        name=row.get("name", ""),
+        value=issue.value,
+        named=issue.named,
+    )
 
 
 def _service_problems(exc: ValidationError) -> list[tuple[str, str]]:
@@ -408,7 +575,7 @@ def _try_row(
     ``SAVE`` saves it in its own savepoint; ``DRY_RUN`` runs the services too, then rolls
     back; ``CHECK`` only matches and compares.
     """
-    number = row["row"]
+    number, name = row["row"], row.get("name", "")
     try:
         if mode == CHECK:
             outcome = _save_row(row, ctx, seen, write=False)
@@ -420,9 +587,9 @@ def _try_row(
     except _DryRun:
         return outcome, []
     except _RowError as exc:
-        return None, [_problem(ctx, number, exc.column, exc.message)]
+        return None, [_problem(ctx, number, exc.column, exc.message, name=name)]
     except ValidationError as exc:
-        return None, [_problem(ctx, number, k, m) for k, m in _service_problems(exc)]
+        return None, [_problem(ctx, number, k, m, name=name) for k, m in _service_problems(exc)]
     except NotFound:
-        return None, [_problem(ctx, number, "", _outside())]
+        return None, [_problem(ctx, number, "", _outside(), name=name)]
     return outcome, []

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 import os
 import time
+from collections.abc import Collection
 from typing import Any
 
 from django.conf import settings
@@ -14,16 +16,28 @@ from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from nutag.core.actors import SYSTEM, Actor, is_system
 from nutag.core.audit import audit_record
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
 from nutag.core.tasks import enqueue
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
-from nutag.orgs.services import NotFound
-from nutag.people.models import ImportBatch, ImportStatus
+from nutag.people.models import IMPORT_PREVIEW_HOURS, ImportBatch, ImportStatus
 
-from .reading import _read_table
-from .rows import CHECK, DRY_RUN, SAVE, _Context, _parse_row, _problem, _try_row, _Units
+from .reading import _read_table, _Table, _text
+from .rows import (
+    CHECK,
+    DRY_RUN,
+    SAVE,
+    _Context,
+    _Issue,
+    _issue_problem,
+    _parse_row,
+    _problem,
+    _try_row,
+    _Units,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -62,6 +76,7 @@ def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFil
         raise NotFound
     if not unit.is_active:
         raise ValidationError(_("A closed unit cannot receive people."), code="closed")
+    import_previews_expire(acting_user=SYSTEM)  # lazily, besides the scheduled command
     data = _read_upload(uploaded_file)
     table = _read_table(data)
     ctx = _Context(user=acting_user, unit=unit, units=_Units(unit), headers=table.layout.headers)
@@ -69,36 +84,39 @@ def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFil
         {"row": 0, "column": header, "message": str(message), "notice": True}
         for header, message in table.layout.notices
     ]
-    parsed: list[dict[str, Any]] = []
+    entries: list[tuple[dict[str, Any], list[_Issue]]] = []
     for number, cells in table.rows:
-        row, problems = _parse_row(cells, ctx, table.layout)
+        row, issues = _parse_row(cells, ctx, table.layout)
         row["row"] = number
-        if problems:
-            errors.extend(_problem(ctx, number, key, message) for key, message in problems)
-        else:
-            parsed.append(row)
+        entries.append((row, issues))
+    _mark_duplicates(entries, ctx)
     good: list[dict[str, Any]] = []
     seen: dict[tuple[Any, ...], int] = {}
     # Rows are checked by the real services in savepoints that are rolled back, a few
     # hundred per transaction so a long file never holds the database for long. Past
     # DRY_RUN_SECONDS the rest are only matched (the services check them when applied),
-    # so that a very long file still gets its preview within one request.
+    # so that a very long file still gets its preview within one request. A row with
+    # problems is still matched, so that every problem it has is reported at once.
     deadline = time.monotonic() + DRY_RUN_SECONDS
     checked_in_full = 0
-    for start in range(0, len(parsed), DRY_RUN_CHUNK):
-        chunk = parsed[start : start + DRY_RUN_CHUNK]
+    parsed = [row for row, issues in entries if not issues]
+    for start in range(0, len(entries), DRY_RUN_CHUNK):
+        chunk = entries[start : start + DRY_RUN_CHUNK]
         mode = DRY_RUN if time.monotonic() < deadline else CHECK
         with transaction.atomic():
-            ctx.prefetch(chunk)
-            for row in chunk:
+            ctx.prefetch([row for row, _issues in chunk if row.get("name")])
+            for row, issues in chunk:
+                if issues:
+                    errors.extend(_all_problems(row, issues, ctx))
+                    continue
                 outcome, problems = _try_row(row, ctx, seen, mode=mode)
                 if outcome is None:
                     errors.extend(problems)
                 else:
                     row["expect"] = outcome  # shown on the preview; re-checked when applied
                     good.append(row)
-        if mode == DRY_RUN:
-            checked_in_full += len(chunk)
+                if mode == DRY_RUN:
+                    checked_in_full += 1
     if checked_in_full < len(parsed):
         errors.append(
             {
@@ -122,22 +140,141 @@ def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFil
         rows=good,
         errors=errors,
         total=len(good),
+        source=_source(table),
+        extra_columns=list(table.layout.extras.values()),
     )
 
 
+def _mark_duplicates(entries: list[tuple[dict[str, Any], list[_Issue]]], ctx: _Context) -> None:
+    """A row repeating an earlier row of the file (same ID number, or same unit, name and
+    birth date; for rows with neither, same unit, name and phone) gets a problem naming
+    that row, whether or not the earlier row is refused."""
+    first: dict[tuple[Any, ...], tuple[int, str]] = {}
+    for row, issues in entries:
+        id_number = row.get("id_number", "")
+        id_number = "" if "*" in id_number else id_number
+        keys: list[tuple[Any, ...]] = [("id", id_number)] if id_number else []
+        if name := row.get("name"):
+            unit = row.get("unit_code") or ctx.unit.code
+            if row.get("birth_date"):
+                keys.append(("born", unit, name, row["birth_date"]))
+            elif not id_number:
+                keys.append(("who", unit, name, row.get("phone", "")))
+        for key in keys:
+            earlier = first.get(key)
+            if earlier is None or (
+                key[0] != "id" and id_number and earlier[1] not in ("", id_number)
+            ):
+                continue  # not seen, or the same name and date under two ID numbers
+            issues.append(
+                _Issue(
+                    "id_number" if key[0] == "id" else "name",
+                    _("The same person is already on row %(row)d of this file.")
+                    % {"row": earlier[0]},
+                )
+            )
+            break
+        for key in keys:
+            first.setdefault(key, (row["row"], id_number))
+
+
+def _all_problems(row: dict[str, Any], issues: list[_Issue], ctx: _Context) -> list[dict[str, Any]]:
+    """Every problem of a refused row: its own, then what matching it finds (a masked number
+    for a new person, several people it could be, a person outside reach)."""
+    problems = [_issue_problem(ctx, row, issue) for issue in issues]
+    if row.get("name"):
+        _outcome, more = _try_row(row, ctx, {}, mode=CHECK)
+        said = {(p["column"], p["message"]) for p in problems}
+        problems += [p for p in more if (p["column"], p["message"]) not in said]
+    return problems
+
+
+def _json_cell(value: Any) -> Any:
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    return _text(value)
+
+
+def _source(table: _Table) -> dict[str, Any]:
+    """The file as read, for the copy with a 问题 column: one header row, the data rows
+    (without the empty cells at their ends, so the 问题 column follows the last used one)."""
+    titles = table.layout.titles
+    rows: list[tuple[int, list[Any]]] = []
+    for number, cells in table.rows:
+        values = [_json_cell(c) for c in cells]
+        while values and values[-1] in (None, ""):
+            values.pop()
+        rows.append((number, values))
+    width = max([len(values) for _n, values in rows] + [max(titles, default=-1) + 1])
+    return {"header": [titles.get(i, "") for i in range(width)], "rows": rows}
+
+
+def import_previews_expire(*, acting_user: Actor, now: dt.datetime | None = None) -> int:
+    """Delete previews never confirmed within ``IMPORT_PREVIEW_HOURS``; how many went.
+
+    Confirmed batches (running, done, failed) are never touched.
+    """
+    if not is_system(acting_user):
+        raise NotFound
+    cutoff = (now or timezone.now()) - dt.timedelta(hours=IMPORT_PREVIEW_HOURS)
+    with transaction.atomic():
+        stale = list(
+            ImportBatch.objects.select_for_update(of=("self",))
+            .filter(status=ImportStatus.PREVIEW, created_at__lt=cutoff)
+            .select_related("unit")
+            .defer("rows", "errors", "source")
+        )
+        for batch in stale:
+            audit_record(
+                actor=None,
+                action=AuditAction.DELETE,
+                obj=batch,
+                unit=batch.unit,
+                note=_("roster preview expired unconfirmed"),
+            )
+        ImportBatch.objects.filter(
+            pk__in=[b.pk for b in stale], status=ImportStatus.PREVIEW
+        ).delete()
+    return len(stale)
+
+
 @transaction.atomic
-def import_confirm(*, acting_user: AnyUser, batch: ImportBatch) -> ImportBatch:
-    """Start applying a previewed batch in the background."""
-    batch = ImportBatch.objects.select_for_update().select_related("unit").get(pk=batch.pk)
+def import_confirm(
+    *, acting_user: AnyUser, batch: ImportBatch, keep_columns: Collection[str] | None = None
+) -> ImportBatch:
+    """Start applying a previewed batch in the background.
+
+    ``keep_columns``: the extra columns to keep as other information (the ones the
+    officer left ticked); None keeps them all.
+    """
+    try:
+        batch = (
+            ImportBatch.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .get(pk=batch.pk)
+        )
+    except ImportBatch.DoesNotExist as exc:  # an expired preview deleted meanwhile
+        raise NotFound from exc
     if not has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=batch.unit):
         raise NotFound
     if batch.status != ImportStatus.PREVIEW:
         raise ValidationError(_("This import has already been confirmed."), code="not_preview")
+    if batch.is_expired:
+        raise ValidationError(
+            _("This preview is more than a day old: read the file again."), code="expired"
+        )
     if not batch.rows:
         raise ValidationError(_("The file has no good row to import."), code="empty")
+    if keep_columns is not None:
+        kept = [c for c in batch.extra_columns if c in set(keep_columns)]
+        for row in batch.rows:
+            extra = {k: v for k, v in row.pop("extra", {}).items() if k in kept}
+            if extra:
+                row["extra"] = extra
+        batch.extra_columns = kept
     batch.status = ImportStatus.RUNNING
     batch.processed = 0
-    batch.save(update_fields=["status", "processed", "updated_at"])
+    batch.save(update_fields=["status", "processed", "rows", "extra_columns", "updated_at"])
     audit_record(
         actor=acting_user,
         action=AuditAction.IMPORT,

@@ -16,9 +16,9 @@ from django.urls import reverse
 from django.utils import translation
 
 from nutag.core.actors import SYSTEM
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction, AuditEntry
 from nutag.factories import PersonFactory
-from nutag.orgs.services import NotFound
 from nutag.people.idcard import checksum_char
 from nutag.people.importing import (
     apply_import,
@@ -248,7 +248,8 @@ def test_wrong_id_checksum_is_a_row_error_and_good_rows_are_kept(
     assert problem["column"] == "身份证号"
     assert "check digit" in problem["message"]
     assert messages_of(batch) == [
-        "Row 2, column 身份证号: The ID number's check digit is wrong: please check each digit."
+        "Row 2 张三, column 身份证号: "
+        "The ID number's check digit is wrong: please check each digit."
     ]
     batch = run(cast.township1_secretary, batch, django_capture_on_commit_callbacks)
     assert batch.created_count == 1
@@ -348,8 +349,9 @@ def test_bad_cells_each_get_a_message_with_row_and_column(cast):
     assert [p["message"] for p in problems[4]] == ["This date lies in the future."]
     assert batch.total == 0
     text = messages_of(batch)
-    assert "Row 2, column 性别: Write 男 (male) or 女 (female)." in text
-    assert any(t.startswith("Row 2, column 联系电话: Enter an 11-digit") for t in text)
+    # Each problem names the row, the person, the column and the value read.
+    assert "Row 2 张三, column 性别 (“未知”): Write 男 (male) or 女 (female)." in text
+    assert any(t.startswith("Row 2 张三, column 联系电话: Enter an 11-digit") for t in text)
 
 
 @pytest.mark.django_db
@@ -438,7 +440,9 @@ def test_unknown_columns_are_ignored_and_named_in_the_preview(client, cast):
     client.force_login(cast.township1_secretary)
     page = client.get(reverse("people-import-batch", args=[batch.pk]), HTTP_ACCEPT_LANGUAGE="en")
     html = page.content.decode()
-    assert "Column 籍贯: Not a known column: it is ignored." in html
+    # Issue 11: an unknown column is kept as the person's other information.
+    assert "Column 籍贯: Not a known column: kept as the person&#x27;s other information." in html
+    assert batch.rows[0]["extra"] == {"籍贯": "呼伦贝尔"}
     assert "Column 序号" in html
 
 
@@ -666,7 +670,9 @@ def test_upload_preview_confirm_result_through_the_pages(
     assert "2 good rows are ready to import." in preview
     assert '<th>New people</th><td class="n">2</td>' in preview
     assert "1 row has problems" in preview
-    assert "Row 3, column 单位: Unknown unit" in preview
+    # Issue 11: one card per refused row, headed by the row and the person's name.
+    assert "<strong>Row 3 李四</strong>" in preview
+    assert "单位 (“不存在嘎查”): Unknown unit" in preview
     assert reverse("people-import-confirm", args=[batch.pk]) in preview
     assert not Person.objects.filter(name__in=["张三", "王五"]).exists()  # nothing saved yet
 
@@ -681,7 +687,7 @@ def test_upload_preview_confirm_result_through_the_pages(
     html = result.content.decode()
     assert "Import result" in html
     assert 'http-equiv="refresh"' not in html
-    assert "Row 3, column 单位: Unknown unit" in html
+    assert "单位 (“不存在嘎查”): Unknown unit" in html
 
     # Confirming again changes nothing and says why.
     with django_capture_on_commit_callbacks(execute=True):
@@ -778,15 +784,18 @@ def test_long_file_past_the_time_budget_is_checked_when_applied(
     import nutag.people.importing.services as importing_services
 
     monkeypatch.setattr(importing_services, "DRY_RUN_SECONDS", 0.0)
-    # The birth date contradicts the ID number: only the service notices.
-    rows = [HEADER, ["张三", "", "", "1970-01-01", "", make_id("19600501", "123")], ["李四"]]
+    # Issue 11: a birth date contradicting the ID number is now found while reading, so
+    # the row that only the services refuse is one whose ID number is taken meanwhile.
+    taken = make_id("19600501", "123")
+    rows = [HEADER, ["张三", "", "", "1960-05", "", taken], ["李四"]]
     batch = parse(cast.township1_secretary, cast.township1, xlsx(rows))
     assert batch.total == 2
     assert any("checked in full" in text for text in messages_of(batch))
+    PersonFactory(unit=cast.township2, name="别人", id_number=taken)
     batch = run(cast.township1_secretary, batch, django_capture_on_commit_callbacks)
     assert batch.created_count == 1
     [problem] = problems_by_row(batch)[2]
-    assert problem["column"] == "出生日期"
+    assert problem["column"] == "身份证号"
     assert Person.objects.filter(name="李四").exists()
     assert not Person.objects.filter(name="张三").exists()
 

@@ -8,8 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from nutag.core.actors import SYSTEM
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction, AuditEntry
-from nutag.orgs.services import NotFound
 from nutag.people.idcard import checksum_char, validate_id_number
 from nutag.people.models import CareWorker, PartyMembership, Person
 from nutag.people.services import (

@@ -17,5 +17,10 @@ urlpatterns = [
         views_import.people_import_confirm,
         name="people-import-confirm",
     ),
+    path(
+        "import/<int:pk>/problems.xlsx",
+        views_import.people_import_problems,
+        name="people-import-problems",
+    ),
     path("u/<str:code>/people.xlsx", views_import.people_export_xlsx, name="people-export"),
 ]

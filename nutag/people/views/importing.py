@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -12,7 +14,7 @@ from django.views.decorators.http import require_POST
 from nutag.core.downloads import xlsx_response
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
-from nutag.people.exporting import import_template_xlsx, people_export
+from nutag.people.exporting import import_problems_xlsx, import_template_xlsx, people_export
 from nutag.people.forms import PeopleFilterForm
 from nutag.people.forms.importing import ImportUploadForm
 from nutag.people.importing import (
@@ -21,6 +23,7 @@ from nutag.people.importing import (
     import_batches_of_unit,
     import_confirm,
     import_parse,
+    problems_of_rows,
 )
 from nutag.people.models import ImportStatus
 
@@ -73,12 +76,23 @@ def people_import_batch(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def people_import_confirm(request: HttpRequest, pk: int) -> HttpResponse:
     batch = access_import_batch(user=request.user, pk=pk)
+    # The extra columns to keep are the ticked ones; the form says it lists them.
+    keep = request.POST.getlist("keep") if "extra_columns_listed" in request.POST else None
     try:
-        import_confirm(acting_user=request.user, batch=batch)
+        import_confirm(acting_user=request.user, batch=batch, keep_columns=keep)
     except ValidationError as exc:
         for message in exc.messages:
             messages.error(request, message)
     return redirect("people-import-batch", pk=batch.pk)
+
+
+@login_required
+def people_import_problems(request: HttpRequest, pk: int) -> HttpResponse:
+    """The imported file with a 问题 column on its refused rows."""
+    batch = access_import_batch(user=request.user, pk=pk)
+    content = import_problems_xlsx(batch=batch, problems=problems_of_rows(batch=batch))
+    stem = os.path.splitext(batch.file_name)[0] or "roster"
+    return xlsx_response(content, f"{stem}-问题.xlsx")
 
 
 @login_required

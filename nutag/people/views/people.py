@@ -124,6 +124,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         request.POST or None,
         units=_editable_units(request),
         hidden_values=hidden,
+        partial_dates=PersonForm.partial_dates_of(person),
         initial=PersonForm.initial_for(person, hidden=set(hidden)),
     )
     if (

@@ -12,11 +12,11 @@ from django.utils.translation import gettext as _
 
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, diff, snapshot
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_text
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import require
-from nutag.orgs.services import NotFound
 from nutag.sites.columns import DEFAULT_COLUMNS, DEFAULT_KEYS
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (

@@ -11,11 +11,11 @@ from django.utils.translation import gettext as _
 
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import require
-from nutag.orgs.services import NotFound
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
     Article,

@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 from nutag.core.actors import SYSTEM
+from nutag.core.errors import NotFound
 from nutag.core.models import AuditEntry
 from nutag.core.tests.uploads import (
     PDF,
@@ -21,7 +22,6 @@ from nutag.core.tests.uploads import (
 )
 from nutag.factories import make_unit
 from nutag.orgs.models import UnitKind
-from nutag.orgs.services import NotFound
 from nutag.sites import services
 from nutag.sites.columns import DEFAULT_COLUMNS
 from nutag.sites.events import site_changed
