@@ -15,6 +15,7 @@ urlpatterns = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("nutag.orgs.urls")),
     path("", include("nutag.people.urls")),
+    path("", include("nutag.people.urls_accounts")),
     path("", include("nutag.sites.desk_urls")),
     path("", include("nutag.assess.desk_urls")),
 ]

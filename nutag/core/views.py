@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 
@@ -13,7 +13,10 @@ PREFERENCE_AGE = 365 * 24 * 3600
 
 @login_required
 def desk_home(request: HttpRequest) -> HttpResponse:
-    return render(request, "core/desk_home.html", {"units": my_units(user=request.user)})
+    units = my_units(user=request.user)
+    if not units:  # a resident, an elder, a Party member: their own page (people/home.py)
+        return redirect("desk-me")
+    return render(request, "core/desk_home.html", {"units": units})
 
 
 def _back(request: HttpRequest) -> str:

@@ -38,6 +38,8 @@ class Perm(StrEnum):
     ISSUE_TASKS = "assess.issue_tasks"  # issue tasks to units below; inspect their reports
     REVIEW = "assess.review"  # score, accept or return assessments of units *below*
     MANAGE_STANDARDS = "assess.manage_standards"  # define standards, open and finish rounds
+    INVITE_PEOPLE = "people.invite"  # give people a login by invitation; see who has not accepted
+    MANAGE_LOGINS = "people.manage_logins"  # switch logins off/on, unlock, reset; join requests
 
 
 OFFICER_PERMS = frozenset(
@@ -52,6 +54,7 @@ OFFICER_PERMS = frozenset(
         Perm.SELF_ASSESS,
         Perm.REPORT_TASKS,
         Perm.ISSUE_TASKS,
+        Perm.INVITE_PEOPLE,
     }
 )
 SECRETARY_PERMS = frozenset(Perm)
