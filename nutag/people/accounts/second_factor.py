@@ -153,7 +153,10 @@ def second_factor_verify(*, request: HttpRequest, token: str) -> Any:
     """Verify this session with a code from the app or a recovery code."""
     device = match_token(request.user, (token or "").strip().replace(" ", ""))
     if device is None:
-        raise ValidationError({"token": [_("This code is not right, or was already used.")]})
+        raise ValidationError({"token": [_(
+                    "This code is not right, or was already used. After a wrong code, "
+                    "wait a few seconds before the next try."
+                )]})
     otp_login(request, device)
     return device
 
