@@ -37,6 +37,7 @@ from .plan import DemoPlan, plan_people
 from .site import ensure_site_content
 from .units import UnitSpec, unit_specs
 from .work import ensure_work
+from .accounts import ensure_accounts  # noqa: I001 (logins, invitations: issue 9)
 
 
 class DemoRefusedError(RuntimeError):
@@ -306,6 +307,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         logins, users_created, passwords_changed = _ensure_logins(plan, by_index, password)
         articles_created = ensure_site_content(units)
         work_created = ensure_work(units)
+        ensure_accounts(password=password)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,
