@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.contrib.auth import password_validation
 from django.utils.translation import gettext_lazy as _
@@ -18,7 +20,7 @@ class PasswordInput(forms.PasswordInput):
         super().__init__(attrs={"autocomplete": "new-password", **(attrs or {})})
 
 
-def password_field(label: str | None = None) -> forms.CharField:
+def password_field(label: Any = None) -> forms.CharField:
     return forms.CharField(
         label=label or _("Password"),
         strip=False,
@@ -78,12 +80,13 @@ class ApproveForm(forms.Form):
         choices = [
             (
                 str(p.pk),
-                f"{p.name} · {p.unit.name}" + (f" · {p.phone[:3]}****{p.phone[-4:]}" if p.phone else ""),
+                f"{p.name} · {p.unit.name}"
+                + (f" · {p.phone[:3]}****{p.phone[-4:]}" if p.phone else ""),
             )
             for p in matches
         ]
         choices.append(("new", str(_("Not on the roster: add as a new resident"))))
-        self.fields["person"].choices = choices
+        self.fields["person"].choices = choices  # type: ignore[attr-defined]
         self.fields["person"].initial = choices[0][0]
 
 

@@ -18,7 +18,8 @@ from nutag.core.models import TimeStampedModel
 
 
 def token_digest(token: str) -> str:
-    """Only the digest of a link's token is stored: a database read gives no usable link."""
+    """The invitations table keeps only a digest of each link's token (the raw token stays in
+    the issuing officer's session, to show the QR again, and in the link itself)."""
     return hashlib.sha256(token.encode("utf-8")).hexdigest()
 
 
@@ -123,9 +124,7 @@ class JoinRequest(TimeStampedModel):
     )
     name = models.CharField(_("full name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=16)
-    household = models.CharField(
-        _("household or herding group"), max_length=100, blank=True
-    )
+    household = models.CharField(_("household or herding group"), max_length=100, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=JoinStatus.choices, default=JoinStatus.PENDING
     )

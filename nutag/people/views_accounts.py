@@ -176,7 +176,9 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
     except services.InvitationRefused as exc:
         status = 404 if exc.code == "unknown" else 410
         return render(
-            request, "people/accounts/invitation_refused.html", {"reason": exc.messages[0]},
+            request,
+            "people/accounts/invitation_refused.html",
+            {"reason": exc.messages[0]},
             status=status,
         )
     ask_username = invitation.purpose == InvitationPurpose.INVITE
@@ -195,14 +197,18 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
             )
         except services.InvitationRefused as exc:
             return render(
-                request, "people/accounts/invitation_refused.html", {"reason": exc.messages[0]},
+                request,
+                "people/accounts/invitation_refused.html",
+                {"reason": exc.messages[0]},
                 status=410,
             )
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-            messages.success(request, _("Welcome, %(name)s. Your login is ready.") % {"name": person.name})
+            messages.success(
+                request, _("Welcome, %(name)s. Your login is ready.") % {"name": person.name}
+            )
             return redirect("desk-home")
     return render(
         request,

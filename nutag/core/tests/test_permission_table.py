@@ -311,7 +311,9 @@ class Actions:
         join = JoinRequest.objects.create(
             unit=unit, unit_path=unit.path, user=UserFactory(), name="申请人", phone="13800000009"
         )
-        r = self.c.post(f"/desk/join-requests/{join.pk}/", {"decision": "decline", "reason": "查无此人"})
+        r = self.c.post(
+            f"/desk/join-requests/{join.pk}/", {"decision": "decline", "reason": "查无此人"}
+        )
         declined = JoinRequest.objects.get(pk=join.pk).status == "declined"
         assert declined == _ok(r)
         return declined

@@ -64,9 +64,7 @@ def ensure_accounts(*, password: str) -> int:
             made += 1
     admin = user_model.objects.filter(username="demo-admin").first()
     if admin is not None and not TOTPDevice.objects.filter(user=admin).exists():
-        TOTPDevice.objects.create(
-            user=admin, name="demo", key=demo_totp_hex(), confirmed=True
-        )
+        TOTPDevice.objects.create(user=admin, name="demo", key=demo_totp_hex(), confirmed=True)
         made += 1
     return made
 

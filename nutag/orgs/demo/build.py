@@ -32,12 +32,12 @@ from nutag.people.models import (
 from nutag.people.normalize import clean_name, name_initials, name_pinyin
 from nutag.people.tallies import care_tally_refresh
 
+from .accounts import ensure_accounts
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .plan import DemoPlan, plan_people
 from .site import ensure_site_content
 from .units import UnitSpec, unit_specs
 from .work import ensure_work
-from .accounts import ensure_accounts  # noqa: I001 (logins, invitations: issue 9)
 
 
 class DemoRefusedError(RuntimeError):

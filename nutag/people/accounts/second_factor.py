@@ -55,7 +55,10 @@ def second_factor_required(user: AnyUser) -> bool:
 
 
 def is_enrolled(user: AnyUser) -> bool:
-    return bool(user.is_authenticated and TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists())
+    return bool(
+        user.is_authenticated
+        and TOTPDevice.objects.filter(user_id=user.pk, confirmed=True).exists()
+    )
 
 
 def enrol_deadline(user: User) -> dt.datetime | None:
@@ -153,10 +156,16 @@ def second_factor_verify(*, request: HttpRequest, token: str) -> Any:
     """Verify this session with a code from the app or a recovery code."""
     device = match_token(request.user, (token or "").strip().replace(" ", ""))
     if device is None:
-        raise ValidationError({"token": [_(
-                    "This code is not right, or was already used. After a wrong code, "
-                    "wait a few seconds before the next try."
-                )]})
+        raise ValidationError(
+            {
+                "token": [
+                    _(
+                        "This code is not right, or was already used. After a wrong code, "
+                        "wait a few seconds before the next try."
+                    )
+                ]
+            }
+        )
     otp_login(request, device)
     return device
 

@@ -13,7 +13,7 @@ import secrets
 
 from django.conf import settings
 from django.contrib.auth import get_user_model, password_validation
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser, User
+from django.contrib.auth.models import AnonymousUser, User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -96,7 +96,7 @@ def invitation_issue(*, acting_user: Actor, person: Person) -> IssuedInvitation:
     """A new one-time link for ``person`` to choose a password; any open one is revoked.
 
     Also the re-issue: a lost or expired link is replaced by a fresh one."""
-    person = Person.objects.select_for_update().select_related("unit", "user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=person.pk)
     _check(can_invite(acting_user, person), acting_user)  # type: ignore[arg-type]
     if person.user_id is not None:
         raise ValidationError(
@@ -113,7 +113,7 @@ def invitation_issue(*, acting_user: Actor, person: Person) -> IssuedInvitation:
 def password_link_issue(*, acting_user: Actor, person: Person) -> IssuedInvitation:
     """A fresh one-time link for ``person`` to set a new password (the old one keeps
     working until the link is used). Also clears a lockout of their login."""
-    person = Person.objects.select_for_update().select_related("unit", "user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=person.pk)
     _check(can_manage_login(acting_user, person), acting_user)  # type: ignore[arg-type]
     if person.user_id is None:
         raise ValidationError(
@@ -126,7 +126,7 @@ def password_link_issue(*, acting_user: Actor, person: Person) -> IssuedInvitati
 @transaction.atomic
 def invitation_revoke(*, acting_user: Actor, invitation: Invitation) -> Invitation:
     invitation = (
-        Invitation.objects.select_for_update()
+        Invitation.objects.select_for_update(of=("self",))
         .select_related("person__unit", "unit")
         .get(pk=invitation.pk)
     )
@@ -155,7 +155,7 @@ def invitation_by_token(token: str, *, lock: bool = False) -> Invitation:
     """The invitation a link names, if it can still be used; else ``InvitationRefused``."""
     qs = Invitation.objects.select_related("person__unit", "person__user")
     if lock:
-        qs = qs.select_for_update()
+        qs = qs.select_for_update(of=("self",))
     invitation = qs.filter(token_hash=token_digest(token or "")).first()
     if invitation is None:
         raise InvitationRefused(
@@ -178,7 +178,7 @@ def invitation_by_token(token: str, *, lock: bool = False) -> Invitation:
     return invitation
 
 
-def _check_password(password: str, user: AbstractBaseUser) -> None:
+def _check_password(password: str, user: User) -> None:
     try:
         password_validation.validate_password(password, user)
     except ValidationError as exc:
@@ -191,7 +191,7 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
 
     For a password link the login name is kept and only the password changes."""
     invitation = invitation_by_token(token, lock=True)
-    person = Person.objects.select_for_update().select_related("user").get(pk=invitation.person_id)
+    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=invitation.person_id)
     user_model = get_user_model()
     if invitation.purpose == InvitationPurpose.RESET:
         if person.user is None:
@@ -211,7 +211,9 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
         try:
             user.full_clean(exclude=["password"])
         except ValidationError as exc:
-            raise ValidationError({"username": exc.message_dict.get("username", exc.messages)}) from exc
+            raise ValidationError(
+                {"username": exc.message_dict.get("username", exc.messages)}
+            ) from exc
         _check_password(password, user)
         user.set_password(password)
         try:
@@ -283,7 +285,7 @@ def _unlock(username: str) -> int:
 def login_set_active(*, acting_user: Actor, person: Person, active: bool) -> User:
     """Switch ``person``'s login off (a secretary who leaves) or on again. The person, their
     history and their positions stay; a switched-off login cannot log in."""
-    person = Person.objects.select_for_update().select_related("unit", "user").get(pk=person.pk)
+    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=person.pk)
     _check(can_manage_login(acting_user, person), acting_user)  # type: ignore[arg-type]
     user = person.user
     if user is None:
@@ -360,7 +362,7 @@ def join_request_create(
         raise NotFound
     name, phone = _clean_join(data)
     if acting_user.is_authenticated:
-        user = User.objects.select_for_update().get(pk=acting_user.pk)
+        user = User.objects.select_for_update(of=("self",)).get(pk=acting_user.pk)
         if Person.objects.filter(user=user).exists():
             raise ValidationError(
                 _("Your login already belongs to a person of a unit; nothing to join."),
@@ -458,7 +460,7 @@ def join_request_approve(
     if join_request.status != JoinStatus.PENDING:
         raise _already_decided()
     if person is not None:
-        person = Person.objects.select_for_update().select_related("unit").get(pk=person.pk)
+        person = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
         if not Person.objects.filter(
             subtree_q(join_request.unit_path, "unit_path"), pk=person.pk
         ).exists():

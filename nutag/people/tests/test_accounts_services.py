@@ -24,11 +24,13 @@ from nutag.people.accounts.selectors import (
 from nutag.people.models import ImportBatch, ImportStatus, Invitation, JoinRequest, Person
 from nutag.people.models_accounts import InvitationState, JoinStatus
 
-GOOD_PASSWORD = "grass-wind-horse-2026"  # noqa: S105
+GOOD_PASSWORD = "grass-wind-horse-2026"
 
 
 def _person(unit, **kw) -> Person:  # type: ignore[no-untyped-def]
-    return PersonFactory(unit=unit, name=kw.pop("name", "乌云"), phone=kw.pop("phone", "13800000001"), **kw)
+    return PersonFactory(
+        unit=unit, name=kw.pop("name", "乌云"), phone=kw.pop("phone", "13800000001"), **kw
+    )
 
 
 # --- invitations: refusals first -----------------------------------------------------------
@@ -150,7 +152,9 @@ def test_password_link_needs_the_secretary_and_sets_a_new_password(cast):
     with pytest.raises(NotFound):
         services.password_link_issue(acting_user=cast.village2a_secretary, person=person)
     issued = services.password_link_issue(acting_user=cast.township1_secretary, person=person)
-    user = services.invitation_accept(token=issued.token, username="ignored", password=GOOD_PASSWORD)
+    user = services.invitation_accept(
+        token=issued.token, username="ignored", password=GOOD_PASSWORD
+    )
     assert user.pk == cast.resident.pk and user.username == "resident"
     assert User.objects.get(pk=user.pk).check_password(GOOD_PASSWORD)
 

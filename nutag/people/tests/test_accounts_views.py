@@ -16,7 +16,7 @@ from nutag.factories import TEST_PASSWORD, PersonFactory
 from nutag.people.accounts import services
 from nutag.people.models import Invitation, JoinRequest, Person
 
-GOOD_PASSWORD = "grass-wind-horse-2026"  # noqa: S105
+GOOD_PASSWORD = "grass-wind-horse-2026"
 
 
 def _login(client: Client, username: str, password: str):  # type: ignore[no-untyped-def]
@@ -247,15 +247,18 @@ def test_join_pages_and_approval(cast):
     assert r["Location"] == "/desk/me/" and _logged_in(visitor)
     join = JoinRequest.objects.get()
     again = visitor.get(f"/desk/join/{cast.village1a.code}/").content.decode()
-    assert "<form method=\"post\" class=\"card\">" not in again
+    assert '<form method="post" class="card">' not in again
 
     for user in (cast.village2a_secretary, cast.village1a_officer, cast.resident):
         c = Client()
         c.force_login(user)
         assert c.get(f"/desk/join-requests/{join.pk}/").status_code == 404
-        assert c.post(
-            f"/desk/join-requests/{join.pk}/", {"decision": "approve", "person": "new"}
-        ).status_code == 404
+        assert (
+            c.post(
+                f"/desk/join-requests/{join.pk}/", {"decision": "approve", "person": "new"}
+            ).status_code
+            == 404
+        )
     secretary = Client()
     secretary.force_login(cast.village1a_secretary)
     listing = secretary.get(f"/desk/u/{cast.village1a.code}/join-requests/").content.decode()

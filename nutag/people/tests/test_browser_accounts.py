@@ -19,7 +19,7 @@ from nutag.people.models import JoinRequest, Person
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
 
-PASSPHRASE = "草原上的骏马2026"  # noqa: S105
+PASSPHRASE = "草原上的骏马2026"
 
 
 def _fresh_phone(browser: Browser) -> Page:
@@ -128,4 +128,6 @@ def test_a_resident_asks_to_join_and_the_secretary_approves_on_a_phone(
         secretary.context.close()
     assert Person.objects.get(pk=roster.pk).user == join.user
     visitor.goto(f"{base}/desk/me/")
-    assert "巴特尔" in visitor.inner_text("main") and "等待书记审核" not in visitor.inner_text("main")
+    assert "巴特尔" in visitor.inner_text("main") and "等待书记审核" not in visitor.inner_text(
+        "main"
+    )
