@@ -96,7 +96,11 @@ def invitation_issue(*, acting_user: Actor, person: Person) -> IssuedInvitation:
     """A new one-time link for ``person`` to choose a password; any open one is revoked.
 
     Also the re-issue: a lost or expired link is replaced by a fresh one."""
-    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("unit", "user")
+        .get(pk=person.pk)
+    )
     _check(can_invite(acting_user, person), acting_user)  # type: ignore[arg-type]
     if person.user_id is not None:
         raise ValidationError(
@@ -113,7 +117,11 @@ def invitation_issue(*, acting_user: Actor, person: Person) -> IssuedInvitation:
 def password_link_issue(*, acting_user: Actor, person: Person) -> IssuedInvitation:
     """A fresh one-time link for ``person`` to set a new password (the old one keeps
     working until the link is used). Also clears a lockout of their login."""
-    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("unit", "user")
+        .get(pk=person.pk)
+    )
     _check(can_manage_login(acting_user, person), acting_user)  # type: ignore[arg-type]
     if person.user_id is None:
         raise ValidationError(
@@ -191,7 +199,11 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
 
     For a password link the login name is kept and only the password changes."""
     invitation = invitation_by_token(token, lock=True)
-    person = Person.objects.select_for_update(of=("self",)).select_related("user").get(pk=invitation.person_id)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("user")
+        .get(pk=invitation.person_id)
+    )
     user_model = get_user_model()
     if invitation.purpose == InvitationPurpose.RESET:
         if person.user is None:
@@ -285,7 +297,11 @@ def _unlock(username: str) -> int:
 def login_set_active(*, acting_user: Actor, person: Person, active: bool) -> User:
     """Switch ``person``'s login off (a secretary who leaves) or on again. The person, their
     history and their positions stay; a switched-off login cannot log in."""
-    person = Person.objects.select_for_update(of=("self",)).select_related("unit", "user").get(pk=person.pk)
+    person = (
+        Person.objects.select_for_update(of=("self",))
+        .select_related("unit", "user")
+        .get(pk=person.pk)
+    )
     _check(can_manage_login(acting_user, person), acting_user)  # type: ignore[arg-type]
     user = person.user
     if user is None:
@@ -460,7 +476,9 @@ def join_request_approve(
     if join_request.status != JoinStatus.PENDING:
         raise _already_decided()
     if person is not None:
-        person = Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
+        person = (
+            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
+        )
         if not Person.objects.filter(
             subtree_q(join_request.unit_path, "unit_path"), pk=person.pk
         ).exists():
