@@ -205,6 +205,12 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except ValidationError as exc:
             add_service_errors(form, exc)
         else:
+            if not user.is_active:
+                messages.error(
+                    request,
+                    _("Your password is set, but your login is switched off. Ask your secretary."),
+                )
+                return redirect("login")
             auth_login(request, user, backend="django.contrib.auth.backends.ModelBackend")
             messages.success(
                 request, _("Welcome, %(name)s. Your login is ready.") % {"name": person.name}

@@ -210,9 +210,8 @@ def invitation_accept(*, token: str, username: str, password: str) -> User:
             raise InvitationRefused(_("This link was withdrawn."), code="revoked")
         user = person.user
         _check_password(password, user)
-        user.set_password(password)
-        user.is_active = True
-        user.save(update_fields=["password", "is_active"])
+        user.set_password(password)  # a switched-off login stays off: switching on is explicit
+        user.save(update_fields=["password"])
         _unlock(user.username)
         change = {"password": [None, "set"]}
     else:

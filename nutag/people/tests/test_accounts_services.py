@@ -356,3 +356,15 @@ def test_second_secretary_position_person_invite_by_admin_ok(cast):
         unit=cast.village1b, title=PositionTitle.OFFICER, access=Access.SECRETARY, name="副书记"
     )
     assert services.invitation_issue(acting_user=cast.admin, person=sec).token
+
+
+@pytest.mark.django_db
+def test_a_password_link_does_not_switch_a_login_back_on(cast):
+    person = Person.objects.get(user=cast.resident)
+    issued = services.password_link_issue(acting_user=cast.village1a_secretary, person=person)
+    services.login_set_active(acting_user=cast.village1a_secretary, person=person, active=False)
+    with pytest.raises(services.InvitationRefused):  # switching off withdrew the open link
+        services.invitation_by_token(issued.token)
+    again = services.password_link_issue(acting_user=cast.village1a_secretary, person=person)
+    user = services.invitation_accept(token=again.token, username="", password=GOOD_PASSWORD)
+    assert user.check_password(GOOD_PASSWORD) and not User.objects.get(pk=user.pk).is_active
