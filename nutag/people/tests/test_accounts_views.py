@@ -312,3 +312,24 @@ def test_personal_home_for_roles_without_a_unit_right(cast):
     c.force_login(lone)
     assert c.get("/desk/me/").status_code == 200
     assert services.JOINABLE_KINDS
+
+
+@pytest.mark.django_db
+def test_password_change_with_show_password_and_elder_friendly_rules(cast):
+    c = Client()
+    c.force_login(cast.resident)
+    page = c.get("/desk/account/password/").content.decode()
+    assert page.count("pw-show") == 1 and "new_password2" in page
+    for weak in ("12345678", "resident1", "short"):  # common, like the login name, too short
+        r = c.post(
+            "/desk/account/password/",
+            {"old_password": TEST_PASSWORD, "new_password1": weak, "new_password2": weak},
+        )
+        assert r.status_code == 200
+    passphrase = "我家的马跑得最快"  # a long phrase, no digits or capitals: welcome
+    r = c.post(
+        "/desk/account/password/",
+        {"old_password": TEST_PASSWORD, "new_password1": passphrase, "new_password2": passphrase},
+    )
+    assert r.status_code == 302
+    assert User.objects.get(pk=cast.resident.pk).check_password(passphrase)
