@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,10 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "treebeard",
     "django_htmx",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "nutag.core",
     "nutag.orgs",
     "nutag.people",
@@ -60,10 +65,13 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "nutag.people.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "nutag.sites.counting.VisitorCookieMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes asks
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -122,15 +130,44 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out logins
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Passwords elders can live with: long passphrases welcome, no composition rules (no
+# "one digit, one capital"); only a minimum length, the common-password list and not the
+# username itself. See docs/architecture.md, "Logins".
 AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
 ]
 LOGIN_URL = "/desk/login/"
 LOGIN_REDIRECT_URL = "/desk/"
 LOGOUT_REDIRECT_URL = "/desk/login/"
+
+# --- Login protection (django-axes) and the second factor (django-otp) ------------------
+# After NUTAG_LOGIN_FAILURE_LIMIT wrong passwords for one username, or from one address,
+# logins are refused for NUTAG_LOGIN_COOLOFF_MINUTES; the unit's secretary can unlock
+# sooner. Every failed and successful login is kept (the admin's "Axes" section).
+AXES_FAILURE_LIMIT = int(os.environ.get("NUTAG_LOGIN_FAILURE_LIMIT", "10"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("NUTAG_LOGIN_COOLOFF_MINUTES", "30")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+AXES_ENABLE_ACCESS_FAILURE_LOG = True
+AXES_LOCKOUT_CALLABLE = "nutag.people.accounts.lockout.lockout_response"
+# Behind nginx the client's address is the last hop it adds (deployment.md).
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("NUTAG_PROXY_COUNT", "0")) or None
+AXES_IPWARE_META_PRECEDENCE_ORDER = (
+    ("HTTP_X_FORWARDED_FOR", "REMOTE_ADDR") if AXES_IPWARE_PROXY_COUNT else ("REMOTE_ADDR",)
+)
+# A second factor (TOTP) is required of platform admins and of officers who can read ID
+# numbers or young people's records (nutag/people/accounts/second_factor.py). Officers get
+# NUTAG_OTP_GRACE_DAYS from their login's creation to enrol; platform admins none.
+NUTAG_OTP_REQUIRED = env_bool("NUTAG_OTP_REQUIRED", True)
+NUTAG_OTP_GRACE_DAYS = int(os.environ.get("NUTAG_OTP_GRACE_DAYS", "7"))
+OTP_TOTP_ISSUER = os.environ.get("NUTAG_OTP_ISSUER", "Nutag")
+# Invitation and password-reset links stay valid this many days.
+NUTAG_INVITATION_DAYS = int(os.environ.get("NUTAG_INVITATION_DAYS", "7"))
 
 # --- Languages -------------------------------------------------------------------------
 # Simplified Chinese is the default; traditional Chinese, traditional Mongolian script

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Status
 from ninja.security import SessionAuth
 
+from nutag.api.accounts import accounts
 from nutag.api.schemas import (
     ErrorOut,
     PersonIn,
@@ -281,3 +282,4 @@ def unit_position_create(request: HttpRequest, code: str, payload: PositionIn) -
 api.add_router("/units", units)
 api.add_router("/people", people)
 api.add_router("/", work)
+api.add_router("/", accounts)

@@ -33,6 +33,7 @@ from nutag.people.models import (
 )
 from nutag.people.tallies import care_tally_refresh
 
+from .accounts import ensure_accounts
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .plan import DemoPlan, plan_people
 from .rosters import ensure_roster_details
@@ -330,6 +331,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         articles_created = ensure_site_content(units)
         work_created = ensure_work(units)
         ensure_roster_details(units)
+        ensure_accounts(password=password)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

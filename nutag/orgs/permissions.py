@@ -39,6 +39,8 @@ class Perm(StrEnum):
     ISSUE_TASKS = "assess.issue_tasks"  # issue tasks to units below; inspect their reports
     REVIEW = "assess.review"  # score, accept or return assessments of units *below*
     MANAGE_STANDARDS = "assess.manage_standards"  # define standards, open and finish rounds
+    INVITE_PEOPLE = "people.invite"  # give people a login by invitation; see who has not accepted
+    MANAGE_LOGINS = "people.manage_logins"  # switch logins off/on, unlock, reset; join requests
 
 
 OFFICER_PERMS = frozenset(
@@ -53,6 +55,7 @@ OFFICER_PERMS = frozenset(
         Perm.SELF_ASSESS,
         Perm.REPORT_TASKS,
         Perm.ISSUE_TASKS,
+        Perm.INVITE_PEOPLE,
     }
 )
 SECRETARY_PERMS = frozenset(Perm)
@@ -121,6 +124,11 @@ def has_unit_perm(*, user: AnyUser, perm: Perm, unit: Unit) -> bool:
     if is_platform_admin(user):
         return True
     return any(is_within(unit.path, p) for p in granted_paths(user=user, perm=perm))
+
+
+def has_any_unit_perm(*, user: AnyUser, perm: Perm) -> bool:
+    """Whether ``user`` holds ``perm`` anywhere (e.g. a right that asks for a second factor)."""
+    return is_platform_admin(user) or bool(granted_paths(user=user, perm=perm))
 
 
 def can_restructure(*, user: AnyUser, unit: Unit) -> bool:

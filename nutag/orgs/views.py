@@ -30,8 +30,12 @@ from nutag.orgs.selectors import (
 
 @login_required
 def desk_home(request: HttpRequest) -> HttpResponse:
-    """The workbench's first page: the units the user works for."""
-    return render(request, "core/desk_home.html", {"units": my_units(user=request.user)})
+    """The workbench's first page: the units the user works for. A login without unit rights
+    (a resident, an elder, a Party member) goes to their own page (``people/home.py``)."""
+    units = my_units(user=request.user)
+    if not units:
+        return redirect("desk-me")
+    return render(request, "core/desk_home.html", {"units": units})
 
 
 def _restructurable(request: HttpRequest, code: str) -> Unit:

@@ -358,3 +358,7 @@ class CareTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.participants}"
+
+
+# Logins for people (invitations, requests to join) live in their own module.
+from nutag.people.models_accounts import Invitation, JoinRequest  # noqa: E402, F401

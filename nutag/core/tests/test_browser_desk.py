@@ -20,12 +20,12 @@ PHONE_WIDTH = 360
 def fits_the_phone(page: Page) -> None:
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
-    # a checkbox's tap target is its whole label
+    # a checkbox's (or radio button's) tap target is its whole label
     small = page.evaluate(
         """() => [...document.querySelectorAll(
             'main .btn, main .list a, main .rowlink, main input:not([type=hidden]), main select')]
               .filter(e => e.offsetParent !== null)
-              .map(e => [e, e.type === 'checkbox' ? e.closest('label') : e])
+              .map(e => [e, ['checkbox', 'radio'].includes(e.type) ? e.closest('label') : e])
               .map(([e, target]) => [
                   e.textContent.trim() || e.name, target.getBoundingClientRect().height])
               .filter(([, h]) => h < 44)"""

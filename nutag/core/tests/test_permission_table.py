@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.contrib.auth.models import User
 from django.test import Client
 from django.utils import timezone
 
@@ -30,9 +31,9 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
-from nutag.factories import PersonFactory, make_unit
+from nutag.factories import PersonFactory, UserFactory, make_unit
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
-from nutag.people.models import Person
+from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
 
 _codes = itertools.count(500)
@@ -291,6 +292,31 @@ class Actions:
         saved = TaskReport.objects.get(pk=report.pk).text == "权限表报告"
         assert saved == _ok(r)
         return saved
+
+    def invite_person(self, unit: Unit) -> bool:
+        person = _target_person(unit)
+        r = self.c.post(f"/desk/people/{person.pk}/invite/")
+        made = Invitation.objects.filter(person=person).exists()
+        assert made == _ok(r)
+        return made
+
+    def manage_login(self, unit: Unit) -> bool:
+        person = PersonFactory(unit=unit, name="有账号", user=UserFactory())
+        r = self.c.post(f"/desk/people/{person.pk}/login/active/", {"active": "0"})
+        switched = not User.objects.get(pk=person.user_id).is_active
+        assert switched == _ok(r)
+        return switched
+
+    def review_join(self, unit: Unit) -> bool:
+        join = JoinRequest.objects.create(
+            unit=unit, unit_path=unit.path, user=UserFactory(), name="申请人", phone="13800000009"
+        )
+        r = self.c.post(
+            f"/desk/join-requests/{join.pk}/", {"decision": "decline", "reason": "查无此人"}
+        )
+        declined = JoinRequest.objects.get(pk=join.pk).status == "declined"
+        assert declined == _ok(r)
+        return declined
 
 
 def _above(unit: Unit) -> Unit:

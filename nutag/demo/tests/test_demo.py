@@ -15,7 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F
-from django.test import override_settings
+from django.test import RequestFactory, override_settings
 
 from nutag import demo as demo_module
 from nutag.assess.models import (
@@ -264,7 +264,8 @@ def test_demo_logins_and_rights(banner: Unit) -> None:
     assert f"Password: {password}" in text
     for username in demo_module.LOGIN_ROLES:
         assert username in text
-        assert authenticate(username=username, password=password) is not None, username
+        request = RequestFactory().post("/desk/login/")  # django-axes checks every login's request
+        assert authenticate(request, username=username, password=password) is not None, username
 
     bayan = _unit("150725100")
     bayan_village = _unit("150725100201")
@@ -466,3 +467,32 @@ def test_roster_details_as_offices_keep_them(banner: Unit) -> None:
     elders = Person.objects.filter(subtree_q(township.path, field="unit_path")).exclude(extra={})
     assert elders.count() == 5
     assert all("籍贯" in p.extra for p in elders)
+
+
+def test_demo_logins_work_waits_for_the_secretary(banner: Unit) -> None:
+    """Issue 9: a pending invitation and a request to join at demo-village's unit; demo-admin
+    enrolled in the second factor with the published key, nobody else."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from nutag.demo.accounts import DEMO_TOTP_KEY, NEWCOMER, demo_totp_hex
+    from nutag.people.accounts.services import join_matches
+    from nutag.people.models import Invitation, JoinRequest
+
+    village = _user("demo-village").person.unit
+    invitation = Invitation.objects.get(unit=village)
+    assert invitation.state == "open" and invitation.person.user is None
+    join = JoinRequest.objects.get(user__username=NEWCOMER)
+    assert join.status == "pending" and join.unit == village
+    assert join_matches(join_request=join)[0].name == join.name  # the roster hint
+    device = TOTPDevice.objects.get()
+    assert device.user.username == "demo-admin" and device.key == demo_totp_hex()
+    from pathlib import Path
+
+    from django.conf import settings
+
+    assert DEMO_TOTP_KEY in Path(settings.BASE_DIR, "README.md").read_text(encoding="utf-8")
+    out = io.StringIO()
+    call_command("demo_code", "demo-admin", stdout=out)
+    assert len(out.getvalue().strip()) == 6
+    with pytest.raises(CommandError):
+        call_command("demo_code", "admin")
