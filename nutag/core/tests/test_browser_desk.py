@@ -18,6 +18,10 @@ PHONE_WIDTH = 360
 
 
 def fits_the_phone(page: Page) -> None:
+    # A click may have started a navigation: measure the page that arrives, not the one
+    # being left (whose document can be gone mid-way).
+    page.wait_for_load_state()
+    page.wait_for_function("document.documentElement !== null && document.readyState !== 'loading'")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
     # a checkbox's (or radio button's) tap target is its whole label

@@ -112,6 +112,10 @@ def choose_language(page: Page, code: str) -> None:
 
 
 def fits_the_phone(page: Page) -> None:
+    # A click may have started a navigation: measure the page that arrives, not the one
+    # being left (whose document can be gone mid-way).
+    page.wait_for_load_state()
+    page.wait_for_function("document.documentElement !== null && document.readyState !== 'loading'")
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= PHONE_WIDTH, f"{page.url} is {width}px wide"
 
