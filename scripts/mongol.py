@@ -87,8 +87,10 @@ PUNCT = {",": "\u1802", ":": "\u1804"}
 # Kept verbatim: placeholders, HTML tags and entities, `literal` runs, URLs.
 KEEP = re.compile(
     r"%\([A-Za-z_0-9]+\)[sdif]|%[sdif%]|\{[A-Za-z_0-9]*\}|<[^>]*>|&[A-Za-z#0-9]+;"
-    r"|`[^`]*`|https?://\S+"
+    r"|`[^`]*`|https?://\S+|(?<![\w/])/[A-Za-z0-9_./-]*[A-Za-z0-9_/]|(?<!\w)\.[a-z0-9]{2,4}\b"
 )
+# a suffix written after a number, a placeholder or a quotation: "%(date)s-du", "6-aca"
+LOOSE_SUFFIX = re.compile(r"(?<=\S)-(?=[\u1820-\u1842])")
 WORD = re.compile(r"[A-Za-zöüēγščǰ~123|]+(?:-[A-Za-zöüēγščǰ~123|]+)*")
 
 
@@ -109,6 +111,8 @@ def _letters(word: str) -> str:
             i += 1
             continue
         two = word[i : i + 2]
+        if two == "kh":
+            raise ValueError(f"'kh' is not written Mongolian (q/k is one letter) in {word!r}")
         if two in LETTERS:
             out.append(LETTERS[two])
             i += 2
@@ -149,7 +153,7 @@ def to_script(latin: str) -> str:
         out.append(kept[1:-1] if kept.startswith("`") else kept)
         pos = m.end()
     out.append(_text(latin[pos:]))
-    return "".join(out)
+    return LOOSE_SUFFIX.sub(NNBSP, "".join(out))
 
 
 def _key(entry) -> str:  # type: ignore[no-untyped-def]
