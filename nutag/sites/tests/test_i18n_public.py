@@ -105,7 +105,10 @@ def test_mongolian_column_titles_and_unit_names(cast):
     Unit.objects.filter(pk=cast.village1a.pk).update(name_mn="ᠨᠢᠭᠡ ᠭᠠᠴᠠᠭ᠎ᠠ")
     from nutag.sites.models import Column
 
-    Column.objects.create(unit=cast.village1a, key="news", title="信息资讯", title_mn="ᠮᠡᠳᠡᠭᠡ")
+    news = Column.objects.create(
+        unit=cast.village1a, key="news", title="信息资讯", title_mn="ᠮᠡᠳᠡᠭᠡ"
+    )
+    publish(cast.village1a, title="新闻", column=news)  # an empty column is not shown
     home = html(visitor("mn-mong").get(f"/u/{cast.village1a.code}/"))
     assert ">ᠮᠡᠳᠡᠭᠡ</a>" in home
     assert "ᠨᠢᠭᠡ ᠭᠠᠴᠠᠭ᠎ᠠ" in home
@@ -156,6 +159,10 @@ def test_saved_default_columns_read_in_the_visitors_language(cast, client):
 
     with translation.override("zh-hans"):
         columns_ensure(acting_user=None, unit=cast.village1a)
+    from nutag.sites.models import Column
+
+    # something to read inside the group, so the group is shown
+    publish(cast.village1a, column=Column.objects.get(unit=cast.village1a, key="online_study"))
     client.cookies["nutag_lang"] = "en"
     html = client.get(f"/u/{cast.village1a.code}/").content.decode()
     assert "Party Building Home" in html
