@@ -90,10 +90,11 @@ def test_djangos_cyrillic_mongolian_is_never_used_for_mn_mong():
 
 
 def test_the_guard_leaves_other_languages_alone():
+    # a Django string we do not ship: Django's own catalogue still answers (kept in a variable
+    # so the extractor does not copy it into ours)
+    slug = "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
     with translation.override("zh-hans"):
-        assert translation.gettext(
-            "Enter a valid “slug” consisting of letters, numbers, underscores or hyphens."
-        ) != ("Enter a valid “slug” consisting of letters, numbers, underscores or hyphens.")
+        assert "“" in translation.gettext(slug) != slug
 
 
 @pytest.mark.django_db
