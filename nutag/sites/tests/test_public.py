@@ -323,7 +323,7 @@ def test_article_page(cast, client):
     for text in ("关心下一代工作会议", "会议摘要", "<p>会议正文</p>", cast.banner.name, "通知.pdf"):
         assert text in body
     assert re.search(r"阅读 1,23[45]<", body)  # this read may already be counted
-    assert re.search(r"\d{4}-\d{2}-\d{2}", body)
+    assert re.search(r"\d{1,2}月\d{1,2}日", body)  # the date as the reader writes it
     assert '<audio id="listen-audio" controls preload="none" src="/media/audio/1/a.mp3">' in body
     assert re.search(
         r'<button class="btn" id="listen" type="button" hidden data-lang="zh-CN"', body
