@@ -94,7 +94,8 @@ def test_mongolian_shows_the_mongolian_version_vertically(cast):
     # without a Mongolian version, the Chinese text (and a Chinese voice)
     body = html(client.get(f"/u/{cast.village1a.code}/a/{chinese_only.pk}/"))
     assert "<h1>只有中文</h1>" in body
-    assert '<article id="article">' in body
+    assert '<article id="article" class="zh-only" lang="zh-Hans">' in body  # set horizontally
+    assert 'class="zh-note' in body
     assert 'data-lang="zh-CN"' in body
     # the list on the home page uses the Mongolian title
     home = html(client.get(f"/u/{cast.village1a.code}/"))
