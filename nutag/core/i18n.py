@@ -32,11 +32,11 @@ def _only_written_for_the_locale(self, localedir, use_null_fallback=True):  # ty
     raise FileNotFoundError(path)
 
 
-_django_new_gnu_trans = trans_real.DjangoTranslation._new_gnu_trans
+_django_new_gnu_trans = trans_real.DjangoTranslation._new_gnu_trans  # type: ignore[attr-defined]
 
 
 def guard_traditional_mongolian() -> None:
     """Install the guard (idempotent); called from ``CoreConfig.ready``."""
-    trans_real.DjangoTranslation._new_gnu_trans = _only_written_for_the_locale  # type: ignore[method-assign]
+    trans_real.DjangoTranslation._new_gnu_trans = _only_written_for_the_locale  # type: ignore[attr-defined]
     # a catalogue built before the guard (none should be) is rebuilt on next use
     trans_real._translations.pop("mn-mong", None)  # type: ignore[attr-defined]

@@ -163,7 +163,10 @@ def columns_with_articles(
     key_of = {c.pk: c.key for c in every if c.pk is not None}
     inside: dict[str, set[str]] = {}
     for c in every:
-        parent = key_of.get(c.parent_id) if c.pk is not None else default_parent.get(c.key)
+        if c.pk is not None:
+            parent = key_of.get(c.parent_id) if c.parent_id is not None else None
+        else:
+            parent = default_parent.get(c.key)
         if parent:
             inside.setdefault(parent, set()).add(c.key)
     return [c for c in columns if c.key in used or inside.get(c.key, set()) & used]

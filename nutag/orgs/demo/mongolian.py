@@ -218,7 +218,12 @@ def _units(units: dict[str, Unit]) -> int:
         latin = UNIT_NAMES.get(unit.name) or _community_name(unit.name)
         if not latin:
             continue
-        unit_update(acting_user=SYSTEM, unit=unit, name=unit.name, name_mn=to_script(latin))
+        unit_update(
+            acting_user=SYSTEM,  # type: ignore[arg-type]  # annotation predates SYSTEM (main)
+            unit=unit,
+            name=unit.name,
+            name_mn=to_script(latin),
+        )
         named += 1
     return named
 
