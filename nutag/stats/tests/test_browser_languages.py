@@ -17,6 +17,7 @@
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -219,7 +220,9 @@ def test_every_page_in_every_language_on_a_phone(
             context.close()
 
 
-def test_mongolian_pages_read_as_they_should(live_server: Any, phone_page: Page, cast: Any):
+def test_mongolian_pages_read_as_they_should(
+    live_server: Any, phone_page: Page, cast: Any, tmp_path: Path
+) -> None:
     pages = setup_site(cast)
     page = phone_page
     open_in(page, live_server.url, "mn-mong", pages["village home"])
@@ -236,6 +239,13 @@ def test_mongolian_pages_read_as_they_should(live_server: Any, phone_page: Page,
     open_in(page, live_server.url, "mn-mong", pages["article (Mongolian)"])
     mode = page.evaluate("getComputedStyle(document.getElementById('article')).writingMode")
     assert mode == "vertical-lr"
+    # the dashboard (NUTAG_SCREENSHOTS=1 keeps its picture for the README)
+    open_in(page, live_server.url, "mn-mong", pages["dashboard"])
+    page.wait_for_load_state("networkidle")
+    shot = tmp_path / "mongolian.png"
+    page.screenshot(path=str(shot))
+    if os.environ.get("NUTAG_SCREENSHOTS", "").strip() == "1":
+        (Path(settings.BASE_DIR) / "docs" / "img" / "mongolian.png").write_bytes(shot.read_bytes())
 
 
 def test_latest_news_on_the_first_screen(live_server: Any, phone_page: Page, cast: Any):
