@@ -329,6 +329,8 @@ def test_article_page(cast, client):
         r'<button class="btn" id="listen" type="button" hidden data-lang="zh-CN"', body
     )
     assert re.search(r'<script src="/static/sites/listen\.js" defer></script>', body)
+    assert body.index('id="listen"') < body.index("<article")  # at the top of the article
+    assert 'data-novoice="这部手机没有这种语言的朗读语音。"' in body
     assert 'loading="lazy"' in body
     url = f"http://testserver/u/{cast.village1a.code}/a/{article.pk}/"
     assert f'<meta property="og:url" content="{url}">' in body

@@ -235,6 +235,14 @@ def test_mongolian_pages_read_as_they_should(
     mode = page.evaluate("getComputedStyle(document.getElementById('article')).writingMode")
     assert mode == "horizontal-tb"
     assert page.locator("main .zh-note").count() == 1
+    # listening: the phone reads aloud (showing its progress) or says it has no voice
+    page.click("#listen")
+    page.wait_for_function("document.getElementById('listen-state').textContent !== ''")
+    said = page.inner_text("#listen-state")
+    if page.evaluate("speechSynthesis.getVoices().length") == 0:
+        assert said == page.get_attribute("#listen", "data-novoice")
+    else:
+        assert re.fullmatch(r"\d+ / \d+", said)
     # the Mongolian article: vertical
     open_in(page, live_server.url, "mn-mong", pages["article (Mongolian)"])
     mode = page.evaluate("getComputedStyle(document.getElementById('article')).writingMode")
