@@ -264,3 +264,30 @@ def test_latest_news_on_the_first_screen(live_server: Any, phone_page: Page, cas
         assert first is not None and first["y"] + first["height"] <= PHONE["height"], lang
         prefs = phone_page.locator("nav.prefs a[hreflang=mn-mong]").bounding_box()
         assert prefs is not None and prefs["y"] < 120, lang
+
+
+SMALL_TARGETS_JS = """() => [...document.querySelectorAll(
+    'header.bar a, nav.prefs a, .crumbs a, summary, main .btn')]
+  .filter(e => e.offsetParent !== null)
+  .map(e => [e.textContent.trim(), e.getBoundingClientRect()])
+  .filter(([, r]) => Math.min(r.width, r.height) < 44)
+  .map(([text, r]) => [text, Math.round(r.width), Math.round(r.height)])"""
+
+
+def test_tap_targets_focus_and_skip_link(live_server: Any, phone_page: Page, cast: Any) -> None:
+    pages = setup_site(cast)
+    page = phone_page
+    for lang in ("zh-hans", "mn-mong"):
+        for name in ("village home", "column", "article (Mongolian)", "dashboard"):
+            open_in(page, live_server.url, lang, pages[name])
+            small = page.evaluate(SMALL_TARGETS_JS)
+            assert not small, f"{name} ({lang}): tap targets under 44 px: {small}"
+        # the first Tab shows a skip link, with a visible focus ring
+        page.keyboard.press("Tab")
+        focused = page.evaluate(
+            """() => { const e = document.activeElement, s = getComputedStyle(e);
+                 return [e.className, e.getBoundingClientRect().left >= 0, s.outlineStyle]; }"""
+        )
+        assert focused == ["skip", True, "solid"], (lang, focused)
+        page.keyboard.press("Enter")
+        assert page.evaluate("document.activeElement.id") == "main"
