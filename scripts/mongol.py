@@ -3,8 +3,9 @@
     .venv/bin/python scripts/mongol.py dump [--all] [--size 150]
         msgids lacking a translation (all with --all), with the simplified Chinese for meaning,
         → locale/mn_Mong/romanized/todo-NN.json
-    .venv/bin/python scripts/mongol.py load
-        locale/mn_Mong/romanized/batch-*.json (msgid → transliteration) → django.po, compiled
+    .venv/bin/python scripts/mongol.py load [--overwrite]
+        locale/mn_Mong/romanized/batch-*.json (msgid → transliteration) → django.po, compiled;
+        only untranslated or fuzzy entries unless --overwrite
     .venv/bin/python scripts/mongol.py show "nam-un salag-a"
         print the script for a phrase
 
@@ -55,7 +56,9 @@ def dump(*, everything: bool, size: int) -> None:
         print(path, len(chunk))  # noqa: T201
 
 
-def load() -> None:
+def load(*, overwrite: bool) -> None:
+    """Write the romanized translations into django.po: only where an entry is untranslated
+    or fuzzy, unless ``overwrite`` (a translation fixed in the .po since is kept)."""
     import polib
 
     latin: dict[str, str | list[str]] = {}
@@ -66,7 +69,7 @@ def load() -> None:
     used = 0
     for entry in po:
         text = latin.get(_key(entry))
-        if text is None:
+        if text is None or (entry.translated() and not entry.fuzzy and not overwrite):
             continue
         used += 1
         if entry.msgid_plural:
@@ -91,14 +94,15 @@ def main() -> None:
     d = sub.add_parser("dump")
     d.add_argument("--all", action="store_true")
     d.add_argument("--size", type=int, default=150)
-    sub.add_parser("load")
+    ld = sub.add_parser("load")
+    ld.add_argument("--overwrite", action="store_true", help="also replace translated entries")
     s = sub.add_parser("show")
     s.add_argument("text")
     args = parser.parse_args()
     if args.command == "dump":
         dump(everything=args.all, size=args.size)
     elif args.command == "load":
-        load()
+        load(overwrite=args.overwrite)
     else:
         sys.stdout.write(to_script(args.text) + "\n")
 
