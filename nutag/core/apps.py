@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "nutag.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from nutag.core.i18n import guard_traditional_mongolian
+
+        guard_traditional_mongolian()

@@ -41,7 +41,7 @@ def _board(request: HttpRequest, code: str) -> Dashboard:
     )
 
 
-GREEN, AMBER, ORANGE, GREY, BLUE = "#1a7f4b", "#e0a800", "#c25e00", "#9e9e9e", "#1a5fb4"
+GREEN, AMBER, ORANGE, GREY, BLUE = "#1a7f4b", "#e0a800", "#a65000", "#9e9e9e", "#1a5fb4"
 
 
 def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:

@@ -243,6 +243,7 @@ def standards_install_defaults(*, acting_user: Actor, unit: Unit) -> list[Standa
             unit=unit,
             kind=default.kind,
             name=default.name,
+            name_mn=default.name_mn,
             description=default.description,
             pass_mark=default.pass_mark,
         )
@@ -253,6 +254,7 @@ def standards_install_defaults(*, acting_user: Actor, unit: Unit) -> list[Standa
                 standard=standard,
                 position=i,
                 title=d.title,
+                title_mn=d.title_mn,
                 guidance=d.guidance,
                 evidence=d.evidence,
                 accepts=list(d.accepts),

@@ -268,3 +268,26 @@ def test_a_village_copies_the_banners_standard_to_make_its_own(cast):
     )
     assert copy.unit == cast.village1a and copy.name == "我们的五好"
     assert copy.items.count() == 5
+
+
+def test_default_standards_come_with_their_mongolian_names(cast):
+    import re
+
+    from django.test import Client
+
+    secretary = banner_secretary(cast)
+    installed = services.standards_install_defaults(acting_user=secretary, unit=cast.banner)
+    mongolian = re.compile(r"^[\u1820-\u1878\u180e\u202f ]+$")
+    for standard in installed:
+        assert mongolian.match(standard.name_mn), standard.name
+        for item in standard.items.all():
+            assert mongolian.match(item.title_mn), item.title
+    client = Client()
+    client.force_login(secretary)
+    client.cookies["nutag_lang"] = "mn-mong"
+    five = next(s for s in installed if s.kind == StandardKind.FIVE_GOOD)
+    html = client.get(f"/desk/standards/{five.pk}/").content.decode()
+    assert f"<h1>{five.name_mn}</h1>" in html
+    assert five.items.first().title_mn in html
+    client.cookies["nutag_lang"] = "zh-hans"
+    assert f"<h1>{five.name}</h1>" in client.get(f"/desk/standards/{five.pk}/").content.decode()

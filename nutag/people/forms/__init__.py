@@ -1,14 +1,4 @@
-"""Workbench forms of people: ``people`` (a person and their roles; re-exported here) and
-``importing`` (a roster upload)."""
+"""Workbench forms of people: ``people`` (a person and their roles; every public name of it is
+re-exported here) and ``importing`` (a roster upload)."""
 
-from nutag.people.forms.people import (
-    GuardianForm,
-    PeopleFilterForm,
-    PersonForm,
-)
-
-__all__ = [
-    "GuardianForm",
-    "PeopleFilterForm",
-    "PersonForm",
-]
+from nutag.people.forms.people import *  # noqa: F403

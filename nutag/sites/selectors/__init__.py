@@ -1,46 +1,5 @@
-"""Reads of the unit sites: ``public`` (what a visitor sees, what an officer may open; re-
-exported here) and ``desk`` (the writing desk: articles by stage, recommendations)."""
+"""Reads of the unit sites: ``public`` (what a visitor sees, what an officer may open; every
+public name of it is re-exported here) and ``desk`` (the writing desk: articles by stage,
+recommendations)."""
 
-from nutag.sites.selectors.public import (
-    ACTIVITY_DAYS,
-    HOME_ARTICLES,
-    HOME_NOTICES,
-    ChildActivity,
-    access_article,
-    access_public_article,
-    column_and_children,
-    public_unit,
-    published_q,
-    site_articles,
-    site_children_activity,
-    site_column_articles,
-    site_columns,
-    site_home_notices,
-    site_latest_articles,
-    site_notices,
-    site_picture,
-    top_columns,
-    with_placement_via,
-)
-
-__all__ = [
-    "ACTIVITY_DAYS",
-    "HOME_ARTICLES",
-    "HOME_NOTICES",
-    "ChildActivity",
-    "access_article",
-    "access_public_article",
-    "column_and_children",
-    "public_unit",
-    "published_q",
-    "site_articles",
-    "site_children_activity",
-    "site_column_articles",
-    "site_columns",
-    "site_home_notices",
-    "site_latest_articles",
-    "site_notices",
-    "site_picture",
-    "top_columns",
-    "with_placement_via",
-]
+from nutag.sites.selectors.public import *  # noqa: F403

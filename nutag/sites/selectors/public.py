@@ -151,6 +151,27 @@ def top_columns(*, columns: list[Column]) -> list[Column]:
     ]
 
 
+def columns_with_articles(
+    *, unit: Unit, columns: list[Column], every: list[Column] | None = None
+) -> list[Column]:
+    """``columns`` that have something to read on ``unit``'s site (a published article in the
+    column or in a column inside it). Visitors see only these; officers manage every column
+    in the workbench. ``every`` is ``site_columns(unit=unit)`` when the caller has it."""
+    used = set(site_articles(unit=unit).exclude(column=None).values_list("column__key", flat=True))
+    default_parent = {c.key: c.parent for c in DEFAULT_COLUMNS}
+    every = site_columns(unit=unit) if every is None else every
+    key_of = {c.pk: c.key for c in every if c.pk is not None}
+    inside: dict[str, set[str]] = {}
+    for c in every:
+        if c.pk is not None:
+            parent = key_of.get(c.parent_id) if c.parent_id is not None else None
+        else:
+            parent = default_parent.get(c.key)
+        if parent:
+            inside.setdefault(parent, set()).add(c.key)
+    return [c for c in columns if c.key in used or inside.get(c.key, set()) & used]
+
+
 def site_column_articles(*, unit: Unit, keys: list[str]) -> QuerySet[Article]:
     """Published articles on ``unit``'s site in any of the columns ``keys``."""
     return with_placement_via(site_articles(unit=unit), unit=unit).filter(column__key__in=keys)

@@ -102,13 +102,8 @@ def save_article(page: Page, button: str = "and_submit") -> None:
 
 
 def choose_language(page: Page, code: str) -> None:
-    """Switch language with the footer's switch: a link per language (or a form)."""
-    link = page.locator(f"footer a[hreflang={code}]")
-    if link.count():
-        link.click()
-    else:
-        page.select_option("footer select[name=language]", code)
-        page.click("footer form[action*='setlang'] button[type=submit]")
+    """Switch language with the compact bar at the top of the page (a link per language)."""
+    page.locator(f"nav.prefs a[hreflang={code}]").click()
 
 
 def fits_the_phone(page: Page) -> None:

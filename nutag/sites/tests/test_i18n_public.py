@@ -95,7 +95,8 @@ def test_mongolian_shows_the_mongolian_version_vertically(cast):
     # without a Mongolian version, the Chinese text (and a Chinese voice)
     body = html(client.get(f"/u/{cast.village1a.code}/a/{chinese_only.pk}/"))
     assert "<h1>只有中文</h1>" in body
-    assert '<article id="article">' in body
+    assert '<article id="article" class="zh-only" lang="zh-Hans">' in body  # set horizontally
+    assert 'class="zh-note' in body
     assert 'data-lang="zh-CN"' in body
     # the list on the home page uses the Mongolian title
     home = html(client.get(f"/u/{cast.village1a.code}/"))
@@ -106,7 +107,10 @@ def test_mongolian_column_titles_and_unit_names(cast):
     Unit.objects.filter(pk=cast.village1a.pk).update(name_mn="ᠨᠢᠭᠡ ᠭᠠᠴᠠᠭ᠎ᠠ")
     from nutag.sites.models import Column
 
-    Column.objects.create(unit=cast.village1a, key="news", title="信息资讯", title_mn="ᠮᠡᠳᠡᠭᠡ")
+    news = Column.objects.create(
+        unit=cast.village1a, key="news", title="信息资讯", title_mn="ᠮᠡᠳᠡᠭᠡ"
+    )
+    publish(cast.village1a, title="新闻", column=news)  # an empty column is not shown
     home = html(visitor("mn-mong").get(f"/u/{cast.village1a.code}/"))
     assert ">ᠮᠡᠳᠡᠭᠡ</a>" in home
     assert "ᠨᠢᠭᠡ ᠭᠠᠴᠠᠭ᠎ᠠ" in home
@@ -157,6 +161,10 @@ def test_saved_default_columns_read_in_the_visitors_language(cast, client):
 
     with translation.override("zh-hans"):
         columns_ensure(acting_user=SYSTEM, unit=cast.village1a)
+    from nutag.sites.models import Column
+
+    # something to read inside the group, so the group is shown
+    publish(cast.village1a, column=Column.objects.get(unit=cast.village1a, key="online_study"))
     client.cookies["nutag_lang"] = "en"
     html = client.get(f"/u/{cast.village1a.code}/").content.decode()
     assert "Party Building Home" in html

@@ -18,6 +18,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from nutag.core.actors import SYSTEM
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.sites.models import (
     Article,
@@ -196,7 +197,7 @@ def test_home_shows_own_and_pushed_notices_marked(cast, client):
     )
     publish(cast.village1a, title="本村新闻")
     body = html(client.get(f"/u/{cast.village1a.code}/"))
-    notices = body.split("<h2>")[1]  # the notices section comes first
+    notices = body.split("<h2>")[2]  # the notices follow the latest news (first screen)
     assert "本村通知" in notices
     assert "全旗通知" in notices
     pushed_row = re.search(
@@ -217,8 +218,12 @@ def test_home_shows_own_and_pushed_notices_marked(cast, client):
 def test_home_shows_names_picture_columns_and_visits(cast, client):
     Unit.objects.filter(pk=cast.village1a.pk).update(name_mn="ᠨᠢᠭᠡ")
     SiteCounter.objects.create(unit=cast.village1a, visits=12345)
+    from nutag.sites.services import columns_ensure
+
+    columns_ensure(acting_user=SYSTEM, unit=cast.village1a)
     publish(
         cast.village1a,
+        column=Column.objects.get(unit=cast.village1a, key="online_study"),
         title="有封面",
         cover="covers/1/a.jpg",
         cover_width=1440,
@@ -232,6 +237,8 @@ def test_home_shows_names_picture_columns_and_visits(cast, client):
     assert f'href="/u/{cast.village1a.code}/c/party_home/"' in body
     # sub-columns sit inside their parent's page, not on the home page
     assert "/c/online_study/" not in body
+    # columns with nothing to read are not shown to visitors
+    assert "/c/tourism/" not in body
     assert 'property="og:image" content="http://testserver/media/covers/1/a.jpg"' in body
 
 
@@ -317,12 +324,14 @@ def test_article_page(cast, client):
     for text in ("关心下一代工作会议", "会议摘要", "<p>会议正文</p>", cast.banner.name, "通知.pdf"):
         assert text in body
     assert re.search(r"阅读 1,23[45]<", body)  # this read may already be counted
-    assert re.search(r"\d{4}-\d{2}-\d{2}", body)
+    assert re.search(r"\d{1,2}月\d{1,2}日", body)  # the date as the reader writes it
     assert '<audio id="listen-audio" controls preload="none" src="/media/audio/1/a.mp3">' in body
     assert re.search(
         r'<button class="btn" id="listen" type="button" hidden data-lang="zh-CN"', body
     )
     assert re.search(r'<script src="/static/sites/listen\.js" defer></script>', body)
+    assert body.index('id="listen"') < body.index("<article")  # at the top of the article
+    assert 'data-novoice="这部手机没有这种语言的朗读语音。"' in body
     assert 'loading="lazy"' in body
     url = f"http://testserver/u/{cast.village1a.code}/a/{article.pk}/"
     assert f'<meta property="og:url" content="{url}">' in body
@@ -442,9 +451,10 @@ def test_fixed_number_of_queries_whatever_the_number_of_articles(cast):
     _add_articles(cast, 12)
     after = {name: _queries(url) for name, url in urls.items()}
     assert before == after
-    # unit (with its visit counter), columns, notices, latest, picture, children, activity
-    assert after["banner home"] <= 7
-    assert after["village home"] <= 5
+    # unit (with its visit counter), columns, the columns with something to read, notices,
+    # latest, picture, children, activity
+    assert after["banner home"] <= 8
+    assert after["village home"] <= 6
     assert after["column"] <= 4  # unit, columns, count, page
     assert after["article"] <= 3  # unit, article, attachments
 

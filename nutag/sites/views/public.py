@@ -31,6 +31,7 @@ from nutag.sites.selectors import (
     ACTIVITY_DAYS,
     access_public_article,
     column_and_children,
+    columns_with_articles,
     public_unit,
     site_children_activity,
     site_column_articles,
@@ -75,12 +76,15 @@ def _home(request: HttpRequest, unit: Unit) -> HttpResponse:
     children = site_children_activity(unit=unit) if unit.kind in KINDS_WITH_CHILDREN else []
     picture = site_picture(unit=unit)
     name = zh(unit.name)
+    columns = site_columns(unit=unit)
     context: dict[str, Any] = {
         "unit": unit,
         "visits": shown_visits(unit),  # counted but not yet written included
         "picture": picture,
         "notices": site_home_notices(unit=unit),
-        "columns": top_columns(columns=site_columns(unit=unit)),
+        "columns": columns_with_articles(
+            unit=unit, columns=top_columns(columns=columns), every=columns
+        ),
         "articles": site_latest_articles(unit=unit),
         "children": children,
         "activity_top": max((c.published for c in children), default=0),

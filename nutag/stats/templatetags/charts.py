@@ -22,7 +22,7 @@ RATE_ROW = 36
 RATE_TOP = 26
 RATE_FONT = 17
 COLOUR_OK = "#1a7f4b"  # passes the reference: dark green (4.5:1 on white for the value text)
-COLOUR_BELOW = "#c25e00"  # below the reference: the warning colour, dark enough for text
+COLOUR_BELOW = "#a65000"  # below the reference: the warning colour, 5.2:1 on the pale row
 COLOUR_LINE = "#1a1a1a"
 LABEL_CHARS = 6  # CJK characters that fit the label column; longer names are shortened
 

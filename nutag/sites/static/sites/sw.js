@@ -10,10 +10,14 @@
    - with no network (or a server error) the kept copy is shown, marked as an offline copy:
      the page's own hidden, translated banner (sites/_offline.html) is moved to the top of
      the body and shown, and the response carries "X-Nutag-Offline: 1". The page's inline
-     script reloads it when the network is back. */
+     script reloads it when the network is back;
+   - the Mongolian web font (/static/core/fonts/*.woff2, only asked for by mn-mong pages) is
+     kept once loaded and served from here afterwards (cache first): it is downloaded once. */
 "use strict";
 
 var CACHE = "nutag-pages-v1";
+var FONTS = "nutag-fonts-v1";
+var FONT = /^\/static\/core\/fonts\/[^/]+\.woff2$/;
 var MAX_HOMES = 5;
 var MAX_PAGES = 20;
 var HOME = /^\/(u\/[^/]+\/)?$/;
@@ -33,7 +37,10 @@ self.addEventListener("activate", function (event) {
         return Promise.all(
           names
             .filter(function (name) {
-              return name.indexOf("nutag-pages-") === 0 && name !== CACHE;
+              return (
+                (name.indexOf("nutag-pages-") === 0 && name !== CACHE) ||
+                (name.indexOf("nutag-fonts-") === 0 && name !== FONTS)
+              );
             })
             .map(function (name) {
               return caches.delete(name);
@@ -55,9 +62,28 @@ function isPage(request) {
   );
 }
 
+function isFont(request) {
+  if (request.method !== "GET") return false;
+  var url = new URL(request.url);
+  return url.origin === self.location.origin && FONT.test(url.pathname);
+}
+
 self.addEventListener("fetch", function (event) {
   if (isPage(event.request)) event.respondWith(networkFirst(event));
+  else if (isFont(event.request)) event.respondWith(cacheFirst(event.request));
 });
+
+function cacheFirst(request) {
+  return caches.open(FONTS).then(function (cache) {
+    return cache.match(request).then(function (hit) {
+      if (hit) return hit;
+      return fetch(request).then(function (response) {
+        if (response.ok) cache.put(request, response.clone());
+        return response;
+      });
+    });
+  });
+}
 
 function networkFirst(event) {
   var request = event.request;

@@ -1,0 +1,60 @@
+"""Names and dates in the reader's language.
+
+``{{ unit|local_name }}`` is a unit's Mongolian name on ``mn-mong`` pages when it has one,
+its (Chinese) name otherwise; it works for anything with ``name`` and ``name_mn`` (units) or
+``title`` and ``title_mn`` (columns, articles). ``{{ day|reader_date }}`` writes a date the
+way the reader does, with the year only when it is not this year."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import template
+from django.utils import dateformat, timezone
+from django.utils.translation import get_language, pgettext
+
+register = template.Library()
+
+MONGOLIAN = "mn-mong"
+
+
+def local_name_of(obj: Any) -> str:
+    """The name (or title) of ``obj`` as the current reader should see it."""
+    if obj is None:
+        return ""
+    field = "name" if hasattr(obj, "name_mn") else "title"
+    if get_language() == MONGOLIAN:
+        mongolian = getattr(obj, f"{field}_mn", "")
+        if mongolian:
+            return str(mongolian)
+    return str(getattr(obj, field, "") or "")
+
+
+@register.filter
+def local_name(obj: Any) -> str:
+    """``{{ unit|local_name }}``: see the module docstring."""
+    return local_name_of(obj)
+
+
+@register.filter
+def reader_date(value: Any) -> str:
+    """``{{ article.published_at|reader_date }}``: a date as the reader writes it, the year only
+    when it is not this year: 12月5日 / 2025年12月5日, Dec 5 / Dec 5, 2025, and the Mongolian
+    equivalents (the formats are in the catalogues)."""
+    return reader_date_of(value)
+
+
+def reader_date_of(value: Any) -> str:
+    if not value:
+        return ""
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value) if timezone.is_aware(value) else value
+        day = value.date()
+    else:
+        day = value
+    if day.year == timezone.localdate().year:
+        fmt = pgettext("date in this year", "M j")
+    else:
+        fmt = pgettext("date in another year", "M j, Y")
+    return dateformat.format(day, fmt)
