@@ -38,7 +38,19 @@ def test_compiled_catalogue_matches_source(loc):
         )
 
 
-PLACEHOLDER = re.compile(r"%\([A-Za-z_0-9]+\)[sdif]|%[sd%]|\{[A-Za-z_0-9]*\}|<[^>]+>")
+PLACEHOLDER = re.compile(
+    r"%\([A-Za-z_0-9]+\)[-+ 0#]*\d*(?:\.\d+)?[sdif]|%[sd%]|\{[A-Za-z_0-9]*\}|<[^>]+>"
+)
+NAMED = re.compile(r"%\(([A-Za-z_0-9]+)\)[-+ 0#]*\d*(?:\.\d+)?([sdif])")
+
+
+def _placeholders(text: str) -> tuple[set[tuple[str, str]], list[str]]:
+    """Named placeholders as a set of (name, conversion) — a translation may repeat one or
+    pad it differently (``%(month)02d`` → ``%(month)d``) — and the others (positional ones,
+    tags) as a sorted list, since their count matters."""
+    named = set(NAMED.findall(text))
+    others = sorted(p for p in PLACEHOLDER.findall(text) if not NAMED.fullmatch(p))
+    return named, others
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 MONGOLIAN = re.compile(r"[\u1820-\u1878]")
 
@@ -47,8 +59,7 @@ MONGOLIAN = re.compile(r"[\u1820-\u1878]")
 def test_translations_keep_every_placeholder_and_tag(loc):
     for entry in _po(loc).translated_entries():
         if not entry.msgid_plural:
-            wanted = sorted(PLACEHOLDER.findall(entry.msgid))
-            assert sorted(PLACEHOLDER.findall(entry.msgstr)) == wanted, (loc, entry.msgid)
+            assert _placeholders(entry.msgstr) == _placeholders(entry.msgid), (loc, entry.msgid)
             continue
         # a plural's forms may leave out the count, never add or lose anything else
         allowed = set(PLACEHOLDER.findall(entry.msgid + entry.msgid_plural))
