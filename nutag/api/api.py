@@ -27,6 +27,7 @@ from nutag.api.schemas import (
     ValidationErrorOut,
     unit_ref,
 )
+from nutag.api.notify import me
 from nutag.api.work import work
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position
@@ -281,3 +282,4 @@ def unit_position_create(request: HttpRequest, code: str, payload: PositionIn) -
 api.add_router("/units", units)
 api.add_router("/people", people)
 api.add_router("/", work)
+api.add_router("/me", me)

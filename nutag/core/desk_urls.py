@@ -17,4 +17,5 @@ urlpatterns = [
     path("", include("nutag.people.urls")),
     path("", include("nutag.sites.desk_urls")),
     path("", include("nutag.assess.desk_urls")),
+    path("", include("nutag.notify.urls")),
 ]

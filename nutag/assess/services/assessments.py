@@ -36,6 +36,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
 from nutag.assess import autofill
+from nutag.assess import notices
 from nutag.assess.models import (
     Assessment,
     AssessmentItem,
@@ -322,6 +323,7 @@ def assessment_submit(
         submitted_by=actor(acting_user),
     )
     _audit(acting_user, fresh, {"status": [before, fresh.status], "self_total": [None, total]})
+    notices.assessment_submitted(acting_user, fresh)
     _copy(fresh, assessment)
     return assessment
 

@@ -34,6 +34,7 @@ from nutag.assess.models import (
     TaskReport,
     TaskStatus,
 )
+from nutag.assess import notices
 from nutag.assess.services._common import actor, require
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound
@@ -305,6 +306,7 @@ def task_issue(
         note=_("issued to %(count)d units: %(units)s")
         % {"count": len(chosen), "units": _names(chosen)},
     )
+    notices.task_issued(acting_user, task, chosen)
     return task
 
 

@@ -13,7 +13,7 @@ from nutag.core.audit import audit_record, diff, snapshot, user_or_none
 from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.permissions import AnyUser, Perm, require_perm
-from nutag.sites import bodies
+from nutag.sites import bodies, notices
 from nutag.sites.events import announce_site_change
 from nutag.sites.media import delete_after_commit, saving
 from nutag.sites.models import (
@@ -160,6 +160,7 @@ def article_submit(*, acting_user: AnyUser | None, article: Article) -> Article:
     if article.status not in EDITABLE:
         raise ValidationError(_("Only a draft or a returned article can be submitted."))
     _set_status(acting_user, article, ArticleStatus.SUBMITTED)
+    notices.article_submitted(acting_user, article)
     return article
 
 
@@ -207,6 +208,7 @@ def article_return(*, acting_user: AnyUser | None, article: Article, reason: str
     _set_status(
         acting_user, article, ArticleStatus.RETURNED, extra={"return_reason": [before, reason]}
     )
+    notices.article_returned(acting_user, article)
     return article
 
 

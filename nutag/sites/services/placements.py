@@ -15,6 +15,7 @@ from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import AnyUser, Perm, require_perm
 from nutag.orgs.services import NotFound
+from nutag.sites import notices
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
     Article,
@@ -115,6 +116,7 @@ def article_recommend(*, acting_user: AnyUser | None, article: Article) -> Place
             unit=article.unit,
             note=_("recommended to %(unit)s") % {"unit": parent.name},
         )
+        notices.article_recommended(acting_user, article, parent)
     return placement
 
 
