@@ -189,6 +189,7 @@ CELERY_TASK_IGNORE_RESULT = True
 # A job is acknowledged when it finishes, and a worker takes one at a time: a killed worker
 # leaves the rest on the broker for the next one.
 CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "nutag")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 NUTAG_IMPORT_MAX_ROWS = int(os.environ.get("NUTAG_IMPORT_MAX_ROWS", "20000"))
 NUTAG_IMPORT_MAX_BYTES = int(os.environ.get("NUTAG_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))

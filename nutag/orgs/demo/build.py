@@ -36,6 +36,7 @@ from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .plan import DemoPlan, plan_people
 from .site import ensure_site_content
 from .units import UnitSpec, unit_specs
+from .notices import ensure_notifications
 from .work import ensure_work
 
 
@@ -306,6 +307,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         logins, users_created, passwords_changed = _ensure_logins(plan, by_index, password)
         articles_created = ensure_site_content(units)
         work_created = ensure_work(units)
+        ensure_notifications(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,
