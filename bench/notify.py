@@ -64,7 +64,10 @@ def main() -> None:
                 plans_title="",
                 plans=[],
             )
-            common.write_block(NAME, vendor, body[: body.index("```") - 1], intro=INTRO)
+            body = body[: body.index("```")]
+            while body and not body[-1]:
+                body.pop()
+            common.write_block(NAME, vendor, body, intro=INTRO)
 
 
 def run(people: int, rounds: int) -> list[str]:

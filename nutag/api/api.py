@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Status
 from ninja.security import SessionAuth
 
+from nutag.api.notify import me
 from nutag.api.schemas import (
     ErrorOut,
     PersonIn,
@@ -27,7 +28,6 @@ from nutag.api.schemas import (
     ValidationErrorOut,
     unit_ref,
 )
-from nutag.api.notify import me
 from nutag.api.work import work
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position

@@ -44,9 +44,9 @@ def task_issued(acting_user: object, task: Task, units: Sequence[Unit]) -> None:
         perm=Perm.REPORT_TASKS,
         params={"from": task.unit.name, "title": task.title, "due": task.due_on.isoformat()},
         event_key=f"task-issued:{task.pk}",
-        link=lambda unit_id: reverse("desk-report", args=[reports[unit_id]])
-        if unit_id in reports
-        else "",
+        link=lambda unit_id: (
+            reverse("desk-report", args=[reports[unit_id]]) if unit_id in reports else ""
+        ),
     )
 
 

@@ -28,7 +28,6 @@ from django.conf import settings
 from django.db import close_old_connections, transaction
 from django.utils.module_loading import import_string
 
-
 logger = logging.getLogger(__name__)
 
 

@@ -137,8 +137,8 @@ def _finish(ids: list[int], **values: object) -> None:
 def _send_group(sender: Sender, rows: list[Delivery], language: str, now: dt.datetime) -> str:
     person = rows[0].notification.recipient
     lines = [kinds.render(r.notification.kind, r.notification.params, language) for r in rows]
-    text = lines[0] if len(rows) == 1 and not rows[0].digest else kinds.render_digest(
-        lines, language
+    text = (
+        lines[0] if len(rows) == 1 and not rows[0].digest else kinds.render_digest(lines, language)
     )
     message = Message(
         key=rows[0].sent_key,

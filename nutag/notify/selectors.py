@@ -23,12 +23,7 @@ def person_of(user: AnyUser) -> Person | None:
     """The person behind a login (``None`` for the anonymous and for logins with no person)."""
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_nutag_person", False)
-    if cached is not False:
-        return cached  # type: ignore[no-any-return]
-    person = Person.objects.filter(user_id=user.pk).first()
-    user._nutag_person = person  # type: ignore[union-attr]
-    return person
+    return Person.objects.filter(user_id=user.pk).first()
 
 
 def inbox(*, user: AnyUser, unread_only: bool = False) -> QuerySet[Notification]:

@@ -212,9 +212,7 @@ def notice_send(
         note=(_("emergency: %(text)s") if emergency else _("notice: %(text)s")) % {"text": clean},
     )
     kind = Kind.EMERGENCY if emergency else Kind.NOTICE
-    person_ids = Person.objects.filter(unit_path__startswith=unit.path).values_list(
-        "pk", flat=True
-    )
+    person_ids = Person.objects.filter(unit_path__startswith=unit.path).values_list("pk", flat=True)
     return _create(
         kind=kind,
         recipients=[Recipient(person_id=pk) for pk in person_ids.iterator(chunk_size=CHUNK)],

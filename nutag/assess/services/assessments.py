@@ -35,8 +35,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from nutag.assess import autofill
-from nutag.assess import notices
+from nutag.assess import autofill, notices
 from nutag.assess.models import (
     Assessment,
     AssessmentItem,

@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from nutag.assess import notices
 from nutag.assess.models import (
     ReportStatus,
     Task,
@@ -34,7 +35,6 @@ from nutag.assess.models import (
     TaskReport,
     TaskStatus,
 )
-from nutag.assess import notices
 from nutag.assess.services._common import actor, require
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound

@@ -28,15 +28,15 @@ class Message:
     person_id: int = 0
 
 
-class Skip(Exception):  # noqa: N818  (a verdict, not an error)
+class Skip(Exception):
     """Nothing to send to on this channel."""
 
 
-class Retry(Exception):  # noqa: N818
+class Retry(Exception):
     """A passing failure: try again later."""
 
 
-class Fail(Exception):  # noqa: N818
+class Fail(Exception):
     """A failure that retrying will not mend."""
 
 

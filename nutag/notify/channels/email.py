@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-import socket
 
 from django.conf import settings
 from django.core.mail import EmailMessage
@@ -27,9 +26,8 @@ class EmailSender:
         try:
             mail.send()
         except (smtplib.SMTPServerDisconnected, smtplib.SMTPConnectError, OSError) as exc:
+            # a timeout is an OSError too
             raise Retry(str(exc) or exc.__class__.__name__) from exc
-        except socket.timeout as exc:  # pragma: no cover  (an OSError on 3.10+)
-            raise Retry("timeout") from exc
 
     def was_sent(self, message: Message) -> bool | None:
         return None

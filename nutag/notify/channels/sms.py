@@ -20,7 +20,6 @@ import datetime as dt
 import hashlib
 import hmac
 import json
-import socket
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -124,7 +123,7 @@ class AliyunSms:
                 data = json.loads(exc.read().decode() or "{}")
             except ValueError:
                 raise Fail(f"HTTP {exc.code}") from exc
-        except (TimeoutError, socket.timeout) as exc:
+        except TimeoutError as exc:
             raise Retry(_("the SMS provider did not answer in time")) from exc
         except (urllib.error.URLError, OSError, ValueError) as exc:
             raise Retry(str(getattr(exc, "reason", exc))[:200]) from exc

@@ -14,7 +14,7 @@ from typing import Any
 
 from nutag.notify.channels.sms import aliyun_signature
 
-SECRET = "fake-secret"  # noqa: S105
+SECRET = "fake-secret"
 
 
 class FakeAliyun:
@@ -89,7 +89,9 @@ class FakeAliyun:
         content = json.loads(params.get("TemplateParam", "{}")).get("content", "")
         with self.lock:
             self.received[params.get("OutId", "")] += 1
-            self.messages.append({"OutId": params.get("OutId", ""), "phone": phone, "text": content})
+            self.messages.append(
+                {"OutId": params.get("OutId", ""), "phone": phone, "text": content}
+            )
             hang = self.hang_seconds if self.hang_next > 0 else 0.0
             if hang:
                 self.hang_next -= 1

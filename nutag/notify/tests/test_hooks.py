@@ -44,9 +44,12 @@ def test_reminders_once_per_report_never_on_a_page_view(cast, client):
     assert not told(Kind.TASK_DUE_SOON)
     send_reminders()
     send_reminders()
-    assert Notification.objects.filter(
-        kind=Kind.TASK_DUE_SOON, recipient__user=cast.township1_secretary
-    ).count() == 1
+    assert (
+        Notification.objects.filter(
+            kind=Kind.TASK_DUE_SOON, recipient__user=cast.township1_secretary
+        ).count()
+        == 1
+    )
     send_reminders(today=timezone.localdate() + dt.timedelta(days=2))
     assert "t1-secretary" in told(Kind.TASK_OVERDUE)
 

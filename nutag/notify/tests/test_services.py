@@ -87,9 +87,7 @@ def test_a_persons_choice_beats_the_banners_default_which_beats_ours(cast):
         channels={Kind.TASK_ISSUED: []},
     )
     tell([cast.township1])
-    rows = set(
-        Delivery.objects.values_list("notification__recipient__user__username", "channel")
-    )
+    rows = set(Delivery.objects.values_list("notification__recipient__user__username", "channel"))
     assert rows == {("t1-officer", "email")}
 
 

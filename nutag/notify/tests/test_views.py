@@ -78,9 +78,12 @@ def test_mark_all_read(cast, client):
     assert not Notification.objects.filter(
         recipient__user=cast.township1_secretary, read_at__isnull=True
     ).exists()
-    assert Notification.objects.filter(
-        recipient__user=cast.township1_officer, read_at__isnull=True
-    ).count() == 2
+    assert (
+        Notification.objects.filter(
+            recipient__user=cast.township1_officer, read_at__isnull=True
+        ).count()
+        == 2
+    )
 
 
 def test_settings_keep_what_was_typed_on_bad_input(cast, client):

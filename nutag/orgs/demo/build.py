@@ -33,10 +33,10 @@ from nutag.people.normalize import clean_name, name_initials, name_pinyin
 from nutag.people.tallies import care_tally_refresh
 
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
+from .notices import ensure_notifications
 from .plan import DemoPlan, plan_people
 from .site import ensure_site_content
 from .units import UnitSpec, unit_specs
-from .notices import ensure_notifications
 from .work import ensure_work
 
 

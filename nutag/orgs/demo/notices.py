@@ -31,9 +31,7 @@ def ensure_notifications(units: dict[str, Unit]) -> int:
     made = 0
     banner = units[BANNER_CODE]
     if not NotifyPolicy.objects.filter(unit=banner).exists():
-        notify_policy_update(
-            acting_user=SYSTEM, unit=banner, digest_hour=8, officer_defaults={}
-        )
+        notify_policy_update(acting_user=SYSTEM, unit=banner, digest_hour=8, officer_defaults={})
         made += 1
     writer = get_user_model().objects.filter(username="demo-village").first()
     village = units.get(VILLAGE)
