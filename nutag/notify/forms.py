@@ -42,3 +42,15 @@ class NotifySettingsForm(forms.Form):
             "quiet_start": row.quiet_start,
             "quiet_end": row.quiet_end,
         }
+
+
+class NoticeForm(forms.Form):
+    text = forms.CharField(
+        label=_("What the notice says"),
+        max_length=300,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    emergency = forms.BooleanField(
+        label=_("Emergency: send at once, even at night, by text message to everyone"),
+        required=False,
+    )

@@ -15,7 +15,7 @@ from nutag.core.errors import NotFound
 from nutag.notify import kinds
 from nutag.notify.models import Channel, Notification, NotifyPolicy, NotifySettings
 from nutag.orgs.models import Access, Position, Unit
-from nutag.orgs.permissions import Perm, accesses_granting
+from nutag.orgs.permissions import Perm, accesses_granting, granted_paths, is_platform_admin
 from nutag.people.models import Person
 
 
@@ -153,3 +153,11 @@ class ChannelChooser:
     def digest_hour(self, person_id: int) -> int:
         policy = self._policy(person_id)
         return policy.digest_hour if policy is not None else 8
+
+
+def notice_units(*, user: AnyUser) -> list[Unit]:
+    """The top units where ``user`` may send a notice (a notice reaches the units below)."""
+    if is_platform_admin(user):
+        return list(Unit.objects.filter(depth=1))
+    paths = granted_paths(user=user, perm=Perm.ISSUE_TASKS)
+    return list(Unit.objects.filter(path__in=paths).order_by("path"))

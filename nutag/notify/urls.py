@@ -9,4 +9,5 @@ urlpatterns = [
     path("notifications/read-all/", views.mark_all_read, name="notify-read-all"),
     path("notifications/<int:pk>/read/", views.mark_read, name="notify-read"),
     path("notifications/settings/", views.settings_page, name="notify-settings"),
+    path("u/<str:code>/notice/", views.notice_page, name="notify-notice"),
 ]

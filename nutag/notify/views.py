@@ -15,9 +15,19 @@ from django.views.decorators.http import require_POST
 from nutag.core.errors import NotFound
 from nutag.core.forms import submit_to_service
 from nutag.notify import kinds, services
-from nutag.notify.forms import NotifySettingsForm
+from nutag.notify.forms import NoticeForm, NotifySettingsForm
 from nutag.notify.models import Kind
-from nutag.notify.selectors import ChannelChooser, grouped_by_day, inbox, person_of, settings_of
+from nutag.notify.permissions import can_send_notice
+from nutag.notify.selectors import (
+    ChannelChooser,
+    grouped_by_day,
+    inbox,
+    notice_units,
+    person_of,
+    settings_of,
+)
+from nutag.orgs.permissions import Perm
+from nutag.orgs.selectors import access_unit
 
 PAGE_SIZE = 50
 
@@ -37,6 +47,7 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
             "days": grouped_by_day(page.object_list),
             "unread_only": unread_only,
             "has_person": person_of(request.user) is not None,
+            "notice_units": notice_units(user=request.user),
         },
     )
 
@@ -97,3 +108,27 @@ def settings_page(request: HttpRequest) -> HttpResponse:
     else:
         form = NotifySettingsForm(initial=NotifySettingsForm.initial_for(row), chosen=chosen)
     return render(request, "notify/settings.html", {"form": form})
+
+
+@login_required
+def notice_page(request: HttpRequest, code: str) -> HttpResponse:
+    """A notice to everyone in the unit and below (the banner: every resident)."""
+    unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_UNIT)
+    if not can_send_notice(request.user, unit):
+        raise NotFound
+    form = NoticeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        count = submit_to_service(
+            form,
+            lambda: services.notice_send(
+                acting_user=request.user,
+                unit=unit,
+                text=data["text"],
+                emergency=data["emergency"],
+            ),
+        )
+        if count is not None:
+            messages.success(request, _("The notice goes to %(count)d people.") % {"count": count})
+            return redirect("notify-notice", code=unit.code)
+    return render(request, "notify/notice.html", {"form": form, "unit": unit})

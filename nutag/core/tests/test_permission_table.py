@@ -30,6 +30,7 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
+from nutag.core.models import AuditEntry
 from nutag.factories import PersonFactory, make_unit
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Person
@@ -291,6 +292,12 @@ class Actions:
         saved = TaskReport.objects.get(pk=report.pk).text == "权限表报告"
         assert saved == _ok(r)
         return saved
+
+    def send_notice(self, unit: Unit) -> bool:
+        r = self.c.post(f"/desk/u/{unit.code}/notice/", {"text": "权限表通知"})
+        sent = AuditEntry.objects.filter(unit=unit, note__contains="权限表通知").exists()
+        assert sent == _ok(r)
+        return sent
 
 
 def _above(unit: Unit) -> Unit:
