@@ -8,6 +8,7 @@ from django.contrib import admin
 from django.http import HttpRequest
 
 from nutag.notify.models import Delivery, Notification, NotifyPolicy
+from nutag.notify.services import notify_policy_update
 
 
 class ReadOnly(admin.ModelAdmin):  # type: ignore[type-arg]
@@ -61,6 +62,33 @@ class DeliveryAdmin(ReadOnly):
 
 
 @admin.register(NotifyPolicy)
-class NotifyPolicyAdmin(ReadOnly):
+class NotifyPolicyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
+    """The banner's digest hour and officers' default channels; saved through the service."""
+
     list_display = ("unit", "digest_hour")
     raw_id_fields = ("unit",)
+    fields = ("unit", "digest_hour", "officer_defaults")
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return bool(request.user.is_active and request.user.is_superuser)
+
+    def has_view_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return self.has_module_permission(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return self.has_module_permission(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
+
+    def save_model(self, request: HttpRequest, obj: NotifyPolicy, form: Any, change: bool) -> None:
+        saved = notify_policy_update(
+            acting_user=request.user,
+            unit=obj.unit,
+            digest_hour=obj.digest_hour,
+            officer_defaults=obj.officer_defaults or {},
+        )
+        obj.pk = saved.pk
