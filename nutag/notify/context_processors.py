@@ -1,7 +1,8 @@
 """The bell: unread notifications, for logged-in people only.
 
 Anonymous visitors get nothing (``bell`` is ``None``): their pages are cached and must not
-cost a query. For a logged-in person the count is taken only if the template shows it."""
+cost a query. For a logged-in person the count is read only if the template shows it, and
+from the cache (``selectors.bell_count``)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,9 @@ class Bell:
 
     @cached_property
     def count(self) -> int:
-        from nutag.notify.selectors import unread_count
+        from nutag.notify.selectors import bell_count
 
-        return unread_count(user=self._user)
+        return bell_count(user=self._user)
 
     @property
     def url(self) -> str:

@@ -39,7 +39,13 @@ from nutag.notify.permissions import (
     can_send_notice,
     can_set_policy,
 )
-from nutag.notify.selectors import ChannelChooser, access_notification, holders_of, inbox
+from nutag.notify.selectors import (
+    ChannelChooser,
+    access_notification,
+    forget_bell,
+    holders_of,
+    inbox,
+)
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm
 from nutag.people.models import Person
@@ -117,9 +123,21 @@ def _create(
                     )
                 )
     Delivery.objects.bulk_create(deliveries, ignore_conflicts=True, batch_size=CHUNK)
+    _forget_bells_on_commit(ids)
     if any(not d.digest and d.due_at <= now for d in deliveries):
         enqueue_or_leave("nutag.notify.delivery.fan_out", event_key=event_key)
     return len(rows)
+
+
+def _forget_bells_on_commit(person_ids: list[int]) -> None:
+    def forget() -> None:
+        for start in range(0, len(person_ids), CHUNK):
+            user_ids = Person.objects.filter(
+                pk__in=person_ids[start : start + CHUNK], user__isnull=False
+            ).values_list("user_id", flat=True)
+            forget_bell(user_ids=[pk for pk in user_ids if pk is not None])
+
+    transaction.on_commit(forget)
 
 
 @transaction.atomic
@@ -233,11 +251,15 @@ def notification_mark_read(*, acting_user: AnyUser, pk: int) -> Notification:
         Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
             read_at=notification.read_at
         )
+        forget_bell(user_ids=[notification.recipient.user_id or 0])
     return notification
 
 
 def notifications_mark_all_read(*, acting_user: AnyUser) -> int:
-    return inbox(user=acting_user, unread_only=True).update(read_at=timezone.now())
+    count = inbox(user=acting_user, unread_only=True).update(read_at=timezone.now())
+    if acting_user.is_authenticated:
+        forget_bell(user_ids=[acting_user.pk])
+    return count
 
 
 SETTINGS_FIELDS = ["language", "quiet_start", "quiet_end", "channels"]

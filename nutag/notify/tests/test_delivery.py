@@ -230,18 +230,15 @@ def test_batches_send_only_what_is_due(
 def test_a_stopped_broker_leaves_the_work_for_the_sweep(
     cast, fake_sms, settings, django_capture_on_commit_callbacks, caplog
 ):
-    from config.celery import app
+    from nutag.notify.tests.brokers import celery_broker
 
     with_phone(cast.township1_secretary)
-    saved = app.conf.broker_url, app.conf.broker_connection_retry_on_startup
     settings.NUTAG_TASK_MODE = "celery"
-    app.conf.broker_url = "redis://127.0.0.1:9/0"  # nothing listens there
-    try:
-        with django_capture_on_commit_callbacks(execute=True):
-            urgent(cast, [cast.township1])  # commits; the hand-over fails quietly
-    finally:
-        app.conf.broker_url = saved[0]
-        app.pool.force_close_all()
+    with (
+        celery_broker("redis://127.0.0.1:9/0"),  # nothing listens there
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        urgent(cast, [cast.township1])  # commits; the hand-over fails quietly
     assert "left for the periodic sweep" in caplog.text
     assert states()["t1-secretary"] == DeliveryState.QUEUED
     delivery.deliver_due(now=NOW)  # the broker is back: the sweep finds it

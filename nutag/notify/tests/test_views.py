@@ -114,3 +114,15 @@ def test_settings_keep_what_was_typed_on_bad_input(cast, client):
 def test_settings_of_a_login_without_a_person_is_404(cast, client):
     client.force_login(cast.admin)
     assert client.get(reverse("notify-settings")).status_code == 404
+
+
+def test_the_bell_costs_no_query_once_counted_and_forgets_on_reading(cast, client):
+    tell(cast)
+    client.force_login(cast.township1_secretary)
+    client.get("/desk/")
+    with CaptureQueriesContext(connection) as queries:
+        html = client.get("/desk/").content.decode()
+    assert "<b>1</b>" in html
+    assert not any("notify_notification" in q["sql"] for q in queries.captured_queries)
+    client.post(reverse("notify-read-all"))
+    assert "<b>" not in client.get("/desk/").content.decode().split('class="bell"')[1][:40]

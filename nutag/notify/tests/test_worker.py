@@ -25,6 +25,7 @@ from nutag.core.actors import SYSTEM
 from nutag.factories import make_unit
 from nutag.notify import services
 from nutag.notify.models import Delivery, DeliveryState
+from nutag.notify.tests.brokers import celery_broker
 from nutag.notify.tests.fake_aliyun import FakeAliyun
 from nutag.orgs.models import UnitKind
 from nutag.people.models import Person
@@ -100,8 +101,6 @@ def _wait(condition: Any, timeout: float, what: str, tmp: Path) -> None:
 @pytest.mark.django_db(transaction=True)
 def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path: Path) -> None:
     _require_services()
-    from config.celery import app
-
     fake = FakeAliyun()
     queue = f"nutag-test-{uuid.uuid4().hex[:8]}"
     env = {
@@ -135,35 +134,33 @@ def test_a_killed_worker_loses_nothing_and_sends_nothing_twice(tmp_path: Path) -
         ],
         batch_size=1000,
     )
-    saved = (settings.NUTAG_TASK_MODE, app.conf.broker_url, app.conf.task_default_queue)
+    saved = settings.NUTAG_TASK_MODE
     processes: list[subprocess.Popen[bytes]] = []
     try:
-        settings.NUTAG_TASK_MODE = "celery"
-        app.conf.broker_url = REDIS_URL
-        app.conf.task_default_queue = queue
-        first = _start("worker", env, tmp_path, queue)
-        processes.append(first)
-        told = services.notice_send(
-            acting_user=SYSTEM, unit=banner, text="暴雪预警：请转移牲畜", emergency=True
-        )
-        assert told == COUNT
-        _wait(lambda: len(fake.received) >= COUNT // 5, 180, "the first worker to start", tmp_path)
-        first.send_signal(signal.SIGKILL)
-        first.wait(timeout=15)
-        halfway = len(fake.received)
-        assert halfway < COUNT, "the first worker finished before it could be killed"
-        processes.append(_start("worker", env, tmp_path, queue))
-        processes.append(_start("beat", env, tmp_path, queue))
-        _wait(
-            lambda: not Delivery.objects.exclude(state=DeliveryState.SENT).exists(),
-            300,
-            "every delivery to be sent",
-            tmp_path,
-        )
+        with celery_broker(REDIS_URL, queue):
+            settings.NUTAG_TASK_MODE = "celery"
+            first = _start("worker", env, tmp_path, queue)
+            processes.append(first)
+            told = services.notice_send(
+                acting_user=SYSTEM, unit=banner, text="暴雪预警：请转移牲畜", emergency=True
+            )
+            assert told == COUNT
+            _wait(lambda: len(fake.received) >= COUNT // 5, 180, "the first worker", tmp_path)
+            first.send_signal(signal.SIGKILL)
+            first.wait(timeout=15)
+            assert len(fake.received) < COUNT, "the first worker finished before it was killed"
+            processes.append(_start("worker", env, tmp_path, queue))
+            processes.append(_start("beat", env, tmp_path, queue))
+            _wait(
+                lambda: not Delivery.objects.exclude(state=DeliveryState.SENT).exists(),
+                300,
+                "every delivery to be sent",
+                tmp_path,
+            )
     finally:
         for process in processes:
             _stop(process)
-        settings.NUTAG_TASK_MODE, app.conf.broker_url, app.conf.task_default_queue = saved
+        settings.NUTAG_TASK_MODE = saved
         fake.stop()
     keys = set(Delivery.objects.values_list("sent_key", flat=True))
     assert len(keys) == COUNT
