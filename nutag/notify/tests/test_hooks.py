@@ -66,3 +66,80 @@ def test_an_article_submitted_then_returned(cast):
     assert told(Kind.ARTICLE_RETURNED) == {"v1a-officer"}
     returned = Notification.objects.get(kind=Kind.ARTICLE_RETURNED)
     assert returned.params["reason"] == "补图"
+
+
+def test_a_returned_report_tells_the_reporting_unit_once_per_return(cast):
+    from nutag.assess.services.reports import report_inspect, report_save, report_submit
+
+    task = task_issue(
+        acting_user=cast.banner_officer,
+        unit=cast.banner,
+        title="秋季任务",
+        requirements="报告",
+        due_on=timezone.localdate() + dt.timedelta(days=10),
+    )
+    report = task.reports.get(unit=cast.township1)
+    for _ in range(2):
+        report = report_save(
+            acting_user=cast.township1_officer,
+            report=report,
+            text="已完成",
+            figures={},
+            version=report.version,
+        )
+        report = report_submit(
+            acting_user=cast.township1_officer, report=report, version=report.version
+        )
+        report = report_inspect(
+            acting_user=cast.banner_officer,
+            report=report,
+            decision="return",
+            comment="请补充照片",
+            version=report.version,
+        )
+    assert told(Kind.REPORT_RETURNED) == {"t1-secretary", "t1-officer"}
+    mine = Notification.objects.filter(
+        kind=Kind.REPORT_RETURNED, recipient__user=cast.township1_officer
+    )
+    assert mine.count() == 2 and mine.first().params["comment"] == "请补充照片"
+
+
+def test_a_recommendation_tells_the_publishers_above(cast):
+    from nutag.sites.services.articles import article_publish
+    from nutag.sites.services.placements import article_recommend
+
+    article = article_create(
+        acting_user=cast.village1a_secretary,
+        unit=cast.village1a,
+        data=ArticleInput(title="走访", body="<p>正文</p>"),
+    )
+    article_submit(acting_user=cast.village1a_secretary, article=article)
+    article_publish(acting_user=cast.village1a_secretary, article=article)
+    article_recommend(acting_user=cast.village1a_secretary, article=article)
+    article_recommend(acting_user=cast.village1a_secretary, article=article)
+    assert told(Kind.ARTICLE_RECOMMENDED) == {"t1-secretary"}
+    assert Notification.objects.filter(kind=Kind.ARTICLE_RECOMMENDED).count() == 1
+
+
+def test_a_submitted_self_assessment_tells_the_reviewers_above(cast):
+    from nutag.assess.tests.rounds_helpers import assessment_of, open_round, submitted
+
+    round_ = open_round(cast.township1)
+    submitted(assessment_of(round_, cast.village1a))
+    # reviewing needs the right above the village: the township's secretary (not its
+    # officer, who may not review, nor the village itself)
+    assert told(Kind.ASSESSMENT_SUBMITTED) == {"t1-secretary"}
+    link = Notification.objects.get(kind=Kind.ASSESSMENT_SUBMITTED).link
+    assert link.startswith("/desk/assessments/")
+
+
+def test_self_assessments_due_within_three_days_are_reminded_once(cast):
+    from nutag.assess.tests.rounds_helpers import open_round
+
+    open_round(cast.township1, due=timezone.localdate() + dt.timedelta(days=5))
+    send_reminders()
+    assert not told(Kind.ASSESSMENT_DUE_SOON)
+    send_reminders(today=timezone.localdate() + dt.timedelta(days=2))
+    send_reminders(today=timezone.localdate() + dt.timedelta(days=3))
+    assert told(Kind.ASSESSMENT_DUE_SOON) == {"v1a-secretary", "v1a-officer"}
+    assert Notification.objects.filter(kind=Kind.ASSESSMENT_DUE_SOON).count() == 2
