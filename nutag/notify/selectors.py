@@ -138,17 +138,24 @@ def settings_of(person: Person) -> NotifySettings:
 class ChannelChooser:
     """Chooses the outside channels of many recipients with a fixed number of queries."""
 
+    CHUNK = 1000  # ids per query: SQLite limits the variables of one statement
+
     def __init__(self, person_ids: Iterable[int]) -> None:
-        ids = set(person_ids)
-        self.settings: dict[int, NotifySettings] = {
-            s.person_id: s for s in NotifySettings.objects.filter(person_id__in=ids)
-        }
-        self.officers = set(
-            Position.objects.filter(person_id__in=ids, ended_on__isnull=True)
-            .exclude(access=Access.NONE)
-            .values_list("person_id", flat=True)
-        )
-        self.paths = dict(Person.objects.filter(pk__in=ids).values_list("pk", "unit_path"))
+        ids = sorted(set(person_ids))
+        self.settings: dict[int, NotifySettings] = {}
+        self.officers: set[int] = set()
+        self.paths: dict[int, str] = {}
+        for start in range(0, len(ids), self.CHUNK):
+            chunk = ids[start : start + self.CHUNK]
+            self.settings.update(
+                (s.person_id, s) for s in NotifySettings.objects.filter(person_id__in=chunk)
+            )
+            self.officers.update(
+                Position.objects.filter(person_id__in=chunk, ended_on__isnull=True)
+                .exclude(access=Access.NONE)
+                .values_list("person_id", flat=True)
+            )
+            self.paths.update(Person.objects.filter(pk__in=chunk).values_list("pk", "unit_path"))
         self._policies: dict[str, NotifyPolicy | None] = {}
 
     def _policy(self, person_id: int) -> NotifyPolicy | None:

@@ -243,8 +243,10 @@ def notice_send(
     )
 
 
+@transaction.atomic
 def notification_mark_read(*, acting_user: AnyUser, pk: int) -> Notification:
-    """Mark one of the user's own notifications read (someone else's: ``NotFound``)."""
+    """Mark one of the user's own notifications read (someone else's: ``NotFound``). Not
+    audited: it is the person's own, and says nothing about anyone else."""
     notification = access_notification(user=acting_user, pk=pk)
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -255,6 +257,7 @@ def notification_mark_read(*, acting_user: AnyUser, pk: int) -> Notification:
     return notification
 
 
+@transaction.atomic
 def notifications_mark_all_read(*, acting_user: AnyUser) -> int:
     count = inbox(user=acting_user, unread_only=True).update(read_at=timezone.now())
     if acting_user.is_authenticated:
