@@ -54,3 +54,29 @@ class NoticeForm(forms.Form):
         label=_("Emergency: send at once, even at night, by text message to everyone"),
         required=False,
     )
+
+
+class NotifyPolicyForm(forms.Form):
+    digest_hour = forms.IntegerField(
+        label=_("Hour of the daily digest"),
+        min_value=0,
+        max_value=23,
+        help_text=_("Ordinary notices go out together once a day at this hour."),
+    )
+
+    def __init__(self, *args: Any, chosen: dict[str, list[str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for kind in Kind:
+            self.fields[f"kind_{kind.value}"] = forms.MultipleChoiceField(
+                label=kind.label,
+                choices=OUTSIDE,
+                required=False,
+                widget=forms.CheckboxSelectMultiple,
+                initial=chosen.get(kind.value, []),
+            )
+
+    def kind_fields(self) -> list[forms.BoundField]:
+        return [self[f"kind_{kind.value}"] for kind in Kind]
+
+    def channels(self) -> dict[str, list[str]]:
+        return {kind.value: list(self.cleaned_data[f"kind_{kind.value}"]) for kind in Kind}

@@ -10,4 +10,5 @@ urlpatterns = [
     path("notifications/<int:pk>/read/", views.mark_read, name="notify-read"),
     path("notifications/settings/", views.settings_page, name="notify-settings"),
     path("u/<str:code>/notice/", views.notice_page, name="notify-notice"),
+    path("u/<str:code>/notify-policy/", views.policy_page, name="notify-policy"),
 ]

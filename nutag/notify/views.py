@@ -15,9 +15,9 @@ from django.views.decorators.http import require_POST
 from nutag.core.errors import NotFound
 from nutag.core.forms import submit_to_service
 from nutag.notify import kinds, services
-from nutag.notify.forms import NoticeForm, NotifySettingsForm
-from nutag.notify.models import Kind
-from nutag.notify.permissions import can_send_notice
+from nutag.notify.forms import NoticeForm, NotifyPolicyForm, NotifySettingsForm
+from nutag.notify.models import Kind, NotifyPolicy
+from nutag.notify.permissions import can_send_notice, can_set_policy
 from nutag.notify.selectors import (
     ChannelChooser,
     grouped_by_day,
@@ -48,6 +48,9 @@ def inbox_page(request: HttpRequest) -> HttpResponse:
             "unread_only": unread_only,
             "has_person": person_of(request.user) is not None,
             "notice_units": notice_units(user=request.user),
+            "policy_units": [
+                u for u in notice_units(user=request.user) if can_set_policy(request.user, u)
+            ],
         },
     )
 
@@ -132,3 +135,33 @@ def notice_page(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("The notice goes to %(count)d people.") % {"count": count})
             return redirect("notify-notice", code=unit.code)
     return render(request, "notify/notice.html", {"form": form, "unit": unit})
+
+
+@login_required
+def policy_page(request: HttpRequest, code: str) -> HttpResponse:
+    """The banner's digest hour and the channels its officers get unless they choose."""
+    unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_UNIT)
+    if not can_set_policy(request.user, unit):
+        raise NotFound
+    row = NotifyPolicy.objects.filter(unit=unit).first()
+    defaults = row.officer_defaults if row else {}
+    chosen = {
+        kind.value: defaults.get(kind.value, kinds.OFFICER_DEFAULTS.get(kind.value, []))
+        for kind in Kind
+    }
+    initial = {"digest_hour": row.digest_hour if row else 8}
+    form = NotifyPolicyForm(request.POST or None, initial=initial, chosen=chosen)
+    if request.method == "POST" and form.is_valid():
+        saved = submit_to_service(
+            form,
+            lambda: services.notify_policy_update(
+                acting_user=request.user,
+                unit=unit,
+                digest_hour=form.cleaned_data["digest_hour"],
+                officer_defaults=form.channels(),
+            ),
+        )
+        if saved is not None:
+            messages.success(request, _("The notification policy is saved."))
+            return redirect("notify-policy", code=unit.code)
+    return render(request, "notify/policy.html", {"form": form, "unit": unit})

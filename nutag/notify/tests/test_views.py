@@ -126,3 +126,31 @@ def test_the_bell_costs_no_query_once_counted_and_forgets_on_reading(cast, clien
     assert not any("notify_notification" in q["sql"] for q in queries.captured_queries)
     client.post(reverse("notify-read-all"))
     assert "<b>" not in client.get("/desk/").content.decode().split('class="bell"')[1][:40]
+
+
+def test_the_banner_policy_page_only_for_those_who_may_set_it(cast, client):
+    from nutag.factories import person_with_position
+    from nutag.notify.models import NotifyPolicy
+    from nutag.orgs.models import PositionTitle
+
+    for user in (cast.banner_officer, cast.township1_secretary, cast.resident):
+        client.force_login(user)
+        assert client.get(reverse("notify-policy", args=[cast.banner.code])).status_code == 404
+    client.force_login(cast.township1_secretary)
+    assert client.get(reverse("notify-policy", args=[cast.township1.code])).status_code == 404
+    secretary = person_with_position(
+        unit=cast.banner,
+        title=PositionTitle.BRANCH_SECRETARY,
+        username="banner-secretary",
+        name="旗书记",
+    ).user
+    client.force_login(secretary)
+    url = reverse("notify-policy", args=[cast.banner.code])
+    assert url in client.get(reverse("notify-inbox")).content.decode()
+    response = client.post(url, {"digest_hour": "25", "kind_task_issued": "sms"})
+    assert response.status_code == 200 and 'value="25"' in response.content.decode()
+    assert not NotifyPolicy.objects.exists()
+    response = client.post(url, {"digest_hour": "7", "kind_task_issued": ["email"]})
+    assert response.status_code == 302
+    policy = NotifyPolicy.objects.get(unit=cast.banner)
+    assert policy.digest_hour == 7 and policy.officer_defaults["task_issued"] == ["email"]
