@@ -77,7 +77,9 @@ def enqueue_or_leave(path: str, **kwargs: Any) -> None:
         try:
             run_task.apply_async((path, kwargs), retry=False)
         except Exception:  # kombu/redis connection errors: the sweep will find the work
-            logger.warning("broker unreachable; %s left for the periodic sweep", path)
+            logger.warning(
+                "broker unreachable; %s left for the periodic sweep", path, exc_info=True
+            )
 
     transaction.on_commit(dispatch)
 

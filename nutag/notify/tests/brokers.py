@@ -8,10 +8,15 @@ from typing import Any
 
 
 def _reset_pools(app: Any) -> None:
+    """Forget every connection and producer pool, the app's and kombu's global ones (an
+    in-process test worker, ``celery.contrib.testing``, leaves them closed behind it)."""
+    from kombu import pools
+
     if app._pool is not None:
         app._pool.force_close_all()
     app._pool = None
     app.amqp._producer_pool = None
+    pools.reset()
 
 
 @contextlib.contextmanager
