@@ -1,8 +1,11 @@
 """Celery for the scale mode (NUTAG_TASK_MODE=celery): one generic task runs any Nutag job.
 
 Start a worker with ``DJANGO_SETTINGS_MODULE=config.settings.prod celery -A config worker -l info``
-(it refuses to start without a settings module). The broker is CELERY_BROKER_URL,
-or REDIS_URL when that is not set.
+and the scheduler with ``... celery -A config beat`` (or one process for both: ``worker -B``);
+both refuse to start without a settings module. The broker is CELERY_BROKER_URL, or
+REDIS_URL when that is not set. Beat runs the jobs of ``NUTAG_PERIODIC_JOBS``: the
+notification sweep (deliveries due, digests, what a killed worker left), reminders, the
+read-count flush and scheduled publishing.
 """
 
 from __future__ import annotations
@@ -25,3 +28,11 @@ def run_task(path: str, kwargs: dict[str, Any]) -> None:
     from nutag.core.tasks import run_named
 
     run_named(path, kwargs)
+
+
+@app.on_after_configure.connect
+def _schedule(sender: Any, **kwargs: Any) -> None:
+    from nutag.core.tasks import periodic_jobs
+
+    for name, (path, seconds) in periodic_jobs().items():
+        sender.add_periodic_task(float(seconds), run_task.s(path, {}), name=name)

@@ -26,6 +26,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.people.urls_accounts")),
     path("", include("nutag.sites.urls.desk")),
     path("", include("nutag.assess.urls")),
+    path("", include("nutag.notify.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "nutag.core",
     "nutag.orgs",
     "nutag.people",
+    "nutag.notify",
     "nutag.stats",
     "nutag.assess",
     "nutag.sites",
@@ -89,6 +90,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "nutag.core.context_processors.nutag",
+                "nutag.notify.context_processors.bell",
             ],
         },
     },
@@ -223,6 +225,11 @@ CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TASK_IGNORE_RESULT = True
+# A job is acknowledged when it finishes, and a worker takes one at a time: a killed worker
+# leaves the rest on the broker for the next one.
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "nutag")
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 NUTAG_IMPORT_MAX_ROWS = int(os.environ.get("NUTAG_IMPORT_MAX_ROWS", "20000"))
 NUTAG_IMPORT_MAX_BYTES = int(os.environ.get("NUTAG_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
 # Article uploads (nutag/core/media.py): pictures are decoded and re-encoded, attachments
@@ -238,6 +245,41 @@ NUTAG_PAGE_CACHE_SECONDS = int(os.environ.get("NUTAG_PAGE_CACHE_SECONDS", "300")
 # Read counts are buffered in the cache and written after this many reads or seconds.
 NUTAG_READS_FLUSH_EVERY = int(os.environ.get("NUTAG_READS_FLUSH_EVERY", "200"))
 NUTAG_READS_FLUSH_SECONDS = int(os.environ.get("NUTAG_READS_FLUSH_SECONDS", "60"))
+
+# --- Notifications (nutag/notify) --------------------------------------------------------
+# SMS: a log file by default (nothing leaves the machine); Aliyun SMS at scale.
+NUTAG_SMS_BACKEND = os.environ.get("NUTAG_SMS_BACKEND", "nutag.notify.channels.sms.LogFileSms")
+NUTAG_SMS_LOG = os.environ.get("NUTAG_SMS_LOG", str(BASE_DIR / "sms.log"))
+NUTAG_SMS_TIMEOUT = float(os.environ.get("NUTAG_SMS_TIMEOUT", "10"))
+NUTAG_ALIYUN_SMS_ENDPOINT = os.environ.get(
+    "NUTAG_ALIYUN_SMS_ENDPOINT", "https://dysmsapi.aliyuncs.com/"
+)
+NUTAG_ALIYUN_ACCESS_KEY_ID = os.environ.get("NUTAG_ALIYUN_ACCESS_KEY_ID", "")
+NUTAG_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("NUTAG_ALIYUN_ACCESS_KEY_SECRET", "")
+NUTAG_ALIYUN_SMS_SIGN_NAME = os.environ.get("NUTAG_ALIYUN_SMS_SIGN_NAME", "")
+NUTAG_ALIYUN_SMS_TEMPLATE = os.environ.get("NUTAG_ALIYUN_SMS_TEMPLATE", "")
+# The chat app's template messages: not connected until its integration names a sender.
+NUTAG_CHAT_BACKEND = os.environ.get("NUTAG_CHAT_BACKEND", "nutag.notify.channels.chat.NotConnected")
+EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = 10
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "nutag@localhost")
+# A claimed delivery a worker has not finished within this many seconds is taken again.
+NUTAG_NOTIFY_LEASE_SECONDS = int(os.environ.get("NUTAG_NOTIFY_LEASE_SECONDS", "120"))
+NUTAG_NOTIFY_RETRY_SECONDS = int(os.environ.get("NUTAG_NOTIFY_RETRY_SECONDS", "30"))
+NUTAG_NOTIFY_SWEEP_SECONDS = int(os.environ.get("NUTAG_NOTIFY_SWEEP_SECONDS", "60"))
+# Periodic jobs: {name: (function, every so many seconds)}. Run by Celery beat at scale,
+# by ``manage.py run_worker`` in the embedded mode; never on a page view.
+NUTAG_PERIODIC_JOBS = {
+    "notify-sweep": ("nutag.notify.delivery.deliver_due", NUTAG_NOTIFY_SWEEP_SECONDS),
+    "reminders": ("nutag.assess.reminders.send_reminders", 3600),
+    "reads-flush": ("nutag.sites.counting.flush_reads", NUTAG_READS_FLUSH_SECONDS),
+    "scheduled-publishing": ("nutag.sites.events.publish_due", 60),
+}
 
 LOGGING = {
     "version": 1,

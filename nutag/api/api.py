@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Router, Status
 from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
+from nutag.api.notify import me
 from nutag.api.schemas import (
     ErrorOut,
     PersonIn,
@@ -283,3 +284,4 @@ api.add_router("/units", units)
 api.add_router("/people", people)
 api.add_router("/", work)
 api.add_router("/", accounts)
+api.add_router("/me", me)

@@ -36,6 +36,7 @@ from nutag.people.tallies import care_tally_refresh
 from .accounts import ensure_accounts
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .mongolian import ensure_mongolian
+from .notices import ensure_notifications
 from .plan import DemoPlan, plan_people
 from .rosters import ensure_roster_details
 from .site import ensure_site_content
@@ -334,6 +335,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_roster_details(units)
         ensure_accounts(password=password)
         ensure_mongolian(units)
+        ensure_notifications(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

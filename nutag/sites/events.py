@@ -31,3 +31,33 @@ def announce_site_change(*, unit_ids: Iterable[int], article_ids: Iterable[int] 
         site_changed.send(sender=None, unit_ids=units, article_ids=articles)
 
     transaction.on_commit(send)
+
+
+def publish_due(*, now: object = None) -> int:
+    """The scheduled-publishing job (every minute, from ``NUTAG_PERIODIC_JOBS``): articles
+    whose ``publish_at`` has passed since the last run now show, so the pages that list them
+    are purged. Never run on a page view. Returns how many articles came due."""
+    import datetime as dt
+
+    from django.core.cache import cache
+    from django.utils import timezone
+
+    from nutag.sites.models import Article, ArticleStatus, Placement
+
+    moment = now if isinstance(now, dt.datetime) else timezone.now()
+    last = cache.get("sites:publish_due:last")
+    since = (
+        dt.datetime.fromtimestamp(last, tz=dt.UTC)
+        if isinstance(last, int | float)
+        else moment - dt.timedelta(minutes=10)
+    )
+    due = list(
+        Article.objects.filter(
+            status=ArticleStatus.PUBLISHED, publish_at__gt=since, publish_at__lte=moment
+        ).values_list("pk", flat=True)
+    )
+    if due:
+        units = Placement.objects.filter(article_id__in=due).values_list("unit_id", flat=True)
+        site_changed.send(sender=None, unit_ids=sorted(set(units)), article_ids=due)
+    cache.set("sites:publish_due:last", moment.timestamp(), timeout=None)
+    return len(due)

@@ -35,7 +35,7 @@ from django.db.models import Sum
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
-from nutag.assess import autofill
+from nutag.assess import autofill, notices
 from nutag.assess.models import (
     Assessment,
     AssessmentItem,
@@ -321,6 +321,7 @@ def assessment_submit(*, acting_user: Actor, assessment: Assessment, version: in
         submitted_by=actor(acting_user),
     )
     _audit(acting_user, fresh, {"status": [before, fresh.status], "self_total": [None, total]})
+    notices.assessment_submitted(acting_user, fresh)
     _copy(fresh, assessment)
     return assessment
 

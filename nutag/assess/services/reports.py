@@ -33,6 +33,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nutag.assess import notices
 from nutag.assess.models import (
     Evidence,
     ReportStatus,
@@ -303,6 +304,8 @@ def report_inspect(
         changes={"status": [ReportStatus.SUBMITTED, status], "review_comment": [None, clean]},
     )
     _copy(current, report, "status", "review_comment", "reviewed_at", "reviewed_by", "version")
+    if status == ReportStatus.RETURNED:
+        notices.report_returned(acting_user, current)
     return current
 
 

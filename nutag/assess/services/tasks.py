@@ -27,6 +27,7 @@ from django.utils import timezone
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from nutag.assess import notices
 from nutag.assess.models import (
     ReportStatus,
     Task,
@@ -306,6 +307,7 @@ def task_issue(
         note=_("issued to %(count)d units: %(units)s")
         % {"count": len(chosen), "units": _names(chosen)},
     )
+    notices.task_issued(acting_user, task, chosen)
     return task
 
 

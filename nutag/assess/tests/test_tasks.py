@@ -188,7 +188,9 @@ def test_issue_runs_a_fixed_number_of_queries(cast):
             task = issue(by=user, unit=unit)
         counts.append(len(queries))
         assert task.reports.count() == (3 if unit == small else 30)
-    assert counts[0] == counts[1] <= 8, counts
+    # Issuing takes 8; telling the units' officers (nutag.notify) a few more, as many for 30
+    # units as for 3.
+    assert counts[0] == counts[1] <= 14, counts
 
 
 # --- seeing tasks and reports ---------------------------------------------------------------

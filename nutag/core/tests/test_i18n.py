@@ -51,6 +51,8 @@ def _placeholders(text: str) -> tuple[set[tuple[str, str]], list[str]]:
     named = set(NAMED.findall(text))
     others = sorted(p for p in PLACEHOLDER.findall(text) if not NAMED.fullmatch(p))
     return named, others
+
+
 CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 MONGOLIAN = re.compile(r"[\u1820-\u1878]")
 

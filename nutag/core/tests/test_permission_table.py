@@ -31,6 +31,7 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
+from nutag.core.models import AuditEntry
 from nutag.factories import PersonFactory, UserFactory, make_unit
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Invitation, JoinRequest, Person
@@ -317,6 +318,12 @@ class Actions:
         declined = JoinRequest.objects.get(pk=join.pk).status == "declined"
         assert declined == _ok(r)
         return declined
+
+    def send_notice(self, unit: Unit) -> bool:
+        r = self.c.post(f"/desk/u/{unit.code}/notice/", {"text": "权限表通知"})
+        sent = AuditEntry.objects.filter(unit=unit, note__contains="权限表通知").exists()
+        assert sent == _ok(r)
+        return sent
 
 
 def _above(unit: Unit) -> Unit:

@@ -314,7 +314,7 @@ def test_unit_sites_have_columns_and_articles(banner: Unit) -> None:
 
     units = Unit.objects.filter(subtree_q(banner.path))
     assert Column.objects.filter(unit__in=units).count() == 126 * len(DEFAULT_COLUMNS)
-    assert Article.objects.count() == len(DEMO_ARTICLES)
+    assert Article.objects.count() == len(DEMO_ARTICLES) + 1  # + the returned one (notices)
     banner_notice = DEMO_ARTICLES[0].title
     for village in units.filter(kind=UnitKind.VILLAGE):
         assert banner_notice in site_notices(unit=village).values_list("title", flat=True)
@@ -496,3 +496,14 @@ def test_demo_logins_work_waits_for_the_secretary(banner: Unit) -> None:
     assert len(out.getvalue().strip()) == 6
     with pytest.raises(CommandError):
         call_command("demo_code", "admin")
+
+
+def test_the_inboxes_show_the_banners_task_and_a_returned_article(banner: Unit) -> None:
+    from nutag.notify.models import Kind
+    from nutag.notify.selectors import inbox
+
+    township = {n.kind for n in inbox(user=_user("demo-township"))}
+    assert Kind.TASK_ISSUED in township
+    village = inbox(user=_user("demo-village"))
+    assert Kind.ARTICLE_RETURNED in {n.kind for n in village}
+    assert not inbox(user=_user("demo-village2")).filter(kind=Kind.ARTICLE_RETURNED).exists()

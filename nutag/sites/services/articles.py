@@ -16,7 +16,7 @@ from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_html, clean_text
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.permissions import require
-from nutag.sites import bodies
+from nutag.sites import bodies, notices
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
     Article,
@@ -162,6 +162,7 @@ def article_submit(*, acting_user: Actor, article: Article) -> Article:
     if article.status not in EDITABLE:
         raise ValidationError(_("Only a draft or a returned article can be submitted."))
     _set_status(acting_user, article, ArticleStatus.SUBMITTED)
+    notices.article_submitted(acting_user, article)
     return article
 
 
@@ -209,6 +210,7 @@ def article_return(*, acting_user: Actor, article: Article, reason: str) -> Arti
     _set_status(
         acting_user, article, ArticleStatus.RETURNED, extra={"return_reason": [before, reason]}
     )
+    notices.article_returned(acting_user, article)
     return article
 
 

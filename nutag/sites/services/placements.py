@@ -16,6 +16,7 @@ from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import require
+from nutag.sites import notices
 from nutag.sites.events import announce_site_change
 from nutag.sites.models import (
     Article,
@@ -117,6 +118,7 @@ def article_recommend(*, acting_user: Actor, article: Article) -> Placement:
             unit=article.unit,
             note=_("recommended to %(unit)s") % {"unit": parent.name},
         )
+        notices.article_recommended(acting_user, article, parent)
     return placement
 
 
