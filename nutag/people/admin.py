@@ -5,12 +5,14 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.http import HttpRequest
+from django.utils.translation import gettext_lazy as _
 
 from nutag.core.masking import mask_id_number, mask_phone
 from nutag.orgs.admin_base import SubtreeScopedAdmin
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.people import services
 from nutag.people.models import CareWorker, ImportBatch, PartyMembership, Person
+from nutag.people.models_accounts import Invitation, InvitationState, JoinRequest
 
 
 @admin.register(Person)
@@ -143,3 +145,58 @@ class ImportBatchAdmin(SubtreeScopedAdmin):
         "unchanged_count",
         "failure",
     ]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SubtreeScopedAdmin):
+    """Invitations and password links, read-only: issuing, re-issuing and withdrawing happen
+    on the workbench through the services (the token itself is never stored, only its digest).
+    """
+
+    view_perm = Perm.INVITE_PEOPLE
+    list_display = ["person", "unit", "purpose", "state", "expires_at", "created_by"]
+    list_filter = ["purpose"]
+    search_fields = ["person__name"]
+    list_select_related = ["person", "unit", "created_by"]
+    readonly_fields = (
+        "person",
+        "unit",
+        "purpose",
+        "expires_at",
+        "created_by",
+        "accepted_at",
+        "revoked_at",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("state"))
+    def state(self, obj: Invitation) -> str:
+        return str(dict(InvitationState.choices).get(obj.state, obj.state))
+
+
+@admin.register(JoinRequest)
+class JoinRequestAdmin(SubtreeScopedAdmin):
+    """Requests to join a unit (加入本村), read-only: deciding happens on the workbench."""
+
+    view_perm = Perm.MANAGE_LOGINS
+    list_display = ["name", "unit", "masked_phone", "status", "created_at", "decided_by"]
+    list_filter = ["status"]
+    search_fields = ["name"]
+    list_select_related = ["unit", "decided_by"]
+    readonly_fields = (
+        "unit",
+        "user",
+        "name",
+        "masked_phone",
+        "household",
+        "status",
+        "person",
+        "decided_by",
+        "decided_at",
+        "reason",
+    )
+    fields = readonly_fields
+
+    @admin.display(description=_("phone"))
+    def masked_phone(self, obj: JoinRequest) -> str:
+        return mask_phone(obj.phone)

@@ -9,11 +9,18 @@ class PeopleConfig(AppConfig):
 
     def ready(self) -> None:
         from nutag.orgs.registry import register_path_copy, register_unit_members
-        from nutag.people.models import CareWorker, PartyMembership, Person, YoungPerson
+        from nutag.people.models import (
+            CareWorker,
+            Invitation,
+            JoinRequest,
+            PartyMembership,
+            Person,
+            YoungPerson,
+        )
         from nutag.people.tallies import care_tally_refresh
 
         members = (Person, PartyMembership, CareWorker, YoungPerson)
-        for model in members:
+        for model in (*members, Invitation, JoinRequest):
             register_path_copy(model)
         # People and their roles belong to their unit: a merge moves them, and the care
         # tallies of both units are recounted once.

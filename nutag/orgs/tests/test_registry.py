@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 import pytest
+from django.apps import apps
 from django.core.exceptions import ValidationError
 from django.db import connection, models
 from django.test.utils import isolate_apps
@@ -96,6 +97,14 @@ def test_the_apps_register_their_path_copies() -> None:
         ("core.AuditEntry", "unit_path"),
         ("assess.Assessment", "unit_path"),
     } <= registered
+
+
+def test_every_model_with_a_path_copy_is_registered() -> None:
+    """A model with a ``unit_path`` column that nobody registered would go stale on a move."""
+    registered = {c.model for c in path_copies()}
+    copying = {m for m in apps.get_models() if any(f.name == "unit_path" for f in m._meta.fields)}
+    assert copying, "no model copies a unit's path?"
+    assert copying - registered == set()
 
 
 def test_a_move_rewrites_a_registered_copy(probe_table: None) -> None:
