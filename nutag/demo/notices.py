@@ -46,6 +46,12 @@ def ensure_notifications(units: dict[str, Unit]) -> int:
             title=RETURNED_TITLE,
             column_key="governance",
             body="请各户在三月底前完成牲畜春季防疫登记。",
+            # "the village's spring notice on preventing livestock disease" (docs/mongolian.md)
+            title_mn="ᠭᠠᠴᠠᠭ᠎ᠠ ᠶᠢᠨ ᠬᠠᠪᠤᠷ ᠤᠨ ᠮᠠᠯ ᠤᠨ ᠡᠪᠡᠴᠢᠨ ᠡᠴᠡ ᠰᠡᠷᠭᠡᠶᠢᠯᠡᠬᠦ ᠮᠡᠳᠡᠭᠳᠡᠯ",
+            body_mn=(
+                "ᠠᠢᠯ ᠪᠦᠷᠢ ᠭᠤᠷᠪᠠᠨ ᠰᠠᠷ᠎ᠠ ᠶᠢᠨ ᠡᠴᠦᠰ ᠡᠴᠡ ᠤᠷᠢᠳ ᠮᠠᠯ ᠤᠨ ᠬᠠᠪᠤᠷ ᠤᠨ ᠰᠡᠷᠭᠡᠶᠢᠯᠡᠯᠲᠡ ᠶᠢᠨ "
+                "ᠪᠦᠷᠲᠭᠡᠯ ᠢ ᠳᠤᠤᠰᠭᠠᠬᠤ ᠥᠭᠬᠦᠶ᠎ᠡ᠃"
+            ),
         ),
     )
     services.article_submit(acting_user=writer, article=article)
