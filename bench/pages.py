@@ -57,8 +57,6 @@ import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from nutag.core.actors import SYSTEM
-
 ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
@@ -144,6 +142,7 @@ def add_picture_article(code: str) -> None:
     from django.core.files.uploadedfile import SimpleUploadedFile
     from PIL import Image, ImageDraw
 
+    from nutag.core.actors import SYSTEM
     from nutag.orgs.models import Unit
     from nutag.sites import services
     from nutag.sites.models import Article

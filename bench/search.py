@@ -43,8 +43,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from nutag.core.actors import SYSTEM
-
 ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
@@ -188,6 +186,7 @@ def build(n_articles: int, *, seed: int = 20261201) -> Built:
     from django.db import transaction
     from django.utils import timezone
 
+    from nutag.core.actors import SYSTEM
     from nutag.core.text import to_simplified
     from nutag.orgs.models import UnitKind
     from nutag.orgs.services import unit_create

@@ -42,8 +42,6 @@ from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any, ClassVar
 
-from nutag.core.actors import SYSTEM
-
 ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
@@ -332,6 +330,7 @@ def build(
     progress: Callable[[str], None] | None = None,
 ) -> BuildInfo:
     """Write the province into the current database; return what the generator counted."""
+    from nutag.core.actors import SYSTEM
     from nutag.orgs.models import Unit
     from nutag.orgs.services import unit_create
 
