@@ -23,7 +23,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("nutag.orgs.urls")),
     path("", include("nutag.people.urls")),
-    path("", include("nutag.people.urls_accounts")),
+    path("", include("nutag.people.urls.accounts")),
     path("", include("nutag.sites.urls.desk")),
     path("", include("nutag.assess.urls")),
     path("", include("nutag.notify.urls")),

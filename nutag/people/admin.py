@@ -12,7 +12,7 @@ from nutag.orgs.admin_base import SubtreeScopedAdmin
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.people import services
 from nutag.people.models import CareWorker, ImportBatch, PartyMembership, Person
-from nutag.people.models_accounts import Invitation, InvitationState, JoinRequest
+from nutag.people.models.accounts import Invitation, InvitationState, JoinRequest
 
 
 @admin.register(Person)

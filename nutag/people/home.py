@@ -16,7 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from nutag.people.accounts.selectors import my_join_requests, my_person
-from nutag.people.models_accounts import JoinStatus
+from nutag.people.models.accounts import JoinStatus
 
 
 @dataclasses.dataclass(frozen=True)

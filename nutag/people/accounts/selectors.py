@@ -12,7 +12,7 @@ from nutag.orgs.models import Unit
 from nutag.orgs.paths import is_within, subtree_q
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.people.models import Invitation, JoinRequest, Person
-from nutag.people.models_accounts import JoinStatus
+from nutag.people.models.accounts import JoinStatus
 from nutag.people.permissions import can_review_join
 
 

@@ -29,7 +29,7 @@ from nutag.orgs.models import Unit, UnitKind
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.people.models import ImportBatch, Invitation, JoinRequest, Person, phone_validator
-from nutag.people.models_accounts import InvitationPurpose, JoinStatus, token_digest
+from nutag.people.models.accounts import InvitationPurpose, JoinStatus, token_digest
 from nutag.people.permissions import can_invite, can_manage_login, can_review_join
 from nutag.people.services import PersonInput, person_create
 

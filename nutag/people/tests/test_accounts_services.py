@@ -22,7 +22,7 @@ from nutag.people.accounts.selectors import (
     join_requests_of_unit,
 )
 from nutag.people.models import ImportBatch, ImportStatus, Invitation, JoinRequest, Person
-from nutag.people.models_accounts import InvitationState, JoinStatus
+from nutag.people.models.accounts import InvitationState, JoinStatus
 
 GOOD_PASSWORD = "grass-wind-horse-2026"
 

@@ -1,2 +1,3 @@
-"""Workbench pages of people: ``people`` (lists, a person, roles, positions, guardians) and
-``importing`` (roster import and export). The URL modules import the submodules."""
+"""Workbench pages of people: ``people`` (lists, a person, roles, positions, guardians),
+``importing`` (roster import and export), ``accounts`` (logins, invitations, the personal page,
+the second factor) and ``join`` (requests to join a unit). The URL modules import the submodules."""

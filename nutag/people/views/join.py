@@ -23,8 +23,8 @@ from nutag.people.accounts.selectors import (
     my_join_requests,
     my_person,
 )
-from nutag.people.forms_accounts import ApproveForm, DeclineForm, JoinForm
-from nutag.people.models_accounts import JoinStatus
+from nutag.people.forms.accounts import ApproveForm, DeclineForm, JoinForm
+from nutag.people.models.accounts import JoinStatus
 
 
 @never_cache

@@ -27,10 +27,10 @@ from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.accounts import second_factor, services
 from nutag.people.accounts.selectors import access_invitation, invitations_not_accepted
-from nutag.people.forms_accounts import AcceptInvitationForm, TokenForm
+from nutag.people.forms.accounts import AcceptInvitationForm, TokenForm
 from nutag.people.home import home_cards
 from nutag.people.models import ImportBatch, Invitation
-from nutag.people.models_accounts import InvitationPurpose
+from nutag.people.models.accounts import InvitationPurpose
 from nutag.people.selectors import access_person
 
 SESSION_TOKENS = "nutag_invitation_tokens"

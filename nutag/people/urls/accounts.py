@@ -1,10 +1,10 @@
-"""Logins, invitations and requests to join: mounted under /desk/ (see core/desk_urls.py)."""
+"""Logins, invitations and requests to join: mounted under /desk/ (see config/urls.py)."""
 
 from django.contrib.auth import views as auth_views
 from django.urls import path, reverse_lazy
 
-from nutag.people import views_accounts as views
-from nutag.people import views_join
+from nutag.people.views import accounts as views
+from nutag.people.views import join as views_join
 
 urlpatterns = [
     path("me/", views.my_home, name="desk-me"),

@@ -4,6 +4,9 @@ A person belongs to a home unit and may or may not have a login (many elders won
 Roles are rows of their own, each carrying the unit it is held at and a copy of that
 unit's path (``unit_path``), kept in step by the services (and by ``unit_move``), so that
 counts over a subtree are one indexed range scan however large the subtree.
+
+Persons, roles, guardians, roster imports and care tallies live here; invitations and
+requests to join a unit in ``accounts`` (re-exported at the end of this module).
 """
 
 from __future__ import annotations
@@ -361,4 +364,4 @@ class CareTally(models.Model):
 
 
 # Logins for people (invitations, requests to join) live in their own module.
-from nutag.people.models_accounts import Invitation, JoinRequest  # noqa: E402, F401
+from nutag.people.models.accounts import Invitation, JoinRequest  # noqa: E402, F401
