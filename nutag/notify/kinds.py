@@ -26,6 +26,7 @@ TEXTS: dict[str, Promise] = {
     Kind.ARTICLE_RECOMMENDED: _("%(unit)s recommends an article to your site: %(title)s"),
     Kind.ASSESSMENT_SUBMITTED: _("%(unit)s submitted its self-assessment for review"),
     Kind.ASSESSMENT_DUE_SOON: _("Self-assessment due on %(due)s: %(round)s"),
+    Kind.JOIN_REQUESTED: _("%(name)s asks to join %(unit)s"),
     Kind.NOTICE: _("%(unit)s: %(text)s"),
     Kind.EMERGENCY: _("Emergency from %(unit)s: %(text)s"),
 }

@@ -28,6 +28,7 @@ class Kind(models.TextChoices):
     ARTICLE_RECOMMENDED = "article_recommended", _("Article recommended up")
     ASSESSMENT_SUBMITTED = "assessment_submitted", _("Assessment to review")
     ASSESSMENT_DUE_SOON = "assessment_due_soon", _("Self-assessment due soon")
+    JOIN_REQUESTED = "join_requested", _("Request to join")
     NOTICE = "notice", _("Notice")
     EMERGENCY = "emergency", _("Emergency")
 

@@ -143,3 +143,23 @@ def test_self_assessments_due_within_three_days_are_reminded_once(cast):
     send_reminders(today=timezone.localdate() + dt.timedelta(days=3))
     assert told(Kind.ASSESSMENT_DUE_SOON) == {"v1a-secretary", "v1a-officer"}
     assert Notification.objects.filter(kind=Kind.ASSESSMENT_DUE_SOON).count() == 2
+
+
+def test_a_request_to_join_tells_the_villages_secretary_only(cast):
+    from django.contrib.auth.models import AnonymousUser
+
+    from nutag.people.accounts.services import JoinInput, join_request_create
+
+    join = join_request_create(
+        acting_user=AnonymousUser(),
+        unit=cast.village1a,
+        data=JoinInput(
+            name="巴特尔", phone="13900000001", username="bater", password="草原上的清晨很安静"
+        ),
+    )
+    # told: who decides at the village itself (its secretary); not its officer, not the
+    # secretary of a village elsewhere
+    assert told(Kind.JOIN_REQUESTED) == {"v1a-secretary"}
+    note = Notification.objects.get(kind=Kind.JOIN_REQUESTED)
+    assert note.link == f"/desk/join-requests/{join.pk}/"
+    assert note.params["name"] == "巴特尔"

@@ -28,6 +28,7 @@ from nutag.core.text import clean_name, clean_phone
 from nutag.orgs.models import Unit, UnitKind
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.people.events import join_requested
 from nutag.people.models import ImportBatch, Invitation, JoinRequest, Person, phone_validator
 from nutag.people.models.accounts import InvitationPurpose, JoinStatus, token_digest
 from nutag.people.permissions import can_invite, can_manage_login, can_review_join
@@ -422,6 +423,7 @@ def join_request_create(
     audit_record(
         actor=user, action=AuditAction.CREATE, obj=join, unit=unit, changes={"name": [None, name]}
     )
+    join_requested(join)  # the unit's secretaries are told (nutag.notify listens)
     return join
 
 
