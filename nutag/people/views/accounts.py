@@ -60,21 +60,21 @@ def _link(request: HttpRequest, invitation: Invitation) -> dict[str, Any] | None
 def invite_person(request: HttpRequest, pk: int) -> HttpResponse:
     """Issue (or re-issue) an invitation; the link and QR are shown on the next page."""
     person = access_person(user=request.user, pk=pk, perm=Perm.INVITE_PEOPLE)
-    try:
-        issued = services.invitation_issue(acting_user=request.user, person=person)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
-        return redirect("desk-person", pk=person.pk)
-    _keep_tokens(request, [issued])
-    return redirect("desk-invitation", pk=issued.invitation.pk)
+    return _issue_and_show(request, person, services.invitation_issue)
 
 
 @login_required
 @require_POST
 def password_link(request: HttpRequest, pk: int) -> HttpResponse:
+    """Issue a link to set a new password; shown on the next page like an invitation."""
     person = access_person(user=request.user, pk=pk, perm=Perm.MANAGE_LOGINS)
+    return _issue_and_show(request, person, services.password_link_issue)
+
+
+def _issue_and_show(request: HttpRequest, person: Any, issue: Any) -> HttpResponse:
+    """Run ``issue`` (a service making a one-time link); show the link, or the refusal."""
     try:
-        issued = services.password_link_issue(acting_user=request.user, person=person)
+        issued = issue(acting_user=request.user, person=person)
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
         return redirect("desk-person", pk=person.pk)
