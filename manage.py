@@ -2,19 +2,21 @@
 """Django's command-line utility for administrative tasks.
 
 There is no default settings module: set DJANGO_SETTINGS_MODULE (config.settings.prod to
-serve, config.settings.dev to develop); see config/startup.py.
+serve, config.settings.dev to develop); see config/startup.py. Only ``makemigrations``,
+which reads the code alone, runs without one.
 """
 
+import os
 import sys
 
 
 def main() -> None:
     from django.core.exceptions import ImproperlyConfigured
 
-    from config.startup import require_settings_module
+    from config.startup import settings_for_manage
 
     try:
-        require_settings_module()
+        os.environ["DJANGO_SETTINGS_MODULE"] = settings_for_manage(sys.argv)
     except ImproperlyConfigured as exc:
         sys.stderr.write(f"manage.py: {exc}\n")
         sys.exit(2)

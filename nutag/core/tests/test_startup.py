@@ -61,3 +61,13 @@ def test_manage_py_says_it_plainly() -> None:
 def test_starts_when_the_settings_module_is_set(entry: str) -> None:
     result = run(ENTRY_POINTS[entry], "config.settings.test")
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("command", [["runserver", "--help"], ["migrate"], ["load_demo"]])
+def test_only_makemigrations_runs_without_a_settings_module(command: list[str]) -> None:
+    """A checkout can be checked (do models and migrations agree?) without configuring it;
+    nothing that serves or writes a database can."""
+    assert run(["manage.py", *command], None).returncode == 2
+    result = run(["manage.py", "makemigrations", "--check", "--dry-run"], None)
+    assert result.returncode == 0, result.stderr
+    assert "No changes detected" in result.stdout
