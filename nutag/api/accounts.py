@@ -14,7 +14,6 @@ from ninja import Router, Schema
 from ninja.security import SessionAuth
 
 from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, unit_ref
-from nutag.core.errors import NotFound
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.accounts import services
@@ -23,7 +22,8 @@ from nutag.people.accounts.selectors import (
     invitations_not_accepted,
     join_requests_of_unit,
 )
-from nutag.people.models import Invitation, JoinRequest, Person
+from nutag.people.models import Invitation, JoinRequest
+from nutag.people.selectors import access_person
 
 session = SessionAuth()
 accounts = Router(tags=["logins"])
@@ -127,9 +127,7 @@ def join_request_approve(
     join = access_join_request(user=request.user, pk=request_id)
     person = None
     if payload.person_id is not None:
-        person = Person.objects.filter(pk=payload.person_id).first()
-        if person is None:
-            raise NotFound
+        person = access_person(user=request.user, pk=payload.person_id)
     done = services.join_request_approve(acting_user=request.user, join_request=join, person=person)
     return _join_out(done, matches=False)
 

@@ -477,12 +477,14 @@ def join_request_approve(
     if join_request.status != JoinStatus.PENDING:
         raise _already_decided()
     if person is not None:
+        # the person must be of the request's unit (or below): one locked, scoped read
         person = (
-            Person.objects.select_for_update(of=("self",)).select_related("unit").get(pk=person.pk)
+            Person.objects.select_for_update(of=("self",))
+            .select_related("unit")
+            .filter(subtree_q(join_request.unit_path, "unit_path"), pk=person.pk)
+            .first()
         )
-        if not Person.objects.filter(
-            subtree_q(join_request.unit_path, "unit_path"), pk=person.pk
-        ).exists():
+        if person is None:
             raise NotFound
         if person.user_id is not None:
             raise ValidationError(

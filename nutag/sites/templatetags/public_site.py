@@ -22,12 +22,12 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from nutag.core.templatetags.local_names import MONGOLIAN, local_name_of
 from nutag.sites.columns import DEFAULT_COLUMNS
 
 register = template.Library()
 
 TRADITIONAL = "zh-hant"
-MONGOLIAN = "mn-mong"
 ARTICLE_FIELDS = {"title", "summary", "body"}
 _TAG = re.compile(r"(<[^>]*>)")
 _IMG_NOT_LAZY = re.compile(r"<img(?![^>]*\sloading=)", re.IGNORECASE)
@@ -109,10 +109,9 @@ _DEFAULTS = {c.key: c for c in DEFAULT_COLUMNS}
 
 @register.filter
 def unit_name(unit: Any) -> str:
-    """A unit's name: its Mongolian name on ``mn-mong`` when it has one."""
-    if get_language() == MONGOLIAN and unit.name_mn:
-        return str(unit.name_mn)
-    return zh(unit.name)
+    """A unit's name in the reader's language (``core``'s ``local_name``: Mongolian on
+    ``mn-mong`` when it has one), in traditional characters on ``zh-hant``."""
+    return zh(local_name_of(unit))
 
 
 @register.filter
