@@ -14,6 +14,7 @@ from nutag.orgs.models import Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
 from nutag.sites.columns import DEFAULT_COLUMNS
+from nutag.sites.extensions import columns_with_content
 from nutag.sites.models import Article, ArticleKind, ArticleStatus, Column, Placement
 
 
@@ -158,6 +159,7 @@ def columns_with_articles(
     column or in a column inside it). Visitors see only these; officers manage every column
     in the workbench. ``every`` is ``site_columns(unit=unit)`` when the caller has it."""
     used = set(site_articles(unit=unit).exclude(column=None).values_list("column__key", flat=True))
+    used |= columns_with_content(unit)  # apps above sites fill some columns (extensions.py)
     default_parent = {c.key: c.parent for c in DEFAULT_COLUMNS}
     every = site_columns(unit=unit) if every is None else every
     key_of = {c.pk: c.key for c in every if c.pk is not None}

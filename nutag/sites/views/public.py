@@ -26,6 +26,7 @@ from nutag.core.errors import NotFound
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 from nutag.sites.caching import public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
+from nutag.sites.extensions import column_page, home_blocks
 from nutag.sites.models import Article, Attachment
 from nutag.sites.selectors import (
     ACTIVITY_DAYS,
@@ -80,6 +81,7 @@ def _home(request: HttpRequest, unit: Unit) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit,
         "visits": shown_visits(unit),  # counted but not yet written included
+        "blocks": home_blocks(request, unit),  # other apps' content (sites/extensions.py)
         "picture": picture,
         "notices": site_home_notices(unit=unit),
         "columns": columns_with_articles(
@@ -128,7 +130,13 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
     return render(
         request,
         "sites/site_column.html",
-        {"unit": unit, "column": column, "subcolumns": subcolumns, "page": page},
+        {
+            "unit": unit,
+            "column": column,
+            "subcolumns": subcolumns,
+            "page": page,
+            "extra": column_page(request, unit, column),  # other apps' content
+        },
     )
 
 
