@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "nutag.assess",
     "nutag.sites",
     "nutag.api",
+    "nutag.wechat",
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
 ]
 
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "nutag.api.tokens.TokenMiddleware",  # API tokens, /api/ only (docs/architecture.md)
     "nutag.people.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,6 +171,8 @@ NUTAG_OTP_REQUIRED = env_bool("NUTAG_OTP_REQUIRED", True)
 NUTAG_OTP_GRACE_DAYS = int(os.environ.get("NUTAG_OTP_GRACE_DAYS", "7"))
 OTP_TOTP_ISSUER = os.environ.get("NUTAG_OTP_ISSUER", "Nutag")
 # Invitation and password-reset links stay valid this many days.
+# Fernet key sealing official accounts' secrets at rest (nutag/wechat/vault.py); no default.
+NUTAG_SECRETS_KEY = os.environ.get("NUTAG_SECRETS_KEY", "")
 NUTAG_INVITATION_DAYS = int(os.environ.get("NUTAG_INVITATION_DAYS", "7"))
 
 # --- Languages -------------------------------------------------------------------------

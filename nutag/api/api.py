@@ -16,6 +16,7 @@ from ninja import NinjaAPI, Router, Status
 from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
+from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
 from nutag.api.schemas import (
     ErrorOut,
@@ -46,6 +47,8 @@ api = NinjaAPI(
     description="Units, figures and people of a Nutag banner.",
     urls_namespace="api-v1",
 )
+# API tokens work for every router (nutag/api/tokens.py); the schema says so.
+api.get_openapi_schema = with_token_scheme(api.get_openapi_schema)  # type: ignore[method-assign]
 session = SessionAuth()
 # What a write can answer besides success: bad input, no login, no CSRF token, not found.
 WRITE_ERRORS: dict[int, Any] = {
@@ -285,3 +288,4 @@ api.add_router("/people", people)
 api.add_router("/", work)
 api.add_router("/", accounts)
 api.add_router("/me", me)
+api.add_router("/me", my_tokens)
