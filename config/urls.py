@@ -29,6 +29,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.assess.urls")),
     path("", include("nutag.notify.urls")),
     path("", include("nutag.wechat.urls")),
+    path("", include("nutag.api.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
