@@ -328,8 +328,11 @@ class Actions:
     def configure_wechat(self, unit: Unit) -> bool:
         from nutag.wechat.models import WechatAccount
 
-        r = self.c.post(f"/desk/u/{unit.code}/wechat/", {"token": "permtable1", "keywords": ""})
-        made = WechatAccount.objects.filter(unit=unit).exists()
+        marker = f"权限表{WechatAccount.objects.count()}-{id(self.c)}"
+        r = self.c.post(
+            f"/desk/u/{unit.code}/wechat/", {"token": "permtable1", "keywords": "", "welcome": marker}
+        )
+        made = WechatAccount.objects.filter(unit=unit, welcome=marker).exists()
         assert made == _ok(r)
         return made
 
