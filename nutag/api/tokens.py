@@ -28,13 +28,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nutag.api.models import ApiToken, TokenScope
-from nutag.core.actors import SYSTEM, Actor, AnyUser
+from nutag.core.actors import Actor, AnyUser
 from nutag.core.audit import audit_record
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
 from nutag.people.accounts.selectors import my_person
 
-TOKEN_PREFIX = "ntg_"
+TOKEN_PREFIX = "ntg_"  # noqa: S105 (a prefix, not a secret)
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 MAX_TOKENS = 20  # per login
 TOUCH_EVERY = dt.timedelta(minutes=5)  # last_used_at is written at most this often
@@ -76,7 +76,7 @@ def _audit(actor: Actor, token: ApiToken, action: str, changes: dict[str, Any]) 
 @transaction.atomic
 def token_create(*, acting_user: Actor, name: str, scope: str) -> tuple[ApiToken, str]:
     """Make a token for the acting login; returns it with the raw token (shown once only)."""
-    if acting_user is SYSTEM or not acting_user.is_authenticated:
+    if not isinstance(acting_user, User):  # SYSTEM and the anonymous have no tokens
         raise NotFound
     user = User.objects.select_for_update().get(pk=acting_user.pk)
     if tokens_of(user=user).filter(revoked_at__isnull=True).count() >= MAX_TOKENS:
@@ -94,13 +94,17 @@ def token_create(*, acting_user: Actor, name: str, scope: str) -> tuple[ApiToken
     token.full_clean()
     token.save()
     # The digest and the token never go into the history.
-    _audit(acting_user, token, AuditAction.CREATE, {"name": [None, token.name], "scope": [None, scope]})
+    _audit(
+        acting_user, token, AuditAction.CREATE, {"name": [None, token.name], "scope": [None, scope]}
+    )
     return token, raw
 
 
 @transaction.atomic
 def token_revoke(*, acting_user: Actor, pk: int) -> ApiToken:
     """Revoke one of the acting login's own tokens (anyone else's: ``NotFound``)."""
+    if not isinstance(acting_user, User):
+        raise NotFound
     token = access_token(user=acting_user, pk=pk)
     token = ApiToken.objects.select_for_update().get(pk=token.pk)
     if token.revoked_at is None:

@@ -39,7 +39,8 @@ def reply_text(*, config: EndpointConfig, message: Any, request: HttpRequest) ->
     if message.type == "event":
         if getattr(message, "event", "") in {"subscribe", "subscribe_scan"}:
             welcome = config.welcome or _("Welcome to %(unit)s.") % {"unit": config.unit_name}
-            return f"{welcome}\n{_site(request, config)}\n\n{menu_text(config=config, request=request)}"
+            menu = menu_text(config=config, request=request)
+            return f"{welcome}\n{_site(request, config)}\n\n{menu}"
         return ""
     if message.type == "text":
         word = (message.content or "").strip()

@@ -54,8 +54,15 @@ def endpoint_config(*, code: str) -> EndpointConfig:
         account = (
             WechatAccount.objects.select_related("unit")
             .only(
-                "id", "app_id", "token_sealed", "aes_key_sealed", "safe_mode", "keywords",
-                "welcome", "unit__code", "unit__name",
+                "id",
+                "app_id",
+                "token_sealed",
+                "aes_key_sealed",
+                "safe_mode",
+                "keywords",
+                "welcome",
+                "unit__code",
+                "unit__name",
             )
             .filter(unit__code=code)
             .first()

@@ -25,15 +25,15 @@ from nutag.wechat.vault import seal, unseal
 
 # What the history may show: never the secrets, only that they changed.
 AUDITED = ["app_id", "safe_mode", "keywords", "welcome"]
-TOKEN_RE = re.compile(r"^[A-Za-z0-9]{3,32}$")  # the platform's rule for the server token
+TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{3,32}$")  # the platform asks letters and digits
 
 
 def aes_key_problem(aes_key: str) -> str:
     """Why ``aes_key`` cannot be an EncodingAESKey (43 characters, base64 of 32 bytes)."""
     if len(aes_key) != 43:
-        return _("The message key (EncodingAESKey) has 43 letters and digits; this one has %(n)d.") % {
-            "n": len(aes_key)
-        }
+        return _(
+            "The message key (EncodingAESKey) has 43 letters and digits; this one has %(n)d."
+        ) % {"n": len(aes_key)}
     try:
         if len(base64.b64decode(aes_key + "=", validate=True)) == 32:
             return ""

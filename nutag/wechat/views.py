@@ -19,7 +19,7 @@ from nutag.wechat.vault import masked, unseal
 @login_required
 def account_page(request: HttpRequest, code: str) -> HttpResponse:
     unit, account = access_account_unit(user=request.user, code=code)
-    initial = {"keywords": keywords_as_text(account.keywords if account else {})}
+    initial: dict[str, object] = {"keywords": keywords_as_text(account.keywords if account else {})}
     if account:
         initial.update(app_id=account.app_id, safe_mode=account.safe_mode, welcome=account.welcome)
     form = AccountForm(request.POST or None, initial=initial)

@@ -89,14 +89,19 @@ def test_nobody_revokes_or_sees_another_logins_token(cast):
 def test_system_and_anonymous_make_no_tokens(cast):
     with pytest.raises(NotFound):
         token_create(acting_user=SYSTEM, name="x", scope="read")
-    r = Client().post("/api/v1/me/tokens", json.dumps({"name": "x"}), content_type="application/json")
+    r = Client().post(
+        "/api/v1/me/tokens", json.dumps({"name": "x"}), content_type="application/json"
+    )
     assert r.status_code == 401
 
 
 def test_bad_input_is_400_or_422(cast):
     c = Client()
     c.force_login(cast.resident)
-    post = lambda data: c.post("/api/v1/me/tokens", json.dumps(data), content_type="application/json")  # noqa: E731
+
+    def post(data):  # type: ignore[no-untyped-def]
+        return c.post("/api/v1/me/tokens", json.dumps(data), content_type="application/json")
+
     assert post({"name": "   "}).status_code == 400
     assert post({"name": "x", "scope": "admin"}).status_code == 422
     assert post({"name": "x" * 81}).status_code == 400

@@ -330,7 +330,8 @@ class Actions:
 
         marker = f"权限表{WechatAccount.objects.count()}-{id(self.c)}"
         r = self.c.post(
-            f"/desk/u/{unit.code}/wechat/", {"token": "permtable1", "keywords": "", "welcome": marker}
+            f"/desk/u/{unit.code}/wechat/",
+            {"token": "permtable1", "keywords": "", "welcome": marker},
         )
         made = WechatAccount.objects.filter(unit=unit, welcome=marker).exists()
         assert made == _ok(r)

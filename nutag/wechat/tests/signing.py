@@ -57,7 +57,10 @@ def send(
         import xmltodict
 
         parsed = xmltodict.parse(envelope)["xml"]
-        xml = f"<xml><ToUserName>gh_test</ToUserName><Encrypt><![CDATA[{parsed['Encrypt']}]]></Encrypt></xml>"
+        encrypted = parsed["Encrypt"]
+        xml = (
+            f"<xml><ToUserName>gh_test</ToUserName><Encrypt><![CDATA[{encrypted}]]></Encrypt></xml>"
+        )
         query += f"&encrypt_type=aes&msg_signature={parsed['MsgSignature']}"
     return client.post(f"/wechat/{code}/?{query}", data=xml, content_type="text/xml")
 

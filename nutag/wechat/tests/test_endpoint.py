@@ -5,7 +5,6 @@ import time
 import pytest
 import xmltodict
 from django.db import connection
-from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from nutag.core.actors import SYSTEM
@@ -104,7 +103,9 @@ def test_url_check_echoes(cast, client):
     connect(cast.village1a)
     ts = str(int(time.time()))
     sig = signature(TOKEN, ts, "abc")
-    r = client.get(f"/wechat/{cast.village1a.code}/?signature={sig}&timestamp={ts}&nonce=abc&echostr=hello")
+    r = client.get(
+        f"/wechat/{cast.village1a.code}/?signature={sig}&timestamp={ts}&nonce=abc&echostr=hello"
+    )
     assert r.status_code == 200 and r.content == b"hello"
 
 

@@ -16,7 +16,13 @@ pytestmark = pytest.mark.django_db
 
 
 def configure(user, unit, **kw):  # type: ignore[no-untyped-def]
-    args = {"app_id": APP_ID, "token": TOKEN, "aes_key": AES_KEY, "safe_mode": False, "keywords": {}}
+    args = {
+        "app_id": APP_ID,
+        "token": TOKEN,
+        "aes_key": AES_KEY,
+        "safe_mode": False,
+        "keywords": {},
+    }
     args.update(kw)
     return account_configure(acting_user=user, unit=unit, **args)
 
@@ -57,10 +63,14 @@ def test_secrets_are_sealed_kept_when_empty_and_never_audited(cast):
     account = configure(cast.village1a_secretary, cast.village1a, app_secret="s3cr3t-app-secret")
     assert TOKEN not in account.token_sealed and unseal(account.token_sealed) == TOKEN
     assert unseal(account.aes_key_sealed) == AES_KEY
-    account = configure(cast.township1_secretary, cast.village1a, token="", aes_key="", app_id="wx2")
+    account = configure(
+        cast.township1_secretary, cast.village1a, token="", aes_key="", app_id="wx2"
+    )
     assert unseal(account.token_sealed) == TOKEN
     assert unseal(account.app_secret_sealed) == "s3cr3t-app-secret"
-    history = json.dumps([e.changes for e in AuditEntry.objects.filter(object_type="wechat.wechataccount")])
+    history = json.dumps(
+        [e.changes for e in AuditEntry.objects.filter(object_type="wechat.wechataccount")]
+    )
     for secret in (TOKEN, AES_KEY, "s3cr3t-app-secret", account.token_sealed):
         assert secret not in history
     assert AuditEntry.objects.filter(object_type="wechat.wechataccount").count() == 2

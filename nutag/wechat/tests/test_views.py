@@ -36,8 +36,14 @@ def test_saved_secrets_are_shown_masked_only(cast, client):
     client.force_login(cast.village1a_secretary)
     r = client.post(
         url(cast.village1a),
-        {"app_id": "wx1", "token": TOKEN, "aes_key": AES_KEY, "safe_mode": "on",
-         "keywords": "学习 = online_study\n旅游 = tourism", "welcome": "欢迎"},
+        {
+            "app_id": "wx1",
+            "token": TOKEN,
+            "aes_key": AES_KEY,
+            "safe_mode": "on",
+            "keywords": "学习 = online_study\n旅游 = tourism",
+            "welcome": "欢迎",
+        },
     )
     assert r.status_code == 302
     account = WechatAccount.objects.get()
