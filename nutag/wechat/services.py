@@ -77,7 +77,7 @@ def account_configure(
     token, aes_key, app_secret = token.strip(), aes_key.strip(), app_secret.strip()
     errors: dict[str, list[str]] = {}
     if token and not TOKEN_RE.match(token):
-        errors["token"] = [_("The token has 3 to 32 letters and digits.")]
+        errors["token"] = [_("The token has 3 to 32 letters, digits, “-” or “_”.")]
     if aes_key and (problem := aes_key_problem(aes_key)):
         errors["aes_key"] = [problem]
     if not token and not account.token_sealed:
