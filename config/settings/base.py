@@ -173,6 +173,9 @@ OTP_TOTP_ISSUER = os.environ.get("NUTAG_OTP_ISSUER", "Nutag")
 # Invitation and password-reset links stay valid this many days.
 # Fernet key sealing official accounts' secrets at rest (nutag/wechat/vault.py); no default.
 NUTAG_SECRETS_KEY = os.environ.get("NUTAG_SECRETS_KEY", "")
+# The chat platform's API (nutag/wechat/platform.py); tests point it at a local fake server.
+NUTAG_WECHAT_API_BASE = os.environ.get("NUTAG_WECHAT_API_BASE", "https://api.weixin.qq.com")
+NUTAG_WECHAT_TIMEOUT = float(os.environ.get("NUTAG_WECHAT_TIMEOUT", "5"))
 NUTAG_INVITATION_DAYS = int(os.environ.get("NUTAG_INVITATION_DAYS", "7"))
 
 # --- Languages -------------------------------------------------------------------------

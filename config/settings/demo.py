@@ -63,6 +63,7 @@ X_FRAME_OPTIONS = "DENY"
 NUTAG_SERVE_MEDIA = True
 
 # Official accounts' secrets (nutag/wechat/vault.py): derived from the demo's own secret key.
-NUTAG_SECRETS_KEY = os.environ.get("NUTAG_SECRETS_KEY") or base64.urlsafe_b64encode(
-    hashlib.sha256(SECRET_KEY.encode()).digest()
-).decode()
+NUTAG_SECRETS_KEY = (
+    os.environ.get("NUTAG_SECRETS_KEY")
+    or base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+)

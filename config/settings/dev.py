@@ -15,6 +15,7 @@ WHITENOISE_AUTOREFRESH = True
 WHITENOISE_USE_FINDERS = True
 
 # Official accounts' secrets (nutag/wechat/vault.py): a key derived from SECRET_KEY unless set.
-NUTAG_SECRETS_KEY = os.environ.get("NUTAG_SECRETS_KEY") or base64.urlsafe_b64encode(
-    hashlib.sha256(SECRET_KEY.encode()).digest()
-).decode()
+NUTAG_SECRETS_KEY = (
+    os.environ.get("NUTAG_SECRETS_KEY")
+    or base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+)

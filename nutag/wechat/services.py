@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import re
+from typing import Any
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
@@ -18,8 +19,10 @@ from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import require
 from nutag.sites.columns import DEFAULT_KEYS
+from nutag.wechat.menu import account_menu
 from nutag.wechat.models import WechatAccount
 from nutag.wechat.permissions import can_configure_account
+from nutag.wechat.platform import HttpPlatform, Platform, PlatformError
 from nutag.wechat.selectors import config_cache_key
 from nutag.wechat.vault import seal, unseal
 
@@ -122,3 +125,40 @@ def account_note_error(*, account_id: int, error: str) -> None:
     WechatAccount.objects.filter(pk=account_id).update(
         last_error=error[:200], last_error_at=timezone.now()
     )
+
+
+def platform_for(account: WechatAccount) -> Platform:
+    """The platform's API for ``account``; it needs the app ID and the app secret."""
+    secret = unseal(account.app_secret_sealed)
+    if not account.app_id or not secret:
+        raise ValidationError(_("Enter the app ID and the app secret first."))
+    return HttpPlatform(app_id=account.app_id, app_secret=secret)
+
+
+def account_menu_push(
+    *, acting_user: Actor, unit: Unit, base_url: str, platform: Platform | None = None
+) -> dict[str, Any]:
+    """Build the menu from the unit's columns and send it to the platform (outside any
+    transaction: a slow platform holds no lock); a refusal is a ``ValidationError`` with the
+    platform's answer. The push is written in the unit's history."""
+    require(acting_user, can_configure_account, unit)
+    account = WechatAccount.objects.filter(unit=unit).first()
+    if account is None:
+        raise ValidationError(_("Connect the official account first."))
+    menu = account_menu(unit=unit, base_url=base_url)
+    try:
+        (platform or platform_for(account)).create_menu(menu)
+    except PlatformError as exc:
+        raise ValidationError(
+            _("The platform refused the menu: %(reason)s") % {"reason": str(exc)}
+        ) from exc
+    with transaction.atomic():
+        audit_record(
+            actor=acting_user,
+            action=AuditAction.UPDATE,
+            obj=account,
+            unit=unit,
+            changes={"menu": [None, [b["name"] for b in menu["button"]]]},
+            note="menu pushed",
+        )
+    return menu

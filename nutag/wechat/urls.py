@@ -6,4 +6,5 @@ from nutag.wechat import views
 
 urlpatterns = [
     path("u/<str:code>/wechat/", views.account_page, name="wechat-account"),
+    path("u/<str:code>/wechat/menu/", views.menu_push_page, name="wechat-menu-push"),
 ]

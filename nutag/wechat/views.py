@@ -8,8 +8,9 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 
-from nutag.core.forms import submit_to_service
+from nutag.core.forms import run_action, submit_to_service
 from nutag.wechat import services
 from nutag.wechat.forms import AccountForm, keywords_as_text
 from nutag.wechat.selectors import access_account_unit
@@ -55,3 +56,17 @@ def account_page(request: HttpRequest, code: str) -> HttpResponse:
         "wechat/account.html",
         {"unit": unit, "account": account, "form": form, "stored": stored, "endpoint": endpoint},
     )
+
+
+@login_required
+@require_POST
+def menu_push_page(request: HttpRequest, code: str) -> HttpResponse:
+    unit, _account = access_account_unit(user=request.user, code=code)
+    run_action(
+        request,
+        lambda: services.account_menu_push(
+            acting_user=request.user, unit=unit, base_url=request.build_absolute_uri("/")
+        ),
+        _("The menu is on the official account now."),
+    )
+    return redirect("wechat-account", code=unit.code)
