@@ -13,6 +13,7 @@ from nutag.api.api import api
 from nutag.core.views import choose_language, text_size
 from nutag.orgs.views import desk_home
 from nutag.wechat.endpoint import message_endpoint
+from nutag.wechat.urls import public_urlpatterns as wechat_public_urls
 
 desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", desk_home, name="desk-home"),
@@ -40,6 +41,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("api/v1/", api.urls),
     path("desk/", include(desk_urlpatterns)),
     path("wechat/<str:code>/", message_endpoint, name="wechat-endpoint"),
+    path("wechat/", include(wechat_public_urls)),
     path("", include("nutag.sites.urls.public")),
     path("", include("nutag.sites.urls.search")),
     path("", include("nutag.sites.urls.offline")),

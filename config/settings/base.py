@@ -265,8 +265,10 @@ NUTAG_ALIYUN_ACCESS_KEY_ID = os.environ.get("NUTAG_ALIYUN_ACCESS_KEY_ID", "")
 NUTAG_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("NUTAG_ALIYUN_ACCESS_KEY_SECRET", "")
 NUTAG_ALIYUN_SMS_SIGN_NAME = os.environ.get("NUTAG_ALIYUN_SMS_SIGN_NAME", "")
 NUTAG_ALIYUN_SMS_TEMPLATE = os.environ.get("NUTAG_ALIYUN_SMS_TEMPLATE", "")
-# The chat app's template messages: not connected until its integration names a sender.
-NUTAG_CHAT_BACKEND = os.environ.get("NUTAG_CHAT_BACKEND", "nutag.notify.channels.chat.NotConnected")
+# The chat app's template messages to people bound to an official account (nutag/wechat).
+NUTAG_CHAT_BACKEND = os.environ.get(
+    "NUTAG_CHAT_BACKEND", "nutag.wechat.channel.TemplateMessageSender"
+)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -9,3 +9,6 @@ class WechatConfig(AppConfig):
     name = "nutag.wechat"
     label = "wechat"
     verbose_name = _("Official accounts")
+
+    def ready(self) -> None:
+        from nutag.wechat import cards  # noqa: F401  (the "My chat app" card on /desk/me/)

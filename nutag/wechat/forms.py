@@ -43,6 +43,15 @@ class AccountForm(forms.Form):
         help_text=_("One a line: a word = a column key of the site, e.g. 学习 = online_study."),
     )
     welcome = forms.CharField(label=_("Welcome text"), max_length=300, required=False)
+    notice_template_id = forms.CharField(
+        label=_("Template for notices (template ID)"),
+        max_length=64,
+        required=False,
+        help_text=_(
+            "A template message with one field {{content.DATA}}. People bound to the account "
+            "then get their notices there."
+        ),
+    )
 
     def clean_keywords(self) -> dict[str, str]:
         result: dict[str, str] = {}

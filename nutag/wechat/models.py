@@ -33,6 +33,12 @@ class WechatAccount(TimeStampedModel):
     )
     keywords = models.JSONField(_("keyword replies"), default=dict, blank=True)
     welcome = models.CharField(_("welcome text"), max_length=300, blank=True)
+    notice_template_id = models.CharField(
+        _("template for notices"),
+        max_length=64,
+        blank=True,
+        help_text=_("A template message with one field {{content.DATA}}; empty: no notices."),
+    )
     last_error = models.CharField(max_length=200, blank=True, editable=False)
     last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
 
@@ -42,3 +48,35 @@ class WechatAccount(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.unit.name} ({self.app_id or '-'})"
+
+
+class WechatBinding(models.Model):
+    """A login's identity in the chat app (its OpenID for one account), bound by its owner
+    after signing in through the account's web authorisation. Logs them in by it; carries
+    their notices as template messages."""
+
+    account = models.ForeignKey(
+        WechatAccount,
+        on_delete=models.CASCADE,
+        related_name="bindings",
+        verbose_name=_("official account"),
+    )
+    user = models.ForeignKey(
+        "auth.User",
+        on_delete=models.CASCADE,
+        related_name="wechat_bindings",
+        verbose_name=_("login"),
+    )
+    openid = models.CharField(max_length=64)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("chat-app binding")
+        verbose_name_plural = _("chat-app bindings")
+        constraints = [
+            models.UniqueConstraint(fields=["account", "openid"], name="wechat_binding_openid"),
+            models.UniqueConstraint(fields=["account", "user"], name="wechat_binding_user"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} @ {self.account.unit.name}"

@@ -27,7 +27,7 @@ from nutag.wechat.selectors import config_cache_key
 from nutag.wechat.vault import seal, unseal
 
 # What the history may show: never the secrets, only that they changed.
-AUDITED = ["app_id", "safe_mode", "keywords", "welcome"]
+AUDITED = ["app_id", "safe_mode", "keywords", "welcome", "notice_template_id"]
 TOKEN_RE = re.compile(r"^[A-Za-z0-9_-]{3,32}$")  # the platform asks letters and digits
 
 
@@ -71,6 +71,7 @@ def account_configure(
     safe_mode: bool,
     keywords: dict[str, str],
     welcome: str = "",
+    notice_template_id: str = "",
 ) -> WechatAccount:
     """Connect or change the unit's account. An empty secret keeps the one stored."""
     require(acting_user, can_configure_account, unit)
@@ -100,6 +101,7 @@ def account_configure(
     account.safe_mode = safe_mode
     account.keywords = _clean_keywords(keywords)
     account.welcome = welcome.strip()
+    account.notice_template_id = notice_template_id.strip()
     if changed_secrets:
         account.last_error, account.last_error_at = "", None
     account.full_clean()

@@ -22,7 +22,12 @@ def account_page(request: HttpRequest, code: str) -> HttpResponse:
     unit, account = access_account_unit(user=request.user, code=code)
     initial: dict[str, object] = {"keywords": keywords_as_text(account.keywords if account else {})}
     if account:
-        initial.update(app_id=account.app_id, safe_mode=account.safe_mode, welcome=account.welcome)
+        initial.update(
+            app_id=account.app_id,
+            safe_mode=account.safe_mode,
+            welcome=account.welcome,
+            notice_template_id=account.notice_template_id,
+        )
     form = AccountForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -38,6 +43,7 @@ def account_page(request: HttpRequest, code: str) -> HttpResponse:
                 safe_mode=data["safe_mode"],
                 keywords=data["keywords"],
                 welcome=data["welcome"],
+                notice_template_id=data["notice_template_id"],
             ),
         )
         if done is not None:
