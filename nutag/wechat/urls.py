@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from nutag.wechat import oauth, views
+from nutag.wechat import oauth, share, views
 
 urlpatterns = [
     path("u/<str:code>/wechat/", views.account_page, name="wechat-account"),
@@ -16,4 +16,5 @@ public_urlpatterns = [
     path("<str:code>/login/", oauth.oauth_start, name="wechat-oauth-start"),
     path("<str:code>/login/back/", oauth.oauth_back, name="wechat-oauth-back"),
     path("<str:code>/bind/", oauth.bind_page, name="wechat-bind"),
+    path("<str:code>/share/", share.share_config, name="wechat-share"),
 ]
