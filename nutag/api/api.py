@@ -31,6 +31,7 @@ from nutag.api.schemas import (
     ValidationErrorOut,
     unit_ref,
 )
+from nutag.api.sites import sites
 from nutag.api.work import work
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position
@@ -297,3 +298,4 @@ api.add_router("/", work)
 api.add_router("/", accounts)
 api.add_router("/me", me)
 api.add_router("/me", my_tokens)
+api.add_router("/", sites)
