@@ -12,6 +12,8 @@ from django.views.static import serve
 from nutag.api.api import api
 from nutag.core.views import choose_language, text_size
 from nutag.orgs.views import desk_home
+from nutag.wechat.endpoint import message_endpoint
+from nutag.wechat.urls import public_urlpatterns as wechat_public_urls
 
 desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", desk_home, name="desk-home"),
@@ -27,6 +29,8 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.sites.urls.desk")),
     path("", include("nutag.assess.urls")),
     path("", include("nutag.notify.urls")),
+    path("", include("nutag.wechat.urls")),
+    path("", include("nutag.api.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -36,6 +40,8 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lang/<str:code>/", choose_language, name="choose-language"),
     path("api/v1/", api.urls),
     path("desk/", include(desk_urlpatterns)),
+    path("wechat/<str:code>/", message_endpoint, name="wechat-endpoint"),
+    path("wechat/", include(wechat_public_urls)),
     path("", include("nutag.sites.urls.public")),
     path("", include("nutag.sites.urls.search")),
     path("", include("nutag.sites.urls.offline")),

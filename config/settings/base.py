@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "nutag.assess",
     "nutag.sites",
     "nutag.api",
+    "nutag.wechat",
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
 ]
 
@@ -67,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "nutag.api.tokens.TokenMiddleware",  # API tokens, /api/ only (docs/architecture.md)
     "nutag.people.accounts.second_factor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -169,6 +171,11 @@ NUTAG_OTP_REQUIRED = env_bool("NUTAG_OTP_REQUIRED", True)
 NUTAG_OTP_GRACE_DAYS = int(os.environ.get("NUTAG_OTP_GRACE_DAYS", "7"))
 OTP_TOTP_ISSUER = os.environ.get("NUTAG_OTP_ISSUER", "Nutag")
 # Invitation and password-reset links stay valid this many days.
+# Fernet key sealing official accounts' secrets at rest (nutag/wechat/vault.py); no default.
+NUTAG_SECRETS_KEY = os.environ.get("NUTAG_SECRETS_KEY", "")
+# The chat platform's API (nutag/wechat/platform.py); tests point it at a local fake server.
+NUTAG_WECHAT_API_BASE = os.environ.get("NUTAG_WECHAT_API_BASE", "https://api.weixin.qq.com")
+NUTAG_WECHAT_TIMEOUT = float(os.environ.get("NUTAG_WECHAT_TIMEOUT", "5"))
 NUTAG_INVITATION_DAYS = int(os.environ.get("NUTAG_INVITATION_DAYS", "7"))
 
 # --- Languages -------------------------------------------------------------------------
@@ -258,8 +265,10 @@ NUTAG_ALIYUN_ACCESS_KEY_ID = os.environ.get("NUTAG_ALIYUN_ACCESS_KEY_ID", "")
 NUTAG_ALIYUN_ACCESS_KEY_SECRET = os.environ.get("NUTAG_ALIYUN_ACCESS_KEY_SECRET", "")
 NUTAG_ALIYUN_SMS_SIGN_NAME = os.environ.get("NUTAG_ALIYUN_SMS_SIGN_NAME", "")
 NUTAG_ALIYUN_SMS_TEMPLATE = os.environ.get("NUTAG_ALIYUN_SMS_TEMPLATE", "")
-# The chat app's template messages: not connected until its integration names a sender.
-NUTAG_CHAT_BACKEND = os.environ.get("NUTAG_CHAT_BACKEND", "nutag.notify.channels.chat.NotConnected")
+# The chat app's template messages to people bound to an official account (nutag/wechat).
+NUTAG_CHAT_BACKEND = os.environ.get(
+    "NUTAG_CHAT_BACKEND", "nutag.wechat.channel.TemplateMessageSender"
+)
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
 EMAIL_PORT = int(os.environ.get("EMAIL_PORT", "25"))

@@ -18,6 +18,8 @@ until every worker shares one cache (the speed issue); with several workers a pu
 would not reach the others.
 """
 
+import base64
+import hashlib
 import os
 import secrets
 from pathlib import Path
@@ -59,3 +61,9 @@ X_FRAME_OPTIONS = "DENY"
 
 # Uploads: served by Django in the demo only (config/urls.py).
 NUTAG_SERVE_MEDIA = True
+
+# Official accounts' secrets (nutag/wechat/vault.py): derived from the demo's own secret key.
+NUTAG_SECRETS_KEY = (
+    os.environ.get("NUTAG_SECRETS_KEY")
+    or base64.urlsafe_b64encode(hashlib.sha256(SECRET_KEY.encode()).digest()).decode()
+)

@@ -23,3 +23,4 @@ WHITENOISE_USE_FINDERS = True
 # The second factor is switched on by the tests that check it (nutag/people/tests); the rest
 # of the suite logs in with force_login, which carries no second factor.
 NUTAG_OTP_REQUIRED = False
+NUTAG_SECRETS_KEY = "dGVzdC1vbmx5LWtleS1mb3Itc2VhbGluZy1zZWNyZXQ="

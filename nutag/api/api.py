@@ -16,7 +16,9 @@ from ninja import NinjaAPI, Router, Status
 from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
+from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
+from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import (
     ErrorOut,
     PersonIn,
@@ -29,6 +31,7 @@ from nutag.api.schemas import (
     ValidationErrorOut,
     unit_ref,
 )
+from nutag.api.sites import sites
 from nutag.api.work import work
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position
@@ -46,6 +49,8 @@ api = NinjaAPI(
     description="Units, figures and people of a Nutag banner.",
     urls_namespace="api-v1",
 )
+# API tokens work for every router (nutag/api/tokens.py); the schema says so.
+api.get_openapi_schema = with_token_scheme(api.get_openapi_schema)  # type: ignore[method-assign]
 session = SessionAuth()
 # What a write can answer besides success: bad input, no login, no CSRF token, not found.
 WRITE_ERRORS: dict[int, Any] = {
@@ -124,12 +129,17 @@ def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
     }
 
 
-@units.get("/{code}/children", response={200: list[UnitOut], 404: ErrorOut})
-def unit_children_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+@units.get("/{code}/children", response={200: Page[UnitOut], 404: ErrorOut})
+def unit_children_list(
+    request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
     unit = get_unit_by_code(code=code)
     ref = unit_ref(unit)
-    return [
-        {
+    return page(
+        unit_children(unit=unit),
+        offset=offset,
+        limit=limit,
+        out=lambda c: {
             "code": c.code,
             "name": c.name,
             "name_mn": c.name_mn,
@@ -138,9 +148,8 @@ def unit_children_list(request: HttpRequest, code: str) -> list[dict[str, Any]]:
             "status": c.status,
             "parent": ref,
             "children": c.numchild,
-        }
-        for c in unit_children(unit=unit)
-    ]
+        },
+    )
 
 
 @units.post(
@@ -198,16 +207,19 @@ def _person_input(payload: PersonIn) -> people_services.PersonInput:
 
 
 @units.get(
-    "/{code}/people", auth=session, response={200: list[PersonOut], 401: ErrorOut, 404: ErrorOut}
+    "/{code}/people", auth=session, response={200: Page[PersonOut], 401: ErrorOut, 404: ErrorOut}
 )
 def unit_people(
-    request: HttpRequest, code: str, q: str = "", role: str = "", offset: int = 0, limit: int = 50
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    code: str,
+    q: str = "",
+    role: str = "",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_PEOPLE)
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
-    qs = people_of_unit(user=request.user, unit=unit, query=q, role=role)[offset : offset + limit]
-    return [_person_out(request, p) for p in qs]
+    qs = people_of_unit(user=request.user, unit=unit, query=q, role=role)
+    return page(qs, offset=offset, limit=limit, out=lambda p: _person_out(request, p))
 
 
 @units.post(
@@ -285,3 +297,5 @@ api.add_router("/people", people)
 api.add_router("/", work)
 api.add_router("/", accounts)
 api.add_router("/me", me)
+api.add_router("/me", my_tokens)
+api.add_router("/", sites)

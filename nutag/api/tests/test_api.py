@@ -89,7 +89,8 @@ def test_people_need_login_and_reach(cast, client):
     assert client.get(f"/api/v1/units/{cast.village1b.code}/people").status_code == 404
     assert client.get(f"/api/v1/units/{cast.township1.code}/people").status_code == 404
     people = client.get(f"/api/v1/units/{cast.village1a.code}/people").json()
-    assert {p["name"] for p in people} >= {"志愿者", "牧民"}
+    assert {p["name"] for p in people["items"]} >= {"志愿者", "牧民"}
+    assert people["count"] == len(people["items"]) and people["offset"] == 0
 
 
 def test_person_outside_reach_is_404_like_missing(cast, client):
@@ -208,3 +209,19 @@ def test_openapi_schema_declares_errors(client):
     assert set(five_good["required"]) >= {"count", "base", "rate"}
     create = schema["paths"]["/api/v1/units/{code}/people"]["post"]["responses"]
     assert {"201", "400", "404"} <= set(create)
+
+
+def test_lists_page_the_same_way(cast, client):
+    """offset/limit brought into range, never refused; count before paging (pagination.py)."""
+    url = f"/api/v1/units/{cast.banner.code}/children"
+    whole = client.get(url).json()
+    assert whole["count"] == 2 and [u["code"] for u in whole["items"]] == ["150799100", "150799200"]
+    second = client.get(url, {"offset": 1, "limit": 1}).json()
+    assert second == {**whole, "offset": 1, "limit": 1, "items": whole["items"][1:]}
+    odd = client.get(url, {"offset": -5, "limit": 10**6}).json()
+    assert (odd["offset"], odd["limit"], odd["count"]) == (0, 200, 2)
+    client.force_login(cast.village1a_officer)
+    people = client.get(f"/api/v1/units/{cast.village1a.code}/people", {"limit": 1}).json()
+    assert people["count"] >= 2 and len(people["items"]) == 1
+    only = client.get(f"/api/v1/units/{cast.village1a.code}/people", {"q": "牧民"}).json()
+    assert [p["name"] for p in only["items"]] == ["牧民"] and only["count"] == 1

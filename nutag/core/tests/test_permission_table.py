@@ -325,6 +325,18 @@ class Actions:
         assert sent == _ok(r)
         return sent
 
+    def configure_wechat(self, unit: Unit) -> bool:
+        from nutag.wechat.models import WechatAccount
+
+        marker = f"权限表{WechatAccount.objects.count()}-{id(self.c)}"
+        r = self.c.post(
+            f"/desk/u/{unit.code}/wechat/",
+            {"token": "permtable1", "keywords": "", "welcome": marker},
+        )
+        made = WechatAccount.objects.filter(unit=unit, welcome=marker).exists()
+        assert made == _ok(r)
+        return made
+
 
 def _above(unit: Unit) -> Unit:
     """The unit a round or task at ``unit`` comes from: its parent (the root issues to itself)."""

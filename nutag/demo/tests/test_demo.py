@@ -507,3 +507,14 @@ def test_the_inboxes_show_the_banners_task_and_a_returned_article(banner: Unit) 
     village = inbox(user=_user("demo-village"))
     assert Kind.ARTICLE_RETURNED in {n.kind for n in village}
     assert not inbox(user=_user("demo-village2")).filter(kind=Kind.ARTICLE_RETURNED).exists()
+
+
+def test_the_demo_village_answers_signed_messages(banner: Unit, client) -> None:  # type: ignore[no-untyped-def]
+    from nutag.wechat.tests.signing import send, text_xml
+
+    code = "150725100201"  # 乌兰哈达嘎查 (docs/wechat.md)
+    assert _unit(code).name == "乌兰哈达嘎查"
+    r = send(client, code, text_xml("学习", msg_id=1), token="nutag-demo-token")
+    assert r.status_code == 200
+    assert f"/u/{code}/c/online_study/" in r.content.decode()
+    assert send(client, code, text_xml("学习", msg_id=2), token="wrong").status_code == 403
