@@ -9,7 +9,14 @@ class AssessConfig(AppConfig):
 
     def ready(self) -> None:
         from nutag.assess.models import Assessment
+        from nutag.orgs.figures import register_figure_source
         from nutag.orgs.registry import register_path_copy
 
         # The dashboard counts assessments by their unit's path (see docs/architecture.md).
         register_path_copy(Assessment)
+        # Every audited change of these changes the dashboard's figures (nutag/orgs/figures.py):
+        # an assessment or a report at its unit; a round or a task at every unit below.
+        register_figure_source("assess.assessment")
+        register_figure_source("assess.taskreport")
+        register_figure_source("assess.round", subtree=True)
+        register_figure_source("assess.task", subtree=True)
