@@ -8,7 +8,7 @@ class AssessConfig(AppConfig):
     verbose_name = _("Standards and tasks")
 
     def ready(self) -> None:
-        from nutag.assess.models import Assessment
+        from nutag.assess.models import Assessment, Round, Task, TaskReport
         from nutag.orgs.figures import register_figure_source
         from nutag.orgs.registry import register_path_copy
 
@@ -16,7 +16,7 @@ class AssessConfig(AppConfig):
         register_path_copy(Assessment)
         # Every audited change of these changes the dashboard's figures (nutag/orgs/figures.py):
         # an assessment or a report at its unit; a round or a task at every unit below.
-        register_figure_source("assess.assessment")
-        register_figure_source("assess.taskreport")
-        register_figure_source("assess.round", subtree=True)
-        register_figure_source("assess.task", subtree=True)
+        register_figure_source(Assessment)
+        register_figure_source(TaskReport)
+        register_figure_source(Round, subtree=True)
+        register_figure_source(Task, subtree=True)

@@ -14,11 +14,13 @@ worker, ``nutag.core.generations``). A change of what they count bumps them:
 - ``figures_changed_everywhere()``: units renamed, moved, added or closed (names and the
   committee counts show everywhere).
 
-Apps need not call these by hand for audited writes: ``register_figure_source(label)``
-(from ``AppConfig.ready``) makes every audit row written for that model (``audit_record``,
-which every service writes) call ``figures_changed`` for the row's unit — with
+Apps need not call these by hand: ``register_figure_source(Model)`` (from
+``AppConfig.ready``) makes every save or delete of a row of that model, and every audit row
+written for it (``audit_record``, which every service writes, so compare-and-set
+``update()`` calls are covered), call ``figures_changed`` for the row's unit — with
 ``subtree=True`` for models whose one row counts at every unit below (rounds, tasks).
-Writes without an audit row (bulk loaders, tallies) call ``figures_changed`` themselves.
+Writes that send no signal and write no audit row for the model (``bulk_create``,
+``update()`` outside services, the care tallies) call ``figures_changed`` themselves.
 
 A dashboard of unit U is keyed by: the "everywhere" generation, the "up" generation of U
 (or of its parent when siblings are shown, since they are part of the parent's figures),
@@ -29,6 +31,10 @@ dashboards that count it, in every worker, at their next request.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import Model
+from django.db.models.signals import post_delete, post_save
 
 from nutag.core import generations
 from nutag.core.audit import register_audit_listener
@@ -89,10 +95,34 @@ def figures_version(*, path: str, with_parent: bool = False) -> str:
     return ".".join(str(g) for g in generations.read(names))
 
 
-def register_figure_source(label: str, *, subtree: bool = False) -> None:
-    """Every audited write of this model (``"app_label.modelname"``) changes the figures of
-    the audit row's unit (and, with ``subtree``, of every unit below it)."""
-    _sources[label.lower()] = subtree
+def _path_of(obj: Any) -> str:
+    path = getattr(obj, "unit_path", "") or ""
+    if not path and getattr(obj, "unit_id", None) is not None:
+        path = obj.unit.path
+    return str(path)
+
+
+def register_figure_source(model: type[Model], *, subtree: bool = False) -> None:
+    """Writes of ``model`` (a model with a ``unit``) change the figures of its unit (and, with
+    ``subtree``, of every unit below it). Covered: every save and delete of a row (signals,
+    for cache purging only, as CONVENTIONS allow) and every audit row written for the model
+    (``audit_record``), which covers the services' ``update()`` and bulk writes that send no
+    signal. Call it from ``AppConfig.ready``."""
+    _sources[model._meta.label_lower] = subtree
+
+    def changed(sender: Any, instance: Any, **kwargs: Any) -> None:
+        if kwargs.get("raw"):
+            return
+        figures_changed(unit_paths=[_path_of(instance)], subtree=subtree)
+
+    uid = f"figures:{model._meta.label_lower}"
+    post_save.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+    post_delete.connect(changed, sender=model, weak=False, dispatch_uid=uid)
+
+
+def _unit_changed(sender: Any, **kwargs: Any) -> None:
+    if not kwargs.get("raw"):
+        figures_changed_everywhere()
 
 
 def _on_audit(entry: AuditEntry) -> None:
@@ -105,5 +135,10 @@ def _on_audit(entry: AuditEntry) -> None:
 
 
 def connect() -> None:
-    """Called once from ``OrgsConfig.ready``."""
+    """Called once from ``OrgsConfig.ready``: audited writes of figure sources, and any
+    unit saved or deleted (names, kinds, statuses show on every dashboard above it)."""
+    from nutag.orgs.models import Unit
+
     register_audit_listener(_on_audit)
+    post_save.connect(_unit_changed, sender=Unit, dispatch_uid="figures:unit")
+    post_delete.connect(_unit_changed, sender=Unit, dispatch_uid="figures:unit")
