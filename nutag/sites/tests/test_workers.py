@@ -88,6 +88,7 @@ def _env(tmp: Path) -> dict[str, str]:
         NUTAG_PAGE_CACHE_SECONDS="300",
         NUTAG_TASK_MODE="inline",
         NUTAG_PUBLIC_STATS="1",
+        NUTAG_PRELOAD="0",  # not needed here (nutag/core/tests/test_preload.py)
     )
     return env
 
