@@ -21,7 +21,7 @@ def versions(*units: Unit, with_parent: bool = False) -> list[str]:
 
 
 def test_the_path_step_is_the_trees() -> None:
-    assert figures.STEP == Unit.steplen
+    assert Unit.steplen == figures.STEP
 
 
 def test_a_change_reaches_the_unit_and_those_above_it_only(cast: Any) -> None:
