@@ -32,7 +32,9 @@ from nutag.core.actors import SYSTEM
 from nutag.orgs.services import unit_create
 from nutag.sites.services import ArticleInput, article_create, article_publish
 banner = unit_create(acting_user=SYSTEM, parent=None, code="150799", kind="banner", name="测试旗")
-town = unit_create(acting_user=SYSTEM, parent=banner, code="150799100", kind="township", name="一镇")
+town = unit_create(
+    acting_user=SYSTEM, parent=banner, code="150799100", kind="township", name="一镇"
+)
 village = unit_create(
     acting_user=SYSTEM, parent=town, code="150799100201", kind="village", name="一甲嘎查"
 )
