@@ -306,8 +306,9 @@ def picture_html(stored: dict[str, Any], *, alt: str = "", sizes: str = PAGE_SIZ
         for kind in ("avif", "webp")
         if any(v.get(kind) for v in variants)
     ]
+    img = '<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}">'
     return format_html(
-        '<picture>{}<img src="{}" srcset="{}" sizes="{}" width="{}" height="{}" alt="{}"></picture>',
+        "<picture>{}" + img + "</picture>",
         SafeString("".join(sources)),
         default_storage.url(fallback["jpeg"]),
         srcset(variants, "jpeg"),
