@@ -57,7 +57,13 @@ def html_to_traditional(html: str) -> str:
 
 def shows_mongolian(article: Any) -> bool:
     """True when the visitor reads Mongolian and the article has a Mongolian version."""
-    return get_language() == MONGOLIAN and bool(article.title_mn or article.body_mn)
+    if get_language() != MONGOLIAN:
+        return False
+    if article.title_mn:
+        return True
+    # lists leave the body in the database and say whether there is one (selectors.for_lists)
+    has_body = getattr(article, "has_mn_body", None)
+    return bool(has_body if has_body is not None else article.body_mn)
 
 
 def article_text(article: Any, field: str) -> str:
