@@ -19,6 +19,10 @@ Usage (from the project root; needs ``wrk``):
     .venv/bin/python bench/served.py --articles 10000      # a village with 10,000 articles
     .venv/bin/python bench/served.py --duration 5 --no-write
 
+``--memory N`` (with the warm server) then sends N requests for the village home, each
+with a random query string (wrk with a Lua script), and reports each worker's resident
+memory before and after: each unknown query string used to add a page-cache entry.
+
 Exit status: 0 when every warm page is >= 0.7 (dashboard >= 0.3, stats API >= 0.5) and
 every cold site page >= 0.3 of the bare view, 1 when not, 2 when the run failed.
 """
@@ -157,12 +161,71 @@ def _measure(
     return out
 
 
+RANDOM_QUERY = """
+math.randomseed(os.time())
+request = function()
+  return wrk.format(nil, wrk.path .. "?utm=" .. math.random(1, 1000000000) .. "&from=x")
+end
+"""
+
+
+def _workers_rss(pid: int) -> dict[int, int]:
+    """Resident memory (KB) of the server's worker processes (its children, by /proc)."""
+    rss = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            status = (entry / "status").read_text()
+        except OSError:
+            continue
+        fields = dict(line.split(":", 1) for line in status.splitlines() if ":" in line)
+        if fields.get("PPid", "").strip() == str(pid) and "VmRSS" in fields:
+            rss[int(entry.name)] = int(fields["VmRSS"].split()[0])
+    return rss
+
+
+def _memory(base_url: str, pid: int, path: str, count: int, folder: Path) -> list[str]:
+    import subprocess
+
+    script = folder / "random_query.lua"
+    script.write_text(RANDOM_QUERY)
+    before = _workers_rss(pid)
+    sent = 0
+    while sent < count:
+        done = subprocess.run(  # noqa: S603
+            ["wrk", "-t2", "-c16", "-d5s", "-s", str(script), base_url + path],  # noqa: S607
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        total = re.search(r"(\d+) requests in", done.stdout)
+        if done.returncode or not total or int(total.group(1)) == 0:
+            raise BenchError(f"wrk with random query strings failed:\n{done.stdout}{done.stderr}")
+        sent += int(total.group(1))
+    after = _workers_rss(pid)
+    rows = [
+        f"| worker {i + 1} | {before[p] / 1024:.0f} MB | {after.get(p, 0) / 1024:.0f} MB |"
+        for i, p in enumerate(sorted(before))
+    ]
+    return [
+        "",
+        f"Memory: {sent:,} requests for `{path}` with a random query string each "
+        "(`?utm=<random>&from=x`), warm server:",
+        "",
+        "| process | resident before | resident after |",
+        "|---|---|---|",
+        *rows,
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--village", default=DEMO_VILLAGE)
     parser.add_argument("--articles", type=int, default=0, help="add N articles to the village")
     parser.add_argument("--duration", type=int, default=5, help="seconds of each wrk run")
     parser.add_argument("--warmup", type=int, default=2)
+    parser.add_argument("--memory", type=int, default=0, help="N random-query requests")
     parser.add_argument("--no-write", action="store_true")
     args = parser.parse_args(argv)
     if shutil.which("wrk") is None:
@@ -181,6 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             )
             site.manage("shell", "-c", code, settings="config.settings.dev")
         rows: dict[str, Row] = {}
+        memory: list[str] = []
         bare: dict[str, float] = {}
         for mode, extra in (("warm", {}), ("cold", {"NUTAG_PAGE_CACHE_SECONDS": "0"})):
             site.extra = extra
@@ -188,12 +252,16 @@ def main(argv: list[str] | None = None) -> int:
                 print(f"{mode}: {server.version} on {server.base_url}", flush=True)
                 paths = _paths(server.base_url, args.village)
                 measured = _measure(server.base_url, paths, args.duration, args.warmup)
+                if mode == "warm" and args.memory:
+                    memory = _memory(
+                        server.base_url, server.process.pid, paths["village"], args.memory, folder
+                    )
             bare[mode] = statistics.mean([measured["bare"][0], measured["bare_again"][0]])
             for key, path in paths.items():
                 row = rows.setdefault(key, Row(key, path))
                 setattr(row, mode, measured[key][0])
                 setattr(row, f"{mode}_p50", measured[key][1])
-        lines = _report(rows, bare, args, load_before)
+        lines = _report(rows, bare, args, load_before) + memory
         print("\n".join(lines))
         if not args.no_write:
             name = "bench/served" + (f"-{args.articles}" if args.articles else "")

@@ -37,8 +37,8 @@ from nutag.orgs.selectors import access_unit, get_unit_by_code, unit_ancestors, 
 from nutag.people import services as people_services
 from nutag.people.models import Person
 from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
-from nutag.stats.caching import cached_figures
-from nutag.stats.permissions import can_view_figures
+from nutag.stats.caching import cached_figures, unit_path_for_code
+from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
 
 api = NinjaAPI(
@@ -105,12 +105,21 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 @units.get("/{code}/stats", response={200: StatsOut, 404: ErrorOut})
 def unit_stats(request: HttpRequest, code: str) -> HttpResponse:
-    unit = get_unit_by_code(code=code)
-    if not can_view_figures(user=request.user, unit=unit):
+    path = unit_path_for_code(code)  # no query when this worker knows the code
+    if path is None:
         raise Http404
+    if not figures_are_public():
+        unit = get_unit_by_code(code=code)
+        if not can_view_figures(user=request.user, unit=unit):
+            raise Http404
     # The same answer for every viewer who may read it: its JSON is kept until the unit's
     # figures change (nutag/stats/caching.py).
-    body = cached_figures(unit=unit, name="api-stats", compute=lambda: _stats_json(unit))
+    body = cached_figures(
+        code=code,
+        path=path,
+        name="api-stats",
+        compute=lambda: _stats_json(get_unit_by_code(code=code)),
+    )
     return HttpResponse(body, content_type="application/json; charset=utf-8")
 
 

@@ -36,6 +36,12 @@ _paths: dict[str, str | None] = {}
 _paths_generation: list[int] = [-1]
 
 
+def unit_path_for_code(code: str) -> str | None:
+    """The path of the unit with this code (None: no such unit), without a query when this
+    process has seen the code since the last unit change."""
+    return _path_of(code)
+
+
 def _path_of(code: str) -> str | None:
     (now,) = generations.read([EVERYWHERE])
     if now != _paths_generation[0]:
@@ -66,13 +72,14 @@ def _seconds() -> int:
     return int(getattr(settings, "NUTAG_PAGE_CACHE_SECONDS", 300))
 
 
-def cached_figures(*, unit: Unit, name: str, compute: Callable[[], T]) -> T:
-    """``compute()`` for ``unit``, kept until the unit's figures change (or the page TTL
-    passes: figures that follow the date, such as reports due, move on by themselves)."""
+def cached_figures(*, code: str, path: str, name: str, compute: Callable[[], T]) -> T:
+    """``compute()`` for the unit ``code`` at ``path``, kept until the unit's figures change
+    (or the page TTL passes: figures that follow the date, such as reports due, move on by
+    themselves). Costs no query when kept."""
     seconds = _seconds()
     if seconds <= 0:
         return compute()
-    key = f"figs:{name}:{unit.pk}:{get_language()}:{figures_version(path=unit.path)}"
+    key = f"figs:{name}:{code}:{get_language()}:{figures_version(path=path)}"
     cache = caches["default"]
     found = cache.get(key)
     if found is not None:

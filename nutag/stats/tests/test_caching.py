@@ -70,7 +70,7 @@ def test_the_stats_api_is_kept_until_the_figures_change(cast: Any, client: Clien
     first = client.get(url).json()
     with CaptureQueriesContext(connection) as ctx:
         assert client.get(url).json() == first
-    assert len(ctx.captured_queries) == 1  # the unit
+    assert len(ctx.captured_queries) == 0  # not even the unit: its path is known
     make_care_worker(person=PersonFactory(unit=cast.village2a), unit=cast.village2a)
     assert client.get(url).json()["participants"] == first["participants"] + 1
     other = f"/api/v1/units/{cast.township1.code}/stats"
@@ -78,4 +78,15 @@ def test_the_stats_api_is_kept_until_the_figures_change(cast: Any, client: Clien
     make_care_worker(person=PersonFactory(unit=cast.village2a), unit=cast.village2a)
     with CaptureQueriesContext(connection) as ctx:
         client.get(other)
-    assert len(ctx.captured_queries) == 1  # township 1 counts nothing of township 2
+    assert len(ctx.captured_queries) == 0  # township 1 counts nothing of township 2
+
+
+def test_private_figures_stay_private_when_cached(cast: Any, client: Client, settings: Any) -> None:
+    settings.NUTAG_PUBLIC_STATS = False
+    url = f"/api/v1/units/{cast.township1.code}/stats"
+    client.force_login(cast.township1_secretary)
+    assert client.get(url).status_code == 200  # cached now
+    client.logout()
+    assert client.get(url).status_code == 404
+    assert page(client, cast.township1).status_code == 404
+    assert client.get("/api/v1/units/nosuchunit/stats").status_code == 404
