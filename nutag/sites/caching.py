@@ -7,13 +7,16 @@
   the essentials below. Logged-in users, requests with messages and POSTs always run the
   view. Entries live ``NUTAG_PAGE_CACHE_SECONDS`` (default 300) in the default cache
   (local memory, or Redis when ``REDIS_URL`` is set).
-- **The key**: scheme, host and full path (with the query), the active language (resolved
+- **The key**: scheme, host and path with the *clean* query (only the parameters the page
+  declares, see ``clean_query``; any other is removed before the view runs), an optional
+  ``version`` of the page (the dashboard's figure generations), the active language (resolved
   by ``LocaleMiddleware`` from the cookie or ``Accept-Language``), the larger-text cookie,
   the HTMX headers (a partial is not the full page), and two **generation numbers**: the
   site-wide one and the one of the page's unit (the ``code`` URL argument; ``/`` and other
   pages without one use the ``_root`` scope).
-- **Purging** bumps a generation instead of deleting keys, which works the same on local
-  memory and Redis: old entries become unreachable and expire. ``nutag.sites.signals``
+- **Purging** bumps a generation instead of deleting keys (``nutag.core.generations``: a
+  file every worker maps, or Redis), so a bump in one worker purges the page in all of
+  them; old entries become unreachable and expire. ``nutag.sites.signals``
   bumps, on ``post_save``/``post_delete``:
   an article (its unit, every unit it is placed on, their ancestors, ``/``), a placement
   (pushed down, recommended up), an attachment, a column (its unit), and any unit change
