@@ -41,9 +41,10 @@ PIP_JSON_URL = "https://pypi.org/pypi/pip/json"
 MIN_PYTHON = (3, 11)
 DEV_SETTINGS = "config.settings.dev"
 DEMO_SETTINGS = "config.settings.demo"
-# One worker: the cache is local memory, per process, until every worker shares one cache
-# (the speed issue); a page purged in one worker would stay stale in another.
-DEMO_WORKERS = 1
+# Two workers (the machine's two cores): each keeps its pages in local memory, and all read
+# the same cache generations from a shared file (nutag/core/generations.py), so a page
+# purged by one worker is purged in the other too.
+DEMO_WORKERS = 2
 
 
 def say(message: str) -> None:
@@ -233,7 +234,7 @@ def command_demo(options: argparse.Namespace) -> int:
     say("Collecting static files (served by whitenoise, as in production)")
     manage(python, "collectstatic", "--no-input", "--verbosity", "0", settings=settings)
     say(
-        f"Serving on http://{address}/ with granian, {DEMO_WORKERS} worker, DEBUG off "
+        f"Serving on http://{address}/ with granian, {DEMO_WORKERS} workers, DEBUG off "
         "(python3 run.py demo --dev: runserver with autoreload)"
     )
     say(f"Officers: http://{address}/desk/  Ctrl-C stops")

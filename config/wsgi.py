@@ -4,9 +4,18 @@ It refuses to load without DJANGO_SETTINGS_MODULE (see config/startup.py): an ap
 started without configuration must not serve the development settings.
 """
 
+import os
+
 from django.core.wsgi import get_wsgi_application
 
 from config.startup import require_settings_module
 
 require_settings_module()
 application = get_wsgi_application()
+
+if os.environ.get("NUTAG_PRELOAD", "1") != "0":
+    # Load in each worker, at start, what its first requests would pay for (the search
+    # tokenizer's dictionary, the catalogues): nutag/core/preload.py.
+    from nutag.core.preload import run_preloads
+
+    run_preloads()

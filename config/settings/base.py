@@ -130,6 +130,12 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+# Cache generations (the purge of every cache) must be the same in every worker process:
+# in Redis when there is one, else in a small memory-mapped file every worker maps
+# (nutag/core/generations.py). Empty = in the default cache.
+NUTAG_GENERATIONS_FILE = os.environ.get(
+    "NUTAG_GENERATIONS_FILE", "" if REDIS_URL else str(BASE_DIR / ".nutag-generations")
+)
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

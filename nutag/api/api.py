@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404, HttpRequest
+from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Status
 from ninja.security import SessionAuth
@@ -34,13 +34,14 @@ from nutag.api.schemas import (
 from nutag.api.sites import sites
 from nutag.api.work import work
 from nutag.orgs import services as org_services
-from nutag.orgs.models import Position
+from nutag.orgs.models import Position, Unit
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit, get_unit_by_code, unit_ancestors, unit_children
 from nutag.people import services as people_services
 from nutag.people.models import Person
 from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
-from nutag.stats.permissions import can_view_figures
+from nutag.stats.caching import cached_figures, unit_path_for_code
+from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
 
 api = NinjaAPI(
@@ -108,13 +109,29 @@ def unit_detail(request: HttpRequest, code: str) -> dict[str, Any]:
 
 
 @units.get("/{code}/stats", response={200: StatsOut, 404: ErrorOut})
-def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
-    unit = get_unit_by_code(code=code)
-    if not can_view_figures(user=request.user, unit=unit):
+def unit_stats(request: HttpRequest, code: str) -> HttpResponse:
+    path = unit_path_for_code(code)  # no query when this worker knows the code
+    if path is None:
         raise Http404
+    if not figures_are_public():
+        unit = get_unit_by_code(code=code)
+        if not can_view_figures(user=request.user, unit=unit):
+            raise Http404
+    # The same answer for every viewer who may read it: its JSON is kept until the unit's
+    # figures change (nutag/stats/caching.py).
+    body = cached_figures(
+        code=code,
+        path=path,
+        name="api-stats",
+        compute=lambda: _stats_json(get_unit_by_code(code=code)),
+    )
+    return HttpResponse(body, content_type="application/json; charset=utf-8")
+
+
+def _stats_json(unit: Unit) -> bytes:
     figures = unit_figures(unit=unit)
     good = five_good(unit=unit, figures=figures)
-    return {
+    data = {
         "unit": unit_ref(unit),
         "committees": {"total": figures.committees, "by_kind": figures.committees_by_kind},
         "participants": figures.participants,
@@ -127,6 +144,7 @@ def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
             "year": good.year,
         },
     }
+    return StatsOut.model_validate(data).model_dump_json().encode()
 
 
 @units.get("/{code}/children", response={200: Page[UnitOut], 404: ErrorOut})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.contrib.auth.models import User
@@ -48,6 +48,18 @@ def user_or_none(user: Actor | None) -> User | None:
     return user if isinstance(user, User) else None
 
 
+AuditListener = Callable[[AuditEntry], None]
+_listeners: list[AuditListener] = []
+
+
+def register_audit_listener(listener: AuditListener) -> None:
+    """Call ``listener(entry)`` after every audit row is written, inside the writer's
+    transaction (for cache purging only: ``nutag.orgs.figures`` purges the dashboards of
+    the row's unit when its model is a figure source). Registered from ``AppConfig.ready``."""
+    if listener not in _listeners:
+        _listeners.append(listener)
+
+
 def audit_record(
     *,
     actor: Actor | None,
@@ -58,7 +70,7 @@ def audit_record(
     note: str = "",
 ) -> AuditEntry:
     """Write one audit row. Must run inside the caller's transaction."""
-    return AuditEntry.objects.create(
+    entry = AuditEntry.objects.create(
         actor=user_or_none(actor),
         action=action,
         object_type=obj._meta.label_lower,
@@ -69,6 +81,9 @@ def audit_record(
         changes=changes or {},
         note=note[:255],
     )
+    for listener in _listeners:
+        listener(entry)
+    return entry
 
 
 def _shown(value: Any, choices: dict[str, str]) -> str:

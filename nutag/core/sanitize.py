@@ -34,7 +34,7 @@ BODY_ATTRIBUTES: dict[str, set[str]] = {
     "td": {"colspan", "rowspan"},
 }
 BODY_ATTRIBUTE_VALUES: dict[str, dict[str, set[str]]] = {
-    "source": {"type": {"image/webp", "image/jpeg", "image/png"}},
+    "source": {"type": {"image/avif", "image/webp", "image/jpeg", "image/png"}},
 }
 URL_SCHEMES = {"http", "https", "mailto"}
 # Everything that is neither kept nor merely unwrapped: removed with its content.

@@ -9,8 +9,11 @@ class OrgsConfig(AppConfig):
 
     def ready(self) -> None:
         from nutag.core.models import AuditEntry
+        from nutag.orgs import figures
         from nutag.orgs.registry import register_path_copy
 
         # The audit log copies its unit's path (a secretary reads a subtree's history with
         # one range); core cannot know the tree, so the tree declares it.
         register_path_copy(AuditEntry)
+        # Audited writes of figure sources purge the cached dashboards (nutag/orgs/figures.py).
+        figures.connect()

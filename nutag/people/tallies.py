@@ -11,6 +11,7 @@ from collections.abc import Iterable
 
 from django.db.models import Count
 
+from nutag.orgs.figures import figures_changed_for_units
 from nutag.people.models import CareTally, CareWorker, ElderCategory
 
 CATEGORY_FIELDS = [c.value for c in ElderCategory]
@@ -22,6 +23,7 @@ def care_tally_refresh(*, unit_ids: Iterable[int | None]) -> None:
     ids = sorted({i for i in unit_ids if i is not None})
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
+        figures_changed_for_units(unit_ids=chunk)  # the dashboards counting them (all workers)
         tallies = {i: CareTally(unit_id=i) for i in chunk}
         rows = (
             CareWorker.objects.filter(unit_id__in=chunk)

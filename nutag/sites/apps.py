@@ -9,6 +9,9 @@ class SitesConfig(AppConfig):
 
     def ready(self) -> None:
         import nutag.sites.search_signals  # noqa: F401  (search indexing)
+        from nutag.core.preload import register_preload
         from nutag.sites import signals
+        from nutag.sites.search.segment import preload_tokenizer
 
         signals.connect()
+        register_preload(preload_tokenizer)  # jieba's dictionary, at worker start

@@ -7,13 +7,16 @@
   the essentials below. Logged-in users, requests with messages and POSTs always run the
   view. Entries live ``NUTAG_PAGE_CACHE_SECONDS`` (default 300) in the default cache
   (local memory, or Redis when ``REDIS_URL`` is set).
-- **The key**: scheme, host and full path (with the query), the active language (resolved
+- **The key**: scheme, host and path with the *clean* query (only the parameters the page
+  declares, see ``clean_query``; any other is removed before the view runs), an optional
+  ``version`` of the page (the dashboard's figure generations), the active language (resolved
   by ``LocaleMiddleware`` from the cookie or ``Accept-Language``), the larger-text cookie,
   the HTMX headers (a partial is not the full page), and two **generation numbers**: the
   site-wide one and the one of the page's unit (the ``code`` URL argument; ``/`` and other
   pages without one use the ``_root`` scope).
-- **Purging** bumps a generation instead of deleting keys, which works the same on local
-  memory and Redis: old entries become unreachable and expire. ``nutag.sites.signals``
+- **Purging** bumps a generation instead of deleting keys (``nutag.core.generations``: a
+  file every worker maps, or Redis), so a bump in one worker purges the page in all of
+  them; old entries become unreachable and expire. ``nutag.sites.signals``
   bumps, on ``post_save``/``post_delete``:
   an article (its unit, every unit it is placed on, their ancestors, ``/``), a placement
   (pushed down, recommended up), an attachment, a column (its unit), and any unit change
@@ -38,16 +41,14 @@ import functools
 import hashlib
 import re
 import struct
-import time
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeGuard
 
 from django.conf import settings
 from django.core.cache import BaseCache, caches
-from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, not in the stubs
     CSRF_TOKEN_LENGTH,
     _unmask_cipher_token,
@@ -57,6 +58,7 @@ from django.template.response import SimpleTemplateResponse
 from django.utils.cache import patch_cache_control, patch_vary_headers
 from django.utils.translation import get_language
 
+from nutag.core import generations
 from nutag.core.views import LARGE_TEXT_COOKIE
 from nutag.orgs.models import Unit
 from nutag.sites import counting
@@ -95,40 +97,12 @@ def _scope_key(scope: str) -> str:
     return f"pcg:u:{scope}"
 
 
-def _fresh_generation() -> int:
-    """A starting generation no earlier one can equal: the clock in milliseconds. So a
-    generation evicted from the cache and created again never revives old pages."""
-    return time.time_ns() // 1_000_000
-
-
 def _generations(keys: list[str]) -> list[int]:
-    cache = _cache()
-    found = cache.get_many(keys)
-    values = []
-    for key in keys:
-        value = found.get(key)
-        if value is None:
-            cache.add(key, _fresh_generation(), timeout=None)
-            value = cache.get(key, 0)
-        values.append(int(value))
-    return values
-
-
-def _bump(keys: Iterable[str]) -> None:
-    cache = _cache()
-    for key in keys:
-        try:
-            cache.incr(key)
-        except ValueError:  # not there (never read, or evicted): any fresh value purges
-            if not cache.add(key, _fresh_generation(), timeout=None):
-                cache.incr(key)
+    return generations.read(keys)
 
 
 def _bump_now_and_on_commit(keys: set[str]) -> None:
-    if not keys:
-        return
-    _bump(keys)
-    transaction.on_commit(lambda: _bump(keys))
+    generations.bump_now_and_on_commit(keys)
 
 
 def purge_everything() -> None:
@@ -203,8 +177,9 @@ def _scope(kwargs: dict[str, Any]) -> str:
     return ROOT_SCOPE
 
 
-def page_key(request: HttpRequest, *, scope: str) -> str:
-    """The cache key of this request's page (see the module docstring)."""
+def page_key(request: HttpRequest, *, scope: str, version: str = "") -> str:
+    """The cache key of this request's page (see the module docstring). The query string
+    is the one ``clean_query`` left: only parameters the page reads."""
     everything, unit = _generations([GENERATION_ALL, _scope_key(scope)])
     parts = [
         request.scheme or "",
@@ -214,9 +189,45 @@ def page_key(request: HttpRequest, *, scope: str) -> str:
         "large" if request.COOKIES.get(LARGE_TEXT_COOKIE) == "1" else "normal",
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
+        version,
     ]
     digest = hashlib.sha256("\n".join(parts).encode()).hexdigest()[:32]
     return f"pc:{everything}:{unit}:{digest}"
+
+
+# --- Query strings --------------------------------------------------------------------------
+# Every distinct query string would be a page of its own in the cache: a link shared in the
+# chat app gains ``?from=singlemessage&isappinstalled=0``, and random strings would fill each
+# worker's memory. So a page declares the parameters it reads, each with a function giving
+# its one canonical value (or None: dropped); everything else is removed from the request
+# before the key is made and before the view runs, so the page rendered is exactly the
+# clean URL's page (links in it that repeat the path carry the clean query too).
+
+QueryParams = dict[str, Callable[[str], str | None]]
+
+
+def positive_number(raw: str, *, most: int = 100_000) -> str | None:
+    """A page number and the like: digits, 1..most, without leading zeros."""
+    raw = raw.strip()
+    if raw.isascii() and raw.isdigit() and 1 <= int(raw) <= most:
+        return str(int(raw))
+    return None
+
+
+def clean_query(request: HttpRequest, params: QueryParams) -> None:
+    """Keep only ``params`` (their first value, made canonical) in ``request.GET`` and in
+    the query string the page sees."""
+    if not request.META.get("QUERY_STRING"):
+        return
+    clean = QueryDict(mutable=True)
+    for name in sorted(params):
+        given = request.GET.getlist(name)
+        value = params[name](given[0]) if given else None
+        if value is not None:
+            clean[name] = value
+    clean._mutable = False
+    request.GET = clean
+    request.META["QUERY_STRING"] = clean.urlencode()
 
 
 def _csrf_secret(request: HttpRequest) -> str | None:
@@ -364,9 +375,25 @@ def _private_headers(response: HttpResponseBase) -> HttpResponseBase:
     return response
 
 
-def public_page(view: Callable[..., Any]) -> Callable[..., Any]:
-    """Decorate a public site view: serve anonymous readers from the page cache, count
-    their reads on a hit too, and set ``Cache-Control`` (see the module docstring)."""
+PageVersion = Callable[[HttpRequest, dict[str, Any]], str]
+
+
+def public_page(
+    view: Callable[..., Any] | None = None,
+    *,
+    params: QueryParams | None = None,
+    version: PageVersion | None = None,
+) -> Any:
+    """Decorate a public view: serve anonymous readers from the page cache, count their
+    reads on a hit too, and set ``Cache-Control`` (see the module docstring).
+
+    ``@public_page`` or ``@public_page(params=..., version=...)``: ``params`` are the query
+    parameters the page reads (see ``clean_query``; none by default), ``version(request,
+    kwargs)`` adds to the key what else the page depends on (the dashboard: its figure
+    generations, ``nutag.orgs.figures``)."""
+    if view is None:
+        return functools.partial(public_page, params=params, version=version)
+    allowed: QueryParams = params or {}
 
     @functools.wraps(view)
     def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -376,7 +403,9 @@ def public_page(view: Callable[..., Any]) -> Callable[..., Any]:
         if request.method not in ("GET", "HEAD") or seconds <= 0:
             return view(request, *args, **kwargs)
 
-        key = page_key(request, scope=_scope(kwargs))
+        clean_query(request, allowed)
+        extra = version(request, kwargs) if version is not None else ""
+        key = page_key(request, scope=_scope(kwargs), version=extra)
         entry = _cache().get(key)
         if isinstance(entry, dict) and entry.get("v") == ENTRY_VERSION:
             if entry["reads"] is not None:

@@ -6,8 +6,14 @@ from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser, Perm, has_perm_above, has_unit_perm
 
 
+def figures_are_public() -> bool:
+    """Anyone may read every unit's aggregate figures (``NUTAG_PUBLIC_STATS``, the default):
+    then a cached answer needs no unit to be read first."""
+    return bool(settings.NUTAG_PUBLIC_STATS)
+
+
 def can_view_figures(*, user: AnyUser, unit: Unit) -> bool:
-    if settings.NUTAG_PUBLIC_STATS:
+    if figures_are_public():
         return True
     return has_unit_perm(user=user, perm=Perm.VIEW_STATS, unit=unit)
 

@@ -15,6 +15,8 @@ from nutag.assess.models import AssessmentStatus
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.orgs.selectors import get_unit_by_code
+from nutag.sites.caching import public_page
+from nutag.stats.caching import figures_page_version, year_param
 from nutag.stats.exporting import dashboard_to_xlsx
 from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
@@ -75,11 +77,18 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
     }
 
 
+# Anonymous visitors are served from the page cache, purged by the unit's figure generations
+# (nutag/stats/caching.py); logged-in officers always get a fresh page.
+cached_dashboard = public_page(params={"year": year_param}, version=figures_page_version)
+
+
+@cached_dashboard
 def unit_figures_page(request: HttpRequest, code: str) -> HttpResponse:
     board = _board(request, code)
     return render(request, "stats/unit_figures.html", _context(request, board))
 
 
+@cached_dashboard
 def unit_figures_print(request: HttpRequest, code: str) -> HttpResponse:
     board = _board(request, code)
     return render(request, "stats/unit_figures_print.html", _context(request, board))

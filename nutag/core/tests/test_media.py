@@ -89,7 +89,7 @@ def test_picture_is_upright_stripped_and_resized(media_root) -> None:  # noqa: F
         photo("现场.jpg", width=1600, height=1200, orientation=6, gps=True), folder="covers/1"
     )
     assert (stored.width, stored.height) == (1200, 1600)
-    assert [(v.width, v.height) for v in stored.variants] == [(720, 960), (360, 480)]
+    assert [(v.width, v.height) for v in stored.variants] == [(640, 853), (480, 640), (360, 480)]
     full = _open(stored.name)
     assert full.size == (1200, 1600)
     exif = full.getexif()
@@ -97,12 +97,39 @@ def test_picture_is_upright_stripped_and_resized(media_root) -> None:  # noqa: F
     # the blue mark was top-left in the sensor's frame: after turning it is top-right
     assert full.getpixel((1200 - 20, 20))[2] > 200
     for variant in stored.variants:
-        webp, jpeg = _open(variant.webp), _open(variant.jpeg)
-        assert webp.format == "WEBP" and jpeg.format == "JPEG"
-        assert webp.size == jpeg.size == (variant.width, variant.height)
+        avif, webp, jpeg = _open(variant.avif), _open(variant.webp), _open(variant.jpeg)
+        assert (avif.format, webp.format, jpeg.format) == ("AVIF", "WEBP", "JPEG")
+        assert avif.size == webp.size == jpeg.size == (variant.width, variant.height)
+        assert not avif.getexif()
+        assert variant.avif.rpartition(".")[0] == variant.jpeg.rpartition(".")[0]
         assert not jpeg.getexif()
         assert variant.webp.rpartition(".")[0] == variant.jpeg.rpartition(".")[0]
         assert variant.jpeg.startswith(stored.name.rpartition(".")[0])
+
+
+def test_wider_variants_are_smaller_per_pixel(media_root) -> None:  # noqa: F811
+    """Quality falls with the width (the wider files are seen at 2 device pixels per CSS
+    pixel), so a 640-px file costs less than (640/360)² times a 360-px one."""
+    stored = media.store_image(photo(width=1600, height=1200), folder="covers/1")
+    widest, smallest = stored.variants[0], stored.variants[-1]
+    for kind in ("avif", "webp"):
+        big = default_storage.size(getattr(widest, kind))
+        small = default_storage.size(getattr(smallest, kind))
+        assert big < small * (widest.width / smallest.width) ** 2, kind
+    assert media._quality(640) < media._quality(360)
+    assert media._quality(300) == media._quality(360)
+
+
+def test_old_variants_without_avif_still_render(media_root) -> None:  # noqa: F811
+    old = {
+        "name": "p/x.jpg",
+        "width": 1440,
+        "height": 960,
+        "variants": [{"width": 720, "height": 480, "webp": "p/x-720.webp", "jpeg": "p/x-720.jpg"}],
+    }
+    markup = media.picture_html(old)
+    assert "image/avif" not in markup and 'type="image/webp"' in markup
+    assert media.image_files(old) == ["p/x.jpg", "p/x-720.webp", "p/x-720.jpg"]
 
 
 def test_small_picture_is_never_enlarged(media_root) -> None:  # noqa: F811
@@ -124,12 +151,13 @@ def test_transparent_png_gets_a_white_background(media_root) -> None:  # noqa: F
 def test_picture_html_has_sizes_and_fallback(media_root) -> None:  # noqa: F811
     stored = media.store_image(photo(width=1600, height=1200), folder="covers/1").as_dict()
     markup = media.picture_html(stored, alt="<标题>")
-    assert 'type="image/webp"' in markup
-    assert "720w" in markup and "360w" in markup
-    assert 'width="720" height="540"' in markup
+    assert markup.index('type="image/avif"') < markup.index('type="image/webp"')
+    assert "640w" in markup and "480w" in markup and "360w" in markup and "720w" not in markup
+    assert 'sizes="(max-width: 760px) calc(100vw - 24px), 736px"' in markup
+    assert 'width="640" height="480"' in markup
     assert "&lt;标题&gt;" in markup
     assert media.image_files(stored)[0] == stored["name"]
-    assert len(media.image_files(stored)) == 5
+    assert len(media.image_files(stored)) == 10
     media.delete_files(media.image_files(stored))
     assert not any(default_storage.exists(n) for n in media.image_files(stored))
 

@@ -172,7 +172,7 @@ def test_run_demo_serves_like_production(run_py: tuple[ModuleType, list[Any]]) -
     assert options["--interface"] == "wsgi"
     assert options["--host"] == "127.0.0.1"
     assert options["--port"] == "8000"
-    assert options["--workers"] == "1"  # until every worker shares the cache
+    assert options["--workers"] == "2"  # they share the cache generations
     assert command[-1] == "config.wsgi:application"
 
 

@@ -69,6 +69,12 @@ def _jieba() -> Any:
     return _tokenizer
 
 
+def preload_tokenizer() -> None:
+    """Load the tokenizer now (at worker start, ``nutag.core.preload``): the first publish
+    or search in each worker otherwise pays for it."""
+    _jieba()
+
+
 def _jieba_cache_dir() -> str | None:
     """A private directory for jieba's dictionary cache (not the shared /tmp itself)."""
     path = os.path.join(tempfile.gettempdir(), f"nutag-jieba-{os.getuid()}")

@@ -22,6 +22,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from nutag.core import media
 from nutag.core.templatetags.local_names import MONGOLIAN, local_name_of
 from nutag.sites.columns import DEFAULT_COLUMNS
 
@@ -30,7 +31,7 @@ register = template.Library()
 TRADITIONAL = "zh-hant"
 ARTICLE_FIELDS = {"title", "summary", "body"}
 _TAG = re.compile(r"(<[^>]*>)")
-_IMG_NOT_LAZY = re.compile(r"<img(?![^>]*\sloading=)", re.IGNORECASE)
+_IMG_NOT_LAZY = re.compile(r"<img(?![^>]*\s(?:loading|fetchpriority)=)", re.IGNORECASE)
 
 
 @functools.cache
@@ -56,7 +57,13 @@ def html_to_traditional(html: str) -> str:
 
 def shows_mongolian(article: Any) -> bool:
     """True when the visitor reads Mongolian and the article has a Mongolian version."""
-    return get_language() == MONGOLIAN and bool(article.title_mn or article.body_mn)
+    if get_language() != MONGOLIAN:
+        return False
+    if article.title_mn:
+        return True
+    # lists leave the body in the database and say whether there is one (selectors.for_lists)
+    has_body = getattr(article, "has_mn_body", None)
+    return bool(has_body if has_body is not None else article.body_mn)
 
 
 def article_text(article: Any, field: str) -> str:
@@ -121,6 +128,21 @@ def lazy_images(html: str) -> str:
 
 
 @register.filter
+def body_images(html: str, article: Any = None) -> str:
+    """Pictures in sanitised body HTML: the first one eager with ``fetchpriority="high"``
+    when the article shows no cover (it is then the largest paint), every other one lazy;
+    bodies saved before get the column's real width in ``sizes``."""
+    html = (html or "").replace(f'sizes="{media.OLD_PAGE_SIZES}"', f'sizes="{media.PAGE_SIZES}"')
+    if article is not None and not has_cover(article):
+        html = _IMG_NOT_LAZY.sub('<img fetchpriority="high" decoding="async"', html, count=1)
+    return lazy_images(html)
+
+
+def has_cover(article: Any) -> bool:
+    return bool(article and (article.cover or _cover_variants(article)))
+
+
+@register.filter
 def mn_lang(article: Any) -> SafeString:
     """` lang="mn-Mong"` on an element showing the article's Mongolian version, else nothing."""
     return SafeString(' lang="mn-Mong"') if shows_mongolian(article) else SafeString("")
@@ -130,7 +152,7 @@ def mn_lang(article: Any) -> SafeString:
 # ({"name", "width", "height", "variants": [{"width", "height", "webp", "jpeg"}, …]}, widest
 # first, see ``nutag.core.media``); older rows may only have ``cover`` and its size.
 COVER_DEFAULT_SIZE = (800, 600)
-PAGE_SIZES = "(max-width: 760px) 100vw, 760px"  # the page column is at most 760 px wide
+PAGE_SIZES = media.PAGE_SIZES  # the page column's width
 
 
 def _cover_variants(article: Any) -> list[dict[str, Any]]:
@@ -151,9 +173,12 @@ def cover_share_url(article: Any) -> str:
 
 
 @register.simple_tag
-def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "") -> str:
-    """The article's cover: lazy, its size known before it loads, resized variants in
-    ``srcset`` and WebP in a ``<source>`` when the write side stored them."""
+def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "", eager: bool = False) -> str:
+    """The article's cover, its size known before it loads, with the phone-sized variants in
+    ``srcset`` (AVIF and WebP in ``<source>``s) when the write side stored them — never the
+    full picture then, so no phone gets more than it can show (``nutag.core.media``).
+    ``eager``: the first picture of the page (its largest paint) is fetched at once with
+    ``fetchpriority="high"``; otherwise it is lazy."""
     if not article:
         return ""
     stored = getattr(article, "cover_image", None) or {}
@@ -163,12 +188,15 @@ def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "") -> str:
     width = stored.get("width") or article.cover_width or COVER_DEFAULT_SIZE[0]
     height = stored.get("height") or article.cover_height or COVER_DEFAULT_SIZE[1]
     jpeg = [(default_storage.url(v["jpeg"]), v["width"]) for v in variants]
-    if article.cover and (not jpeg or width > jpeg[0][1]):
-        jpeg.insert(0, (article.cover.url, width))
     # Browsers without srcset get the widest phone-sized file, not the full picture.
     src = default_storage.url(variants[0]["jpeg"]) if variants else article.cover.url
+    loading = (
+        SafeString('fetchpriority="high" decoding="async"')
+        if eager
+        else SafeString('loading="lazy" decoding="async"')
+    )
     img = format_html(
-        '<img src="{}"{} width="{}" height="{}" alt="{}" loading="lazy" decoding="async">',
+        '<img src="{}"{} width="{}" height="{}" alt="{}" {}>',
         src,
         format_html(' srcset="{}" sizes="{}"', ", ".join(f"{u} {w}w" for u, w in jpeg), sizes)
         if len(jpeg) > 1
@@ -176,16 +204,23 @@ def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "") -> str:
         width,
         height,
         alt,
+        loading,
     )
-    webp = [(default_storage.url(v["webp"]), v["width"]) for v in variants if v.get("webp")]
-    if not webp:
+    sources = []
+    for kind in ("avif", "webp"):
+        found = [(default_storage.url(v[kind]), v["width"]) for v in variants if v.get(kind)]
+        if found:
+            sources.append(
+                format_html(
+                    '<source type="image/{}" srcset="{}" sizes="{}">',
+                    kind,
+                    ", ".join(f"{u} {w}w" for u, w in found),
+                    sizes,
+                )
+            )
+    if not sources:
         return img
-    return format_html(
-        '<picture><source type="image/webp" srcset="{}" sizes="{}">{}</picture>',
-        ", ".join(f"{u} {w}w" for u, w in webp),
-        sizes,
-        img,
-    )
+    return format_html("<picture>{}{}</picture>", SafeString("".join(sources)), img)
 
 
 BAR_WIDTH = 80

@@ -203,8 +203,11 @@ def check_page(html: str, name: str) -> int:
         if "src=" in tag:
             assert re.search(r"\s(defer|async)\b", tag), f"{name}: blocking {tag}"
             assert "/static/" in tag, f"{name}: script from elsewhere: {tag}"
-    for img in re.findall(r"<img\b[^>]*>", html, re.I):
-        for attr in ("width=", "height=", 'loading="lazy"'):
+    # every picture's size is known before it loads; the first may be fetched at once with a
+    # high priority (the largest paint of an article), every other one is lazy
+    for i, img in enumerate(re.findall(r"<img\b[^>]*>", html, re.I)):
+        loading = 'fetchpriority="high"' if i == 0 and "fetchpriority" in img else 'loading="lazy"'
+        for attr in ("width=", "height=", loading):
             assert attr in img, f"{name}: {img} lacks {attr}"
     for framework in ("react", "vue.js", "angular", "jquery"):
         assert framework not in html.lower(), f"{name}: {framework}"

@@ -86,8 +86,15 @@ def say_hello(request: HttpRequest, code: str) -> HttpResponse:
     return HttpResponseRedirect(f"/t/{code}/")
 
 
+@caching.public_page(params={"page": caching.positive_number})
+def paged_page(request: HttpRequest, code: str) -> HttpResponse:
+    calls.append(request.get_full_path())
+    return HttpResponse(f"page {request.GET.get('page', '-')} {sorted(request.GET)}")
+
+
 urlpatterns = [
     path("t/root/", root_page),
+    path("t/<str:code>/paged/", paged_page),
     path("t/<str:code>/", unit_page),
     path("t/<str:code>/missing/", missing_page),
     path("t/<str:code>/cookie/", cookie_page),
@@ -214,11 +221,40 @@ def test_the_key_has_the_language_and_the_larger_text_switch(cast: Any) -> None:
     assert len(calls) == 3
 
 
-def test_query_strings_are_pages_of_their_own(cast: Any) -> None:
+def test_parameters_a_page_does_not_read_share_its_entry(cast: Any) -> None:
     base = f"/t/{cast.village1a.code}/"
     get(base)
+    for junk in ("?page=2", "?from=singlemessage&isappinstalled=0", "?x=1", "?"):
+        assert get(base + junk)["X-Nutag-Cache"] == "hit", junk
+    assert calls == [base]
+
+
+def test_parameters_a_page_reads_are_pages_of_their_own(cast: Any) -> None:
+    base = f"/t/{cast.village1a.code}/paged/"
     assert get(base + "?page=2")["X-Nutag-Cache"] == "miss"
     assert get(base + "?page=2")["X-Nutag-Cache"] == "hit"
+    assert get(base + "?page=3")["X-Nutag-Cache"] == "miss"
+    # the same page, written otherwise or with parameters it does not read
+    for same in ("?page=02", "?page=2&from=timeline", "?utm=1&page=2&page=5"):
+        assert get(base + same)["X-Nutag-Cache"] == "hit", same
+    # values it cannot use are dropped: the first page
+    assert get(base + "?page=abc")["X-Nutag-Cache"] == "miss"
+    assert get(base + "?page=-1&q=x")["X-Nutag-Cache"] == "hit"
+    assert get(base)["X-Nutag-Cache"] == "hit"
+    # the view saw only the clean query
+    assert calls == [base + "?page=2", base + "?page=3", base]
+    assert get(base + "?page=3&junk=1").content == b"page 3 ['page']"
+
+
+def test_random_query_strings_make_no_new_entries(cast: Any) -> None:
+    from django.core.cache import cache
+
+    base = f"/t/{cast.village1a.code}/paged/"
+    get(base)
+    before = len(cache._cache)  # type: ignore[attr-defined]  # local memory
+    for i in range(50):
+        get(f"{base}?r={i}&t=x{i}")
+    assert len(cache._cache) == before  # type: ignore[attr-defined]
 
 
 # --- purging -----------------------------------------------------------------------------------

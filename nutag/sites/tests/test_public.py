@@ -332,7 +332,9 @@ def test_article_page(cast, client):
     assert re.search(r'<script src="/static/sites/listen\.js" defer></script>', body)
     assert body.index('id="listen"') < body.index("<article")  # at the top of the article
     assert 'data-novoice="这部手机没有这种语言的朗读语音。"' in body
-    assert 'loading="lazy"' in body
+    # the cover is the largest paint: fetched at once, first
+    assert re.search(r'<img src="/media/covers/1/c\.jpg"[^>]*fetchpriority="high"', body)
+    assert 'loading="lazy"' not in body
     url = f"http://testserver/u/{cast.village1a.code}/a/{article.pk}/"
     assert f'<meta property="og:url" content="{url}">' in body
     assert '<meta property="og:title" content="关心下一代工作会议">' in body
@@ -369,14 +371,16 @@ def test_cover_variants_give_srcset_and_a_webp_source(cast, client):
             "height": 960,
             "variants": [
                 {
-                    "width": 720,
-                    "height": 480,
-                    "webp": "covers/1/x-720.webp",
-                    "jpeg": "covers/1/x-720.jpg",
+                    "width": 640,
+                    "height": 427,
+                    "avif": "covers/1/x-640.avif",
+                    "webp": "covers/1/x-640.webp",
+                    "jpeg": "covers/1/x-640.jpg",
                 },
                 {
                     "width": 360,
                     "height": 240,
+                    "avif": "covers/1/x-360.avif",
                     "webp": "covers/1/x-360.webp",
                     "jpeg": "covers/1/x-360.jpg",
                 },
@@ -384,24 +388,47 @@ def test_cover_variants_give_srcset_and_a_webp_source(cast, client):
         },
     )
     body = html(client.get(f"/u/{cast.village1a.code}/a/{article.pk}/"))
-    assert (
-        '<source type="image/webp" srcset="/media/covers/1/x-720.webp 720w, '
-        '/media/covers/1/x-360.webp 360w"'
-    ) in body
-    assert 'src="/media/covers/1/x-720.jpg"' in body
-    assert "/media/covers/1/full.jpg 1440w" in body
+    sizes = 'sizes="(max-width: 760px) calc(100vw - 24px), 736px"'
+    avif = '<source type="image/avif" srcset="/media/covers/1/x-640.avif 640w, '
+    webp = '<source type="image/webp" srcset="/media/covers/1/x-640.webp 640w, '
+    assert f'{avif}/media/covers/1/x-360.avif 360w" {sizes}>' in body
+    assert f'{webp}/media/covers/1/x-360.webp 360w" {sizes}>' in body
+    assert body.index(avif) < body.index(webp)  # the smaller format first
+    assert 'src="/media/covers/1/x-640.jpg"' in body
+    # never the full picture when phone-sized ones exist: no phone gets more than it shows
+    assert "full.jpg" not in body.split("<article", 1)[1].split("</article>", 1)[0]
     assert 'width="1440" height="960"' in body
-    assert 'content="http://testserver/media/covers/1/x-720.jpg"' in body  # og:image
+    assert 'content="http://testserver/media/covers/1/x-640.jpg"' in body  # og:image
 
 
 def test_body_pictures_get_lazy_loading(cast, client):
-    article = publish(
-        cast.village1a,
-        title="有图",
-        body='<p>文字</p><img src="/media/p/1.jpg" width="720" height="480" alt="">',
+    pictures = (
+        '<p>文字</p><img src="/media/p/1.jpg" width="720" height="480" alt="">'
+        '<p>更多</p><img src="/media/p/2.jpg" width="720" height="480" alt="">'
     )
+    article = publish(cast.village1a, title="有图", body=pictures)
     body = html(client.get(f"/u/{cast.village1a.code}/a/{article.pk}/"))
+    # no cover: the first picture is the largest paint, fetched at once; the rest lazy
+    assert '<img fetchpriority="high" decoding="async" src="/media/p/1.jpg" width="720"' in body
+    assert '<img loading="lazy" decoding="async" src="/media/p/2.jpg" width="720"' in body
+    covered = publish(
+        cast.village1a, title="有封面", body=pictures, cover="covers/1/c.jpg", cover_width=720
+    )
+    body = html(client.get(f"/u/{cast.village1a.code}/a/{covered.pk}/"))
+    assert body.count('fetchpriority="high"') == 1  # the cover's
     assert '<img loading="lazy" decoding="async" src="/media/p/1.jpg" width="720"' in body
+
+
+def test_bodies_saved_before_get_the_columns_real_width(cast, client):
+    old = (
+        '<picture><source type="image/webp" srcset="/media/p/1-720.webp 720w" '
+        'sizes="(max-width: 760px) 100vw, 760px"><img src="/media/p/1-720.jpg" '
+        'width="720" height="480" alt=""></picture>'
+    )
+    article = publish(cast.village1a, title="旧图", body=old)
+    body = html(client.get(f"/u/{cast.village1a.code}/a/{article.pk}/"))
+    assert "100vw, 760px" not in body
+    assert 'sizes="(max-width: 760px) calc(100vw - 24px), 736px"' in body
 
 
 def test_listen_script_is_a_small_static_file(cast, client):

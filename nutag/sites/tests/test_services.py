@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from nutag.core.actors import SYSTEM
 from nutag.core.errors import NotFound
+from nutag.core.media import image_files
 from nutag.core.models import AuditEntry
 from nutag.core.tests.uploads import (
     PDF,
@@ -38,6 +39,9 @@ from nutag.sites.selectors import site_articles, site_notices
 from nutag.sites.services import ArticleFiles, ArticleInput
 
 pytestmark = pytest.mark.django_db
+
+# the picture at most 1440 wide, and AVIF, WebP and JPEG at 640, 480 and 360 px (core.media)
+FILES_PER_PICTURE = 10
 
 
 def draft(unit, user=SYSTEM, **kw) -> Article:  # type: ignore[no-untyped-def]
@@ -485,7 +489,7 @@ def test_cover_photos_attachments_and_audio(cast, media_root):  # noqa: F811
         ),
     )
     assert (article.cover_width, article.cover_height) == (1440, 810)
-    assert [v["width"] for v in article.cover_image["variants"]] == [720, 360]
+    assert [v["width"] for v in article.cover_image["variants"]] == [640, 480, 360]
     assert article.cover.name == article.cover_image["name"]
     assert len(article.photos) == 2
     assert article.body.startswith("<p>大家一起种树。</p>")
@@ -494,8 +498,14 @@ def test_cover_photos_attachments_and_audio(cast, media_root):  # noqa: F811
     attachment = Attachment.objects.get(article=article)
     assert (attachment.name, attachment.size) == ("名单.pdf", len(PDF))
     files = _stored_files(media_root)
-    # each picture: the re-encoded file and two sizes in two formats; then audio, attachment
-    assert len(files) == 5 + 5 + 5 + 1 + 1
+    # each picture: the re-encoded file and its sizes (none wider than it) in three formats;
+    # then audio, attachment
+    pictures = [article.cover_image, *article.photos]
+    assert files == {f for p in pictures for f in image_files(p)} | {
+        article.audio.name,
+        attachment.file.name,
+    }
+    assert len(image_files(article.cover_image)) == FILES_PER_PICTURE
     assert not any("封面" in f or "名单" in f for f in files), "stored under random names"
 
 
@@ -536,7 +546,7 @@ def test_replacing_the_cover_deletes_the_old_files_after_commit(
             files=ArticleFiles(cover=photo("新.jpg")),
         )
     now = _stored_files(media_root)
-    assert len(now) == 5 and not (now & old)
+    assert len(now) == FILES_PER_PICTURE and not (now & old)
     with django_capture_on_commit_callbacks(execute=True):
         article = services.article_update(
             acting_user=SYSTEM,
@@ -559,7 +569,7 @@ def test_deleting_a_photo_from_the_text_deletes_its_files(
         data=ArticleInput(title="照片", body="文字"),
         files=ArticleFiles(photos=[photo("一.jpg")]),
     )
-    assert len(_stored_files(media_root)) == 5
+    assert len(_stored_files(media_root)) == FILES_PER_PICTURE
     with django_capture_on_commit_callbacks(execute=True):
         services.article_update(
             acting_user=SYSTEM, article=article, data=ArticleInput(title="照片", body="只有文字")
@@ -617,4 +627,4 @@ def test_photo_lines_move_and_remove_photos(cast, media_root, django_capture_on_
     assert moved.body.startswith("<figure><picture>") and moved.body.endswith("<p>开头</p>")
     assert second in moved.body and first not in moved.body
     assert [p["name"] for p in moved.photos] == [article.photos[1]["name"]]
-    assert len(_stored_files(media_root)) == 5
+    assert len(_stored_files(media_root)) == FILES_PER_PICTURE

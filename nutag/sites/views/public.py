@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from nutag.core.errors import NotFound
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
-from nutag.sites.caching import public_page
+from nutag.sites.caching import positive_number, public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
 from nutag.sites.extensions import column_page, home_blocks
 from nutag.sites.models import Article, Attachment
@@ -117,7 +117,7 @@ def site_home(request: HttpRequest, code: str) -> HttpResponse:
     return _merged_redirect(unit) or _home(request, unit)
 
 
-@public_page
+@public_page(params={"page": positive_number})
 def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
     unit = public_unit(code=code)
     found = column_and_children(columns=site_columns(unit=unit), key=key)
