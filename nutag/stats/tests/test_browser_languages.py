@@ -27,6 +27,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from nutag.browser_fixtures import axe_problems
 from nutag.core.actors import SYSTEM
 from nutag.orgs.models import Unit
 from nutag.sites.models import ArticleKind, Column
@@ -217,6 +218,8 @@ def test_every_page_in_every_language_on_a_phone(
                 open_in(page, live_server.url, lang, path)
                 check_direction(page, lang, name)
                 check_chart(page, f"{name} ({lang})")
+                axe = axe_problems(page)
+                assert not axe, f"{name} ({lang}): axe-core: {axe}"
                 if lang != "mn-mong":
                     continue
                 texts = page.evaluate(TEXTS_JS)
@@ -302,8 +305,9 @@ def test_tap_targets_focus_and_skip_link(live_server: Any, phone_page: Page, cas
 
 
 def test_workbench_pages_in_every_language(live_server: Any, nutag_browser: Any, cast: Any):
-    """Five workbench pages of a township secretary: never wider (or, in Mongolian, taller)
-    than the phone, no Cyrillic and no untranslated interface string in Mongolian."""
+    """Workbench pages of a township secretary, and a form sent back with errors: never wider
+    (or, in Mongolian, taller) than the phone, no serious or critical axe-core violation, no
+    Cyrillic and no untranslated interface string in Mongolian."""
     from nutag.factories import TEST_PASSWORD
 
     setup_site(cast)
@@ -314,6 +318,11 @@ def test_workbench_pages_in_every_language(live_server: Any, nutag_browser: Any,
         "people": f"/desk/u/{code}/people/",
         "add a person": f"/desk/u/{code}/people/add/",
         "articles": f"/desk/u/{code}/articles/",
+        "new article": f"/desk/u/{code}/articles/new/",
+        "tasks": f"/desk/u/{code}/tasks/",
+        "standards": f"/desk/u/{code}/standards/",
+        "notification settings": "/desk/notifications/settings/",
+        "my page": "/desk/me/",
     }
     content = user_content(cast)
     for lang in LANGUAGES:
@@ -328,10 +337,22 @@ def test_workbench_pages_in_every_language(live_server: Any, nutag_browser: Any,
             for name, path in desk.items():
                 open_in(page, live_server.url, lang, path)
                 check_direction(page, lang, name)
+                axe = axe_problems(page)
+                assert not axe, f"{name} ({lang}): axe-core: {axe}"
                 if lang == "mn-mong":
                     texts = page.evaluate(TEXTS_JS)
                     assert not [t for t in texts if CYRILLIC.search(t)], name
                     left = untranslated(texts, content)
                     assert not left, f"{name}: untranslated on a Mongolian page: {left}"
+            # a form sent back with errors: the summary, the marked fields
+            open_in(page, live_server.url, lang, desk["new article"])
+            page.click("button[name=save]")
+            page.wait_for_selector("#error-summary")
+            check_direction(page, lang, "new article (errors)")
+            axe = axe_problems(page)
+            assert not axe, f"new article with errors ({lang}): axe-core: {axe}"
+            if lang == "mn-mong":
+                left = untranslated(page.evaluate(TEXTS_JS), content)
+                assert not left, f"new article with errors: untranslated: {left}"
         finally:
             context.close()
