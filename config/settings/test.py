@@ -23,3 +23,6 @@ WHITENOISE_USE_FINDERS = True
 # The second factor is switched on by the tests that check it (nutag/people/tests); the rest
 # of the suite logs in with force_login, which carries no second factor.
 NUTAG_OTP_REQUIRED = False
+
+# The server reads articles aloud only in the tests of that (sites/tests/test_speech.py).
+NUTAG_SPEECH = False
