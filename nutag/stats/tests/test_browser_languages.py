@@ -356,3 +356,43 @@ def test_workbench_pages_in_every_language(live_server: Any, nutag_browser: Any,
                 assert not left, f"new article with errors: untranslated: {left}"
         finally:
             context.close()
+
+
+def test_every_workbench_page_keeps_its_direction_in_mongolian(
+    live_server: Any, nutag_browser: Any, cast: Any
+) -> None:
+    """Every page the workbench crawler reaches (nutag/core/tests/test_form_ids.py), opened in
+    Mongolian on a phone: none widens the page (nor, vertical, makes it taller) and none has a
+    serious or critical axe-core violation."""
+    from django.test import Client
+
+    from nutag.core.tests.test_form_ids import crawl, workbench_data
+    from nutag.factories import TEST_PASSWORD
+
+    setup_site(cast)
+    workbench_data(cast)
+    client = Client()
+    client.force_login(cast.township1_secretary)
+    paths = sorted(crawl(client))
+    assert len(paths) > 20
+    context = nutag_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        open_in(page, live_server.url, "mn-mong", "/desk/login/")
+        page.fill("input[name=username]", "t1-secretary")
+        page.fill("input[name=password]", TEST_PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/desk/")
+        shapes: set[str] = set()
+        for path in paths:
+            open_in(page, live_server.url, "mn-mong", path)
+            check_direction(page, "mn-mong", path)
+            shape = re.sub(r"\d+", "N", path)  # axe once per kind of page (it takes a while)
+            if shape in shapes:
+                continue
+            shapes.add(shape)
+            axe = axe_problems(page)
+            assert not axe, f"{path} (mn-mong): axe-core: {axe}"
+    finally:
+        context.close()
