@@ -109,3 +109,26 @@ def phone_page(nutag_browser: Browser) -> Iterator[Page]:
         yield page
     finally:
         context.close()
+
+
+AXE = Path(__file__).resolve().parent / "browser_support" / "axe.min.js"
+AXE_IMPACTS = ("serious", "critical")
+
+
+def axe_problems(page: Page) -> list[str]:
+    """The serious and critical accessibility violations axe-core finds in ``page`` (WCAG 2.x
+    A and AA rules and best practices), one line each: rule, impact, the first elements."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.evaluate(AXE.read_text(encoding="utf-8") + "\n;true")
+    results = page.evaluate(
+        """async () => {
+          const r = await axe.run(document, {resultTypes: ['violations']});
+          return r.violations.map(v => ({id: v.id, impact: v.impact,
+            nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
+        }"""
+    )
+    return [
+        f"{v['id']} ({v['impact']}): {', '.join(v['nodes'])}"
+        for v in results
+        if v["impact"] in AXE_IMPACTS
+    ]

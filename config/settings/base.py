@@ -289,11 +289,16 @@ NUTAG_NOTIFY_RETRY_SECONDS = int(os.environ.get("NUTAG_NOTIFY_RETRY_SECONDS", "3
 NUTAG_NOTIFY_SWEEP_SECONDS = int(os.environ.get("NUTAG_NOTIFY_SWEEP_SECONDS", "60"))
 # Periodic jobs: {name: (function, every so many seconds)}. Run by Celery beat at scale,
 # by ``manage.py run_worker`` in the embedded mode; never on a page view.
+# Articles read aloud by the server (espeak-ng + opusenc, nutag/sites/speech.py) for phones
+# with no voice; off in tests except where a test switches it on.
+NUTAG_SPEECH = env_bool("NUTAG_SPEECH", True)
+
 NUTAG_PERIODIC_JOBS = {
     "notify-sweep": ("nutag.notify.delivery.deliver_due", NUTAG_NOTIFY_SWEEP_SECONDS),
     "reminders": ("nutag.assess.reminders.send_reminders", 3600),
     "reads-flush": ("nutag.sites.counting.flush_reads", NUTAG_READS_FLUSH_SECONDS),
     "scheduled-publishing": ("nutag.sites.events.publish_due", 60),
+    "speech": ("nutag.sites.services.speech.speech_sweep", 300),
 }
 
 LOGGING = {

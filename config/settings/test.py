@@ -28,3 +28,6 @@ WHITENOISE_USE_FINDERS = True
 # of the suite logs in with force_login, which carries no second factor.
 NUTAG_OTP_REQUIRED = False
 NUTAG_SECRETS_KEY = "dGVzdC1vbmx5LWtleS1mb3Itc2VhbGluZy1zZWNyZXQ="
+
+# The server reads articles aloud only in the tests of that (sites/tests/test_speech.py).
+NUTAG_SPEECH = False

@@ -40,6 +40,7 @@ from .notices import ensure_notifications
 from .plan import DemoPlan, plan_people
 from .rosters import ensure_roster_details
 from .site import ensure_site_content
+from .speech import ensure_speech
 from .units import UnitSpec, unit_specs
 from .wechat import ensure_wechat
 from .work import ensure_work
@@ -338,6 +339,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_mongolian(units)
         ensure_notifications(units)
         ensure_wechat(units)
+        ensure_speech(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

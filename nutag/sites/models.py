@@ -61,6 +61,10 @@ def audio_path(instance: Article, filename: str) -> str:
     return f"audio/{instance.unit_id}/{filename}"
 
 
+def speech_path(instance: Article, filename: str) -> str:
+    return f"speech/{instance.unit_id}/{filename}"
+
+
 class Article(TimeStampedModel):
     """An article or notice written at ``unit``. Its body is sanitised HTML (nh3)."""
 
@@ -93,6 +97,12 @@ class Article(TimeStampedModel):
     # Photos placed in the body, each like ``cover_image``: the files behind its <picture>s.
     photos = models.JSONField(_("photos in the text"), default=list, blank=True, editable=False)
     audio = models.FileField(_("audio version"), upload_to=audio_path, blank=True)
+    # The Chinese text read aloud by the server (``nutag.sites.speech``), for phones with no
+    # voice; ``speech_key`` names the text and recipe it was made from (one file per version).
+    speech = models.FileField(
+        _("machine reading"), upload_to=speech_path, blank=True, editable=False
+    )
+    speech_key = models.CharField(max_length=64, blank=True, editable=False)
     pinned = models.BooleanField(_("pinned"), default=False)
     status = models.CharField(
         _("status"), max_length=10, choices=ArticleStatus.choices, default=ArticleStatus.DRAFT

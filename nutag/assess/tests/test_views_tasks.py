@@ -397,7 +397,7 @@ def test_commending_a_report_not_accepted_is_refused(cast):
     r = chief.post(
         f"/desk/tasks/{task.pk}/commend/", {"reports": [accepted.pk], "title": "表扬", "text": ""}
     )
-    assert r.status_code == 200 and "This field is required." in page(r)
+    assert r.status_code == 200 and "Enter commendation" in page(r)
     assert not TaskReport.objects.filter(commended=True).exists()
     task.refresh_from_db()
     assert task.commendation is None

@@ -94,7 +94,7 @@ def test_larger_text_switch_persists(live_server: Any, phone_page: Page, cast: A
     page.goto(f"{live_server.url}/u/{cast.banner.code}/figures/")
     before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert before >= 17
-    page.click("footer a[href*='/text-size/']")
+    page.click("nav.prefs a[href*='/text-size/']")
     page.goto(f"{live_server.url}/u/{cast.township1.code}/figures/")
     after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert after > before
@@ -148,3 +148,30 @@ def test_village_officer_imports_a_roster_from_a_phone(
     assert not Person.objects.filter(name="萨仁").exists()
     assert Person.objects.get(name="娜仁").phone == "13800003333"
     assert Person.objects.get(name="朝鲁").care.elder_category == "teacher"
+
+
+@pytest.mark.browser
+@pytest.mark.django_db(transaction=True)
+def test_a_form_with_errors_takes_the_reader_to_the_summary_then_the_field(
+    live_server: Any, phone_page: Page, cast: Any
+) -> None:
+    page = phone_page
+    page.goto(f"{live_server.url}/desk/login/")
+    page.fill("input[name=username]", "t1-secretary")
+    page.fill("input[name=password]", TEST_PASSWORD)
+    page.click("form button[type=submit]")
+    page.wait_for_url(f"{live_server.url}/desk/")
+    page.goto(f"{live_server.url}/desk/u/{cast.township1.code}/articles/new/")
+    page.click("button[name=save]")
+    page.wait_for_selector("#error-summary")
+    page.wait_for_function("document.activeElement?.id === 'error-summary'")
+    assert page.title().startswith("错误：")
+    page.click("#error-summary a[href='#id_title']")
+    assert page.evaluate("document.activeElement.id") == "id_title"
+    described = page.get_attribute("#id_title", "aria-describedby") or ""
+    for ref in described.split():
+        assert page.locator(f"#{ref}").count() == 1, ref
+    # the show-password switch works without inline script
+    page.goto(f"{live_server.url}/desk/account/password/")
+    page.check("label.pw-show input")
+    assert page.get_attribute("input[name=new_password1]", "type") == "text"

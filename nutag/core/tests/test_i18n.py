@@ -157,5 +157,6 @@ def test_language_links_refuse_unknown_codes_and_foreign_redirects(client: Clien
 
 def test_public_and_login_pages_carry_no_csrf_token_for_preferences(client: Client):
     html = client.get("/desk/login/").content.decode()
-    footer = html.split("<footer", 1)[1]
-    assert "csrfmiddlewaretoken" not in footer
+    bar = html.split('<nav class="prefs"', 1)[1].split("</nav>", 1)[0]
+    assert "/lang/mn-mong/" in bar and "/text-size/" in bar
+    assert "csrfmiddlewaretoken" not in bar and "<form" not in bar

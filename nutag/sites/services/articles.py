@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -14,6 +15,7 @@ from nutag.core.audit import audit_record, diff, snapshot, user_or_none
 from nutag.core.media import delete_after_commit, saving
 from nutag.core.models import AuditAction
 from nutag.core.sanitize import clean_html, clean_text
+from nutag.core.tasks import enqueue
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.permissions import require
 from nutag.sites import bodies, notices
@@ -190,6 +192,8 @@ def article_publish(*, acting_user: Actor, article: Article) -> Article:
         article=article, unit=article.unit, defaults={"via": PlacementVia.OWN, "accepted": True}
     )
     announce_site_change(unit_ids=_shown_on(article), article_ids=[article.pk])
+    if settings.NUTAG_SPEECH:  # read aloud by the server, for phones with no voice
+        enqueue("nutag.sites.services.speech.speech_render", article_id=article.pk)
     return article
 
 

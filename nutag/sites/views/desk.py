@@ -215,9 +215,29 @@ def article_publish(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-@require_POST
 def article_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """Take back a submitted article, or take a published one off the site. Taking one off
+    the site asks first: a GET shows what will happen and a button that confirms (POST)."""
     article = access_article(user=request.user, pk=pk)
+    if request.method != "POST":
+        if article.status != ArticleStatus.PUBLISHED or not can_publish(request.user, article):
+            return _back(article)
+        return render(
+            request,
+            "sites/desk_article_action.html",
+            {
+                "article": article,
+                "unit": article.unit,
+                "form": None,
+                "heading": _("Take this article off the site?"),
+                "warning": _(
+                    "Visitors will no longer see it on this site, nor on the sites it was "
+                    "pushed to. It becomes a draft again; you can change it and publish it again."
+                ),
+                "confirm": _("Yes, take it off the site"),
+                "danger": True,
+            },
+        )
     done = (
         _("Taken off the site.")
         if article.status == ArticleStatus.PUBLISHED

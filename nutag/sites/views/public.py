@@ -163,6 +163,10 @@ def site_article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "attachments": list(article.attachments.all()),
             "reads": shown_reads(article),
             "speech_lang": "mn" if shows_mongolian(article) else "zh-CN",
+            # the server's reading of the Chinese text, for a phone with no Chinese voice
+            "speech_url": article.speech.url
+            if article.speech and not shows_mongolian(article)
+            else "",
             "share": {
                 "type": "article",
                 "title": title,

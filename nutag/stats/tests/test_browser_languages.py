@@ -27,6 +27,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from nutag.browser_fixtures import axe_problems
 from nutag.core.actors import SYSTEM
 from nutag.orgs.models import Unit
 from nutag.sites.models import ArticleKind, Column
@@ -217,6 +218,8 @@ def test_every_page_in_every_language_on_a_phone(
                 open_in(page, live_server.url, lang, path)
                 check_direction(page, lang, name)
                 check_chart(page, f"{name} ({lang})")
+                axe = axe_problems(page)
+                assert not axe, f"{name} ({lang}): axe-core: {axe}"
                 if lang != "mn-mong":
                     continue
                 texts = page.evaluate(TEXTS_JS)
@@ -302,8 +305,9 @@ def test_tap_targets_focus_and_skip_link(live_server: Any, phone_page: Page, cas
 
 
 def test_workbench_pages_in_every_language(live_server: Any, nutag_browser: Any, cast: Any):
-    """Five workbench pages of a township secretary: never wider (or, in Mongolian, taller)
-    than the phone, no Cyrillic and no untranslated interface string in Mongolian."""
+    """Workbench pages of a township secretary, and a form sent back with errors: never wider
+    (or, in Mongolian, taller) than the phone, no serious or critical axe-core violation, no
+    Cyrillic and no untranslated interface string in Mongolian."""
     from nutag.factories import TEST_PASSWORD
 
     setup_site(cast)
@@ -314,6 +318,11 @@ def test_workbench_pages_in_every_language(live_server: Any, nutag_browser: Any,
         "people": f"/desk/u/{code}/people/",
         "add a person": f"/desk/u/{code}/people/add/",
         "articles": f"/desk/u/{code}/articles/",
+        "new article": f"/desk/u/{code}/articles/new/",
+        "tasks": f"/desk/u/{code}/tasks/",
+        "standards": f"/desk/u/{code}/standards/",
+        "notification settings": "/desk/notifications/settings/",
+        "my page": "/desk/me/",
     }
     content = user_content(cast)
     for lang in LANGUAGES:
@@ -328,10 +337,62 @@ def test_workbench_pages_in_every_language(live_server: Any, nutag_browser: Any,
             for name, path in desk.items():
                 open_in(page, live_server.url, lang, path)
                 check_direction(page, lang, name)
+                axe = axe_problems(page)
+                assert not axe, f"{name} ({lang}): axe-core: {axe}"
                 if lang == "mn-mong":
                     texts = page.evaluate(TEXTS_JS)
                     assert not [t for t in texts if CYRILLIC.search(t)], name
                     left = untranslated(texts, content)
                     assert not left, f"{name}: untranslated on a Mongolian page: {left}"
+            # a form sent back with errors: the summary, the marked fields
+            open_in(page, live_server.url, lang, desk["new article"])
+            page.click("button[name=save]")
+            page.wait_for_selector("#error-summary")
+            check_direction(page, lang, "new article (errors)")
+            axe = axe_problems(page)
+            assert not axe, f"new article with errors ({lang}): axe-core: {axe}"
+            if lang == "mn-mong":
+                left = untranslated(page.evaluate(TEXTS_JS), content)
+                assert not left, f"new article with errors: untranslated: {left}"
         finally:
             context.close()
+
+
+def test_every_workbench_page_keeps_its_direction_in_mongolian(
+    live_server: Any, nutag_browser: Any, cast: Any
+) -> None:
+    """Every page the workbench crawler reaches (nutag/core/tests/test_form_ids.py), opened in
+    Mongolian on a phone: none widens the page (nor, vertical, makes it taller) and none has a
+    serious or critical axe-core violation."""
+    from django.test import Client
+
+    from nutag.core.tests.test_form_ids import crawl, workbench_data
+    from nutag.factories import TEST_PASSWORD
+
+    setup_site(cast)
+    workbench_data(cast)
+    client = Client()
+    client.force_login(cast.township1_secretary)
+    paths = sorted(crawl(client))
+    assert len(paths) > 20
+    context = nutag_browser.new_context(viewport=PHONE, is_mobile=True, has_touch=True)
+    context.set_default_timeout(15_000)
+    page = context.new_page()
+    try:
+        open_in(page, live_server.url, "mn-mong", "/desk/login/")
+        page.fill("input[name=username]", "t1-secretary")
+        page.fill("input[name=password]", TEST_PASSWORD)
+        page.click("form button[type=submit]")
+        page.wait_for_url(f"{live_server.url}/desk/")
+        shapes: set[str] = set()
+        for path in paths:
+            open_in(page, live_server.url, "mn-mong", path)
+            check_direction(page, "mn-mong", path)
+            shape = re.sub(r"\d+", "N", path)  # axe once per kind of page (it takes a while)
+            if shape in shapes:
+                continue
+            shapes.add(shape)
+            axe = axe_problems(page)
+            assert not axe, f"{path} (mn-mong): axe-core: {axe}"
+    finally:
+        context.close()

@@ -1,7 +1,5 @@
-// "Listen", at the top of an article: play the article's recorded version if it has one, else
-// read the title, summary and body (not the meta line) with the phone's own voice, in short
-// utterances split at Chinese and Mongolian (᠃) stops, with progress and pause / continue.
-// A phone with no voice for the language says so. Hidden when neither can work.
+// "Listen" (see docs/architecture.md): recorded audio, else the phone's voice in short
+// utterances with progress and pause, else the server's reading (data-speech), else say why.
 (function () {
   "use strict";
   var button = document.getElementById("listen");
@@ -10,13 +8,16 @@
   var state = document.getElementById("listen-state");
   var audio = document.getElementById("listen-audio");
   var synth = window.speechSynthesis;
-  if (!audio && !(synth && window.SpeechSynthesisUtterance)) return;
+  var served = attr("speech"), player = null;
+  if (!(synth && window.SpeechSynthesisUtterance)) synth = null;
+  if (!audio && !served && !synth) return;
   var lang = button.getAttribute("data-lang") || "zh-CN";
   var label = button.textContent;
-  var list = [];
-  var at = 0;
-  var speaking = false;
+  var list = [], at = 0, speaking = false;
 
+  function attr(n) {
+    return button.getAttribute("data-" + n);
+  }
   function say(text) {
     if (state) state.textContent = text;
   }
@@ -25,29 +26,22 @@
     button.setAttribute("aria-pressed", on ? "true" : "false");
   }
   function voice() {
-    var want = lang.toLowerCase().split("-")[0];
-    var voices = synth.getVoices();
+    var want = lang.toLowerCase().split("-")[0], voices = synth.getVoices();
     for (var i = 0; i < voices.length; i++) {
       if ((voices[i].lang || "").toLowerCase().split(/[-_]/)[0] === want) return voices[i];
     }
     return null;
   }
   function text() {
-    var parts = article.querySelectorAll("h1, .summary, .body");
-    var out = [];
+    var parts = article.querySelectorAll("h1, .summary, .body"), out = [];
     for (var i = 0; i < parts.length; i++) out.push(parts[i].innerText || parts[i].textContent);
     return out.join("\n");
   }
   function chunks(all) {
-    // Short utterances: some phone engines stop a long one after a few seconds.
     var parts = all.replace(/\s+/g, " ").match(/[^。！？!?；;.᠃᠉]+[。！？!?；;.᠃᠉]?/g) || [];
-    var out = [];
-    var current = "";
+    var out = [], current = "";
     parts.forEach(function (part) {
-      if ((current + part).length > 120 && current) {
-        out.push(current);
-        current = "";
-      }
+      if ((current + part).length > 120 && current) { out.push(current); current = ""; }
       current += part;
     });
     if (current.trim()) out.push(current);
@@ -75,31 +69,53 @@
   function stop() {
     speaking = false;
     synth.cancel();
-    set(at ? button.getAttribute("data-resume") : label, false);
+    set(at ? attr("resume") : label, false);
+  }
+  function time(s) {
+    s = Math.floor(s || 0);
+    return Math.floor(s / 60) + ":" + ("0" + (s % 60)).slice(-2);
+  }
+  function serve() {
+    if (!player) {
+      player = new Audio(served);
+      var on = player.addEventListener.bind(player);
+      on("play", function () { set(attr("pause"), true); });
+      on("pause", function () { set(attr("resume"), false); });
+      on("ended", function () { set(label, false); say(""); });
+      on("timeupdate", function () {
+        var d = player.duration;
+        say(attr("machine") + " " + time(player.currentTime) + (isFinite(d) ? " / " + time(d) : ""));
+      });
+    }
+    say(attr("machine"));
+    player.play();
   }
   function start(waited) {
+    if (!synth) { serve(); return; }
     if (!synth.getVoices().length && !waited) {
-      setTimeout(function () { start(true); }, 800); // the voices load late on some phones
+      setTimeout(function () { start(true); }, 800);
       return;
     }
     if (!voice()) {
-      say(button.getAttribute("data-novoice"));
+      if (served) serve(); else say(attr("novoice"));
       return;
     }
     if (!at) list = chunks(text());
     speaking = true;
-    set(button.getAttribute("data-pause"), true);
+    set(attr("pause"), true);
     synth.cancel();
     next();
   }
 
   if (audio) {
-    audio.addEventListener("play", function () { set(button.getAttribute("data-pause"), true); });
+    audio.addEventListener("play", function () { set(attr("pause"), true); });
     audio.addEventListener("pause", function () { set(label, false); });
   }
   button.addEventListener("click", function () {
     if (audio) {
       if (audio.paused) audio.play(); else audio.pause();
+    } else if (player) {
+      if (player.paused) player.play(); else player.pause();
     } else if (speaking) {
       stop();
     } else {
