@@ -207,7 +207,11 @@ def unit_people(
     limit = max(1, min(limit, 200))
     offset = max(0, offset)
     qs = people_of_unit(user=request.user, unit=unit, query=q, role=role)[offset : offset + limit]
-    return [_person_out(request, p) for p in qs]
+    shown = list(qs)
+    people_services.sensitive_read_log(
+        acting_user=request.user, people=shown, unit=unit, where=request.path
+    )
+    return [_person_out(request, p) for p in shown]
 
 
 @units.post(
@@ -221,14 +225,14 @@ def unit_person_create(request: HttpRequest, code: str, payload: PersonIn) -> St
         acting_user=request.user, unit=unit, data=_person_input(payload)
     )
     person = access_person(user=request.user, pk=person.pk)
+    people_services.sensitive_read_log(acting_user=request.user, people=[person], where=request.path)
     return Status(201, _person_out(request, person))
 
 
 @people.get("/{person_id}", auth=session, response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
 def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
     person = access_person(user=request.user, pk=person_id)
-    if getattr(person, "youth", None) is not None:
-        people_services.young_person_read_log(acting_user=request.user, person=person)
+    people_services.sensitive_read_log(acting_user=request.user, people=[person], where=request.path)
     return _person_out(request, person)
 
 
@@ -247,7 +251,9 @@ def person_update(
     people_services.person_update(
         acting_user=request.user, person=person, unit=target, data=_person_input(payload)
     )
-    return _person_out(request, access_person(user=request.user, pk=person_id))
+    person = access_person(user=request.user, pk=person_id)
+    people_services.sensitive_read_log(acting_user=request.user, people=[person], where=request.path)
+    return _person_out(request, person)
 
 
 def _position_out(position: Position) -> dict[str, Any]:
