@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "nutag.assess",
     "nutag.sites",
     "nutag.api",
+    "ninja",  # its own static Swagger UI (no CDN, no inline script: CSP)
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
 ]
 

@@ -92,3 +92,10 @@ def test_production_makes_the_preference_cookies_secure() -> None:
     finally:
         test_settings.DUMP_SETTINGS = original
     assert loaded["lang_secure"] is True
+
+
+@pytest.mark.django_db
+def test_the_api_docs_need_no_cdn_and_no_inline_script(client: Client) -> None:
+    html = client.get("/api/v1/docs").content.decode()
+    assert "cdn.jsdelivr.net" not in html
+    assert not INLINE_SCRIPT.search(html)
