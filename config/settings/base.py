@@ -273,6 +273,9 @@ NUTAG_PAGE_CACHE_SECONDS = int(os.environ.get("NUTAG_PAGE_CACHE_SECONDS", "300")
 # Read counts are buffered in the cache and written after this many reads or seconds.
 NUTAG_READS_FLUSH_EVERY = int(os.environ.get("NUTAG_READS_FLUSH_EVERY", "200"))
 NUTAG_READS_FLUSH_SECONDS = int(os.environ.get("NUTAG_READS_FLUSH_SECONDS", "60"))
+# Without Redis, pending read counts wait in this file, shared by every process of the machine
+# (nutag/sites/counting/store.py: FileStore), so a stopped worker loses none.
+NUTAG_READS_BUFFER = os.environ.get("NUTAG_READS_BUFFER", str(BASE_DIR / "var" / "reads.buffer"))
 
 # --- Notifications (nutag/notify) --------------------------------------------------------
 # SMS: a log file by default (nothing leaves the machine); Aliyun SMS at scale.

@@ -9,6 +9,9 @@ SECRET_KEY = "test-only-key"  # noqa: S105
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NUTAG_TASK_MODE = os.environ.get("NUTAG_TASK_MODE", "inline")
 MEDIA_ROOT = BASE_DIR / ".test-media"  # noqa: F405
+NUTAG_READS_BUFFER = os.environ.get(
+    "NUTAG_READS_BUFFER", str(MEDIA_ROOT / f"reads-{os.getpid()}.buffer")
+)
 NUTAG_SMS_LOG = os.environ.get("NUTAG_SMS_LOG", str(MEDIA_ROOT / "sms.log"))
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 STORAGES = {
