@@ -273,6 +273,8 @@ NUTAG_PAGE_CACHE_SECONDS = int(os.environ.get("NUTAG_PAGE_CACHE_SECONDS", "300")
 # Read counts are buffered in the cache and written after this many reads or seconds.
 NUTAG_READS_FLUSH_EVERY = int(os.environ.get("NUTAG_READS_FLUSH_EVERY", "200"))
 NUTAG_READS_FLUSH_SECONDS = int(os.environ.get("NUTAG_READS_FLUSH_SECONDS", "60"))
+# manage.py backup / python3 run.py backup write their archives here (docs/operations.md).
+NUTAG_BACKUP_DIR = os.environ.get("NUTAG_BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
 # Without Redis, pending read counts wait in this file, shared by every process of the machine
 # (nutag/sites/counting/store.py: FileStore), so a stopped worker loses none.
 NUTAG_READS_BUFFER = os.environ.get("NUTAG_READS_BUFFER", str(BASE_DIR / "var" / "reads.buffer"))
