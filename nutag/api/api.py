@@ -291,14 +291,18 @@ def unit_person_create(request: HttpRequest, code: str, payload: PersonIn) -> St
         acting_user=request.user, unit=unit, data=_person_input(payload)
     )
     person = access_person(user=request.user, pk=person.pk)
-    people_services.sensitive_read_log(acting_user=request.user, people=[person], where=request.path)
+    people_services.sensitive_read_log(
+        acting_user=request.user, people=[person], where=request.path
+    )
     return Status(201, _person_out(request, person))
 
 
 @people.get("/{person_id}", auth=session, response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
 def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
     person = access_person(user=request.user, pk=person_id)
-    people_services.sensitive_read_log(acting_user=request.user, people=[person], where=request.path)
+    people_services.sensitive_read_log(
+        acting_user=request.user, people=[person], where=request.path
+    )
     return _person_out(request, person)
 
 
@@ -318,7 +322,9 @@ def person_update(
         acting_user=request.user, person=person, unit=target, data=_person_input(payload)
     )
     person = access_person(user=request.user, pk=person_id)
-    people_services.sensitive_read_log(acting_user=request.user, people=[person], where=request.path)
+    people_services.sensitive_read_log(
+        acting_user=request.user, people=[person], where=request.path
+    )
     return _person_out(request, person)
 
 

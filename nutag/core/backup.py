@@ -107,7 +107,7 @@ def sqlite_tables(conn: sqlite3.Connection) -> dict[str, dict[str, Any]]:
     ]
     out = {}
     for name in names:
-        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({_quote(name)})")]  # noqa: S608
+        cols = [r[1] for r in conn.execute(f"PRAGMA table_info({_quote(name)})")]
         order = ", ".join(_quote(c) for c in cols)
         rows = conn.execute(f"SELECT * FROM {_quote(name)} ORDER BY {order}")  # noqa: S608
         count, digest = _digest_rows(iter(rows))
@@ -285,7 +285,9 @@ def restore(*, archive_path: Path, alias: str = "default", force: bool = False) 
         with tempfile.TemporaryDirectory(prefix="nutag-restore-") as tmp:
             work = Path(tmp)
             names = archive.getnames()
-            db_member = "database/db.sqlite3" if connection.vendor == "sqlite" else "database/db.dump"
+            db_member = (
+                "database/db.sqlite3" if connection.vendor == "sqlite" else "database/db.dump"
+            )
             if db_member not in names:
                 raise BackupError(f"the archive has no {db_member}")
             archive.extract(db_member, work, filter="data")
@@ -325,8 +327,11 @@ def verify(manifest: Manifest, *, alias: str = "default") -> list[str]:
         if got is None:
             problems.append(f"table {name}: missing")
         elif got != want:
-            problems.append(f"table {name}: {got['rows']} rows, expected {want['rows']}"
-                            + ("" if got["rows"] != want["rows"] else " (contents differ)"))  # fmt: skip
+            same_count = got["rows"] == want["rows"]
+            problems.append(
+                f"table {name}: {got['rows']} rows, expected {want['rows']}"
+                + (" (contents differ)" if same_count else "")
+            )
     for name in sorted(set(tables) - set(manifest.tables)):
         problems.append(f"table {name}: not in the backup")
     for name, want in sorted(manifest.media.items()):
@@ -348,5 +353,3 @@ def prune(*, directory: Path, keep: int) -> list[Path]:
     for path in old:
         path.unlink()
     return old
-
-

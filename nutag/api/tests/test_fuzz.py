@@ -23,7 +23,6 @@ from schemathesis.checks import (  # noqa: E402
     response_schema_conformance,
     status_code_conformance,
 )
-
 from schemathesis.generation import GenerationMode  # noqa: E402
 
 CHECKS = [
@@ -75,7 +74,6 @@ def run_all(cast, headers, cookies, logged_in):  # type: ignore[no-untyped-def]
     assert len(operations) >= 8
 
     for operation in operations:
-
         strategy = st.one_of(
             operation.as_strategy(GenerationMode.POSITIVE),
             operation.as_strategy(GenerationMode.NEGATIVE),  # requests the schema calls invalid

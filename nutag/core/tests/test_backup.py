@@ -91,7 +91,7 @@ def test_sqlite_backup_during_writes_restores_into_an_empty_database(tmp_path: P
         manifest = json.loads(tar.extractfile("manifest.json").read())  # type: ignore[union-attr]
         tar.extract("database/db.sqlite3", tmp_path / "unpacked", filter="data")
     in_archive = _tables(tmp_path / "unpacked" / "database" / "db.sqlite3")
-    assert {k: v for k, v in manifest["tables"].items()} == in_archive
+    assert manifest["tables"] == in_archive
     users = manifest["tables"]["auth_user"]["rows"]
     assert 1 <= users <= written  # a consistent moment during the writes
     assert set(manifest["media"]) == {"pictures/草原.webp", "attachments/通知.pdf"}

@@ -13,7 +13,9 @@ from django.test import Client, override_settings
 from nutag.core.tests.test_settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[3]
-INLINE_SCRIPT = re.compile(r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")", re.I)
+INLINE_SCRIPT = re.compile(
+    r"<script\b(?![^>]*\bsrc=)(?![^>]*type=\"application/(?:ld\+)?json\")", re.I
+)
 INLINE_HANDLER = re.compile(r"<[a-z][^>]*\son[a-z]+\s*=", re.I)
 
 
@@ -83,7 +85,8 @@ def test_production_makes_the_preference_cookies_secure() -> None:
     from nutag.core.tests import test_settings
 
     code = test_settings.DUMP_SETTINGS.replace(
-        '"debug": settings.DEBUG,', '"debug": settings.DEBUG, "lang_secure": settings.LANGUAGE_COOKIE_SECURE,'
+        '"debug": settings.DEBUG,',
+        '"debug": settings.DEBUG, "lang_secure": settings.LANGUAGE_COOKIE_SECURE,',
     )
     original = test_settings.DUMP_SETTINGS
     test_settings.DUMP_SETTINGS = code

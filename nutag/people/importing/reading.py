@@ -105,34 +105,44 @@ def _xls_sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:
         book.release_resources()
 
 
-def _decode_text(data: bytes) -> str:
-    """CSV text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+def _csv_encoding(data: bytes) -> str:
+    """The CSV's encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+
+    The whole file is decoded once to check it, then let go: the rows are decoded again as
+    they are read, so a file of millions of lines never sits in memory as text.
+    """
     try:
         if data.startswith(codecs.BOM_UTF8):
-            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
+            encoding = "utf-8-sig"
         elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = data.decode("utf-16")
+            encoding = "utf-16"
         elif b"\x00" in data:
             raise _unreadable()
         else:
             try:
-                text = data.decode("utf-8")
+                data.decode("utf-8")
+                encoding = "utf-8"
             except UnicodeDecodeError:
-                text = data.decode("gb18030")
+                encoding = "gb18030"
+        start = data[:80000].decode(encoding, errors="ignore")
+        data.decode(encoding)  # the whole file must decode
     except UnicodeDecodeError as exc:
         raise _unreadable() from exc
-    if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:20000]):
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in start[:20000]):
         raise _unreadable()  # binary content that happened to decode
-    return text
+    return encoding
 
 
 def _csv_sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:
-    text = _decode_text(data)
-    # only the start of the text: splitting all of it would make millions of strings at once
-    head = [line for line in text[:CSV_SNIFF_CHARS].splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    encoding = _csv_encoding(data)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    # the delimiter is guessed from the start of the text only
+    sample = stream.read(CSV_SNIFF_CHARS)
+    stream.seek(0)
+    head = [line for line in sample.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
     counts = {d: sum(line.count(d) for line in head) for d in (",", "\t", ";")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    yield (_capped(row) for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    yield (_capped(row) for row in csv.reader(stream, delimiter=delimiter))
 
 
 def _sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:

@@ -82,7 +82,9 @@ def test_masked_responses_write_nothing(cast, person):
     # an officer reads phones, never ID numbers: with the phone removed nothing is shown
     person.phone = ""
     person.save(update_fields=["phone"])
-    assert sensitive_read_log(acting_user=cast.village1a_officer, people=[person], where="/x") is None
+    assert (
+        sensitive_read_log(acting_user=cast.village1a_officer, people=[person], where="/x") is None
+    )
     assert _views() == []
 
 
@@ -97,7 +99,9 @@ def test_outsiders_get_404_and_leave_no_row(cast, person):
 
 def test_one_row_per_response_listing_the_people_shown(cast, person):
     other = person_create(
-        acting_user=SYSTEM, unit=cast.village1b, data=PersonInput(name="巴特尔", phone="13900001111")
+        acting_user=SYSTEM,
+        unit=cast.village1b,
+        data=PersonInput(name="巴特尔", phone="13900001111"),
     )
     nobody = person_create(acting_user=SYSTEM, unit=cast.village1b, data=PersonInput(name="某某"))
     client = login(cast.township1_secretary)
@@ -142,9 +146,7 @@ def test_every_route_that_shows_a_full_number_is_audited(cast, person):
             if ID_NUMBER not in text and PHONE not in text:
                 continue
             showing.append(route)
-            rows = list(
-                AuditEntry.objects.filter(action=AuditAction.VIEW).order_by("pk")[before:]
-            )
+            rows = list(AuditEntry.objects.filter(action=AuditAction.VIEW).order_by("pk")[before:])
             assert len(rows) == 1, f"{url}: {len(rows)} audit rows"
             assert person.pk in rows[0].changes["people"][1], url
     # the walk found the known places (so it cannot pass by finding nothing)

@@ -10,8 +10,8 @@ include it. The worker itself is served from ``nutag.sites.offline_urls``.
 from __future__ import annotations
 
 import time
-from pathlib import Path
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -97,9 +97,8 @@ def test_the_service_worker_is_served_at_the_root(client: Client) -> None:
 
 
 def test_the_snippet_registers_only_where_service_workers_exist() -> None:
-    from django.template.loader import render_to_string
-
     from django.contrib.staticfiles import finders
+    from django.template.loader import render_to_string
 
     snippet = render_to_string("sites/_offline.html")
     assert '<script src="/static/sites/offline.js" defer></script>' in snippet  # no inline script
