@@ -6,6 +6,10 @@
     python3 run.py demo --dev           the same, served by runserver with autoreload (DEBUG on)
     python3 run.py test [pytest args]   install, run the whole test suite with pytest
     python3 run.py lint                 ruff, ruff format, mypy, migrations and deploy checks
+    python3 run.py backup [--output DIR] [--keep N] [--settings MODULE]
+                                        one dated archive: database, media files, manifest
+    python3 run.py restore ARCHIVE [--force] [--settings MODULE]
+                                        load an archive into an empty database, then verify it
 
 Every command names its settings module (manage.py and the app server have no default).
 
@@ -301,6 +305,26 @@ def command_lint(_options: argparse.Namespace) -> int:
     return 0
 
 
+def command_backup(options: argparse.Namespace) -> int:
+    python = ensure_environment()
+    args = ["backup"]
+    if options.output:
+        args += ["--output", options.output]
+    if options.keep:
+        args += ["--keep", str(options.keep)]
+    return run([str(python), "manage.py", *args], env=_settings_env(options), check=False)
+
+
+def command_restore(options: argparse.Namespace) -> int:
+    python = ensure_environment()
+    args = ["restore", options.archive, *(["--force"] if options.force else [])]
+    return run([str(python), "manage.py", *args], env=_settings_env(options), check=False)
+
+
+def _settings_env(options: argparse.Namespace) -> dict[str, str]:
+    return dict(os.environ, DJANGO_SETTINGS_MODULE=options.settings)
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(
         prog="python3 run.py", description=__doc__, formatter_class=argparse.RawTextHelpFormatter
@@ -317,6 +341,19 @@ def main(argv: list[str]) -> int:
         "test", help="run the test suite; extra arguments go to pytest", add_help=False
     )
     commands.add_parser("lint", help="ruff, ruff format, mypy, migrations, deploy checks")
+    default_settings = os.environ.get("DJANGO_SETTINGS_MODULE", DEMO_SETTINGS)
+    backup = commands.add_parser("backup", help="back up the database and media (one archive)")
+    backup.add_argument("--output", help="directory of the archives (NUTAG_BACKUP_DIR)")
+    backup.add_argument("--keep", type=int, default=0, help="keep only the newest N archives")
+    restore = commands.add_parser("restore", help="restore an archive, then verify it")
+    restore.add_argument("archive")
+    restore.add_argument("--force", action="store_true", help="replace a database with data")
+    for sub in (backup, restore):
+        sub.add_argument(
+            "--settings",
+            default=default_settings,
+            help=f"settings module (DJANGO_SETTINGS_MODULE, else {DEMO_SETTINGS})",
+        )
 
     # Everything after "test" belongs to pytest, including -h and options argparse would eat.
     if argv and argv[0] == "test":
@@ -324,6 +361,10 @@ def main(argv: list[str]) -> int:
     options = parser.parse_args(argv)
     if options.command == "demo":
         return command_demo(options)
+    if options.command == "backup":
+        return command_backup(options)
+    if options.command == "restore":
+        return command_restore(options)
     return command_lint(options)
 
 

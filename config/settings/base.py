@@ -54,11 +54,13 @@ INSTALLED_APPS = [
     "nutag.sites",
     "nutag.api",
     "nutag.wechat",
+    "ninja",  # its own static Swagger UI (no CDN, no inline script: CSP)
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "nutag.core.security.SecurityHeadersMiddleware",  # CSP, Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
@@ -214,6 +216,32 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = BASE_DIR / "staticfiles"
 MEDIA_URL = "/media/"
+
+# --- security headers (nutag/core/security.py) --------------------------------------------
+# Scripts only from our origin: no inline <script>, no onclick=. Inline styles stay allowed
+# (the critical CSS is inlined). Uploads kept in a bucket need its origin in
+# NUTAG_CSP_MEDIA_SOURCES (space-separated), e.g. "https://media.example.org".
+_MEDIA_SOURCES = os.environ.get("NUTAG_CSP_MEDIA_SOURCES", "").split()
+NUTAG_CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
+    "default-src": ["'self'"],
+    "script-src": ["'self'"],
+    "style-src": ["'self'", "'unsafe-inline'"],
+    "img-src": ["'self'", "data:", *_MEDIA_SOURCES],
+    "media-src": ["'self'", *_MEDIA_SOURCES],
+    "font-src": ["'self'", "data:"],
+    "connect-src": ["'self'"],
+    "worker-src": ["'self'"],
+    "manifest-src": ["'self'"],
+    "object-src": ["'none'"],
+    "base-uri": ["'none'"],
+    "form-action": ["'self'"],
+    "frame-ancestors": ["'none'"],
+}
+NUTAG_CSP_REPORT_ONLY = env_bool("NUTAG_CSP_REPORT_ONLY", False)
+NUTAG_PERMISSIONS_POLICY = (
+    "camera=(self), microphone=(self), geolocation=(self), payment=(), usb=(), serial=(), "
+    "bluetooth=(), midi=(), display-capture=(), browsing-topics=()"
+)
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Serve MEDIA_URL from MEDIA_ROOT through Django: the demo settings only (nginx or a bucket
 # serves uploads in a deployment; prod forces it off). DEBUG serves them too (runserver).
@@ -258,6 +286,11 @@ NUTAG_PAGE_CACHE_SECONDS = int(os.environ.get("NUTAG_PAGE_CACHE_SECONDS", "300")
 # Read counts are buffered in the cache and written after this many reads or seconds.
 NUTAG_READS_FLUSH_EVERY = int(os.environ.get("NUTAG_READS_FLUSH_EVERY", "200"))
 NUTAG_READS_FLUSH_SECONDS = int(os.environ.get("NUTAG_READS_FLUSH_SECONDS", "60"))
+# manage.py backup / python3 run.py backup write their archives here (docs/operations.md).
+NUTAG_BACKUP_DIR = os.environ.get("NUTAG_BACKUP_DIR", str(BASE_DIR / "var" / "backups"))
+# Without Redis, pending read counts wait in this file, shared by every process of the machine
+# (nutag/sites/counting/store.py: FileStore), so a stopped worker loses none.
+NUTAG_READS_BUFFER = os.environ.get("NUTAG_READS_BUFFER", str(BASE_DIR / "var" / "reads.buffer"))
 
 # --- Notifications (nutag/notify) --------------------------------------------------------
 # SMS: a log file by default (nothing leaves the machine); Aliyun SMS at scale.

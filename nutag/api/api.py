@@ -13,6 +13,8 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Router, Status
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as RequestInvalid
 from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
@@ -44,7 +46,44 @@ from nutag.stats.caching import cached_figures, unit_path_for_code
 from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
 
-api = NinjaAPI(
+
+class NutagAPI(NinjaAPI):
+    """Publishes every status an operation can answer (see ``declare_errors``)."""
+
+    def get_openapi_schema(self, *args: Any, **kwargs: Any) -> Any:
+        return declare_errors(super().get_openapi_schema(*args, **kwargs))
+
+
+ERROR_REF = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+ERROR_TEXT = {
+    "400": "The request does not match this schema, or a rule of the data refuses it.",
+    "401": "Not logged in.",
+    "403": "A write without a CSRF token, or a login that needs a second factor first.",
+}
+
+
+def declare_errors(schema: Any) -> Any:
+    """Every operation declares what any request can get, in the one error shape:
+
+    400 when it takes parameters or a body (the request fails the schema, or a rule of the
+    data, such as an ID number's check digit, refuses it); 403 always (the second-factor gate
+    answers it to a login that must verify first, CSRF to a write without a token); 401 when
+    it needs a login.
+    """
+    for path in schema.get("paths", {}).values():
+        for operation in path.values():
+            responses = operation.setdefault("responses", {})
+            wanted = ["403"]
+            if operation.get("parameters") or operation.get("requestBody"):
+                wanted.append("400")
+            if operation.get("security"):
+                wanted.append("401")
+            for status in wanted:
+                responses.setdefault(status, {"description": ERROR_TEXT[status], **ERROR_REF})
+    return schema
+
+
+api = NutagAPI(
     title="Nutag API",
     version="1",
     description="Units, figures and people of a Nutag banner.",
@@ -64,22 +103,49 @@ units = Router(tags=["units"])
 people = Router(tags=["people"])
 
 
+def error_body(detail: str, errors: dict[str, list[str]] | None = None) -> dict[str, Any]:
+    """The one error shape (``ErrorOut``)."""
+    return {"detail": detail, "errors": errors or {}}
+
+
 def _validation_errors(exc: ValidationError) -> dict[str, Any]:
     if hasattr(exc, "error_dict"):
         errors = {field: [str(m) for m in msgs] for field, msgs in exc.message_dict.items()}
     else:
         errors = {"__all__": [str(m) for m in exc.messages]}
-    return {"detail": _("Please correct the errors."), "errors": errors}
+    return error_body(_("Please correct the errors."), errors)
+
+
+@api.exception_handler(RequestInvalid)
+def _request_invalid(request: HttpRequest, exc: RequestInvalid) -> Any:
+    """A request that fails the schema: 400 in the one shape (not ninja's 422 list)."""
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        where = ".".join(str(p) for p in error.get("loc", ())) or "__all__"
+        errors.setdefault(where, []).append(str(error.get("msg", "")))
+    return api.create_response(
+        request, error_body(_("Please correct the errors."), errors), status=400
+    )
+
+
+@api.exception_handler(AuthenticationError)
+def _not_logged_in(request: HttpRequest, exc: Exception) -> Any:
+    return api.create_response(request, error_body("Unauthorized"), status=401)
+
+
+@api.exception_handler(HttpError)
+def _http_error(request: HttpRequest, exc: HttpError) -> Any:
+    return api.create_response(request, error_body(str(exc)), status=exc.status_code)
 
 
 @api.exception_handler(org_services.NotFound)
 def _not_found(request: HttpRequest, exc: Exception) -> Any:
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+    return api.create_response(request, error_body(_("Not found.")), status=404)
 
 
 @api.exception_handler(Http404)
 def _http404(request: HttpRequest, exc: Exception) -> Any:
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+    return api.create_response(request, error_body(_("Not found.")), status=404)
 
 
 @api.exception_handler(ValidationError)
@@ -89,7 +155,7 @@ def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
 
 @api.exception_handler(PermissionDenied)
 def _denied(request: HttpRequest, exc: Exception) -> Any:
-    return api.create_response(request, {"detail": _("Not found.")}, status=404)
+    return api.create_response(request, error_body(_("Not found.")), status=404)
 
 
 @units.get("/{code}", response={200: UnitOut, 404: ErrorOut})
@@ -237,7 +303,17 @@ def unit_people(
 ) -> dict[str, Any]:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_PEOPLE)
     qs = people_of_unit(user=request.user, unit=unit, query=q, role=role)
-    return page(qs, offset=offset, limit=limit, out=lambda p: _person_out(request, p))
+    shown: list[Person] = []
+
+    def out(person: Person) -> dict[str, Any]:
+        shown.append(person)
+        return _person_out(request, person)
+
+    result = page(qs, offset=offset, limit=limit, out=out)
+    people_services.sensitive_read_log(
+        acting_user=request.user, people=shown, unit=unit, where=request.path
+    )
+    return result
 
 
 @units.post(
@@ -251,14 +327,18 @@ def unit_person_create(request: HttpRequest, code: str, payload: PersonIn) -> St
         acting_user=request.user, unit=unit, data=_person_input(payload)
     )
     person = access_person(user=request.user, pk=person.pk)
+    people_services.sensitive_read_log(
+        acting_user=request.user, people=[person], where=request.path
+    )
     return Status(201, _person_out(request, person))
 
 
 @people.get("/{person_id}", auth=session, response={200: PersonOut, 401: ErrorOut, 404: ErrorOut})
 def person_detail(request: HttpRequest, person_id: int) -> dict[str, Any]:
     person = access_person(user=request.user, pk=person_id)
-    if getattr(person, "youth", None) is not None:
-        people_services.young_person_read_log(acting_user=request.user, person=person)
+    people_services.sensitive_read_log(
+        acting_user=request.user, people=[person], where=request.path
+    )
     return _person_out(request, person)
 
 
@@ -277,7 +357,11 @@ def person_update(
     people_services.person_update(
         acting_user=request.user, person=person, unit=target, data=_person_input(payload)
     )
-    return _person_out(request, access_person(user=request.user, pk=person_id))
+    person = access_person(user=request.user, pk=person_id)
+    people_services.sensitive_read_log(
+        acting_user=request.user, people=[person], where=request.path
+    )
+    return _person_out(request, person)
 
 
 def _position_out(position: Position) -> dict[str, Any]:

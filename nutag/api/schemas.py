@@ -1,19 +1,28 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
+from typing import Annotated, Any
 
 from ninja import Schema
+from pydantic import BeforeValidator, Field, StrictBool, StrictInt
 
 from nutag.orgs.models import Unit
 
 
 class ErrorOut(Schema):
-    detail: str
+    """The one shape of every error the API answers (400, 401, 403, 404 …).
 
+    ``detail`` says what went wrong in the caller's language; ``errors`` maps a field
+    (``"payload.name"``, ``"query.limit"``, ``"__all__"`` for the request as a whole) to its
+    messages, and is ``{}`` when no field is to blame (not found, not logged in).
+    """
 
-class ValidationErrorOut(Schema):
     detail: str
     errors: dict[str, list[str]]
+
+
+ValidationErrorOut = ErrorOut  # the same shape: one error body everywhere
 
 
 class UnitRef(Schema):
@@ -62,6 +71,28 @@ class StatsOut(Schema):
     five_good: FiveGoodOut
 
 
+_ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+
+
+def _date_text(value: Any) -> Any:
+    """A date is JSON text ``YYYY-MM-DD`` (``format: date``), nothing else: no numbers (which
+    pydantic would read as timestamps), no date-times."""
+    if value is None or isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str) or not _ISO_DATE.match(value):
+        raise ValueError("a date is written YYYY-MM-DD")
+    return value
+
+
+# Input types that accept exactly what the schema says (pydantic's lax mode would take
+# "yes" for a boolean, "12" for an integer, 1700000000 for a date).
+Date = Annotated[dt.date, BeforeValidator(_date_text)]
+# Phone and ID number: the characters a person writes them with; the services then check
+# the rules no pattern can state (the ID number's birth date and check digit).
+Phone = Annotated[str, Field(pattern=r"^[0-9+() -]{0,30}$")]
+IdNumber = Annotated[str, Field(pattern=r"^([0-9]{17}[0-9Xx])?$")]
+
+
 class UnitIn(Schema):
     code: str
     kind: str
@@ -70,14 +101,14 @@ class UnitIn(Schema):
 
 
 class PartyIn(Schema):
-    joined_on: dt.date | None = None
-    is_mobile: bool = False
+    joined_on: Date | None = None
+    is_mobile: StrictBool = False
     current_location: str = ""
 
 
 class CareIn(Schema):
     elder_category: str = ""
-    since: dt.date | None = None
+    since: Date | None = None
 
 
 class YouthIn(Schema):
@@ -88,11 +119,11 @@ class PersonIn(Schema):
     name: str
     gender: str = ""
     ethnicity: str = ""
-    birth_date: dt.date | None = None
-    phone: str = ""
-    id_number: str = ""
-    is_resident: bool = False
-    is_retired: bool = False
+    birth_date: Date | None = None
+    phone: Phone = ""
+    id_number: IdNumber = ""
+    is_resident: StrictBool = False
+    is_retired: StrictBool = False
     note: str = ""
     party: PartyIn | None = None
     care: CareIn | None = None
@@ -112,7 +143,7 @@ class PersonOut(Schema):
 
 
 class PositionIn(Schema):
-    person_id: int
+    person_id: StrictInt
     title: str
     represents: str = ""
 

@@ -42,6 +42,7 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from nutag.core.archives import check_zip
 from nutag.core.sanitize import clean_file_name
 
 MB = 1024 * 1024
@@ -355,6 +356,8 @@ def check_attachment(upload: Any) -> str:
         ok = head.startswith(b"PK\x03\x04") and _is_ooxml(upload, OFFICE_PARTS[ext])
     else:  # legacy binary formats; newer WPS/Office save the same names as zip packages
         ok = head.startswith(OLE2) or (head.startswith(b"PK\x03\x04") and _is_ooxml(upload, None))
+    if ok and head.startswith(b"PK\x03\x04"):
+        check_zip(upload)  # readers unpack it on phones and office PCs: no zip bombs
     if not ok:
         raise ValidationError(
             _("“%(name)s” is not really a %(kind)s file: its content does not match its name.")

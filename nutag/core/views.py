@@ -34,6 +34,7 @@ def text_size(request: HttpRequest) -> HttpResponse:
         "1" if data.get("large") == "1" else "0",
         max_age=PREFERENCE_AGE,
         samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response
 
@@ -44,6 +45,10 @@ def choose_language(request: HttpRequest, code: str) -> HttpResponse:
         raise NotFound
     response = HttpResponseRedirect(_back(request))
     response.set_cookie(
-        settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE, samesite="Lax"
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.LANGUAGE_COOKIE_SECURE,
     )
     return response

@@ -64,15 +64,30 @@ class PersonAdmin(SubtreeScopedAdmin):
     def change_view(
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
-        """A young person's record read in the admin is audited like anywhere else."""
+        """A record read in the admin is audited like anywhere else (one row per response)."""
         person = (
-            self.get_queryset(request).filter(pk=object_id, youth__isnull=False).first()
+            self.get_queryset(request).select_related("unit", "youth").filter(pk=object_id).first()
             if str(object_id).isdigit()
             else None
         )
-        if person is not None:
-            services.young_person_read_log(acting_user=request.user, person=person)
+        if person is not None and request.method == "GET":
+            services.sensitive_read_log(
+                acting_user=request.user, people=[person], where=request.path
+            )
         return super().change_view(request, object_id, form_url, extra_context)
+
+    def changelist_view(self, request: HttpRequest, extra_context: Any = None) -> Any:
+        """The list shows birth dates: one audit row for the minors on the page."""
+        response = super().changelist_view(request, extra_context)
+        shown = getattr(response, "context_data", None) or {}
+        changelist = shown.get("cl")
+        if changelist is not None:
+            services.sensitive_read_log(
+                acting_user=request.user,
+                people=list(changelist.result_list),
+                where=request.path,
+            )
+        return response
 
     def save_model(
         self, request: HttpRequest, obj: Person, form: forms.ModelForm, change: bool

@@ -15,8 +15,6 @@ from typing import Any
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from nutag.core.audit import audit_record
-from nutag.core.models import AuditAction
 from nutag.core.xlsx import rows_to_xlsx, sheets_to_xlsx
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser
@@ -25,6 +23,7 @@ from nutag.people.ethnicity import ETHNICITY_ZH
 from nutag.people.idcard import checksum_char
 from nutag.people.models import ImportBatch, Person
 from nutag.people.selectors import people_of_unit, shown_id_number, shown_phone
+from nutag.people.services import sensitive_read_log
 
 ROSTER_TITLE = "人员名单"  # sheet title of the roster; spreadsheets speak Chinese
 
@@ -116,12 +115,12 @@ def people_export(*, acting_user: AnyUser, unit: Unit, query: str = "", role: st
     """
     people = list(people_of_unit(user=acting_user, unit=unit, query=query, role=role))
     content = people_to_xlsx(user=acting_user, people=people)
-    audit_record(
-        actor=acting_user,
-        action=AuditAction.VIEW,
-        obj=unit,
+    sensitive_read_log(
+        acting_user=acting_user,
+        people=people,
         unit=unit,
-        note=_("roster exported: %(count)d people") % {"count": len(people)},
+        always=True,
+        where=_("roster exported: %(count)d people") % {"count": len(people)},
     )
     return content
 

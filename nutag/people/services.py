@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from typing import Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nutag.core.actors import Actor, SystemActor
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound
-from nutag.core.models import AuditAction
+from nutag.core.models import AuditAction, AuditEntry
 from nutag.core.text import clean_name, clean_phone, name_initials, name_pinyin
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
@@ -252,12 +254,85 @@ def person_update(*, acting_user: Actor, person: Person, unit: Unit, data: Perso
 
 def young_person_read_log(*, acting_user: AnyUser, person: Person) -> None:
     """Every read of a young person's record leaves an audit row."""
-    audit_record(
+    sensitive_read_log(
+        acting_user=acting_user, people=[person], where=_("young person's record read")
+    )
+
+
+MINOR_AGE = 18
+
+
+def _is_minor(person: Person, today: dt.date) -> bool:
+    if getattr(person, "youth", None) is not None:
+        return True
+    age = person.age_on(today)
+    return age is not None and age < MINOR_AGE
+
+
+def sensitive_shown(*, user: AnyUser, person: Person, today: dt.date | None = None) -> list[str]:
+    """What of ``person`` a response to ``user`` shows that must be audited.
+
+    ``"minor"`` (a young person's record, or anyone under 18), ``"phone"`` and ``"id_number"``
+    (shown in full: the person has one and ``user`` holds the right to read it unmasked).
+    """
+    shown = []
+    if _is_minor(person, today or timezone.localdate()):
+        shown.append("minor")
+    if person.phone and has_unit_perm(user=user, perm=Perm.VIEW_PHONE, unit=person.unit):
+        shown.append("phone")
+    if person.id_number and has_unit_perm(user=user, perm=Perm.VIEW_ID_NUMBER, unit=person.unit):
+        shown.append("id_number")
+    return shown
+
+
+@transaction.atomic
+def sensitive_read_log(
+    *,
+    acting_user: AnyUser,
+    people: Iterable[Person],
+    where: str,
+    unit: Unit | None = None,
+    always: bool = False,
+) -> AuditEntry | None:
+    """ONE audit row for a response that shows sensitive data, listing the people shown.
+
+    Call it from every place that shows people's records (pages, edit forms, API lists and
+    details, exports, the admin), once per response, with every person the response shows.
+    It writes a ``view`` row when any of them is a minor or has a phone or ID number shown
+    unmasked to ``acting_user`` (``sensitive_shown``), and nothing otherwise (``always``
+    writes one anyway, e.g. for an export). The row names the list's ``unit`` (or, for one
+    person, that person), and its changes list the people's ids and what was shown:
+    ``{"people": [None, [ids]], "shown": [None, ["minor", "phone", "id_number"]]}``.
+    ``where`` is the route (``request.path``). Numbers themselves are never stored.
+    """
+    today = timezone.localdate()
+    ids: list[int] = []
+    kinds: set[str] = set()
+    listed = list(people)
+    for person in listed:
+        shown = sensitive_shown(user=acting_user, person=person, today=today)
+        if shown:
+            ids.append(person.pk)
+            kinds.update(shown)
+    if not ids and not always:
+        return None
+    obj: Any = listed[0] if len(listed) == 1 and unit is None else unit
+    if obj is None:
+        obj = listed[0].unit if listed else None
+    if obj is None:
+        return None
+    target_unit = obj.unit if isinstance(obj, Person) else obj
+    order = ["minor", "phone", "id_number"]
+    return audit_record(
         actor=acting_user,
         action=AuditAction.VIEW,
-        obj=person,
-        unit=person.unit,
-        note=_("young person's record read"),
+        obj=obj,
+        unit=target_unit,
+        changes={
+            "people": [None, ids],
+            "shown": [None, [k for k in order if k in kinds]],
+        },
+        note=where,
     )
 
 

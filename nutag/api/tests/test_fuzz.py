@@ -18,12 +18,19 @@ from nutag.people.models import Person
 
 schemathesis = pytest.importorskip("schemathesis")
 from schemathesis.checks import (  # noqa: E402
+    negative_data_rejection,
     not_a_server_error,
     response_schema_conformance,
     status_code_conformance,
 )
+from schemathesis.generation import GenerationMode  # noqa: E402
 
-CHECKS = [not_a_server_error, status_code_conformance, response_schema_conformance]
+CHECKS = [
+    not_a_server_error,
+    status_code_conformance,  # every status answered is declared
+    response_schema_conformance,  # every body (errors too: one shape) matches its schema
+    negative_data_rejection,  # a request the schema calls invalid is refused
+]
 
 
 @contextlib.contextmanager
@@ -67,29 +74,38 @@ def run_all(cast, headers, cookies, logged_in):  # type: ignore[no-untyped-def]
     assert len(operations) >= 8
 
     for operation in operations:
+        strategy = st.one_of(
+            operation.as_strategy(GenerationMode.POSITIVE),
+            operation.as_strategy(GenerationMode.NEGATIVE),  # requests the schema calls invalid
+        )
 
-        @given(case=operation.as_strategy(), real=st.booleans())
+        @given(case=strategy, real=st.booleans())
         @settings(
-            max_examples=30,
+            max_examples=40,
             deadline=None,
             suppress_health_check=list(HealthCheck),
             database=None,
             derandomize=True,
         )
         def run(case, real):  # type: ignore[no-untyped-def]
-            if real and case.path_parameters:  # half the time, aim at objects that exist
+            positive = case.meta is None or case.meta.generation.mode == GenerationMode.POSITIVE
+            if real and positive and case.path_parameters:  # aim at objects that exist
                 if "code" in case.path_parameters:
                     case.path_parameters["code"] = cast.village1a.code
                 if "person_id" in case.path_parameters:
                     case.path_parameters["person_id"] = person.pk
             if logged_in and case.headers:  # a made-up bearer token would be refused (401)
                 case.headers.pop("Authorization", None)
-            response = case.call(headers=headers, cookies=cookies)
-            statuses.add(response.status_code)
+            # a negative case may leave out the login cookie on purpose: then send none
+            dropped = not positive and "sessionid" not in (case.cookies or {})
+            response = case.call(headers=headers, cookies={} if dropped else cookies)
+            if positive:
+                statuses.add(response.status_code)
             case.validate_response(response, checks=CHECKS)
 
         run()
-    # The fuzzer really got through: refused when anonymous, never refused when logged in.
+    # The fuzzer really got through (valid requests): refused when anonymous, never refused
+    # when logged in.
     # (Examples are derandomized, so the run is the same every time.)
     assert (401 in statuses) is not logged_in
     assert 200 in statuses

@@ -236,3 +236,18 @@ def test_jpeg_helper_really_has_exif() -> None:
     image = Image.open(BytesIO(jpeg_bytes(orientation=6, gps=True)))
     assert image.getexif().get(0x0112) == 6
     assert image.getexif().get_ifd(0x8825)
+
+
+def test_zip_bomb_attachment_is_refused() -> None:
+    import io
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"<w/>" + b" " * (200 * 1024 * 1024))
+    data = out.getvalue()
+    assert len(data) < 1024 * 1024  # a small file that unpacks to 200 MB
+    with pytest.raises(ValidationError) as exc:
+        media.check_attachment(upload("炸弹.docx", data))
+    assert exc.value.error_list[0].code == "archive_bomb"

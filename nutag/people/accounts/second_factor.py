@@ -103,7 +103,10 @@ class SecondFactorMiddleware:
                 return None
         if request.path_info.startswith("/api/"):
             return JsonResponse(
-                {"detail": _("A second factor is required: verify in the workbench first.")},
+                {  # the API's one error shape (nutag/api/schemas.ErrorOut)
+                    "detail": _("A second factor is required: verify in the workbench first."),
+                    "errors": {},
+                },
                 status=403,
             )
         target = "second-factor-verify" if enrolled else "second-factor-setup"

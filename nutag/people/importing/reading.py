@@ -17,12 +17,16 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from nutag.core.archives import check_zip
 from nutag.people import columns as cols
 
 logger = logging.getLogger(__name__)
 
 HEADER_SEARCH_ROWS = 10  # the header row is looked for among the first rows of a sheet
 MAX_SHEETS = 20
+MAX_COLUMNS = 256  # cells beyond are dropped: a cell at column XFD must not make rows 16,384 wide
+MAX_CELL_CHARS = 2000  # a longer cell is cut (no column of ours holds more)
+CSV_SNIFF_CHARS = 64 * 1024  # the delimiter is guessed from the start of the text only
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -44,15 +48,29 @@ def _unreadable() -> ValidationError:
     )
 
 
+def _capped(row: Any) -> list[Cell]:
+    """A row as a list, at most ``MAX_COLUMNS`` wide, each text at most ``MAX_CELL_CHARS``."""
+    cells = [
+        c[:MAX_CELL_CHARS] if isinstance(c, str) and len(c) > MAX_CELL_CHARS else c
+        for c in itertools.islice(row, MAX_COLUMNS)
+    ]
+    while cells and cells[-1] is None:
+        cells.pop()
+    return cells
+
+
 def _xlsx_sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:
+    """Streamed (read-only mode): a row at a time, after the archive passed ``check_zip``."""
     import openpyxl
 
+    check_zip(data)  # before openpyxl inflates anything
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     try:
         for sheet in book.worksheets[:MAX_SHEETS]:
             if hasattr(sheet, "reset_dimensions"):
                 sheet.reset_dimensions()  # trust the rows, not a stale size record
-            yield (list(row) for row in sheet.iter_rows(values_only=True))
+            rows = sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            yield (_capped(row) for row in rows)
     finally:
         book.close()
 
@@ -60,7 +78,8 @@ def _xlsx_sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:
 def _xls_sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:
     import xlrd
 
-    book = xlrd.open_workbook(file_contents=data)
+    # on_demand: one sheet in memory at a time; ragged_rows: no padding to the widest row
+    book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
 
     def cell_value(cell: Any) -> Cell:
         if cell.ctype == xlrd.XL_CELL_DATE:
@@ -74,37 +93,56 @@ def _xls_sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:
             return cell.value
         return None
 
-    for sheet in book.sheets()[:MAX_SHEETS]:
-        yield ([cell_value(c) for c in sheet.row(r)] for r in range(sheet.nrows))
+    try:
+        for index in range(min(book.nsheets, MAX_SHEETS)):
+            sheet = book.sheet_by_index(index)
+            yield (
+                _capped(cell_value(c) for c in sheet.row_slice(r, 0, MAX_COLUMNS))
+                for r in range(sheet.nrows)
+            )
+            book.unload_sheet(index)
+    finally:
+        book.release_resources()
 
 
-def _decode_text(data: bytes) -> str:
-    """CSV text: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030."""
+def _csv_encoding(data: bytes) -> str:
+    """The CSV's encoding: UTF-8 (with or without BOM), UTF-16 with BOM, else GB18030.
+
+    The whole file is decoded once to check it, then let go: the rows are decoded again as
+    they are read, so a file of millions of lines never sits in memory as text.
+    """
     try:
         if data.startswith(codecs.BOM_UTF8):
-            text = data[len(codecs.BOM_UTF8) :].decode("utf-8")
+            encoding = "utf-8-sig"
         elif data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-            text = data.decode("utf-16")
+            encoding = "utf-16"
         elif b"\x00" in data:
             raise _unreadable()
         else:
             try:
-                text = data.decode("utf-8")
+                data.decode("utf-8")
+                encoding = "utf-8"
             except UnicodeDecodeError:
-                text = data.decode("gb18030")
+                encoding = "gb18030"
+        start = data[:80000].decode(encoding, errors="ignore")
+        data.decode(encoding)  # the whole file must decode
     except UnicodeDecodeError as exc:
         raise _unreadable() from exc
-    if any(ord(c) < 32 and c not in "\t\r\n" for c in text[:20000]):
+    if any(ord(c) < 32 and c not in "\t\r\n" for c in start[:20000]):
         raise _unreadable()  # binary content that happened to decode
-    return text
+    return encoding
 
 
 def _csv_sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:
-    text = _decode_text(data)
-    head = [line for line in text.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
+    encoding = _csv_encoding(data)
+    stream = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="")
+    # the delimiter is guessed from the start of the text only
+    sample = stream.read(CSV_SNIFF_CHARS)
+    stream.seek(0)
+    head = [line for line in sample.splitlines()[:HEADER_SEARCH_ROWS] if line.strip()]
     counts = {d: sum(line.count(d) for line in head) for d in (",", "\t", ";")}
     delimiter = max(counts, key=lambda d: (counts[d], d == ","))
-    yield iter(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    yield (_capped(row) for row in csv.reader(stream, delimiter=delimiter))
 
 
 def _sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:

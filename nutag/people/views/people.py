@@ -92,8 +92,7 @@ def person_add(request: HttpRequest, code: str) -> HttpResponse:
 @login_required
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = access_person(user=request.user, pk=pk)
-    if getattr(person, "youth", None) is not None:
-        services.young_person_read_log(acting_user=request.user, person=person)
+    services.sensitive_read_log(acting_user=request.user, people=[person], where=request.path)
     positions = person.positions.filter(ended_on__isnull=True).select_related("unit")
     youth = getattr(person, "youth", None)
     guardians = youth.guardianships.select_related("guardian") if youth is not None else []
@@ -145,6 +144,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Saved."))
         return redirect("desk-person", pk=person.pk)
+    # the form shows the numbers the user may read in full: one audit row per response
+    services.sensitive_read_log(acting_user=request.user, people=[person], where=request.path)
     return render(
         request,
         "people/person_form.html",

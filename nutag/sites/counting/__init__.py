@@ -32,13 +32,15 @@ Where the counters live:
   a flush pops ids from the set and takes each counter with ``GET`` + ``DEL`` in one
   ``MULTI``. This uses the Redis client behind Django's cache (one round trip per read
   instead of Django's ``incr`` = ``EXISTS`` + ``INCRBY``, plus the set).
-- **Anything else** (the embedded default: local memory): in this process's memory — a
-  private local-memory cache for the "seen today" keys (large, so that page caching in the
-  default cache cannot evict them) and a locked dictionary for the pending counters. Each
-  process counts and flushes its own reads; that is fine because flushing is additive. A
-  visitor whose requests reach two processes on one day may be counted once in each.
-  Pending counts are flushed when the process exits (thread mode); a crash loses at most
-  one flush interval of counts.
+- **Anything else** (the embedded default: local memory): the "seen today" keys in this
+  process's private local-memory cache (large, so that page caching in the default cache
+  cannot evict them); the pending counters in one **file shared by the machine's
+  processes** (``FileStore``, ``NUTAG_READS_BUFFER``), a line appended per counted read
+  under a shared ``flock``. Any process flushes them all (the flush renames the file aside
+  under an exclusive lock, then reads it), so a worker stopped by SIGTERM, or killed, loses
+  nothing: its reads wait for the next flush (any worker, ``run_worker``'s periodic job,
+  ``manage.py flush_reads``). A visitor whose requests reach two processes on one day may
+  be counted once in each. ``atexit`` still flushes when a process exits normally.
 
 The package, split along its seams: ``base`` (keys, limits, days), ``store`` (where pending
 counts live), ``visits`` (counting a read), ``shown`` (what a page shows), ``flush`` (into
@@ -88,6 +90,7 @@ from nutag.sites.counting.shown import (
 )
 from nutag.sites.counting.store import (
     _LOCAL,
+    FileStore,
     LocalStore,
     ReadStore,
     RedisStore,
@@ -123,6 +126,7 @@ __all__ = [
     "_LOCAL",
     "_ROBOT",
     "_SIGNER",
+    "FileStore",
     "FlushResult",
     "LocalStore",
     "ReadStore",

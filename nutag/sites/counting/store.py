@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
+import os
 import threading
+import uuid
 from collections.abc import Iterable, Mapping
+from pathlib import Path
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
@@ -61,6 +66,96 @@ class LocalStore:
         self.seen.clear()
         with self._lock:
             self._counts = {}
+
+
+class FileStore(LocalStore):
+    """A file every process of this machine appends to: the embedded default.
+
+    The "seen today" keys stay in this process's memory (as ``LocalStore``); the pending
+    counts go to one file (``NUTAG_READS_BUFFER``), one line ``a123 1`` per counted read,
+    so that any process can flush them all and a worker that stops — gracefully or not —
+    loses nothing: its reads wait in the file for the next flush by any process, the
+    periodic job or ``manage.py flush_reads``.
+
+    Appends and takes cannot lose a line: a writer holds a shared ``flock`` on the file while
+    it appends and first checks that the file it opened is still the one at the path; a
+    flush takes an exclusive lock, renames the file aside, releases the lock, then reads it.
+    A writer that opened the old file before the rename sees another inode and opens anew.
+    """
+
+    def __init__(self, path: Path | str | None = None) -> None:
+        super().__init__()
+        self._path = Path(path) if path is not None else None
+
+    @property
+    def path(self) -> Path:
+        return self._path or Path(settings.NUTAG_READS_BUFFER)
+
+    def add(self, counts: Mapping[Target, int]) -> None:
+        data = "".join(f"{t[0]}{t[1]} {n}\n" for t, n in counts.items() if n).encode()
+        if not data:
+            return
+        path = self.path
+        path.parent.mkdir(parents=True, exist_ok=True)
+        while True:
+            fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_SH)
+                try:
+                    current = os.stat(path).st_ino
+                except FileNotFoundError:
+                    current = -1
+                if os.fstat(fd).st_ino != current:
+                    continue  # renamed aside by a flush meanwhile: append to the new file
+                os.write(fd, data)
+                return
+            finally:
+                os.close(fd)  # closing releases the lock
+
+    @staticmethod
+    def _parse(data: bytes) -> dict[Target, int]:
+        counts: dict[Target, int] = {}
+        for line in data.decode("ascii", "replace").splitlines():
+            name, _, n = line.partition(" ")
+            try:
+                target = _parse_target(name)
+                value = int(n)
+            except (ValueError, IndexError):
+                continue  # a torn last line of a crashed writer
+            counts[target] = counts.get(target, 0) + value
+        return counts
+
+    def pending(self, targets: Iterable[Target]) -> dict[Target, int]:
+        try:
+            counts = self._parse(self.path.read_bytes())
+        except FileNotFoundError:
+            counts = {}
+        return {t: counts.get(t, 0) for t in targets}
+
+    def take(self) -> dict[Target, int]:
+        path = self.path
+        try:
+            fd = os.open(path, os.O_RDONLY)
+        except FileNotFoundError:
+            return {}
+        aside = path.with_name(f"{path.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}.taking")
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            if os.fstat(fd).st_ino != os.stat(path).st_ino:
+                return {}  # another flush took it first
+            os.rename(path, aside)
+        except FileNotFoundError:
+            return {}
+        finally:
+            os.close(fd)
+        try:
+            return {t: n for t, n in self._parse(aside.read_bytes()).items() if n}
+        finally:
+            aside.unlink(missing_ok=True)
+
+    def clear(self) -> None:
+        super().clear()
+        self.path.unlink(missing_ok=True)
 
 
 class RedisStore:
@@ -134,11 +229,12 @@ def _parse_target(member: bytes | str) -> Target:
     return text[0], int(text[1:])
 
 
-_LOCAL = LocalStore()
+_LOCAL = FileStore()
 
 
 def get_store() -> ReadStore:
-    """Redis when the default cache is Redis, else this process's memory."""
+    """Redis when the default cache is Redis, else the file shared by this machine's
+    processes (``FileStore``)."""
     cache = caches["default"]
     if isinstance(cache, RedisCache):
         return RedisStore(cache)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import time
 from datetime import timedelta
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
@@ -96,11 +97,14 @@ def test_the_service_worker_is_served_at_the_root(client: Client) -> None:
 
 
 def test_the_snippet_registers_only_where_service_workers_exist() -> None:
+    from django.contrib.staticfiles import finders
     from django.template.loader import render_to_string
 
     snippet = render_to_string("sites/_offline.html")
-    assert '"serviceWorker"in n' in snippet
-    assert 'register("/sw.js")' in snippet
+    assert '<script src="/static/sites/offline.js" defer></script>' in snippet  # no inline script
+    script = Path(str(finders.find("sites/offline.js"))).read_text()
+    assert '"serviceWorker" in n' in script
+    assert 'register("/sw.js")' in script
     assert '<div class="offline-banner" data-nutag-offline hidden>' in snippet
 
 

@@ -1,0 +1,55 @@
+"""The published schema tells the truth: one error shape, every status that can happen."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+pytestmark = pytest.mark.django_db
+
+
+def test_every_operation_declares_its_errors_in_one_shape(client: Client) -> None:
+    schema = client.get("/api/v1/openapi.json").json()
+    error = schema["components"]["schemas"]["ErrorOut"]
+    assert set(error["required"]) == {"detail", "errors"}
+    assert "ValidationErrorOut" not in schema["components"]["schemas"]  # one shape only
+    for path, operations in schema["paths"].items():
+        for method, operation in operations.items():
+            responses = operation["responses"]
+            assert "422" not in responses, (method, path)
+            assert "403" in responses, (method, path)
+            if operation.get("parameters") or operation.get("requestBody"):
+                assert "400" in responses, (method, path)
+            if operation.get("security"):
+                assert "401" in responses, (method, path)
+            for status, response in responses.items():
+                if status >= "400":
+                    ref = response["content"]["application/json"]["schema"]["$ref"]
+                    assert ref.endswith("/ErrorOut"), (method, path, status)
+
+
+def test_patterns_state_what_a_phone_and_an_id_number_look_like(client: Client) -> None:
+    person = client.get("/api/v1/openapi.json").json()["components"]["schemas"]["PersonIn"]
+    assert person["properties"]["id_number"]["pattern"] == "^([0-9]{17}[0-9Xx])?$"
+    assert "pattern" in person["properties"]["phone"]
+    dates = person["properties"]["birth_date"]["anyOf"][0]
+    assert dates["format"] == "date"
+
+
+def test_a_request_the_schema_refuses_gets_400_with_errors(client: Client, cast) -> None:  # type: ignore[no-untyped-def]
+    client.force_login(cast.township1_secretary)
+    url = f"/api/v1/units/{cast.village1a.code}/people"
+    for body in (
+        {"name": "巴特尔", "is_resident": "yes"},  # a boolean as text
+        {"name": "巴特尔", "birth_date": 1700000000},  # a date as a number
+        {"name": "巴特尔", "id_number": "12345"},  # not an ID number's shape
+        {"name": "巴特尔", "phone": "call me"},
+        {},  # no name
+    ):
+        response = client.post(url, body, content_type="application/json")
+        assert response.status_code == 400, body
+        data = response.json()
+        assert set(data) == {"detail", "errors"} and data["errors"], body
+    missing = client.get("/api/v1/people/999999")
+    assert missing.status_code == 404 and missing.json()["errors"] == {}
+    assert Client().get(url).json() == {"detail": "Unauthorized", "errors": {}}
