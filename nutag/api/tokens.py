@@ -118,7 +118,7 @@ def token_revoke(*, acting_user: Actor, pk: int) -> ApiToken:
 
 
 def _refuse(status: int, detail: str) -> JsonResponse:
-    response = JsonResponse({"detail": detail}, status=status)
+    response = JsonResponse({"detail": detail, "errors": {}}, status=status)  # the one error shape
     if status == 401:
         response["WWW-Authenticate"] = 'Bearer realm="nutag"'
     return response
