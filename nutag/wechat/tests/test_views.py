@@ -51,3 +51,11 @@ def test_saved_secrets_are_shown_masked_only(cast, client):
     page = client.get(url(cast.village1a)).content.decode()
     assert TOKEN not in page and AES_KEY not in page
     assert TOKEN[-4:] in page and f"/wechat/{cast.village1a.code}/" in page
+
+
+def test_the_secretary_finds_the_page_from_their_own_page(cast, client):
+    client.force_login(cast.village1a_officer)
+    assert f"/desk/u/{cast.village1a.code}/wechat/" not in client.get("/desk/me/").content.decode()
+    client.force_login(cast.village1a_secretary)
+    page = client.get("/desk/me/").content.decode()
+    assert f"/desk/u/{cast.village1a.code}/wechat/" in page and "/desk/me/wechat/" in page
