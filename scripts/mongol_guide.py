@@ -27,23 +27,20 @@ def convert(line: str) -> str:
     if line.startswith("@"):
         return line[1:]
     match = PREFIX.match(line)
-    assert match is not None
-    prefix, text = match.group(1) or "", match.group(2)
+    prefix, text = (match.group(1) or "", match.group(2)) if match else ("", line)
     return prefix + (to_script(text) if text.strip() else "")
 
 
 def main() -> None:
     for source in sorted((GUIDE / "romanized").glob("*.txt")):
         lines = source.read_text(encoding="utf-8").splitlines()
-        out = []
+        out: list[str] = []
         for line in lines:
             if line.startswith("#") and out:
                 out.append("")
             out.append(convert(line))
         target = GUIDE / f"{source.stem}.md"
-        note = "<!-- Built by scripts/mongol_guide.py from romanized/%s; edit that file. -->" % (
-            source.name
-        )
+        note = f"<!-- Built by scripts/mongol_guide.py from romanized/{source.name}; edit it. -->"
         target.write_text(note + "\n" + "\n".join(out) + "\n", encoding="utf-8")
         print(target.relative_to(ROOT))  # noqa: T201
 

@@ -202,3 +202,35 @@ def test_the_confirmation_is_not_offered_to_those_who_cannot_take_it_off(cast: A
     assert client.get(f"/desk/articles/{article.pk}/withdraw/").status_code == 404
     article.refresh_from_db()
     assert article.status == ArticleStatus.PUBLISHED
+
+
+@pytest.mark.parametrize("path", ["/desk/login/", "join"])
+def test_the_forms_of_visitors_point_at_ids_that_exist(cast: Any, path: str) -> None:
+    """The login and the request to join a village: filled by people not yet logged in."""
+    url = f"/desk/join/{cast.village1a.code}/" if path == "join" else path
+    client = Client()
+    page = parse(client.get(url).content.decode())
+    assert page.own_forms and not problems(page)
+    response = client.post(url, {"empty": ""})
+    assert response.status_code == 200
+    after = parse(response.content.decode())
+    assert not problems(after)
+    assert after.summary_links and all(ref in after.ids for ref in after.summary_links)
+
+
+def test_a_public_page_with_a_wrong_form_gets_the_summary_too(rf: Any) -> None:
+    """Public pages (``sites/public_base.html``) carry the summary, its styles and the script
+    only when a form on them came back with errors: the 14 KB budget is for the normal page."""
+    from django import forms
+    from django.template.loader import render_to_string
+
+    class Ask(forms.Form):
+        question = forms.CharField(label="问题")
+
+    request = rf.get("/")
+    clean = render_to_string("sites/public_base.html", {"form": Ask()}, request=request)
+    assert "error-summary" not in clean and "forms.js" not in clean
+    wrong = render_to_string("sites/public_base.html", {"form": Ask({"x": ""})}, request=request)
+    page = parse(wrong)
+    assert page.title.startswith("错误：") and page.summary_links == ["id_question"]
+    assert "forms.js" in wrong
