@@ -145,7 +145,7 @@ def _measure(
     order = ["bare", *paths, "bare_again"]
     for key in order:
         path = BARE_PATH if key.startswith("bare") else paths[key]
-        status, _, body = fetch(base_url + path, headers=PHONE_HEADERS)
+        status, _, body = fetch(base_url + path, headers=PHONE_HEADERS, timeout=120)
         if status != 200:
             raise BenchError(f"GET {path} answered {status}: {body[:300]!r}")
         run_wrk(base_url + path, duration=warmup, headers=PHONE_HEADERS)

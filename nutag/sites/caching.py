@@ -219,15 +219,15 @@ def clean_query(request: HttpRequest, params: QueryParams) -> None:
     the query string the page sees."""
     if not request.META.get("QUERY_STRING"):
         return
-    clean = QueryDict(mutable=True)
+    kept = QueryDict(mutable=True)
     for name in sorted(params):
         given = request.GET.getlist(name)
         value = params[name](given[0]) if given else None
         if value is not None:
-            clean[name] = value
-    clean._mutable = False
-    request.GET = clean
-    request.META["QUERY_STRING"] = clean.urlencode()
+            kept[name] = value
+    query = kept.urlencode()
+    request.GET = QueryDict(query)  # immutable, as Django makes it
+    request.META["QUERY_STRING"] = query
 
 
 def _csrf_secret(request: HttpRequest) -> str | None:
