@@ -24,7 +24,7 @@ class PersonAdmin(SubtreeScopedAdmin):
     list_display = ["name", "unit", "gender", "ethnicity", "birth_date", "masked_phone"]
     list_filter = ["gender", "is_resident"]
     search_fields = ["name", "name_initials", "name_pinyin"]
-    list_select_related = ["unit"]
+    list_select_related = ["unit", "youth"]  # the audit of the list asks who is a minor
     fields = [
         "name",
         "gender",
