@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VoiceConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "nutag.voice"
+    verbose_name = _("Residents' voice")
+
+    def ready(self) -> None:
+        from nutag.orgs.registry import register_path_copy
+        from nutag.sites.extensions import register_column_page
+        from nutag.voice.models import Concern
+        from nutag.voice.board import board_has_content, render_board
+
+        # Subtree figures and lists filter concerns by their handling unit's path.
+        register_path_copy(Concern)
+        register_column_page("governance", render_board, has_content=board_has_content)

@@ -1,0 +1,70 @@
+"""The voice figures of a unit's subtree: concerns by category and state, the median time
+to answer, the share answered within the category's limit, satisfaction, and those overdue.
+
+Three queries whatever the subtree's size, each over the ``unit_path`` range of the
+handling unit (a concern counts where it is handled now): a grouped count by category and
+state; one aggregate row (ratings, overdue, answered within the limit); the answer times of
+the answered ones (for the median).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import statistics
+
+from django.db.models import Avg, Count, F, Q
+from django.utils import timezone
+
+from nutag.orgs.models import Unit
+from nutag.orgs.paths import subtree_q
+from nutag.voice.models import OPEN_STATES, Concern
+
+
+@dataclasses.dataclass(frozen=True)
+class VoiceFigures:
+    total: int
+    by_state: dict[str, int]
+    by_category: dict[str, int]
+    answered: int
+    answered_in_time: int
+    in_time_rate: float | None  # share of the answered, 3 decimals
+    median_hours_to_answer: float | None
+    rated: int
+    satisfaction: float | None  # mean rating, 1–5, 2 decimals
+    overdue: int
+
+
+def voice_figures(*, unit: Unit) -> VoiceFigures:
+    rows = Concern.objects.filter(subtree_q(unit.path, "unit_path"))
+    by_state: dict[str, int] = {}
+    by_category: dict[str, int] = {}
+    for key, state, n in rows.values_list("category__key", "state").annotate(n=Count("id")).order_by():
+        by_state[state] = by_state.get(state, 0) + n
+        by_category[key] = by_category.get(key, 0) + n
+    now = timezone.now()
+    agg = rows.aggregate(
+        answered=Count("id", filter=Q(answered_at__isnull=False)),
+        in_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=F("limit_at"))),
+        rated=Count("rating"),
+        rating=Avg("rating"),
+        overdue=Count("id", filter=Q(state__in=OPEN_STATES, due_at__lt=now)),
+    )
+    hours = [
+        (answered - created).total_seconds() / 3600
+        for created, answered in rows.filter(answered_at__isnull=False).values_list(
+            "created_at", "answered_at"
+        )
+    ]
+    answered = agg["answered"]
+    return VoiceFigures(
+        total=sum(by_state.values()),
+        by_state=by_state,
+        by_category=by_category,
+        answered=answered,
+        answered_in_time=agg["in_time"],
+        in_time_rate=round(agg["in_time"] / answered, 3) if answered else None,
+        median_hours_to_answer=round(statistics.median(hours), 1) if hours else None,
+        rated=agg["rated"],
+        satisfaction=round(float(agg["rating"]), 2) if agg["rating"] is not None else None,
+        overdue=agg["overdue"],
+    )
