@@ -159,7 +159,11 @@ def make_concern(
     categories = categories_ensure(acting_user=SYSTEM, banner=banner_of(unit))
     category = next(c for c in categories if c.key == category_key)
     return concern_submit(
-        acting_user=SYSTEM, unit=unit, category=category, text=text, **fields  # type: ignore[arg-type]
+        acting_user=SYSTEM,
+        unit=unit,
+        category=category,
+        text=text,
+        **fields,  # type: ignore[arg-type]
     ).concern
 
 

@@ -10,8 +10,8 @@ class VoiceConfig(AppConfig):
     def ready(self) -> None:
         from nutag.orgs.registry import register_path_copy
         from nutag.sites.extensions import register_column_page
-        from nutag.voice.models import Concern
         from nutag.voice.board import board_has_content, render_board
+        from nutag.voice.models import Concern
 
         # Subtree figures and lists filter concerns by their handling unit's path.
         register_path_copy(Concern)

@@ -97,9 +97,7 @@ class ConcernCounter(models.Model):
     last = models.PositiveIntegerField(default=0)
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["unit", "year"], name="voice_counter_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="voice_counter_once")]
 
 
 class Concern(TimeStampedModel):

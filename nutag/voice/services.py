@@ -34,18 +34,17 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from nutag.core.actors import SYSTEM, Actor, SystemActor
-from nutag.core.audit import user_or_none
 from nutag.core.audit import audit_record as _audit
+from nutag.core.audit import user_or_none
+from nutag.core.errors import NotFound
 from nutag.core.media import (
     check_audio,
-    delete_after_commit,
     image_files,
     saving,
     store_file,
     store_image,
 )
 from nutag.core.models import AuditAction, AuditEntry
-from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import is_within
 from nutag.orgs.permissions import require
@@ -342,9 +341,7 @@ def _submit(
 
 def changed_meanwhile(concern: Concern) -> ValidationError:
     last = (
-        AuditEntry.objects.filter(
-            object_type=Concern._meta.label_lower, object_id=str(concern.pk)
-        )
+        AuditEntry.objects.filter(object_type=Concern._meta.label_lower, object_id=str(concern.pk))
         .select_related("actor")
         .order_by("-created_at", "-id")
         .first()
@@ -362,9 +359,9 @@ def changed_meanwhile(concern: Concern) -> ValidationError:
 
 
 def _fresh(concern: Concern, version: int) -> Concern:
-    current = Concern.objects.select_related("unit", "origin", "category").filter(
-        pk=concern.pk
-    ).first()
+    current = (
+        Concern.objects.select_related("unit", "origin", "category").filter(pk=concern.pk).first()
+    )
     if current is None:
         raise NotFound
     if current.version != version:
@@ -444,7 +441,12 @@ def concern_start(*, acting_user: Actor, concern: Concern, version: int) -> Conc
 
 @transaction.atomic
 def concern_answer(
-    *, acting_user: Actor, concern: Concern, version: int, answer: str, now: dt.datetime | None = None
+    *,
+    acting_user: Actor,
+    concern: Concern,
+    version: int,
+    answer: str,
+    now: dt.datetime | None = None,
 ) -> Concern:
     """Answer the resident (the answer is shown on the board when the concern is public)."""
     fresh = _handled(acting_user, concern, version)
@@ -454,7 +456,13 @@ def concern_answer(
     now = now or timezone.now()
     before = fresh.state
     _advance(
-        fresh, version, OPEN_STATES, now, state=ConcernState.ANSWERED, answer=answer, answered_at=now
+        fresh,
+        version,
+        OPEN_STATES,
+        now,
+        state=ConcernState.ANSWERED,
+        answer=answer,
+        answered_at=now,
     )
     _step(fresh, StepKind.ANSWERED, actor=acting_user, unit=fresh.unit, note=answer, at=now)
     _audit(

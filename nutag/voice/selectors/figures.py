@@ -38,7 +38,9 @@ def voice_figures(*, unit: Unit) -> VoiceFigures:
     rows = Concern.objects.filter(subtree_q(unit.path, "unit_path"))
     by_state: dict[str, int] = {}
     by_category: dict[str, int] = {}
-    for key, state, n in rows.values_list("category__key", "state").annotate(n=Count("id")).order_by():
+    for key, state, n in (
+        rows.values_list("category__key", "state").annotate(n=Count("id")).order_by()
+    ):
         by_state[state] = by_state.get(state, 0) + n
         by_category[key] = by_category.get(key, 0) + n
     now = timezone.now()
