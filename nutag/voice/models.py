@@ -99,6 +99,9 @@ class ConcernCounter(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "year"], name="voice_counter_once")]
 
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.last}"
+
 
 class Concern(TimeStampedModel):
     number = models.CharField(max_length=40, unique=True)
@@ -185,3 +188,6 @@ class SubmissionKey(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["user", "key"], name="voice_submission_key_once")
         ]
+
+    def __str__(self) -> str:
+        return self.key
