@@ -40,8 +40,7 @@ class ConcernForm(forms.Form):
 
     def __init__(self, *args: Any, categories: list[Category], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        field = self.fields["category"]
-        assert isinstance(field, forms.ModelChoiceField)
+        field: Any = self.fields["category"]
         field.queryset = Category.objects.filter(pk__in=[c.pk for c in categories])
         self.fields["photos"].widget.attrs.update({"accept": "image/*"})
 
