@@ -17,7 +17,17 @@ from django.utils import timezone
 
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
-from nutag.voice.models import OPEN_STATES, Concern
+from nutag.voice.models import OPEN_STATES, Concern, ConcernState
+
+# The dashboard's colours (nutag/stats/views.py): green, amber, orange, grey, blue.
+STATE_COLOURS = {
+    ConcernState.RECEIVED: "#9e9e9e",
+    ConcernState.ACCEPTED: "#1a5fb4",
+    ConcernState.IN_PROGRESS: "#e0a800",
+    ConcernState.REOPENED: "#a65000",
+    ConcernState.ANSWERED: "#1a7f4b",
+    ConcernState.CLOSED: "#0d4d2c",
+}
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +42,13 @@ class VoiceFigures:
     rated: int
     satisfaction: float | None  # mean rating, 1–5, 2 decimals
     overdue: int
+
+    def state_segments(self) -> list[tuple[str, int, str]]:
+        """``(label, count, colour)`` per state, in the workflow's order (a stacked bar)."""
+        return [
+            (str(state.label), self.by_state.get(state.value, 0), STATE_COLOURS[state])
+            for state in ConcernState
+        ]
 
 
 def voice_figures(*, unit: Unit) -> VoiceFigures:
