@@ -16,3 +16,8 @@ class VoiceConfig(AppConfig):
         # Subtree figures and lists filter concerns by their handling unit's path.
         register_path_copy(Concern)
         register_column_page("governance", render_board, has_content=board_has_content)
+
+        from nutag.people.home import register_home_cards
+        from nutag.voice.home import my_concerns_card
+
+        register_home_cards(my_concerns_card)

@@ -19,16 +19,17 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from nutag.core.models import TimeStampedModel
 
 
 class ConcernState(models.TextChoices):
     RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("concern", "Accepted")
     IN_PROGRESS = "in_progress", _("In progress")
     ANSWERED = "answered", _("Answered")
-    CLOSED = "closed", _("Closed")
+    CLOSED = "closed", pgettext_lazy("concern", "Closed")
     REOPENED = "reopened", _("Reopened")
 
 
@@ -42,7 +43,7 @@ OPEN_STATES = (
 
 class StepKind(models.TextChoices):
     RECEIVED = "received", _("Received")
-    ACCEPTED = "accepted", _("Accepted")
+    ACCEPTED = "accepted", pgettext_lazy("concern", "Accepted")
     IN_PROGRESS = "in_progress", _("Work started")
     ANSWERED = "answered", _("Answered")
     CLOSED = "closed", _("Closed with a rating")

@@ -132,3 +132,9 @@ def test_an_answer_purges_the_cached_board(cast, django_capture_on_commit_callba
     with django_capture_on_commit_callbacks(execute=True):
         services.concern_answer(acting_user=SYSTEM, concern=public, version=1, answer="已疏通")
     assert "已疏通" in visitor.get(url).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_residents_own_page_links_to_their_concerns(cast):
+    page = _client(cast.resident).get("/desk/me/").content.decode()
+    assert f"/u/{cast.village1a.code}/concerns/" in page
