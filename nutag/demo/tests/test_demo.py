@@ -507,3 +507,20 @@ def test_the_inboxes_show_the_banners_task_and_a_returned_article(banner: Unit) 
     village = inbox(user=_user("demo-village"))
     assert Kind.ARTICLE_RETURNED in {n.kind for n in village}
     assert not inbox(user=_user("demo-village2")).filter(kind=Kind.ARTICLE_RETURNED).exists()
+
+
+def test_a_season_of_concerns_in_every_state(banner: Unit) -> None:
+    from nutag.voice.models import Concern, ConcernState
+    from nutag.voice.selectors import board
+    from nutag.voice.selectors.figures import voice_figures
+
+    figures = voice_figures(unit=banner)
+    assert figures.total == Concern.objects.count() > 60
+    assert set(figures.by_state) == set(ConcernState.values)
+    assert figures.answered and figures.rated and figures.overdue
+    assert 0 < (figures.in_time_rate or 0) < 1
+    village = _unit(demo_module.LOGIN_UNITS["demo-village"])
+    assert board(unit=village)
+    assert Concern.objects.filter(raised_by=_user("demo-resident")).exists()
+    numbers = list(Concern.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
