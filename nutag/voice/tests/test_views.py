@@ -138,3 +138,13 @@ def test_an_answer_purges_the_cached_board(cast, django_capture_on_commit_callba
 def test_a_residents_own_page_links_to_their_concerns(cast):
     page = _client(cast.resident).get("/desk/me/").content.decode()
     assert f"/u/{cast.village1a.code}/concerns/" in page
+
+
+@pytest.mark.django_db
+def test_only_platform_admins_see_the_settings_in_the_admin(cast):
+    _water(cast.village1a)
+    assert _client(cast.admin).get("/admin/voice/category/").status_code == 200
+    for user in (cast.township1_secretary, cast.banner_officer):
+        user.is_staff = True
+        user.save()
+        assert _client(user).get("/admin/voice/category/").status_code in (302, 403)
