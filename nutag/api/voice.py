@@ -229,7 +229,7 @@ def concern_submit(request: HttpRequest, code: str) -> Any:
     person_id = data.get("person_id")
     if person_id not in (None, ""):
         try:
-            person = Person.objects.filter(pk=int(person_id), unit=unit).first()
+            person = Person.objects.filter(pk=int(str(person_id)), unit=unit).first()
         except (TypeError, ValueError):
             person = None
         if person is None:

@@ -16,6 +16,8 @@ from nutag.voice.selectors import my_concerns
 
 
 def my_concerns_card(request: HttpRequest) -> Iterable[HomeCard]:
+    if not request.user.is_authenticated:
+        return
     person = Person.objects.filter(user_id=request.user.pk).select_related("unit").first()
     if person is None:
         return

@@ -7,6 +7,8 @@ rule in the services.
 
 from __future__ import annotations
 
+from typing import Any, cast
+
 from nutag.core.actors import AnyUser
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm, has_unit_perm
@@ -17,11 +19,11 @@ from nutag.voice.models import Concern
 def _person_of(user: AnyUser) -> Person | None:
     if not user.is_authenticated:
         return None
-    cached = getattr(user, "_nutag_voice_person", False)
+    cached: Any = getattr(user, "_nutag_voice_person", False)
     if cached is not False:
-        return cached  # type: ignore[no-any-return]
+        return cast(Person | None, cached)
     person = Person.objects.filter(user_id=user.pk).only("id", "unit_id", "unit_path").first()
-    user._nutag_voice_person = person  # type: ignore[union-attr]
+    setattr(user, "_nutag_voice_person", person)  # noqa: B010 - cached per request
     return person
 
 

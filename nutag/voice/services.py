@@ -26,6 +26,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -281,7 +282,7 @@ def _submit(
     if len(photos) > MAX_PHOTOS:
         errors["photos"] = [_("At most %(n)d photos.") % {"n": MAX_PHOTOS}]
     on_behalf = False
-    if person is None and not _is_system(acting_user):
+    if person is None and isinstance(acting_user, User):
         own = Person.objects.filter(user_id=acting_user.pk).first()
         if own is not None and own.unit_id == unit.pk:
             person = own
@@ -330,7 +331,7 @@ def _submit(
     )
     concern.full_clean()
     concern.save()
-    if key:
+    if key and isinstance(acting_user, User):
         with transaction.atomic():
             SubmissionKey.objects.create(user=acting_user, key=key, concern=concern)
     _step(concern, StepKind.RECEIVED, actor=acting_user, unit=handler, at=now)
@@ -483,7 +484,7 @@ def concern_pass(
 ) -> Concern:
     """Pass an open concern to another unit inside the officer's own subtree, with a note."""
     fresh = _handled(acting_user, concern, version)
-    if not _is_system(acting_user) and not can_handle_concerns(acting_user, target):
+    if not isinstance(acting_user, SystemActor) and not can_handle_concerns(acting_user, target):
         raise NotFound
     if target.pk == fresh.unit_id:
         raise ValidationError({"target": [_("The concern is already handled there.")]})

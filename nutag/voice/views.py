@@ -133,7 +133,9 @@ def concern_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "steps": concern_steps(concern=concern),
             "handler": handler,
             "raiser": raiser,
-            "person": Person.objects.filter(pk=concern.person_id).first() if show_person else None,
+            "person": Person.objects.filter(pk=concern.person_id or 0).first()
+            if show_person
+            else None,
             "forms": forms_,
             "error": error,
             "is_open": concern.state in OPEN_STATES,

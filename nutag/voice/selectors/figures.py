@@ -73,6 +73,7 @@ def voice_figures(*, unit: Unit) -> VoiceFigures:
         for created, answered in rows.filter(answered_at__isnull=False).values_list(
             "created_at", "answered_at"
         )
+        if answered is not None
     ]
     answered = agg["answered"]
     return VoiceFigures(
