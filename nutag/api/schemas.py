@@ -66,6 +66,7 @@ class VoiceStatsOut(Schema):
     rated: int
     satisfaction: float | None  # mean rating, 1-5
     overdue: int
+    polls_held: int
 
 
 class StatsOut(Schema):

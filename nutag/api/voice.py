@@ -1,8 +1,9 @@
 """Residents' concerns through the API (``nutag.voice``): raise one (JSON or multipart, with
 an ``Idempotency-Key``), read one, list a unit's for its handlers, and every workflow step as
-a POST carrying the version the caller saw. Same selectors, rules and services as the pages:
-a session login, 404 for missing and for not yours, 400 with the message for a refusal (a
-stale version, a step out of order)."""
+a POST carrying the version the caller saw. Village polls: create (the secretary), list,
+read, vote (results only after closing, or live when chosen). Same selectors, rules and
+services as the pages: a session login, 404 for missing and for not yours, 400 with the
+message for a refusal (a stale version, a step out of order, a second vote)."""
 
 from __future__ import annotations
 
@@ -22,9 +23,16 @@ from nutag.core.errors import NotFound
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.people.models import Person
 from nutag.voice import services
-from nutag.voice.models import Category, Concern, ConcernState
-from nutag.voice.permissions import can_handle_concern, can_raise_concern, is_raiser
+from nutag.voice.models import Category, Concern, ConcernState, Poll
+from nutag.voice.permissions import (
+    can_handle_concern,
+    can_raise_concern,
+    can_run_polls,
+    is_raiser,
+)
 from nutag.voice.selectors import access_concern, concern_steps, concerns_of_unit
+from nutag.voice.selectors.polls import access_poll, poll_view, polls_of_unit
+from nutag.voice.services import polls as poll_services
 
 session = SessionAuth()
 voice = Router(tags=["concerns"])
@@ -400,4 +408,101 @@ def voice_stats(*, unit: Any) -> dict[str, Any]:
         "rated": f.rated,
         "satisfaction": f.satisfaction,
         "overdue": f.overdue,
+        "polls_held": f.polls_held,
     }
+
+
+# --- Village polls ---------------------------------------------------------------------
+
+
+class PollOptionOut(Schema):
+    id: int
+    text: str
+    votes: int | None  # None until the results are shown
+
+
+class PollOut(Schema):
+    id: int
+    unit: UnitRef
+    question: str
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    electorate: str
+    live_results: bool
+    is_open: bool
+    options: list[PollOptionOut]
+    may_vote: bool
+    has_voted: bool
+    eligible: int
+    voted: int
+
+
+class PollIn(Schema):
+    question: str
+    options: list[str]
+    opens_at: dt.datetime
+    closes_at: dt.datetime
+    electorate: str = "residents"
+    live_results: bool = False
+
+
+class VoteIn(Schema):
+    option: int
+
+
+def poll_out(request: HttpRequest, poll: Poll) -> dict[str, Any]:
+    view = poll_view(user=request.user, poll=poll)
+    return {
+        "id": poll.pk,
+        "unit": unit_ref(poll.unit),
+        "question": poll.question,
+        "opens_at": poll.opens_at,
+        "closes_at": poll.closes_at,
+        "electorate": poll.electorate,
+        "live_results": poll.live_results,
+        "is_open": poll.is_open,
+        "options": [
+            {"id": o.pk, "text": o.text, "votes": o.votes if view.show_results else None}
+            for o in view.options
+        ],
+        "may_vote": view.may_vote,
+        "has_voted": view.has_voted,
+        "eligible": view.eligible,
+        "voted": view.voted,
+    }
+
+
+@voice.post("/units/{code}/polls", auth=session, response={201: PollOut, **WRITE_ERRORS})
+def poll_create(request: HttpRequest, code: str, payload: PollIn) -> Any:
+    unit = get_unit_by_code(code=code)
+    if not can_run_polls(request.user, unit):
+        raise NotFound
+    poll = poll_services.poll_create(
+        acting_user=request.user,
+        unit=unit,
+        question=payload.question,
+        options=payload.options,
+        opens_at=payload.opens_at,
+        closes_at=payload.closes_at,
+        electorate=payload.electorate,
+        live_results=payload.live_results,
+    )
+    return Status(201, poll_out(request, poll))
+
+
+@voice.get("/units/{code}/polls", auth=session, response={200: list[PollOut], **READ_ERRORS})
+def unit_polls(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+    unit = get_unit_by_code(code=code)
+    return [poll_out(request, p) for p in polls_of_unit(user=request.user, unit=unit)]
+
+
+@voice.get("/polls/{poll_id}", auth=session, response={200: PollOut, **READ_ERRORS})
+def poll_get(request: HttpRequest, poll_id: int) -> dict[str, Any]:
+    return poll_out(request, access_poll(user=request.user, pk=poll_id))
+
+
+@voice.post("/polls/{poll_id}/vote", auth=session, response={200: PollOut, **WRITE_ERRORS})
+def poll_vote(request: HttpRequest, poll_id: int, payload: VoteIn) -> dict[str, Any]:
+    poll = access_poll(user=request.user, pk=poll_id)
+    poll_services.poll_vote(acting_user=request.user, poll=poll, option_id=payload.option)
+    return poll_out(request, poll)

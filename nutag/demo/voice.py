@@ -13,7 +13,10 @@ dashboard's figures show something real.
   to its day in the season (created, steps, answered, closed, limits), which is what the
   figures (median time to answer, share within the limit) read.
 
-Idempotent: nothing is made when the banner already has concerns.
+And an open village poll (议事) at demo-village: where to drill the new well.
+
+Idempotent: no concern is made when the banner already has some; the poll is found by its
+question.
 """
 
 from __future__ import annotations
@@ -29,7 +32,7 @@ from nutag.orgs.models import Unit, UnitKind
 from nutag.orgs.paths import subtree_q
 from nutag.people.models import Person
 from nutag.voice import services
-from nutag.voice.models import Concern, ConcernState, ConcernStep
+from nutag.voice.models import Concern, ConcernState, ConcernStep, Poll
 
 from .data import BANNER_CODE
 from .site import VILLAGE
@@ -69,11 +72,33 @@ STATES = [
 ]
 
 
-def ensure_voice(units: dict[str, Unit]) -> int:
-    """A season of concerns, unless the banner has some already. Returns how many."""
-    banner = units[BANNER_CODE]
-    if Concern.objects.filter(subtree_q(banner.path, "unit_path")).exists():
+POLL_QUESTION = "嘎查新打的机井建在哪里？"
+POLL_OPTIONS = ["一队冬营地旁", "二队夏营地路口", "嘎查委员会院内"]
+
+
+def ensure_poll(village: Unit | None) -> int:
+    """An open poll at demo-village (a week from today), unless it has one open."""
+    if village is None or Poll.objects.filter(unit=village, question=POLL_QUESTION).exists():
         return 0
+    now = timezone.now()
+    services.poll_create(
+        acting_user=SYSTEM,
+        unit=village,
+        question=POLL_QUESTION,
+        options=POLL_OPTIONS,
+        opens_at=now - dt.timedelta(days=1),
+        closes_at=now + dt.timedelta(days=7),
+    )
+    return 1
+
+
+def ensure_voice(units: dict[str, Unit]) -> int:
+    """A season of concerns, unless the banner has some already, and the open poll.
+    Returns how many things were made."""
+    banner = units[BANNER_CODE]
+    polls = ensure_poll(units.get(VILLAGE))
+    if Concern.objects.filter(subtree_q(banner.path, "unit_path")).exists():
+        return polls
     rng = random.Random(13)  # noqa: S311 - a demo, not a secret
     categories = services.categories_ensure(acting_user=SYSTEM, banner=banner)
     places = sorted(
@@ -108,7 +133,7 @@ def ensure_voice(units: dict[str, Unit]) -> int:
         _advance(concern, state, rng, actor=resident if mine else SYSTEM)
         _backdate(concern, created, answer_hours)
         made += 1
-    return made
+    return made + polls
 
 
 def _advance(concern: Concern, state: str, rng: random.Random, *, actor: object) -> None:

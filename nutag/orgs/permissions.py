@@ -42,6 +42,7 @@ class Perm(StrEnum):
     INVITE_PEOPLE = "people.invite"  # give people a login by invitation; see who has not accepted
     MANAGE_LOGINS = "people.manage_logins"  # switch logins off/on, unlock, reset; join requests
     HANDLE_CONCERNS = "voice.handle_concerns"  # accept, answer, pass on residents' concerns
+    RUN_POLLS = "voice.run_polls"  # put a question to the unit's residents (secretaries)
 
 
 OFFICER_PERMS = frozenset(

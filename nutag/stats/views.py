@@ -68,7 +68,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
             (pgettext("task report outcome", "Overdue, not reported"), tasks.overdue, ORANGE),
             (pgettext("task report outcome", "Not yet due"), tasks.waiting, GREY),
         ],
-        # residents' concerns (three reads, only where the page shows them)
+        # residents' concerns and polls (four reads, only where the page shows them)
         "voice": SimpleLazyObject(lambda: voice_figures(unit=board.unit)),
         "progress_segments": [
             (AssessmentStatus.DRAFT.label, progress.draft, GREY),

@@ -9,13 +9,15 @@ class VoiceConfig(AppConfig):
 
     def ready(self) -> None:
         from nutag.orgs.registry import register_path_copy
-        from nutag.sites.extensions import register_column_page
+        from nutag.sites.extensions import register_column_page, register_home_block
         from nutag.voice.board import board_has_content, render_board
         from nutag.voice.models import Concern
+        from nutag.voice.views import render_open_poll
 
         # Subtree figures and lists filter concerns by their handling unit's path.
         register_path_copy(Concern)
         register_column_page("governance", render_board, has_content=board_has_content)
+        register_home_block("voice.poll", render_open_poll)
 
         from nutag.people.home import register_home_cards
         from nutag.voice.home import my_concerns_card

@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nutag.core.forms import MultipleFileField
-from nutag.voice.models import Category
+from nutag.voice.models import Category, Electorate
 
 
 class ConcernForm(forms.Form):
@@ -72,3 +72,20 @@ class CloseForm(forms.Form):
 class ReopenForm(forms.Form):
     note = forms.CharField(label=_("What is still not solved"), max_length=2000)
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class PollForm(forms.Form):
+    question = forms.CharField(label=_("Question"), max_length=300)
+    options = forms.CharField(
+        label=_("Options, one per line"), widget=forms.Textarea(attrs={"rows": 4})
+    )
+    opens_at = forms.DateTimeField(
+        label=_("Opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    closes_at = forms.DateTimeField(
+        label=_("Closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    electorate = forms.ChoiceField(label=_("Who may vote"), choices=Electorate.choices)
+    live_results = forms.BooleanField(
+        label=_("Show the results while the poll is open"), required=False
+    )

@@ -192,3 +192,68 @@ class SubmissionKey(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class Electorate(models.TextChoices):
+    RESIDENTS = "residents", _("The unit's verified residents")
+    PARTY = "party", _("The unit's Party members")
+
+
+class Poll(TimeStampedModel):
+    """A village poll (议事): a question with options, open between two times, for the
+    unit's verified residents or its Party members, one vote each. Who may vote and whether
+    they voted is kept (``PollVoter``); what anyone voted is not: options keep counts only."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="polls")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    question = models.CharField(max_length=300)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    electorate = models.CharField(
+        max_length=12, choices=Electorate.choices, default=Electorate.RESIDENTS
+    )
+    live_results = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return self.opens_at <= timezone.now() < self.closes_at
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    votes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PollVoter(models.Model):
+    """One person who may vote in a poll, and when they voted (never what)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="voters")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    voted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "person"], name="voice_poll_voter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id}:{self.person_id}"

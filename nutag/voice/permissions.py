@@ -71,3 +71,8 @@ def can_read_concern(user: AnyUser, concern: Concern) -> bool:
 def can_close_concern(user: AnyUser, concern: Concern) -> bool:
     """Close with a rating, or reopen: the resident alone."""
     return is_raiser(user, concern)
+
+
+def can_run_polls(user: AnyUser, unit: Unit) -> bool:
+    """Put a poll to the unit's residents or Party members: its secretaries and those above."""
+    return has_unit_perm(user=user, perm=Perm.RUN_POLLS, unit=unit)

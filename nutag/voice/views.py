@@ -1,5 +1,7 @@
 """The concern pages on a unit's site (``/u/<code>/concerns/…``): raise one, follow it, and
-for the unit's officers the list to handle and the steps. Parse, check, call, render."""
+for the unit's officers the list to handle and the steps; the village polls
+(``/u/<code>/polls/…``): put one, vote, see the results; the open poll's home block.
+Parse, check, call, render."""
 
 from __future__ import annotations
 
@@ -18,15 +20,18 @@ from nutag.core.forms import submit_to_service
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.people.models import Person
 from nutag.voice import services
-from nutag.voice.forms import AnswerForm, CloseForm, ConcernForm, PassForm, ReopenForm
+from nutag.voice.forms import AnswerForm, CloseForm, ConcernForm, PassForm, PollForm, ReopenForm
 from nutag.voice.models import OPEN_STATES, ConcernState
 from nutag.voice.permissions import (
     can_close_concern,
     can_handle_concern,
     can_handle_concerns,
     can_raise_concern,
+    can_run_polls,
 )
 from nutag.voice.selectors import access_concern, concern_steps, concerns_of_unit, my_concerns
+from nutag.voice.selectors.polls import access_poll, open_poll, poll_view
+from nutag.voice.services import polls as poll_services
 
 
 @login_required
@@ -201,3 +206,76 @@ def _act(request: HttpRequest, concern: Any, action: str, *, handler: bool, rais
         )
     result = submit_to_service(form, call, {"target": "target"})
     return True if result is not None else form
+
+
+# --- Village polls -----------------------------------------------------------------------
+
+
+def _poll_page(request: HttpRequest, poll: Any, error: str = "") -> HttpResponse:
+    return render(
+        request,
+        "voice/poll.html",
+        {
+            "unit": poll.unit,
+            "view": poll_view(user=request.user, poll=poll),
+            "runner": can_run_polls(request.user, poll.unit),
+            "error": error,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poll_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    poll = access_poll(user=request.user, pk=pk)
+    if poll.unit.code != code:
+        raise NotFound
+    if request.method == "POST":
+        choice = request.POST.get("option", "")
+        try:
+            poll_services.poll_vote(
+                acting_user=request.user,
+                poll=poll,
+                option_id=int(choice) if choice.isdigit() else 0,
+            )
+        except ValidationError as exc:
+            return _poll_page(request, poll, " ".join(exc.messages))
+        return redirect(f"/u/{code}/polls/{poll.pk}/")
+    return _poll_page(request, poll)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def poll_new(request: HttpRequest, code: str) -> HttpResponse:
+    unit = get_unit_by_code(code=code)
+    if not can_run_polls(request.user, unit):
+        raise NotFound
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        poll = submit_to_service(
+            form,
+            lambda: poll_services.poll_create(
+                acting_user=request.user,
+                unit=unit,
+                question=data["question"],
+                options=data["options"].splitlines(),
+                opens_at=data["opens_at"],
+                closes_at=data["closes_at"],
+                electorate=data["electorate"],
+                live_results=data["live_results"],
+            ),
+        )
+        if poll is not None:
+            return redirect(f"/u/{code}/polls/{poll.pk}/")
+    return render(request, "voice/poll_new.html", {"unit": unit, "form": form})
+
+
+def render_open_poll(request: HttpRequest, unit: Any) -> str:
+    """The site's home block: the unit's open poll, the same for every reader (cached)."""
+    from django.template.loader import render_to_string
+
+    poll = open_poll(unit=unit)
+    if poll is None:
+        return ""
+    return render_to_string("voice/_poll_block.html", {"unit": unit, "poll": poll}, request)

@@ -524,3 +524,7 @@ def test_a_season_of_concerns_in_every_state(banner: Unit) -> None:
     assert Concern.objects.filter(raised_by=_user("demo-resident")).exists()
     numbers = list(Concern.objects.values_list("number", flat=True))
     assert len(numbers) == len(set(numbers))
+    from nutag.voice.selectors.polls import open_poll
+
+    poll = open_poll(unit=village)
+    assert poll is not None and poll.voters.filter(person__user__username="demo-resident")

@@ -1,10 +1,11 @@
 """The voice figures of a unit's subtree: concerns by category and state, the median time
-to answer, the share answered within the category's limit, satisfaction, and those overdue.
+to answer, the share answered within the category's limit, satisfaction, those overdue, and
+the village polls held.
 
-Three queries whatever the subtree's size, each over the ``unit_path`` range of the
-handling unit (a concern counts where it is handled now): a grouped count by category and
-state; one aggregate row (ratings, overdue, answered within the limit); the answer times of
-the answered ones (for the median).
+Four queries whatever the subtree's size, each over a ``unit_path`` range (a concern counts
+where it is handled now): a grouped count by category and state; one aggregate row (ratings,
+overdue, answered within the limit); the answer times of the answered ones (for the median);
+the closed polls.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from django.utils import timezone
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
 from nutag.voice.models import OPEN_STATES, Concern, ConcernState
+from nutag.voice.selectors.polls import polls_held
 
 # The dashboard's colours (nutag/stats/views.py): green, amber, orange, grey, blue.
 STATE_COLOURS = {
@@ -42,6 +44,7 @@ class VoiceFigures:
     rated: int
     satisfaction: float | None  # mean rating, 1–5, 2 decimals
     overdue: int
+    polls_held: int  # village polls closed in the subtree
 
     def state_segments(self) -> list[tuple[str, int, str]]:
         """``(label, count, colour)`` per state, in the workflow's order (a stacked bar)."""
@@ -87,4 +90,5 @@ def voice_figures(*, unit: Unit) -> VoiceFigures:
         rated=agg["rated"],
         satisfaction=round(float(agg["rating"]), 2) if agg["rating"] is not None else None,
         overdue=agg["overdue"],
+        polls_held=polls_held(unit=unit),
     )
