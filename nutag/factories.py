@@ -149,4 +149,29 @@ def build_cast() -> Cast:
     )
 
 
-__all__ = ["Cast", "Position", "build_cast", "make_unit", "person_with_position"]
+def make_concern(
+    *, unit: Unit, text: str = "草场围栏被冲坏了", category_key: str = "pasture", **fields: object
+) -> object:
+    """A concern raised at ``unit`` through the service (as the system), as a resident would."""
+    from nutag.core.actors import SYSTEM
+    from nutag.voice.services import banner_of, categories_ensure, concern_submit
+
+    categories = categories_ensure(acting_user=SYSTEM, banner=banner_of(unit))
+    category = next(c for c in categories if c.key == category_key)
+    return concern_submit(
+        acting_user=SYSTEM,
+        unit=unit,
+        category=category,
+        text=text,
+        **fields,  # type: ignore[arg-type]
+    ).concern
+
+
+__all__ = [
+    "Cast",
+    "Position",
+    "build_cast",
+    "make_concern",
+    "make_unit",
+    "person_with_position",
+]

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nutag.stats",
     "nutag.assess",
     "nutag.sites",
+    "nutag.voice",
     "nutag.api",
     "nutag.wechat",
     "ninja",  # its own static Swagger UI (no CDN, no inline script: CSP)
@@ -332,6 +333,7 @@ NUTAG_PERIODIC_JOBS = {
     "reads-flush": ("nutag.sites.counting.flush_reads", NUTAG_READS_FLUSH_SECONDS),
     "scheduled-publishing": ("nutag.sites.events.publish_due", 60),
     "speech": ("nutag.sites.services.speech.speech_sweep", 300),
+    "concerns-overdue": ("nutag.voice.services.escalate_overdue", 900),
 }
 
 LOGGING = {

@@ -34,6 +34,7 @@ from nutag.api.schemas import (
     unit_ref,
 )
 from nutag.api.sites import sites
+from nutag.api.voice import voice, voice_stats
 from nutag.api.work import work
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
@@ -209,6 +210,7 @@ def _stats_json(unit: Unit) -> bytes:
             "rate": good.rate,
             "year": good.year,
         },
+        "voice": voice_stats(unit=unit),
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
 
@@ -401,3 +403,4 @@ api.add_router("/", accounts)
 api.add_router("/me", me)
 api.add_router("/me", my_tokens)
 api.add_router("/", sites)
+api.add_router("/", voice)

@@ -62,6 +62,22 @@ class FiveGoodOut(Schema):
     year: int | None
 
 
+class VoiceStatsOut(Schema):
+    """Residents' concerns handled in the subtree (``nutag.voice.selectors.figures``)."""
+
+    concerns: int
+    by_state: dict[str, int]
+    by_category: dict[str, int]
+    answered: int
+    answered_in_time: int
+    in_time_rate: float | None  # answered within the category's limit / answered
+    median_hours_to_answer: float | None
+    rated: int
+    satisfaction: float | None  # mean rating, 1-5
+    overdue: int
+    polls_held: int
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -69,6 +85,7 @@ class StatsOut(Schema):
     five_elders: int
     five_elders_by_category: dict[str, int]
     five_good: FiveGoodOut
+    voice: VoiceStatsOut
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

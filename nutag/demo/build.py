@@ -43,6 +43,7 @@ from .site import ensure_site_content
 from .speech import ensure_speech
 from .units import UnitSpec, unit_specs
 from .wechat import ensure_wechat
+from .voice import ensure_voice
 from .work import ensure_work
 
 
@@ -340,6 +341,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_notifications(units)
         ensure_wechat(units)
         ensure_speech(units)
+        ensure_voice(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

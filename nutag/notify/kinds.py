@@ -29,6 +29,9 @@ TEXTS: dict[str, Promise] = {
     Kind.JOIN_REQUESTED: _("%(name)s asks to join %(unit)s"),
     Kind.NOTICE: _("%(unit)s: %(text)s"),
     Kind.EMERGENCY: _("Emergency from %(unit)s: %(text)s"),
+    Kind.CONCERN_RECEIVED: _("A resident's concern to handle: %(number)s (%(category)s)"),
+    Kind.CONCERN_ANSWERED: _("Your concern %(number)s was answered"),
+    Kind.CONCERN_OVERDUE: _("Concern %(number)s is overdue and passed up to %(unit)s"),
 }
 
 URGENCY: dict[str, str] = {

@@ -31,6 +31,9 @@ class Kind(models.TextChoices):
     JOIN_REQUESTED = "join_requested", _("Request to join")
     NOTICE = "notice", _("Notice")
     EMERGENCY = "emergency", _("Emergency")
+    CONCERN_RECEIVED = "concern_received", _("Concern to handle")
+    CONCERN_ANSWERED = "concern_answered", _("Concern answered")
+    CONCERN_OVERDUE = "concern_overdue", _("Concern overdue")
 
 
 class Urgency(models.TextChoices):

@@ -41,6 +41,8 @@ class Perm(StrEnum):
     MANAGE_STANDARDS = "assess.manage_standards"  # define standards, open and finish rounds
     INVITE_PEOPLE = "people.invite"  # give people a login by invitation; see who has not accepted
     MANAGE_LOGINS = "people.manage_logins"  # switch logins off/on, unlock, reset; join requests
+    HANDLE_CONCERNS = "voice.handle_concerns"  # accept, answer, pass on residents' concerns
+    RUN_POLLS = "voice.run_polls"  # put a question to the unit's residents (secretaries)
 
 
 OFFICER_PERMS = frozenset(
@@ -56,6 +58,7 @@ OFFICER_PERMS = frozenset(
         Perm.REPORT_TASKS,
         Perm.ISSUE_TASKS,
         Perm.INVITE_PEOPLE,
+        Perm.HANDLE_CONCERNS,
     }
 )
 SECRETARY_PERMS = frozenset(Perm)

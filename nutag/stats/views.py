@@ -9,6 +9,7 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import pgettext
 
 from nutag.assess.models import AssessmentStatus
@@ -20,6 +21,7 @@ from nutag.stats.caching import figures_page_version, year_param
 from nutag.stats.exporting import dashboard_to_xlsx
 from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
+from nutag.voice.selectors.figures import voice_figures
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -68,6 +70,8 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
             (pgettext("task report outcome", "Overdue, not reported"), tasks.overdue, ORANGE),
             (pgettext("task report outcome", "Not yet due"), tasks.waiting, GREY),
         ],
+        # residents' concerns and polls (four reads, only where the page shows them)
+        "voice": SimpleLazyObject(lambda: voice_figures(unit=board.unit)),
         "progress_segments": [
             (AssessmentStatus.DRAFT.label, progress.draft, GREY),
             (AssessmentStatus.SUBMITTED.label, progress.submitted, BLUE),

@@ -6,7 +6,7 @@ import pytest
 from django.test import Client, override_settings
 
 from nutag.assess.models import AssessmentStatus
-from nutag.factories import PersonFactory, make_care_worker, make_unit
+from nutag.factories import PersonFactory, make_care_worker, make_concern, make_unit
 from nutag.orgs.models import Position, Unit, UnitKind
 from nutag.people.models import Person
 from nutag.stats.tests.work import assess, assessment_round
@@ -50,15 +50,17 @@ def test_private_stats_need_a_right(cast, client):
 
 def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries):
     # the unit's path (kept by the worker), the unit, committees by kind, care tallies,
-    # five-good committees by year; a kept answer costs none (stats/tests/test_caching.py)
-    with django_assert_num_queries(5):
+    # five-good committees by year; voice: concerns by category and state, one aggregate row,
+    # the answer times, the polls held; a kept answer costs none (stats/tests/test_caching.py)
+    with django_assert_num_queries(9):
         client.get(f"/api/v1/units/{cast.banner.code}/stats")
     rnd = assessment_round(unit=cast.banner, year=2025)
     for i in range(20):
         unit = make_unit(parent=cast.village1a, kind="school", name=f"学校{i}")
         make_care_worker(person=PersonFactory(unit=unit), unit=unit)
         assess(rnd, unit, passed=i % 2 == 0)
-    with django_assert_num_queries(5):  # new units: the path is read again
+        make_concern(unit=unit)
+    with django_assert_num_queries(9):  # new units: the path is read again
         data = client.get(f"/api/v1/units/{cast.banner.code}/stats").json()
     assert data["five_good"]["count"] == 10
 

@@ -32,10 +32,11 @@ from nutag.assess.models import (
     TaskReport,
 )
 from nutag.core.models import AuditEntry
-from nutag.factories import PersonFactory, UserFactory, make_unit
+from nutag.factories import PersonFactory, UserFactory, make_concern, make_unit
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
+from nutag.voice.models import Concern, Poll
 
 _codes = itertools.count(500)
 TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
@@ -318,6 +319,44 @@ class Actions:
         declined = JoinRequest.objects.get(pk=join.pk).status == "declined"
         assert declined == _ok(r)
         return declined
+
+    def raise_concern(self, unit: Unit) -> bool:
+        before = Concern.objects.filter(origin=unit).count()
+        r = self.c.post(
+            f"/api/v1/units/{unit.code}/concerns",
+            json.dumps({"category": "water", "text": "权限表说事"}),
+            content_type="application/json",
+        )
+        made = Concern.objects.filter(origin=unit).count() > before
+        assert made == _ok(r)
+        return made
+
+    def handle_concern(self, unit: Unit) -> bool:
+        concern = make_concern(unit=unit, text="权限表处理")
+        r = self.c.post(
+            f"/api/v1/concerns/{concern.pk}/accept",
+            json.dumps({"version": concern.version}),  # type: ignore[attr-defined]
+            content_type="application/json",
+        )
+        accepted = Concern.objects.get(pk=concern.pk).state == "accepted"  # type: ignore[attr-defined]
+        assert accepted == _ok(r)
+        return accepted
+
+    def run_poll(self, unit: Unit) -> bool:
+        now = timezone.now()
+        body = {
+            "question": "权限表议事",
+            "options": ["同意", "不同意"],
+            "opens_at": now.isoformat(),
+            "closes_at": (now + dt.timedelta(days=1)).isoformat(),
+        }
+        before = Poll.objects.filter(unit=unit).count()
+        r = self.c.post(
+            f"/api/v1/units/{unit.code}/polls", json.dumps(body), content_type="application/json"
+        )
+        made = Poll.objects.filter(unit=unit).count() > before
+        assert made == _ok(r)
+        return made
 
     def send_notice(self, unit: Unit) -> bool:
         r = self.c.post(f"/desk/u/{unit.code}/notice/", {"text": "权限表通知"})

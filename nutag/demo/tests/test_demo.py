@@ -518,3 +518,22 @@ def test_the_demo_village_answers_signed_messages(banner: Unit, client) -> None:
     assert r.status_code == 200
     assert f"/u/{code}/c/online_study/" in r.content.decode()
     assert send(client, code, text_xml("学习", msg_id=2), token="wrong").status_code == 403
+def test_a_season_of_concerns_in_every_state(banner: Unit) -> None:
+    from nutag.voice.models import Concern, ConcernState
+    from nutag.voice.selectors import board
+    from nutag.voice.selectors.figures import voice_figures
+
+    figures = voice_figures(unit=banner)
+    assert figures.total == Concern.objects.count() > 60
+    assert set(figures.by_state) == set(ConcernState.values)
+    assert figures.answered and figures.rated and figures.overdue
+    assert 0 < (figures.in_time_rate or 0) < 1
+    village = _unit(demo_module.LOGIN_UNITS["demo-village"])
+    assert board(unit=village)
+    assert Concern.objects.filter(raised_by=_user("demo-resident")).exists()
+    numbers = list(Concern.objects.values_list("number", flat=True))
+    assert len(numbers) == len(set(numbers))
+    from nutag.voice.selectors.polls import open_poll
+
+    poll = open_poll(unit=village)
+    assert poll is not None and poll.voters.filter(person__user__username="demo-resident")

@@ -477,11 +477,12 @@ def test_fixed_number_of_queries_whatever_the_number_of_articles(cast):
     before = {name: _queries(url) for name, url in urls.items()}
     _add_articles(cast, 12)
     after = {name: _queries(url) for name, url in urls.items()}
-    assert before == after
+    assert before == after, (before, after)
     # unit (with its visit counter), columns, the columns with something to read, notices,
-    # latest, picture, children, activity
-    assert after["banner home"] <= 8
-    assert after["village home"] <= 6
+    # latest, picture, children, activity; the voice app's slots add two: its open poll (a
+    # home block) and whether its concerns board has something (the governance column)
+    assert after["banner home"] <= 10
+    assert after["village home"] <= 8
     assert after["column"] <= 4  # unit, columns, count, page
     assert after["article"] <= 3  # unit, article, attachments
 

@@ -1,0 +1,26 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class VoiceConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "nutag.voice"
+    verbose_name = _("Residents' voice")
+
+    def ready(self) -> None:
+        from nutag.orgs.registry import register_path_copy
+        from nutag.sites.extensions import register_column_page, register_home_block
+        from nutag.voice.board import board_has_content, render_board
+        from nutag.voice.models import Concern, Poll
+        from nutag.voice.views import render_open_poll
+
+        # Subtree figures and lists filter concerns by their handling unit's path.
+        register_path_copy(Concern)
+        register_path_copy(Poll)
+        register_column_page("governance", render_board, has_content=board_has_content)
+        register_home_block("voice.poll", render_open_poll)
+
+        from nutag.people.home import register_home_cards
+        from nutag.voice.home import my_concerns_card
+
+        register_home_cards(my_concerns_card)

@@ -1,0 +1,259 @@
+"""Concerns (说事 / 社情民意) raised by residents, and what the voice app keeps around them.
+
+- ``Category``: per banner (roads, water, pasture …), each with its time limit in days and
+  whether a concern of it may be anonymous. Defaults are made by ``categories_ensure``.
+- ``RoutingRule``: within a township, concerns of a category go to a chosen unit of it
+  instead of the resident's own village or community.
+- ``Concern``: one matter raised, with its tracking number (unit code, year, sequence),
+  handled by ``unit`` (which changes when it is passed on or escalated) through the states
+  received → accepted → in progress → answered → closed (rated), or reopened.
+- ``ConcernStep``: every step, timestamped, with who and which unit, shown to the resident.
+- ``SubmissionKey``: an ``Idempotency-Key`` a person sent, with what it created.
+
+Workflow lives in ``services``; these models hold data and invariants only.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+from nutag.core.models import TimeStampedModel
+
+
+class ConcernState(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", pgettext_lazy("concern", "Accepted")
+    IN_PROGRESS = "in_progress", _("In progress")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", pgettext_lazy("concern", "Closed")
+    REOPENED = "reopened", _("Reopened")
+
+
+OPEN_STATES = (
+    ConcernState.RECEIVED,
+    ConcernState.ACCEPTED,
+    ConcernState.IN_PROGRESS,
+    ConcernState.REOPENED,
+)
+
+
+class StepKind(models.TextChoices):
+    RECEIVED = "received", _("Received")
+    ACCEPTED = "accepted", pgettext_lazy("concern", "Accepted")
+    IN_PROGRESS = "in_progress", _("Work started")
+    ANSWERED = "answered", _("Answered")
+    CLOSED = "closed", _("Closed with a rating")
+    REOPENED = "reopened", _("Reopened: not satisfied")
+    PASSED = "passed", _("Passed to another unit")
+    ESCALATED = "escalated", _("Overdue: passed to the unit above")
+
+
+class Category(models.Model):
+    banner = models.ForeignKey(
+        "orgs.Unit", on_delete=models.PROTECT, related_name="concern_categories"
+    )
+    key = models.SlugField(max_length=32)
+    name = models.CharField(max_length=80)
+    days_limit = models.PositiveSmallIntegerField(
+        default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+    )
+    allows_anonymous = models.BooleanField(default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["banner", "key"], name="voice_category_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RoutingRule(models.Model):
+    township = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.CASCADE, related_name="rules")
+    target = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["township", "category"], name="voice_rule_once_per_category"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.township} {self.category} → {self.target}"
+
+
+class ConcernCounter(models.Model):
+    """The last sequence number given at a unit in a year (tracking numbers)."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    year = models.PositiveSmallIntegerField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit", "year"], name="voice_counter_once")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.last}"
+
+
+class Concern(TimeStampedModel):
+    number = models.CharField(max_length=40, unique=True)
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="concerns")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    origin = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="concerns")
+    text = models.TextField(max_length=4000)
+    photos = models.JSONField(default=list, blank=True)
+    voice_note = models.CharField(max_length=200, blank=True)
+    location = models.CharField(max_length=120, blank=True)
+    is_public = models.BooleanField(default=False)
+    is_anonymous = models.BooleanField(default=False)
+    # The resident; emptied (not deleted) when their person record goes.
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    on_behalf = models.BooleanField(default=False)  # entered by an officer (a call, a visit)
+    state = models.CharField(
+        max_length=12, choices=ConcernState.choices, default=ConcernState.RECEIVED
+    )
+    answer = models.TextField(max_length=4000, blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    limit_at = models.DateTimeField()  # the category's time limit from the day it came
+    due_at = models.DateTimeField()  # the current deadline (renewed when escalated)
+    escalations = models.PositiveSmallIntegerField(default=0)
+    rating = models.PositiveSmallIntegerField(
+        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+    )
+    rating_comment = models.CharField(max_length=500, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["unit_path", "state"], name="voice_concern_path_state"),
+            models.Index(fields=["state", "due_at"], name="voice_concern_due"),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def is_overdue(self) -> bool:
+        from django.utils import timezone
+
+        return self.state in OPEN_STATES and self.due_at < timezone.now()
+
+
+class ConcernStep(models.Model):
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="steps")
+    kind = models.CharField(max_length=12, choices=StepKind.choices)
+    at = models.DateTimeField()
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    note = models.TextField(max_length=4000, blank=True)
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.concern_id} {self.kind}"
+
+
+class SubmissionKey(models.Model):
+    """An ``Idempotency-Key`` a login sent: the same key again returns the first concern."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    concern = models.ForeignKey(Concern, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="voice_submission_key_once")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Electorate(models.TextChoices):
+    RESIDENTS = "residents", _("The unit's verified residents")
+    PARTY = "party", _("The unit's Party members")
+
+
+class Poll(TimeStampedModel):
+    """A village poll (议事): a question with options, open between two times, for the
+    unit's verified residents or its Party members, one vote each. Who may vote and whether
+    they voted is kept (``PollVoter``); what anyone voted is not: options keep counts only."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="polls")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    question = models.CharField(max_length=300)
+    opens_at = models.DateTimeField()
+    closes_at = models.DateTimeField()
+    electorate = models.CharField(
+        max_length=12, choices=Electorate.choices, default=Electorate.RESIDENTS
+    )
+    live_results = models.BooleanField(default=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-opens_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.question
+
+    @property
+    def is_open(self) -> bool:
+        from django.utils import timezone
+
+        return self.opens_at <= timezone.now() < self.closes_at
+
+
+class PollOption(models.Model):
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="options")
+    text = models.CharField(max_length=200)
+    order = models.PositiveSmallIntegerField(default=0)
+    votes = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "id"]
+
+    def __str__(self) -> str:
+        return self.text
+
+
+class PollVoter(models.Model):
+    """One person who may vote in a poll, and when they voted (never what)."""
+
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="voters")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    voted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["poll", "person"], name="voice_poll_voter_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.poll_id}:{self.person_id}"

@@ -1,0 +1,78 @@
+"""Who may do what with residents' concerns: one rule per action.
+
+Each ``can_<action>(user, obj)`` is the single statement of its rule; the pages, the API and
+the services (through ``nutag.orgs.permissions.require``) call it. ``SYSTEM`` passes every
+rule in the services.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from nutag.core.actors import AnyUser
+from nutag.orgs.models import Unit
+from nutag.orgs.permissions import Perm, has_unit_perm
+from nutag.people.models import Person
+from nutag.voice.models import Concern
+
+
+def _person_of(user: AnyUser) -> Person | None:
+    if not user.is_authenticated:
+        return None
+    cached: Any = getattr(user, "_nutag_voice_person", False)
+    if cached is not False:
+        return cast(Person | None, cached)
+    person = Person.objects.filter(user_id=user.pk).only("id", "unit_id", "unit_path").first()
+    setattr(user, "_nutag_voice_person", person)  # noqa: B010 - cached per request
+    return person
+
+
+def can_handle_concerns(user: AnyUser, unit: Unit) -> bool:
+    """Read the concerns handled at ``unit`` (and below), accept, answer and pass them on:
+    the unit's officers and secretaries, and those above them."""
+    return has_unit_perm(user=user, perm=Perm.HANDLE_CONCERNS, unit=unit)
+
+
+def can_raise_concern(user: AnyUser, unit: Unit) -> bool:
+    """Raise a concern at ``unit``: a verified resident of the unit itself (a person of it
+    with a login), or its officers on someone's behalf (a phone call, a visit)."""
+    person = _person_of(user)
+    if person is not None and person.unit_id == unit.pk:
+        return True
+    return can_handle_concerns(user, unit)
+
+
+def is_raiser(user: AnyUser, concern: Concern) -> bool:
+    """The login that raised the concern, or the person it was raised for."""
+    if not user.is_authenticated:
+        return False
+    if concern.raised_by_id == user.pk and not concern.on_behalf:
+        return True
+    person = _person_of(user)
+    return person is not None and concern.person_id == person.pk
+
+
+def can_handle_concern(user: AnyUser, concern: Concern) -> bool:
+    return can_handle_concerns(user, concern.unit)
+
+
+def can_read_concern(user: AnyUser, concern: Concern) -> bool:
+    """A public concern is read by anyone (personal details hidden); a private one only by
+    the resident and the officers of the handling unit or of the unit it came from, and
+    those above them."""
+    return (
+        concern.is_public
+        or is_raiser(user, concern)
+        or can_handle_concern(user, concern)
+        or can_handle_concerns(user, concern.origin)  # the resident's own unit, after a pass
+    )
+
+
+def can_close_concern(user: AnyUser, concern: Concern) -> bool:
+    """Close with a rating, or reopen: the resident alone."""
+    return is_raiser(user, concern)
+
+
+def can_run_polls(user: AnyUser, unit: Unit) -> bool:
+    """Put a poll to the unit's residents or Party members: its secretaries and those above."""
+    return has_unit_perm(user=user, perm=Perm.RUN_POLLS, unit=unit)
