@@ -12,6 +12,7 @@ from django.views.static import serve
 from nutag.api.api import api
 from nutag.core.views import choose_language, text_size
 from nutag.orgs.views import desk_home
+from nutag.study.urls import public_urlpatterns as study_public_urlpatterns
 
 desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", desk_home, name="desk-home"),
@@ -27,6 +28,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.sites.urls.desk")),
     path("", include("nutag.assess.urls")),
     path("", include("nutag.notify.urls")),
+    path("", include("nutag.study.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -36,6 +38,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("lang/<str:code>/", choose_language, name="choose-language"),
     path("api/v1/", api.urls),
     path("desk/", include(desk_urlpatterns)),
+    path("", include(study_public_urlpatterns)),
     path("", include("nutag.sites.urls.public")),
     path("", include("nutag.sites.urls.search")),
     path("", include("nutag.sites.urls.offline")),

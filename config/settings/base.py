@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nutag.stats",
     "nutag.assess",
     "nutag.sites",
+    "nutag.study",
     "nutag.api",
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
 ]

@@ -29,6 +29,7 @@ from nutag.api.schemas import (
     ValidationErrorOut,
     unit_ref,
 )
+from nutag.api.study import study, study_stats
 from nutag.api.work import work
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position
@@ -121,6 +122,7 @@ def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
             "rate": good.rate,
             "year": good.year,
         },
+        **study_stats(unit=unit),
     }
 
 
@@ -285,3 +287,4 @@ api.add_router("/people", people)
 api.add_router("/", work)
 api.add_router("/", accounts)
 api.add_router("/me", me)
+api.add_router("/study", study)

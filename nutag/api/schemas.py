@@ -53,6 +53,27 @@ class FiveGoodOut(Schema):
     year: int | None
 
 
+class StudyStatsOut(Schema):
+    year: int
+    lessons_completed: int
+    learners: int
+    hours: float
+    party_members: int
+    members_studied: int
+    members_rate: float
+    points: int
+    column_reads: int
+
+
+class MeetingsStatsOut(Schema):
+    year: int
+    branches: int
+    branches_on_rhythm: int
+    branches_behind: int
+    held: dict[str, int]
+    expected: dict[str, int]
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -60,6 +81,8 @@ class StatsOut(Schema):
     five_elders: int
     five_elders_by_category: dict[str, int]
     five_good: FiveGoodOut
+    study: StudyStatsOut
+    meetings: MeetingsStatsOut
 
 
 class UnitIn(Schema):

@@ -29,6 +29,8 @@ TEXTS: dict[str, Promise] = {
     Kind.JOIN_REQUESTED: _("%(name)s asks to join %(unit)s"),
     Kind.NOTICE: _("%(unit)s: %(text)s"),
     Kind.EMERGENCY: _("Emergency from %(unit)s: %(text)s"),
+    Kind.COURSE_ASSIGNED: _("%(from)s assigned a course: %(title)s (due %(due)s)"),
+    Kind.STUDY_REMINDER: _("Please finish the course “%(title)s” (due %(due)s)"),
 }
 
 URGENCY: dict[str, str] = {

@@ -31,6 +31,8 @@ class Kind(models.TextChoices):
     JOIN_REQUESTED = "join_requested", _("Request to join")
     NOTICE = "notice", _("Notice")
     EMERGENCY = "emergency", _("Emergency")
+    COURSE_ASSIGNED = "course_assigned", _("Course assigned")
+    STUDY_REMINDER = "study_reminder", _("Study reminder")
 
 
 class Urgency(models.TextChoices):

@@ -41,6 +41,7 @@ class Perm(StrEnum):
     MANAGE_STANDARDS = "assess.manage_standards"  # define standards, open and finish rounds
     INVITE_PEOPLE = "people.invite"  # give people a login by invitation; see who has not accepted
     MANAGE_LOGINS = "people.manage_logins"  # switch logins off/on, unlock, reset; join requests
+    MANAGE_STUDY = "study.manage_study"  # courses, 三会一课 records, study reminders, points acts
 
 
 OFFICER_PERMS = frozenset(
@@ -56,6 +57,7 @@ OFFICER_PERMS = frozenset(
         Perm.REPORT_TASKS,
         Perm.ISSUE_TASKS,
         Perm.INVITE_PEOPLE,
+        Perm.MANAGE_STUDY,
     }
 )
 SECRETARY_PERMS = frozenset(Perm)

@@ -1,0 +1,18 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StudyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "nutag.study"
+    verbose_name = _("Study and branch life")
+
+    def ready(self) -> None:
+        from nutag.orgs.registry import register_path_copy
+        from nutag.study import site_slots
+        from nutag.study.models import Course, LessonProgress, Meeting, PointEntry, QuizAttempt
+
+        # History keeps its unit's path for subtree figures; it stays with its unit.
+        for model in (Course, LessonProgress, Meeting, PointEntry, QuizAttempt):
+            register_path_copy(model)
+        site_slots.register()

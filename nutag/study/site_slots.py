@@ -1,0 +1,38 @@
+"""What the study app shows on the unit sites, through ``nutag.sites.extensions``: the courses
+assigned to the unit in the 支部在线学习 (online_study) and 主题教育 (thematic_education)
+columns. Anonymous readers (cached pages) see the public courses only; a logged-in reader
+also sees the assigned ones and their own progress link."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.template.loader import render_to_string
+
+from nutag.orgs.models import Unit
+from nutag.sites.extensions import register_column_page
+from nutag.study.models import CourseColumn
+from nutag.study.selectors.courses import courses_for_unit
+
+SHOWN = 10
+
+
+def render_courses(request: HttpRequest, unit: Unit, column: object) -> str:
+    key = getattr(column, "key", "")
+    courses = courses_for_unit(unit=unit, column=key)
+    if not request.user.is_authenticated:
+        courses = courses.filter(is_public=True)
+    shown = list(courses[:SHOWN])
+    if not shown:
+        return ""
+    return render_to_string(
+        "study/_column_courses.html", {"unit": unit, "courses": shown}, request=request
+    )
+
+
+def unit_has_public_courses(unit: Unit) -> bool:
+    return courses_for_unit(unit=unit).filter(is_public=True).exists()
+
+
+def register() -> None:
+    for key in (CourseColumn.ONLINE_STUDY, CourseColumn.THEMATIC):
+        register_column_page(key, render_courses, has_content=unit_has_public_courses)

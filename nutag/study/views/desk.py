@@ -1,0 +1,223 @@
+"""The workbench's study pages for a unit: its courses and who has studied, reminders,
+三会一课 records against the rhythm, points."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nutag.core.errors import NotFound
+from nutag.core.forms import run_action, submit_to_service
+from nutag.orgs.models import Unit
+from nutag.orgs.permissions import Perm
+from nutag.orgs.selectors import access_unit
+from nutag.people.models import Person
+from nutag.study import selectors, services
+from nutag.study.forms import CourseForm, LessonForm, MeetingForm, PointRuleForm, VolunteeringForm
+from nutag.study.models import PointRule
+from nutag.study.permissions import can_manage_study, can_set_point_rules, can_view_study_records
+from nutag.study.selectors.records import meeting_attendance, unit_meetings
+
+
+def _unit(request: HttpRequest, code: str) -> Unit:
+    """The unit, if the login may read its study records (at it or above it)."""
+    unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_PEOPLE)
+    return unit
+
+
+def _managed_unit(request: HttpRequest, code: str) -> Unit:
+    unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_UNIT)
+    if not can_manage_study(request.user, unit):
+        raise NotFound
+    return unit
+
+
+def study_home(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    today = timezone.localdate()
+    courses = list(selectors.courses_for_unit(unit=unit)[:20])
+    context = {
+        "unit": unit,
+        "courses": [selectors.branch_study(unit=unit, course=c) for c in courses],
+        "rhythm": selectors.meeting_rhythm(unit=unit, year=today.year, today=today),
+        "ranking": selectors.points_ranking(unit=unit, year=today.year, limit=10),
+        "can_manage": can_manage_study(request.user, unit),
+        "can_rules": can_set_point_rules(request.user, unit),
+    }
+    return render(request, "study/desk_home.html", context)
+
+
+def course_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = _unit(request, code)
+    course = selectors.access_course(user=request.user, pk=pk, unit=unit)
+    context = {
+        "unit": unit,
+        "course": course,
+        "lessons": list(course.lessons.all()),
+        "branch": selectors.branch_study(unit=unit, course=course),
+        "can_manage": can_manage_study(request.user, unit),
+        "owns": can_manage_study(request.user, course.unit) and course.unit_id == unit.pk,
+    }
+    return render(request, "study/desk_course.html", context)
+
+
+def course_new(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    form = CourseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        course = submit_to_service(
+            form,
+            lambda: services.course_create(
+                acting_user=request.user, unit=unit, **form.cleaned_data
+            ),
+        )
+        if course is not None:
+            return redirect("study-desk-course", code=unit.code, pk=course.pk)
+    return render(
+        request, "study/desk_form.html", {"unit": unit, "form": form, "heading": _("New course")}
+    )
+
+
+def lesson_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    course = selectors.access_course(user=request.user, pk=pk, unit=unit)
+    if course.unit_id != unit.pk:
+        raise NotFound
+    form = LessonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        lesson = submit_to_service(
+            form,
+            lambda: services.lesson_add(
+                acting_user=request.user, course=course, **form.cleaned_data
+            ),
+        )
+        if lesson is not None:
+            return redirect("study-desk-course", code=unit.code, pk=course.pk)
+    heading = _("New lesson of “%(course)s”") % {"course": course.title}
+    return render(request, "study/desk_form.html", {"unit": unit, "form": form, "heading": heading})
+
+
+@require_POST
+def course_remind(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    course = selectors.access_course(user=request.user, pk=pk, unit=unit)
+    run_action(
+        request,
+        lambda: services.study_remind(acting_user=request.user, unit=unit, course=course),
+        _("Those who have not finished were reminded."),
+    )
+    return redirect("study-desk-course", code=unit.code, pk=course.pk)
+
+
+def meetings(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    today = timezone.localdate()
+    context = {
+        "unit": unit,
+        "rhythm": selectors.meeting_rhythm(unit=unit, year=today.year, today=today),
+        "meetings": list(unit_meetings(unit=unit)),
+        "can_manage": can_manage_study(request.user, unit),
+    }
+    return render(request, "study/desk_meetings.html", context)
+
+
+def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = _unit(request, code)
+    meeting = unit_meetings(unit=unit, limit=100000).filter(pk=pk).first()
+    if meeting is None:
+        raise NotFound
+    context = {
+        "unit": unit,
+        "meeting": meeting,
+        "attendance": list(meeting_attendance(meeting=meeting)),
+    }
+    return render(request, "study/desk_meeting.html", context)
+
+
+def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _managed_unit(request, code)
+    people = list(
+        Person.objects.filter(unit=unit, party__isnull=False).order_by("name_pinyin")[:200]
+    )
+    form = MeetingForm(request.POST or None, people=people)
+    if request.method == "POST" and form.is_valid():
+        data = {
+            k: form.cleaned_data[k]
+            for k in ("kind", "held_on", "topic", "place", "online", "minutes")
+        }
+        meeting = submit_to_service(
+            form,
+            lambda: services.meeting_record(
+                acting_user=request.user, unit=unit, attendance=form.attendance(), **data
+            ),
+        )
+        if meeting is not None:
+            return redirect("study-desk-meetings", code=unit.code)
+    return render(
+        request,
+        "study/desk_form.html",
+        {"unit": unit, "form": form, "heading": _("Record a meeting")},
+    )
+
+
+def points(request: HttpRequest, code: str) -> HttpResponse:
+    unit = _unit(request, code)
+    today = timezone.localdate()
+    can_manage = can_manage_study(request.user, unit)
+    can_rules = can_set_point_rules(request.user, unit)
+    people = (
+        list(Person.objects.filter(unit=unit).order_by("name_pinyin")[:300]) if can_manage else []
+    )
+    volunteering = VolunteeringForm(
+        request.POST if request.POST.get("form") == "volunteering" else None,
+        people=people,
+        initial={"ref": uuid.uuid4().hex},
+    )
+    rule_form = PointRuleForm(request.POST if request.POST.get("form") == "rule" else None)
+    wants_volunteering = request.method == "POST" and request.POST.get("form") == "volunteering"
+    if wants_volunteering and can_manage and volunteering.is_valid():
+        person = next((p for p in people if p.pk == volunteering.cleaned_data["person"]), None)
+        if person is None:
+            raise NotFound
+        done = submit_to_service(
+            volunteering,
+            lambda: (
+                services.points_log_volunteering(
+                    acting_user=request.user,
+                    person=person,
+                    ref=volunteering.cleaned_data["ref"],
+                    note=volunteering.cleaned_data["note"],
+                )
+                or True
+            ),
+        )
+        if done is not None:
+            return redirect("study-desk-points", code=unit.code)
+    if request.method == "POST" and request.POST.get("form") == "rule":
+        if not can_rules:
+            raise NotFound
+        if rule_form.is_valid():
+            done = submit_to_service(
+                rule_form,
+                lambda: services.point_rule_set(
+                    acting_user=request.user, unit=unit, **rule_form.cleaned_data
+                ),
+            )
+            if done is not None:
+                return redirect("study-desk-points", code=unit.code)
+    context = {
+        "unit": unit,
+        "ranking": selectors.points_ranking(unit=unit, year=today.year, limit=50),
+        "can_manage": can_manage,
+        "can_rules": can_rules,
+        "rules": list(PointRule.objects.filter(unit=unit)) if can_rules else [],
+        "volunteering": volunteering,
+        "rule_form": rule_form,
+        "records_ok": can_view_study_records(request.user, unit),
+    }
+    return render(request, "study/desk_points.html", context)

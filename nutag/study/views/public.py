@@ -1,0 +1,152 @@
+"""Members' study pages on a unit's site: a course, a lesson with its quiz, one's own record.
+
+Public courses are read by anyone; progress and quizzes need a login with a person record.
+Progress arrives from ``static/study/progress.js`` (and the service worker's offline queue) as
+small POSTs with the phone's own id for each update.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from nutag.people.models import Person
+from nutag.sites.selectors.public import public_unit
+from nutag.study import selectors, services
+from nutag.study.models import LessonProgress, QuizAttempt
+
+
+def _person(request: HttpRequest) -> Person | None:
+    if not request.user.is_authenticated:
+        return None
+    return Person.objects.filter(user_id=request.user.pk).first()
+
+
+def course_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = public_unit(code=code)
+    course = selectors.access_course(user=request.user, pk=pk, unit=unit)
+    lessons = list(course.lessons.all())
+    person = _person(request)
+    mine = {}
+    if person is not None:
+        mine = {p.lesson_id: p for p in LessonProgress.objects.filter(person=person, course=course)}
+    rows = [(lesson, mine.get(lesson.pk)) for lesson in lessons]
+    return render(
+        request,
+        "study/course.html",
+        {"unit": unit, "course": course, "rows": rows, "person": person},
+    )
+
+
+def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = public_unit(code=code)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit)
+    person = _person(request)
+    progress = attempts = None
+    if person is not None:
+        progress = LessonProgress.objects.filter(person=person, lesson=lesson).first()
+        attempts = QuizAttempt.objects.filter(person=person, lesson=lesson).count()
+    context = {
+        "unit": unit,
+        "lesson": lesson,
+        "course": lesson.course,
+        "person": person,
+        "progress": progress,
+        "attempts_left": max(0, lesson.max_attempts - (attempts or 0)),
+        "quiz": list(enumerate(lesson.quiz)),
+        "quiz_id": uuid.uuid4().hex,
+    }
+    return render(request, "study/lesson.html", context)
+
+
+@require_POST
+def lesson_progress(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One progress update (``id``, ``seconds``, ``end``), as sent by progress.js or replayed by
+    the service worker. Answers JSON; the same ``id`` twice counts once."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "login"}, status=403)
+    unit = public_unit(code=code)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit)
+    try:
+        seconds = int(request.POST.get("seconds") or 0)
+    except ValueError:
+        seconds = 0
+    try:
+        progress = services.progress_record(
+            acting_user=request.user,
+            lesson=lesson,
+            client_id=request.POST.get("id", ""),
+            seconds=seconds,
+            reached_end=request.POST.get("end") == "1",
+        )
+    except ValidationError as exc:
+        return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
+    return JsonResponse(
+        {
+            "seconds": progress.seconds,
+            "reached_end": progress.reached_end,
+            "completed": progress.completed_at is not None,
+        }
+    )
+
+
+@require_POST
+@login_required
+def lesson_quiz(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = public_unit(code=code)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit)
+    answers = []
+    for i in range(len(lesson.quiz)):
+        given = []
+        for value in request.POST.getlist(f"q{i}"):
+            try:
+                given.append(int(value))
+            except ValueError:
+                continue
+        answers.append(given)
+    try:
+        attempt = services.quiz_submit(
+            acting_user=request.user,
+            lesson=lesson,
+            client_id=request.POST.get("id", ""),
+            answers=answers,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        from django.utils.translation import gettext as _
+
+        if attempt.passed:
+            messages.success(request, _("Passed with %(score)s%%.") % {"score": attempt.score})
+        else:
+            messages.error(
+                request,
+                _("Not passed (%(score)s%%). Read again and retry.") % {"score": attempt.score},
+            )
+    return redirect("study-lesson", code=unit.code, pk=lesson.pk)
+
+
+@login_required
+def my_study(request: HttpRequest, code: str) -> HttpResponse:
+    """One's own study record (a timeline) and how each point was earned."""
+    unit = public_unit(code=code)
+    person = _person(request)
+    timeline = selectors.person_timeline(person=person) if person else []
+    ledger = list(selectors.points_ledger(person=person)) if person else []
+    return render(
+        request,
+        "study/me.html",
+        {
+            "unit": unit,
+            "person": person,
+            "timeline": timeline,
+            "ledger": ledger,
+            "total": sum(e.points for e in ledger),
+        },
+    )
