@@ -25,6 +25,7 @@ from nutag.sites.models import Article
 from nutag.study.models import LessonProgress, Meeting, MeetingKind, PointEntry
 from nutag.study.selectors.records import rhythm_rows
 
+STUDY_FIGURE_QUERIES = 6
 PARTY_BUILDING_COLUMNS = ("party_home", "thematic_education", "online_study", "micro_branch")
 
 
