@@ -85,10 +85,8 @@ def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
         seconds=Sum("seconds"),
     )
     studied = LessonProgress.objects.filter(person=OuterRef("pk"), completed_at__year=year)
-    members = (
-        Person.objects.filter(in_tree, party__isnull=False)
-        .annotate(studied=Exists(studied))
-        .aggregate(total=Count("id"), studied=Count("id", filter=Q(studied=True)))
+    members = Person.objects.filter(in_tree, party__isnull=False).aggregate(
+        total=Count("id"), studied=Count("id", filter=Q(Exists(studied)))
     )
     branches = list(
         Unit.objects.filter(

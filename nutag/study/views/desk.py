@@ -19,7 +19,7 @@ from nutag.orgs.selectors import access_unit
 from nutag.people.models import Person
 from nutag.study import selectors, services
 from nutag.study.forms import CourseForm, LessonForm, MeetingForm, PointRuleForm, VolunteeringForm
-from nutag.study.models import PointRule
+from nutag.study.models import Meeting, PointRule
 from nutag.study.permissions import can_manage_study, can_set_point_rules, can_view_study_records
 from nutag.study.selectors.records import meeting_attendance, unit_meetings
 
@@ -128,7 +128,7 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = _unit(request, code)
-    meeting = unit_meetings(unit=unit, limit=100000).filter(pk=pk).first()
+    meeting = Meeting.objects.filter(unit=unit, pk=pk).first()
     if meeting is None:
         raise NotFound
     context = {
