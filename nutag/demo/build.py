@@ -40,6 +40,7 @@ from .notices import ensure_notifications
 from .plan import DemoPlan, plan_people
 from .rosters import ensure_roster_details
 from .site import ensure_site_content
+from .study import ensure_study
 from .units import UnitSpec, unit_specs
 from .work import ensure_work
 
@@ -336,6 +337,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_accounts(password=password)
         ensure_mongolian(units)
         ensure_notifications(units)
+        ensure_study(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

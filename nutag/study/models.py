@@ -29,27 +29,23 @@ class CourseColumn(models.TextChoices):
 class Course(TimeStampedModel):
     """A series of lessons made at ``unit`` and assigned to it and every unit below it."""
 
-    unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="courses"
-    )
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="courses")
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
-    title = models.CharField(_("title"), max_length=100)
-    summary = models.TextField(_("summary"), blank=True)
+    title = models.CharField(max_length=100)
+    summary = models.TextField(blank=True)
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience.choices, default=Audience.PARTY
     )
     column = models.CharField(
         _("column"), max_length=40, choices=CourseColumn.choices, default=CourseColumn.ONLINE_STUDY
     )
-    is_public = models.BooleanField(_("readable by anyone"), default=True)
-    deadline = models.DateField(_("deadline"), null=True, blank=True)
+    is_public = models.BooleanField(default=True)
+    deadline = models.DateField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        verbose_name = _("course")
-        verbose_name_plural = _("courses")
         ordering = ["-created_at", "-id"]
 
     def __str__(self) -> str:
@@ -63,22 +59,18 @@ class Lesson(TimeStampedModel):
     one answer index is a single choice, several a multiple choice.
     """
 
-    course = models.ForeignKey(
-        Course, verbose_name=_("course"), on_delete=models.CASCADE, related_name="lessons"
-    )
-    position = models.PositiveSmallIntegerField(_("position"), default=0)
-    title = models.CharField(_("title"), max_length=100)
-    body = models.TextField(_("text"), blank=True)
-    audio_url = models.URLField(_("audio link"), blank=True)
-    video_url = models.URLField(_("video link"), blank=True)
-    minutes = models.PositiveSmallIntegerField(_("minutes to study"), default=10)
-    quiz = models.JSONField(_("quiz"), default=list, blank=True)
-    pass_mark = models.PositiveSmallIntegerField(_("pass mark (%)"), default=60)
-    max_attempts = models.PositiveSmallIntegerField(_("attempts allowed"), default=3)
+    course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
+    position = models.PositiveSmallIntegerField(default=0)
+    title = models.CharField(max_length=100)
+    body = models.TextField(blank=True)
+    audio_url = models.URLField(blank=True)
+    video_url = models.URLField(blank=True)
+    minutes = models.PositiveSmallIntegerField(default=10)
+    quiz = models.JSONField(default=list, blank=True)
+    pass_mark = models.PositiveSmallIntegerField(default=60)
+    max_attempts = models.PositiveSmallIntegerField(default=3)
 
     class Meta:
-        verbose_name = _("lesson")
-        verbose_name_plural = _("lessons")
         ordering = ["course", "position", "id"]
 
     def __str__(self) -> str:
@@ -107,15 +99,13 @@ class LessonProgress(models.Model):
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
     opened_at = models.DateTimeField(_("opened"))
     last_seen_at = models.DateTimeField(_("last seen"))
-    seconds = models.PositiveIntegerField(_("time spent (s)"), default=0)
-    reached_end = models.BooleanField(_("read or listened to the end"), default=False)
-    quiz_passed = models.BooleanField(_("quiz passed"), default=False)
-    completed_at = models.DateTimeField(_("completed"), null=True, blank=True)
-    via = models.CharField(_("how"), max_length=10, choices=StudyVia.choices, default="online")
+    seconds = models.PositiveIntegerField(default=0)
+    reached_end = models.BooleanField(default=False)
+    quiz_passed = models.BooleanField(default=False)
+    completed_at = models.DateTimeField(null=True, blank=True)
+    via = models.CharField(max_length=10, choices=StudyVia.choices, default="online")
 
     class Meta:
-        verbose_name = _("lesson progress")
-        verbose_name_plural = _("lesson progress")
         constraints = [
             models.UniqueConstraint(fields=["person", "lesson"], name="study_progress_once")
         ]
@@ -150,8 +140,6 @@ class QuizAttempt(models.Model):
     submitted_at = models.DateTimeField()
 
     class Meta:
-        verbose_name = _("quiz attempt")
-        verbose_name_plural = _("quiz attempts")
         ordering = ["-submitted_at"]
 
     def __str__(self) -> str:
@@ -179,23 +167,19 @@ RHYTHM: dict[str, int] = {
 class Meeting(TimeStampedModel):
     """One of the branch's 三会一课, recorded by its secretary or an officer."""
 
-    unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="meetings"
-    )
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="meetings")
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
-    kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices)
+    kind = models.CharField(max_length=10, choices=MeetingKind.choices)
     held_on = models.DateField(_("date"))
-    place = models.CharField(_("place"), max_length=100, blank=True)
-    online = models.BooleanField(_("held online"), default=False)
-    topic = models.CharField(_("topic"), max_length=200)
-    minutes = models.TextField(_("minutes"), blank=True)
+    place = models.CharField(max_length=100, blank=True)
+    online = models.BooleanField(default=False)
+    topic = models.CharField(max_length=200)
+    minutes = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:
-        verbose_name = _("meeting")
-        verbose_name_plural = _("meetings")
         ordering = ["-held_on", "-id"]
         indexes = [models.Index(fields=["unit_path", "held_on"])]
 
@@ -212,12 +196,10 @@ class AttendanceStatus(models.TextChoices):
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
-    status = models.CharField(_("attendance"), max_length=10, choices=AttendanceStatus.choices)
-    reason = models.CharField(_("reason for absence"), max_length=100, blank=True)
+    status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
+    reason = models.CharField(max_length=100, blank=True)
 
     class Meta:
-        verbose_name = _("attendance")
-        verbose_name_plural = _("attendance")
         constraints = [
             models.UniqueConstraint(fields=["meeting", "person"], name="study_attendance_once")
         ]
@@ -248,13 +230,11 @@ class PointRule(models.Model):
     """The banner's rule for one act: points per act and the cap per person per day."""
 
     unit = models.ForeignKey("orgs.Unit", on_delete=models.CASCADE, related_name="+")
-    act = models.CharField(_("act"), max_length=16, choices=Act.choices)
+    act = models.CharField(max_length=16, choices=Act.choices)
     points = models.PositiveSmallIntegerField(_("points per act"))
     daily_cap = models.PositiveSmallIntegerField(_("most points per day"))
 
     class Meta:
-        verbose_name = _("points rule")
-        verbose_name_plural = _("points rules")
         constraints = [models.UniqueConstraint(fields=["unit", "act"], name="study_rule_once")]
 
     def __str__(self) -> str:
@@ -267,16 +247,14 @@ class PointEntry(models.Model):
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
-    act = models.CharField(_("act"), max_length=16, choices=Act.choices)
+    act = models.CharField(max_length=16, choices=Act.choices)
     key = models.CharField(max_length=120, unique=True)
     points = models.PositiveSmallIntegerField(_("points"))
     day = models.DateField(_("day"))
-    note = models.CharField(_("note"), max_length=200, blank=True)
+    note = models.CharField(max_length=200, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
-        verbose_name = _("points entry")
-        verbose_name_plural = _("points entries")
         ordering = ["-created_at", "-id"]
         indexes = [models.Index(fields=["person", "day", "act"])]
 

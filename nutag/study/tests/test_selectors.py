@@ -76,7 +76,7 @@ def test_figures_roll_up_the_tree_in_a_fixed_number_of_queries(db):
     counts = []
     for code, n in (("150811", 2), ("150812", 30)):
         banner, villages = _tree(code, n)
-        course, lesson, _q = course_with_lessons(banner, quiz=False)
+        _course, lesson, _q = course_with_lessons(banner, quiz=False)
         for i, village in enumerate(villages):
             person = member(village, f"党员{i}", f"u{code}{i}")
             if i % 2 == 0:

@@ -58,7 +58,7 @@ def test_progress_endpoint_needs_login_and_dedupes(cast, client):
 
 
 def test_lesson_page_loads_the_progress_script_for_members(cast):
-    _c, lesson, quiz_lesson = course_with_lessons(cast.village1a)
+    _c, _lesson, quiz_lesson = course_with_lessons(cast.village1a)
     reader = login(member(cast.village1a, "读者", "reader").user)
     body = reader.get(f"/u/{cast.village1a.code}/study/lessons/{quiz_lesson.pk}/").content.decode()
     assert "study/progress.js" in body and "data-progress" in body
