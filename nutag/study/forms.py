@@ -32,7 +32,8 @@ def parse_quiz(text: str) -> list[dict[str, Any]]:
     quiz = []
     for block in [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]:
         lines = [line.strip() for line in block.split("\n") if line.strip()]
-        choices, answer = [], []
+        choices: list[str] = []
+        answer: list[int] = []
         for line in lines[1:]:
             if line[:1] in "*＊":
                 answer.append(len(choices))
@@ -104,3 +105,16 @@ class PointRuleForm(forms.Form):
     act = forms.ChoiceField(label=_("Act"), choices=Act.choices)
     points = forms.IntegerField(label=_("Points per act"), min_value=0, max_value=100)
     daily_cap = forms.IntegerField(label=_("Most points per day"), min_value=0, max_value=1000)
+
+
+class HomeStudyForm(forms.Form):
+    """送学到家: a lesson taken to a housebound member's home."""
+
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    lesson = forms.TypedChoiceField(label=_("Lesson"), coerce=int)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, people: list[Any], lessons: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.name) for p in people]  # type: ignore[attr-defined]
+        self.fields["lesson"].choices = [(lesson.pk, lesson.title) for lesson in lessons]  # type: ignore[attr-defined]

@@ -31,6 +31,11 @@ urlpatterns = [
         desk.course_remind,
         name="study-desk-remind",
     ),
+    path(
+        "u/<str:code>/study/courses/<int:pk>/home/",
+        desk.course_home_study,
+        name="study-desk-home-study",
+    ),
     path("u/<str:code>/study/meetings/", desk.meetings, name="study-desk-meetings"),
     path("u/<str:code>/study/meetings/new/", desk.meeting_new, name="study-desk-meeting-new"),
     path("u/<str:code>/study/meetings/<int:pk>/", desk.meeting_detail, name="study-desk-meeting"),

@@ -62,7 +62,7 @@ def course_lessons_count(*, course: Course) -> int:
     return Lesson.objects.filter(course=course).count()
 
 
-AUDIENCE_FILTER = {
+AUDIENCE_FILTER: dict[str, Q] = {
     Audience.EVERYONE: Q(),
     Audience.PARTY: Q(party__isnull=False),
     Audience.ELDERS: Q(care__isnull=False) & ~Q(care__elder_category=""),

@@ -170,3 +170,20 @@ def test_points_page_logs_volunteering_once_and_rules_only_at_the_banner(cast):
     assert login(cast.village1a_secretary).post(url, rule).status_code == 404
     banner = f"/desk/u/{cast.banner.code}/study/points/"
     assert login(cast.admin).post(banner, rule).status_code == 302
+
+
+def test_study_taken_home_through_the_course_page(cast):
+    course, lesson, _q = course_with_lessons(cast.village1a)
+    elder = member(cast.village1a, "老党员")
+    url = f"/desk/u/{cast.village1a.code}/study/courses/{course.pk}/home/"
+    data = {"person": elder.pk, "lesson": lesson.pk, "note": "上门送学"}
+    assert login(cast.village2a_secretary).post(url, data).status_code == 404
+    assert login(cast.resident).post(url, data).status_code == 404
+    c = login(cast.village1a_officer)
+    page = c.get(f"/desk/u/{cast.village1a.code}/study/courses/{course.pk}/").content.decode()
+    assert "老党员" in page
+    assert c.post(url, {"person": elder.pk}).status_code == 302  # no lesson chosen
+    assert not LessonProgress.objects.exists()
+    assert c.post(url, data).status_code == 302
+    p = LessonProgress.objects.get()
+    assert p.person == elder and p.via == "home" and p.completed_at is not None

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -18,8 +19,15 @@ from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.models import Person
 from nutag.study import selectors, services
-from nutag.study.forms import CourseForm, LessonForm, MeetingForm, PointRuleForm, VolunteeringForm
-from nutag.study.models import Meeting, PointRule
+from nutag.study.forms import (
+    CourseForm,
+    HomeStudyForm,
+    LessonForm,
+    MeetingForm,
+    PointRuleForm,
+    VolunteeringForm,
+)
+from nutag.study.models import Course, Meeting, PointRule
 from nutag.study.permissions import can_manage_study, can_set_point_rules, can_view_study_records
 from nutag.study.selectors.records import meeting_attendance, unit_meetings
 
@@ -52,13 +60,25 @@ def study_home(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "study/desk_home.html", context)
 
 
+def _home_form(request: HttpRequest, unit: Unit, course: Course, lessons: list) -> HomeStudyForm:  # type: ignore[type-arg]
+    people = list(
+        selectors.audience_people(unit=unit, audience=course.audience, exact=True).order_by(
+            "name_pinyin"
+        )[:300]
+    )
+    return HomeStudyForm(request.POST or None, people=people, lessons=lessons)
+
+
 def course_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = _unit(request, code)
     course = selectors.access_course(user=request.user, pk=pk, unit=unit)
+    lessons = list(course.lessons.all())
+    can_manage = can_manage_study(request.user, unit)
     context = {
         "unit": unit,
         "course": course,
-        "lessons": list(course.lessons.all()),
+        "lessons": lessons,
+        "home_form": _home_form(request, unit, course, lessons) if can_manage and lessons else None,
         "branch": selectors.branch_study(unit=unit, course=course),
         "can_manage": can_manage_study(request.user, unit),
         "owns": can_manage_study(request.user, course.unit) and course.unit_id == unit.pk,
@@ -100,6 +120,33 @@ def lesson_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             return redirect("study-desk-course", code=unit.code, pk=course.pk)
     heading = _("New lesson of “%(course)s”") % {"course": course.title}
     return render(request, "study/desk_form.html", {"unit": unit, "form": form, "heading": heading})
+
+
+@require_POST
+def course_home_study(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """Record a lesson taken to a housebound member's home (送学到家)."""
+    unit = _managed_unit(request, code)
+    course = selectors.access_course(user=request.user, pk=pk, unit=unit)
+    lessons = list(course.lessons.all())
+    form = _home_form(request, unit, course, lessons)
+    if form.is_valid():
+        person = Person.objects.filter(pk=form.cleaned_data["person"], unit=unit).first()
+        if person is None:
+            raise NotFound
+        lesson = next(x for x in lessons if x.pk == form.cleaned_data["lesson"])
+        run_action(
+            request,
+            lambda: services.study_delivered_home(
+                acting_user=request.user,
+                person=person,
+                lesson=lesson,
+                note=form.cleaned_data["note"],
+            ),
+            _("Recorded: the lesson counts as completed for %(name)s.") % {"name": person.name},
+        )
+    else:
+        messages.error(request, _("Choose the person and the lesson."))
+    return redirect("study-desk-course", code=unit.code, pk=course.pk)
 
 
 @require_POST
@@ -202,13 +249,13 @@ def points(request: HttpRequest, code: str) -> HttpResponse:
         if not can_rules:
             raise NotFound
         if rule_form.is_valid():
-            done = submit_to_service(
+            saved = submit_to_service(
                 rule_form,
                 lambda: services.point_rule_set(
                     acting_user=request.user, unit=unit, **rule_form.cleaned_data
                 ),
             )
-            if done is not None:
+            if saved is not None:
                 return redirect("study-desk-points", code=unit.code)
     context = {
         "unit": unit,
