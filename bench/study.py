@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import json
+import secrets
 import statistics
 import sys
 import tempfile
@@ -102,6 +103,19 @@ def check() -> None:
     )
 
 
+class StudySite(DemoSite):
+    """``DemoSite`` with one secret key for the whole run: the sessions made by ``setup`` must
+    be valid in the server's processes."""
+
+    def __init__(self, folder: Path) -> None:
+        super().__init__(folder)
+        self.key = secrets.token_urlsafe(50)
+
+    @property
+    def env(self) -> dict[str, str]:
+        return {**super().env, "SECRET_KEY": self.key}
+
+
 def _post(base: str, info: dict, session: str, client_id: str, end: bool) -> int:  # type: ignore[type-arg]
     body = f"id={client_id}&seconds={SECONDS_EACH}&end={'1' if end else '0'}".encode()
     request = urllib.request.Request(  # noqa: S310
@@ -136,11 +150,9 @@ def _timed(calls: list, threads: int) -> tuple[float, list[int]]:  # type: ignor
 
 def main() -> None:
     with tempfile.TemporaryDirectory(prefix="nutag-bench-study-") as tmp:
-        site = DemoSite(Path(tmp))
+        site = StudySite(Path(tmp))
         site.manage("migrate", "--no-input", settings="config.settings.dev")
-        out = site.manage(
-            "shell", "-c", "from bench.study import setup; setup()", settings="config.settings.dev"
-        )
+        out = site.manage("shell", "-c", "from bench.study import setup; setup()")
         info = json.loads(out.strip().splitlines()[-1])
         site.manage("collectstatic", "--no-input")
         updates = [

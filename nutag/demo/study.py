@@ -1,11 +1,11 @@
 """The demo's study and branch life: a thematic-education course the banner assigned to every
-branch, with realistic completion; a year of 三会一课 with some branches behind; the banner's
-points rules.
+branch, with realistic completion; a year of 三会一课 with some branches behind; the mobile
+members' monthly check-ins with the micro-branch.
 
-Courses, lessons, meetings and rules go through the services as ``SYSTEM``. Progress is the
-one bulk path here: the demo's Party members have no logins (the progress service writes
-only a login's own progress), so their lesson progress and the points it earned are written
-with ``bulk_create``, keeping what the service keeps (the unit path copy, completion only
+Courses, lessons and meetings go through the services as ``SYSTEM``. Progress and check-ins
+are the bulk paths here: the demo's Party members have no logins (those services write only
+a login's own records), so their lesson progress, the points it earned and the check-ins are
+written with ``bulk_create``, keeping what the service keeps (the unit path copy, completion only
 when the end was reached, one points entry per act under its unique key, the day's cap).
 Everything is deterministic (the units' order and codes), and a second run adds nothing.
 """
@@ -19,12 +19,13 @@ from django.utils import timezone
 
 from nutag.core.actors import SYSTEM
 from nutag.orgs.models import GRASSROOTS_KINDS, Unit, UnitStatus
-from nutag.people.models import Person
+from nutag.people.models import PartyMembership, Person
 from nutag.study import services
 from nutag.study.models import (
     DEFAULT_POINTS,
     Act,
     Audience,
+    CheckIn,
     Course,
     CourseColumn,
     LessonProgress,
@@ -179,6 +180,44 @@ def _meetings(branches: list[Unit], today: dt.date, village: Unit | None) -> int
     return made
 
 
+PLACES = ["海拉尔区", "满洲里市", "呼和浩特市", "北京市", "包头市", "牙克石市"]
+DOINGS = [
+    "在建筑工地务工，参加了线上支部学习",
+    "开网店卖牛羊肉，按时交了党费",
+    "跑运输，看了支部通知",
+]
+
+
+def _checkins(today: dt.date) -> int:
+    """Mobile members' check-ins with the micro-branch: two in three reported last month,
+    half of them this month too (bulk: the members have no logins)."""
+    if CheckIn.objects.exists():
+        return 0
+    this_month = today.replace(day=1)
+    last_month = (this_month - dt.timedelta(days=1)).replace(day=1)
+    rows = []
+    now = timezone.now()
+    mobile = PartyMembership.objects.filter(is_mobile=True).select_related("unit").order_by("pk")
+    for n, m in enumerate(mobile):
+        if n % 3 == 0:
+            continue
+        months = [last_month, this_month] if n % 2 else [last_month]
+        for month in months:
+            rows.append(
+                CheckIn(
+                    person_id=m.person_id,
+                    unit_id=m.unit_id,
+                    unit_path=m.unit.path,
+                    month=month,
+                    where=m.current_location or PLACES[n % len(PLACES)],
+                    what=DOINGS[n % len(DOINGS)],
+                    updated_at=now,
+                )
+            )
+    CheckIn.objects.bulk_create(rows, batch_size=500)
+    return len(rows)
+
+
 def ensure_study(units: dict[str, Unit]) -> int:
     """What is missing of the above; how many things were made."""
     banner = units.get(BANNER_CODE)
@@ -192,4 +231,5 @@ def ensure_study(units: dict[str, Unit]) -> int:
     )
     made = _progress(course, branches, now)
     made += _meetings(branches, today, units.get(VILLAGE))
+    made += _checkins(today)
     return made

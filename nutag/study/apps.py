@@ -10,9 +10,16 @@ class StudyConfig(AppConfig):
     def ready(self) -> None:
         from nutag.orgs.registry import register_path_copy
         from nutag.study import site_slots
-        from nutag.study.models import Course, LessonProgress, Meeting, PointEntry, QuizAttempt
+        from nutag.study.models import (
+            CheckIn,
+            Course,
+            LessonProgress,
+            Meeting,
+            PointEntry,
+            QuizAttempt,
+        )
 
         # History keeps its unit's path for subtree figures; it stays with its unit.
-        for model in (Course, LessonProgress, Meeting, PointEntry, QuizAttempt):
+        for model in (CheckIn, Course, LessonProgress, Meeting, PointEntry, QuizAttempt):
             register_path_copy(model)
         site_slots.register()

@@ -118,3 +118,10 @@ class HomeStudyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [(p.pk, p.name) for p in people]  # type: ignore[attr-defined]
         self.fields["lesson"].choices = [(lesson.pk, lesson.title) for lesson in lessons]  # type: ignore[attr-defined]
+
+
+class CheckInForm(forms.Form):
+    where = forms.CharField(label=_("Where you are"), max_length=100)
+    what = forms.CharField(
+        label=_("What you did this month"), widget=forms.Textarea, max_length=1000
+    )

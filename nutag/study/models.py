@@ -260,3 +260,25 @@ class PointEntry(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class CheckIn(models.Model):
+    """A mobile member's monthly check-in with the micro-branch (流动党员微支部): where they
+    are and what they did. One per person and month (sent again, it is updated)."""
+
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    month = models.DateField()
+    where = models.CharField(_("where you are"), max_length=100)
+    what = models.TextField(_("what you did this month"), max_length=1000)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "month"], name="study_checkin_monthly")
+        ]
+        ordering = ["-month", "-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{self.person_id}:{self.month}"

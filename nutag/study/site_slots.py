@@ -1,7 +1,8 @@
-"""What the study app shows on the unit sites, through ``nutag.sites.extensions``: the courses
-assigned to the unit in the 支部在线学习 (online_study) and 主题教育 (thematic_education)
-columns. Anonymous readers (cached pages) see the public courses only; a logged-in reader
-also sees the assigned ones and their own progress link."""
+"""What the study app shows on the unit sites, through ``nutag.sites.extensions``: the
+courses assigned to the unit in the 支部在线学习 (online_study) and 主题教育
+(thematic_education) columns, and the monthly check-in in 流动党员微支部 (micro_branch).
+Anonymous readers (cached pages) see the public courses only; a logged-in reader also sees
+the assigned ones, their own record and the check-in link."""
 
 from __future__ import annotations
 
@@ -33,6 +34,14 @@ def unit_has_public_courses(unit: Unit) -> bool:
     return courses_for_unit(unit=unit).filter(is_public=True).exists()
 
 
+def render_micro_branch(request: HttpRequest, unit: Unit, column: object) -> str:
+    """A link to the monthly check-in, for logged-in readers only (anonymous pages unchanged)."""
+    if not request.user.is_authenticated:
+        return ""
+    return render_to_string("study/_column_micro_branch.html", {"unit": unit}, request=request)
+
+
 def register() -> None:
     for key in (CourseColumn.ONLINE_STUDY, CourseColumn.THEMATIC):
         register_column_page(key, render_courses, has_content=unit_has_public_courses)
+    register_column_page("micro_branch", render_micro_branch)

@@ -15,6 +15,7 @@ public_urlpatterns = [
     ),
     path("u/<str:code>/study/lessons/<int:pk>/quiz", public.lesson_quiz, name="study-quiz"),
     path("u/<str:code>/study/me/", public.my_study, name="study-me"),
+    path("u/<str:code>/study/micro-branch/", public.micro_branch, name="study-micro-branch"),
 ]
 
 urlpatterns = [
@@ -40,4 +41,5 @@ urlpatterns = [
     path("u/<str:code>/study/meetings/new/", desk.meeting_new, name="study-desk-meeting-new"),
     path("u/<str:code>/study/meetings/<int:pk>/", desk.meeting_detail, name="study-desk-meeting"),
     path("u/<str:code>/study/points/", desk.points, name="study-desk-points"),
+    path("u/<str:code>/study/micro-branch/", desk.micro_branch, name="study-desk-micro-branch"),
 ]

@@ -17,8 +17,10 @@ from nutag.study.selectors.courses import (
 from nutag.study.selectors.figures import StudyFigures, study_figures
 from nutag.study.selectors.records import (
     MeetingRhythm,
+    MobileMember,
     branch_study,
     meeting_rhythm,
+    mobile_members,
     person_timeline,
     points_ledger,
     points_ranking,
@@ -26,6 +28,7 @@ from nutag.study.selectors.records import (
 
 __all__ = [
     "MeetingRhythm",
+    "MobileMember",
     "StudyFigures",
     "access_course",
     "access_lesson",
@@ -34,6 +37,7 @@ __all__ = [
     "course_lessons_count",
     "courses_for_unit",
     "meeting_rhythm",
+    "mobile_members",
     "person_timeline",
     "points_ledger",
     "points_ranking",

@@ -14,10 +14,11 @@ from django.db.models import Count, QuerySet, Sum
 
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
-from nutag.people.models import Person
+from nutag.people.models import PartyMembership, Person
 from nutag.study.models import (
     RHYTHM,
     Attendance,
+    CheckIn,
     Course,
     LessonProgress,
     Meeting,
@@ -200,3 +201,29 @@ def person_timeline(*, person: Person, limit: int = 100) -> list[TimelineItem]:
         items.append(TimelineItem(a.submitted_at, what, a.lesson.title, f"{a.score}%"))
     items.sort(key=lambda i: i.at, reverse=True)
     return items[:limit]
+
+
+@dataclasses.dataclass(frozen=True)
+class MobileMember:
+    person: Person
+    location: str
+    last: CheckIn | None
+
+    @property
+    def checked_in_this_month(self) -> bool:
+        from django.utils import timezone
+
+        return self.last is not None and self.last.month == timezone.localdate().replace(day=1)
+
+
+def mobile_members(*, unit: Unit) -> list[MobileMember]:
+    """The mobile members of ``unit``'s branch with their last check-in: two queries."""
+    members = list(
+        PartyMembership.objects.filter(unit=unit, is_mobile=True)
+        .select_related("person")
+        .order_by("person__name_pinyin")
+    )
+    last: dict[int, CheckIn] = {}
+    for c in CheckIn.objects.filter(person__in=[m.person_id for m in members]).order_by("month"):
+        last[c.person_id] = c
+    return [MobileMember(m.person, m.current_location, last.get(m.person_id)) for m in members]

@@ -5,11 +5,13 @@
 - ``progress``: a person's progress on a lesson (idempotent by the client's id), quizzes,
   study taken to a housebound member's home (送学到家);
 - ``meetings``: 三会一课 records with attendance;
-- ``points``: the banner's rules and the ledger of verified acts (积分).
+- ``points``: the banner's rules and the ledger of verified acts (积分);
+- ``micro_branch``: mobile members' monthly check-ins (流动党员微支部).
 """
 
 from nutag.study.services.courses import course_create, lesson_add, study_remind
 from nutag.study.services.meetings import meeting_record
+from nutag.study.services.micro_branch import checkin_post
 from nutag.study.services.points import (
     point_rule_set,
     points_award,
@@ -22,6 +24,7 @@ from nutag.study.services.progress import (
 )
 
 __all__ = [
+    "checkin_post",
     "course_create",
     "lesson_add",
     "meeting_record",

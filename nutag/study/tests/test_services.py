@@ -339,3 +339,30 @@ def test_point_rules_are_the_banners_and_caps_hold(cast):
         services.points_log_volunteering(
             acting_user=cast.village1a_officer, person=person, ref="y", note=" "
         )
+
+
+# --- micro-branch -------------------------------------------------------------------------
+
+
+def test_checkin_only_by_a_current_mobile_member_once_a_month(cast):
+    from nutag.study.models import CheckIn
+
+    stay = member(cast.village1a, "在家党员", "home")
+    with pytest.raises(ValidationError):
+        services.checkin_post(acting_user=stay.user, where="本村", what="放牧")
+    with pytest.raises(NotFound):
+        services.checkin_post(acting_user=cast.admin, where="x", what="y")
+    away = member(cast.village1a, "外出党员", "away")
+    away.party.is_mobile = True
+    away.party.save()
+    with pytest.raises(ValidationError):
+        services.checkin_post(acting_user=away.user, where=" ", what="打工")
+    services.checkin_post(acting_user=away.user, where="海拉尔", what="在工地务工")
+    services.checkin_post(acting_user=away.user, where="满洲里", what="参加线上支部会")
+    checkin = CheckIn.objects.get()
+    assert checkin.where == "满洲里" and checkin.unit == cast.village1a
+    assert checkin.month == timezone.localdate().replace(day=1)
+    away.party.delete()  # left the branch
+    with pytest.raises(ValidationError):
+        services.checkin_post(acting_user=away.user, where="海拉尔", what="务工")
+    assert CheckIn.objects.count() == 1

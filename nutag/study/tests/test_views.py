@@ -187,3 +187,25 @@ def test_study_taken_home_through_the_course_page(cast):
     assert c.post(url, data).status_code == 302
     p = LessonProgress.objects.get()
     assert p.person == elder and p.via == "home" and p.completed_at is not None
+
+
+def test_micro_branch_check_in_and_the_home_branch_view(cast, client):
+    away = member(cast.village1a, "外出党员", "away")
+    away.party.is_mobile = True
+    away.party.current_location = "海拉尔"
+    away.party.save()
+    code = cast.village1a.code
+    column = client.get(f"/u/{code}/c/micro_branch/").content.decode()
+    assert "study/micro-branch" not in column  # anonymous pages stay the same for everyone
+    c = login(away.user)
+    assert f"/u/{code}/study/micro-branch/" in c.get(f"/u/{code}/c/micro_branch/").content.decode()
+    url = f"/u/{code}/study/micro-branch/"
+    bad = c.post(url, {"where": "海拉尔", "what": ""})
+    assert bad.status_code == 200 and "海拉尔" in bad.content.decode()
+    assert c.post(url, {"where": "海拉尔", "what": "务工"}).status_code == 302
+    desk = login(cast.village1a_secretary).get(f"/desk/u/{code}/study/micro-branch/")
+    assert "外出党员" in desk.content.decode() and "务工" in desk.content.decode()
+    assert (
+        login(cast.village2a_secretary).get(f"/desk/u/{code}/study/micro-branch/").status_code
+        == 404
+    )

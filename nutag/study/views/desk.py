@@ -268,3 +268,10 @@ def points(request: HttpRequest, code: str) -> HttpResponse:
         "records_ok": can_view_study_records(request.user, unit),
     }
     return render(request, "study/desk_points.html", context)
+
+
+def micro_branch(request: HttpRequest, code: str) -> HttpResponse:
+    """The home branch's view of its mobile members: where they are, their last check-in."""
+    unit = _unit(request, code)
+    members = selectors.mobile_members(unit=unit)
+    return render(request, "study/desk_micro_branch.html", {"unit": unit, "members": members})

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from nutag.people.models import Person
@@ -120,8 +121,6 @@ def lesson_quiz(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     except ValidationError as exc:
         messages.error(request, " ".join(exc.messages))
     else:
-        from django.utils.translation import gettext as _
-
         if attempt.passed:
             messages.success(request, _("Passed with %(score)s%%.") % {"score": attempt.score})
         else:
@@ -149,4 +148,29 @@ def my_study(request: HttpRequest, code: str) -> HttpResponse:
             "ledger": ledger,
             "total": sum(e.points for e in ledger),
         },
+    )
+
+
+@login_required
+def micro_branch(request: HttpRequest, code: str) -> HttpResponse:
+    """The micro-branch page of a mobile member: this month's check-in and the earlier ones."""
+    from nutag.core.forms import submit_to_service
+    from nutag.study.forms import CheckInForm
+    from nutag.study.models import CheckIn
+
+    unit = public_unit(code=code)
+    person = _person(request)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = submit_to_service(
+            form, lambda: services.checkin_post(acting_user=request.user, **form.cleaned_data)
+        )
+        if done is not None:
+            messages.success(request, _("Checked in for this month. Thank you."))
+            return redirect("study-micro-branch", code=unit.code)
+    earlier = list(CheckIn.objects.filter(person=person)[:12]) if person else []
+    return render(
+        request,
+        "study/micro_branch.html",
+        {"unit": unit, "person": person, "form": form, "earlier": earlier},
     )
