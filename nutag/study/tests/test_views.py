@@ -209,3 +209,12 @@ def test_micro_branch_check_in_and_the_home_branch_view(cast, client):
         login(cast.village2a_secretary).get(f"/desk/u/{code}/study/micro-branch/").status_code
         == 404
     )
+
+
+def test_members_pages_are_kept_by_no_cache_anonymous_public_lessons_may_be(cast, client):
+    _c, lesson, _q = course_with_lessons(cast.banner, is_public=True)
+    url = f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/"
+    assert "no-store" not in client.get(url).get("Cache-Control", "")
+    reader = login(member(cast.village1a, "读者", "reader").user)
+    assert "no-store" in reader.get(url)["Cache-Control"]
+    assert "no-store" in reader.get(f"/u/{cast.village1a.code}/study/me/")["Cache-Control"]

@@ -14,6 +14,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -21,6 +22,14 @@ from nutag.people.models import Person
 from nutag.sites.selectors.public import public_unit
 from nutag.study import selectors, services
 from nutag.study.models import LessonProgress, QuizAttempt
+
+
+def _private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A logged-in reader's page (their progress, their quiz) is kept by no cache, the service
+    worker's included; anonymous readers' pages of public lessons may be kept for offline."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
 
 
 def _person(request: HttpRequest) -> Person | None:
@@ -38,11 +47,8 @@ def course_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if person is not None:
         mine = {p.lesson_id: p for p in LessonProgress.objects.filter(person=person, course=course)}
     rows = [(lesson, mine.get(lesson.pk)) for lesson in lessons]
-    return render(
-        request,
-        "study/course.html",
-        {"unit": unit, "course": course, "rows": rows, "person": person},
-    )
+    context = {"unit": unit, "course": course, "rows": rows, "person": person}
+    return _private(request, render(request, "study/course.html", context))
 
 
 def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
@@ -63,7 +69,7 @@ def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "quiz": list(enumerate(lesson.quiz)),
         "quiz_id": uuid.uuid4().hex,
     }
-    return render(request, "study/lesson.html", context)
+    return _private(request, render(request, "study/lesson.html", context))
 
 
 @require_POST
@@ -138,16 +144,19 @@ def my_study(request: HttpRequest, code: str) -> HttpResponse:
     person = _person(request)
     timeline = selectors.person_timeline(person=person) if person else []
     ledger = list(selectors.points_ledger(person=person)) if person else []
-    return render(
+    return _private(
         request,
-        "study/me.html",
-        {
-            "unit": unit,
-            "person": person,
-            "timeline": timeline,
-            "ledger": ledger,
-            "total": sum(e.points for e in ledger),
-        },
+        render(
+            request,
+            "study/me.html",
+            {
+                "unit": unit,
+                "person": person,
+                "timeline": timeline,
+                "ledger": ledger,
+                "total": sum(e.points for e in ledger),
+            },
+        ),
     )
 
 
@@ -169,8 +178,5 @@ def micro_branch(request: HttpRequest, code: str) -> HttpResponse:
             messages.success(request, _("Checked in for this month. Thank you."))
             return redirect("study-micro-branch", code=unit.code)
     earlier = list(CheckIn.objects.filter(person=person)[:12]) if person else []
-    return render(
-        request,
-        "study/micro_branch.html",
-        {"unit": unit, "person": person, "form": form, "earlier": earlier},
-    )
+    context = {"unit": unit, "person": person, "form": form, "earlier": earlier}
+    return _private(request, render(request, "study/micro_branch.html", context))
