@@ -23,3 +23,8 @@ class StudyConfig(AppConfig):
         for model in (CheckIn, Course, LessonProgress, Meeting, PointEntry, QuizAttempt):
             register_path_copy(model)
         site_slots.register()
+
+        from nutag.people.home import register_home_cards
+        from nutag.study.home import study_cards
+
+        register_home_cards(study_cards)

@@ -218,3 +218,14 @@ def test_members_pages_are_kept_by_no_cache_anonymous_public_lessons_may_be(cast
     reader = login(member(cast.village1a, "读者", "reader").user)
     assert "no-store" in reader.get(url)["Cache-Control"]
     assert "no-store" in reader.get(f"/u/{cast.village1a.code}/study/me/")["Cache-Control"]
+
+
+def test_the_unit_page_and_the_personal_home_lead_to_study(cast):
+    unit_page = login(cast.village1a_officer).get(f"/desk/u/{cast.village1a.code}/")
+    assert f"/desk/u/{cast.village1a.code}/study/" in unit_page.content.decode()
+    person = member(cast.village1a, "党员", "member1")
+    _c, lesson, _q = course_with_lessons(cast.village1a)
+    c = login(person.user)
+    c.post(f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress", {"id": "e", "end": "1"})
+    home = c.get("/desk/me/").content.decode()
+    assert f"/u/{cast.village1a.code}/study/me/" in home and "2" in home
