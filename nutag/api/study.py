@@ -54,7 +54,13 @@ class PointOut(Schema):
 @study.post(
     "/lessons/{lesson_id}/progress",
     auth=session,
-    response={200: ProgressOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={
+        200: ProgressOut,
+        400: ValidationErrorOut,
+        401: ErrorOut,
+        403: ErrorOut,
+        404: ErrorOut,
+    },
 )
 def lesson_progress(request: HttpRequest, lesson_id: int, data: ProgressIn) -> dict[str, Any]:
     lesson = selectors.access_lesson(user=request.user, pk=lesson_id)
@@ -76,7 +82,7 @@ def lesson_progress(request: HttpRequest, lesson_id: int, data: ProgressIn) -> d
 @study.post(
     "/lessons/{lesson_id}/quiz",
     auth=session,
-    response={200: QuizOut, 400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut},
+    response={200: QuizOut, 400: ValidationErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut},
 )
 def lesson_quiz(request: HttpRequest, lesson_id: int, data: QuizIn) -> dict[str, Any]:
     lesson = selectors.access_lesson(user=request.user, pk=lesson_id)

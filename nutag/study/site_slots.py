@@ -31,7 +31,13 @@ def render_courses(request: HttpRequest, unit: Unit, column: object) -> str:
 
 
 def unit_has_public_courses(unit: Unit) -> bool:
-    return courses_for_unit(unit=unit).filter(is_public=True).exists()
+    """Whether the unit's site lists its study columns to visitors: one query per page, the
+    answer kept on the unit object for the second column asking."""
+    known: bool | None = getattr(unit, "_study_public_courses", None)
+    if known is None:
+        known = courses_for_unit(unit=unit).filter(is_public=True).exists()
+        unit._study_public_courses = known  # type: ignore[attr-defined]
+    return known
 
 
 def render_micro_branch(request: HttpRequest, unit: Unit, column: object) -> str:

@@ -31,6 +31,9 @@ def test_assigned_course_is_hidden_from_anonymous_and_other_villages(cast, clien
 
 
 def test_public_course_is_read_by_anyone_and_shown_in_the_column(cast, client):
+    from nutag.study import site_slots
+
+    site_slots.register()  # other tests may have taken the slots back (extensions.unregister)
     course, lesson, _q = course_with_lessons(cast.banner, is_public=True)
     code = cast.village1a.code
     page = client.get(f"/u/{code}/study/courses/{course.pk}/")
@@ -190,6 +193,9 @@ def test_study_taken_home_through_the_course_page(cast):
 
 
 def test_micro_branch_check_in_and_the_home_branch_view(cast, client):
+    from nutag.study import site_slots
+
+    site_slots.register()  # other tests may have taken the slots back (extensions.unregister)
     away = member(cast.village1a, "外出党员", "away")
     away.party.is_mobile = True
     away.party.current_location = "海拉尔"
