@@ -14,6 +14,7 @@ from nutag.core.views import choose_language, text_size
 from nutag.orgs.views import desk_home
 from nutag.wechat.endpoint import message_endpoint
 from nutag.wechat.urls import public_urlpatterns as wechat_public_urls
+from nutag.study.urls import public_urlpatterns as study_public_urlpatterns
 
 desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", desk_home, name="desk-home"),
@@ -31,6 +32,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.notify.urls")),
     path("", include("nutag.wechat.urls")),
     path("", include("nutag.api.urls")),
+    path("", include("nutag.study.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [
@@ -42,6 +44,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("desk/", include(desk_urlpatterns)),
     path("wechat/<str:code>/", message_endpoint, name="wechat-endpoint"),
     path("wechat/", include(wechat_public_urls)),
+    path("", include(study_public_urlpatterns)),
     path("", include("nutag.sites.urls.public")),
     path("", include("nutag.sites.urls.search")),
     path("", include("nutag.sites.urls.offline")),

@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "nutag.assess",
     "nutag.sites",
     "nutag.voice",
+    "nutag.study",
     "nutag.api",
     "nutag.wechat",
     "ninja",  # its own static Swagger UI (no CDN, no inline script: CSP)

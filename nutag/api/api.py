@@ -35,6 +35,7 @@ from nutag.api.schemas import (
 )
 from nutag.api.sites import sites
 from nutag.api.voice import voice, voice_stats
+from nutag.api.study import study, study_stats
 from nutag.api.work import work
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
@@ -211,6 +212,7 @@ def _stats_json(unit: Unit) -> bytes:
             "year": good.year,
         },
         "voice": voice_stats(unit=unit),
+        **study_stats(unit=unit),
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
 
@@ -404,3 +406,4 @@ api.add_router("/me", me)
 api.add_router("/me", my_tokens)
 api.add_router("/", sites)
 api.add_router("/", voice)
+api.add_router("/study", study)

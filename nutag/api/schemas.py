@@ -76,6 +76,25 @@ class VoiceStatsOut(Schema):
     satisfaction: float | None  # mean rating, 1-5
     overdue: int
     polls_held: int
+class StudyStatsOut(Schema):
+    year: int
+    lessons_completed: int
+    learners: int
+    hours: float
+    party_members: int
+    members_studied: int
+    members_rate: float
+    points: int
+    column_reads: int
+
+
+class MeetingsStatsOut(Schema):
+    year: int
+    branches: int
+    branches_on_rhythm: int
+    branches_behind: int
+    held: dict[str, int]
+    expected: dict[str, int]
 
 
 class StatsOut(Schema):
@@ -108,6 +127,8 @@ Date = Annotated[dt.date, BeforeValidator(_date_text)]
 # the rules no pattern can state (the ID number's birth date and check digit).
 Phone = Annotated[str, Field(pattern=r"^[0-9+() -]{0,30}$")]
 IdNumber = Annotated[str, Field(pattern=r"^([0-9]{17}[0-9Xx])?$")]
+    study: StudyStatsOut
+    meetings: MeetingsStatsOut
 
 
 class UnitIn(Schema):

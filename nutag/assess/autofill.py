@@ -12,7 +12,8 @@ of units:
 - ``ARTICLES``: articles (not notices) the unit published on its own site in the year
   (Asia/Shanghai calendar year, only those already public);
 - ``TASK_REPORTS``: task reports the unit submitted on time in the year (not late, waiting
-  for inspection or accepted).
+  for inspection or accepted);
+- ``MEETINGS``: the branch's 三会一课 recorded in the year (``nutag.study``).
 
 The suggested self score of an item is ``round(points × min(1, value / target))``, rounded
 half up; the committee may change it.
@@ -35,6 +36,7 @@ from nutag.orgs.paths import subtree_q
 from nutag.people.models import CareTally
 from nutag.people.tallies import CATEGORY_FIELDS
 from nutag.sites.models import Article, ArticleKind, ArticleStatus
+from nutag.study.selectors.records import meetings_held
 
 KEY_POSITION_TITLES = (
     PositionTitle.BRANCH_SECRETARY,
@@ -140,6 +142,8 @@ def known_values(
             .order_by()
         )
         put(AutoSource.TASK_REPORTS, rows)
+    if AutoSource.MEETINGS in wanted:
+        put(AutoSource.MEETINGS, meetings_held(unit_ids=ids, year=year, within=within))
     return values
 
 
@@ -184,6 +188,14 @@ def source_note(*, source: str, value: int, target: int, year: int) -> str:
             _(
                 "%(value)d tasks reported on time in %(year)d (full points from %(target)d) "
                 "— from the unit's task reports"
+            )
+            % args
+        )
+    if source == AutoSource.MEETINGS:
+        return (
+            _(
+                "%(value)d branch meetings and Party lessons held in %(year)d (full points "
+                "from %(target)d) — from the branch's meeting records"
             )
             % args
         )

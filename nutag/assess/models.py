@@ -51,6 +51,7 @@ class AutoSource(models.TextChoices):
     FIVE_ELDERS = "five_elders", _("Five elders working in the care committee")
     ARTICLES = "articles", _("Activities recorded on the unit's site in the year")
     TASK_REPORTS = "task_reports", _("Tasks reported on time in the year")
+    MEETINGS = "meetings", _("Branch meetings and Party lessons held in the year")  # 三会一课
 
 
 class Standard(TimeStampedModel):

@@ -41,6 +41,7 @@ from .plan import DemoPlan, plan_people
 from .rosters import ensure_roster_details
 from .site import ensure_site_content
 from .speech import ensure_speech
+from .study import ensure_study
 from .units import UnitSpec, unit_specs
 from .wechat import ensure_wechat
 from .voice import ensure_voice
@@ -342,6 +343,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_wechat(units)
         ensure_speech(units)
         ensure_voice(units)
+        ensure_study(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

@@ -32,6 +32,8 @@ TEXTS: dict[str, Promise] = {
     Kind.CONCERN_RECEIVED: _("A resident's concern to handle: %(number)s (%(category)s)"),
     Kind.CONCERN_ANSWERED: _("Your concern %(number)s was answered"),
     Kind.CONCERN_OVERDUE: _("Concern %(number)s is overdue and passed up to %(unit)s"),
+    Kind.COURSE_ASSIGNED: _("%(from)s assigned a course: %(title)s (due %(due)s)"),
+    Kind.STUDY_REMINDER: _("Please finish the course “%(title)s” (due %(due)s)"),
 }
 
 URGENCY: dict[str, str] = {

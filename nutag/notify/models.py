@@ -34,6 +34,8 @@ class Kind(models.TextChoices):
     CONCERN_RECEIVED = "concern_received", _("Concern to handle")
     CONCERN_ANSWERED = "concern_answered", _("Concern answered")
     CONCERN_OVERDUE = "concern_overdue", _("Concern overdue")
+    COURSE_ASSIGNED = "course_assigned", _("Course assigned")
+    STUDY_REMINDER = "study_reminder", _("Study reminder")
 
 
 class Urgency(models.TextChoices):

@@ -43,6 +43,7 @@ class Perm(StrEnum):
     MANAGE_LOGINS = "people.manage_logins"  # switch logins off/on, unlock, reset; join requests
     HANDLE_CONCERNS = "voice.handle_concerns"  # accept, answer, pass on residents' concerns
     RUN_POLLS = "voice.run_polls"  # put a question to the unit's residents (secretaries)
+    MANAGE_STUDY = "study.manage_study"  # courses, 三会一课 records, study reminders, points acts
 
 
 OFFICER_PERMS = frozenset(
@@ -59,6 +60,7 @@ OFFICER_PERMS = frozenset(
         Perm.ISSUE_TASKS,
         Perm.INVITE_PEOPLE,
         Perm.HANDLE_CONCERNS,
+        Perm.MANAGE_STUDY,
     }
 )
 SECRETARY_PERMS = frozenset(Perm)

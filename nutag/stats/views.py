@@ -6,6 +6,8 @@ All three read the same ``selectors.dashboard`` under the same rights: the figur
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +24,7 @@ from nutag.stats.exporting import dashboard_to_xlsx
 from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
 from nutag.voice.selectors.figures import voice_figures
+from nutag.study.selectors import StudyFigures, study_figures
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -48,6 +51,14 @@ def _board(request: HttpRequest, code: str) -> Dashboard:
 GREEN, AMBER, ORANGE, GREY, BLUE = "#1a7f4b", "#e0a800", "#a65000", "#9e9e9e", "#1a5fb4"
 
 
+def _study(board: Dashboard) -> StudyFigures:
+    """The study app's figures for the dashboard's year (to its last day when it is past)."""
+    today = timezone.localdate()
+    if board.year and board.year < today.year:
+        today = dt.date(board.year, 12, 31)
+    return study_figures(unit=board.unit, today=today)
+
+
 def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
     tasks, progress = board.tasks, board.progress
     children_chart = board.children_chart()
@@ -64,6 +75,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         "areas": areas if areas and len(areas) < len(board.children) else board.children,
         "others": [r for r in board.children if not r.unit.numchild] if areas else [],
         "query": f"?year={board.year}" if board.year else "",
+        "study": _study(board),
         "tasks_segments": [
             (pgettext("task report outcome", "On time"), tasks.on_time, GREEN),
             (pgettext("task report outcome", "Late"), tasks.late, AMBER),

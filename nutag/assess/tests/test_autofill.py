@@ -68,6 +68,7 @@ def test_nothing_known_is_zero_not_missing(cast):
         "five_elders": 0,
         "articles": 0,
         "task_reports": 0,
+        "meetings": 0,
     }
     assert known_values(units=[], sources=ALL, year=2024) == {s: {} for s in ALL if s}
     assert known_values(units=[cast.village1a], sources=["", "weather"], year=2024) == {}
@@ -132,12 +133,27 @@ def test_each_source_counts_its_own_unit(cast):
     published(unit, title="第二次活动")
     report(unit)
     report(unit, status=ReportStatus.SUBMITTED)
+    from nutag.study.services import meeting_record
+
+    year = this_year()
+    for kind in ("committee", "group", "members"):  # 三会一课 held this year (1 January)
+        meeting_record(
+            acting_user=SYSTEM, unit=unit, kind=kind, held_on=dt.date(year, 1, 1), topic="会"
+        )
+    meeting_record(
+        acting_user=SYSTEM,
+        unit=unit,
+        kind="committee",
+        held_on=dt.date(year - 1, 5, 5),
+        topic="去年",
+    )
     assert values_for(unit) == {
         "positions": 4,
         "care_workers": 3,
         "five_elders": 2,
         "articles": 2,
         "task_reports": 2,
+        "meetings": 3,
     }
 
 
@@ -188,7 +204,8 @@ def test_same_number_of_queries_for_3_and_30_units(cast, within):
         counts.append(len(queries))
         assert all(known["positions"][u.pk] == 1 for u in units)
         assert all(known["five_elders"][u.pk] == 1 for u in units)
-    assert counts[0] == counts[1] <= 4  # positions, the care tally, articles, reports
+    # positions, the care tally, articles, reports, meetings (nutag.study)
+    assert counts[0] == counts[1] <= 5
 
 
 def test_within_keeps_only_the_units_asked_for(cast):

@@ -37,6 +37,7 @@ from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
 from nutag.voice.models import Concern, Poll
+from nutag.study.models import Course, Meeting
 
 _codes = itertools.count(500)
 TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
@@ -375,6 +376,29 @@ class Actions:
         made = WechatAccount.objects.filter(unit=unit, welcome=marker).exists()
         assert made == _ok(r)
         return made
+
+    def manage_study(self, unit: Unit) -> bool:
+        course = self.c.post(
+            f"/desk/u/{unit.code}/study/courses/new/",
+            {"title": "权限表课程", "audience": "party", "column": "online_study"},
+        )
+        made = Course.objects.filter(unit=unit, title="权限表课程").exists()
+        assert made == _ok(course)
+        today = timezone.localdate().isoformat()
+        meeting = self.c.post(
+            f"/desk/u/{unit.code}/study/meetings/new/",
+            {"kind": "members", "held_on": today, "topic": "权限表会议"},
+        )
+        held = Meeting.objects.filter(unit=unit, topic="权限表会议").exists()
+        assert held == _ok(meeting) == made
+        return made
+
+    def view_study_records(self, unit: Unit) -> bool:
+        home = _ok(self.c.get(f"/desk/u/{unit.code}/study/"))
+        meetings = _ok(self.c.get(f"/desk/u/{unit.code}/study/meetings/"))
+        points = _ok(self.c.get(f"/desk/u/{unit.code}/study/points/"))
+        assert home == meetings == points
+        return home
 
 
 def _above(unit: Unit) -> Unit:

@@ -16,6 +16,7 @@ from django.core.management.base import CommandError
 from django.db import transaction
 from django.db.models import F
 from django.test import RequestFactory, override_settings
+from django.utils import timezone
 
 from nutag import demo as demo_module
 from nutag.assess.models import (
@@ -537,3 +538,23 @@ def test_a_season_of_concerns_in_every_state(banner: Unit) -> None:
 
     poll = open_poll(unit=village)
     assert poll is not None and poll.voters.filter(person__user__username="demo-resident")
+def test_study_a_banner_course_some_branches_behind(banner: Unit) -> None:
+    from nutag.study.models import Course, LessonProgress, PointEntry
+    from nutag.study.selectors import study_figures
+
+    course = Course.objects.get(unit=banner)
+    assert course.lessons.count() == 3 and course.column == "thematic_education"
+    figures = study_figures(unit=banner, today=timezone.localdate())
+    assert 0.2 < figures.members_rate < 0.95
+    assert figures.branches == 118
+    if timezone.localdate().month >= 5:  # a few months for the rhythm to show
+        assert 0 < figures.branches_behind < figures.branches
+    # the bulk path keeps what the service keeps: completion only with the quiz passed
+    quiz_lesson = course.lessons.exclude(quiz=[]).get()
+    assert not LessonProgress.objects.filter(
+        lesson=quiz_lesson, completed_at__isnull=False
+    ).exists()
+    assert (
+        PointEntry.objects.filter(act="lesson").count()
+        == LessonProgress.objects.filter(completed_at__isnull=False).count()
+    )

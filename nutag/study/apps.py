@@ -1,0 +1,30 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StudyConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "nutag.study"
+    verbose_name = _("Study and branch life")
+
+    def ready(self) -> None:
+        from nutag.orgs.registry import register_path_copy
+        from nutag.study import site_slots
+        from nutag.study.models import (
+            CheckIn,
+            Course,
+            LessonProgress,
+            Meeting,
+            PointEntry,
+            QuizAttempt,
+        )
+
+        # History keeps its unit's path for subtree figures; it stays with its unit.
+        for model in (CheckIn, Course, LessonProgress, Meeting, PointEntry, QuizAttempt):
+            register_path_copy(model)
+        site_slots.register()
+
+        from nutag.people.home import register_home_cards
+        from nutag.study.home import study_cards
+
+        register_home_cards(study_cards)

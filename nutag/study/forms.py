@@ -1,0 +1,127 @@
+"""Forms of the study pages. Field names follow the service arguments they feed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from nutag.study.models import Act, AttendanceStatus, Audience, CourseColumn, MeetingKind
+
+
+class CourseForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    summary = forms.CharField(label=_("Summary"), widget=forms.Textarea, required=False)
+    audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
+    column = forms.ChoiceField(label=_("Column"), choices=CourseColumn.choices)
+    is_public = forms.BooleanField(label=_("Readable by anyone"), required=False, initial=True)
+    deadline = forms.DateField(
+        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+
+QUIZ_HELP = _(
+    "One question per block, blocks separated by an empty line: the question on the first "
+    "line, then one choice per line, the right ones starting with * and the others with -."
+)
+
+
+def parse_quiz(text: str) -> list[dict[str, Any]]:
+    """The officers' quiz notation: a question line, then ``* right`` / ``- wrong`` lines."""
+    quiz = []
+    for block in [b.strip() for b in text.replace("\r\n", "\n").split("\n\n") if b.strip()]:
+        lines = [line.strip() for line in block.split("\n") if line.strip()]
+        choices: list[str] = []
+        answer: list[int] = []
+        for line in lines[1:]:
+            if line[:1] in "*＊":
+                answer.append(len(choices))
+            elif line[:1] not in "-－":
+                raise forms.ValidationError(QUIZ_HELP)
+            choices.append(line[1:].strip())
+        quiz.append({"q": lines[0], "choices": choices, "answer": answer})
+    return quiz
+
+
+class LessonForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    body = forms.CharField(label=_("Text"), widget=forms.Textarea, required=False)
+    audio_url = forms.URLField(label=_("Audio link"), required=False, assume_scheme="https")
+    video_url = forms.URLField(label=_("Video link"), required=False, assume_scheme="https")
+    minutes = forms.IntegerField(
+        label=_("Minutes to study"), min_value=1, max_value=240, initial=10
+    )
+    quiz = forms.CharField(
+        label=_("Quiz"), widget=forms.Textarea, required=False, help_text=QUIZ_HELP
+    )
+    pass_mark = forms.IntegerField(label=_("Pass mark (%)"), min_value=1, max_value=100, initial=60)
+
+    def clean_quiz(self) -> list[dict[str, Any]]:
+        return parse_quiz(self.cleaned_data.get("quiz") or "")
+
+
+class MeetingForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    online = forms.BooleanField(label=_("Held online"), required=False)
+    minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people = people
+        for person in people:
+            self.fields[f"att_{person.pk}"] = forms.ChoiceField(
+                label=person.name,
+                choices=[("", "—"), *AttendanceStatus.choices],
+                required=False,
+            )
+            self.fields[f"why_{person.pk}"] = forms.CharField(
+                label=_("Reason for absence"), max_length=100, required=False
+            )
+
+    def attendance(self) -> list[tuple[int, str, str]]:
+        rows = []
+        for person in self.people:
+            status = self.cleaned_data.get(f"att_{person.pk}")
+            if status:
+                rows.append((person.pk, status, self.cleaned_data.get(f"why_{person.pk}", "")))
+        return rows
+
+
+class VolunteeringForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    note = forms.CharField(label=_("What they did"), max_length=200)
+    ref = forms.CharField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.name) for p in people]  # type: ignore[attr-defined]
+
+
+class PointRuleForm(forms.Form):
+    act = forms.ChoiceField(label=_("Act"), choices=Act.choices)
+    points = forms.IntegerField(label=_("Points per act"), min_value=0, max_value=100)
+    daily_cap = forms.IntegerField(label=_("Most points per day"), min_value=0, max_value=1000)
+
+
+class HomeStudyForm(forms.Form):
+    """送学到家: a lesson taken to a housebound member's home."""
+
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    lesson = forms.TypedChoiceField(label=_("Lesson"), coerce=int)
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def __init__(self, *args: Any, people: list[Any], lessons: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(p.pk, p.name) for p in people]  # type: ignore[attr-defined]
+        self.fields["lesson"].choices = [(lesson.pk, lesson.title) for lesson in lessons]  # type: ignore[attr-defined]
+
+
+class CheckInForm(forms.Form):
+    where = forms.CharField(label=_("Where you are"), max_length=100)
+    what = forms.CharField(
+        label=_("What you did this month"), widget=forms.Textarea, max_length=1000
+    )

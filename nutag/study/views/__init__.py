@@ -1,0 +1,2 @@
+"""Study pages: ``public`` (members' pages on the unit sites, /u/<code>/study/…) and ``desk``
+(the workbench, /desk/u/<code>/study/…)."""

@@ -1,0 +1,182 @@
+"""Members' study pages on a unit's site: a course, a lesson with its quiz, one's own record.
+
+Public courses are read by anyone; progress and quizzes need a login with a person record.
+Progress arrives from ``static/study/progress.js`` (and the service worker's offline queue) as
+small POSTs with the phone's own id for each update.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from nutag.people.models import Person
+from nutag.sites.selectors.public import public_unit
+from nutag.study import selectors, services
+from nutag.study.models import LessonProgress, QuizAttempt
+
+
+def _private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A logged-in reader's page (their progress, their quiz) is kept by no cache, the service
+    worker's included; anonymous readers' pages of public lessons may be kept for offline."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_store=True)
+    return response
+
+
+def _person(request: HttpRequest) -> Person | None:
+    if not request.user.is_authenticated:
+        return None
+    return Person.objects.filter(user_id=request.user.pk).first()
+
+
+def course_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = public_unit(code=code)
+    course = selectors.access_course(user=request.user, pk=pk, unit=unit)
+    lessons = list(course.lessons.all())
+    person = _person(request)
+    mine = {}
+    if person is not None:
+        mine = {p.lesson_id: p for p in LessonProgress.objects.filter(person=person, course=course)}
+    rows = [(lesson, mine.get(lesson.pk)) for lesson in lessons]
+    context = {"unit": unit, "course": course, "rows": rows, "person": person}
+    return _private(request, render(request, "study/course.html", context))
+
+
+def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = public_unit(code=code)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit)
+    person = _person(request)
+    progress = attempts = None
+    if person is not None:
+        progress = LessonProgress.objects.filter(person=person, lesson=lesson).first()
+        attempts = QuizAttempt.objects.filter(person=person, lesson=lesson).count()
+    context = {
+        "unit": unit,
+        "lesson": lesson,
+        "course": lesson.course,
+        "person": person,
+        "progress": progress,
+        "attempts_left": max(0, lesson.max_attempts - (attempts or 0)),
+        "quiz": list(enumerate(lesson.quiz)),
+        "quiz_id": uuid.uuid4().hex,
+    }
+    return _private(request, render(request, "study/lesson.html", context))
+
+
+@require_POST
+def lesson_progress(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """One progress update (``id``, ``seconds``, ``end``), as sent by progress.js or replayed by
+    the service worker. Answers JSON; the same ``id`` twice counts once."""
+    if not request.user.is_authenticated:
+        return JsonResponse({"detail": "login"}, status=403)
+    unit = public_unit(code=code)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit)
+    try:
+        seconds = int(request.POST.get("seconds") or 0)
+    except ValueError:
+        seconds = 0
+    try:
+        progress = services.progress_record(
+            acting_user=request.user,
+            lesson=lesson,
+            client_id=request.POST.get("id", ""),
+            seconds=seconds,
+            reached_end=request.POST.get("end") == "1",
+        )
+    except ValidationError as exc:
+        return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
+    return JsonResponse(
+        {
+            "seconds": progress.seconds,
+            "reached_end": progress.reached_end,
+            "completed": progress.completed_at is not None,
+        }
+    )
+
+
+@require_POST
+@login_required
+def lesson_quiz(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    unit = public_unit(code=code)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit)
+    answers = []
+    for i in range(len(lesson.quiz)):
+        given = []
+        for value in request.POST.getlist(f"q{i}"):
+            try:
+                given.append(int(value))
+            except ValueError:
+                continue
+        answers.append(given)
+    try:
+        attempt = services.quiz_submit(
+            acting_user=request.user,
+            lesson=lesson,
+            client_id=request.POST.get("id", ""),
+            answers=answers,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        if attempt.passed:
+            messages.success(request, _("Passed with %(score)s%%.") % {"score": attempt.score})
+        else:
+            messages.error(
+                request,
+                _("Not passed (%(score)s%%). Read again and retry.") % {"score": attempt.score},
+            )
+    return redirect("study-lesson", code=unit.code, pk=lesson.pk)
+
+
+@login_required
+def my_study(request: HttpRequest, code: str) -> HttpResponse:
+    """One's own study record (a timeline) and how each point was earned."""
+    unit = public_unit(code=code)
+    person = _person(request)
+    timeline = selectors.person_timeline(person=person) if person else []
+    ledger = list(selectors.points_ledger(person=person)) if person else []
+    return _private(
+        request,
+        render(
+            request,
+            "study/me.html",
+            {
+                "unit": unit,
+                "person": person,
+                "timeline": timeline,
+                "ledger": ledger,
+                "total": sum(e.points for e in ledger),
+            },
+        ),
+    )
+
+
+@login_required
+def micro_branch(request: HttpRequest, code: str) -> HttpResponse:
+    """The micro-branch page of a mobile member: this month's check-in and the earlier ones."""
+    from nutag.core.forms import submit_to_service
+    from nutag.study.forms import CheckInForm
+    from nutag.study.models import CheckIn
+
+    unit = public_unit(code=code)
+    person = _person(request)
+    form = CheckInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        done = submit_to_service(
+            form, lambda: services.checkin_post(acting_user=request.user, **form.cleaned_data)
+        )
+        if done is not None:
+            messages.success(request, _("Checked in for this month. Thank you."))
+            return redirect("study-micro-branch", code=unit.code)
+    earlier = list(CheckIn.objects.filter(person=person)[:12]) if person else []
+    context = {"unit": unit, "person": person, "form": form, "earlier": earlier}
+    return _private(request, render(request, "study/micro_branch.html", context))
