@@ -27,6 +27,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.sites.urls.desk")),
     path("", include("nutag.assess.urls")),
     path("", include("nutag.notify.urls")),
+    path("", include("nutag.youth.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "nutag.stats",
     "nutag.assess",
     "nutag.sites",
+    "nutag.youth",
     "nutag.api",
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
 ]
@@ -279,6 +280,8 @@ NUTAG_PERIODIC_JOBS = {
     "reminders": ("nutag.assess.reminders.send_reminders", 3600),
     "reads-flush": ("nutag.sites.counting.flush_reads", NUTAG_READS_FLUSH_SECONDS),
     "scheduled-publishing": ("nutag.sites.events.publish_due", 60),
+    "youth-visits": ("nutag.youth.reminders.send_visit_reminders", 3600),
+    "youth-coming-of-age": ("nutag.youth.reminders.archive_adults", 86400),
 }
 
 LOGGING = {

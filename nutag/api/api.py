@@ -7,6 +7,7 @@ outside the caller's reach answer 404, exactly like missing ones.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,6 +31,7 @@ from nutag.api.schemas import (
     unit_ref,
 )
 from nutag.api.work import work
+from nutag.api.youth import youth
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position
 from nutag.orgs.permissions import Perm
@@ -39,6 +41,7 @@ from nutag.people.models import Person
 from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
 from nutag.stats.permissions import can_view_figures
 from nutag.stats.selectors import five_good, unit_figures
+from nutag.youth.selectors import youth_figures
 
 api = NinjaAPI(
     title="Nutag API",
@@ -121,6 +124,7 @@ def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
             "rate": good.rate,
             "year": good.year,
         },
+        "youth": dataclasses.asdict(youth_figures(unit=unit)),
     }
 
 
@@ -285,3 +289,4 @@ api.add_router("/people", people)
 api.add_router("/", work)
 api.add_router("/", accounts)
 api.add_router("/me", me)
+api.add_router("/", youth)

@@ -53,6 +53,17 @@ class FiveGoodOut(Schema):
     year: int | None
 
 
+class YouthFiguresOut(Schema):
+    """Youth care over the subtree: counts only, never a person (``youth.selectors.figures``)."""
+
+    young_people: int
+    by_circumstance: dict[str, int]
+    pairs: int
+    visits_by_month: dict[str, int]
+    needs: int
+    needs_resolved: int
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -60,6 +71,7 @@ class StatsOut(Schema):
     five_elders: int
     five_elders_by_category: dict[str, int]
     five_good: FiveGoodOut
+    youth: YouthFiguresOut
 
 
 class UnitIn(Schema):

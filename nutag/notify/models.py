@@ -31,6 +31,7 @@ class Kind(models.TextChoices):
     JOIN_REQUESTED = "join_requested", _("Request to join")
     NOTICE = "notice", _("Notice")
     EMERGENCY = "emergency", _("Emergency")
+    YOUTH_VISIT_DUE = "youth_visit_due", _("A young person waits for a visit")
 
 
 class Urgency(models.TextChoices):

@@ -41,6 +41,9 @@ class Perm(StrEnum):
     MANAGE_STANDARDS = "assess.manage_standards"  # define standards, open and finish rounds
     INVITE_PEOPLE = "people.invite"  # give people a login by invitation; see who has not accepted
     MANAGE_LOGINS = "people.manage_logins"  # switch logins off/on, unlock, reset; join requests
+    VIEW_YOUTH = "youth.view_youth"  # open young people's records (each opening audited)
+    CHANGE_YOUTH = "youth.change_youth"  # keep young people's records, pairs and needs
+    EXPORT_YOUTH = "youth.export_youth"  # export young people's records (audited)
 
 
 OFFICER_PERMS = frozenset(
@@ -59,11 +62,15 @@ OFFICER_PERMS = frozenset(
     }
 )
 SECRETARY_PERMS = frozenset(Perm)
+# An officer given the youth right (the care committee's youth officer): an officer's rights
+# plus young people's records. Exporting them stays with secretaries.
+YOUTH_OFFICER_PERMS = OFFICER_PERMS | {Perm.VIEW_YOUTH, Perm.CHANGE_YOUTH}
 
 ACCESS_PERMS: dict[str, frozenset[Perm]] = {
     Access.NONE: frozenset(),
     Access.OFFICER: OFFICER_PERMS,
     Access.SECRETARY: SECRETARY_PERMS,
+    Access.YOUTH: YOUTH_OFFICER_PERMS,
 }
 
 
