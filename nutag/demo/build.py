@@ -37,6 +37,7 @@ from .accounts import ensure_accounts
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
+from .youth import ensure_youth
 from .plan import DemoPlan, plan_people
 from .rosters import ensure_roster_details
 from .site import ensure_site_content
@@ -336,6 +337,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_accounts(password=password)
         ensure_mongolian(units)
         ensure_notifications(units)
+        ensure_youth()
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

@@ -18,6 +18,7 @@ from nutag.orgs.selectors import get_unit_by_code
 from nutag.stats.exporting import dashboard_to_xlsx
 from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
+from nutag.youth.selectors import youth_dashboard
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -60,6 +61,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         "areas": areas if areas and len(areas) < len(board.children) else board.children,
         "others": [r for r in board.children if not r.unit.numchild] if areas else [],
         "query": f"?year={board.year}" if board.year else "",
+        "youth": youth_dashboard(unit=board.unit),
         "tasks_segments": [
             (pgettext("task report outcome", "On time"), tasks.on_time, GREEN),
             (pgettext("task report outcome", "Late"), tasks.late, AMBER),

@@ -32,10 +32,11 @@ from nutag.assess.models import (
     TaskReport,
 )
 from nutag.core.models import AuditEntry
-from nutag.factories import PersonFactory, UserFactory, make_unit
+from nutag.factories import PersonFactory, UserFactory, make_unit, make_youth_record
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
+from nutag.youth.models import YouthRecord
 
 _codes = itertools.count(500)
 TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
@@ -324,6 +325,25 @@ class Actions:
         sent = AuditEntry.objects.filter(unit=unit, note__contains="权限表通知").exists()
         assert sent == _ok(r)
         return sent
+
+    def view_youth(self, unit: Unit) -> bool:
+        record = make_youth_record(unit=unit, name="权限表少年")
+        page = _ok(self.c.get(f"/desk/youth/{record.pk}/"))
+        api = self.c.get(f"/api/v1/youth/{record.pk}").status_code == 200
+        listing = _ok(self.c.get(f"/desk/u/{unit.code}/youth/"))
+        assert page == api == listing
+        return page
+
+    def edit_youth(self, unit: Unit) -> bool:
+        record = make_youth_record(unit=unit, name="权限表少年")
+        r = self.c.post(f"/desk/youth/{record.pk}/edit/", {"school_class": "权限表班", "notes": ""})
+        changed = YouthRecord.objects.get(pk=record.pk).school_class == "权限表班"
+        assert changed == _ok(r)
+        return changed
+
+    def export_youth(self, unit: Unit) -> bool:
+        make_youth_record(unit=unit, name="权限表少年")
+        return _ok(self.c.get(f"/desk/u/{unit.code}/youth.xlsx"))
 
 
 def _above(unit: Unit) -> Unit:

@@ -507,3 +507,22 @@ def test_the_inboxes_show_the_banners_task_and_a_returned_article(banner: Unit) 
     village = inbox(user=_user("demo-village"))
     assert Kind.ARTICLE_RETURNED in {n.kind for n in village}
     assert not inbox(user=_user("demo-village2")).filter(kind=Kind.ARTICLE_RETURNED).exists()
+
+
+def test_demo_elder_is_paired_with_two_young_people_of_their_village(banner: Unit) -> None:
+    from nutag.youth.models import Need, Pairing, Visit
+    from nutag.youth.selectors import access_record, pairs_of_user, youth_figures
+
+    elder = _user("demo-elder")
+    pairs = list(pairs_of_user(user=elder))
+    assert len(pairs) == 2
+    village = elder.person.unit
+    assert {p.record.unit_id for p in pairs} == {village.pk}
+    assert Visit.objects.filter(pairing__in=pairs).count() >= 6
+    assert Need.objects.filter(record__pairs__in=pairs, resolved_on__isnull=True).exists()
+    # the elder reads their own two records, and the village's other young people stay closed
+    for p in pairs:
+        assert access_record(user=elder, pk=p.record_id).pk == p.record_id
+    figures = youth_figures(unit=banner)
+    assert figures.pairs == Pairing.objects.count() == 2
+    assert figures.needs_resolved == 1

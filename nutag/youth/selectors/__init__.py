@@ -1,6 +1,6 @@
 """Youth reads: ``records`` (records, every opening audited) and ``figures`` (counts only)."""
 
-from nutag.youth.selectors.figures import YouthFigures, youth_figures
+from nutag.youth.selectors.figures import YouthFigures, youth_dashboard, youth_figures
 from nutag.youth.selectors.records import (
     access_record,
     pairs_of_user,
@@ -14,5 +14,6 @@ __all__ = [
     "pairs_of_user",
     "record_details",
     "records_of_unit",
+    "youth_dashboard",
     "youth_figures",
 ]

@@ -71,3 +71,20 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
         needs=needs["total"],
         needs_resolved=needs["resolved"],
     )
+
+
+def youth_dashboard(*, unit: Unit) -> dict[str, object]:
+    """The dashboard's youth block: the figures, the circumstances' names, the months' bars."""
+    from nutag.youth.models import Circumstance
+
+    figures = youth_figures(unit=unit)
+    names = dict(Circumstance.objects.values_list("code", "name"))
+    peak = max(figures.visits_by_month.values(), default=0)
+    return {
+        "figures": figures,
+        "circumstances": [(names.get(code, code), n) for code, n in figures.by_circumstance.items()],
+        "months": [
+            (month, n, round(100 * n / peak) if peak else 0)
+            for month, n in figures.visits_by_month.items()
+        ],
+    }
