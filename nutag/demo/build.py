@@ -37,12 +37,12 @@ from .accounts import ensure_accounts
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
-from .youth import ensure_youth
 from .plan import DemoPlan, plan_people
 from .rosters import ensure_roster_details
 from .site import ensure_site_content
 from .units import UnitSpec, unit_specs
 from .work import ensure_work
+from .youth import ensure_youth
 
 
 class DemoRefusedError(RuntimeError):

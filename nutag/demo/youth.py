@@ -20,20 +20,68 @@ from nutag.youth.models import Circumstance, Pairing, YouthRecord
 
 # (days before loading, kind, mood, study, hardship, guardianship, help given, next step)
 VISITS = [
-    (80, "home", "开学了，有点想念在外打工的妈妈", "语文不错，数学吃力", "冬季取暖煤还没备齐",
-     "奶奶照看，身体尚可", "讲了开学注意事项，带去文具", "联系学校了解数学成绩"),
-    (52, "school", "和同学相处融洽，愿意说话了", "数学月考及格", "", "奶奶腿疼，接送困难",
-     "和班主任商量放学结伴回家", "下次家访带数学练习册"),
-    (24, "phone", "期中考试前有些紧张", "每天晚上做二十道口算", "", "",
-     "电话里鼓励，约好周末辅导", "周末到家里辅导数学"),
-    (6, "home", "心情不错，说想当老师", "口算进步明显", "棉衣小了", "奶奶照看",
-     "辅导一小时数学", "为孩子找一件冬季棉衣"),
+    (
+        80,
+        "home",
+        "开学了，有点想念在外打工的妈妈",
+        "语文不错，数学吃力",
+        "冬季取暖煤还没备齐",
+        "奶奶照看，身体尚可",
+        "讲了开学注意事项，带去文具",
+        "联系学校了解数学成绩",
+    ),
+    (
+        52,
+        "school",
+        "和同学相处融洽，愿意说话了",
+        "数学月考及格",
+        "",
+        "奶奶腿疼，接送困难",
+        "和班主任商量放学结伴回家",
+        "下次家访带数学练习册",
+    ),
+    (
+        24,
+        "phone",
+        "期中考试前有些紧张",
+        "每天晚上做二十道口算",
+        "",
+        "",
+        "电话里鼓励，约好周末辅导",
+        "周末到家里辅导数学",
+    ),
+    (
+        6,
+        "home",
+        "心情不错，说想当老师",
+        "口算进步明显",
+        "棉衣小了",
+        "奶奶照看",
+        "辅导一小时数学",
+        "为孩子找一件冬季棉衣",
+    ),
 ]
 SECOND = [
-    (70, "home", "话少，放牧季跟着父亲在草场", "缺课较多", "家里牲畜少，收入低",
-     "父亲一人带两个孩子", "讲了按时上学的重要", "与学校一起劝返"),
-    (30, "school", "回到学校，笑容多了", "跟上了进度", "", "父亲答应不再让孩子缺课",
-     "向镇关工委申请助学金", "跟进助学金办理"),
+    (
+        70,
+        "home",
+        "话少，放牧季跟着父亲在草场",
+        "缺课较多",
+        "家里牲畜少，收入低",
+        "父亲一人带两个孩子",
+        "讲了按时上学的重要",
+        "与学校一起劝返",
+    ),
+    (
+        30,
+        "school",
+        "回到学校，笑容多了",
+        "跟上了进度",
+        "",
+        "父亲答应不再让孩子缺课",
+        "向镇关工委申请助学金",
+        "跟进助学金办理",
+    ),
 ]
 
 
@@ -67,7 +115,10 @@ def ensure_youth() -> int:
             notes="",
         )
         pair = services.pairing_create(
-            acting_user=SYSTEM, record=record, elders=[elder], started_on=today - dt.timedelta(days=90)
+            acting_user=SYSTEM,
+            record=record,
+            elders=[elder],
+            started_on=today - dt.timedelta(days=90),
         )
         made += 2
         for days, kind, mood, study, hardship, guardianship, help_given, next_step in visits:
@@ -86,10 +137,10 @@ def ensure_youth() -> int:
             made += 1
         services.need_create(acting_user=SYSTEM, record=record, need=need[0], resource=need[1])
         made += 1
-        if first is None:
-            first = record
-    # The first child's earlier need, met by the township committee.
-    assert first is not None
-    done = services.need_create(acting_user=SYSTEM, record=first, need="冬季取暖煤")
-    services.need_resolve(acting_user=SYSTEM, need=done, resource="苏木关工委联系民政救助")
-    return made + 1
+        first = first or record
+        if record is first:
+            # The first child's earlier need, met by the township committee.
+            done = services.need_create(acting_user=SYSTEM, record=record, need="冬季取暖煤")
+            services.need_resolve(acting_user=SYSTEM, need=done, resource="苏木关工委联系民政救助")
+            made += 1
+    return made

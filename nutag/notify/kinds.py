@@ -29,7 +29,9 @@ TEXTS: dict[str, Promise] = {
     Kind.JOIN_REQUESTED: _("%(name)s asks to join %(unit)s"),
     Kind.NOTICE: _("%(unit)s: %(text)s"),
     Kind.EMERGENCY: _("Emergency from %(unit)s: %(text)s"),
-    Kind.YOUTH_VISIT_DUE: _("A young person you are paired with has not been visited for %(days)s days"),
+    Kind.YOUTH_VISIT_DUE: _(
+        "A young person you are paired with has not been visited for %(days)s days"
+    ),
 }
 
 URGENCY: dict[str, str] = {

@@ -22,7 +22,9 @@ EXPORT = "export"
 REFUSED = "refused"
 
 
-def audit_read(*, actor: Actor, obj: models.Model, unit: Unit, purpose: str, shown: int = 1) -> None:
+def audit_read(
+    *, actor: Actor, obj: models.Model, unit: Unit, purpose: str, shown: int = 1
+) -> None:
     """One audit row for a read of ``obj`` (a record, or a unit for an export of ``shown``)."""
     note = purpose if shown == 1 else f"{purpose}: {shown}"
     audit_record(actor=actor, action=AuditAction.VIEW, obj=obj, unit=unit, note=note)

@@ -21,7 +21,9 @@ class RecordForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         required=False,
     )
-    notes = forms.CharField(label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False)
+    notes = forms.CharField(
+        label=_("Notes"), widget=forms.Textarea(attrs={"rows": 4}), required=False
+    )
 
 
 class PairForm(forms.Form):

@@ -26,10 +26,7 @@ DEFAULT_DAYS = 30
 
 def send_visit_reminders(today: dt.date | None = None) -> int:
     today = today or timezone.localdate()
-    days_by_root = {
-        path: days
-        for path, days in YouthPolicy.objects.values_list("unit__path", "visit_every_days")
-    }
+    days_by_root = dict(YouthPolicy.objects.values_list("unit__path", "visit_every_days"))
     due = (
         Pairing.objects.filter(
             ended_on__isnull=True, reminded_on__isnull=True, record__status=RecordStatus.ACTIVE
@@ -48,9 +45,11 @@ def send_visit_reminders(today: dt.date | None = None) -> int:
                 reminded_on=today
             ):
                 continue
-            elders = list(Pairing.elders.through.objects.filter(pairing_id=pk).values_list(
-                "person_id", flat=True
-            ))
+            elders = list(
+                Pairing.elders.through.objects.filter(pairing_id=pk).values_list(
+                    "person_id", flat=True
+                )
+            )
             notify_people(
                 acting_user=SYSTEM,
                 kind=Kind.YOUTH_VISIT_DUE,

@@ -157,7 +157,9 @@ def pairing_create(
 
 
 @transaction.atomic
-def pairing_end(*, acting_user: Actor, pairing: Pairing, ended_on: dt.date | None = None) -> Pairing:
+def pairing_end(
+    *, acting_user: Actor, pairing: Pairing, ended_on: dt.date | None = None
+) -> Pairing:
     require(acting_user, can_change_record, pairing.record)
     pairing = Pairing.objects.select_for_update().select_related("unit").get(pk=pairing.pk)
     if pairing.ended_on is not None:
@@ -222,9 +224,7 @@ def visit_create(
 
 
 @transaction.atomic
-def need_create(
-    *, acting_user: Actor, record: YouthRecord, need: str, resource: str = ""
-) -> Need:
+def need_create(*, acting_user: Actor, record: YouthRecord, need: str, resource: str = "") -> Need:
     require(acting_user, can_write_visit, record)
     row = Need(
         record=record,
@@ -284,9 +284,11 @@ def records_archive_adults(*, acting_user: Actor, today: dt.date | None = None) 
     A periodic job (``NUTAG_PERIODIC_JOBS``, daily). Archived records are read only by the
     banner's youth officer (``youth.permissions.can_view_record``)."""
     today = today or timezone.localdate()
-    born_before = today.replace(year=today.year - ADULT_AGE) if not (
-        today.month == 2 and today.day == 29
-    ) else today.replace(year=today.year - ADULT_AGE, day=28)
+    born_before = (
+        today.replace(year=today.year - ADULT_AGE)
+        if not (today.month == 2 and today.day == 29)
+        else today.replace(year=today.year - ADULT_AGE, day=28)
+    )
     records = list(
         YouthRecord.objects.select_for_update()
         .filter(status=RecordStatus.ACTIVE, young__person__birth_date__lte=born_before)

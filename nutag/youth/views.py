@@ -67,7 +67,14 @@ def record_export(request: HttpRequest, code: str) -> HttpResponse:
         actor=request.user, obj=unit, unit=unit, purpose=audit.EXPORT, shown=len(records)
     )
     data = rows_to_xlsx(
-        headers=[_("Name"), _("Unit"), _("Birth date"), _("School"), _("Class"), _("Circumstances")],
+        headers=[
+            _("Name"),
+            _("Unit"),
+            _("Birth date"),
+            _("School"),
+            _("Class"),
+            _("Circumstances"),
+        ],
         rows=(
             [
                 r.young.person.name,
@@ -90,14 +97,18 @@ def record_export(request: HttpRequest, code: str) -> HttpResponse:
 
 @login_required
 def record_new(request: HttpRequest, person_pk: int) -> HttpResponse:
-    young = get_object_or_404(YoungPerson.objects.select_related("person", "unit"), person_id=person_pk)
+    young = get_object_or_404(
+        YoungPerson.objects.select_related("person", "unit"), person_id=person_pk
+    )
     if not can_add_record(request.user, young.unit):
         raise NotFound
     form = RecordForm(request.POST or None, initial={})
     if request.method == "POST" and form.is_valid():
         record = submit_to_service(
             form,
-            lambda: services.record_create(acting_user=request.user, young=young, **form.cleaned_data),
+            lambda: services.record_create(
+                acting_user=request.user, young=young, **form.cleaned_data
+            ),
         )
         if record is not None:
             messages.success(request, _("Record opened."))
@@ -105,7 +116,12 @@ def record_new(request: HttpRequest, person_pk: int) -> HttpResponse:
     return render(
         request,
         "youth/form.html",
-        {"form": form, "heading": _("Open a record"), "name": mask_name(young.person.name), "unit": young.unit},
+        {
+            "form": form,
+            "heading": _("Open a record"),
+            "name": mask_name(young.person.name),
+            "unit": young.unit,
+        },
     )
 
 
@@ -157,7 +173,9 @@ def record_edit(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done = submit_to_service(
             form,
-            lambda: services.record_update(acting_user=request.user, record=record, **form.cleaned_data),
+            lambda: services.record_update(
+                acting_user=request.user, record=record, **form.cleaned_data
+            ),
         )
         if done is not None:
             messages.success(request, _("Saved."))
@@ -199,7 +217,12 @@ def pair_new(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "youth/form.html",
-        {"form": form, "heading": _("Pair elders with this young person"), "record": record, "unit": record.unit},
+        {
+            "form": form,
+            "heading": _("Pair elders with this young person"),
+            "record": record,
+            "unit": record.unit,
+        },
     )
 
 
@@ -254,7 +277,9 @@ def need_new(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         done = submit_to_service(
             form,
-            lambda: services.need_create(acting_user=request.user, record=record, **form.cleaned_data),
+            lambda: services.need_create(
+                acting_user=request.user, record=record, **form.cleaned_data
+            ),
         )
         if done is not None:
             messages.success(request, _("Need recorded."))
@@ -287,7 +312,13 @@ def need_resolve(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "youth/form.html",
-        {"form": form, "heading": _("Resolve a need"), "record": record, "unit": record.unit, "need": need},
+        {
+            "form": form,
+            "heading": _("Resolve a need"),
+            "record": record,
+            "unit": record.unit,
+            "need": need,
+        },
     )
 
 
@@ -295,8 +326,6 @@ def need_resolve(request: HttpRequest, pk: int) -> HttpResponse:
 def my_pairs(request: HttpRequest) -> HttpResponse:
     """The elder's own young people: the shortest way to write a visit from a phone."""
     pairs = [
-        {"pairing": p, "name": p.record.young.person.name}
-        for p in pairs_of_user(user=request.user)
+        {"pairing": p, "name": p.record.young.person.name} for p in pairs_of_user(user=request.user)
     ]
     return render(request, "youth/my_pairs.html", {"pairs": pairs})
-

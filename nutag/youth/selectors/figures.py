@@ -39,7 +39,7 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
     active = YouthRecord.objects.filter(within, status=RecordStatus.ACTIVE)
     young_people = active.count()
     through = YouthRecord.circumstances.through
-    by_circumstance = dict(
+    rows = (
         through.objects.filter(
             subtree_q(unit.path, "youthrecord__unit_path"),
             youthrecord__status=RecordStatus.ACTIVE,
@@ -47,8 +47,8 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
         .values("circumstance__code")
         .annotate(n=Count("youthrecord_id"))
         .order_by("circumstance__code")
-        .values_list("circumstance__code", "n")
     )
+    by_circumstance = {row["circumstance__code"]: row["n"] for row in rows}
     by_circumstance = {k: n for k, n in by_circumstance.items() if n >= SMALLEST_SHOWN}
     pairs = Pairing.objects.filter(within, ended_on__isnull=True).count()
     start = (today.replace(day=1) - dt.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
@@ -82,7 +82,9 @@ def youth_dashboard(*, unit: Unit) -> dict[str, object]:
     peak = max(figures.visits_by_month.values(), default=0)
     return {
         "figures": figures,
-        "circumstances": [(names.get(code, code), n) for code, n in figures.by_circumstance.items()],
+        "circumstances": [
+            (names.get(code, code), n) for code, n in figures.by_circumstance.items()
+        ],
         "months": [
             (month, n, round(100 * n / peak) if peak else 0)
             for month, n in figures.visits_by_month.items()

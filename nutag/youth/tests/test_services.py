@@ -11,10 +11,9 @@ from django.utils import timezone
 from nutag.core.actors import SYSTEM
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditEntry
-from nutag.factories import PersonFactory, make_elder, make_youth_record
+from nutag.factories import PersonFactory, make_elder, make_youth_record, person_with_position
 from nutag.notify.models import Notification
 from nutag.orgs.models import Access, PositionTitle
-from nutag.factories import person_with_position
 from nutag.youth import services
 from nutag.youth.models import Circumstance, Need, Pairing, RecordStatus, Visit
 from nutag.youth.reminders import archive_adults, send_visit_reminders
@@ -22,7 +21,9 @@ from nutag.youth.reminders import archive_adults, send_visit_reminders
 
 @pytest.fixture
 def record(cast):  # type: ignore[no-untyped-def]
-    return make_youth_record(unit=cast.village1a, circumstances=Circumstance.objects.filter(code="left_behind"))
+    return make_youth_record(
+        unit=cast.village1a, circumstances=Circumstance.objects.filter(code="left_behind")
+    )
 
 
 @pytest.fixture
@@ -33,8 +34,11 @@ def elder(cast):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def youth_officer(cast):  # type: ignore[no-untyped-def]
     return person_with_position(
-        unit=cast.village1a, title=PositionTitle.OFFICER, access=Access.YOUTH,
-        username="v1a-youth", name="青年专干",
+        unit=cast.village1a,
+        title=PositionTitle.OFFICER,
+        access=Access.YOUTH,
+        username="v1a-youth",
+        name="青年专干",
     ).user
 
 

@@ -35,12 +35,19 @@ def world(cast):  # type: ignore[no-untyped-def]
         acting_user=SYSTEM, record=mine, elders=[elder], started_on=dt.date(2025, 9, 1)
     )
     youth_officer = person_with_position(
-        unit=cast.village1a, title=PositionTitle.OFFICER, access=Access.YOUTH,
-        username="v1a-youth", name="青年专干",
+        unit=cast.village1a,
+        title=PositionTitle.OFFICER,
+        access=Access.YOUTH,
+        username="v1a-youth",
+        name="青年专干",
     ).user
     return {
-        "mine": mine, "other": other, "sibling": sibling, "elder": elder.user,
-        "pair": pair, "officer": youth_officer,
+        "mine": mine,
+        "other": other,
+        "sibling": sibling,
+        "elder": elder.user,
+        "pair": pair,
+        "officer": youth_officer,
     }
 
 
@@ -86,9 +93,17 @@ def test_anonymous_is_sent_to_log_in_and_the_api_says_401(world):
 def test_elder_cannot_write_for_another_child_or_list_the_village(cast, world):
     c = _client(world["elder"])
     other_pair = services.pairing_create(
-        acting_user=SYSTEM, record=world["other"], elders=[make_elder(unit=cast.village1a, username="e2")]
+        acting_user=SYSTEM,
+        record=world["other"],
+        elders=[make_elder(unit=cast.village1a, username="e2")],
     )
-    assert c.post(f"/desk/youth/pairs/{other_pair.pk}/visit/", {"visited_on": "2025-10-01", "kind": "home"}).status_code == 404
+    assert (
+        c.post(
+            f"/desk/youth/pairs/{other_pair.pk}/visit/",
+            {"visited_on": "2025-10-01", "kind": "home"},
+        ).status_code
+        == 404
+    )
     assert c.post(f"/desk/youth/{world['other'].pk}/need/", {"need": "书包"}).status_code == 404
     assert c.get(f"/desk/u/{cast.village1a.code}/youth/").status_code == 404
     assert c.get(f"/api/v1/units/{cast.village1a.code}/youth").status_code == 404
@@ -102,7 +117,12 @@ def test_paired_elder_opens_their_record_and_writes_a_visit(world):
     assert "巴特尔" in page and "139****5678" in page and "13912345678" not in page
     r = c.post(
         f"/desk/youth/pairs/{world['pair'].pk}/visit/",
-        {"visited_on": timezone.localdate().isoformat(), "kind": "home", "mood": "开朗", "study": ""},
+        {
+            "visited_on": timezone.localdate().isoformat(),
+            "kind": "home",
+            "mood": "开朗",
+            "study": "",
+        },
     )
     assert r.status_code == 302
     assert Visit.objects.get().written_by == world["elder"]
@@ -129,7 +149,9 @@ def test_opening_and_unmasking_are_audited_with_the_reader(world):
     page = c.get(f"/desk/youth/{world['mine'].pk}/?show=numbers").content.decode()
     assert "13912345678" in page
     notes = list(
-        AuditEntry.objects.filter(object_type="youth.youthrecord", object_id=str(world["mine"].pk), action="view")
+        AuditEntry.objects.filter(
+            object_type="youth.youthrecord", object_id=str(world["mine"].pk), action="view"
+        )
         .order_by("id")
         .values_list("actor", "note")
     )
@@ -137,19 +159,28 @@ def test_opening_and_unmasking_are_audited_with_the_reader(world):
 
 
 @pytest.mark.django_db
-def test_opening_a_record_costs_a_fixed_number_of_queries(cast, world, django_assert_max_num_queries):
+def test_opening_a_record_costs_a_fixed_number_of_queries(
+    cast, world, django_assert_max_num_queries
+):
     c = _client(world["officer"])
     c.get(f"/desk/youth/{world['mine'].pk}/")  # warm the session
     for i in range(5):
         services.visit_create(
-            acting_user=SYSTEM, pairing=world["pair"], visited_on=dt.date(2025, 10, 1 + i), kind="phone"
+            acting_user=SYSTEM,
+            pairing=world["pair"],
+            visited_on=dt.date(2025, 10, 1 + i),
+            kind="phone",
         )
         services.need_create(acting_user=SYSTEM, record=world["mine"], need=f"需要{i}")
     with django_assert_max_num_queries(20) as ctx:
         c.get(f"/api/v1/youth/{world['mine'].pk}")
     few = len(ctx.captured_queries)
     for i in range(5):
-        services.pairing_create(acting_user=SYSTEM, record=world["mine"], elders=[make_elder(unit=cast.village1a, username=f"x{i}")])
+        services.pairing_create(
+            acting_user=SYSTEM,
+            record=world["mine"],
+            elders=[make_elder(unit=cast.village1a, username=f"x{i}")],
+        )
     with django_assert_max_num_queries(few):
         c.get(f"/api/v1/youth/{world['mine'].pk}")
 
@@ -158,13 +189,18 @@ def test_opening_a_record_costs_a_fixed_number_of_queries(cast, world, django_as
 def test_list_masks_names_and_stays_in_the_subtree(cast, world):
     page = _client(world["officer"]).get(f"/desk/u/{cast.village1a.code}/youth/").content.decode()
     assert "巴*尔" in page and "巴特尔" not in page and "乌*娜" not in page
-    rows = _client(cast.township1_secretary).get(f"/api/v1/units/{cast.township1.code}/youth").json()
+    rows = (
+        _client(cast.township1_secretary).get(f"/api/v1/units/{cast.township1.code}/youth").json()
+    )
     assert sorted(r["name"] for r in rows) == ["乌*娜", "其*格", "巴*尔"]
 
 
 @pytest.mark.django_db
 def test_export_needs_its_own_right_and_is_audited(cast, world):
-    assert _client(world["officer"]).get(f"/desk/u/{cast.village1a.code}/youth.xlsx").status_code == 404
+    assert (
+        _client(world["officer"]).get(f"/desk/u/{cast.village1a.code}/youth.xlsx").status_code
+        == 404
+    )
     r = _client(cast.village1a_secretary).get(f"/desk/u/{cast.village1a.code}/youth.xlsx")
     assert r.status_code == 200
     entry = AuditEntry.objects.get(note__startswith="export")
@@ -178,10 +214,15 @@ def test_archived_records_only_for_the_banner_youth_officer(cast, world):
     world["mine"].status = RecordStatus.ARCHIVED
     world["mine"].save()
     assert _client(world["officer"]).get(f"/desk/youth/{world['mine'].pk}/").status_code == 404
-    assert _client(cast.township1_secretary).get(f"/desk/youth/{world['mine'].pk}/").status_code == 404
+    assert (
+        _client(cast.township1_secretary).get(f"/desk/youth/{world['mine'].pk}/").status_code == 404
+    )
     banner_youth = person_with_position(
-        unit=cast.banner, title=PositionTitle.OFFICER, access=Access.YOUTH,
-        username="banner-youth", name="旗青年专干",
+        unit=cast.banner,
+        title=PositionTitle.OFFICER,
+        access=Access.YOUTH,
+        username="banner-youth",
+        name="旗青年专干",
     ).user
     assert _client(banner_youth).get(f"/desk/youth/{world['mine'].pk}/").status_code == 200
 
@@ -190,11 +231,17 @@ def test_archived_records_only_for_the_banner_youth_officer(cast, world):
 def test_officer_pairs_and_ends_and_resolves(cast, world):
     c = _client(world["officer"])
     elder2 = make_elder(unit=cast.village1a, username="elder2", name="额尔敦")
-    r = c.post(f"/desk/youth/{world['other'].pk}/pair/", {"elders": [elder2.pk], "started_on": "2025-09-01"})
+    r = c.post(
+        f"/desk/youth/{world['other'].pk}/pair/",
+        {"elders": [elder2.pk], "started_on": "2025-09-01"},
+    )
     assert r.status_code == 302
     pair = Pairing.objects.get(record=world["other"])
     assert c.post(f"/desk/youth/pairs/{pair.pk}/end/").status_code == 302
     need = services.need_create(acting_user=SYSTEM, record=world["other"], need="助学金")
-    assert c.post(f"/desk/youth/needs/{need.pk}/resolve/", {"resource": "旗教育基金"}).status_code == 302
+    assert (
+        c.post(f"/desk/youth/needs/{need.pk}/resolve/", {"resource": "旗教育基金"}).status_code
+        == 302
+    )
     need.refresh_from_db()
     assert need.resolved_on is not None
