@@ -7,7 +7,6 @@ outside the caller's reach answer 404, exactly like missing ones.
 
 from __future__ import annotations
 
-import dataclasses
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -124,7 +123,7 @@ def unit_stats(request: HttpRequest, code: str) -> dict[str, Any]:
             "rate": good.rate,
             "year": good.year,
         },
-        "youth": dataclasses.asdict(youth_figures(unit=unit)),
+        "youth": youth_figures(unit=unit).as_api(),
     }
 
 

@@ -31,6 +31,13 @@ class YouthFigures:
     visits_by_month: dict[str, int]  # "2026-11" → visits, the last MONTHS months
     needs: int
     needs_resolved: int
+    names: dict[str, str] = dataclasses.field(default_factory=dict)  # code → name, for pages
+
+    def as_api(self) -> dict[str, object]:
+        """The figures as ``"youth"`` in the stats API (codes, not names)."""
+        data = dataclasses.asdict(self)
+        del data["names"]
+        return data
 
 
 def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
@@ -44,11 +51,12 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
             subtree_q(unit.path, "youthrecord__unit_path"),
             youthrecord__status=RecordStatus.ACTIVE,
         )
-        .values("circumstance__code")
+        .values("circumstance__code", "circumstance__name")
         .annotate(n=Count("youthrecord_id"))
         .order_by("circumstance__code")
     )
     by_circumstance = {row["circumstance__code"]: row["n"] for row in rows}
+    names = {row["circumstance__code"]: row["circumstance__name"] for row in rows}
     by_circumstance = {k: n for k, n in by_circumstance.items() if n >= SMALLEST_SHOWN}
     pairs = Pairing.objects.filter(within, ended_on__isnull=True).count()
     start = (today.replace(day=1) - dt.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
@@ -70,15 +78,14 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
         visits_by_month=visits_by_month,
         needs=needs["total"],
         needs_resolved=needs["resolved"],
+        names=names,
     )
 
 
 def youth_dashboard(*, unit: Unit) -> dict[str, object]:
     """The dashboard's youth block: the figures, the circumstances' names, the months' bars."""
-    from nutag.youth.models import Circumstance
-
     figures = youth_figures(unit=unit)
-    names = dict(Circumstance.objects.values_list("code", "name"))
+    names = figures.names
     peak = max(figures.visits_by_month.values(), default=0)
     return {
         "figures": figures,
