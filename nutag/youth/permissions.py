@@ -67,3 +67,8 @@ def can_add_record(user: AnyUser, unit: Unit) -> bool:
 
 def can_export_records(user: AnyUser, unit: Unit) -> bool:
     return has_unit_perm(user=user, perm=Perm.EXPORT_YOUTH, unit=unit)
+
+
+def can_delete_record(user: AnyUser, record: YouthRecord) -> bool:
+    """Delete a record at a guardian's request: those who may export (secretaries)."""
+    return has_unit_perm(user=user, perm=Perm.EXPORT_YOUTH, unit=_unit(record))

@@ -34,6 +34,7 @@ from nutag.youth.models import (
 from nutag.youth.permissions import (
     can_add_record,
     can_change_record,
+    can_delete_record,
     can_write_visit,
 )
 
@@ -308,3 +309,25 @@ def records_archive_adults(*, acting_user: Actor, today: dt.date | None = None) 
             note=_("came of age"),
         )
     return len(records)
+
+
+@transaction.atomic
+def record_delete(*, acting_user: Actor, record: YouthRecord) -> None:
+    """A guardian's request to delete (docs/privacy.md): the record with its pairs, visits and
+    needs. The audit row says that a record existed and was deleted, not what it said.
+    Secretaries (the export right) and ``SYSTEM`` (``manage.py youth_delete_record``)."""
+    require(acting_user, can_delete_record, record)
+    record = YouthRecord.objects.select_for_update().select_related("unit").get(pk=record.pk)
+    unit = record.unit
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.DELETE,
+        obj=record,
+        unit=unit,
+        changes={"status": [record.status, None]},
+        note=_("deleted at the guardian's request"),
+    )
+    Visit.objects.filter(pairing__record=record).delete()
+    Pairing.objects.filter(record=record).delete()
+    Need.objects.filter(record=record).delete()
+    record.delete()

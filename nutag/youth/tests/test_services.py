@@ -167,3 +167,21 @@ def test_coming_of_age_archives_and_ends_pairs(cast, elder):
     assert adult.status == RecordStatus.ARCHIVED and child.status == RecordStatus.ACTIVE
     assert not Pairing.objects.filter(record=adult, ended_on__isnull=True).exists()
     assert archive_adults() == 0
+
+
+def test_delete_at_a_guardians_request(cast, record, elder, youth_officer):
+    from django.core.management import call_command
+
+    from nutag.youth.models import YouthRecord
+
+    pair = services.pairing_create(acting_user=SYSTEM, record=record, elders=[elder])
+    services.visit_create(
+        acting_user=SYSTEM, pairing=pair, visited_on=timezone.localdate(), kind="home", mood="好"
+    )
+    for user in (youth_officer, cast.village2a_secretary, elder.user):
+        with pytest.raises(NotFound):
+            services.record_delete(acting_user=user, record=record)
+    call_command("youth_delete_record", str(record.pk))
+    assert not YouthRecord.objects.exists() and not Visit.objects.exists()
+    entry = AuditEntry.objects.get(object_type="youth.youthrecord", action="delete")
+    assert entry.unit == cast.village1a and "好" not in str(entry.changes)

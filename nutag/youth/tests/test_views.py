@@ -245,3 +245,14 @@ def test_officer_pairs_and_ends_and_resolves(cast, world):
     )
     need.refresh_from_db()
     assert need.resolved_on is not None
+
+
+@pytest.mark.django_db
+def test_the_admin_keeps_the_lists_for_platform_admins_only(cast):
+    admin_client = _client(cast.admin)
+    assert admin_client.get("/admin/youth/circumstance/").status_code == 200
+    assert "留守儿童" in admin_client.get("/admin/youth/circumstance/").content.decode()
+    cast.banner_officer.is_staff = True
+    cast.banner_officer.save()
+    assert _client(cast.banner_officer).get("/admin/youth/circumstance/").status_code == 403
+    assert admin_client.get("/admin/youth/youthrecord/").status_code == 404
