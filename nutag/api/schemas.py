@@ -62,6 +62,8 @@ class YouthFiguresOut(Schema):
     visits_by_month: dict[str, int]
     needs: int
     needs_resolved: int
+    good_deeds: int
+    people_helped: int
 
 
 class StatsOut(Schema):

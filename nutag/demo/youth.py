@@ -1,5 +1,6 @@
 """Youth care in the demo: demo-elder is paired with two young people of their own village,
-with a season of home, phone and school visits and one need still open.
+with a season of home, phone and school visits and one need still open; the village's
+good-deeds log has two entries.
 
 Written through the services as ``SYSTEM``; idempotent (nothing is made once demo-elder has
 a pair). The dates run back from the day of loading, so the visits are a recent season and
@@ -84,6 +85,12 @@ SECOND = [
     ),
 ]
 
+# The village's good-deeds log: (days before loading, kind, what was done, people helped)
+DEEDS = [
+    (60, "practical", "为留守儿童家庭送去过冬煤", 3),
+    (20, "hard", "协调学校为两名学生办理住宿", 2),
+]
+
 
 def ensure_youth() -> int:
     """What is missing of the above; how many things were made."""
@@ -143,4 +150,15 @@ def ensure_youth() -> int:
             done = services.need_create(acting_user=SYSTEM, record=record, need="冬季取暖煤")
             services.need_resolve(acting_user=SYSTEM, need=done, resource="苏木关工委联系民政救助")
             made += 1
+    for days, kind, what, helped in DEEDS:
+        services.good_deed_create(
+            acting_user=SYSTEM,
+            unit=elder.unit,
+            done_on=today - dt.timedelta(days=days),
+            kind=kind,
+            what=what,
+            elders=[elder],
+            people_helped=helped,
+        )
+        made += 1
     return made

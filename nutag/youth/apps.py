@@ -10,12 +10,13 @@ class YouthConfig(AppConfig):
 
     def ready(self) -> None:
         from nutag.orgs.registry import register_path_copy, register_unit_members
-        from nutag.youth.models import Need, Pairing, Visit, YouthRecord
+        from nutag.youth.models import GoodDeed, Need, Pairing, Visit, YouthRecord
 
         members = (YouthRecord, Pairing, Visit, Need)
-        for model in members:
+        for model in (*members, GoodDeed):
             register_path_copy(model)
         # A record and its pairs, visits and needs belong to the young person's unit: a merge
         # moves them with the young person.
         register_unit_members(*members)
+        # The good-deeds log is the unit's history: it stays with a merged unit, moves with it.
         import nutag.youth.home  # noqa: F401  (the elder's card on their own page)

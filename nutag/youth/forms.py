@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nutag.people.models import Person
-from nutag.youth.models import TEXT_LIMIT, Circumstance, VisitKind
+from nutag.youth.models import TEXT_LIMIT, Circumstance, DeedKind, VisitKind
 
 
 class RecordForm(forms.Form):
@@ -70,3 +70,22 @@ class NeedForm(forms.Form):
 
 class ResolveForm(forms.Form):
     resource = forms.CharField(label=_("Resource found"), max_length=200, required=False)
+
+
+class GoodDeedForm(forms.Form):
+    done_on = forms.DateField(
+        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=DeedKind.choices, widget=forms.RadioSelect)
+    what = forms.CharField(label=_("What was done"), max_length=200)
+    people_helped = forms.IntegerField(label=_("People helped"), min_value=1, initial=1)
+    elders = forms.ModelMultipleChoiceField(
+        label=_("Elders involved"),
+        queryset=Person.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+    def __init__(self, *args: Any, candidates: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["elders"].queryset = candidates  # type: ignore[attr-defined]

@@ -182,3 +182,44 @@ class YouthPolicy(models.Model):
 
     def __str__(self) -> str:
         return str(self.unit)
+
+
+class DeedKind(models.TextChoices):
+    """做好事、办实事、解难事."""
+
+    GOOD_DEED = "good", _("A good deed")
+    PRACTICAL = "practical", _("A practical thing done")
+    HARD_PROBLEM = "hard", _("A hard problem solved")
+
+
+class GoodDeed(TimeStampedModel):
+    """The care committee's log of help given: rolls up the tree by ``unit_path``."""
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    done_on = models.DateField(_("date"))
+    kind = models.CharField(_("kind"), max_length=10, choices=DeedKind.choices)
+    what = models.CharField(_("what was done"), max_length=200)
+    elders = models.ManyToManyField(
+        "people.Person", verbose_name=_("elders involved"), blank=True, related_name="good_deeds"
+    )
+    people_helped = models.PositiveIntegerField(_("people helped"), default=1)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("good deed")
+        verbose_name_plural = _("good deeds")
+        ordering = ["-done_on", "-id"]
+        indexes = [models.Index(fields=["unit_path", "done_on"])]
+
+    def __str__(self) -> str:
+        return self.what

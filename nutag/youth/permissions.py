@@ -72,3 +72,9 @@ def can_export_records(user: AnyUser, unit: Unit) -> bool:
 def can_delete_record(user: AnyUser, record: YouthRecord) -> bool:
     """Delete a record at a guardian's request: those who may export (secretaries)."""
     return has_unit_perm(user=user, perm=Perm.EXPORT_YOUTH, unit=_unit(record))
+
+
+def can_log_deeds(user: AnyUser, unit: Unit) -> bool:
+    """Read and write the unit's good-deeds log: its officers and secretaries (the right to
+    report the unit's work)."""
+    return has_unit_perm(user=user, perm=Perm.REPORT_TASKS, unit=unit)

@@ -19,22 +19,24 @@ from nutag.core.actors import Actor, SystemActor
 from nutag.core.audit import audit_record, diff
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
+from nutag.orgs.models import Unit
 from nutag.orgs.paths import is_within
 from nutag.orgs.permissions import require
 from nutag.people.models import ADULT_AGE, Person, YoungPerson
 from nutag.youth.models import (
     Circumstance,
+    GoodDeed,
     Need,
     Pairing,
     RecordStatus,
     Visit,
-    YouthPolicy,
     YouthRecord,
 )
 from nutag.youth.permissions import (
     can_add_record,
     can_change_record,
     can_delete_record,
+    can_log_deeds,
     can_write_visit,
 )
 
@@ -269,15 +271,6 @@ def need_resolve(*, acting_user: Actor, need: Need, resource: str) -> Need:
     return row
 
 
-def policy_for(path: str) -> YouthPolicy:
-    """The rule of the banner at the root of ``path`` (its defaults when it set none)."""
-    from nutag.orgs.models import Unit
-
-    root = Unit.objects.filter(path=path[: Unit.steplen]).first()
-    found = YouthPolicy.objects.filter(unit=root).first() if root else None
-    return found or YouthPolicy(unit=root, visit_every_days=30)
-
-
 @transaction.atomic
 def records_archive_adults(*, acting_user: Actor, today: dt.date | None = None) -> int:
     """Coming of age: close and archive the active records of those who turned ``ADULT_AGE``.
@@ -331,3 +324,47 @@ def record_delete(*, acting_user: Actor, record: YouthRecord) -> None:
     Pairing.objects.filter(record=record).delete()
     Need.objects.filter(record=record).delete()
     record.delete()
+
+
+@transaction.atomic
+def good_deed_create(
+    *,
+    acting_user: Actor,
+    unit: Unit,
+    done_on: dt.date,
+    kind: str,
+    what: str,
+    elders: Iterable[Person] = (),
+    people_helped: int = 1,
+) -> GoodDeed:
+    """One line of the good-deeds log (做好事、办实事、解难事); the elders must be the unit's
+    care workers (or of a unit below it)."""
+    require(acting_user, can_log_deeds, unit)
+    people = list(elders)
+    for person in people:
+        if getattr(person, "care", None) is None or not is_within(person.unit_path, unit.path):
+            raise ValidationError(
+                {"elders": _("%(name)s does not work in a care committee here.") % {"name": person}}
+            )
+    if done_on > timezone.localdate():
+        raise ValidationError({"done_on": _("This date is in the future.")})
+    deed = GoodDeed(
+        unit=unit,
+        unit_path=unit.path,
+        done_on=done_on,
+        kind=kind,
+        what=what.strip(),
+        people_helped=people_helped,
+        recorded_by=acting_user if acting_user.is_authenticated else None,  # type: ignore[misc]
+    )
+    deed.full_clean()
+    deed.save()
+    deed.elders.set(people)
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.CREATE,
+        obj=deed,
+        unit=unit,
+        changes=diff({}, {"what": deed.what, "kind": kind, "people_helped": people_helped}),
+    )
+    return deed

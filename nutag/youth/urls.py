@@ -5,6 +5,8 @@ from nutag.youth import views
 urlpatterns = [
     path("u/<str:code>/youth/", views.record_list, name="youth-list"),
     path("u/<str:code>/youth.xlsx", views.record_export, name="youth-export"),
+    path("u/<str:code>/deeds/", views.deed_list, name="youth-deeds"),
+    path("u/<str:code>/deeds/new/", views.deed_new, name="youth-deed-new"),
     path("youth/mine/", views.my_pairs, name="youth-mine"),
     path("youth/new/<int:person_pk>/", views.record_new, name="youth-record-new"),
     path("youth/<int:pk>/", views.record_detail, name="youth-record"),

@@ -21,12 +21,20 @@ from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.models import Person, YoungPerson
 from nutag.youth import audit, services
-from nutag.youth.forms import NeedForm, PairForm, RecordForm, ResolveForm, VisitForm
-from nutag.youth.models import Need, Pairing
+from nutag.youth.forms import (
+    GoodDeedForm,
+    NeedForm,
+    PairForm,
+    RecordForm,
+    ResolveForm,
+    VisitForm,
+)
+from nutag.youth.models import GoodDeed, Need, Pairing
 from nutag.youth.permissions import (
     can_add_record,
     can_change_record,
     can_export_records,
+    can_log_deeds,
     can_write_visit,
 )
 from nutag.youth.selectors import access_record, pairs_of_user, record_details, records_of_unit
@@ -329,3 +337,46 @@ def my_pairs(request: HttpRequest) -> HttpResponse:
         {"pairing": p, "name": p.record.young.person.name} for p in pairs_of_user(user=request.user)
     ]
     return render(request, "youth/my_pairs.html", {"pairs": pairs})
+
+
+@login_required
+def deed_list(request: HttpRequest, code: str) -> HttpResponse:
+    """The good-deeds log of the unit and the units below it, newest first."""
+    unit = access_unit(user=request.user, code=code, perm=Perm.REPORT_TASKS)
+    deeds = (
+        GoodDeed.objects.filter(subtree_q(unit.path, "unit_path"))
+        .select_related("unit")
+        .prefetch_related("elders")[:200]
+    )
+    return render(
+        request,
+        "youth/deed_list.html",
+        {"unit": unit, "deeds": deeds, "can_log": can_log_deeds(request.user, unit)},
+    )
+
+
+@login_required
+def deed_new(request: HttpRequest, code: str) -> HttpResponse:
+    unit = access_unit(user=request.user, code=code, perm=Perm.REPORT_TASKS)
+    candidates = Person.objects.filter(
+        subtree_q(unit.path, "unit_path"), care__isnull=False
+    ).order_by("name_pinyin")[:300]
+    form = GoodDeedForm(
+        request.POST or None,
+        candidates=Person.objects.filter(pk__in=[p.pk for p in candidates]).order_by("name_pinyin"),
+    )
+    if request.method == "POST" and form.is_valid():
+        done = submit_to_service(
+            form,
+            lambda: services.good_deed_create(
+                acting_user=request.user, unit=unit, **form.cleaned_data
+            ),
+        )
+        if done is not None:
+            messages.success(request, _("Good deed recorded."))
+            return redirect("youth-deeds", code=unit.code)
+    return render(
+        request,
+        "youth/form.html",
+        {"form": form, "heading": _("Record a good deed"), "unit": unit, "name": ""},
+    )

@@ -36,7 +36,7 @@ from nutag.factories import PersonFactory, UserFactory, make_unit, make_youth_re
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
-from nutag.youth.models import YouthRecord
+from nutag.youth.models import GoodDeed, YouthRecord
 
 _codes = itertools.count(500)
 TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
@@ -344,6 +344,16 @@ class Actions:
     def export_youth(self, unit: Unit) -> bool:
         make_youth_record(unit=unit, name="权限表少年")
         return _ok(self.c.get(f"/desk/u/{unit.code}/youth.xlsx"))
+
+    def log_good_deed(self, unit: Unit) -> bool:
+        listed = _ok(self.c.get(f"/desk/u/{unit.code}/deeds/"))
+        r = self.c.post(
+            f"/desk/u/{unit.code}/deeds/new/",
+            {"done_on": "2026-01-05", "kind": "good", "what": "权限表好事", "people_helped": "2"},
+        )
+        made = GoodDeed.objects.filter(unit=unit, what="权限表好事").exists()
+        assert made == _ok(r) == listed
+        return made
 
 
 def _above(unit: Unit) -> Unit:

@@ -55,8 +55,8 @@ def test_move_to_a_unit_out_of_reach_is_refused(cast):
 def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_queries):
     # the unit, then the dashboard's reads: the units shown (ancestors, children, siblings),
     # committees with care tallies, rounds, task reports (and the rounds' assessments, when
-    # there are rounds; the cast has none), then youth care's five counts
-    with django_assert_num_queries(10) as before:
+    # there are rounds; the cast has none), then youth care's six counts
+    with django_assert_num_queries(11) as before:
         r = client.get(f"/u/{cast.banner.code}/figures/")
     for i in range(10):
         PersonFactory(unit=cast.village2a, name=f"人{i}")

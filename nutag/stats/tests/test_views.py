@@ -169,9 +169,9 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
     for page in PAGES:
         # the unit, then the dashboard's five reads (see the module docstring of
         # nutag/stats/selectors/dashboard.py; four when no round covers the unit), then
-        # on the pages, youth care's five (nutag/youth/selectors/figures.py); the workbook
+        # on the pages, youth care's six (nutag/youth/selectors/figures.py); the workbook
         # has no youth sheet
-        n = 6 if page.endswith(".xlsx") else 11
+        n = 6 if page.endswith(".xlsx") else 12
         assert _page_queries(client, page.format(small.code)) == n
         assert _page_queries(client, page.format(big.code)) == n
         assert _page_queries(client, page.format(town.code)) == n

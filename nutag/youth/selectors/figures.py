@@ -1,6 +1,6 @@
 """The youth figures of a unit's subtree: counts only, never a person.
 
-A fixed number of queries whatever the subtree's size (five), each over the ``unit_path``
+A fixed number of queries whatever the subtree's size (six), each over the ``unit_path``
 index range of its table.
 """
 
@@ -9,13 +9,13 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 
-from django.db.models import Count, Q
+from django.db.models import Count, Q, Sum
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
-from nutag.youth.models import Need, Pairing, RecordStatus, Visit, YouthRecord
+from nutag.youth.models import GoodDeed, Need, Pairing, RecordStatus, Visit, YouthRecord
 
 MONTHS = 6
 # A circumstance held by fewer young people than this in the subtree is left out of
@@ -31,6 +31,8 @@ class YouthFigures:
     visits_by_month: dict[str, int]  # "2026-11" → visits, the last MONTHS months
     needs: int
     needs_resolved: int
+    good_deeds: int  # this year
+    people_helped: int  # by this year's good deeds
     names: dict[str, str] = dataclasses.field(default_factory=dict)  # code → name, for pages
 
     def as_api(self) -> dict[str, object]:
@@ -71,6 +73,9 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
     needs = Need.objects.filter(within).aggregate(
         total=Count("id"), resolved=Count("id", filter=Q(resolved_on__isnull=False))
     )
+    deeds = GoodDeed.objects.filter(within, done_on__year=today.year).aggregate(
+        n=Count("id"), helped=Sum("people_helped")
+    )
     return YouthFigures(
         young_people=young_people,
         by_circumstance=by_circumstance,
@@ -78,6 +83,8 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
         visits_by_month=visits_by_month,
         needs=needs["total"],
         needs_resolved=needs["resolved"],
+        good_deeds=deeds["n"],
+        people_helped=deeds["helped"] or 0,
         names=names,
     )
 

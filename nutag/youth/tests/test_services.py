@@ -185,3 +185,50 @@ def test_delete_at_a_guardians_request(cast, record, elder, youth_officer):
     assert not YouthRecord.objects.exists() and not Visit.objects.exists()
     entry = AuditEntry.objects.get(object_type="youth.youthrecord", action="delete")
     assert entry.unit == cast.village1a and "好" not in str(entry.changes)
+
+
+def test_good_deeds_are_logged_by_the_units_officers_with_its_own_elders(cast, elder):
+    from nutag.youth.models import GoodDeed
+    from nutag.youth.selectors import youth_figures
+
+    far_elder = make_elder(unit=cast.village2a, username="far-elder")
+    day = timezone.localdate()
+    for user in (cast.volunteer, cast.resident, cast.village2a_secretary):
+        with pytest.raises(NotFound):
+            services.good_deed_create(
+                acting_user=user, unit=cast.village1a, done_on=day, kind="good", what="修棚圈"
+            )
+    with pytest.raises(ValidationError):
+        services.good_deed_create(
+            acting_user=cast.village1a_officer,
+            unit=cast.village1a,
+            done_on=day,
+            kind="good",
+            what="修棚圈",
+            elders=[far_elder],
+        )
+    with pytest.raises(ValidationError):
+        services.good_deed_create(
+            acting_user=cast.village1a_officer,
+            unit=cast.village1a,
+            done_on=day + dt.timedelta(days=1),
+            kind="good",
+            what="修棚圈",
+        )
+    services.good_deed_create(
+        acting_user=cast.village1a_officer,
+        unit=cast.village1a,
+        done_on=day,
+        kind="hard",
+        what="帮助留守儿童家庭修棚圈",
+        elders=[elder],
+        people_helped=4,
+    )
+    assert GoodDeed.objects.get().elders.get() == elder
+    for unit, deeds, helped in (
+        (cast.banner, 1, 4),
+        (cast.township1, 1, 4),
+        (cast.village1b, 0, 0),
+    ):
+        figures = youth_figures(unit=unit)
+        assert (figures.good_deeds, figures.people_helped) == (deeds, helped)
