@@ -172,12 +172,16 @@ def build(young: int, visits: int) -> dict[str, object]:
 
 
 def queries(fn) -> int:  # type: ignore[no-untyped-def]
+    return len(captured(fn))
+
+
+def captured(fn) -> list[dict[str, str]]:  # type: ignore[no-untyped-def]
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
     with CaptureQueriesContext(connection) as ctx:
         fn()
-    return len(ctx.captured_queries)
+    return list(ctx.captured_queries)
 
 
 def run(young: int, visits: int, reps: int) -> list[str]:
@@ -219,6 +223,10 @@ def run(young: int, visits: int, reps: int) -> list[str]:
         f"- **ratio d/c = {med['open'] / med['get']:.2f}**",
         f"- medians of {reps} interleaved runs (a, b, c, d, a…) after 2 warm-up rounds",
     ]
+    figures()  # warm
+    slowest = sorted(captured(figures), key=lambda q: -float(q["time"]))
+    lines.append("- the figures' queries, slowest first (ms, one run):")
+    lines += [f"  - {1000 * float(q['time']):.1f}: `{q['sql'][:110]}…`" for q in slowest]
     for line in lines:
         print(line.replace("**", ""))
     return lines

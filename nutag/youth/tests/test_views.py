@@ -256,3 +256,10 @@ def test_the_admin_keeps_the_lists_for_platform_admins_only(cast):
     cast.banner_officer.save()
     assert _client(cast.banner_officer).get("/admin/youth/circumstance/").status_code == 403
     assert admin_client.get("/admin/youth/youthrecord/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_the_elders_own_page_leads_to_their_pairs(cast, world):
+    page = _client(world["elder"]).get("/desk/me/").content.decode()
+    assert "/desk/youth/mine/" in page
+    assert "/desk/youth/mine/" not in _client(cast.volunteer).get("/desk/me/").content.decode()
