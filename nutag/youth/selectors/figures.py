@@ -10,7 +10,6 @@ import dataclasses
 import datetime as dt
 
 from django.db.models import Count, Q, Sum
-from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
 from nutag.orgs.models import Unit
@@ -42,6 +41,18 @@ class YouthFigures:
         return data
 
 
+def _next_month(day: dt.date) -> dt.date:
+    return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+
+
+def _month_starts(today: dt.date) -> list[dt.date]:
+    """The first days of the last ``MONTHS`` months, this one included, oldest first."""
+    firsts = [today.replace(day=1)]
+    for _ in range(MONTHS - 1):
+        firsts.insert(0, (firsts[0] - dt.timedelta(days=1)).replace(day=1))
+    return firsts
+
+
 def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
     today = today or timezone.localdate()
     within = subtree_q(unit.path, "unit_path")
@@ -61,15 +72,22 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
     names = {row["circumstance__code"]: row["circumstance__name"] for row in rows}
     by_circumstance = {k: n for k, n in by_circumstance.items() if n >= SMALLEST_SHOWN}
     pairs = Pairing.objects.filter(within, ended_on__isnull=True).count()
-    start = (today.replace(day=1) - dt.timedelta(days=31 * (MONTHS - 1))).replace(day=1)
-    months = (
-        Visit.objects.filter(within, visited_on__gte=start, visited_on__lte=today)
-        .annotate(month=TruncMonth("visited_on"))
-        .values("month")
-        .annotate(n=Count("id"))
-        .order_by("month")
+    # One query of conditional counts, one per month (no date function per row: SQLite's
+    # month truncation is a Python callback).
+    firsts = _month_starts(today)
+    bounds = [*firsts[1:], _next_month(firsts[-1])]
+    counted = Visit.objects.filter(within, visited_on__gte=firsts[0], visited_on__lt=bounds[-1])
+    months = counted.aggregate(
+        **{
+            f"m{i}": Count("id", filter=Q(visited_on__gte=first, visited_on__lt=end))
+            for i, (first, end) in enumerate(zip(firsts, bounds, strict=True))
+        }
     )
-    visits_by_month = {row["month"].strftime("%Y-%m"): row["n"] for row in months}
+    visits_by_month = {
+        first.strftime("%Y-%m"): months[f"m{i}"]
+        for i, first in enumerate(firsts)
+        if months[f"m{i}"]
+    }
     needs = Need.objects.filter(within).aggregate(
         total=Count("id"), resolved=Count("id", filter=Q(resolved_on__isnull=False))
     )
