@@ -33,6 +33,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.wechat.urls")),
     path("", include("nutag.api.urls")),
     path("", include("nutag.study.urls")),
+    path("", include("nutag.youth.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -172,6 +172,27 @@ __all__ = [
     "Position",
     "build_cast",
     "make_concern",
+    "make_elder",
     "make_unit",
+    "make_youth_record",
     "person_with_position",
 ]
+
+
+def make_youth_record(*, unit: Unit, name: str = "小明", birth_year: int = 2014, **fields: object):  # type: ignore[no-untyped-def]
+    """A young person (role and person) with the care committee's record, through the service."""
+    import datetime as dt
+
+    from nutag.people.models import YoungPerson
+    from nutag.youth.services import record_create
+
+    person = PersonFactory(unit=unit, name=name, birth_date=dt.date(birth_year, 3, 1))
+    young = YoungPerson.objects.create(person=person, unit=unit, unit_path=unit.path, school="一中")
+    return record_create(acting_user=SYSTEM, young=young, **fields)  # type: ignore[arg-type]
+
+
+def make_elder(*, unit: Unit, username: str, name: str = "老师傅") -> Person:
+    """A five elder (care-work role) with a login."""
+    person = PersonFactory(unit=unit, name=name, user=UserFactory(username=username))
+    make_care_worker(person=person, unit=unit, elder_category="teacher")
+    return person

@@ -54,6 +54,7 @@ INSTALLED_APPS = [
     "nutag.sites",
     "nutag.voice",
     "nutag.study",
+    "nutag.youth",
     "nutag.api",
     "nutag.wechat",
     "ninja",  # its own static Swagger UI (no CDN, no inline script: CSP)
@@ -335,6 +336,8 @@ NUTAG_PERIODIC_JOBS = {
     "scheduled-publishing": ("nutag.sites.events.publish_due", 60),
     "speech": ("nutag.sites.services.speech.speech_sweep", 300),
     "concerns-overdue": ("nutag.voice.services.escalate_overdue", 900),
+    "youth-visits": ("nutag.youth.reminders.send_visit_reminders", 3600),
+    "youth-coming-of-age": ("nutag.youth.reminders.archive_adults", 86400),
 }
 
 LOGGING = {

@@ -37,6 +37,7 @@ from nutag.api.sites import sites
 from nutag.api.voice import voice, voice_stats
 from nutag.api.study import study, study_stats
 from nutag.api.work import work
+from nutag.api.youth import youth
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
 from nutag.orgs.permissions import Perm
@@ -47,6 +48,7 @@ from nutag.people.selectors import access_person, people_of_unit, shown_id_numbe
 from nutag.stats.caching import cached_figures, unit_path_for_code
 from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
+from nutag.youth.selectors import youth_figures
 
 
 class NutagAPI(NinjaAPI):
@@ -213,6 +215,7 @@ def _stats_json(unit: Unit) -> bytes:
         },
         "voice": voice_stats(unit=unit),
         **study_stats(unit=unit),
+        "youth": youth_figures(unit=unit).as_api(),
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
 
@@ -407,3 +410,4 @@ api.add_router("/me", my_tokens)
 api.add_router("/", sites)
 api.add_router("/", voice)
 api.add_router("/study", study)
+api.add_router("/", youth)

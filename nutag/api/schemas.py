@@ -95,6 +95,17 @@ class MeetingsStatsOut(Schema):
     branches_behind: int
     held: dict[str, int]
     expected: dict[str, int]
+class YouthFiguresOut(Schema):
+    """Youth care over the subtree: counts only, never a person (``youth.selectors.figures``)."""
+
+    young_people: int
+    by_circumstance: dict[str, int]
+    pairs: int
+    visits_by_month: dict[str, int]
+    needs: int
+    needs_resolved: int
+    good_deeds: int
+    people_helped: int
 
 
 class StatsOut(Schema):
@@ -129,6 +140,7 @@ Phone = Annotated[str, Field(pattern=r"^[0-9+() -]{0,30}$")]
 IdNumber = Annotated[str, Field(pattern=r"^([0-9]{17}[0-9Xx])?$")]
     study: StudyStatsOut
     meetings: MeetingsStatsOut
+    youth: YouthFiguresOut
 
 
 class UnitIn(Schema):

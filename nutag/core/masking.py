@@ -19,3 +19,12 @@ def mask_id_number(value: str) -> str:
     if len(value) <= 8:
         return "*" * len(value)
     return value[:6] + "*" * (len(value) - 8) + value[-2:]
+
+
+def mask_name(value: str) -> str:
+    """张*明 / 张* — keeps the first character (and the last, for three or more)."""
+    if len(value) <= 1:
+        return value
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]

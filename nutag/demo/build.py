@@ -46,6 +46,7 @@ from .units import UnitSpec, unit_specs
 from .wechat import ensure_wechat
 from .voice import ensure_voice
 from .work import ensure_work
+from .youth import ensure_youth
 
 
 class DemoRefusedError(RuntimeError):
@@ -344,6 +345,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_speech(units)
         ensure_voice(units)
         ensure_study(units)
+        ensure_youth()
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

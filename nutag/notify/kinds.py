@@ -34,6 +34,9 @@ TEXTS: dict[str, Promise] = {
     Kind.CONCERN_OVERDUE: _("Concern %(number)s is overdue and passed up to %(unit)s"),
     Kind.COURSE_ASSIGNED: _("%(from)s assigned a course: %(title)s (due %(due)s)"),
     Kind.STUDY_REMINDER: _("Please finish the course “%(title)s” (due %(due)s)"),
+    Kind.YOUTH_VISIT_DUE: _(
+        "A young person you are paired with has not been visited for %(days)s days"
+    ),
 }
 
 URGENCY: dict[str, str] = {

@@ -36,6 +36,7 @@ class Kind(models.TextChoices):
     CONCERN_OVERDUE = "concern_overdue", _("Concern overdue")
     COURSE_ASSIGNED = "course_assigned", _("Course assigned")
     STUDY_REMINDER = "study_reminder", _("Study reminder")
+    YOUTH_VISIT_DUE = "youth_visit_due", _("A young person waits for a visit")
 
 
 class Urgency(models.TextChoices):

@@ -182,6 +182,7 @@ class Access(models.TextChoices):
     NONE = "none", _("No management right")
     OFFICER = "officer", _("Unit officer")
     SECRETARY = "secretary", _("Unit secretary")
+    YOUTH = "youth", _("Unit officer with the youth right")
 
 
 DEFAULT_ACCESS = {

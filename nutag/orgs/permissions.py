@@ -44,6 +44,9 @@ class Perm(StrEnum):
     HANDLE_CONCERNS = "voice.handle_concerns"  # accept, answer, pass on residents' concerns
     RUN_POLLS = "voice.run_polls"  # put a question to the unit's residents (secretaries)
     MANAGE_STUDY = "study.manage_study"  # courses, 三会一课 records, study reminders, points acts
+    VIEW_YOUTH = "youth.view_youth"  # open young people's records (each opening audited)
+    CHANGE_YOUTH = "youth.change_youth"  # keep young people's records, pairs and needs
+    EXPORT_YOUTH = "youth.export_youth"  # export young people's records (audited)
 
 
 OFFICER_PERMS = frozenset(
@@ -64,11 +67,15 @@ OFFICER_PERMS = frozenset(
     }
 )
 SECRETARY_PERMS = frozenset(Perm)
+# An officer given the youth right (the care committee's youth officer): an officer's rights
+# plus young people's records. Exporting them stays with secretaries.
+YOUTH_OFFICER_PERMS = OFFICER_PERMS | {Perm.VIEW_YOUTH, Perm.CHANGE_YOUTH}
 
 ACCESS_PERMS: dict[str, frozenset[Perm]] = {
     Access.NONE: frozenset(),
     Access.OFFICER: OFFICER_PERMS,
     Access.SECRETARY: SECRETARY_PERMS,
+    Access.YOUTH: YOUTH_OFFICER_PERMS,
 }
 
 

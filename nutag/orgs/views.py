@@ -70,6 +70,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
                 "positions": has_unit_perm(user=user, perm=Perm.MANAGE_POSITIONS, unit=unit),
                 "history": has_unit_perm(user=user, perm=Perm.VIEW_HISTORY, unit=unit),
                 "people": has_unit_perm(user=user, perm=Perm.VIEW_PEOPLE, unit=unit),
+                "youth": has_unit_perm(user=user, perm=Perm.VIEW_YOUTH, unit=unit),
                 "change_people": has_unit_perm(user=user, perm=Perm.CHANGE_PEOPLE, unit=unit),
                 "work": has_unit_perm(user=user, perm=Perm.VIEW_WORK, unit=unit),
                 "standards": has_unit_perm(user=user, perm=Perm.MANAGE_STANDARDS, unit=unit),

@@ -25,6 +25,7 @@ from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
 from nutag.voice.selectors.figures import voice_figures
 from nutag.study.selectors import StudyFigures, study_figures
+from nutag.youth.selectors import youth_dashboard
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
 
@@ -76,6 +77,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         "others": [r for r in board.children if not r.unit.numchild] if areas else [],
         "query": f"?year={board.year}" if board.year else "",
         "study": _study(board),
+        "youth": youth_dashboard(unit=board.unit),
         "tasks_segments": [
             (pgettext("task report outcome", "On time"), tasks.on_time, GREEN),
             (pgettext("task report outcome", "Late"), tasks.late, AMBER),

@@ -38,6 +38,11 @@ from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
 from nutag.voice.models import Concern, Poll
 from nutag.study.models import Course, Meeting
+from nutag.factories import PersonFactory, UserFactory, make_unit, make_youth_record
+from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
+from nutag.people.models import Invitation, JoinRequest, Person
+from nutag.sites.models import Article, ArticleStatus, Placement
+from nutag.youth.models import GoodDeed, YouthRecord
 
 _codes = itertools.count(500)
 TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
@@ -399,6 +404,35 @@ class Actions:
         points = _ok(self.c.get(f"/desk/u/{unit.code}/study/points/"))
         assert home == meetings == points
         return home
+
+    def view_youth(self, unit: Unit) -> bool:
+        record = make_youth_record(unit=unit, name="权限表少年")
+        page = _ok(self.c.get(f"/desk/youth/{record.pk}/"))
+        api = self.c.get(f"/api/v1/youth/{record.pk}").status_code == 200
+        listing = _ok(self.c.get(f"/desk/u/{unit.code}/youth/"))
+        assert page == api == listing
+        return page
+
+    def edit_youth(self, unit: Unit) -> bool:
+        record = make_youth_record(unit=unit, name="权限表少年")
+        r = self.c.post(f"/desk/youth/{record.pk}/edit/", {"school_class": "权限表班", "notes": ""})
+        changed = YouthRecord.objects.get(pk=record.pk).school_class == "权限表班"
+        assert changed == _ok(r)
+        return changed
+
+    def export_youth(self, unit: Unit) -> bool:
+        make_youth_record(unit=unit, name="权限表少年")
+        return _ok(self.c.get(f"/desk/u/{unit.code}/youth.xlsx"))
+
+    def log_good_deed(self, unit: Unit) -> bool:
+        listed = _ok(self.c.get(f"/desk/u/{unit.code}/deeds/"))
+        r = self.c.post(
+            f"/desk/u/{unit.code}/deeds/new/",
+            {"done_on": "2026-01-05", "kind": "good", "what": "权限表好事", "people_helped": "2"},
+        )
+        made = GoodDeed.objects.filter(unit=unit, what="权限表好事").exists()
+        assert made == _ok(r) == listed
+        return made
 
 
 def _above(unit: Unit) -> Unit:

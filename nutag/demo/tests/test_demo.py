@@ -558,3 +558,20 @@ def test_study_a_banner_course_some_branches_behind(banner: Unit) -> None:
         PointEntry.objects.filter(act="lesson").count()
         == LessonProgress.objects.filter(completed_at__isnull=False).count()
     )
+def test_demo_elder_is_paired_with_two_young_people_of_their_village(banner: Unit) -> None:
+    from nutag.youth.models import Need, Pairing, Visit
+    from nutag.youth.selectors import access_record, pairs_of_user, youth_figures
+
+    elder = _user("demo-elder")
+    pairs = list(pairs_of_user(user=elder))
+    assert len(pairs) == 2
+    village = elder.person.unit
+    assert {p.record.unit_id for p in pairs} == {village.pk}
+    assert Visit.objects.filter(pairing__in=pairs).count() >= 6
+    assert Need.objects.filter(record__pairs__in=pairs, resolved_on__isnull=True).exists()
+    # the elder reads their own two records, and the village's other young people stay closed
+    for p in pairs:
+        assert access_record(user=elder, pk=p.record_id).pk == p.record_id
+    figures = youth_figures(unit=banner)
+    assert figures.pairs == Pairing.objects.count() == 2
+    assert figures.needs_resolved == 1

@@ -175,11 +175,13 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
         # the unit, then the dashboard's five reads (see the module docstring of
         # nutag/stats/selectors/dashboard.py; four when no round covers the unit), and each
         # app's fixed number of reads for its part: the residents' voice (four, on the
-        # dashboard only: nutag/voice/selectors/figures.py) and study (dashboard and print)
+        # dashboard only: nutag/voice/selectors/figures.py), study and youth care (six:
+        # nutag/youth/selectors/figures.py) on the dashboard and the print page; the workbook
+        # has neither
         expected = {
-            PAGES[0]: 6 + 4 + STUDY_FIGURE_QUERIES,
+            PAGES[0]: 6 + 4 + STUDY_FIGURE_QUERIES + 6,
             PAGES[1]: 6,
-            PAGES[2]: 6 + STUDY_FIGURE_QUERIES,
+            PAGES[2]: 6 + STUDY_FIGURE_QUERIES + 6,
         }[page]
         assert _page_queries(client, page.format(small.code)) == expected
         assert _page_queries(client, page.format(big.code)) == expected

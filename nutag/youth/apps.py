@@ -1,0 +1,22 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class YouthConfig(AppConfig):
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "nutag.youth"
+    label = "youth"
+    verbose_name = _("Youth care")
+
+    def ready(self) -> None:
+        from nutag.orgs.registry import register_path_copy, register_unit_members
+        from nutag.youth.models import GoodDeed, Need, Pairing, Visit, YouthRecord
+
+        members = (YouthRecord, Pairing, Visit, Need)
+        for model in (*members, GoodDeed):
+            register_path_copy(model)
+        # A record and its pairs, visits and needs belong to the young person's unit: a merge
+        # moves them with the young person.
+        register_unit_members(*members)
+        # The good-deeds log is the unit's history: it stays with a merged unit, moves with it.
+        import nutag.youth.home  # noqa: F401  (the elder's card on their own page)

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from nutag.youth import views
+
+urlpatterns = [
+    path("u/<str:code>/youth/", views.record_list, name="youth-list"),
+    path("u/<str:code>/youth.xlsx", views.record_export, name="youth-export"),
+    path("u/<str:code>/deeds/", views.deed_list, name="youth-deeds"),
+    path("u/<str:code>/deeds/new/", views.deed_new, name="youth-deed-new"),
+    path("youth/mine/", views.my_pairs, name="youth-mine"),
+    path("youth/new/<int:person_pk>/", views.record_new, name="youth-record-new"),
+    path("youth/<int:pk>/", views.record_detail, name="youth-record"),
+    path("youth/<int:pk>/edit/", views.record_edit, name="youth-record-edit"),
+    path("youth/<int:pk>/pair/", views.pair_new, name="youth-pair"),
+    path("youth/<int:pk>/need/", views.need_new, name="youth-need"),
+    path("youth/pairs/<int:pk>/visit/", views.visit_new, name="youth-visit"),
+    path("youth/pairs/<int:pk>/end/", views.pair_end, name="youth-pair-end"),
+    path("youth/needs/<int:pk>/resolve/", views.need_resolve, name="youth-need-resolve"),
+]
