@@ -12,9 +12,9 @@ from django.views.static import serve
 from nutag.api.api import api
 from nutag.core.views import choose_language, text_size
 from nutag.orgs.views import desk_home
+from nutag.study.urls import public_urlpatterns as study_public_urlpatterns
 from nutag.wechat.endpoint import message_endpoint
 from nutag.wechat.urls import public_urlpatterns as wechat_public_urls
-from nutag.study.urls import public_urlpatterns as study_public_urlpatterns
 
 desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", desk_home, name="desk-home"),

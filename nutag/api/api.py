@@ -34,8 +34,8 @@ from nutag.api.schemas import (
     unit_ref,
 )
 from nutag.api.sites import sites
-from nutag.api.voice import voice, voice_stats
 from nutag.api.study import study, study_stats
+from nutag.api.voice import voice, voice_stats
 from nutag.api.work import work
 from nutag.api.youth import youth
 from nutag.orgs import services as org_services

@@ -76,6 +76,8 @@ class VoiceStatsOut(Schema):
     satisfaction: float | None  # mean rating, 1-5
     overdue: int
     polls_held: int
+
+
 class StudyStatsOut(Schema):
     year: int
     lessons_completed: int
@@ -95,6 +97,8 @@ class MeetingsStatsOut(Schema):
     branches_behind: int
     held: dict[str, int]
     expected: dict[str, int]
+
+
 class YouthFiguresOut(Schema):
     """Youth care over the subtree: counts only, never a person (``youth.selectors.figures``)."""
 
@@ -116,6 +120,9 @@ class StatsOut(Schema):
     five_elders_by_category: dict[str, int]
     five_good: FiveGoodOut
     voice: VoiceStatsOut
+    study: StudyStatsOut
+    meetings: MeetingsStatsOut
+    youth: YouthFiguresOut
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
@@ -138,9 +145,6 @@ Date = Annotated[dt.date, BeforeValidator(_date_text)]
 # the rules no pattern can state (the ID number's birth date and check digit).
 Phone = Annotated[str, Field(pattern=r"^[0-9+() -]{0,30}$")]
 IdNumber = Annotated[str, Field(pattern=r"^([0-9]{17}[0-9Xx])?$")]
-    study: StudyStatsOut
-    meetings: MeetingsStatsOut
-    youth: YouthFiguresOut
 
 
 class UnitIn(Schema):

@@ -43,8 +43,8 @@ from .site import ensure_site_content
 from .speech import ensure_speech
 from .study import ensure_study
 from .units import UnitSpec, unit_specs
-from .wechat import ensure_wechat
 from .voice import ensure_voice
+from .wechat import ensure_wechat
 from .work import ensure_work
 from .youth import ensure_youth
 

@@ -23,8 +23,8 @@ from nutag.stats.caching import figures_page_version, year_param
 from nutag.stats.exporting import dashboard_to_xlsx
 from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
-from nutag.voice.selectors.figures import voice_figures
 from nutag.study.selectors import StudyFigures, study_figures
+from nutag.voice.selectors.figures import voice_figures
 from nutag.youth.selectors import youth_dashboard
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100

@@ -8,6 +8,7 @@ class StudyConfig(AppConfig):
     verbose_name = _("Study and branch life")
 
     def ready(self) -> None:
+        from nutag.orgs.figures import register_figure_source
         from nutag.orgs.registry import register_path_copy
         from nutag.study import site_slots
         from nutag.study.models import (
@@ -22,6 +23,11 @@ class StudyConfig(AppConfig):
         # History keeps its unit's path for subtree figures; it stays with its unit.
         for model in (CheckIn, Course, LessonProgress, Meeting, PointEntry, QuizAttempt):
             register_path_copy(model)
+        # Their writes change the study and meetings figures (a course counts at every unit
+        # it is assigned below).
+        register_figure_source(Course, subtree=True)
+        for model in (CheckIn, LessonProgress, Meeting, PointEntry):
+            register_figure_source(model)
         site_slots.register()
 
         from nutag.people.home import register_home_cards

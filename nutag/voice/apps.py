@@ -8,6 +8,7 @@ class VoiceConfig(AppConfig):
     verbose_name = _("Residents' voice")
 
     def ready(self) -> None:
+        from nutag.orgs.figures import register_figure_source
         from nutag.orgs.registry import register_path_copy
         from nutag.sites.extensions import register_column_page, register_home_block
         from nutag.voice.board import board_has_content, render_board
@@ -17,6 +18,9 @@ class VoiceConfig(AppConfig):
         # Subtree figures and lists filter concerns by their handling unit's path.
         register_path_copy(Concern)
         register_path_copy(Poll)
+        # Their writes change the dashboard's and the stats API's voice figures.
+        register_figure_source(Concern)
+        register_figure_source(Poll)
         register_column_page("governance", render_board, has_content=board_has_content)
         register_home_block("voice.poll", render_open_poll)
 

@@ -9,6 +9,7 @@ class YouthConfig(AppConfig):
     verbose_name = _("Youth care")
 
     def ready(self) -> None:
+        from nutag.orgs.figures import register_figure_source
         from nutag.orgs.registry import register_path_copy, register_unit_members
         from nutag.youth.models import GoodDeed, Need, Pairing, Visit, YouthRecord
 
@@ -18,5 +19,8 @@ class YouthConfig(AppConfig):
         # A record and its pairs, visits and needs belong to the young person's unit: a merge
         # moves them with the young person.
         register_unit_members(*members)
+        # Their writes change the youth figures of the dashboard and the stats API.
+        for model in (*members, GoodDeed):
+            register_figure_source(model)
         # The good-deeds log is the unit's history: it stays with a merged unit, moves with it.
         import nutag.youth.home  # noqa: F401  (the elder's card on their own page)

@@ -32,16 +32,12 @@ from nutag.assess.models import (
     TaskReport,
 )
 from nutag.core.models import AuditEntry
-from nutag.factories import PersonFactory, UserFactory, make_concern, make_unit
+from nutag.factories import PersonFactory, UserFactory, make_concern, make_unit, make_youth_record
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
-from nutag.voice.models import Concern, Poll
 from nutag.study.models import Course, Meeting
-from nutag.factories import PersonFactory, UserFactory, make_unit, make_youth_record
-from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
-from nutag.people.models import Invitation, JoinRequest, Person
-from nutag.sites.models import Article, ArticleStatus, Placement
+from nutag.voice.models import Concern, Poll
 from nutag.youth.models import GoodDeed, YouthRecord
 
 _codes = itertools.count(500)

@@ -519,6 +519,8 @@ def test_the_demo_village_answers_signed_messages(banner: Unit, client) -> None:
     assert r.status_code == 200
     assert f"/u/{code}/c/online_study/" in r.content.decode()
     assert send(client, code, text_xml("学习", msg_id=2), token="wrong").status_code == 403
+
+
 def test_a_season_of_concerns_in_every_state(banner: Unit) -> None:
     from nutag.voice.models import Concern, ConcernState
     from nutag.voice.selectors import board
@@ -538,6 +540,8 @@ def test_a_season_of_concerns_in_every_state(banner: Unit) -> None:
 
     poll = open_poll(unit=village)
     assert poll is not None and poll.voters.filter(person__user__username="demo-resident")
+
+
 def test_study_a_banner_course_some_branches_behind(banner: Unit) -> None:
     from nutag.study.models import Course, LessonProgress, PointEntry
     from nutag.study.selectors import study_figures
@@ -558,6 +562,8 @@ def test_study_a_banner_course_some_branches_behind(banner: Unit) -> None:
         PointEntry.objects.filter(act="lesson").count()
         == LessonProgress.objects.filter(completed_at__isnull=False).count()
     )
+
+
 def test_demo_elder_is_paired_with_two_young_people_of_their_village(banner: Unit) -> None:
     from nutag.youth.models import Need, Pairing, Visit
     from nutag.youth.selectors import access_record, pairs_of_user, youth_figures

@@ -90,3 +90,38 @@ def test_private_figures_stay_private_when_cached(cast: Any, client: Client, set
     assert client.get(url).status_code == 404
     assert page(client, cast.township1).status_code == 404
     assert client.get("/api/v1/units/nosuchunit/stats").status_code == 404
+
+
+def test_the_cached_stats_follow_the_writes_of_voice_study_and_youth(
+    cast: Any, client: Client
+) -> None:
+    """Concerns, branch meetings and young people's records are figure sources
+    (``register_figure_source`` in each app's ``ready``): a write below purges the kept answer
+    of every unit above it."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from nutag.core.actors import SYSTEM
+    from nutag.factories import make_concern, make_youth_record
+    from nutag.study.models import MeetingKind
+    from nutag.study.services.meetings import meeting_record
+
+    url = f"/api/v1/units/{cast.banner.code}/stats"
+    first = client.get(url).json()
+    assert client.get(url).json() == first  # kept
+    make_concern(unit=cast.village2a)
+    second = client.get(url).json()
+    assert second["voice"]["concerns"] == first["voice"]["concerns"] + 1
+    make_youth_record(unit=cast.village2a)
+    third = client.get(url).json()
+    assert third["youth"]["young_people"] == second["youth"]["young_people"] + 1
+    meeting_record(
+        acting_user=SYSTEM,
+        unit=cast.village2a,
+        kind=MeetingKind.values[0],
+        held_on=timezone.localdate() - dt.timedelta(days=1),
+        topic="学习",
+    )
+    fourth = client.get(url).json()
+    assert sum(fourth["meetings"]["held"].values()) == sum(third["meetings"]["held"].values()) + 1
