@@ -114,6 +114,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"].update(
         {
             "transaction_mode": "IMMEDIATE",
+            # A burst of submissions queues for SQLite's one write lock: wait up to 20 s
+            # rather than answer "database is locked" after the default 5 s (bench/voice).
+            "timeout": 20,
             "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
         }
     )
