@@ -61,6 +61,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     # (nutag/stats/caching.py)
     from django.core.cache import cache
 
+    from nutag.stats.caching import unit_path_for_code
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
 
     with django_assert_num_queries(10 + STUDY_FIGURE_QUERIES + 6):
@@ -68,6 +69,9 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     for i in range(10):
         PersonFactory(unit=cast.village2a, name=f"人{i}")
     cache.clear()  # rendered again, not served from the page cache
+    # the unit's path is kept by the worker (with Redis the clear forgets its generation:
+    # read it again outside the count)
+    unit_path_for_code(cast.banner.code)
     with django_assert_num_queries(9 + STUDY_FIGURE_QUERIES + 6):
         client.get(f"/u/{cast.banner.code}/figures/")
     assert r.status_code == 200
