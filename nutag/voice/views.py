@@ -18,7 +18,6 @@ from django.views.decorators.http import require_http_methods
 from nutag.core.errors import NotFound
 from nutag.core.forms import submit_to_service
 from nutag.orgs.selectors import get_unit_by_code
-from nutag.people.models import Person
 from nutag.voice import services
 from nutag.voice.forms import AnswerForm, CloseForm, ConcernForm, PassForm, PollForm, ReopenForm
 from nutag.voice.models import OPEN_STATES, ConcernState
@@ -138,9 +137,7 @@ def concern_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "steps": concern_steps(concern=concern),
             "handler": handler,
             "raiser": raiser,
-            "person": Person.objects.filter(pk=concern.person_id or 0).first()
-            if show_person
-            else None,
+            "person": concern.person if show_person else None,
             "forms": forms_,
             "error": error,
             "is_open": concern.state in OPEN_STATES,

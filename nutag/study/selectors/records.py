@@ -12,6 +12,7 @@ import datetime as dt
 
 from django.db.models import Count, QuerySet, Sum
 
+from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
 from nutag.people.models import PartyMembership, Person
@@ -149,6 +150,14 @@ def meetings_held(
         else qs.filter(unit_id__in=unit_ids)
     )
     return list(qs.values("unit_id").annotate(n=Count("id")).values_list("unit_id", "n").order_by())
+
+
+def unit_meeting(*, unit: Unit, pk: int) -> Meeting:
+    """One meeting of ``unit``'s branch; ``NotFound`` for another unit's or a missing one."""
+    meeting = Meeting.objects.filter(unit=unit, pk=pk).first()
+    if meeting is None:
+        raise NotFound
+    return meeting
 
 
 def unit_meetings(*, unit: Unit, limit: int = 50) -> QuerySet[Meeting]:

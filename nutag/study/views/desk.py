@@ -27,9 +27,9 @@ from nutag.study.forms import (
     PointRuleForm,
     VolunteeringForm,
 )
-from nutag.study.models import Course, Meeting, PointRule
+from nutag.study.models import Course, PointRule
 from nutag.study.permissions import can_manage_study, can_set_point_rules, can_view_study_records
-from nutag.study.selectors.records import meeting_attendance, unit_meetings
+from nutag.study.selectors.records import meeting_attendance, unit_meeting, unit_meetings
 
 
 def _unit(request: HttpRequest, code: str) -> Unit:
@@ -175,9 +175,7 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
 
 def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = _unit(request, code)
-    meeting = Meeting.objects.filter(unit=unit, pk=pk).first()
-    if meeting is None:
-        raise NotFound
+    meeting = unit_meeting(unit=unit, pk=pk)
     context = {
         "unit": unit,
         "meeting": meeting,
