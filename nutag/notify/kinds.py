@@ -37,6 +37,9 @@ TEXTS: dict[str, Promise] = {
     Kind.YOUTH_VISIT_DUE: _(
         "A young person you are paired with has not been visited for %(days)s days"
     ),
+    Kind.CONCERN_ACCEPTED: _("Your concern %(number)s was accepted by %(unit)s"),
+    Kind.CONCERN_STARTED: _("Work has started on your concern %(number)s"),
+    Kind.INBOX_MESSAGE: _("New message from %(from)s: %(subject)s"),
 }
 
 URGENCY: dict[str, str] = {

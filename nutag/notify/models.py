@@ -37,6 +37,9 @@ class Kind(models.TextChoices):
     COURSE_ASSIGNED = "course_assigned", _("Course assigned")
     STUDY_REMINDER = "study_reminder", _("Study reminder")
     YOUTH_VISIT_DUE = "youth_visit_due", _("A young person waits for a visit")
+    CONCERN_ACCEPTED = "concern_accepted", _("Concern accepted")
+    CONCERN_STARTED = "concern_started", _("Work started on a concern")
+    INBOX_MESSAGE = "inbox_message", _("Message in the secretary's inbox")
 
 
 class Urgency(models.TextChoices):

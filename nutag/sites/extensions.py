@@ -14,6 +14,10 @@ An app registers from its ``AppConfig.ready()``:
         # its articles (courses, the concerns board …).
         # has_content(unit) -> bool: the column is listed to visitors even with no article.
 
+    register_article_block("voice.comments", render_comments)
+        # render(request, unit, article) -> str: safe HTML shown under an article on the
+        # unit's site (the residents' comments …).
+
 Rendering rules:
 - Anonymous pages are cached (``nutag.sites.caching``): whatever a slot shows to an anonymous
   reader must be the same for every anonymous reader, and when it changes the app calls
@@ -38,6 +42,7 @@ from nutag.orgs.models import Unit
 
 HomeRender = Callable[[HttpRequest, Unit], str]
 ColumnRender = Callable[[HttpRequest, Unit, object], str]
+ArticleRender = Callable[[HttpRequest, Unit, object], str]
 HasContent = Callable[[Unit], bool]
 
 
@@ -49,6 +54,7 @@ class _ColumnPage:
 
 _home_blocks: dict[str, HomeRender] = {}
 _column_pages: dict[str, list[_ColumnPage]] = {}
+_article_blocks: dict[str, ArticleRender] = {}
 
 
 def register_home_block(key: str, render: HomeRender) -> None:
@@ -63,6 +69,18 @@ def register_column_page(
     pages = _column_pages.setdefault(column_key, [])
     if all(p.render is not render for p in pages):
         pages.append(_ColumnPage(render, has_content))
+
+
+def register_article_block(key: str, render: ArticleRender) -> None:
+    """Show ``render(request, unit, article)`` under every article (idempotent per ``key``)."""
+    _article_blocks[key] = render
+
+
+def article_blocks(request: HttpRequest, unit: Unit, article: object) -> SafeString:
+    """The registered blocks under ``article`` (an ``Article``) on ``unit``'s site."""
+    return mark_safe(  # noqa: S308
+        "".join(render(request, unit, article) for render in _article_blocks.values())
+    )
 
 
 def home_blocks(request: HttpRequest, unit: Unit) -> SafeString:
@@ -91,3 +109,4 @@ def unregister(key: str) -> None:
     """Remove a home block or every page of a column (tests)."""
     _home_blocks.pop(key, None)
     _column_pages.pop(key, None)
+    _article_blocks.pop(key, None)

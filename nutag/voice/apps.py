@@ -28,3 +28,15 @@ class VoiceConfig(AppConfig):
         from nutag.voice.home import my_concerns_card
 
         register_home_cards(my_concerns_card)
+        self._ready_talk()
+
+    def _ready_talk(self) -> None:
+        """Comments and the secretary's inbox (issue 13, item 5)."""
+        from nutag.orgs.registry import register_path_copy
+        from nutag.sites.extensions import register_article_block
+        from nutag.voice.models import Comment, InboxThread
+        from nutag.voice.views_talk import render_comments
+
+        register_path_copy(Comment)
+        register_path_copy(InboxThread)
+        register_article_block("voice.comments", render_comments)

@@ -257,3 +257,139 @@ class PollVoter(models.Model):
 
     def __str__(self) -> str:
         return f"{self.poll_id}:{self.person_id}"
+
+
+# --- Comments and the secretary's inbox (issue 13, item 5) -------------------------------
+
+
+class Moderation(models.TextChoices):
+    AFTER = "after", _("Published at once, checked afterwards")
+    BEFORE = "before", _("Checked by the secretary before publication")
+
+
+class TalkSettings(models.Model):
+    """A unit's choice of moderation for the comments on its site; at a banner also the
+    word list: a comment containing one of its words is held for the secretary."""
+
+    unit = models.OneToOneField("orgs.Unit", on_delete=models.CASCADE, related_name="+")
+    moderation = models.CharField(
+        max_length=8, choices=Moderation.choices, default=Moderation.AFTER
+    )
+    words = models.TextField(max_length=20000, blank=True)  # one word or phrase a line
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.moderation}"
+
+    def word_list(self) -> list[str]:
+        return [w.strip().lower() for w in self.words.splitlines() if w.strip()]
+
+
+class CommentState(models.TextChoices):
+    HELD = "held", _("Waiting for moderation")
+    PUBLISHED = "published", _("Published")
+    HIDDEN = "hidden", _("Hidden")
+
+
+class Comment(TimeStampedModel):
+    """A verified resident's comment on an article as shown on ``unit``'s site, or on a
+    public concern raised there. Never deleted: hiding keeps the row and an audit row."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    article = models.ForeignKey(
+        "unitsites.Article", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    concern = models.ForeignKey(
+        Concern, null=True, blank=True, on_delete=models.CASCADE, related_name="comments"
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=60, blank=True)  # as shown: "牧民 王**"
+    text = models.TextField(max_length=1000)
+    state = models.CharField(max_length=10, choices=CommentState.choices)
+    held_for = models.CharField(max_length=20, blank=True)  # moderation, words, reports
+    reports = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(default=1)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["unit_path", "state"], name="voice_comment_path_state")]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(article__isnull=False) | models.Q(concern__isnull=False),
+                name="voice_comment_has_target",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.pk}: {self.text[:30]}"
+
+
+class CommentReport(models.Model):
+    """One login's report of abuse on a comment (once each)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    reason = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["comment", "user"], name="voice_report_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.comment_id}:{self.user_id}"
+
+
+class InboxThread(TimeStampedModel):
+    """A private thread between a resident and their unit's secretary (or committee):
+    read by the resident and the unit's officers (and those above them) only."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    # The resident; emptied (not deleted) when their person record goes.
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    subject = models.CharField(max_length=120)
+    last_at = models.DateTimeField()
+    # Unread state on both sides: when each side last read the thread.
+    resident_read_at = models.DateTimeField(null=True, blank=True)
+    office_read_at = models.DateTimeField(null=True, blank=True)
+    last_from_resident = models.BooleanField(default=True)
+
+    class Meta:
+        ordering = ["-last_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.subject
+
+    @property
+    def unread_by_resident(self) -> bool:
+        return not self.last_from_resident and (
+            self.resident_read_at is None or self.resident_read_at < self.last_at
+        )
+
+    @property
+    def unread_by_office(self) -> bool:
+        return self.last_from_resident and (
+            self.office_read_at is None or self.office_read_at < self.last_at
+        )
+
+
+class InboxMessage(models.Model):
+    thread = models.ForeignKey(InboxThread, on_delete=models.CASCADE, related_name="messages")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    from_resident = models.BooleanField()
+    text = models.TextField(max_length=2000)
+    at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.thread_id}: {self.text[:30]}"

@@ -65,3 +65,17 @@ def concern_overdue(concern: Concern) -> None:
             event_key=key,
             link=_link(concern),
         )
+
+
+def concern_progress(concern: Concern, kind: str) -> None:
+    """Accepted or work started: the resident hears of each step too."""
+    if concern.person_id is None:
+        return
+    notify_people(
+        acting_user=SYSTEM,
+        kind=kind,
+        person_ids=[concern.person_id],
+        params={"number": concern.number, "unit": concern.unit.name},
+        event_key=f"concern-{kind}:{concern.pk}:{concern.version}",
+        link=_link(concern),
+    )

@@ -13,7 +13,7 @@ from nutag.core.actors import AnyUser
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.people.models import Person
-from nutag.voice.models import Concern
+from nutag.voice.models import Concern, InboxThread
 
 
 def _person_of(user: AnyUser) -> Person | None:
@@ -76,3 +76,48 @@ def can_close_concern(user: AnyUser, concern: Concern) -> bool:
 def can_run_polls(user: AnyUser, unit: Unit) -> bool:
     """Put a poll to the unit's residents or Party members: its secretaries and those above."""
     return has_unit_perm(user=user, perm=Perm.RUN_POLLS, unit=unit)
+
+
+# --- Comments and the secretary's inbox ----------------------------------------------------
+
+
+def can_comment(user: AnyUser, unit: Unit) -> bool:
+    """Comment on an article shown on ``unit``'s site or on a public concern raised there:
+    a verified resident of the unit itself (a person of it with a login, as for raising a
+    concern), or the officers of the unit and those above it."""
+    return can_raise_concern(user, unit)
+
+
+def can_moderate_comments(user: AnyUser, unit: Unit) -> bool:
+    """Publish, hide or restore the comments on ``unit``'s site and choose its moderation
+    (before or after publication): those who publish its articles (the secretaries)."""
+    return has_unit_perm(user=user, perm=Perm.PUBLISH_ARTICLES, unit=unit)
+
+
+def can_edit_word_list(user: AnyUser, unit: Unit) -> bool:
+    """The word list is kept per banner: the banner's secretaries (and platform admins)."""
+    return unit.depth == 1 and has_unit_perm(user=user, perm=Perm.PUBLISH_ARTICLES, unit=unit)
+
+
+def can_write_inbox(user: AnyUser, unit: Unit) -> bool:
+    """Start a private thread with ``unit``'s secretary (or committee): a verified resident
+    of the unit itself, nobody else (officers answer, they do not start threads)."""
+    person = _person_of(user)
+    return person is not None and person.unit_id == unit.pk
+
+
+def can_answer_inbox(user: AnyUser, unit: Unit) -> bool:
+    """Read and answer the residents' threads of ``unit``: its officers and secretaries,
+    and those above them (the township can step in when a village does not answer)."""
+    return can_handle_concerns(user, unit)
+
+
+def is_thread_resident(user: AnyUser, thread: InboxThread) -> bool:
+    person = _person_of(user)
+    return person is not None and thread.person_id == person.pk
+
+
+def can_read_thread(user: AnyUser, thread: InboxThread) -> bool:
+    """The resident of the thread and those who answer the unit's inbox; 404 for anyone
+    else (another resident, an officer of a sibling village)."""
+    return is_thread_resident(user, thread) or can_answer_inbox(user, thread.unit)

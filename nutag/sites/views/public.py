@@ -26,7 +26,7 @@ from nutag.core.errors import NotFound
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 from nutag.sites.caching import positive_number, public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
-from nutag.sites.extensions import column_page, home_blocks
+from nutag.sites.extensions import article_blocks, column_page, home_blocks
 from nutag.sites.models import Article, Attachment
 from nutag.sites.selectors import (
     ACTIVITY_DAYS,
@@ -161,6 +161,7 @@ def site_article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "article": article,
             "column": column if column and column.enabled else None,
             "attachments": list(article.attachments.all()),
+            "extra": article_blocks(request, unit, article),  # other apps' content
             "reads": shown_reads(article),
             "speech_lang": "mn" if shows_mongolian(article) else "zh-CN",
             # the server's reading of the Chinese text, for a phone with no Chinese voice

@@ -46,6 +46,7 @@ from nutag.core.media import (
     store_image,
 )
 from nutag.core.models import AuditAction, AuditEntry
+from nutag.notify.models import Kind
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import is_within
 from nutag.orgs.permissions import require
@@ -414,6 +415,7 @@ def concern_accept(*, acting_user: Actor, concern: Concern, version: int) -> Con
         unit=fresh.unit,
         changes={"state": [before, fresh.state]},
     )
+    notices.concern_progress(fresh, Kind.CONCERN_ACCEPTED)
     return fresh
 
 
@@ -437,6 +439,7 @@ def concern_start(*, acting_user: Actor, concern: Concern, version: int) -> Conc
         unit=fresh.unit,
         changes={"state": [before, fresh.state]},
     )
+    notices.concern_progress(fresh, Kind.CONCERN_STARTED)
     return fresh
 
 
