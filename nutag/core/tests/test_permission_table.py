@@ -37,7 +37,7 @@ from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
 from nutag.study.models import Course, Meeting
-from nutag.voice.models import Concern, Poll
+from nutag.voice.models import Comment, Concern, Poll
 from nutag.youth.models import GoodDeed, YouthRecord
 
 _codes = itertools.count(500)
@@ -359,6 +359,55 @@ class Actions:
         made = Poll.objects.filter(unit=unit).count() > before
         assert made == _ok(r)
         return made
+
+    def comment(self, unit: Unit) -> bool:
+        article = Article.objects.create(
+            unit=unit, title="权限表评论", status=ArticleStatus.PUBLISHED, published_at=timezone.now()
+        )
+        Placement.objects.create(article=article, unit=unit, via="own")
+        r = self.c.post(f"/u/{unit.code}/a/{article.pk}/comments/", {"text": "权限表评论"})
+        made = Comment.objects.filter(article=article).exists()
+        assert made == _ok(r)
+        return made
+
+    def moderate_comments(self, unit: Unit) -> bool:
+        from nutag.core.actors import SYSTEM
+        from nutag.voice.services.comments import comment_post
+
+        article = Article.objects.create(
+            unit=unit, title="权限表审核", status=ArticleStatus.PUBLISHED, published_at=timezone.now()
+        )
+        comment = comment_post(acting_user=SYSTEM, unit=unit, text="待审核", article=article)
+        r = self.c.post(
+            f"/desk/comments/{comment.pk}/moderate/", {"version": comment.version, "decision": "hide"}
+        )
+        hidden = Comment.objects.get(pk=comment.pk).state == "hidden"
+        assert hidden == _ok(r)
+        return hidden
+
+    def edit_word_list(self, unit: Unit) -> bool:
+        from nutag.voice.models import TalkSettings
+        from nutag.voice.services import banner_of
+
+        banner = banner_of(unit)
+        marker = f"权限表词{id(self.c)}"
+        r = self.c.post(f"/desk/u/{banner.code}/comments/", {"form": "words", "words": marker})
+        saved = TalkSettings.objects.filter(unit=banner, words__contains=marker).exists()
+        assert saved == _ok(r)
+        return saved
+
+    def answer_inbox(self, unit: Unit) -> bool:
+        from nutag.voice.models import InboxMessage, InboxThread
+
+        now = timezone.now()
+        thread = InboxThread.objects.create(
+            unit=unit, unit_path=unit.path, person=_target_person(unit), subject="权限表", last_at=now
+        )
+        InboxMessage.objects.create(thread=thread, from_resident=True, text="问", at=now)
+        r = self.c.post(f"/desk/u/{unit.code}/inbox/{thread.pk}/", {"text": "答"})
+        answered = thread.messages.count() == 2
+        assert answered == _ok(r)
+        return answered
 
     def send_notice(self, unit: Unit) -> bool:
         r = self.c.post(f"/desk/u/{unit.code}/notice/", {"text": "权限表通知"})
