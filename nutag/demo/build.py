@@ -44,6 +44,7 @@ from .speech import ensure_speech
 from .study import ensure_study
 from .units import UnitSpec, unit_specs
 from .voice import ensure_voice
+from .voice_talk import ensure_voice_talk
 from .wechat import ensure_wechat
 from .work import ensure_work
 from .youth import ensure_youth
@@ -344,6 +345,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_wechat(units)
         ensure_speech(units)
         ensure_voice(units)
+        ensure_voice_talk(units)
         ensure_study(units)
         ensure_youth()
     return DemoResult(

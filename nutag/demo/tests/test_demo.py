@@ -581,3 +581,16 @@ def test_demo_elder_is_paired_with_two_young_people_of_their_village(banner: Uni
     figures = youth_figures(unit=banner)
     assert figures.pairs == Pairing.objects.count() == 2
     assert figures.needs_resolved == 1
+
+
+def test_comments_and_an_inbox_thread_at_the_demo_village(banner: Unit) -> None:
+    from nutag.voice.models import Comment, CommentState, InboxThread
+    from nutag.voice.selectors.comments import moderation_queue
+
+    village = _unit(demo_module.LOGIN_UNITS["demo-village"])
+    assert Comment.objects.filter(unit=village, state=CommentState.PUBLISHED).count() == 2
+    held = list(moderation_queue(user=_user("demo-village"), unit=village))
+    assert [c.held_for for c in held] == ["words"]
+    thread = InboxThread.objects.get(unit=village)
+    assert thread.person.user == _user("demo-resident")  # type: ignore[union-attr]
+    assert thread.unread_by_resident and thread.messages.count() == 2
