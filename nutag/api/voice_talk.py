@@ -151,9 +151,7 @@ def _public_concern(request: HttpRequest, concern_id: int) -> Any:
     return concern
 
 
-@voice_talk.get(
-    "/concerns/{concern_id}/comments", response={200: Page[CommentOut], 404: ErrorOut}
-)
+@voice_talk.get("/concerns/{concern_id}/comments", response={200: Page[CommentOut], 404: ErrorOut})
 def concern_comments(
     request: HttpRequest, concern_id: int, offset: int = 0, limit: int = DEFAULT_LIMIT
 ) -> dict[str, Any]:
@@ -228,9 +226,7 @@ def _message_out(m: InboxMessage) -> dict[str, Any]:
     return {"from_resident": m.from_resident, "text": m.text, "at": m.at}
 
 
-@voice_talk.get(
-    "/units/{code}/inbox", auth=session, response={200: Page[ThreadOut], **READ_ERRORS}
-)
+@voice_talk.get("/units/{code}/inbox", auth=session, response={200: Page[ThreadOut], **READ_ERRORS})
 def inbox_threads(
     request: HttpRequest,
     code: str,

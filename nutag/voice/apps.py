@@ -40,3 +40,8 @@ class VoiceConfig(AppConfig):
         register_path_copy(Comment)
         register_path_copy(InboxThread)
         register_article_block("voice.comments", render_comments)
+
+        from nutag.people.home import register_home_cards
+        from nutag.voice.home_talk import talk_cards
+
+        register_home_cards(talk_cards)

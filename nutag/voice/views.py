@@ -31,6 +31,7 @@ from nutag.voice.permissions import (
 from nutag.voice.selectors import access_concern, concern_steps, concerns_of_unit, my_concerns
 from nutag.voice.selectors.polls import access_poll, open_poll, poll_view
 from nutag.voice.services import polls as poll_services
+from nutag.voice.views_talk import render_concern_comments
 
 
 @login_required
@@ -142,6 +143,7 @@ def concern_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "error": error,
             "is_open": concern.state in OPEN_STATES,
             "note_missing": request.GET.get("note") == "missing",
+            "comments": render_concern_comments(request, concern),  # views_talk.py
         },
     )
 

@@ -17,8 +17,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -66,6 +66,28 @@ def render_comments(request: HttpRequest, unit: Any, article: Any) -> str:
             "form": CommentForm() if may else None,
             "action": f"/u/{unit.code}/a/{article.pk}/comments/",
             "back": f"/u/{unit.code}/a/{article.pk}/",
+        },
+        request,
+    )
+
+
+def render_concern_comments(request: HttpRequest, concern: Any) -> str:
+    """The same block under a public concern on its page ("" for a private one)."""
+    if not concern.is_public:
+        return ""
+    unit = concern.origin
+    rows = list(published_comments(unit=unit, concern_id=concern.pk)[:SHOWN_COMMENTS])
+    may = request.user.is_authenticated and can_comment(request.user, unit)
+    back = f"/u/{unit.code}/concerns/{concern.pk}/"
+    return render_to_string(
+        "voice/comments/_block.html",
+        {
+            "unit": unit,
+            "rows": rows,
+            "may_comment": may,
+            "form": CommentForm() if may else None,
+            "action": back + "comments/",
+            "back": back,
         },
         request,
     )
@@ -135,6 +157,10 @@ def comment_report(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 # --- The workbench: moderation -----------------------------------------------------------
 
 
+def _saved(form: Any, call: Any) -> bool:
+    return submit_to_service(form, call) is not None
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def desk_comments(request: HttpRequest, code: str) -> HttpResponse:
@@ -148,7 +174,7 @@ def desk_comments(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         if request.POST.get("form") == "words" and words_allowed:
             words_form = WordsForm(request.POST)
-            if words_form.is_valid() and submit_to_service(
+            if words_form.is_valid() and _saved(
                 words_form,
                 lambda: comment_services.word_list_set(
                     acting_user=request.user, banner=unit, words=words_form.cleaned_data["words"]
@@ -158,7 +184,7 @@ def desk_comments(request: HttpRequest, code: str) -> HttpResponse:
                 return redirect(request.path)
         else:
             settings_form = ModerationForm(request.POST)
-            if settings_form.is_valid() and submit_to_service(
+            if settings_form.is_valid() and _saved(
                 settings_form,
                 lambda: comment_services.talk_settings_set(
                     acting_user=request.user,
@@ -273,9 +299,7 @@ def desk_inbox(request: HttpRequest, code: str) -> HttpResponse:
     unit = get_unit_by_code(code=code)
     unread = request.GET.get("unread") == "1"
     rows = unit_threads(user=request.user, unit=unit, unread=unread)[:100]
-    return render(
-        request, "voice/inbox/desk.html", {"unit": unit, "rows": rows, "unread": unread}
-    )
+    return render(request, "voice/inbox/desk.html", {"unit": unit, "rows": rows, "unread": unread})
 
 
 @login_required

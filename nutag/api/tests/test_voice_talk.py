@@ -66,7 +66,10 @@ def test_comments_negatives_then_post_list_report_moderate(cast):
 
 def test_inbox_negatives_then_a_thread(cast):
     url = f"/api/v1/units/{cast.village1a.code}/inbox"
-    assert _post(_client(cast.village2a_secretary), url, {"subject": "x", "text": "y"}).status_code == 404
+    assert (
+        _post(_client(cast.village2a_secretary), url, {"subject": "x", "text": "y"}).status_code
+        == 404
+    )
     r = _post(_client(cast.resident), url, {"subject": "水井", "text": "井坏了"})
     assert r.status_code == 201
     thread_id = r.json()["id"]

@@ -362,7 +362,10 @@ class Actions:
 
     def comment(self, unit: Unit) -> bool:
         article = Article.objects.create(
-            unit=unit, title="权限表评论", status=ArticleStatus.PUBLISHED, published_at=timezone.now()
+            unit=unit,
+            title="权限表评论",
+            status=ArticleStatus.PUBLISHED,
+            published_at=timezone.now(),
         )
         Placement.objects.create(article=article, unit=unit, via="own")
         r = self.c.post(f"/u/{unit.code}/a/{article.pk}/comments/", {"text": "权限表评论"})
@@ -375,11 +378,15 @@ class Actions:
         from nutag.voice.services.comments import comment_post
 
         article = Article.objects.create(
-            unit=unit, title="权限表审核", status=ArticleStatus.PUBLISHED, published_at=timezone.now()
+            unit=unit,
+            title="权限表审核",
+            status=ArticleStatus.PUBLISHED,
+            published_at=timezone.now(),
         )
         comment = comment_post(acting_user=SYSTEM, unit=unit, text="待审核", article=article)
         r = self.c.post(
-            f"/desk/comments/{comment.pk}/moderate/", {"version": comment.version, "decision": "hide"}
+            f"/desk/comments/{comment.pk}/moderate/",
+            {"version": comment.version, "decision": "hide"},
         )
         hidden = Comment.objects.get(pk=comment.pk).state == "hidden"
         assert hidden == _ok(r)
@@ -401,7 +408,11 @@ class Actions:
 
         now = timezone.now()
         thread = InboxThread.objects.create(
-            unit=unit, unit_path=unit.path, person=_target_person(unit), subject="权限表", last_at=now
+            unit=unit,
+            unit_path=unit.path,
+            person=_target_person(unit),
+            subject="权限表",
+            last_at=now,
         )
         InboxMessage.objects.create(thread=thread, from_resident=True, text="问", at=now)
         r = self.c.post(f"/desk/u/{unit.code}/inbox/{thread.pk}/", {"text": "答"})

@@ -19,8 +19,12 @@ def published_comments(
 ) -> QuerySet[Comment]:
     rows = Comment.objects.filter(unit=unit, state=CommentState.PUBLISHED)
     if article_id is not None:
-        return rows.filter(article_id=article_id).order_by("created_at", "id")
-    return rows.filter(concern_id=concern_id).order_by("created_at", "id")
+        rows = rows.filter(article_id=article_id)
+    elif concern_id is not None:
+        rows = rows.filter(concern_id=concern_id)
+    else:
+        return Comment.objects.none()
+    return rows.order_by("created_at", "id")
 
 
 def access_published_comment(*, unit: Unit, pk: int) -> Comment:

@@ -12,6 +12,7 @@ pages of the unit's site (``sites.events.announce_site_change``).
 
 from __future__ import annotations
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
@@ -98,8 +99,8 @@ def comment_post(
     elif _settings(unit).moderation == Moderation.BEFORE:
         held_for = HELD_MODERATION
     person = (
-        Person.objects.filter(user_id=getattr(acting_user, "pk", None)).first()
-        if not _system(acting_user)
+        Person.objects.filter(user_id=acting_user.pk).first()
+        if isinstance(acting_user, User)
         else None
     )
     comment = Comment(
@@ -125,7 +126,7 @@ def comment_post(
 def comment_report(*, acting_user: Actor, comment: Comment, reason: str = "") -> Comment:
     """Report a published comment as abusive (once per login). At ``REPORT_THRESHOLD``
     reports it is held until the secretary decides."""
-    if comment.state != CommentState.PUBLISHED or not getattr(acting_user, "pk", None):
+    if comment.state != CommentState.PUBLISHED or not isinstance(acting_user, User):
         raise NotFound
     try:
         with transaction.atomic():

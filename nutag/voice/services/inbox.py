@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.contrib.auth.models import User
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -96,7 +97,9 @@ def _add(
 def thread_start(*, acting_user: Actor, unit: Unit, subject: str, text: str) -> InboxThread:
     """A resident writes to their unit's secretary."""
     require(acting_user, can_write_inbox, unit)
-    person = Person.objects.filter(user_id=getattr(acting_user, "pk", None)).first()
+    if not isinstance(acting_user, User):
+        raise NotFound  # a resident writes for themselves, never the system
+    person = Person.objects.filter(user_id=acting_user.pk).first()
     if person is None:
         raise NotFound
     subject = (subject or "").strip()
@@ -112,7 +115,9 @@ def thread_start(*, acting_user: Actor, unit: Unit, subject: str, text: str) -> 
     if errors:
         raise ValidationError(errors)
     now = timezone.now()
-    thread = InboxThread(unit=unit, unit_path=unit.path, person=person, subject=subject, last_at=now)
+    thread = InboxThread(
+        unit=unit, unit_path=unit.path, person=person, subject=subject, last_at=now
+    )
     thread.full_clean()
     thread.save()
     message = _add(thread, acting_user=acting_user, text=text, from_resident=True, now=now)
@@ -126,7 +131,7 @@ def thread_reply(*, acting_user: Actor, thread: InboxThread, text: str) -> Inbox
     """A message in the thread, from the resident or from the unit's office."""
     require(acting_user, can_read_thread, thread)
     text = _text(text)
-    from_resident = is_thread_resident(acting_user, thread)
+    from_resident = isinstance(acting_user, User) and is_thread_resident(acting_user, thread)
     message = _add(
         thread, acting_user=acting_user, text=text, from_resident=from_resident, now=timezone.now()
     )
@@ -138,7 +143,8 @@ def thread_mark_read(*, acting_user: Actor, thread: InboxThread) -> None:
     """The reader's side has read the thread (called when the thread's page is shown)."""
     require(acting_user, can_read_thread, thread)
     now = timezone.now()
-    field = "resident_read_at" if is_thread_resident(acting_user, thread) else "office_read_at"
+    mine = isinstance(acting_user, User) and is_thread_resident(acting_user, thread)
+    field = "resident_read_at" if mine else "office_read_at"
     InboxThread.objects.filter(pk=thread.pk).update(**{field: now})
     setattr(thread, field, now)
 

@@ -163,7 +163,9 @@ def test_a_word_of_the_banners_list_holds_the_comment(cast):
     held = svc.comment_post(
         acting_user=cast.resident, unit=cast.village1a, text="买 spam 便宜", article=article
     )
-    fine = svc.comment_post(acting_user=cast.resident, unit=cast.village1a, text="好", article=article)
+    fine = svc.comment_post(
+        acting_user=cast.resident, unit=cast.village1a, text="好", article=article
+    )
     assert held.state == CommentState.HELD and held.held_for == "words"
     assert fine.state == CommentState.PUBLISHED
 
@@ -201,7 +203,9 @@ def test_hiding_keeps_the_row_and_its_audit_and_can_be_undone(cast):
 @pytest.mark.django_db
 def test_two_secretaries_deciding_at_once_end_with_one_decision(cast):
     article = _article(cast.village1a)
-    comment = svc.comment_post(acting_user=cast.resident, unit=cast.village1a, text="x", article=article)
+    comment = svc.comment_post(
+        acting_user=cast.resident, unit=cast.village1a, text="x", article=article
+    )
     seen = comment.version
     svc.comment_moderate(
         acting_user=cast.village1a_secretary, comment=comment, version=seen, decision="hide"
@@ -260,8 +264,21 @@ def test_a_comment_purges_the_cached_article_page(cast, django_capture_on_commit
 @pytest.mark.django_db
 def test_the_person_is_kept_out_of_the_comment_when_their_login_goes(cast):
     article = _article(cast.village1a)
-    comment = svc.comment_post(acting_user=cast.resident, unit=cast.village1a, text="x", article=article)
+    comment = svc.comment_post(
+        acting_user=cast.resident, unit=cast.village1a, text="x", article=article
+    )
     Person.objects.filter(user=cast.resident).update(user=None)
     cast.resident.delete()
     kept = Comment.objects.get(pk=comment.pk)
     assert kept.author_id is None and kept.text == "x"
+
+
+@pytest.mark.django_db
+def test_the_public_concerns_page_shows_its_comments_and_a_private_one_has_none(cast):
+    public = make_concern(unit=cast.village1a, is_public=True)
+    svc.comment_post(acting_user=cast.resident, unit=cast.village1a, text="同问", concern=public)
+    page = _client(None).get(f"/u/{cast.village1a.code}/concerns/{public.pk}/").content.decode()
+    assert "同问" in page and 'id="comments"' in page
+    private = make_concern(unit=cast.village1a, person=Person.objects.get(user=cast.resident))
+    page = _client(cast.resident).get(f"/u/{cast.village1a.code}/concerns/{private.pk}/")
+    assert 'id="comments"' not in page.content.decode()

@@ -58,9 +58,10 @@ def test_another_resident_and_a_sibling_or_other_township_officer_get_404(cast):
     # a sibling village's code in the address does not open it either
     sibling = f"/desk/u/{cast.village1b.code}/inbox/{thread.pk}/"
     assert _client(cast.township1_secretary).get(sibling).status_code == 404
-    assert _client(cast.village2a_secretary).get(
-        f"/desk/u/{cast.village1a.code}/inbox/"
-    ).status_code == 404
+    assert (
+        _client(cast.village2a_secretary).get(f"/desk/u/{cast.village1a.code}/inbox/").status_code
+        == 404
+    )
     assert InboxMessage.objects.count() == 1
 
 
@@ -95,7 +96,9 @@ def test_a_thread_with_unread_state_on_both_sides_and_notices(cast):
     assert "怎么申请" in page.content.decode()
     thread.refresh_from_db()
     assert not thread.unread_by_office
-    assert "低保" not in office.get(f"/desk/u/{cast.village1a.code}/inbox/?unread=1").content.decode()
+    assert (
+        "低保" not in office.get(f"/desk/u/{cast.village1a.code}/inbox/?unread=1").content.decode()
+    )
     r = office.post(f"/desk/u/{cast.village1a.code}/inbox/{thread.pk}/", {"text": "带户口本来村委"})
     assert r.status_code == 302
     thread.refresh_from_db()
@@ -105,7 +108,9 @@ def test_a_thread_with_unread_state_on_both_sides_and_notices(cast):
     ).exists()
     mine = c.get(f"/u/{cast.village1a.code}/inbox/").content.decode()
     assert "低保" in mine
-    assert "带户口本来村委" in c.get(f"/u/{cast.village1a.code}/inbox/{thread.pk}/").content.decode()
+    assert (
+        "带户口本来村委" in c.get(f"/u/{cast.village1a.code}/inbox/{thread.pk}/").content.decode()
+    )
     thread.refresh_from_db()
     assert not thread.unread_by_resident
     assert [m.from_resident for m in thread.messages.all()] == [True, False]
