@@ -33,6 +33,9 @@ from nutag.voice.selectors.polls import access_poll, open_poll, poll_view
 from nutag.voice.services import polls as poll_services
 from nutag.voice.views_talk import render_concern_comments
 
+DESK_BASE = "core/desk_base.html"
+PUBLIC_BASE = "sites/public_base.html"
+
 
 @login_required
 @require_http_methods(["GET", "POST"])
@@ -95,6 +98,7 @@ def concern_list(request: HttpRequest, code: str) -> HttpResponse:
             "state": state,
             "states": ConcernState.choices,
             "may_raise": can_raise_concern(request.user, unit),
+            "base_template": DESK_BASE if handler else PUBLIC_BASE,
         },
     )
 
@@ -144,6 +148,8 @@ def concern_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "is_open": concern.state in OPEN_STATES,
             "note_missing": request.GET.get("note") == "missing",
             "comments": render_concern_comments(request, concern),  # views_talk.py
+            # The officers work on it in the workbench; the resident and visitors on the site.
+            "base_template": DESK_BASE if handler else PUBLIC_BASE,
         },
     )
 

@@ -282,3 +282,14 @@ def test_the_public_concerns_page_shows_its_comments_and_a_private_one_has_none(
     private = make_concern(unit=cast.village1a, person=Person.objects.get(user=cast.resident))
     page = _client(cast.resident).get(f"/u/{cast.village1a.code}/concerns/{private.pk}/")
     assert 'id="comments"' not in page.content.decode()
+
+
+@pytest.mark.django_db
+def test_officers_handle_concerns_in_the_workbench_residents_on_the_site(cast):
+    concern = make_concern(unit=cast.village1a, person=Person.objects.get(user=cast.resident))
+    url = f"/u/{cast.village1a.code}/concerns/{concern.pk}/"
+    desk_marker = 'href="/desk/me/"'  # the workbench bar's link to the officer's own page
+    officer = _client(cast.village1a_officer)
+    assert desk_marker in officer.get(url).content.decode()
+    assert desk_marker in officer.get(f"/u/{cast.village1a.code}/concerns/").content.decode()
+    assert desk_marker not in _client(cast.resident).get(url).content.decode()
