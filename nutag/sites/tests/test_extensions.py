@@ -66,3 +66,29 @@ def test_without_registrations_nothing_changes(cast) -> None:
     page = Client().get(reverse("site-home", args=[cast.village1a.code])).content.decode()
     assert "test-block" not in page
     assert extensions.columns_with_content(cast.village1a) == set()
+
+
+def test_an_article_block_shows_under_the_article_once(cast) -> None:
+    from django.utils import timezone
+
+    from nutag.sites.models import Article, ArticleStatus, Placement, PlacementVia
+
+    article = Article.objects.create(
+        unit=cast.village1a,
+        title="文章",
+        status=ArticleStatus.PUBLISHED,
+        published_at=timezone.now(),
+    )
+    Placement.objects.create(article=article, unit=cast.village1a, via=PlacementVia.OWN)
+
+    def _under(request: object, unit: Unit, shown: object) -> str:
+        return f'<p class="test-under">{getattr(shown, "pk", "")}</p>'
+
+    extensions.register_article_block(KEY, _under)
+    extensions.register_article_block(KEY, _under)  # once
+    try:
+        url = reverse("site-article", args=[cast.village1a.code, article.pk])
+        page = Client().get(url).content.decode()
+    finally:
+        extensions.unregister(KEY)
+    assert page.count(f'<p class="test-under">{article.pk}</p>') == 1
