@@ -14,6 +14,7 @@ from django.urls import reverse
 from ninja import Router
 from ninja.security import SessionAuth
 
+from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import ErrorOut, unit_ref
 from nutag.api.work_schemas import (
     AssessmentDetailOut,
@@ -127,16 +128,22 @@ def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
     }
 
 
-@work.get("/tasks/{task_id}/reports", auth=session, response={200: list[ReportOut], **READ_ERRORS})
-def task_reports(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+@work.get("/tasks/{task_id}/reports", auth=session, response={200: Page[ReportOut], **READ_ERRORS})
+def task_reports(
+    request: HttpRequest,
+    task_id: int,
+    status: str = "",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     """The task's reports the caller may read: all of them on the issuer's side, otherwise
-    those of the caller's own units."""
+    those of the caller's own units; optionally of one status."""
     task = task_selectors.access_task(user=request.user, pk=task_id)
     labels = _labels(task)
-    reports = task_selectors.reports_visible(user=request.user, task=task).prefetch_related(
-        "evidence"
-    )
-    return [_report(r, labels) for r in reports]
+    reports = task_selectors.reports_visible(
+        user=request.user, task=task, status=status
+    ).prefetch_related("evidence")
+    return page(reports, offset=offset, limit=limit, out=lambda r: _report(r, labels))
 
 
 @work.get("/reports/{report_id}", auth=session, response={200: ReportOut, **READ_ERRORS})
@@ -208,15 +215,19 @@ def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
 @work.get(
     "/rounds/{round_id}/assessments",
     auth=session,
-    response={200: list[AssessmentOut], **READ_ERRORS},
+    response={200: Page[AssessmentOut], **READ_ERRORS},
 )
 def round_assessments(
-    request: HttpRequest, round_id: int, status: str = ""
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    round_id: int,
+    status: str = "",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     """The round's assessments at or below the caller's units, optionally of one status."""
     round_ = round_selectors.access_round(user=request.user, pk=round_id)
     rows = round_selectors.round_results(round=round_, user=request.user, status=status)
-    return [_assessment(a) for a in rows]
+    return page(rows, offset=offset, limit=limit, out=_assessment)
 
 
 @work.get(

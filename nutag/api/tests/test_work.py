@@ -61,7 +61,7 @@ def test_a_sibling_never_reads_another_units_assessment_or_report(cast, client, 
     assert client.get(f"/api/v1/tasks/{work['task'].pk}").status_code == 404  # not a target
     assert client.get(f"/api/v1/units/{cast.village1a.code}/rounds").status_code == 404
     # the round itself is visible (village2a takes part), but lists only its own assessment
-    rows = client.get(f"/api/v1/rounds/{work['round'].pk}/assessments").json()
+    rows = client.get(f"/api/v1/rounds/{work['round'].pk}/assessments").json()["items"]
     assert [r["unit"]["code"] for r in rows] == [cast.village2a.code]
     # missing answers like out of reach
     assert client.get("/api/v1/assessments/999999").status_code == 404
@@ -70,7 +70,7 @@ def test_a_sibling_never_reads_another_units_assessment_or_report(cast, client, 
 def test_a_village_sees_its_task_but_only_its_own_report(cast, client, work):
     client.force_login(cast.village1a_secretary)
     assert client.get(f"/api/v1/reports/{work['r1b'].pk}").status_code == 404
-    rows = client.get(f"/api/v1/tasks/{work['task'].pk}/reports").json()
+    rows = client.get(f"/api/v1/tasks/{work['task'].pk}/reports").json()["items"]
     assert [r["unit"]["code"] for r in rows] == [cast.village1a.code]
     detail = client.get(f"/api/v1/tasks/{work['task'].pk}").json()
     assert detail["progress"]["reports"] == 1
@@ -103,7 +103,7 @@ def test_the_unit_above_reads_down(cast, client, work):
         "missing": TaskReport.objects.filter(task=work["task"]).count() - 1,
         "late": 0,
     }
-    reports = client.get(f"/api/v1/tasks/{work['task'].pk}/reports").json()
+    reports = client.get(f"/api/v1/tasks/{work['task'].pk}/reports").json()["items"]
     mine = next(r for r in reports if r["unit"]["code"] == cast.village1a.code)
     assert mine["figures"] == {"走访青少年": 5, "开展活动": 2}
 
@@ -117,7 +117,8 @@ def test_banner_officer_reads_the_whole_round(cast, client, work):
     assert detail["progress"]["by_status"]["submitted"] == 1
     assert detail["progress"]["passed"] == 1
     waiting = client.get(f"/api/v1/rounds/{work['round'].pk}/assessments?status=submitted")
-    assert [r["unit"]["code"] for r in waiting.json()] == [cast.village2a.code]
+    assert [r["unit"]["code"] for r in waiting.json()["items"]] == [cast.village2a.code]
+    assert waiting.json()["count"] == 1
     rounds = client.get(f"/api/v1/units/{cast.banner.code}/rounds").json()
     assert [r["id"] for r in rounds["issued"]] == [work["round"].pk]
     assert rounds["issued"][0]["standard_kind"] == "five_good"
