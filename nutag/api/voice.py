@@ -301,7 +301,9 @@ def unit_concerns(
     rows = concerns_of_unit(
         user=request.user, unit=unit, state=state, category=category[:32], overdue=overdue
     )
-    return page(rows, offset=offset, limit=limit, out=lambda c: concern_out(request, c, steps=False))
+    return page(
+        rows, offset=offset, limit=limit, out=lambda c: concern_out(request, c, steps=False)
+    )
 
 
 @voice.get("/concerns/{concern_id}", auth=session, response={200: ConcernOut, **READ_ERRORS})
@@ -327,9 +329,7 @@ def concern_accept(request: HttpRequest, concern_id: int, payload: VersionIn) ->
     )
 
 
-@voice.post(
-    "/concerns/{concern_id}/start", auth=session, response={200: ConcernOut, **STEP_ERRORS}
-)
+@voice.post("/concerns/{concern_id}/start", auth=session, response={200: ConcernOut, **STEP_ERRORS})
 def concern_start(request: HttpRequest, concern_id: int, payload: VersionIn) -> dict[str, Any]:
     return _step(
         request,
@@ -369,9 +369,7 @@ def concern_pass(request: HttpRequest, concern_id: int, payload: PassIn) -> dict
     )
 
 
-@voice.post(
-    "/concerns/{concern_id}/close", auth=session, response={200: ConcernOut, **STEP_ERRORS}
-)
+@voice.post("/concerns/{concern_id}/close", auth=session, response={200: ConcernOut, **STEP_ERRORS})
 def concern_close(request: HttpRequest, concern_id: int, payload: CloseIn) -> dict[str, Any]:
     return _step(
         request,

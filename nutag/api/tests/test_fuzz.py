@@ -105,7 +105,7 @@ def run_all(cast, headers, cookies, logged_in, pinned=None, aimed=None):  # type
                 if case.path_parameters and name in case.path_parameters:
                     # a negative case's id that is not a number stays: it is what is invalid
                     current = str(case.path_parameters[name])
-                    if positive or current.isascii() and current.isdigit():
+                    if positive or (current.isascii() and current.isdigit()):
                         case.path_parameters[name] = value
             if logged_in and case.headers:  # a made-up bearer token would be refused (401)
                 case.headers.pop("Authorization", None)

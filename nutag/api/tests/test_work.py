@@ -75,8 +75,10 @@ def test_a_village_sees_its_task_but_only_its_own_report(cast, client, work):
     detail = client.get(f"/api/v1/tasks/{work['task'].pk}").json()
     assert detail["progress"]["reports"] == 1
     received = client.get(f"/api/v1/units/{cast.village1a.code}/tasks").json()
-    assert [t["id"] for t in received["received"]] == [work["task"].pk]
-    assert received["issued"] == []
+    assert [t["id"] for t in received["items"]] == [work["task"].pk]
+    issued = client.get(f"/api/v1/units/{cast.village1a.code}/tasks?side=issued").json()
+    assert issued == {"count": 0, "offset": 0, "limit": 50, "items": []}
+    assert client.get(f"/api/v1/units/{cast.village1a.code}/tasks?side=x").status_code == 400
 
 
 def test_township2_cannot_read_township1s_task(cast, client, work):
@@ -119,6 +121,25 @@ def test_banner_officer_reads_the_whole_round(cast, client, work):
     waiting = client.get(f"/api/v1/rounds/{work['round'].pk}/assessments?status=submitted")
     assert [r["unit"]["code"] for r in waiting.json()["items"]] == [cast.village2a.code]
     assert waiting.json()["count"] == 1
-    rounds = client.get(f"/api/v1/units/{cast.banner.code}/rounds").json()
-    assert [r["id"] for r in rounds["issued"]] == [work["round"].pk]
-    assert rounds["issued"][0]["standard_kind"] == "five_good"
+    rounds = client.get(f"/api/v1/units/{cast.banner.code}/rounds?side=issued").json()
+    assert [r["id"] for r in rounds["items"]] == [work["round"].pk]
+    assert rounds["items"][0]["standard_kind"] == "five_good"
+    taking_part = client.get(f"/api/v1/units/{cast.village2a.code}/rounds").json()
+    assert [r["id"] for r in taking_part["items"]] == [work["round"].pk]
+
+
+def test_standards_are_read_where_they_are_usable(cast, client, work):
+    standard = work["round"].standard  # the banner's five-good standard
+    client.force_login(cast.volunteer)  # no position: nothing
+    assert client.get(f"/api/v1/standards/{standard.pk}").status_code == 404
+    assert client.get(f"/api/v1/units/{cast.village1a.code}/standards").status_code == 404
+    client.force_login(cast.village2a_secretary)
+    assert client.get(f"/api/v1/units/{cast.village1a.code}/standards").status_code == 404
+    assert client.get("/api/v1/standards/999999").status_code == 404
+    listed = client.get(f"/api/v1/units/{cast.village2a.code}/standards").json()
+    assert standard.pk in [s["id"] for s in listed["items"]] and listed["count"] >= 1
+    detail = client.get(f"/api/v1/standards/{standard.pk}").json()
+    assert detail["item_count"] == len(detail["items"]) > 0
+    assert detail["total"] == sum(i["points"] for i in detail["items"])
+    row = next(s for s in listed["items"] if s["id"] == standard.pk)
+    assert (row["total"], row["item_count"]) == (detail["total"], detail["item_count"])

@@ -52,7 +52,9 @@ def _until(page: Any, expression: str, tries: int = 150) -> Any:
 
 def _page(browser: Any, user_agent: str | None, sdk_requests: list[str]) -> Any:
     context = browser.new_context(
-        viewport={"width": 360, "height": 740}, is_mobile=True, locale="zh-CN",
+        viewport={"width": 360, "height": 740},
+        is_mobile=True,
+        locale="zh-CN",
         **({"user_agent": user_agent} if user_agent else {}),
     )
     context.set_default_timeout(15_000)
