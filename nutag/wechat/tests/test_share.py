@@ -1,5 +1,6 @@
 """Share cards: the JS-SDK signature over the cached ticket (fake platform on 127.0.0.1)."""
 
+import gzip
 import hashlib
 
 import pytest
@@ -101,6 +102,7 @@ def test_pages_load_the_script_only_where_an_account_can_sign(
     response = client.get(f"/u/{code}/")
     assert SCRIPT.format(code=code) in response.content.decode()
     assert "https://res.wx.qq.com" in response["Content-Security-Policy-Report-Only"]
+    assert len(gzip.compress(response.content)) <= 14 * 1024  # the first-response budget
     column = client.get(f"/u/{code}/c/news/").content.decode()
     assert SCRIPT.format(code=code) in column
     sibling = client.get(f"/u/{cast.village1b.code}/").content.decode()
