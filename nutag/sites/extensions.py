@@ -107,9 +107,10 @@ def columns_with_content(unit: Unit) -> set[str]:
 
 
 def unregister(key: str) -> None:
-    """Remove a home block or every page of a column (tests)."""
+    """Remove a home block, every page of a column, or a page script (tests)."""
     _home_blocks.pop(key, None)
     _column_pages.pop(key, None)
+    _page_scripts.pop(key, None)
 
 
 def register_page_script(key: str, path: str, *, wanted: Wanted | None = None) -> None:

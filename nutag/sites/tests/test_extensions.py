@@ -66,3 +66,19 @@ def test_without_registrations_nothing_changes(cast) -> None:
     page = Client().get(reverse("site-home", args=[cast.village1a.code])).content.decode()
     assert "test-block" not in page
     assert extensions.columns_with_content(cast.village1a) == set()
+
+
+def test_a_page_script_loads_deferred_on_the_units_that_want_it(cast) -> None:
+    extensions.register_page_script("test.script", "sites/listen.js", wanted=_has_content)
+    try:
+        tag = f'<script src="/static/sites/listen.js" data-unit="{cast.village1a.code}" defer>'
+        for url in (
+            reverse("site-home", args=[cast.village1a.code]),
+            reverse("site-column", args=[cast.village1a.code, "news"]),
+        ):
+            assert Client().get(url).content.decode().count(tag) == 1, url
+        other = Client().get(reverse("site-home", args=[cast.village1b.code])).content.decode()
+        assert 'data-unit="' not in other
+    finally:
+        extensions.unregister("test.script")
+    assert extensions.page_scripts(cast.village1a) == ""
