@@ -230,7 +230,8 @@ MEDIA_URL = "/media/"
 _MEDIA_SOURCES = os.environ.get("NUTAG_CSP_MEDIA_SOURCES", "").split()
 NUTAG_CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "default-src": ["'self'"],
-    "script-src": ["'self'"],
+    # the chat app's JS-SDK, loaded by wechat/share.js inside the chat app only (share cards)
+    "script-src": ["'self'", "https://res.wx.qq.com"],
     "style-src": ["'self'", "'unsafe-inline'"],
     "img-src": ["'self'", "data:", *_MEDIA_SOURCES],
     "media-src": ["'self'", *_MEDIA_SOURCES],

@@ -14,6 +14,7 @@ from ninja import Router, Schema
 from ninja.security import SessionAuth
 from pydantic import StrictInt
 
+from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, unit_ref
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
@@ -98,23 +99,32 @@ def _invitation_out(invitation: Invitation) -> dict[str, Any]:
 @accounts.get(
     "/units/{code}/join-requests",
     auth=session,
-    response={200: list[JoinRequestOut], **READ_ERRORS},
+    response={200: Page[JoinRequestOut], **READ_ERRORS},
 )
-def unit_join_requests(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+def unit_join_requests(
+    request: HttpRequest,
+    code: str,
+    status: str = "pending",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """The unit's and its subtree's join requests of ``status`` (pending by default)."""
     unit = access_unit(user=request.user, code=code, perm=Perm.MANAGE_LOGINS)
-    return [_join_out(j) for j in join_requests_of_unit(user=request.user, unit=unit)[:200]]
+    rows = join_requests_of_unit(user=request.user, unit=unit, status=status[:16])
+    return page(rows, offset=offset, limit=limit, out=_join_out)
 
 
 @accounts.get(
     "/units/{code}/invitations",
     auth=session,
-    response={200: list[InvitationOut], **READ_ERRORS},
+    response={200: Page[InvitationOut], **READ_ERRORS},
 )
-def unit_invitations(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+def unit_invitations(
+    request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
     unit = access_unit(user=request.user, code=code, perm=Perm.INVITE_PEOPLE)
-    return [
-        _invitation_out(i) for i in invitations_not_accepted(user=request.user, unit=unit)[:500]
-    ]
+    rows = invitations_not_accepted(user=request.user, unit=unit)
+    return page(rows, offset=offset, limit=limit, out=_invitation_out)
 
 
 @accounts.post(

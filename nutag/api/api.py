@@ -153,9 +153,20 @@ def _http404(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, error_body(_("Not found.")), status=404)
 
 
+# Error codes of a compare-and-set refused because the row changed since the caller read it
+# (a concern's or an assessment's version, a task's report): 409, not 400.
+CONFLICT_CODES = frozenset({"changed", "stale"})
+
+
 @api.exception_handler(ValidationError)
 def _invalid(request: HttpRequest, exc: ValidationError) -> Any:
-    return api.create_response(request, _validation_errors(exc), status=400)
+    errors = (
+        [e for es in exc.error_dict.values() for e in es]
+        if hasattr(exc, "error_dict")
+        else exc.error_list
+    )
+    conflict = any(getattr(e, "code", None) in CONFLICT_CODES for e in errors)
+    return api.create_response(request, _validation_errors(exc), status=409 if conflict else 400)
 
 
 @api.exception_handler(PermissionDenied)

@@ -15,6 +15,7 @@ from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
 from nutag.api.models import ApiToken, TokenScope
+from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import ErrorOut, ValidationErrorOut
 from nutag.api.tokens import token_create, token_revoke, tokens_of
 
@@ -53,9 +54,11 @@ def _out(token: ApiToken) -> dict[str, Any]:
     }
 
 
-@my_tokens.get("/tokens", auth=session, response={200: list[TokenOut], 401: ErrorOut})
-def my_token_list(request: HttpRequest) -> list[dict[str, Any]]:
-    return [_out(t) for t in tokens_of(user=request.user)]
+@my_tokens.get("/tokens", auth=session, response={200: Page[TokenOut], 401: ErrorOut})
+def my_token_list(
+    request: HttpRequest, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
+    return page(tokens_of(user=request.user), offset=offset, limit=limit, out=_out)
 
 
 @my_tokens.post(

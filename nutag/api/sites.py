@@ -77,11 +77,13 @@ def _article_out(request: HttpRequest, article: Article, code: str) -> dict[str,
     }
 
 
-@sites.get("/units/{code}/columns", response={200: list[ColumnOut], 404: ErrorOut})
-def unit_columns(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+@sites.get("/units/{code}/columns", response={200: Page[ColumnOut], 404: ErrorOut})
+def unit_columns(
+    request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
     columns = [c for c in site_columns(unit=public_unit(code=code)) if c.enabled]
     keys: dict[int | None, str] = {c.pk: c.key for c in columns if c.pk is not None}
-    return [_column_out(c, keys) for c in columns]
+    return page(columns, offset=offset, limit=limit, out=lambda c: _column_out(c, keys))
 
 
 @sites.get("/units/{code}/articles", response={200: Page[ArticleOut], 404: ErrorOut})

@@ -13,6 +13,7 @@ from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import SessionAuth
 
+from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import ErrorOut, ValidationErrorOut
 from nutag.study import selectors, services
 
@@ -92,15 +93,17 @@ def lesson_quiz(request: HttpRequest, lesson_id: int, data: QuizIn) -> dict[str,
     return {"score": attempt.score, "passed": attempt.passed, "late": attempt.late}
 
 
-@study.get("/me/points", auth=session, response={200: list[PointOut], 401: ErrorOut, 404: ErrorOut})
-def my_points(request: HttpRequest) -> list[dict[str, Any]]:
+@study.get("/me/points", auth=session, response={200: Page[PointOut], 401: ErrorOut, 404: ErrorOut})
+def my_points(request: HttpRequest, offset: int = 0, limit: int = DEFAULT_LIMIT) -> dict[str, Any]:
     from nutag.study.services._common import person_of
 
     person = person_of(request.user)
-    return [
-        {"act": e.act, "points": e.points, "day": e.day, "note": e.note}
-        for e in selectors.points_ledger(person=person)
-    ]
+    return page(
+        selectors.points_ledger(person=person, limit=None),
+        offset=offset,
+        limit=limit,
+        out=lambda e: {"act": e.act, "points": e.points, "day": e.day, "note": e.note},
+    )
 
 
 def study_stats(*, unit: Any) -> dict[str, Any]:

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
+from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, unit_ref
 from nutag.core.errors import NotFound
 from nutag.orgs.selectors import get_unit_by_code
@@ -43,6 +44,8 @@ WRITE_ERRORS: dict[int, Any] = {
     403: ErrorOut,
     404: ErrorOut,
 }
+# A workflow step is a compare-and-set on the concern's version: changed meanwhile, 409.
+STEP_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 
 
 class CategoryOut(Schema):
@@ -263,9 +266,11 @@ def concern_submit(request: HttpRequest, code: str) -> Any:
 
 @voice.get(
     "/units/{code}/concern-categories",
-    response={200: list[CategoryOut], 404: ErrorOut},
+    response={200: Page[CategoryOut], 404: ErrorOut},
 )
-def concern_categories(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+def concern_categories(
+    request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
     unit = get_unit_by_code(code=code)
     banner = services.banner_of(unit)
     rows = list(Category.objects.filter(banner=banner))
@@ -273,13 +278,13 @@ def concern_categories(request: HttpRequest, code: str) -> list[dict[str, Any]]:
         from nutag.core.actors import SYSTEM
 
         rows = services.categories_ensure(acting_user=SYSTEM, banner=banner)
-    return [_category_out(c) for c in rows]
+    return page(rows, offset=offset, limit=limit, out=_category_out)
 
 
 @voice.get(
     "/units/{code}/concerns",
     auth=session,
-    response={200: list[ConcernOut], **READ_ERRORS},
+    response={200: Page[ConcernOut], **READ_ERRORS},
 )
 def unit_concerns(
     request: HttpRequest,
@@ -287,14 +292,18 @@ def unit_concerns(
     state: str = "",
     category: str = "",
     overdue: bool = False,
-) -> list[dict[str, Any]]:
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     unit = get_unit_by_code(code=code)
     if state and state not in ConcernState.values:
         state = "-"
     rows = concerns_of_unit(
         user=request.user, unit=unit, state=state, category=category[:32], overdue=overdue
     )
-    return [concern_out(request, c, steps=False) for c in rows[:200]]
+    return page(
+        rows, offset=offset, limit=limit, out=lambda c: concern_out(request, c, steps=False)
+    )
 
 
 @voice.get("/concerns/{concern_id}", auth=session, response={200: ConcernOut, **READ_ERRORS})
@@ -308,7 +317,7 @@ def _step(request: HttpRequest, concern_id: int, run: Any) -> dict[str, Any]:
 
 
 @voice.post(
-    "/concerns/{concern_id}/accept", auth=session, response={200: ConcernOut, **WRITE_ERRORS}
+    "/concerns/{concern_id}/accept", auth=session, response={200: ConcernOut, **STEP_ERRORS}
 )
 def concern_accept(request: HttpRequest, concern_id: int, payload: VersionIn) -> dict[str, Any]:
     return _step(
@@ -320,9 +329,7 @@ def concern_accept(request: HttpRequest, concern_id: int, payload: VersionIn) ->
     )
 
 
-@voice.post(
-    "/concerns/{concern_id}/start", auth=session, response={200: ConcernOut, **WRITE_ERRORS}
-)
+@voice.post("/concerns/{concern_id}/start", auth=session, response={200: ConcernOut, **STEP_ERRORS})
 def concern_start(request: HttpRequest, concern_id: int, payload: VersionIn) -> dict[str, Any]:
     return _step(
         request,
@@ -334,7 +341,7 @@ def concern_start(request: HttpRequest, concern_id: int, payload: VersionIn) -> 
 
 
 @voice.post(
-    "/concerns/{concern_id}/answer", auth=session, response={200: ConcernOut, **WRITE_ERRORS}
+    "/concerns/{concern_id}/answer", auth=session, response={200: ConcernOut, **STEP_ERRORS}
 )
 def concern_answer(request: HttpRequest, concern_id: int, payload: AnswerIn) -> dict[str, Any]:
     return _step(
@@ -346,7 +353,7 @@ def concern_answer(request: HttpRequest, concern_id: int, payload: AnswerIn) -> 
     )
 
 
-@voice.post("/concerns/{concern_id}/pass", auth=session, response={200: ConcernOut, **WRITE_ERRORS})
+@voice.post("/concerns/{concern_id}/pass", auth=session, response={200: ConcernOut, **STEP_ERRORS})
 def concern_pass(request: HttpRequest, concern_id: int, payload: PassIn) -> dict[str, Any]:
     target = get_unit_by_code(code=payload.unit)
     return _step(
@@ -362,9 +369,7 @@ def concern_pass(request: HttpRequest, concern_id: int, payload: PassIn) -> dict
     )
 
 
-@voice.post(
-    "/concerns/{concern_id}/close", auth=session, response={200: ConcernOut, **WRITE_ERRORS}
-)
+@voice.post("/concerns/{concern_id}/close", auth=session, response={200: ConcernOut, **STEP_ERRORS})
 def concern_close(request: HttpRequest, concern_id: int, payload: CloseIn) -> dict[str, Any]:
     return _step(
         request,
@@ -380,7 +385,7 @@ def concern_close(request: HttpRequest, concern_id: int, payload: CloseIn) -> di
 
 
 @voice.post(
-    "/concerns/{concern_id}/reopen", auth=session, response={200: ConcernOut, **WRITE_ERRORS}
+    "/concerns/{concern_id}/reopen", auth=session, response={200: ConcernOut, **STEP_ERRORS}
 )
 def concern_reopen(request: HttpRequest, concern_id: int, payload: ReopenIn) -> dict[str, Any]:
     return _step(
@@ -490,10 +495,13 @@ def poll_create(request: HttpRequest, code: str, payload: PollIn) -> Any:
     return Status(201, poll_out(request, poll))
 
 
-@voice.get("/units/{code}/polls", auth=session, response={200: list[PollOut], **READ_ERRORS})
-def unit_polls(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+@voice.get("/units/{code}/polls", auth=session, response={200: Page[PollOut], **READ_ERRORS})
+def unit_polls(
+    request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
     unit = get_unit_by_code(code=code)
-    return [poll_out(request, p) for p in polls_of_unit(user=request.user, unit=unit)]
+    rows = polls_of_unit(user=request.user, unit=unit)
+    return page(rows, offset=offset, limit=limit, out=lambda p: poll_out(request, p))
 
 
 @voice.get("/polls/{poll_id}", auth=session, response={200: PollOut, **READ_ERRORS})

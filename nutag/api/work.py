@@ -1,4 +1,4 @@
-"""Read-only JSON of the work cycle: rounds, assessments, tasks and reports.
+"""Read-only JSON of the work cycle: standards, rounds, assessments, tasks and reports.
 
 Everything needs a session login and the same rights as the workbench pages (the same
 ``access_*`` selectors): a unit reads its own records and those of the units below it, never
@@ -7,25 +7,37 @@ a sibling's; anything else answers 404, like a missing object.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.urls import reverse
 from ninja import Router
 from ninja.security import SessionAuth
 
+from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import ErrorOut, unit_ref
 from nutag.api.work_schemas import (
     AssessmentDetailOut,
     AssessmentOut,
     ReportOut,
     RoundDetailOut,
+    RoundOut,
+    StandardDetailOut,
+    StandardOut,
     TaskDetailOut,
-    UnitRoundsOut,
-    UnitTasksOut,
+    TaskOut,
 )
-from nutag.assess.models import Assessment, AssessmentStatus, Evidence, Round, Task, TaskReport
+from nutag.assess.models import (
+    Assessment,
+    AssessmentStatus,
+    Evidence,
+    Round,
+    Standard,
+    Task,
+    TaskReport,
+)
 from nutag.assess.selectors import rounds as round_selectors
+from nutag.assess.selectors import standards as standard_selectors
 from nutag.assess.selectors import tasks as task_selectors
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm
@@ -94,16 +106,22 @@ def _labels(task: Task) -> dict[str, str]:
     return {str(f.pk): f.label for f in task.figures.all()}
 
 
-@work.get("/units/{code}/tasks", auth=session, response={200: UnitTasksOut, **READ_ERRORS})
-def unit_tasks(request: HttpRequest, code: str) -> dict[str, Any]:
-    """Tasks the unit issued, and tasks it received (it has a report to make)."""
+@work.get("/units/{code}/tasks", auth=session, response={200: Page[TaskOut], **READ_ERRORS})
+def unit_tasks(
+    request: HttpRequest,
+    code: str,
+    side: Literal["received", "issued"] = "received",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """Tasks the unit received (it has a report to make; open ones first), or with
+    ``side=issued`` the tasks it issued (newest due date first)."""
     unit = _work_unit(request, code)
-    issued = task_selectors.tasks_issued(unit=unit).select_related("unit")
-    received = task_selectors.tasks_received(unit=unit)
-    return {
-        "issued": [_task(t) for t in issued.prefetch_related("figures")],
-        "received": [_task(t) for t in received.prefetch_related("figures")],
-    }
+    if side == "issued":
+        rows = task_selectors.tasks_issued(unit=unit).select_related("unit")
+    else:
+        rows = task_selectors.tasks_received(unit=unit)
+    return page(rows.prefetch_related("figures"), offset=offset, limit=limit, out=_task)
 
 
 @work.get("/tasks/{task_id}", auth=session, response={200: TaskDetailOut, **READ_ERRORS})
@@ -127,16 +145,22 @@ def task_detail(request: HttpRequest, task_id: int) -> dict[str, Any]:
     }
 
 
-@work.get("/tasks/{task_id}/reports", auth=session, response={200: list[ReportOut], **READ_ERRORS})
-def task_reports(request: HttpRequest, task_id: int) -> list[dict[str, Any]]:
+@work.get("/tasks/{task_id}/reports", auth=session, response={200: Page[ReportOut], **READ_ERRORS})
+def task_reports(
+    request: HttpRequest,
+    task_id: int,
+    status: str = "",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     """The task's reports the caller may read: all of them on the issuer's side, otherwise
-    those of the caller's own units."""
+    those of the caller's own units; optionally of one status."""
     task = task_selectors.access_task(user=request.user, pk=task_id)
     labels = _labels(task)
-    reports = task_selectors.reports_visible(user=request.user, task=task).prefetch_related(
-        "evidence"
-    )
-    return [_report(r, labels) for r in reports]
+    reports = task_selectors.reports_visible(
+        user=request.user, task=task, status=status
+    ).prefetch_related("evidence")
+    return page(reports, offset=offset, limit=limit, out=lambda r: _report(r, labels))
 
 
 @work.get("/reports/{report_id}", auth=session, response={200: ReportOut, **READ_ERRORS})
@@ -175,14 +199,74 @@ def _assessment(a: Assessment) -> dict[str, Any]:
     }
 
 
-@work.get("/units/{code}/rounds", auth=session, response={200: UnitRoundsOut, **READ_ERRORS})
-def unit_rounds(request: HttpRequest, code: str) -> dict[str, Any]:
-    """Rounds the unit opened, and rounds it takes part in (it has an assessment)."""
+@work.get("/units/{code}/rounds", auth=session, response={200: Page[RoundOut], **READ_ERRORS})
+def unit_rounds(
+    request: HttpRequest,
+    code: str,
+    side: Literal["taking_part", "issued"] = "taking_part",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
+    """Rounds the unit takes part in (it has an assessment), or with ``side=issued`` the
+    rounds it opened; newest first."""
     unit = _work_unit(request, code)
-    issued = round_selectors.rounds_issued(unit=unit).select_related("unit")
+    if side == "issued":
+        rows = round_selectors.rounds_issued(unit=unit).select_related("unit")
+    else:
+        rows = round_selectors.rounds_for_unit(unit=unit)
+    return page(rows, offset=offset, limit=limit, out=_round)
+
+
+def _standard(standard: Standard) -> dict[str, Any]:
     return {
-        "issued": [_round(r) for r in issued],
-        "taking_part": [_round(r) for r in round_selectors.rounds_for_unit(unit=unit)],
+        "id": standard.pk,
+        "unit": unit_ref(standard.unit),
+        "kind": standard.kind,
+        "name": standard.name,
+        "name_mn": standard.name_mn,
+        "description": standard.description,
+        "pass_mark": standard.pass_mark,
+        "total": getattr(standard, "total", None) or 0,
+        "item_count": getattr(standard, "item_count", 0),
+    }
+
+
+@work.get("/units/{code}/standards", auth=session, response={200: Page[StandardOut], **READ_ERRORS})
+def unit_standards(
+    request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
+    """The standards a round opened at the unit may use: the unit's own and those of the
+    units above, nearest first."""
+    unit = _work_unit(request, code)
+    rows = standard_selectors.standards_usable(unit=unit)
+    return page(rows, offset=offset, limit=limit, out=_standard)
+
+
+@work.get(
+    "/standards/{standard_id}", auth=session, response={200: StandardDetailOut, **READ_ERRORS}
+)
+def standard_detail(request: HttpRequest, standard_id: int) -> dict[str, Any]:
+    """One standard, item by item (for those who work at its unit or below it)."""
+    standard = standard_selectors.access_standard(user=request.user, pk=standard_id)
+    summary = standard_selectors.standard_summary(standard=standard)
+    return {
+        **_standard(standard),
+        "total": summary.total,
+        "item_count": len(summary.items),
+        "items": [
+            {
+                "id": i.pk,
+                "position": i.position,
+                "title": i.title,
+                "title_mn": i.title_mn,
+                "guidance": i.guidance,
+                "evidence": i.evidence,
+                "accepts": list(i.accepts or []),
+                "points": i.points,
+                "auto_source": i.auto_source,
+            }
+            for i in summary.items
+        ],
     }
 
 
@@ -208,15 +292,19 @@ def round_detail(request: HttpRequest, round_id: int) -> dict[str, Any]:
 @work.get(
     "/rounds/{round_id}/assessments",
     auth=session,
-    response={200: list[AssessmentOut], **READ_ERRORS},
+    response={200: Page[AssessmentOut], **READ_ERRORS},
 )
 def round_assessments(
-    request: HttpRequest, round_id: int, status: str = ""
-) -> list[dict[str, Any]]:
+    request: HttpRequest,
+    round_id: int,
+    status: str = "",
+    offset: int = 0,
+    limit: int = DEFAULT_LIMIT,
+) -> dict[str, Any]:
     """The round's assessments at or below the caller's units, optionally of one status."""
     round_ = round_selectors.access_round(user=request.user, pk=round_id)
     rows = round_selectors.round_results(round=round_, user=request.user, status=status)
-    return [_assessment(a) for a in rows]
+    return page(rows, offset=offset, limit=limit, out=_assessment)
 
 
 @work.get(

@@ -47,11 +47,6 @@ class TaskDetailOut(TaskOut):
     progress: TaskProgressOut  # over the reports the caller may read
 
 
-class UnitTasksOut(Schema):
-    issued: list[TaskOut]
-    received: list[TaskOut]
-
-
 class ReportOut(Schema):
     id: int
     task_id: int
@@ -90,11 +85,6 @@ class RoundDetailOut(RoundOut):
     progress: RoundProgressOut
 
 
-class UnitRoundsOut(Schema):
-    issued: list[RoundOut]
-    taking_part: list[RoundOut]
-
-
 class AssessmentOut(Schema):
     id: int
     round_id: int
@@ -124,3 +114,31 @@ class AssessmentItemOut(Schema):
 class AssessmentDetailOut(AssessmentOut):
     summary: str
     items: list[AssessmentItemOut]
+
+
+class StandardOut(Schema):
+    id: int
+    unit: UnitRef  # the unit that set it; usable there and below
+    kind: str
+    name: str
+    name_mn: str
+    description: str
+    pass_mark: int
+    total: int  # the points of all its items
+    item_count: int
+
+
+class StandardItemOut(Schema):
+    id: int
+    position: int
+    title: str
+    title_mn: str
+    guidance: str
+    evidence: str
+    accepts: list[str]
+    points: int
+    auto_source: str
+
+
+class StandardDetailOut(StandardOut):
+    items: list[StandardItemOut]

@@ -11,6 +11,7 @@ from django.http import HttpRequest
 from ninja import Router
 from ninja.security import SessionAuth
 
+from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import ErrorOut, unit_ref
 from nutag.api.youth_schemas import YouthRecordOut, YouthRowOut
 from nutag.core.masking import mask_name, mask_phone
@@ -65,16 +66,20 @@ def youth_record(request: HttpRequest, record_id: int) -> dict[str, Any]:
     }
 
 
-@youth.get("/units/{code}/youth", response={200: list[YouthRowOut], **READ_ERRORS}, auth=session)
-def unit_youth(request: HttpRequest, code: str) -> list[dict[str, Any]]:
+@youth.get("/units/{code}/youth", response={200: Page[YouthRowOut], **READ_ERRORS}, auth=session)
+def unit_youth(
+    request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_YOUTH)
-    return [
-        {
+    return page(
+        records_of_unit(user=request.user, unit=unit),
+        offset=offset,
+        limit=limit,
+        out=lambda r: {
             "id": r.pk,
             "unit": unit_ref(r.unit),
             "name": mask_name(r.young.person.name),
             "age": r.young.person.age,
             "circumstances": [c.code for c in r.circumstances.all()],
-        }
-        for r in records_of_unit(user=request.user, unit=unit)[:1000]
-    ]
+        },
+    )

@@ -17,6 +17,10 @@ An app registers from its ``AppConfig.ready()``:
     register_article_block("voice.comments", render_comments)
         # render(request, unit, article) -> str: safe HTML shown under an article on the
         # unit's site (the residents' comments …).
+    register_page_script("wechat.share", "wechat/share.js", wanted=unit_has_share_cards)
+        # a static script loaded (``defer``, ``data-unit="<code>"``) at the end of every
+        # public page of a unit; wanted(unit) -> bool: only on those units' pages (cheap:
+        # it runs on every uncached page view; cached, so announce a change of its answer).
 
 Rendering rules:
 - Anonymous pages are cached (``nutag.sites.caching``): whatever a slot shows to an anonymous
@@ -28,6 +32,10 @@ Rendering rules:
   the few newest items and link to the app's own pages for the rest.
 - The HTML comes from the app's own template (``render_to_string(..., request=request)``);
   sites marks it safe and never inspects it.
+- A page script is a static file (never inline: the Content-Security-Policy refuses inline
+  scripts); a source outside our origin that it loads must be added to the policy's
+  ``script-src`` (``NUTAG_CONTENT_SECURITY_POLICY``). It reads what it needs from the page
+  (the share ``<meta>`` tags) and its ``data-unit`` attribute.
 """
 
 from __future__ import annotations
@@ -36,6 +44,8 @@ import dataclasses
 from collections.abc import Callable
 
 from django.http import HttpRequest
+from django.templatetags.static import static
+from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
 from nutag.orgs.models import Unit
@@ -44,6 +54,7 @@ HomeRender = Callable[[HttpRequest, Unit], str]
 ColumnRender = Callable[[HttpRequest, Unit, object], str]
 ArticleRender = Callable[[HttpRequest, Unit, object], str]
 HasContent = Callable[[Unit], bool]
+Wanted = Callable[[Unit], bool]
 
 
 @dataclasses.dataclass(frozen=True)
@@ -52,9 +63,16 @@ class _ColumnPage:
     has_content: HasContent | None
 
 
+@dataclasses.dataclass(frozen=True)
+class _PageScript:
+    path: str
+    wanted: Wanted | None
+
+
 _home_blocks: dict[str, HomeRender] = {}
 _column_pages: dict[str, list[_ColumnPage]] = {}
 _article_blocks: dict[str, ArticleRender] = {}
+_page_scripts: dict[str, _PageScript] = {}
 
 
 def register_home_block(key: str, render: HomeRender) -> None:
@@ -106,7 +124,25 @@ def columns_with_content(unit: Unit) -> set[str]:
 
 
 def unregister(key: str) -> None:
-    """Remove a home block or every page of a column (tests)."""
+    """Remove a home block, every page of a column, or a page script (tests)."""
     _home_blocks.pop(key, None)
     _column_pages.pop(key, None)
     _article_blocks.pop(key, None)
+    _page_scripts.pop(key, None)
+
+
+def register_page_script(key: str, path: str, *, wanted: Wanted | None = None) -> None:
+    """Load the static file ``path`` on every public page of a unit (idempotent per ``key``)."""
+    _page_scripts[key] = _PageScript(path, wanted)
+
+
+def page_scripts(unit: Unit | None) -> SafeString:
+    """The ``<script>`` tags of the registered page scripts wanted on ``unit``'s pages."""
+    if unit is None:
+        return mark_safe("")
+    wanted = [s for s in _page_scripts.values() if s.wanted is None or s.wanted(unit)]
+    return format_html_join(
+        "",
+        '<script src="{}" data-unit="{}" defer></script>\n',
+        ((static(s.path), unit.code) for s in wanted),
+    )

@@ -11,4 +11,10 @@ class WechatConfig(AppConfig):
     verbose_name = _("Official accounts")
 
     def ready(self) -> None:
+        from nutag.sites.extensions import register_page_script
         from nutag.wechat import cards  # noqa: F401  (the "My chat app" card on /desk/me/)
+        from nutag.wechat.selectors import unit_has_share_cards
+
+        # share cards: the JS-SDK configuration on the public pages of units whose account
+        # can sign it (share.py; the script does nothing outside the chat app)
+        register_page_script("wechat.share", "wechat/share.js", wanted=unit_has_share_cards)

@@ -16,6 +16,22 @@ from nutag.wechat.permissions import can_configure_account
 from nutag.wechat.vault import unseal
 
 CONFIG_TTL = 600  # seconds; dropped at once when the account changes (services)
+SHARE_UNITS_KEY = "wechat:share-units"
+
+
+def unit_has_share_cards(unit: Unit) -> bool:
+    """Whether ``unit``'s public pages load ``wechat/share.js``: its account has the app ID
+    and the app secret the JS-SDK needs. One query for all units, then the cache (dropped
+    when an account changes, and the unit's cached pages purged: ``account_configure``)."""
+    ids = cache.get(SHARE_UNITS_KEY)
+    if ids is None:
+        ids = sorted(
+            WechatAccount.objects.exclude(app_id="")
+            .exclude(app_secret_sealed="")
+            .values_list("unit_id", flat=True)
+        )
+        cache.set(SHARE_UNITS_KEY, ids, CONFIG_TTL)
+    return unit.pk in ids
 
 
 def access_account_unit(*, user: AnyUser, code: str) -> tuple[Unit, WechatAccount | None]:

@@ -19,11 +19,12 @@ from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import require
 from nutag.sites.columns import DEFAULT_KEYS
+from nutag.sites.events import announce_site_change
 from nutag.wechat.menu import account_menu
 from nutag.wechat.models import WechatAccount
 from nutag.wechat.permissions import can_configure_account
 from nutag.wechat.platform import HttpPlatform, Platform, PlatformError
-from nutag.wechat.selectors import config_cache_key
+from nutag.wechat.selectors import SHARE_UNITS_KEY, config_cache_key
 from nutag.wechat.vault import seal, unseal
 
 # What the history may show: never the secrets, only that they changed.
@@ -117,7 +118,10 @@ def account_configure(
         changes=changes,
     )
     code = unit.code
-    transaction.on_commit(lambda: cache.delete(config_cache_key(code)))
+    transaction.on_commit(lambda: cache.delete_many([config_cache_key(code), SHARE_UNITS_KEY]))
+    if not before or {"app_id", "app_secret"} & set(changes):
+        # whether the unit's pages load the share script may have changed: purge them
+        announce_site_change(unit_ids=[unit.pk])
     return account
 
 

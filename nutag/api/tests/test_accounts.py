@@ -52,8 +52,12 @@ def test_secretary_lists_and_approves_once(cast):
     roster = PersonFactory(unit=cast.village1a, name="乌云", phone="13800000001")
     join = _join(cast)
     c = _client(cast.township1_secretary)
-    listed = c.get(f"/api/v1/units/{cast.township1.code}/join-requests").json()
+    body = c.get(f"/api/v1/units/{cast.township1.code}/join-requests").json()
+    listed = body["items"]
+    assert body["count"] == 1 and body["offset"] == 0
     assert [j["id"] for j in listed] == [join.pk] and listed[0]["matches"] == [roster.pk]
+    declined = c.get(f"/api/v1/units/{cast.township1.code}/join-requests?status=declined")
+    assert declined.json()["items"] == []
     stranger = PersonFactory(unit=cast.village2a, name="外人")
     r = _post(c, f"/api/v1/join-requests/{join.pk}/approve", {"person_id": stranger.pk})
     assert r.status_code == 404
@@ -85,4 +89,5 @@ def test_invitations_list_has_no_link(cast):
     )
     r = _client(cast.village1a_officer).get(f"/api/v1/units/{cast.village1a.code}/invitations")
     assert r.status_code == 200
-    assert r.json()[0]["person_name"] == "巴图" and issued.token not in r.content.decode()
+    assert r.json()["count"] == 1 and issued.token not in r.content.decode()
+    assert r.json()["items"][0]["person_name"] == "巴图"

@@ -64,9 +64,11 @@ def test_api_never_fails_and_keeps_its_schema(cast, client, logged_in):  # type:
         run_all(cast, headers, cookies, logged_in)
 
 
-def run_all(cast, headers, cookies, logged_in, pinned=None):  # type: ignore[no-untyped-def]
+def run_all(cast, headers, cookies, logged_in, pinned=None, aimed=None):  # type: ignore[no-untyped-def]
     """``pinned``: path parameters always set to these values (e.g. a decoy token's id, so
-    the run never revokes the token it runs with)."""
+    the run never revokes the token it runs with). ``aimed``: path parameters set to these
+    values (objects that exist) in the valid requests aimed at real objects, so that lists
+    and details answer rows and their schema is checked on them too."""
     from config.wsgi import application
 
     schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", application)
@@ -96,9 +98,15 @@ def run_all(cast, headers, cookies, logged_in, pinned=None):  # type: ignore[no-
                     case.path_parameters["code"] = cast.village1a.code
                 if "person_id" in case.path_parameters:
                     case.path_parameters["person_id"] = person.pk
+                for name, value in (aimed or {}).items():
+                    if name in case.path_parameters:
+                        case.path_parameters[name] = value
             for name, value in (pinned or {}).items():
                 if case.path_parameters and name in case.path_parameters:
-                    case.path_parameters[name] = value
+                    # a negative case's id that is not a number stays: it is what is invalid
+                    current = str(case.path_parameters[name])
+                    if positive or (current.isascii() and current.isdigit()):
+                        case.path_parameters[name] = value
             if logged_in and case.headers:  # a made-up bearer token would be refused (401)
                 case.headers.pop("Authorization", None)
             # a negative case may leave out the login cookie on purpose: then send none

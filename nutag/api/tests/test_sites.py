@@ -34,7 +34,12 @@ def test_unknown_unit_and_drafts_are_404(cast, client):
 def test_columns_and_published_articles_with_filters(cast, client):
     code = cast.village1a.code
     columns = client.get(f"/api/v1/units/{code}/columns").json()
-    keys = {c["key"]: c for c in columns}
+    keys = {c["key"]: c for c in columns["items"]}
+    assert columns["count"] == len(keys)
+    second = client.get(f"/api/v1/units/{code}/columns?offset=1&limit=1").json()
+    assert second["count"] == len(keys) and [c["key"] for c in second["items"]] == [
+        c["key"] for c in columns["items"][1:2]
+    ]
     assert keys["online_study"]["parent"] == "party_home" and keys["news"]["parent"] is None
     assert "news" in keys
     news = article(cast.village1a, "新闻一则")

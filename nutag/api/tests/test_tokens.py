@@ -82,7 +82,7 @@ def test_nobody_revokes_or_sees_another_logins_token(cast):
     c = Client()
     c.force_login(cast.admin)
     assert c.delete(f"/api/v1/me/tokens/{token.pk}").status_code == 404
-    assert c.get("/api/v1/me/tokens").json() == []
+    assert c.get("/api/v1/me/tokens").json()["items"] == []
     assert ApiToken.objects.get(pk=token.pk).revoked_at is None
 
 
@@ -138,7 +138,7 @@ def test_write_token_writes_without_csrf_and_is_audited_without_its_secret(cast)
     )
     assert r.status_code == 201, r.content
     assert Person.objects.filter(name="令牌写入", unit=cast.village1a).exists()
-    listed = c.get("/api/v1/me/tokens").json()
+    listed = c.get("/api/v1/me/tokens").json()["items"]
     assert [t["name"] for t in listed] == ["旗里报表"]
     assert "token" not in listed[0]
     assert listed[0]["last_used_at"] is not None

@@ -123,11 +123,14 @@ def test_the_unit_list_is_scoped_and_filtered(cast):
         == 404
     )
     c = _client(cast.township1_officer)
-    rows = c.get(f"/api/v1/units/{cast.township1.code}/concerns").json()
-    assert len(rows) == 2
-    rows = c.get(f"/api/v1/units/{cast.township1.code}/concerns?category=water").json()
+    body = c.get(f"/api/v1/units/{cast.township1.code}/concerns").json()
+    assert body["count"] == 2 and len(body["items"]) == 2
+    one = c.get(f"/api/v1/units/{cast.township1.code}/concerns?limit=1&offset=1").json()
+    assert one["count"] == 2 and [r["id"] for r in one["items"]] == [body["items"][1]["id"]]
+    rows = c.get(f"/api/v1/units/{cast.township1.code}/concerns?category=water").json()["items"]
     assert [r["category"]["key"] for r in rows] == ["water"]
-    assert c.get(f"/api/v1/units/{cast.township1.code}/concerns?state=closed").json() == []
+    closed = c.get(f"/api/v1/units/{cast.township1.code}/concerns?state=closed").json()
+    assert closed == {"count": 0, "offset": 0, "limit": 50, "items": []}
 
 
 @pytest.mark.django_db
@@ -141,7 +144,7 @@ def test_the_workflow_through_the_api(cast):
     assert _post(resident, f"{url}/accept", {"version": 1}).status_code == 404
     assert _post(officer, f"{url}/accept", {"version": 1}).json()["state"] == "accepted"
     stale = _post(officer, f"{url}/answer", {"version": 1, "answer": "已派人"})
-    assert stale.status_code == 400
+    assert stale.status_code == 409 and stale.json()["detail"]  # changed meanwhile
     answered = _post(officer, f"{url}/answer", {"version": 2, "answer": "已派人"}).json()
     assert answered["state"] == "answered"
     assert _post(officer, f"{url}/close", {"version": 3, "rating": 5}).status_code == 404

@@ -61,7 +61,7 @@ def test_a_sibling_never_reads_another_units_assessment_or_report(cast, client, 
     assert client.get(f"/api/v1/tasks/{work['task'].pk}").status_code == 404  # not a target
     assert client.get(f"/api/v1/units/{cast.village1a.code}/rounds").status_code == 404
     # the round itself is visible (village2a takes part), but lists only its own assessment
-    rows = client.get(f"/api/v1/rounds/{work['round'].pk}/assessments").json()
+    rows = client.get(f"/api/v1/rounds/{work['round'].pk}/assessments").json()["items"]
     assert [r["unit"]["code"] for r in rows] == [cast.village2a.code]
     # missing answers like out of reach
     assert client.get("/api/v1/assessments/999999").status_code == 404
@@ -70,13 +70,15 @@ def test_a_sibling_never_reads_another_units_assessment_or_report(cast, client, 
 def test_a_village_sees_its_task_but_only_its_own_report(cast, client, work):
     client.force_login(cast.village1a_secretary)
     assert client.get(f"/api/v1/reports/{work['r1b'].pk}").status_code == 404
-    rows = client.get(f"/api/v1/tasks/{work['task'].pk}/reports").json()
+    rows = client.get(f"/api/v1/tasks/{work['task'].pk}/reports").json()["items"]
     assert [r["unit"]["code"] for r in rows] == [cast.village1a.code]
     detail = client.get(f"/api/v1/tasks/{work['task'].pk}").json()
     assert detail["progress"]["reports"] == 1
     received = client.get(f"/api/v1/units/{cast.village1a.code}/tasks").json()
-    assert [t["id"] for t in received["received"]] == [work["task"].pk]
-    assert received["issued"] == []
+    assert [t["id"] for t in received["items"]] == [work["task"].pk]
+    issued = client.get(f"/api/v1/units/{cast.village1a.code}/tasks?side=issued").json()
+    assert issued == {"count": 0, "offset": 0, "limit": 50, "items": []}
+    assert client.get(f"/api/v1/units/{cast.village1a.code}/tasks?side=x").status_code == 400
 
 
 def test_township2_cannot_read_township1s_task(cast, client, work):
@@ -103,7 +105,7 @@ def test_the_unit_above_reads_down(cast, client, work):
         "missing": TaskReport.objects.filter(task=work["task"]).count() - 1,
         "late": 0,
     }
-    reports = client.get(f"/api/v1/tasks/{work['task'].pk}/reports").json()
+    reports = client.get(f"/api/v1/tasks/{work['task'].pk}/reports").json()["items"]
     mine = next(r for r in reports if r["unit"]["code"] == cast.village1a.code)
     assert mine["figures"] == {"走访青少年": 5, "开展活动": 2}
 
@@ -117,7 +119,27 @@ def test_banner_officer_reads_the_whole_round(cast, client, work):
     assert detail["progress"]["by_status"]["submitted"] == 1
     assert detail["progress"]["passed"] == 1
     waiting = client.get(f"/api/v1/rounds/{work['round'].pk}/assessments?status=submitted")
-    assert [r["unit"]["code"] for r in waiting.json()] == [cast.village2a.code]
-    rounds = client.get(f"/api/v1/units/{cast.banner.code}/rounds").json()
-    assert [r["id"] for r in rounds["issued"]] == [work["round"].pk]
-    assert rounds["issued"][0]["standard_kind"] == "five_good"
+    assert [r["unit"]["code"] for r in waiting.json()["items"]] == [cast.village2a.code]
+    assert waiting.json()["count"] == 1
+    rounds = client.get(f"/api/v1/units/{cast.banner.code}/rounds?side=issued").json()
+    assert [r["id"] for r in rounds["items"]] == [work["round"].pk]
+    assert rounds["items"][0]["standard_kind"] == "five_good"
+    taking_part = client.get(f"/api/v1/units/{cast.village2a.code}/rounds").json()
+    assert [r["id"] for r in taking_part["items"]] == [work["round"].pk]
+
+
+def test_standards_are_read_where_they_are_usable(cast, client, work):
+    standard = work["round"].standard  # the banner's five-good standard
+    client.force_login(cast.volunteer)  # no position: nothing
+    assert client.get(f"/api/v1/standards/{standard.pk}").status_code == 404
+    assert client.get(f"/api/v1/units/{cast.village1a.code}/standards").status_code == 404
+    client.force_login(cast.village2a_secretary)
+    assert client.get(f"/api/v1/units/{cast.village1a.code}/standards").status_code == 404
+    assert client.get("/api/v1/standards/999999").status_code == 404
+    listed = client.get(f"/api/v1/units/{cast.village2a.code}/standards").json()
+    assert standard.pk in [s["id"] for s in listed["items"]] and listed["count"] >= 1
+    detail = client.get(f"/api/v1/standards/{standard.pk}").json()
+    assert detail["item_count"] == len(detail["items"]) > 0
+    assert detail["total"] == sum(i["points"] for i in detail["items"])
+    row = next(s for s in listed["items"] if s["id"] == standard.pk)
+    assert (row["total"], row["item_count"]) == (detail["total"], detail["item_count"])

@@ -66,9 +66,12 @@ def can_see_all_reports(*, user: AnyUser, task: Task) -> bool:
     return can_view_work(user, task.unit)
 
 
-def reports_visible(*, user: AnyUser, task: Task) -> QuerySet[TaskReport]:
-    """The task's reports ``user`` may read, in tree order, with their units."""
+def reports_visible(*, user: AnyUser, task: Task, status: str = "") -> QuerySet[TaskReport]:
+    """The task's reports ``user`` may read, in tree order, with their units (only those of
+    ``status`` when given)."""
     reports = TaskReport.objects.filter(task=task).select_related("unit").order_by("unit__path")
+    if status:
+        reports = reports.filter(status=status)
     if can_see_all_reports(user=user, task=task):
         return reports
     paths = granted_paths(user=user, perm=Perm.VIEW_WORK)

@@ -111,6 +111,7 @@ def test_village_reports_on_a_task_from_a_phone(
     page.fill(f"input[name=figure_{first.pk}]", "五")
     page.fill(f"input[name=figure_{second.pk}]", "2")
     page.click("main button[name=and_submit]")
+    page.wait_for_selector(".field.invalid")  # the answer, not the page before it (under load)
     bad = page.locator(".field.invalid")
     assert bad.count() == 1 and f"figure_{first.pk}" in bad.inner_html()
     assert page.input_value("textarea[name=text]") == "走访了五名留守儿童。"

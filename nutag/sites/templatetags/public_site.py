@@ -25,6 +25,7 @@ from django.utils.translation import get_language
 from nutag.core import media
 from nutag.core.templatetags.local_names import MONGOLIAN, local_name_of
 from nutag.sites.columns import DEFAULT_COLUMNS
+from nutag.sites.extensions import page_scripts
 
 register = template.Library()
 
@@ -238,3 +239,9 @@ def activity_bar(value: int, top: int) -> str:
         BAR_WIDTH,
         width,
     )
+
+
+@register.simple_tag
+def extension_scripts(unit: Any = None) -> SafeString:
+    """The page scripts other apps registered (``nutag/sites/extensions.py``)."""
+    return page_scripts(unit if getattr(unit, "code", None) else None)

@@ -92,3 +92,19 @@ def test_an_article_block_shows_under_the_article_once(cast) -> None:
     finally:
         extensions.unregister(KEY)
     assert page.count(f'<p class="test-under">{article.pk}</p>') == 1
+
+
+def test_a_page_script_loads_deferred_on_the_units_that_want_it(cast) -> None:
+    extensions.register_page_script("test.script", "sites/listen.js", wanted=_has_content)
+    try:
+        tag = f'<script src="/static/sites/listen.js" data-unit="{cast.village1a.code}" defer>'
+        for url in (
+            reverse("site-home", args=[cast.village1a.code]),
+            reverse("site-column", args=[cast.village1a.code, "news"]),
+        ):
+            assert Client().get(url).content.decode().count(tag) == 1, url
+        other = Client().get(reverse("site-home", args=[cast.village1b.code])).content.decode()
+        assert 'data-unit="' not in other
+    finally:
+        extensions.unregister("test.script")
+    assert extensions.page_scripts(cast.village1a) == ""

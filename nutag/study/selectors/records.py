@@ -180,9 +180,10 @@ def points_ranking(*, unit: Unit, year: int, limit: int = 20) -> list[tuple[Pers
     return [(people[r["person"]], r["total"]) for r in rows if r["person"] in people]
 
 
-def points_ledger(*, person: Person, limit: int = 200) -> QuerySet[PointEntry]:
-    """How ``person`` earned each point, newest first."""
-    return PointEntry.objects.filter(person=person)[:limit]
+def points_ledger(*, person: Person, limit: int | None = 200) -> QuerySet[PointEntry]:
+    """How ``person`` earned each point, newest first (all of them with ``limit=None``)."""
+    rows = PointEntry.objects.filter(person=person)
+    return rows if limit is None else rows[:limit]
 
 
 @dataclasses.dataclass(frozen=True)

@@ -7,7 +7,7 @@ from __future__ import annotations
 import dataclasses
 
 from django.contrib.auth.models import User
-from django.db.models import Count
+from django.db.models import Count, QuerySet
 from django.utils import timezone
 
 from nutag.core.actors import AnyUser
@@ -74,11 +74,12 @@ def open_poll(*, unit: Unit) -> Poll | None:
     )
 
 
-def polls_of_unit(*, user: AnyUser, unit: Unit) -> list[Poll]:
+def polls_of_unit(*, user: AnyUser, unit: Unit) -> QuerySet[Poll]:
+    """The unit's polls, newest first, for those who run them there and its residents."""
     member = isinstance(user, User) and Person.objects.filter(unit=unit, user_id=user.pk).exists()
     if not (can_run_polls(user, unit) or member):
         raise NotFound
-    return list(Poll.objects.filter(unit=unit).order_by("-opens_at")[:50])
+    return Poll.objects.filter(unit=unit).select_related("unit").order_by("-opens_at", "-id")
 
 
 def polls_held(*, unit: Unit) -> int:

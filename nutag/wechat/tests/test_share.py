@@ -1,5 +1,6 @@
 """Share cards: the JS-SDK signature over the cached ticket (fake platform on 127.0.0.1)."""
 
+import gzip
 import hashlib
 
 import pytest
@@ -74,3 +75,45 @@ def test_signature_is_the_platforms_and_the_ticket_is_reused(cast, client, fake)
     assert data["appId"] == APP_ID and data["title"] == cast.village1a.name and data["link"] == page
     share(client, code, page)
     assert fake.calls["/cgi-bin/token"] == 1 and fake.calls["/cgi-bin/ticket/getticket"] == 1
+
+
+# --- the script on the public pages ------------------------------------------------------------
+
+SCRIPT = 'src="/static/wechat/share.js" data-unit="{code}" defer'
+
+
+def test_pages_load_the_script_only_where_an_account_can_sign(
+    cast, client, django_capture_on_commit_callbacks
+):
+    code = cast.village1a.code
+    assert "share.js" not in client.get(f"/u/{code}/").content.decode()  # no account
+    with django_capture_on_commit_callbacks(execute=True):
+        account_configure(  # an account without an app secret cannot sign the JS-SDK
+            acting_user=SYSTEM,
+            unit=cast.village1a,
+            app_id=APP_ID,
+            token=TOKEN,
+            safe_mode=False,
+            keywords={},
+        )
+    assert "share.js" not in client.get(f"/u/{code}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        connect(cast.village1a)  # the cached anonymous page is purged
+    response = client.get(f"/u/{code}/")
+    assert SCRIPT.format(code=code) in response.content.decode()
+    assert "https://res.wx.qq.com" in response["Content-Security-Policy-Report-Only"]
+    assert len(gzip.compress(response.content)) <= 14 * 1024  # the first-response budget
+    column = client.get(f"/u/{code}/c/news/").content.decode()
+    assert SCRIPT.format(code=code) in column
+    sibling = client.get(f"/u/{cast.village1b.code}/").content.decode()
+    assert "share.js" not in sibling  # another unit, without an account
+
+
+def test_the_script_costs_no_query_once_known(cast, client, django_assert_num_queries):
+    from nutag.wechat.selectors import unit_has_share_cards
+
+    connect(cast.village1a)
+    assert unit_has_share_cards(cast.village1a) is True
+    with django_assert_num_queries(0):
+        assert unit_has_share_cards(cast.village1a) is True
+        assert unit_has_share_cards(cast.village1b) is False

@@ -192,7 +192,8 @@ def test_list_masks_names_and_stays_in_the_subtree(cast, world):
     rows = (
         _client(cast.township1_secretary).get(f"/api/v1/units/{cast.township1.code}/youth").json()
     )
-    assert sorted(r["name"] for r in rows) == ["乌*娜", "其*格", "巴*尔"]
+    assert rows["count"] == 3
+    assert sorted(r["name"] for r in rows["items"]) == ["乌*娜", "其*格", "巴*尔"]
 
 
 @pytest.mark.django_db
