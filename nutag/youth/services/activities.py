@@ -24,7 +24,7 @@ from nutag.orgs.paths import is_within
 from nutag.orgs.permissions import require
 from nutag.people.models import Guardianship, Person, YoungPerson
 from nutag.sites.events import announce_site_change
-from nutag.sites.permissions import can_publish
+from nutag.sites.permissions import can_publish, can_write_at
 from nutag.sites.services import ArticleInput, article_create, article_publish, article_submit
 from nutag.youth.models import Activity, ActivityPhoto, SignUp, YouthRecord
 from nutag.youth.permissions import can_manage_activities, can_sign_up
@@ -36,7 +36,8 @@ MINOR_AGE = 18
 
 
 def _unit_of(activity: Activity) -> Unit:
-    return Unit(path=activity.unit_path)
+    """The activity's unit as far as rights and audit rows go: no query."""
+    return Unit(pk=activity.unit_id, path=activity.unit_path)
 
 
 @transaction.atomic
@@ -318,6 +319,10 @@ def activity_report_publish(*, acting_user: Actor, activity: Activity, summary: 
     the text, the date, the place and how many took part. Returns the article."""
     require(acting_user, can_manage_activities, _unit_of(activity))
     activity = Activity.objects.select_for_update().select_related("unit").get(pk=activity.pk)
+    if not isinstance(acting_user, SystemActor) and not can_write_at(acting_user, activity.unit):
+        raise ValidationError(
+            _("Writing on the unit's site needs the right to write articles: ask its secretary.")
+        )
     if activity.report_article_id:
         raise ValidationError(_("The report of this activity is already written."))
     if activity.held_on > timezone.localdate():
