@@ -347,7 +347,9 @@ class ActivityPhoto(TimeStampedModel):
     image = models.CharField(max_length=200, editable=False)  # a name in youth's private storage
     shows_nobody = models.BooleanField(_("no young person is in this photo"), default=False)
     tagged = models.ManyToManyField(
-        "people.YoungPerson", verbose_name=_("young people in the photo"), blank=True,
+        "people.YoungPerson",
+        verbose_name=_("young people in the photo"),
+        blank=True,
         related_name="+",
     )
 

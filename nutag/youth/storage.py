@@ -46,7 +46,9 @@ def store_private_photo(upload: Any, *, folder: str) -> str:
         out = io.BytesIO()
         image.save(out, "JPEG", quality=80, optimize=True)
     upload.seek(0)
-    return private_storage().save(f"{folder}/{secrets.token_hex(12)}.jpg", ContentFile(out.getvalue()))
+    return private_storage().save(
+        f"{folder}/{secrets.token_hex(12)}.jpg", ContentFile(out.getvalue())
+    )
 
 
 def open_private(name: str) -> Any:

@@ -68,7 +68,10 @@ def public_photos(*, unit: Unit, limit: int = 6) -> list[ActivityPhoto]:
         .select_related("activity")
         .prefetch_related(
             "tagged",
-            Prefetch("activity__signups", queryset=SignUp.objects.only("activity_id", "young_id", "photo_consent")),
+            Prefetch(
+                "activity__signups",
+                queryset=SignUp.objects.only("activity_id", "young_id", "photo_consent"),
+            ),
         )
         .order_by("-id")[: limit * 4]
     )
@@ -78,9 +81,7 @@ def public_photos(*, unit: Unit, limit: int = 6) -> list[ActivityPhoto]:
             shown.append(photo)
         else:
             tags = {p.pk for p in photo.tagged.all()}
-            consenting = {
-                s.young_id for s in photo.activity.signups.all() if s.photo_consent
-            }
+            consenting = {s.young_id for s in photo.activity.signups.all() if s.photo_consent}
             if tags and tags <= consenting:
                 shown.append(photo)
         if len(shown) >= limit:

@@ -97,9 +97,7 @@ def signup_create(
     default). Out of reach (not the manager, nor the young person's paired elder, or a young
     person outside the activity's unit) is 404."""
     record = YouthRecord.objects.filter(young_id=young.pk).first()
-    if not isinstance(acting_user, SystemActor) and not can_sign_up(
-        acting_user, activity, record
-    ):
+    if not isinstance(acting_user, SystemActor) and not can_sign_up(acting_user, activity, record):
         raise NotFound
     if not is_within(young.unit_path, activity.unit_path):
         raise NotFound

@@ -180,4 +180,3 @@ def records_follow_young(*, acting_user: Actor, young: YoungPerson) -> int:
         changes={"unit": [old_unit_id, unit.pk]},
     )
     return 1
-

@@ -223,7 +223,9 @@ def test_the_elder_cannot_mark_attendance(world):
     signup = _sign_up(world, world["mine"], world["mum"])
     with pytest.raises(NotFound):
         services.attendance_mark(acting_user=world["elder"], signup=signup, present=True)
-    r = _client(world["elder"]).post(f"/desk/youth/signups/{signup.pk}/attendance/", {"present": "1"})
+    r = _client(world["elder"]).post(
+        f"/desk/youth/signups/{signup.pk}/attendance/", {"present": "1"}
+    )
     assert r.status_code == 404
 
 
@@ -308,7 +310,12 @@ def test_sign_up_pages_record_consent(world):
     assert r.status_code == 200 and not SignUp.objects.exists()  # the error beside the field
     r = c.post(
         url,
-        {"young": young, "consent_by": world["mum"].pk, "consent_how": "paper", "photo_consent": "on"},
+        {
+            "young": young,
+            "consent_by": world["mum"].pk,
+            "consent_how": "paper",
+            "photo_consent": "on",
+        },
     )
     assert r.status_code == 302
     assert SignUp.objects.get().photo_consent is True
@@ -333,3 +340,59 @@ def test_the_report_goes_to_the_care_column_and_figures_count(cast, world):
         )
     figures = youth_figures(unit=cast.banner)
     assert figures.activities == 1 and figures.participants == 1
+
+
+# --- the API ------------------------------------------------------------------------------
+
+
+def test_api_lists_signs_up_and_checks_in(cast, world):
+    a = world["activity"]
+    assert (
+        _client(cast.village2a_secretary)
+        .get(f"/api/v1/units/{cast.village1a.code}/activities")
+        .status_code
+        == 404
+    )
+    data = _client(world["officer"]).get(f"/api/v1/units/{cast.township1.code}/activities?limit=1")
+    assert data.status_code == 404  # the village's officer holds no right at the township
+    data = (
+        _client(cast.township1_secretary)
+        .get(f"/api/v1/units/{cast.township1.code}/activities?limit=1")
+        .json()
+    )
+    assert data["count"] == 1 and data["items"][0]["title"] == "夏令营"
+    c = _client(world["officer"])
+    url = f"/api/v1/activities/{a.pk}/signups"
+    body = {"young_id": world["mine"].young.person_id}
+    r = c.post(url, body, content_type="application/json")
+    assert r.status_code == 400 and "consent_by" in r.json()["errors"]
+    r = _client(world["elder"]).post(
+        url,
+        {
+            "young_id": world["other"].young.person_id,
+            "consent_by": world["dad"].pk,
+            "consent_how": "paper",
+        },
+        content_type="application/json",
+    )
+    assert r.status_code == 404  # another child
+    r = c.post(
+        url,
+        {**body, "consent_by": world["mum"].pk, "consent_how": "phone", "photo_consent": True},
+        content_type="application/json",
+    )
+    assert r.status_code == 201 and r.json()["name"] == "巴*尔"
+    assert r.json()["consent_relation"] == "母亲"
+    token = checkin_token(a)
+    r = Client().post(
+        "/api/v1/activities/checkin",
+        {"token": token + "x", "phone": "13912345678"},
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    r = Client().post(
+        "/api/v1/activities/checkin",
+        {"token": token, "phone": "13912345678"},
+        content_type="application/json",
+    )
+    assert r.status_code == 200 and r.json() == {"checked_in": 1}

@@ -51,7 +51,11 @@ def banner_youth(cast):  # type: ignore[no-untyped-def]
 
 def test_only_the_banner_youth_officer_sets_the_rules(cast, banner_youth):
     village_youth = person_with_position(
-        unit=cast.village1a, title=PositionTitle.OFFICER, access=Access.YOUTH, username="vy", name="村青年"
+        unit=cast.village1a,
+        title=PositionTitle.OFFICER,
+        access=Access.YOUTH,
+        username="vy",
+        name="村青年",
     ).user
     for user in (cast.banner_officer, cast.township1_secretary, village_youth):
         with pytest.raises(NotFound):
@@ -62,7 +66,9 @@ def test_only_the_banner_youth_officer_sets_the_rules(cast, banner_youth):
                 adult_age=16,
                 keep_archived_years=1,
             )
-    assert _client(village_youth).get(f"/desk/u/{cast.village1a.code}/youth/rules/").status_code == 404
+    assert (
+        _client(village_youth).get(f"/desk/u/{cast.village1a.code}/youth/rules/").status_code == 404
+    )
     with pytest.raises(ValidationError):
         services.policy_update(
             acting_user=banner_youth,
@@ -115,7 +121,9 @@ def test_archived_records_are_deleted_after_the_retention(cast, banner_youth):
     )
     assert delete_expired() == 1
     assert set(YouthRecord.objects.values_list("pk", flat=True)) == {recent.pk, keep.pk}
-    entry = AuditEntry.objects.get(object_type="youth.youthrecord", object_id=str(old.pk), action="delete")
+    entry = AuditEntry.objects.get(
+        object_type="youth.youthrecord", object_id=str(old.pk), action="delete"
+    )
     assert "3" in entry.note
     services.policy_update(
         acting_user=banner_youth,

@@ -22,6 +22,7 @@ from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.models import Person, YoungPerson
+from nutag.people.services import sensitive_read_log
 from nutag.youth import services
 from nutag.youth.forms import (
     ActivityForm,
@@ -98,6 +99,12 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         }
         for s in signups
     ]
+    sensitive_read_log(
+        acting_user=request.user,
+        people=[s.young.person for s in signups],
+        where=request.path,
+        unit=activity.unit,
+    )
     return render(
         request,
         "youth/activity_detail.html",
@@ -245,7 +252,12 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "youth/form.html",
-        {"form": form, "heading": _("Write the report"), "unit": activity.unit, "name": activity.title},
+        {
+            "form": form,
+            "heading": _("Write the report"),
+            "unit": activity.unit,
+            "name": activity.title,
+        },
     )
 
 
@@ -261,9 +273,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
         if done:
             messages.success(
                 request,
-                ngettext(
-                    "%(n)d young person checked in.", "%(n)d young people checked in.", done
-                )
+                ngettext("%(n)d young person checked in.", "%(n)d young people checked in.", done)
                 % {"n": done},
             )
             return redirect("youth-checkin", token=token)

@@ -21,6 +21,7 @@ from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.models import Person, YoungPerson
+from nutag.people.services import sensitive_read_log
 from nutag.youth import audit, services
 from nutag.youth.forms import (
     GoodDeedForm,
@@ -58,6 +59,12 @@ def record_list(request: HttpRequest, code: str) -> HttpResponse:
             .select_related("person")
             .order_by("person__name_pinyin")[:100]
         )
+    sensitive_read_log(
+        acting_user=request.user,
+        people=[row["record"].young.person for row in rows] + [y.person for y in waiting],
+        where=request.path,
+        unit=unit,
+    )
     return render(
         request,
         "youth/record_list.html",
