@@ -63,7 +63,7 @@ def send_visit_reminders(today: dt.date | None = None) -> int:
 
 
 def archive_adults() -> int:
-    """The coming-of-age job: archive the records of those who reached the banner's age (``SYSTEM``)."""
+    """The coming-of-age job: archive the records of those who reached the banner's age."""
     from nutag.youth.services import records_archive_adults
 
     return records_archive_adults(acting_user=SYSTEM)

@@ -55,7 +55,6 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
     # by circumstance, pairs, visits by month, needs, deeds, activities); a kept answer costs none
     # (stats/tests/test_caching.py)
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
-
     from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
     expected = 5 + 4 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES

@@ -192,7 +192,7 @@ def activity_of_token(token: str, *, now: dt.datetime | None = None) -> Activity
     now = now or timezone.now()
     if not isinstance(data, dict) or int(data.get("e", 0)) <= now.timestamp():
         raise NotFound
-    activity = Activity.objects.filter(pk=data.get("a")).first()
+    activity = Activity.objects.filter(pk=int(data.get("a") or 0)).first()
     if activity is None:
         raise NotFound
     return activity

@@ -28,7 +28,6 @@ from nutag.youth.models import (
     GoodDeed,
     Need,
     Pairing,
-    RecordStatus,
     Visit,
     YouthRecord,
 )

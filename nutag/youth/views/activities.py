@@ -7,7 +7,7 @@ from __future__ import annotations
 import segno
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -129,7 +129,7 @@ def _signup_candidates(request: HttpRequest, activity_pk: int) -> tuple[object, 
     )
     if not can_manage_activities(request.user, activity.unit):
         paired = Pairing.objects.filter(
-            ended_on__isnull=True, elders__user_id=request.user.pk
+            ended_on__isnull=True, elders__user_id=request.user.pk or 0
         ).values("record__young_id")
         base = base.filter(pk__in=paired)
     return activity, list(base.select_related("person").order_by("person__name_pinyin")[:200])
@@ -281,7 +281,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     return render(request, "youth/checkin.html", {"activity": activity, "form": form})
 
 
-def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def activity_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """An activity photo: to anyone when the consent rule allows it, else to its managers."""
     photo = get_object_or_404(ActivityPhoto.objects.select_related("activity"), pk=pk)
     public = photo_is_public(photo)
@@ -293,7 +293,7 @@ def activity_photo(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def visit_photo(request: HttpRequest, pk: int) -> HttpResponse:
+def visit_photo(request: HttpRequest, pk: int) -> HttpResponseBase:
     """A visit's photo: to those who may read the record (the opening audited)."""
     photo = get_object_or_404(VisitPhoto.objects.select_related("visit__pairing"), pk=pk)
     access_record(user=request.user, pk=photo.visit.pairing.record_id)
@@ -312,7 +312,7 @@ def rules(request: HttpRequest, code: str) -> HttpResponse:
     form = PolicyForm(request.POST or None, instance=policy)
     if request.method == "POST" and form.is_valid():
         done = submit_to_service(
-            form,
+            form,  # type: ignore[arg-type]
             lambda: services.policy_update(
                 acting_user=request.user, unit=unit, **form.cleaned_data
             ),

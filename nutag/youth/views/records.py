@@ -47,10 +47,10 @@ from nutag.youth.selectors import access_record, pairs_of_user, record_details, 
 @login_required
 def record_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_YOUTH)
-    records = records_of_unit(user=request.user, unit=unit)
+    records = list(records_of_unit(user=request.user, unit=unit)[:500])
     rows = [
         {"record": r, "name": mask_name(r.young.person.name), "age": r.young.person.age}
-        for r in records[:500]
+        for r in records
     ]
     waiting = []
     if can_add_record(request.user, unit):
@@ -61,7 +61,7 @@ def record_list(request: HttpRequest, code: str) -> HttpResponse:
         )
     sensitive_read_log(
         acting_user=request.user,
-        people=[row["record"].young.person for row in rows] + [y.person for y in waiting],
+        people=[r.young.person for r in records] + [y.person for y in waiting],
         where=request.path,
         unit=unit,
     )
