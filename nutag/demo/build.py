@@ -46,7 +46,7 @@ from .units import UnitSpec, unit_specs
 from .voice import ensure_voice
 from .wechat import ensure_wechat
 from .work import ensure_work
-from .youth import ensure_youth
+from .youth import ensure_activities, ensure_youth
 
 
 class DemoRefusedError(RuntimeError):
@@ -346,6 +346,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_voice(units)
         ensure_study(units)
         ensure_youth()
+        ensure_activities()
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,
