@@ -219,8 +219,10 @@ def ensure_activities() -> int:
         made += 1
         phone = link.guardian.phone
         at_the_door = timezone.make_aware(dt.datetime.combine(held_on, dt.time(8, 30)))
-        if i == 0 and phone and services.check_in_by_token(
-            token=checkin_token(camp), phone=phone, now=at_the_door
+        if (
+            i == 0
+            and phone
+            and services.check_in_by_token(token=checkin_token(camp), phone=phone, now=at_the_door)
         ):
             continue
         services.attendance_mark(acting_user=SYSTEM, signup=signup, present=True)

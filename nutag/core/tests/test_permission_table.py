@@ -430,7 +430,6 @@ class Actions:
         assert made == _ok(r) == listed
         return made
 
-
     def manage_activities(self, unit: Unit) -> bool:
         listed = _ok(self.c.get(f"/desk/u/{unit.code}/youth/activities/"))
         before = Activity.objects.filter(unit=unit, title="权限表活动").count()
