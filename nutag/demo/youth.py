@@ -226,5 +226,38 @@ def ensure_activities() -> int:
         ):
             continue
         services.attendance_mark(acting_user=SYSTEM, signup=signup, present=True)
-    services.activity_report_publish(acting_user=SYSTEM, activity=camp, summary=CAMP_REPORT)
+    article = services.activity_report_publish(
+        acting_user=SYSTEM, activity=camp, summary=CAMP_REPORT
+    )
+    _report_in_mongolian(article.pk)
     return made + 1
+
+
+# The report in Mongolian (transliteration, as nutag.demo.mongolian does for the demo's
+# articles): title, summary, paragraphs.
+CAMP_REPORT_MN = (
+    "tal-a-yin jun-u sorgalgan",
+    "tabun ötegüs jalagus-i tal-a nutug-tu abcu yabuba.",
+    [
+        "jun-u amaralta-du gacag-a-yin qalamjilaqu jöblel-ün tabun ötegüs jalagus-i tal-a "
+        "nutug-tu abcu yabuba: ötegüs malcin dörben cag-un nutug sergilge-yi ögülejü, "
+        "tetegebüri-ber surgagci urtu-yin dagu-yi surgaba.",
+        "jalagus ötegüs-tei qamtu cagan idege kijü bayarlaba.",
+    ],
+)
+
+
+def _report_in_mongolian(article_id: int) -> None:
+    from django.utils.html import escape
+
+    from nutag.core.mongol_script import to_script
+    from nutag.sites.models import Article
+    from nutag.sites.search import index_article_ids
+
+    title, summary, paragraphs = CAMP_REPORT_MN
+    Article.objects.filter(pk=article_id).update(
+        title_mn=to_script(title),
+        summary_mn=to_script(summary),
+        body_mn="".join(f"<p>{escape(to_script(p))}</p>" for p in paragraphs),
+    )
+    index_article_ids([article_id])
