@@ -1,10 +1,11 @@
 """bench/youth: the banner's youth figures and opening one record, each against a bare read.
 
 In one fresh database: a banner, 10 townships of 10 villages, N young people with records
-(default 20,000), each with a circumstance, a pair and V visits (default 6), and a need.
+(default 20,000), each with a circumstance, a pair and V visits (default 6), and a need;
+ten activities a village, every young person signed up to one and checked in.
 
   (a) ``SELECT COUNT(*) FROM youth_youthrecord`` — the bare read of the figures;
-  (b) ``youth_figures(unit=banner)`` — five counts over the ``unit_path`` ranges;
+  (b) ``youth_figures(unit=banner)`` — seven queries over the ``unit_path`` ranges;
   (c) a bare ``YouthRecord.objects.get(pk=…)`` — the bare read of an opening;
   (d) ``access_record(user=…, pk=…)`` + ``record_details`` — the opening as the page does
       it, with its audit row written, for a youth officer at the record's village.
@@ -156,6 +157,42 @@ def build(young: int, visits: int) -> dict[str, object]:
             for i, r in enumerate(records)
         ],
         batch_size=2000,
+    )
+    # Activities: ten a village this year, every young person of the village signed up to
+    # one of them and checked in.
+    from nutag.youth.models import Activity, SignUp
+
+    activities = Activity.objects.bulk_create(
+        [
+            Activity(
+                unit=u,
+                unit_path=u.path,
+                kind="camp",
+                title=f"活动{k}",
+                held_on=start + dt.timedelta(days=10 * k),
+                place="活动室",
+                capacity=1000,
+            )
+            for u in villages
+            for k in range(10)
+        ],
+        batch_size=2000,
+    )
+    by_unit: dict[int, list[Activity]] = {}
+    for a in activities:
+        by_unit.setdefault(a.unit_id, []).append(a)
+    checked = dt.datetime(2026, 2, 1, 9, tzinfo=dt.UTC)
+    SignUp.objects.bulk_create(
+        [
+            SignUp(
+                activity=by_unit[y.unit_id][i % 10],
+                young=y,
+                unit_path=y.unit_path,
+                checked_in_at=checked,
+            )
+            for i, y in enumerate(youths)
+        ],
+        batch_size=5000,
     )
     village = villages[0]
     from nutag.factories import person_with_position

@@ -250,6 +250,9 @@ NUTAG_PERMISSIONS_POLICY = (
     "bluetooth=(), midi=(), display-capture=(), browsing-topics=()"
 )
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
+# Youth photos (visits, activities): kept outside MEDIA_ROOT, served only after an access
+# check (nutag/youth/storage.py). Never put it under the web server's document root.
+NUTAG_PRIVATE_ROOT = Path(os.environ.get("NUTAG_PRIVATE_ROOT", str(BASE_DIR / "private-media")))
 # Serve MEDIA_URL from MEDIA_ROOT through Django: the demo settings only (nginx or a bucket
 # serves uploads in a deployment; prod forces it off). DEBUG serves them too (runserver).
 NUTAG_SERVE_MEDIA = False
@@ -342,6 +345,7 @@ NUTAG_PERIODIC_JOBS = {
     "concerns-overdue": ("nutag.voice.services.escalate_overdue", 900),
     "youth-visits": ("nutag.youth.reminders.send_visit_reminders", 3600),
     "youth-coming-of-age": ("nutag.youth.reminders.archive_adults", 86400),
+    "youth-archive-expiry": ("nutag.youth.reminders.delete_expired", 86400),
 }
 
 LOGGING = {

@@ -39,3 +39,4 @@ NUTAG_SPEECH = False
 # strings in the page, which an enforced script-src 'self' refuses. The tests that check the
 # policy (nutag/core/tests/test_security_headers.py, test_browser_csp.py) enforce it.
 NUTAG_CSP_REPORT_ONLY = True
+NUTAG_PRIVATE_ROOT = MEDIA_ROOT / "private"

@@ -110,6 +110,8 @@ class YouthFiguresOut(Schema):
     needs_resolved: int
     good_deeds: int
     people_helped: int
+    activities: int = 0
+    participants: int = 0
 
 
 class StatsOut(Schema):

@@ -1,28 +1,53 @@
 """Young people's records over JSON, with the pages' rights: ``GET /api/v1/youth/{id}`` (one
 record, its opening audited like the page's; phones masked) and
-``GET /api/v1/units/{code}/youth`` (the unit's records, names masked). Anything out of reach —
-a crafted id included — answers 404 and is audited as refused."""
+``GET /api/v1/units/{code}/youth`` (the unit's records, names masked, paginated; one
+``sensitive_read_log`` row per response). Anything out of reach — a crafted id included —
+answers 404 and is audited as refused.
+
+Activities: ``GET /api/v1/units/{code}/activities`` (paginated), ``POST
+/api/v1/activities/{id}/signups`` (a guardian's consent for minors), ``POST
+/api/v1/activities/checkin`` (the QR code's token and the guardian's phone: a count, never a
+name)."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django.http import HttpRequest
-from ninja import Router
+from ninja import Router, Status
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, unit_ref
-from nutag.api.youth_schemas import YouthRecordOut, YouthRowOut
+from nutag.api.schemas import ErrorOut, ValidationErrorOut, unit_ref
+from nutag.api.youth_schemas import (
+    ActivityOut,
+    CheckInIn,
+    CheckInOut,
+    SignUpIn,
+    SignUpOut,
+    YouthRecordOut,
+    YouthRowOut,
+)
+from nutag.core.errors import NotFound
 from nutag.core.masking import mask_name, mask_phone
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
-from nutag.youth.models import Visit
+from nutag.people.models import Person, YoungPerson
+from nutag.people.services import sensitive_read_log
+from nutag.youth import services
+from nutag.youth.models import Activity, SignUp, Visit
 from nutag.youth.selectors import access_record, record_details, records_of_unit
+from nutag.youth.selectors.activities import access_activity, activities_of_unit
 
 session = SessionAuth()
 youth = Router(tags=["youth"])
 READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {
+    400: ValidationErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+}
 VISIT_FIELDS = ("mood", "study", "hardship", "guardianship", "help_given", "next_step")
 
 
@@ -71,7 +96,7 @@ def unit_youth(
     request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
 ) -> dict[str, Any]:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_YOUTH)
-    return page(
+    result = page(
         records_of_unit(user=request.user, unit=unit),
         offset=offset,
         limit=limit,
@@ -81,5 +106,82 @@ def unit_youth(
             "name": mask_name(r.young.person.name),
             "age": r.young.person.age,
             "circumstances": [c.code for c in r.circumstances.all()],
+            "_person": r.young.person,
         },
     )
+    shown = [row.pop("_person") for row in result["items"]]
+    sensitive_read_log(acting_user=request.user, people=shown, where=request.path, unit=unit)
+    return result
+
+
+def _activity(a: Activity) -> dict[str, Any]:
+    return {
+        "id": a.pk,
+        "unit": unit_ref(a.unit),
+        "kind": a.kind,
+        "title": a.title,
+        "held_on": a.held_on,
+        "place": a.place,
+        "capacity": a.capacity,
+        "signed_up": getattr(a, "signed_up", 0),
+        "present": getattr(a, "present", 0),
+        "report_article_id": a.report_article_id,
+    }
+
+
+@youth.get(
+    "/units/{code}/activities", response={200: Page[ActivityOut], **READ_ERRORS}, auth=session
+)
+def unit_activities(
+    request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
+) -> dict[str, Any]:
+    unit = access_unit(user=request.user, code=code, perm=Perm.CHANGE_YOUTH)
+    return page(
+        activities_of_unit(user=request.user, unit=unit),
+        offset=offset,
+        limit=limit,
+        out=_activity,
+    )
+
+
+@youth.post(
+    "/activities/{activity_id}/signups",
+    response={201: SignUpOut, **WRITE_ERRORS},
+    auth=session,
+)
+def activity_signup(request: HttpRequest, activity_id: int, payload: SignUpIn) -> Status:
+    activity = access_activity(user=request.user, pk=activity_id)
+    young = YoungPerson.objects.select_related("person").filter(person_id=payload.young_id).first()
+    if young is None:
+        raise NotFound
+    guardian = Person.objects.filter(pk=payload.consent_by).first() if payload.consent_by else None
+    signup: SignUp = services.signup_create(
+        acting_user=request.user,
+        activity=activity,
+        young=young,
+        consent_by=guardian,
+        consent_how=payload.consent_how,
+        photo_consent=payload.photo_consent,
+    )
+    return Status(
+        201,
+        {
+            "id": signup.pk,
+            "activity_id": activity.pk,
+            "name": mask_name(young.person.name),
+            "consent_relation": signup.consent_relation,
+            "consent_how": signup.consent_how,
+            "consent_at": signup.consent_at,
+            "photo_consent": signup.photo_consent,
+            "checked_in_at": signup.checked_in_at,
+        },
+    )
+
+
+@youth.post(
+    "/activities/checkin", response={200: CheckInOut, 400: ValidationErrorOut, 404: ErrorOut}
+)
+def activity_checkin(request: HttpRequest, payload: CheckInIn) -> dict[str, Any]:
+    """The QR code's check-in (no login, like the page behind the code): a forged or
+    expired token is 404; the answer is a count."""
+    return {"checked_in": services.check_in_by_token(token=payload.token, phone=payload.phone)}

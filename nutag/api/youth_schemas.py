@@ -63,3 +63,43 @@ class YouthRowOut(Schema):
     name: str  # masked
     age: int | None
     circumstances: list[str]
+
+
+class ActivityOut(Schema):
+    id: int
+    unit: UnitRef
+    kind: str
+    title: str
+    held_on: dt.date
+    place: str
+    capacity: int
+    signed_up: int
+    present: int
+    report_article_id: int | None
+
+
+class SignUpIn(Schema):
+    young_id: int  # the young person's person id
+    consent_by: int | None = None  # the consenting guardian's person id (minors)
+    consent_how: str = ""  # paper, phone, person, message
+    photo_consent: bool = False
+
+
+class SignUpOut(Schema):
+    id: int
+    activity_id: int
+    name: str  # masked
+    consent_relation: str
+    consent_how: str
+    consent_at: dt.datetime | None
+    photo_consent: bool
+    checked_in_at: dt.datetime | None
+
+
+class CheckInIn(Schema):
+    token: str  # the signed code behind the activity's QR
+    phone: str  # the consenting guardian's phone number
+
+
+class CheckInOut(Schema):
+    checked_in: int  # how many young people (never who)

@@ -47,7 +47,7 @@ from .voice import ensure_voice
 from .voice_talk import ensure_voice_talk
 from .wechat import ensure_wechat
 from .work import ensure_work
-from .youth import ensure_youth
+from .youth import ensure_activities, ensure_youth
 
 
 class DemoRefusedError(RuntimeError):
@@ -348,6 +348,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_voice_talk(units)
         ensure_study(units)
         ensure_youth()
+        ensure_activities()
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

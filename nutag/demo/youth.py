@@ -162,3 +162,102 @@ def ensure_youth() -> int:
         )
         made += 1
     return made
+
+
+CAMP_TITLE = "草原夏令营"
+CAMP_REPORT = (
+    "暑假里，嘎查关工委的五老带孩子们走进草原：老牧民讲了四季轮牧和保护草场，"
+    "退休教师教唱长调，派出所民警讲了防溺水和交通安全。\n"
+    "孩子们说，最喜欢和老人们一起做奶食。"
+)
+
+
+def ensure_activities() -> int:
+    """A summer camp at demo-elder's village, held a few weeks ago: the two paired children
+    signed up with their guardians' consent (one with photo consent), both checked in (one by
+    the QR code), and its report published in the village site's care column."""
+    from nutag.youth.models import Activity, ActivityKind
+    from nutag.youth.services.activities import checkin_token
+
+    user = get_user_model().objects.filter(username="demo-elder").first()
+    elder = Person.objects.filter(user=user).select_related("unit").first() if user else None
+    if elder is None or Activity.objects.filter(unit=elder.unit, title=CAMP_TITLE).exists():
+        return 0
+    records = list(
+        YouthRecord.objects.filter(pairs__elders=elder)
+        .select_related("young__person")
+        .distinct()
+        .order_by("pk")
+    )
+    today = timezone.localdate()
+    held_on = today - dt.timedelta(days=40)
+    camp = services.activity_create(
+        acting_user=SYSTEM,
+        unit=elder.unit,
+        kind=ActivityKind.CAMP,
+        title=CAMP_TITLE,
+        held_on=held_on,
+        place="嘎查党群服务中心",
+        capacity=30,
+    )
+    made = 1
+    for i, record in enumerate(records):
+        link = record.young.guardianships.select_related("guardian").first()
+        if link is None:
+            continue
+        signup = services.signup_create(
+            acting_user=SYSTEM,
+            activity=camp,
+            young=record.young,
+            consent_by=link.guardian,
+            consent_how="paper" if i == 0 else "phone",
+            photo_consent=i == 0,
+            consent_at=timezone.make_aware(
+                dt.datetime.combine(held_on - dt.timedelta(days=7), dt.time(10))
+            ),
+        )
+        made += 1
+        phone = link.guardian.phone
+        at_the_door = timezone.make_aware(dt.datetime.combine(held_on, dt.time(8, 30)))
+        if (
+            i == 0
+            and phone
+            and services.check_in_by_token(token=checkin_token(camp), phone=phone, now=at_the_door)
+        ):
+            continue
+        services.attendance_mark(acting_user=SYSTEM, signup=signup, present=True)
+    article = services.activity_report_publish(
+        acting_user=SYSTEM, activity=camp, summary=CAMP_REPORT
+    )
+    _report_in_mongolian(article.pk)
+    return made + 1
+
+
+# The report in Mongolian (transliteration, as nutag.demo.mongolian does for the demo's
+# articles): title, summary, paragraphs.
+CAMP_REPORT_MN = (
+    "tal-a-yin jun-u sorgalgan",
+    "tabun ötegüs jalagus-i tal-a nutug-tu abcu yabuba.",
+    [
+        "jun-u amaralta-du gacag-a-yin qalamjilaqu jöblel-ün tabun ötegüs jalagus-i tal-a "
+        "nutug-tu abcu yabuba: ötegüs malcin dörben cag-un nutug sergilge-yi ögülejü, "
+        "tetegebüri-ber surgagci urtu-yin dagu-yi surgaba.",
+        "jalagus ötegüs-tei qamtu cagan idege kijü bayarlaba.",
+    ],
+)
+
+
+def _report_in_mongolian(article_id: int) -> None:
+    from django.utils.html import escape
+
+    from nutag.core.mongol_script import to_script
+    from nutag.sites.models import Article
+    from nutag.sites.search import index_article_ids
+
+    title, summary, paragraphs = CAMP_REPORT_MN
+    Article.objects.filter(pk=article_id).update(
+        title_mn=to_script(title),
+        summary_mn=to_script(summary),
+        body_mn="".join(f"<p>{escape(to_script(p))}</p>" for p in paragraphs),
+    )
+    index_article_ids([article_id])

@@ -10,7 +10,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from nutag.people.models import Person
-from nutag.youth.models import TEXT_LIMIT, Circumstance, DeedKind, VisitKind
+from nutag.youth.models import (
+    TEXT_LIMIT,
+    ActivityKind,
+    Circumstance,
+    ConsentHow,
+    DeedKind,
+    VisitKind,
+    YouthPolicy,
+)
 
 
 class RecordForm(forms.Form):
@@ -61,6 +69,12 @@ class VisitForm(forms.Form):
     guardianship = _text(_("Guardianship"))
     help_given = _text(_("Help given"))
     next_step = _text(_("Next step"))
+    photo = forms.ImageField(
+        label=_("Photo (kept private)"),
+        required=False,
+        help_text=_("Seen only by those who may read this record."),
+        widget=forms.ClearableFileInput(attrs={"accept": "image/*", "capture": "environment"}),
+    )
 
 
 class NeedForm(forms.Form):
@@ -89,3 +103,73 @@ class GoodDeedForm(forms.Form):
     def __init__(self, *args: Any, candidates: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["elders"].queryset = candidates  # type: ignore[attr-defined]
+
+
+class ActivityForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=ActivityKind.choices, widget=forms.RadioSelect
+    )
+    title = forms.CharField(label=_("Title"), max_length=120)
+    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    place = forms.CharField(label=_("Place"), max_length=120)
+    capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=1000, initial=30)
+
+
+class SignUpForm(forms.Form):
+    consent_by = forms.ModelChoiceField(
+        label=_("Guardian who gave consent"),
+        queryset=Person.objects.none(),
+        widget=forms.RadioSelect,
+        required=False,
+    )
+    consent_how = forms.ChoiceField(
+        label=_("How consent was given"),
+        choices=[("", "—"), *ConsentHow.choices],
+        required=False,
+    )
+    photo_consent = forms.BooleanField(
+        label=_("The guardian agrees that photos showing this young person may be published"),
+        required=False,
+    )
+
+    def __init__(self, *args: Any, guardians: QuerySet[Person], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["consent_by"].queryset = guardians  # type: ignore[attr-defined]
+
+
+class ActivityPhotoForm(forms.Form):
+    upload = forms.ImageField(label=_("Photo"))
+    tagged = forms.MultipleChoiceField(
+        label=_("Young people in the photo"),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        choices=[],
+    )
+    shows_nobody = forms.BooleanField(label=_("No young person is in this photo"), required=False)
+
+    def __init__(self, *args: Any, choices: list[tuple[int, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["tagged"].choices = choices  # type: ignore[attr-defined]
+
+
+class ReportForm(forms.Form):
+    summary = forms.CharField(
+        label=_("Report"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 6}),
+        help_text=_("Published in the site's care column. Name no young person."),
+    )
+
+
+class CheckInForm(forms.Form):
+    phone = forms.CharField(
+        label=_("The guardian's phone number"),
+        max_length=20,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel"}),
+    )
+
+
+class PolicyForm(forms.ModelForm):
+    class Meta:
+        model = YouthPolicy
+        fields = ["visit_every_days", "adult_age", "keep_archived_years"]

@@ -10,6 +10,7 @@ class, circumstances, notes, and whether it is archived. Every row carries its u
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -175,6 +176,16 @@ class YouthPolicy(models.Model):
     visit_every_days = models.PositiveSmallIntegerField(
         _("remind a pair after this many days without a visit"), default=30
     )
+    adult_age = models.PositiveSmallIntegerField(
+        _("a record is archived at this age"),
+        default=18,
+        validators=[MinValueValidator(14), MaxValueValidator(25)],
+    )
+    keep_archived_years = models.PositiveSmallIntegerField(
+        _("archived records are deleted after this many years"),
+        default=3,
+        validators=[MaxValueValidator(30)],
+    )
 
     class Meta:
         verbose_name = _("youth-care rule")
@@ -223,3 +234,146 @@ class GoodDeed(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.what
+
+
+# --- Activities ---------------------------------------------------------------------------
+
+
+class ActivityKind(models.TextChoices):
+    CAMP = "camp", _("Summer camp")
+    LECTURE = "lecture", _("Lecture")
+    LEGAL = "legal", _("Legal education")
+    HERITAGE = "heritage", _("Heritage and culture")
+    SPORTS = "sports", _("Sports")
+
+
+class Activity(TimeStampedModel):
+    """An activity of a unit's care committee for young people (a summer camp, a lecture …)."""
+
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="+"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=ActivityKind.choices)
+    title = models.CharField(_("title"), max_length=120)
+    held_on = models.DateField(_("date"))
+    place = models.CharField(_("place"), max_length=120)
+    capacity = models.PositiveSmallIntegerField(_("places"), default=30)
+    summary = models.TextField(_("report"), blank=True, max_length=TEXT_LIMIT)
+    report_article_id = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["-held_on", "-id"]
+        indexes = [models.Index(fields=["unit_path", "held_on"])]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ConsentHow(models.TextChoices):
+    PAPER = "paper", _("Signed on paper")
+    PHONE = "phone", _("By phone")
+    PERSON = "person", _("In person")
+    MESSAGE = "message", _("By message")
+
+
+class SignUp(TimeStampedModel):
+    """A young person signed up for an activity, with their guardian's consent (minors)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="signups"
+    )
+    young = models.ForeignKey(
+        "people.YoungPerson",
+        verbose_name=_("young person"),
+        on_delete=models.CASCADE,
+        related_name="activity_signups",
+    )
+    unit_path = models.CharField(max_length=255, db_index=True, editable=False)
+    consent_by = models.ForeignKey(
+        "people.Person",
+        verbose_name=_("consent given by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    consent_relation = models.CharField(_("relation"), max_length=20, blank=True)
+    consent_how = models.CharField(
+        _("how consent was given"), max_length=10, choices=ConsentHow.choices, blank=True
+    )
+    consent_at = models.DateTimeField(_("consent given at"), null=True, blank=True)
+    photo_consent = models.BooleanField(_("photos may be shown publicly"), default=False)
+    checked_in_at = models.DateTimeField(_("checked in at"), null=True, blank=True)
+    signed_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("sign-up")
+        verbose_name_plural = _("sign-ups")
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "young"], name="youth_signup_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity} {self.young_id}"
+
+
+class ActivityPhoto(TimeStampedModel):
+    """A photo of an activity, kept private. Shown publicly only when every young person
+    tagged in it has photo consent for the activity, or when it shows nobody
+    (``youth.selectors.activities.photo_is_public``)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.CharField(max_length=200, editable=False)  # a name in youth's private storage
+    shows_nobody = models.BooleanField(_("no young person is in this photo"), default=False)
+    tagged = models.ManyToManyField(
+        "people.YoungPerson",
+        verbose_name=_("young people in the photo"),
+        blank=True,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("activity photo")
+        verbose_name_plural = _("activity photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image
+
+
+class VisitPhoto(TimeStampedModel):
+    """A photo taken on a visit: private, served only to those who can read the record."""
+
+    visit = models.ForeignKey(
+        Visit, verbose_name=_("visit"), on_delete=models.CASCADE, related_name="photos"
+    )
+    image = models.CharField(max_length=200, editable=False)
+
+    class Meta:
+        verbose_name = _("visit photo")
+        verbose_name_plural = _("visit photos")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.image

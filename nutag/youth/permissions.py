@@ -13,7 +13,7 @@ from __future__ import annotations
 from nutag.core.actors import AnyUser
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm, has_unit_perm, is_platform_admin
-from nutag.youth.models import Pairing, RecordStatus, YouthRecord
+from nutag.youth.models import Activity, Pairing, RecordStatus, YouthRecord
 
 
 def is_paired_elder(user: AnyUser, record: YouthRecord) -> bool:
@@ -78,3 +78,49 @@ def can_log_deeds(user: AnyUser, unit: Unit) -> bool:
     """Read and write the unit's good-deeds log: its officers and secretaries (the right to
     report the unit's work)."""
     return has_unit_perm(user=user, perm=Perm.REPORT_TASKS, unit=unit)
+
+
+# --- Activities ---------------------------------------------------------------------------
+
+
+def can_manage_activities(user: AnyUser, unit: Unit) -> bool:
+    """Create the unit's activities, sign anyone up, mark attendance, add photos, show the
+    check-in code and publish the report: officers with the youth right to change records."""
+    return has_unit_perm(user=user, perm=Perm.CHANGE_YOUTH, unit=unit)
+
+
+def can_view_activity(user: AnyUser, activity: Activity) -> bool:
+    """The activity's page (participants masked): its managers, and the care committee's
+    elders of the unit or below who may sign their own young people up."""
+    return can_manage_activities(user, Unit(path=activity.unit_path)) or _is_elder_within(
+        user, activity.unit_path
+    )
+
+
+def _is_elder_within(user: AnyUser, path: str) -> bool:
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Pairing.objects.filter(
+        unit_path__startswith=path, ended_on__isnull=True, elders__user_id=user.pk
+    ).exists()
+
+
+def can_sign_up(user: AnyUser, activity: Activity, record: YouthRecord | None) -> bool:
+    """Sign a young person up: the activity's managers; a paired elder, their own young
+    person only (``record`` is that young person's record, if any)."""
+    if can_manage_activities(user, Unit(path=activity.unit_path)):
+        return True
+    return record is not None and is_paired_elder(user, record)
+
+
+def can_view_record_photo(user: AnyUser, record: YouthRecord) -> bool:
+    """A visit's photo: whoever may read the record."""
+    return can_view_record(user, record)
+
+
+def can_set_youth_rules(user: AnyUser, unit: Unit) -> bool:
+    """The banner's youth rules (visits, coming of age, how long archives are kept): the youth
+    right at the root of the tree (the banner's youth officer)."""
+    return len(unit.path) == Unit.steplen and has_unit_perm(
+        user=user, perm=Perm.CHANGE_YOUTH, unit=unit
+    )

@@ -63,7 +63,14 @@ def send_visit_reminders(today: dt.date | None = None) -> int:
 
 
 def archive_adults() -> int:
-    """The coming-of-age job: archive the records of those who turned 18 (as ``SYSTEM``)."""
+    """The coming-of-age job: archive the records of those who reached the banner's age."""
     from nutag.youth.services import records_archive_adults
 
     return records_archive_adults(acting_user=SYSTEM)
+
+
+def delete_expired() -> int:
+    """The retention job: delete archived records kept past their banner's years (``SYSTEM``)."""
+    from nutag.youth.services import records_delete_expired
+
+    return records_delete_expired(acting_user=SYSTEM)

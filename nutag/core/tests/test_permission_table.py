@@ -38,7 +38,7 @@ from nutag.people.models import Invitation, JoinRequest, Person
 from nutag.sites.models import Article, ArticleStatus, Placement
 from nutag.study.models import Course, Meeting
 from nutag.voice.models import Comment, Concern, Poll
-from nutag.youth.models import GoodDeed, YouthRecord
+from nutag.youth.models import Activity, GoodDeed, YouthRecord
 
 _codes = itertools.count(500)
 TABLE = Path(settings.BASE_DIR) / "docs" / "permissions.md"
@@ -489,6 +489,51 @@ class Actions:
         made = GoodDeed.objects.filter(unit=unit, what="权限表好事").exists()
         assert made == _ok(r) == listed
         return made
+
+    def manage_activities(self, unit: Unit) -> bool:
+        listed = _ok(self.c.get(f"/desk/u/{unit.code}/youth/activities/"))
+        before = Activity.objects.filter(unit=unit, title="权限表活动").count()
+        r = self.c.post(
+            f"/desk/u/{unit.code}/youth/activities/new/",
+            {
+                "kind": "lecture",
+                "title": "权限表活动",
+                "held_on": "2026-01-05",
+                "place": "活动室",
+                "capacity": "10",
+            },
+        )
+        made = Activity.objects.filter(unit=unit, title="权限表活动").count() > before
+        api = self.c.get(f"/api/v1/units/{unit.code}/activities").status_code == 200
+        assert made == _ok(r) == listed == api
+        return made
+
+    def view_visit_photo(self, unit: Unit) -> bool:
+        import io
+
+        from django.core.files.uploadedfile import SimpleUploadedFile
+        from PIL import Image
+
+        from nutag.core.actors import SYSTEM
+        from nutag.factories import make_elder
+        from nutag.youth import services as youth_services
+
+        record = make_youth_record(unit=unit, name="权限表少年")
+        elder = make_elder(unit=unit, username=f"photo-elder-{next(_codes)}")
+        pair = youth_services.pairing_create(
+            acting_user=SYSTEM, record=record, elders=[elder], started_on=dt.date(2025, 1, 1)
+        )
+        visit = youth_services.visit_create(
+            acting_user=SYSTEM, pairing=pair, visited_on=dt.date(2025, 2, 1), kind="home"
+        )
+        out = io.BytesIO()
+        Image.new("RGB", (8, 8)).save(out, "JPEG")
+        photo = youth_services.visit_photo_add(
+            acting_user=SYSTEM,
+            visit=visit,
+            upload=SimpleUploadedFile("p.jpg", out.getvalue(), content_type="image/jpeg"),
+        )
+        return _ok(self.c.get(f"/desk/youth/photos/v/{photo.pk}.jpg"))
 
 
 def _above(unit: Unit) -> Unit:

@@ -315,7 +315,8 @@ def test_unit_sites_have_columns_and_articles(banner: Unit) -> None:
 
     units = Unit.objects.filter(subtree_q(banner.path))
     assert Column.objects.filter(unit__in=units).count() == 126 * len(DEFAULT_COLUMNS)
-    assert Article.objects.count() == len(DEMO_ARTICLES) + 1  # + the returned one (notices)
+    # + the returned one (notices), + the summer camp's report (youth)
+    assert Article.objects.count() == len(DEMO_ARTICLES) + 2
     banner_notice = DEMO_ARTICLES[0].title
     for village in units.filter(kind=UnitKind.VILLAGE):
         assert banner_notice in site_notices(unit=village).values_list("title", flat=True)
@@ -594,3 +595,21 @@ def test_comments_and_an_inbox_thread_at_the_demo_village(banner: Unit) -> None:
     thread = InboxThread.objects.get(unit=village)
     assert thread.person.user == _user("demo-resident")  # type: ignore[union-attr]
     assert thread.unread_by_resident and thread.messages.count() == 2
+
+
+def test_demo_summer_camp_has_consents_check_ins_and_a_published_report(banner: Unit) -> None:
+    from nutag.demo.youth import CAMP_TITLE
+    from nutag.sites.models import Article, ArticleStatus
+    from nutag.youth.models import Activity, SignUp
+    from nutag.youth.selectors import youth_figures
+
+    camp = Activity.objects.get(title=CAMP_TITLE)
+    signups = list(SignUp.objects.filter(activity=camp))
+    assert len(signups) == 2
+    assert all(s.consent_by_id and s.consent_how and s.consent_at for s in signups)
+    assert [s.photo_consent for s in signups].count(True) == 1
+    assert all(s.checked_in_at for s in signups)
+    article = Article.objects.select_related("column").get(pk=camp.report_article_id)
+    assert article.status == ArticleStatus.PUBLISHED and article.column.key == "next_generation"
+    if camp.held_on.year == banner.created_at.date().year:
+        assert youth_figures(unit=banner).activities == 1

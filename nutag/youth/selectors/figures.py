@@ -1,6 +1,6 @@
 """The youth figures of a unit's subtree: counts only, never a person.
 
-A fixed number of queries whatever the subtree's size (six), each over the ``unit_path``
+A fixed number of queries whatever the subtree's size (seven), each over the ``unit_path``
 index range of its table.
 """
 
@@ -14,12 +14,14 @@ from django.utils import timezone
 
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
-from nutag.youth.models import GoodDeed, Need, Pairing, RecordStatus, Visit, YouthRecord
+from nutag.youth.models import Activity, GoodDeed, Need, Pairing, RecordStatus, Visit, YouthRecord
 
 MONTHS = 6
 # A circumstance held by fewer young people than this in the subtree is left out of
 # ``by_circumstance``: "one child in trouble with the law" in a village names the child.
 SMALLEST_SHOWN = 3
+# The queries of ``youth_figures`` (tests that count a dashboard's queries add this).
+YOUTH_FIGURE_QUERIES = 7
 
 
 @dataclasses.dataclass(frozen=True)
@@ -32,6 +34,8 @@ class YouthFigures:
     needs_resolved: int
     good_deeds: int  # this year
     people_helped: int  # by this year's good deeds
+    activities: int = 0  # held this year (up to today)
+    participants: int = 0  # young people checked in at this year's activities
     names: dict[str, str] = dataclasses.field(default_factory=dict)  # code → name, for pages
 
     def as_api(self) -> dict[str, object]:
@@ -94,7 +98,13 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
     deeds = GoodDeed.objects.filter(within, done_on__year=today.year).aggregate(
         n=Count("id"), helped=Sum("people_helped")
     )
+    held = Activity.objects.filter(within, held_on__year=today.year, held_on__lte=today).aggregate(
+        n=Count("id", distinct=True),
+        took_part=Count("signups", filter=Q(signups__checked_in_at__isnull=False)),
+    )
     return YouthFigures(
+        activities=held["n"],
+        participants=held["took_part"],
         young_people=young_people,
         by_circumstance=by_circumstance,
         pairs=pairs,

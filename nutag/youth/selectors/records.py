@@ -44,7 +44,10 @@ def record_details(*, record: YouthRecord) -> dict[str, object]:
     pairs = list(
         Pairing.objects.filter(record=record).prefetch_related(
             Prefetch("elders", queryset=Person.objects.only("id", "name", "user_id")),
-            Prefetch("visits", queryset=Visit.objects.order_by("-visited_on", "-id")),
+            Prefetch(
+                "visits",
+                queryset=Visit.objects.order_by("-visited_on", "-id").prefetch_related("photos"),
+            ),
         )
     )
     needs = list(Need.objects.filter(record=record))

@@ -11,6 +11,7 @@ from nutag.factories import make_elder, make_youth_record
 from nutag.youth import services
 from nutag.youth.models import Circumstance
 from nutag.youth.selectors import youth_figures
+from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
 
 @pytest.mark.django_db
@@ -32,7 +33,7 @@ def test_figures_roll_up_and_name_nobody(cast, django_assert_num_queries):
     services.visit_create(
         acting_user=SYSTEM, pairing=pair, visited_on=dt.date(2026, 1, 31), kind="phone"
     )  # before the six months
-    with django_assert_num_queries(6):
+    with django_assert_num_queries(YOUTH_FIGURE_QUERIES):
         town = youth_figures(unit=cast.township1, today=dt.date(2026, 7, 15))
     assert town.young_people == 4
     assert town.by_circumstance == {"left_behind": 3}  # the one "law" case is left out

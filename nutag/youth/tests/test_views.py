@@ -189,11 +189,14 @@ def test_opening_a_record_costs_a_fixed_number_of_queries(
 def test_list_masks_names_and_stays_in_the_subtree(cast, world):
     page = _client(world["officer"]).get(f"/desk/u/{cast.village1a.code}/youth/").content.decode()
     assert "巴*尔" in page and "巴特尔" not in page and "乌*娜" not in page
-    rows = (
+    data = (
         _client(cast.township1_secretary).get(f"/api/v1/units/{cast.township1.code}/youth").json()
     )
-    assert rows["count"] == 3
-    assert sorted(r["name"] for r in rows["items"]) == ["乌*娜", "其*格", "巴*尔"]
+    assert data["count"] == 3
+    assert sorted(r["name"] for r in data["items"]) == ["乌*娜", "其*格", "巴*尔"]
+    # one row for the response, listing the young people shown (people.sensitive_read_log)
+    entry = AuditEntry.objects.filter(note=f"/api/v1/units/{cast.township1.code}/youth").get()
+    assert len(entry.changes["people"][1]) == 3
 
 
 @pytest.mark.django_db

@@ -22,13 +22,12 @@ from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import is_within
 from nutag.orgs.permissions import require
-from nutag.people.models import ADULT_AGE, Person, YoungPerson
+from nutag.people.models import Person, YoungPerson
 from nutag.youth.models import (
     Circumstance,
     GoodDeed,
     Need,
     Pairing,
-    RecordStatus,
     Visit,
     YouthRecord,
 )
@@ -272,39 +271,6 @@ def need_resolve(*, acting_user: Actor, need: Need, resource: str) -> Need:
 
 
 @transaction.atomic
-def records_archive_adults(*, acting_user: Actor, today: dt.date | None = None) -> int:
-    """Coming of age: close and archive the active records of those who turned ``ADULT_AGE``.
-
-    A periodic job (``NUTAG_PERIODIC_JOBS``, daily). Archived records are read only by the
-    banner's youth officer (``youth.permissions.can_view_record``)."""
-    today = today or timezone.localdate()
-    born_before = (
-        today.replace(year=today.year - ADULT_AGE)
-        if not (today.month == 2 and today.day == 29)
-        else today.replace(year=today.year - ADULT_AGE, day=28)
-    )
-    records = list(
-        YouthRecord.objects.select_for_update()
-        .filter(status=RecordStatus.ACTIVE, young__person__birth_date__lte=born_before)
-        .select_related("unit")
-    )
-    for record in records:
-        record.status = RecordStatus.ARCHIVED
-        record.archived_on = today
-        record.save(update_fields=["status", "archived_on", "updated_at"])
-        Pairing.objects.filter(record=record, ended_on__isnull=True).update(ended_on=today)
-        audit_record(
-            actor=acting_user,
-            action=AuditAction.CLOSE,
-            obj=record,
-            unit=record.unit,
-            changes={"status": [RecordStatus.ACTIVE, RecordStatus.ARCHIVED]},
-            note=_("came of age"),
-        )
-    return len(records)
-
-
-@transaction.atomic
 def record_delete(*, acting_user: Actor, record: YouthRecord) -> None:
     """A guardian's request to delete (docs/privacy.md): the record with its pairs, visits and
     needs. The audit row says that a record existed and was deleted, not what it said.
@@ -320,10 +286,11 @@ def record_delete(*, acting_user: Actor, record: YouthRecord) -> None:
         changes={"status": [record.status, None]},
         note=_("deleted at the guardian's request"),
     )
-    Visit.objects.filter(pairing__record=record).delete()
-    Pairing.objects.filter(record=record).delete()
-    Need.objects.filter(record=record).delete()
-    record.delete()
+    from nutag.youth.services.lifecycle import _delete_record_rows
+    from nutag.youth.storage import delete_private
+
+    files = _delete_record_rows(record)
+    transaction.on_commit(lambda: delete_private(files))
 
 
 @transaction.atomic

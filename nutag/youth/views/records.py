@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -20,6 +21,7 @@ from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.models import Person, YoungPerson
+from nutag.people.services import sensitive_read_log
 from nutag.youth import audit, services
 from nutag.youth.forms import (
     GoodDeedForm,
@@ -35,6 +37,8 @@ from nutag.youth.permissions import (
     can_change_record,
     can_export_records,
     can_log_deeds,
+    can_manage_activities,
+    can_set_youth_rules,
     can_write_visit,
 )
 from nutag.youth.selectors import access_record, pairs_of_user, record_details, records_of_unit
@@ -43,10 +47,10 @@ from nutag.youth.selectors import access_record, pairs_of_user, record_details, 
 @login_required
 def record_list(request: HttpRequest, code: str) -> HttpResponse:
     unit = access_unit(user=request.user, code=code, perm=Perm.VIEW_YOUTH)
-    records = records_of_unit(user=request.user, unit=unit)
+    records = list(records_of_unit(user=request.user, unit=unit)[:500])
     rows = [
         {"record": r, "name": mask_name(r.young.person.name), "age": r.young.person.age}
-        for r in records[:500]
+        for r in records
     ]
     waiting = []
     if can_add_record(request.user, unit):
@@ -55,6 +59,12 @@ def record_list(request: HttpRequest, code: str) -> HttpResponse:
             .select_related("person")
             .order_by("person__name_pinyin")[:100]
         )
+    sensitive_read_log(
+        acting_user=request.user,
+        people=[r.young.person for r in records] + [y.person for y in waiting],
+        where=request.path,
+        unit=unit,
+    )
     return render(
         request,
         "youth/record_list.html",
@@ -63,6 +73,8 @@ def record_list(request: HttpRequest, code: str) -> HttpResponse:
             "rows": rows,
             "waiting": [(y, mask_name(y.person.name)) for y in waiting],
             "can_export": can_export_records(request.user, unit),
+            "can_activities": can_manage_activities(request.user, unit),
+            "can_rules": can_set_youth_rules(request.user, unit),
         },
     )
 
@@ -253,19 +265,25 @@ def visit_new(request: HttpRequest, pk: int) -> HttpResponse:
     if not can_write_visit(request.user, record):
         raise NotFound
     pairing.record = record
-    form = VisitForm(request.POST or None)
+    form = VisitForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = dict(form.cleaned_data)
-        done = submit_to_service(
-            form,
-            lambda: services.visit_create(
-                acting_user=request.user,
-                pairing=pairing,
-                visited_on=data.pop("visited_on"),
-                kind=data.pop("kind"),
-                **data,
-            ),
-        )
+        photo = data.pop("photo", None)
+
+        def write() -> object:
+            with transaction.atomic():  # the visit and its photo, or neither
+                visit = services.visit_create(
+                    acting_user=request.user,
+                    pairing=pairing,
+                    visited_on=data.pop("visited_on"),
+                    kind=data.pop("kind"),
+                    **data,
+                )
+                if photo:
+                    services.visit_photo_add(acting_user=request.user, visit=visit, upload=photo)
+            return visit
+
+        done = submit_to_service(form, write)
         if done is not None:
             messages.success(request, _("Visit recorded."))
             return redirect("youth-record", pk=record.pk)

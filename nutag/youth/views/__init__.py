@@ -1,0 +1,58 @@
+"""Youth pages: ``records`` (records, pairs, visits, needs, good deeds) and ``activities``
+(activities, check-in, photos, the banner's rules)."""
+
+from nutag.youth.views.activities import (
+    activity_detail,
+    activity_list,
+    activity_new,
+    activity_photo,
+    attendance,
+    checkin,
+    photo_new,
+    report,
+    rules,
+    signup_new,
+    visit_photo,
+)
+from nutag.youth.views.records import (
+    deed_list,
+    deed_new,
+    my_pairs,
+    need_new,
+    need_resolve,
+    pair_end,
+    pair_new,
+    record_detail,
+    record_edit,
+    record_export,
+    record_list,
+    record_new,
+    visit_new,
+)
+
+__all__ = [
+    "activity_detail",
+    "activity_list",
+    "activity_new",
+    "activity_photo",
+    "attendance",
+    "checkin",
+    "deed_list",
+    "deed_new",
+    "my_pairs",
+    "need_new",
+    "need_resolve",
+    "pair_end",
+    "pair_new",
+    "photo_new",
+    "record_detail",
+    "record_edit",
+    "record_export",
+    "record_list",
+    "record_new",
+    "report",
+    "rules",
+    "signup_new",
+    "visit_new",
+    "visit_photo",
+]
