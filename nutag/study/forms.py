@@ -91,6 +91,41 @@ class MeetingForm(forms.Form):
         return rows
 
 
+class ScheduleForm(forms.Form):
+    """A live meeting (a remote Party lesson): its time window and, if any, its lesson."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=MeetingKind.choices, initial=MeetingKind.LESSON
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    lesson = forms.TypedChoiceField(label=_("Lesson"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, lessons: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lessons = {lesson.pk: lesson for lesson in lessons}
+        self.fields["lesson"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((lesson.pk, f"{lesson.course.title} · {lesson.title}") for lesson in lessons),
+        ]
+
+
+class AbsenceForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    reason = forms.CharField(label=_("Reason for absence"), max_length=100)
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people_list = people
+        self.fields["person"].choices = [(p.pk, p.name) for p in people]  # type: ignore[attr-defined]
+
+
 class VolunteeringForm(forms.Form):
     person = forms.TypedChoiceField(label=_("Person"), coerce=int)
     note = forms.CharField(label=_("What they did"), max_length=200)

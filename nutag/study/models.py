@@ -81,6 +81,11 @@ class Lesson(TimeStampedModel):
         """The most study time one lesson can count: three times its expected length."""
         return max(self.minutes, 1) * 60 * 3
 
+    @property
+    def min_seconds(self) -> int:
+        """The least study time before "read to the end" counts: a fifth of its length."""
+        return max(self.minutes, 1) * 60 // 5
+
 
 class StudyVia(models.TextChoices):
     ONLINE = "online", _("Online")
@@ -175,6 +180,13 @@ class Meeting(TimeStampedModel):
     online = models.BooleanField(default=False)
     topic = models.CharField(max_length=200)
     minutes = models.TextField(blank=True)
+    # A scheduled live meeting (a remote Party lesson): members sign in from their phone
+    # between ``starts_at`` (a little before) and ``ends_at``, or catch up afterwards.
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -193,11 +205,20 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+class SignInVia(models.TextChoices):
+    RECORD = "record", _("Recorded by the secretary")
+    PHONE = "phone", _("Signed in from the phone")
+    QR = "qr", _("Scanned the room's code")
+    CATCH_UP = "catch_up", _("Caught up afterwards")
+
+
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
     reason = models.CharField(max_length=100, blank=True)
+    via = models.CharField(max_length=10, choices=SignInVia.choices, default=SignInVia.RECORD)
+    signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

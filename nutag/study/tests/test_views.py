@@ -53,10 +53,10 @@ def test_progress_endpoint_needs_login_and_dedupes(cast, client):
     assert reader.get(url).status_code == 405
     assert reader.post(url, {"id": "", "seconds": 10}).status_code == 400
     for _ in range(3):
-        r = reader.post(url, {"id": "a", "seconds": 10, "end": "1"})
+        r = reader.post(url, {"id": "a", "seconds": 60, "end": "1"})
         assert r.status_code == 200
-    assert r.json() == {"seconds": 10, "reached_end": True, "completed": True}
-    assert reader.post(url, {"id": "b", "seconds": "x"}).json()["seconds"] == 10
+    assert r.json() == {"seconds": 60, "reached_end": True, "completed": True}
+    assert reader.post(url, {"id": "b", "seconds": "x"}).json()["seconds"] == 60
     assert PointEntry.objects.count() == 1
 
 
@@ -84,7 +84,7 @@ def test_my_study_page_shows_timeline_and_points(cast):
     person = member(cast.village1a, "读者", "reader")
     reader = login(person.user)
     reader.post(
-        f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress", {"id": "e", "end": "1"}
+        f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress", {"id": "e", "seconds": "60", "end": "1"}
     )
     body = reader.get(f"/u/{cast.village1a.code}/study/me/").content.decode()
     assert "第一课" in body and "+2" in body
@@ -232,6 +232,6 @@ def test_the_unit_page_and_the_personal_home_lead_to_study(cast):
     person = member(cast.village1a, "党员", "member1")
     _c, lesson, _q = course_with_lessons(cast.village1a)
     c = login(person.user)
-    c.post(f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress", {"id": "e", "end": "1"})
+    c.post(f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress", {"id": "e", "seconds": "60", "end": "1"})
     home = c.get("/desk/me/").content.decode()
     assert f"/u/{cast.village1a.code}/study/me/" in home and "2" in home
