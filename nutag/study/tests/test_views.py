@@ -235,3 +235,87 @@ def test_the_unit_page_and_the_personal_home_lead_to_study(cast):
     c.post(f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress", {"id": "e", "seconds": "60", "end": "1"})
     home = c.get("/desk/me/").content.decode()
     assert f"/u/{cast.village1a.code}/study/me/" in home and "2" in home
+
+
+# --- live meetings (the remote Party lesson) ----------------------------------------------
+
+
+def _live_meeting(unit, start=None):  # type: ignore[no-untyped-def]
+    import datetime as dt
+
+    from nutag.core.actors import SYSTEM
+    from nutag.study import services
+
+    starts = timezone.now() + (start or dt.timedelta(0))
+    return services.meeting_schedule(
+        acting_user=SYSTEM,
+        unit=unit,
+        kind="lesson",
+        topic="远程党课",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+    )
+
+
+def test_meeting_page_is_404_for_another_branch_and_sign_in_is_remote(cast):
+    meeting = _live_meeting(cast.village1a)
+    code = cast.village1a.code
+    url = f"/u/{code}/study/meetings/{meeting.pk}/"
+    outsider = login(member(cast.village2a, "外人", "outsider").user)
+    assert outsider.get(url).status_code == 404
+    assert outsider.post(url, {"action": "sign_in"}).status_code == 404
+    me = login(member(cast.village1a, "甲", "jia").user)
+    page = me.get(url).content.decode()
+    assert "远程党课" in page and 'value="sign_in"' in page and "onclick" not in page
+    assert me.post(url, {"action": "sign_in"}).status_code == 302
+    assert "✓" in me.get(url).content.decode()
+    from nutag.study.models import Attendance
+
+    assert Attendance.objects.get().status == "remote"
+
+
+def test_room_code_on_the_desk_signs_in_as_present(cast):
+    meeting = _live_meeting(cast.village1a)
+    desk_url = f"/desk/u/{cast.village1a.code}/study/meetings/{meeting.pk}/"
+    assert login(cast.village2a_secretary).get(desk_url).status_code == 404
+    desk = login(cast.village1a_secretary).get(desk_url).content.decode()
+    assert "<svg" in desk and "?t=" not in desk  # the code is drawn, its URL not printed
+    from nutag.study.services import meeting_qr_token
+
+    token = meeting_qr_token(meeting=meeting)
+    me = login(member(cast.village1a, "甲", "jia").user)
+    url = f"/u/{cast.village1a.code}/study/meetings/{meeting.pk}/"
+    assert token in me.get(f"{url}?t={token}").content.decode()
+    me.post(url, {"action": "sign_in", "token": token})
+    from nutag.study.models import Attendance
+
+    assert Attendance.objects.get().status == "present"
+
+
+def test_schedule_form_keeps_input_and_needs_the_right(cast):
+    url = f"/desk/u/{cast.village1a.code}/study/meetings/schedule/"
+    assert login(cast.village2a_secretary).get(url).status_code == 404
+    sec = login(cast.village1a_secretary)
+    r = sec.post(url, {"kind": "lesson", "topic": "党课", "starts_at": "2026-01-01T10:00"})
+    assert r.status_code == 200 and "党课" in r.content.decode()
+    assert not Meeting.objects.exists()
+    r = sec.post(
+        url,
+        {
+            "kind": "lesson",
+            "topic": "党课",
+            "starts_at": "2030-01-01T10:00",
+            "ends_at": "2030-01-01T11:00",
+        },
+    )
+    assert r.status_code == 302 and Meeting.objects.get().starts_at is not None
+
+
+def test_micro_branch_page_lists_the_branch_live_meetings(cast):
+    meeting = _live_meeting(cast.village1a)
+    away = member(cast.village1a, "乙", "yi")
+    from nutag.people.models import PartyMembership
+
+    PartyMembership.objects.filter(person=away).update(is_mobile=True)
+    page = login(away.user).get(f"/u/{cast.village1a.code}/study/micro-branch/")
+    assert f"/study/meetings/{meeting.pk}/" in page.content.decode()
