@@ -67,6 +67,11 @@ class Lesson(TimeStampedModel):
     video_url = models.URLField(blank=True)
     minutes = models.PositiveSmallIntegerField(default=10)
     quiz = models.JSONField(default=list, blank=True)
+    # A PDF (checked by content, stored under a random name, served by the lesson's file view
+    # with safe headers) and pictures (``core.media.store_image`` dicts, shown in the text).
+    pdf = models.FileField(blank=True, max_length=200)
+    pdf_name = models.CharField(max_length=200, blank=True)
+    images = models.JSONField(default=list, blank=True)
     pass_mark = models.PositiveSmallIntegerField(default=60)
     max_attempts = models.PositiveSmallIntegerField(default=3)
 
@@ -184,6 +189,7 @@ class Meeting(TimeStampedModel):
     # between ``starts_at`` (a little before) and ``ends_at``, or catch up afterwards.
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    photos = models.JSONField(default=list, blank=True)  # core.media.store_image dicts
     lesson = models.ForeignKey(
         Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
     )

@@ -14,6 +14,7 @@ public_urlpatterns = [
         name="study-progress",
     ),
     path("u/<str:code>/study/lessons/<int:pk>/quiz", public.lesson_quiz, name="study-quiz"),
+    path("u/<str:code>/study/lessons/<int:pk>/pdf", public.lesson_file, name="study-lesson-file"),
     path("u/<str:code>/study/me/", public.my_study, name="study-me"),
     path("u/<str:code>/study/micro-branch/", public.micro_branch, name="study-micro-branch"),
     path("u/<str:code>/study/meetings/<int:pk>/", public.meeting_page, name="study-meeting"),

@@ -7,11 +7,13 @@
 - ``meetings``: 三会一课 records with attendance;
 - ``live``: scheduled live meetings (the remote Party lesson): sign-in in the window, by phone
   or the room's QR code, catch-up afterwards, absences;
+- ``files``: a lesson's PDF and pictures, a meeting's photos (checked by content);
 - ``points``: the banner's rules and the ledger of verified acts (积分);
 - ``micro_branch``: mobile members' monthly check-ins (流动党员微支部).
 """
 
 from nutag.study.services.courses import course_create, lesson_add, study_remind
+from nutag.study.services.files import meeting_photos_add
 from nutag.study.services.live import (
     meeting_absence_record,
     meeting_catch_up,
@@ -38,6 +40,7 @@ __all__ = [
     "lesson_add",
     "meeting_absence_record",
     "meeting_catch_up",
+    "meeting_photos_add",
     "meeting_qr_token",
     "meeting_record",
     "meeting_schedule",

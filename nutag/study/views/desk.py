@@ -24,6 +24,7 @@ from nutag.study.forms import (
     HomeStudyForm,
     LessonForm,
     MeetingForm,
+    PhotosForm,
     PointRuleForm,
     ScheduleForm,
     VolunteeringForm,
@@ -116,7 +117,7 @@ def lesson_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     course = selectors.access_course(user=request.user, pk=pk, unit=unit)
     if course.unit_id != unit.pk:
         raise NotFound
-    form = LessonForm(request.POST or None)
+    form = LessonForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         lesson = submit_to_service(
             form,
@@ -203,10 +204,29 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = _unit(request, code)
     meeting = unit_meeting(unit=unit, pk=pk)
     can_manage = can_manage_study(request.user, unit)
-    absence = None
+    absence = photos = None
+    posted = request.POST.get("form") if request.method == "POST" else None
+    if can_manage:
+        photos = PhotosForm(
+            request.POST if posted == "photos" else None,
+            request.FILES if posted == "photos" else None,
+        )
+        if posted == "photos" and photos.is_valid():
+            done = submit_to_service(
+                photos,
+                lambda: services.meeting_photos_add(
+                    acting_user=request.user,
+                    meeting=meeting,
+                    photos=photos.cleaned_data["photos"],
+                ),
+            )
+            if done is not None:
+                return redirect("study-desk-meeting", code=unit.code, pk=meeting.pk)
     if can_manage and meeting.starts_at is not None:
-        absence = AbsenceForm(request.POST or None, people=live.branch_members(unit=unit))
-        if request.method == "POST" and absence.is_valid():
+        absence = AbsenceForm(
+            request.POST if posted == "absence" else None, people=live.branch_members(unit=unit)
+        )
+        if posted == "absence" and absence.is_valid():
             person = next(p for p in absence.people_list if p.pk == absence.cleaned_data["person"])
             done = submit_to_service(
                 absence,
@@ -219,7 +239,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             )
             if done is not None:
                 return redirect("study-desk-meeting", code=unit.code, pk=meeting.pk)
-    elif request.method == "POST":
+    if posted is not None and not can_manage:
         raise NotFound
     context = {
         "unit": unit,
@@ -227,6 +247,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "attendance": list(meeting_attendance(meeting=meeting)),
         "qr": _room_qr(request, unit, meeting) if can_manage and meeting.starts_at else None,
         "absence": absence,
+        "photos": photos,
     }
     return render(request, "study/desk_meeting.html", context)
 
@@ -253,7 +274,7 @@ def meeting_schedule(request: HttpRequest, code: str) -> HttpResponse:
 def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = _managed_unit(request, code)
     people = [p for p in live.branch_members(unit=unit) if p.unit_id == unit.pk]
-    form = MeetingForm(request.POST or None, people=people)
+    form = MeetingForm(request.POST or None, request.FILES or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = {
             k: form.cleaned_data[k]
@@ -265,6 +286,10 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
                 acting_user=request.user, unit=unit, attendance=form.attendance(), **data
             ),
         )
+        if meeting is not None and form.cleaned_data["photos"]:
+            services.meeting_photos_add(
+                acting_user=request.user, meeting=meeting, photos=form.cleaned_data["photos"]
+            )
         if meeting is not None:
             return redirect("study-desk-meetings", code=unit.code)
     return render(

@@ -18,6 +18,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nutag.core.errors import NotFound
 from nutag.people.models import Person
 from nutag.sites.selectors.public import public_unit
 from nutag.study import selectors, services
@@ -63,6 +64,28 @@ def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "quiz_id": uuid.uuid4().hex,
     }
     return _private(request, render(request, "study/lesson.html", context))
+
+
+def lesson_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A lesson's PDF, to whoever may read the lesson, with safe headers: its type fixed (no
+    sniffing), shown inline in a sandbox (no script of the file runs on the site's origin)."""
+    from django.http import FileResponse
+    from django.utils.http import content_disposition_header
+
+    unit = public_unit(code=code)
+    person = _person(request)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit, reader=person)
+    if not lesson.pdf:
+        raise NotFound
+    response = FileResponse(lesson.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(False, lesson.pdf_name or "lesson.pdf") or "inline"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    if request.user.is_authenticated or not lesson.course.is_public:
+        patch_cache_control(response, private=True)
+    return response
 
 
 @require_POST
