@@ -217,13 +217,29 @@ def test_micro_branch_check_in_and_the_home_branch_view(cast, client):
     )
 
 
-def test_members_pages_are_kept_by_no_cache_anonymous_public_lessons_may_be(cast, client):
+def test_members_pages_are_kept_by_no_shared_cache_a_lesson_by_the_phone_for_offline(
+    cast, client
+):
     _c, lesson, _q = course_with_lessons(cast.banner, is_public=True)
     url = f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/"
     assert "no-store" not in client.get(url).get("Cache-Control", "")
     reader = login(member(cast.village1a, "读者", "reader").user)
-    assert "no-store" in reader.get(url)["Cache-Control"]
+    lesson_cc = reader.get(url)["Cache-Control"]
+    # private (no shared cache) and revalidated online, but not no-store: the phone's service
+    # worker keeps the lesson opened once for reading with no signal
+    assert "private" in lesson_cc and "no-cache" in lesson_cc and "no-store" not in lesson_cc
     assert "no-store" in reader.get(f"/u/{cast.village1a.code}/study/me/")["Cache-Control"]
+
+
+def test_service_worker_plays_kept_lesson_audio_and_the_page_keeps_it():
+    from pathlib import Path
+
+    from django.conf import settings
+
+    sw = (Path(settings.BASE_DIR) / "nutag/sites/static/sites/sw.js").read_text()
+    js = (Path(settings.BASE_DIR) / "nutag/study/static/study/progress.js").read_text()
+    assert '"nutag-study-v1"' in sw and 'destination === "audio"' in sw
+    assert '"nutag-study-v1"' in js and "localStorage" in js and '"online"' in js
 
 
 def test_the_unit_page_and_the_personal_home_lead_to_study(cast):

@@ -33,6 +33,15 @@ def _private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _lesson_private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A member's lesson page: never in a shared cache, always asked for again when online
+    ("private, no-cache"), but not "no-store", so the phone's service worker keeps it and the
+    lesson opened once is read with no signal (progress made then waits in the page's queue)."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
 def _person(request: HttpRequest) -> Person | None:
     return live.person_for(request.user)
 
@@ -63,7 +72,7 @@ def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "quiz": list(enumerate(lesson.quiz)),
         "quiz_id": uuid.uuid4().hex,
     }
-    return _private(request, render(request, "study/lesson.html", context))
+    return _lesson_private(request, render(request, "study/lesson.html", context))
 
 
 def lesson_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
