@@ -111,6 +111,9 @@ class LessonProgress(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"))
     seconds = models.PositiveIntegerField(default=0)
     reached_end = models.BooleanField(default=False)
+    # The page said it reached the end; it counts (``reached_end``) once the time spent is
+    # plausible, whatever order the updates arrive in.
+    end_claimed = models.BooleanField(default=False)
     quiz_passed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     via = models.CharField(max_length=10, choices=StudyVia.choices, default="online")

@@ -133,9 +133,10 @@ def progress_record(
 
     The write is short: the reads happen before it; the transaction is the client id's row
     (a repeat fails its unique key and changes nothing), one ``UPDATE`` that adds the time in
-    SQL (capped) and, when the end may have been reached, one conditional ``UPDATE`` that marks
-    the lesson completed — the update that changed that row is the one that awards the
-    points, so concurrent updates never count twice and need no row lock."""
+    SQL (capped) and keeps the "end" claim, and one conditional ``UPDATE`` that marks the
+    lesson completed — the update that changed that row is the one that awards the points, so
+    concurrent updates never count twice, need no row lock, and the result does not depend on
+    the order they arrive in (the claim and the time are added, whichever comes first)."""
     client_id = _clean_client_id(client_id)
     person = _person(acting_user, person)
     if not can_read_course(acting_user, lesson.course, person_path=person.unit_path):  # type: ignore[arg-type]
@@ -143,9 +144,8 @@ def progress_record(
     now = timezone.now()
     step = max(0, min(int(seconds or 0), MAX_STEP_SECONDS))
     progress = _progress_row(person=person, lesson=lesson, now=now)
-    reached = Q(reached_end=True)
-    if reached_end:
-        reached |= Q(seconds__gte=lesson.min_seconds - step)
+    claimed = Q(end_claimed=True) | Q(pk__isnull=not reached_end)  # the claim, old or this one
+    reached = Q(reached_end=True) | (claimed & Q(seconds__gte=lesson.min_seconds - step))
     done = Q(via=StudyVia.HOME) | (Q(reached_end=True) & Q(quiz_passed=True))
     if not lesson.quiz:
         done |= Q(reached_end=True)
@@ -155,14 +155,12 @@ def progress_record(
             rows = LessonProgress.objects.filter(pk=progress.pk)
             rows.update(
                 seconds=Least(F("seconds") + step, lesson.max_seconds),
+                end_claimed=Case(When(claimed, then=Value(True)), default=Value(False)),
                 reached_end=Case(When(reached, then=Value(True)), default=Value(False)),
                 last_seen_at=now,
             )
-            completed = bool(
-                (reached_end or lesson.quiz)
-                and rows.filter(done, completed_at__isnull=True).update(completed_at=now)
-            )
-            if completed:
+            # the update that completes the lesson is the one whose UPDATE changes this row
+            if rows.filter(done, completed_at__isnull=True).update(completed_at=now):
                 _award_completion(person, lesson)
     except IntegrityError:
         pass  # applied before: a resent or replayed update

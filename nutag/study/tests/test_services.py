@@ -377,9 +377,14 @@ def test_the_end_reached_too_soon_counts_only_once_the_time_is_plausible(cast):
     assert not p.reached_end and p.completed_at is None
     assert not PointEntry.objects.exists()
     p = services.progress_record(
-        acting_user=person.user, lesson=lesson, client_id="b", seconds=55, reached_end=True
+        acting_user=person.user, lesson=lesson, client_id="b", seconds=30, reached_end=True
     )
+    assert not p.reached_end
+    # the claim is kept: the time that arrives after it (in any order) completes the lesson
+    p = services.progress_record(acting_user=person.user, lesson=lesson, client_id="c", seconds=30)
     assert p.reached_end and p.completed_at is not None
+    services.progress_record(acting_user=person.user, lesson=lesson, client_id="d", seconds=30)
+    assert PointEntry.objects.filter(person=person).count() == 1
 
 
 def test_progress_write_reads_only_the_progress_row_when_the_person_is_known(cast):
@@ -395,5 +400,6 @@ def test_progress_write_reads_only_the_progress_row_when_the_person_is_known(cas
         )
     sql = [q["sql"].split()[0] for q in ctx.captured_queries]
     # the progress row read before the write; the write transaction (a savepoint inside the
-    # test's own transaction) is the event's INSERT and one UPDATE; the answer read after it
-    assert sql == ["SELECT", "SAVEPOINT", "INSERT", "UPDATE", "RELEASE", "SELECT"]
+    # test's own transaction) is the event's INSERT and two UPDATEs (the time and the claim,
+    # then completion if due); the answer is read after it
+    assert sql == ["SELECT", "SAVEPOINT", "INSERT", "UPDATE", "UPDATE", "RELEASE", "SELECT"]
