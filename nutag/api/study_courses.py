@@ -240,7 +240,7 @@ def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> Any:
         minutes=payload.minutes,
         attendance=[(a.person_id, a.status, a.reason) for a in payload.attendance],
     )
-    rows = list(selectors.meeting_attendance(meeting=meeting))
+    rows = list(live.attendance_of(meetings=[meeting])[meeting.pk])
     return Status(201, _meeting_out(meeting, rows))
 
 
