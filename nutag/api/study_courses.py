@@ -167,9 +167,7 @@ def _meeting_out(m: Meeting, attendance: list[Attendance] | None = None) -> dict
     }
 
 
-@study_courses.get(
-    "/units/{code}/courses", auth=session, response={200: Page[CourseOut], **ERRORS}
-)
+@study_courses.get("/units/{code}/courses", auth=session, response={200: Page[CourseOut], **ERRORS})
 def unit_courses(
     request: HttpRequest, code: str, offset: int = 0, limit: int = DEFAULT_LIMIT
 ) -> dict[str, Any]:
@@ -203,9 +201,7 @@ def unit_meetings(
     return result
 
 
-@study_courses.post(
-    "/units/{code}/meetings", auth=session, response={201: MeetingOut, **ERRORS}
-)
+@study_courses.post("/units/{code}/meetings", auth=session, response={201: MeetingOut, **ERRORS})
 def meeting_create(request: HttpRequest, code: str, payload: MeetingIn) -> Any:
     """Record a meeting held, or (with ``starts_at`` and ``ends_at``) schedule a live one."""
     unit = get_unit_by_code(code=code)

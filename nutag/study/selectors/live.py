@@ -125,8 +125,8 @@ def my_checkins(*, person: Person | None, limit: int = 12) -> list[CheckIn]:
 def readable_courses(*, user: AnyUser, unit: Unit) -> QuerySet[Course]:
     """The courses assigned to ``unit`` that ``user`` may read: the public ones for anyone,
     all of them for the unit's people and for officers at the unit or above (newest first)."""
-    from nutag.orgs.permissions import Perm, has_unit_perm
     from nutag.orgs.paths import is_within
+    from nutag.orgs.permissions import Perm, has_unit_perm
     from nutag.study.selectors.courses import courses_for_unit
 
     qs = courses_for_unit(unit=unit)

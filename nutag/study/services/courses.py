@@ -25,9 +25,9 @@ from nutag.sites.events import announce_site_change
 from nutag.study import notices
 from nutag.study.models import Audience, Course, CourseColumn, Lesson
 from nutag.study.permissions import can_manage_study
-from nutag.study.services.files import store_lesson_files
 from nutag.study.selectors.courses import audience_people, course_lessons_count
 from nutag.study.selectors.records import completed_counts
+from nutag.study.services.files import store_lesson_files
 
 COURSE_FIELDS = ["title", "audience", "column", "is_public", "deadline"]
 MAX_QUESTIONS = 10

@@ -53,9 +53,7 @@ QR_SALT = "nutag.study.meeting-qr"
 
 
 def _award(meeting: Meeting, person: Person) -> None:
-    points_award(
-        person=person, act=Act.MEETING_ATTENDED, key=f"meeting:{meeting.pk}:{person.pk}"
-    )
+    points_award(person=person, act=Act.MEETING_ATTENDED, key=f"meeting:{meeting.pk}:{person.pk}")
 
 
 @transaction.atomic
@@ -124,7 +122,9 @@ def _qr_valid(meeting: Meeting, token: str, now: dt.datetime) -> bool:
     except signing.BadSignature:
         return False
     return (
-        isinstance(data, dict) and data.get("m") == meeting.pk and now.timestamp() <= data.get("e", 0)
+        isinstance(data, dict)
+        and data.get("m") == meeting.pk
+        and now.timestamp() <= data.get("e", 0)
     )
 
 

@@ -48,8 +48,10 @@ CLIENT_ID_MAX = 64
 def _person(acting_user: Actor, person: Person | None) -> Person:
     """The acting login's person: the one the caller read already (if it is theirs), else
     read now. Saves the progress write a query."""
-    if person is not None and person.user_id is not None and person.user_id == getattr(
-        acting_user, "pk", None
+    if (
+        person is not None
+        and person.user_id is not None
+        and person.user_id == getattr(acting_user, "pk", None)
     ):
         return person
     return person_of(acting_user)

@@ -85,7 +85,10 @@ def test_sign_in_outside_the_window_is_refused_with_a_message(cast):
     with pytest.raises(ValidationError):
         services.meeting_catch_up(acting_user=me.user, meeting=early)
     recorded = services.meeting_record(
-        acting_user=SYSTEM, unit=cast.village1a, kind="members", held_on=timezone.localdate(),
+        acting_user=SYSTEM,
+        unit=cast.village1a,
+        kind="members",
+        held_on=timezone.localdate(),
         topic="x",
     )
     with pytest.raises(ValidationError):
@@ -100,7 +103,9 @@ def test_forged_or_other_meetings_room_code_is_refused(cast):
     for token in ("x", services.meeting_qr_token(meeting=other)):
         with pytest.raises(ValidationError):
             services.meeting_sign_in(acting_user=me.user, meeting=meeting, qr_token=token)
-    stale = signing.dumps({"m": meeting.pk, "e": int(timezone.now().timestamp()) - 60}, salt=QR_SALT)
+    stale = signing.dumps(
+        {"m": meeting.pk, "e": int(timezone.now().timestamp()) - 60}, salt=QR_SALT
+    )
     with pytest.raises(ValidationError):
         services.meeting_sign_in(acting_user=me.user, meeting=meeting, qr_token=stale)
     assert not Attendance.objects.exists()

@@ -52,7 +52,11 @@ def test_branch_study_lists_who_has_not_started(cast):
     member(cast.village1b, "别村")  # another branch: not in this one's audience
     for lesson in (first, second):
         services.progress_record(
-            acting_user=done.user, lesson=lesson, client_id=f"d{lesson.pk}", seconds=60, reached_end=True
+            acting_user=done.user,
+            lesson=lesson,
+            client_id=f"d{lesson.pk}",
+            seconds=60,
+            reached_end=True,
         )
     services.progress_record(acting_user=started.user, lesson=first, client_id="s", seconds=30)
     branch = selectors.branch_study(unit=cast.village1a, course=course)

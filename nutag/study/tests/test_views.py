@@ -84,7 +84,8 @@ def test_my_study_page_shows_timeline_and_points(cast):
     person = member(cast.village1a, "读者", "reader")
     reader = login(person.user)
     reader.post(
-        f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress", {"id": "e", "seconds": "60", "end": "1"}
+        f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress",
+        {"id": "e", "seconds": "60", "end": "1"},
     )
     body = reader.get(f"/u/{cast.village1a.code}/study/me/").content.decode()
     assert "第一课" in body and "+2" in body
@@ -217,9 +218,7 @@ def test_micro_branch_check_in_and_the_home_branch_view(cast, client):
     )
 
 
-def test_members_pages_are_kept_by_no_shared_cache_a_lesson_by_the_phone_for_offline(
-    cast, client
-):
+def test_members_pages_are_kept_by_no_shared_cache_a_lesson_by_the_phone_for_offline(cast, client):
     _c, lesson, _q = course_with_lessons(cast.banner, is_public=True)
     url = f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/"
     assert "no-store" not in client.get(url).get("Cache-Control", "")
@@ -248,7 +247,10 @@ def test_the_unit_page_and_the_personal_home_lead_to_study(cast):
     person = member(cast.village1a, "党员", "member1")
     _c, lesson, _q = course_with_lessons(cast.village1a)
     c = login(person.user)
-    c.post(f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress", {"id": "e", "seconds": "60", "end": "1"})
+    c.post(
+        f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/progress",
+        {"id": "e", "seconds": "60", "end": "1"},
+    )
     home = c.get("/desk/me/").content.decode()
     assert f"/u/{cast.village1a.code}/study/me/" in home and "2" in home
 

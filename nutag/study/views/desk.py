@@ -228,7 +228,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         )
         if posted == "absence" and absence.is_valid():
             person = next(p for p in absence.people_list if p.pk == absence.cleaned_data["person"])
-            done = submit_to_service(
+            marked = submit_to_service(
                 absence,
                 lambda: services.meeting_absence_record(
                     acting_user=request.user,
@@ -237,7 +237,7 @@ def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
                     reason=absence.cleaned_data["reason"],
                 ),
             )
-            if done is not None:
+            if marked is not None:
                 return redirect("study-desk-meeting", code=unit.code, pk=meeting.pk)
     if posted is not None and not can_manage:
         raise NotFound

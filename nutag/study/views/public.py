@@ -12,7 +12,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -75,7 +75,7 @@ def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     return _lesson_private(request, render(request, "study/lesson.html", context))
 
 
-def lesson_file(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+def lesson_file(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
     """A lesson's PDF, to whoever may read the lesson, with safe headers: its type fixed (no
     sniffing), shown inline in a sandbox (no script of the file runs on the site's origin)."""
     from django.http import FileResponse
