@@ -80,7 +80,7 @@ def test_sign_in_outside_the_window_is_refused_with_a_message(cast):
     with pytest.raises(ValidationError, match="15"):
         services.meeting_sign_in(acting_user=me.user, meeting=early)
     over = live_meeting(cast.village1a, start=dt.timedelta(hours=-3))
-    with pytest.raises(ValidationError, match="catch up"):
+    with pytest.raises(ValidationError, match="补学"):  # "catch up on it instead"
         services.meeting_sign_in(acting_user=me.user, meeting=over)
     with pytest.raises(ValidationError):
         services.meeting_catch_up(acting_user=me.user, meeting=early)

@@ -337,3 +337,21 @@ def test_micro_branch_page_lists_the_branch_live_meetings(cast):
     PartyMembership.objects.filter(person=away).update(is_mobile=True)
     page = login(away.user).get(f"/u/{cast.village1a.code}/study/micro-branch/")
     assert f"/study/meetings/{meeting.pk}/" in page.content.decode()
+
+
+def test_desk_records_an_absence_with_its_reason(cast):
+    import datetime as dt
+
+    from nutag.study.models import Attendance
+
+    meeting = _live_meeting(cast.village1a, start=dt.timedelta(hours=-2))
+    me = member(cast.village1a, "甲", "jia")
+    url = f"/desk/u/{cast.village1a.code}/study/meetings/{meeting.pk}/"
+    data = {"form": "absence", "person": me.pk, "reason": "住院"}
+    assert login(cast.village2a_secretary).post(url, data).status_code == 404
+    sec = login(cast.village1a_secretary)
+    r = sec.post(url, {**data, "reason": ""})
+    assert r.status_code == 200 and not Attendance.objects.exists()
+    assert sec.post(url, data).status_code == 302
+    assert Attendance.objects.get().reason == "住院"
+    assert "住院" in sec.get(url).content.decode()
