@@ -35,6 +35,7 @@ from nutag.api.schemas import (
 )
 from nutag.api.sites import sites
 from nutag.api.study import study, study_stats
+from nutag.api.study_courses import study_courses
 from nutag.api.voice import voice, voice_stats
 from nutag.api.voice_talk import voice_talk
 from nutag.api.work import work
@@ -423,4 +424,5 @@ api.add_router("/", sites)
 api.add_router("/", voice)
 api.add_router("/", voice_talk)
 api.add_router("/study", study)
+api.add_router("/study", study_courses)
 api.add_router("/", youth)

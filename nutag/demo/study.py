@@ -1,6 +1,8 @@
 """The demo's study and branch life: a thematic-education course the banner assigned to every
 branch, with realistic completion; a year of 三会一课 with some branches behind; the mobile
-members' monthly check-ins with the micro-branch.
+members' monthly check-ins with the micro-branch; in the demo village, a remote Party lesson
+held last week (members in the room by its QR code, others signed in from their phones, the
+mobile members remotely, some caught up afterwards, absences with reasons) and one coming up.
 
 Courses, lessons and meetings go through the services as ``SYSTEM``. Progress and check-ins
 are the bulk paths here: the demo's Party members have no logins (those services write only
@@ -24,6 +26,8 @@ from nutag.study import services
 from nutag.study.models import (
     DEFAULT_POINTS,
     Act,
+    Attendance,
+    AttendanceStatus,
     Audience,
     CheckIn,
     Course,
@@ -32,6 +36,7 @@ from nutag.study.models import (
     Meeting,
     MeetingKind,
     PointEntry,
+    SignInVia,
 )
 
 from .data import BANNER_CODE
@@ -232,4 +237,98 @@ def ensure_study(units: dict[str, Unit]) -> int:
     made = _progress(course, branches, now)
     made += _meetings(branches, today, units.get(VILLAGE))
     made += _checkins(today)
+    made += _live_lessons(units.get(VILLAGE), course, now)
     return made
+
+
+LIVE_TOPIC = "远程党课：学思想、强党性"
+NEXT_TOPIC = "远程党课：重实践、办实事"
+
+
+def _evening(day: dt.datetime, days: int) -> dt.datetime:
+    """19:30 local time, ``days`` from ``day``: when herders are back from the pasture."""
+    local = timezone.localtime(day) + dt.timedelta(days=days)
+    return local.replace(hour=19, minute=30, second=0, microsecond=0)
+
+
+def _live_lessons(village: Unit | None, course: Course, now: dt.datetime) -> int:
+    """The demo village's remote Party lesson a week ago, with its attendance, and the next
+    one in three days (scheduled through the service). The attendance is bulk, as above (the
+    members have no logins), keeping the service's rules: the mobile members are remote, a
+    catch-up only for who read the lesson to the end, one points entry per person."""
+    if village is None or Meeting.objects.filter(unit=village, topic=LIVE_TOPIC).exists():
+        return 0
+    lesson = course.lessons.order_by("position").first()
+    past_start = _evening(now, -7)
+    past = services.meeting_schedule(
+        acting_user=SYSTEM,
+        unit=village,
+        kind=MeetingKind.LESSON,
+        topic=LIVE_TOPIC,
+        starts_at=past_start,
+        ends_at=past_start + dt.timedelta(hours=1),
+        place="党群服务中心",
+        online=True,
+        lesson=lesson,
+    )
+    next_start = _evening(now, 3)
+    services.meeting_schedule(
+        acting_user=SYSTEM,
+        unit=village,
+        kind=MeetingKind.LESSON,
+        topic=NEXT_TOPIC,
+        starts_at=next_start,
+        ends_at=next_start + dt.timedelta(hours=1),
+        place="党群服务中心",
+        online=True,
+        lesson=lesson,
+    )
+    members = list(
+        PartyMembership.objects.filter(unit=village).select_related("person").order_by("pk")
+    )
+    read = set(
+        LessonProgress.objects.filter(lesson=lesson, reached_end=True).values_list(
+            "person_id", flat=True
+        )
+    )
+    rows, points = [], []
+    per_act = DEFAULT_POINTS[Act.MEETING_ATTENDED][0]
+    for i, m in enumerate(members):
+        signed = past_start + dt.timedelta(minutes=i % 20)
+        if m.is_mobile:
+            status, via = AttendanceStatus.REMOTE, SignInVia.PHONE
+        elif i % 4 == 0:
+            status, via = AttendanceStatus.PRESENT, SignInVia.QR
+        elif i % 4 == 1:
+            status, via = AttendanceStatus.REMOTE, SignInVia.PHONE
+        elif m.person_id in read:
+            status, via = AttendanceStatus.REMOTE, SignInVia.CATCH_UP
+            signed = past_start + dt.timedelta(days=2)
+        else:
+            status, via = AttendanceStatus.ABSENT, SignInVia.RECORD
+        rows.append(
+            Attendance(
+                meeting=past,
+                person_id=m.person_id,
+                status=status,
+                via=via,
+                reason="" if status != AttendanceStatus.ABSENT else "外出放牧，待补学",
+                signed_at=None if status == AttendanceStatus.ABSENT else signed,
+            )
+        )
+        if status != AttendanceStatus.ABSENT:
+            points.append(
+                PointEntry(
+                    person_id=m.person_id,
+                    unit_id=m.person.unit_id,
+                    unit_path=m.person.unit_path,
+                    act=Act.MEETING_ATTENDED,
+                    key=f"meeting:{past.pk}:{m.person_id}",
+                    points=per_act,
+                    day=timezone.localdate(signed),
+                    note=LIVE_TOPIC,
+                )
+            )
+    Attendance.objects.bulk_create(rows)
+    PointEntry.objects.bulk_create(points)
+    return 2 + len(rows)

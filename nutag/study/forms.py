@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from nutag.core import media
+from nutag.core.forms import MultipleFileField
 from nutag.study.models import Act, AttendanceStatus, Audience, CourseColumn, MeetingKind
 
 
@@ -56,9 +58,42 @@ class LessonForm(forms.Form):
         label=_("Quiz"), widget=forms.Textarea, required=False, help_text=QUIZ_HELP
     )
     pass_mark = forms.IntegerField(label=_("Pass mark (%)"), min_value=1, max_value=100, initial=60)
+    pdf = forms.FileField(label=_("PDF file"), required=False)
+    images = MultipleFileField(label=_("Pictures"), required=False)
+
+    def clean_pdf(self) -> Any:
+        from nutag.study.services.files import check_pdf
+
+        pdf = self.cleaned_data.get("pdf")
+        if pdf:
+            check_pdf(pdf)
+        return pdf
+
+    def clean_images(self) -> list[Any]:
+        return check_each(self.cleaned_data.get("images") or [], media.check_image)
 
     def clean_quiz(self) -> list[dict[str, Any]]:
         return parse_quiz(self.cleaned_data.get("quiz") or "")
+
+
+def check_each(files: list[Any], check: Any) -> list[Any]:
+    """Run ``check`` on every file; all the problems at once, next to the field."""
+    errors: list[str] = []
+    for upload in files:
+        try:
+            check(upload)
+        except forms.ValidationError as exc:
+            errors += exc.messages
+    if errors:
+        raise forms.ValidationError(errors)
+    return files
+
+
+class PhotosForm(forms.Form):
+    photos = MultipleFileField(label=_("Photos"), required=False)
+
+    def clean_photos(self) -> list[Any]:
+        return check_each(self.cleaned_data.get("photos") or [], media.check_image)
 
 
 class MeetingForm(forms.Form):
@@ -68,6 +103,10 @@ class MeetingForm(forms.Form):
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     online = forms.BooleanField(label=_("Held online"), required=False)
     minutes = forms.CharField(label=_("Minutes"), widget=forms.Textarea, required=False)
+    photos = MultipleFileField(label=_("Photos"), required=False)
+
+    def clean_photos(self) -> list[Any]:
+        return check_each(self.cleaned_data.get("photos") or [], media.check_image)
 
     def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -89,6 +128,41 @@ class MeetingForm(forms.Form):
             if status:
                 rows.append((person.pk, status, self.cleaned_data.get(f"why_{person.pk}", "")))
         return rows
+
+
+class ScheduleForm(forms.Form):
+    """A live meeting (a remote Party lesson): its time window and, if any, its lesson."""
+
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=MeetingKind.choices, initial=MeetingKind.LESSON
+    )
+    topic = forms.CharField(label=_("Topic"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    ends_at = forms.DateTimeField(
+        label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
+    )
+    place = forms.CharField(label=_("Place"), max_length=100, required=False)
+    lesson = forms.TypedChoiceField(label=_("Lesson"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, lessons: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.lessons = {lesson.pk: lesson for lesson in lessons}
+        self.fields["lesson"].choices = [  # type: ignore[attr-defined]
+            ("", "—"),
+            *((lesson.pk, f"{lesson.course.title} · {lesson.title}") for lesson in lessons),
+        ]
+
+
+class AbsenceForm(forms.Form):
+    person = forms.TypedChoiceField(label=_("Person"), coerce=int)
+    reason = forms.CharField(label=_("Reason for absence"), max_length=100)
+
+    def __init__(self, *args: Any, people: list[Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.people_list = people
+        self.fields["person"].choices = [(p.pk, p.name) for p in people]  # type: ignore[attr-defined]
 
 
 class VolunteeringForm(forms.Form):

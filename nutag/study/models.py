@@ -67,6 +67,11 @@ class Lesson(TimeStampedModel):
     video_url = models.URLField(blank=True)
     minutes = models.PositiveSmallIntegerField(default=10)
     quiz = models.JSONField(default=list, blank=True)
+    # A PDF (checked by content, stored under a random name, served by the lesson's file view
+    # with safe headers) and pictures (``core.media.store_image`` dicts, shown in the text).
+    pdf = models.FileField(blank=True, max_length=200)
+    pdf_name = models.CharField(max_length=200, blank=True)
+    images = models.JSONField(default=list, blank=True)
     pass_mark = models.PositiveSmallIntegerField(default=60)
     max_attempts = models.PositiveSmallIntegerField(default=3)
 
@@ -80,6 +85,11 @@ class Lesson(TimeStampedModel):
     def max_seconds(self) -> int:
         """The most study time one lesson can count: three times its expected length."""
         return max(self.minutes, 1) * 60 * 3
+
+    @property
+    def min_seconds(self) -> int:
+        """The least study time before "read to the end" counts: a fifth of its length."""
+        return max(self.minutes, 1) * 60 // 5
 
 
 class StudyVia(models.TextChoices):
@@ -101,6 +111,9 @@ class LessonProgress(models.Model):
     last_seen_at = models.DateTimeField(_("last seen"))
     seconds = models.PositiveIntegerField(default=0)
     reached_end = models.BooleanField(default=False)
+    # The page said it reached the end; it counts (``reached_end``) once the time spent is
+    # plausible, whatever order the updates arrive in.
+    end_claimed = models.BooleanField(default=False)
     quiz_passed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
     via = models.CharField(max_length=10, choices=StudyVia.choices, default="online")
@@ -175,6 +188,14 @@ class Meeting(TimeStampedModel):
     online = models.BooleanField(default=False)
     topic = models.CharField(max_length=200)
     minutes = models.TextField(blank=True)
+    # A scheduled live meeting (a remote Party lesson): members sign in from their phone
+    # between ``starts_at`` (a little before) and ``ends_at``, or catch up afterwards.
+    starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
+    ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
+    photos = models.JSONField(default=list, blank=True)  # core.media.store_image dicts
+    lesson = models.ForeignKey(
+        Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -193,11 +214,20 @@ class AttendanceStatus(models.TextChoices):
     ABSENT = "absent", _("Absent")
 
 
+class SignInVia(models.TextChoices):
+    RECORD = "record", _("Recorded by the secretary")
+    PHONE = "phone", _("Signed in from the phone")
+    QR = "qr", _("Scanned the room's code")
+    CATCH_UP = "catch_up", _("Caught up afterwards")
+
+
 class Attendance(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendance")
     person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=AttendanceStatus.choices)
     reason = models.CharField(max_length=100, blank=True)
+    via = models.CharField(max_length=10, choices=SignInVia.choices, default=SignInVia.RECORD)
+    signed_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         constraints = [

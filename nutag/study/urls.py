@@ -14,8 +14,10 @@ public_urlpatterns = [
         name="study-progress",
     ),
     path("u/<str:code>/study/lessons/<int:pk>/quiz", public.lesson_quiz, name="study-quiz"),
+    path("u/<str:code>/study/lessons/<int:pk>/pdf", public.lesson_file, name="study-lesson-file"),
     path("u/<str:code>/study/me/", public.my_study, name="study-me"),
     path("u/<str:code>/study/micro-branch/", public.micro_branch, name="study-micro-branch"),
+    path("u/<str:code>/study/meetings/<int:pk>/", public.meeting_page, name="study-meeting"),
 ]
 
 urlpatterns = [
@@ -39,6 +41,11 @@ urlpatterns = [
     ),
     path("u/<str:code>/study/meetings/", desk.meetings, name="study-desk-meetings"),
     path("u/<str:code>/study/meetings/new/", desk.meeting_new, name="study-desk-meeting-new"),
+    path(
+        "u/<str:code>/study/meetings/schedule/",
+        desk.meeting_schedule,
+        name="study-desk-meeting-schedule",
+    ),
     path("u/<str:code>/study/meetings/<int:pk>/", desk.meeting_detail, name="study-desk-meeting"),
     path("u/<str:code>/study/points/", desk.points, name="study-desk-points"),
     path("u/<str:code>/study/micro-branch/", desk.micro_branch, name="study-desk-micro-branch"),

@@ -36,10 +36,10 @@ def test_progress_and_quiz_through_the_api(cast):
         r = _post(
             reader,
             f"/api/v1/study/lessons/{lesson.pk}/progress",
-            {"id": "a", "seconds": 30, "end": True},
+            {"id": "a", "seconds": 60, "end": True},
         )
         assert r.status_code == 200
-    assert r.json() == {"seconds": 30, "reached_end": True, "quiz_passed": False, "completed": True}
+    assert r.json() == {"seconds": 60, "reached_end": True, "quiz_passed": False, "completed": True}
     assert (
         _post(reader, f"/api/v1/study/lessons/{lesson.pk}/progress", {"id": ""}).status_code == 400
     )

@@ -458,8 +458,43 @@ class Actions:
         home = _ok(self.c.get(f"/desk/u/{unit.code}/study/"))
         meetings = _ok(self.c.get(f"/desk/u/{unit.code}/study/meetings/"))
         points = _ok(self.c.get(f"/desk/u/{unit.code}/study/points/"))
-        assert home == meetings == points
+        api = self.c.get(f"/api/v1/study/units/{unit.code}/meetings")
+        attendance = api.status_code == 200 and all(
+            m["attendance"] is not None for m in api.json()["items"]
+        )
+        assert home == meetings == points == attendance
         return home
+
+    def schedule_meeting(self, unit: Unit) -> bool:
+        starts = timezone.now() + dt.timedelta(days=1)
+        page = self.c.post(
+            f"/desk/u/{unit.code}/study/meetings/schedule/",
+            {
+                "kind": "lesson",
+                "topic": "权限表党课",
+                "starts_at": timezone.localtime(starts).strftime("%Y-%m-%dT%H:%M"),
+                "ends_at": timezone.localtime(starts + dt.timedelta(hours=1)).strftime(
+                    "%Y-%m-%dT%H:%M"
+                ),
+            },
+        )
+        made = Meeting.objects.filter(unit=unit, topic="权限表党课").exists()
+        assert made == _ok(page)
+        api = self.c.post(
+            f"/api/v1/study/units/{unit.code}/meetings",
+            json.dumps(
+                {
+                    "kind": "lesson",
+                    "topic": "权限表接口党课",
+                    "starts_at": starts.isoformat(),
+                    "ends_at": (starts + dt.timedelta(hours=1)).isoformat(),
+                }
+            ),
+            content_type="application/json",
+        )
+        by_api = Meeting.objects.filter(unit=unit, topic="权限表接口党课").exists()
+        assert by_api == (api.status_code == 201) == made
+        return made
 
     def view_youth(self, unit: Unit) -> bool:
         record = make_youth_record(unit=unit, name="权限表少年")

@@ -565,6 +565,25 @@ def test_study_a_banner_course_some_branches_behind(banner: Unit) -> None:
     )
 
 
+def test_demo_remote_party_lesson_past_and_upcoming(banner: Unit) -> None:
+    from nutag.demo.study import LIVE_TOPIC, NEXT_TOPIC
+    from nutag.study.models import Attendance, Meeting, PointEntry
+
+    past = Meeting.objects.get(topic=LIVE_TOPIC)
+    upcoming = Meeting.objects.get(topic=NEXT_TOPIC)
+    assert past.ends_at < timezone.now() < upcoming.starts_at
+    assert past.unit_id == upcoming.unit_id and past.lesson_id is not None
+    rows = Attendance.objects.filter(meeting=past)
+    statuses = set(rows.values_list("status", "via"))
+    assert {("present", "qr"), ("remote", "phone"), ("absent", "record")} <= statuses
+    mobile = rows.filter(person__party__is_mobile=True)
+    assert mobile.exists() and set(mobile.values_list("status", flat=True)) == {"remote"}
+    assert PointEntry.objects.filter(key__startswith=f"meeting:{past.pk}:").count() == (
+        rows.exclude(status="absent").count()
+    )
+    assert not Attendance.objects.filter(meeting=upcoming).exists()
+
+
 def test_demo_elder_is_paired_with_two_young_people_of_their_village(banner: Unit) -> None:
     from nutag.youth.models import Need, Pairing, Visit
     from nutag.youth.selectors import access_record, pairs_of_user, youth_figures

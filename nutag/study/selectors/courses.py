@@ -36,22 +36,40 @@ def _reader_path(user: AnyUser) -> str | None:
     return Person.objects.filter(user_id=user.pk).values_list("unit_path", flat=True).first()
 
 
-def access_course(*, user: AnyUser, pk: int | str, unit: Unit | None = None) -> Course:
+def _path_of(user: AnyUser, course: Course, reader: Person | None) -> str | None:
+    """The reader's unit path, read only when the course is not public (``reader``: the
+    caller's person already read, so no second query)."""
+    if course.is_public:
+        return None
+    if reader is not None and user.is_authenticated and reader.user_id == user.pk:
+        return reader.unit_path
+    return _reader_path(user)
+
+
+def access_course(
+    *, user: AnyUser, pk: int | str, unit: Unit | None = None, reader: Person | None = None
+) -> Course:
     """The course if ``user`` may read it (and, with ``unit``, if it is assigned there)."""
     course = Course.objects.select_related("unit").filter(pk=pk).first()
-    if course is None or not can_read_course(user, course, person_path=_reader_path(user)):
+    if course is None or not can_read_course(
+        user, course, person_path=_path_of(user, course, reader)
+    ):
         raise NotFound
     if unit is not None and not unit.path.startswith(course.unit_path):
         raise NotFound
     return course
 
 
-def access_lesson(*, user: AnyUser, pk: int | str, unit: Unit | None = None) -> Lesson:
+def access_lesson(
+    *, user: AnyUser, pk: int | str, unit: Unit | None = None, reader: Person | None = None
+) -> Lesson:
+    """The lesson if ``user`` may read its course (and, with ``unit``, if it is assigned
+    there). ``reader``: the user's person, when the caller has read it already."""
     lesson = Lesson.objects.select_related("course", "course__unit").filter(pk=pk).first()
     if lesson is None:
         raise NotFound
     course = lesson.course
-    if not can_read_course(user, course, person_path=_reader_path(user)):
+    if not can_read_course(user, course, person_path=_path_of(user, course, reader)):
         raise NotFound
     if unit is not None and not unit.path.startswith(course.unit_path):
         raise NotFound

@@ -95,7 +95,7 @@ def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
     )
     held: dict[int, dict[str, int]] = {}
     for unit_id, kind, n in (
-        Meeting.objects.filter(in_tree, held_on__year=year)
+        Meeting.objects.filter(in_tree, held_on__year=year, held_on__lte=today)
         .values("unit_id", "kind")
         .annotate(n=Count("id"))
         .values_list("unit_id", "kind", "n")

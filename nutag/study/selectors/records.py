@@ -11,6 +11,7 @@ import dataclasses
 import datetime as dt
 
 from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
 
 from nutag.core.errors import NotFound
 from nutag.orgs.models import Unit
@@ -21,10 +22,12 @@ from nutag.study.models import (
     Attendance,
     CheckIn,
     Course,
+    Lesson,
     LessonProgress,
     Meeting,
     MeetingKind,
     PointEntry,
+    PointRule,
     QuizAttempt,
 )
 from nutag.study.selectors.courses import audience_people, course_lessons_count
@@ -131,7 +134,7 @@ def meeting_rhythm(*, unit: Unit, year: int, today: dt.date) -> MeetingRhythm:
     """``unit``'s own 三会一课 in ``year`` against the rhythm (members' meeting and Party
     lesson quarterly, committee and group monthly): one query."""
     counts = dict(
-        Meeting.objects.filter(unit=unit, held_on__year=year)
+        Meeting.objects.filter(unit=unit, held_on__year=year, held_on__lte=today)
         .values("kind")
         .annotate(n=Count("id"))
         .values_list("kind", "n")
@@ -143,7 +146,7 @@ def meetings_held(
     *, unit_ids: list[int], year: int, within: Unit | None = None
 ) -> list[tuple[int, int]]:
     """``[(unit id, meetings held in year)]`` for the assessment autofill: one query."""
-    qs = Meeting.objects.filter(held_on__year=year)
+    qs = Meeting.objects.filter(held_on__year=year, held_on__lte=timezone.localdate())
     qs = (
         qs.filter(subtree_q(within.path, field="unit_path"))
         if within
@@ -162,6 +165,21 @@ def unit_meeting(*, unit: Unit, pk: int) -> Meeting:
 
 def unit_meetings(*, unit: Unit, limit: int = 50) -> QuerySet[Meeting]:
     return Meeting.objects.filter(unit=unit).annotate(present=Count("attendance"))[:limit]
+
+
+def assigned_lessons(*, unit: Unit, limit: int = 100) -> list[Lesson]:
+    """Lessons of the courses assigned to ``unit`` (a live Party lesson may teach one)."""
+    from nutag.study.selectors.courses import ancestor_paths
+
+    return list(
+        Lesson.objects.filter(course__unit_path__in=ancestor_paths(unit))
+        .select_related("course")
+        .order_by("-course__created_at", "position")[:limit]
+    )
+
+
+def point_rules(*, unit: Unit) -> list[PointRule]:
+    return list(PointRule.objects.filter(unit=unit))
 
 
 def meeting_attendance(*, meeting: Meeting) -> QuerySet[Attendance]:

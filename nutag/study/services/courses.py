@@ -5,6 +5,7 @@ have not finished."""
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -12,6 +13,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from nutag.core import media
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, snapshot
 from nutag.core.models import AuditAction
@@ -25,6 +27,7 @@ from nutag.study.models import Audience, Course, CourseColumn, Lesson
 from nutag.study.permissions import can_manage_study
 from nutag.study.selectors.courses import audience_people, course_lessons_count
 from nutag.study.selectors.records import completed_counts
+from nutag.study.services.files import store_lesson_files
 
 COURSE_FIELDS = ["title", "audience", "column", "is_public", "deadline"]
 MAX_QUESTIONS = 10
@@ -108,8 +111,11 @@ def lesson_add(
     quiz: Any = None,
     pass_mark: int = 60,
     max_attempts: int = 3,
+    pdf: Any = None,
+    images: Sequence[Any] = (),
 ) -> Lesson:
-    """Add a lesson at the end of ``course``."""
+    """Add a lesson at the end of ``course``, with an optional PDF and pictures (checked by
+    content, stored, and removed again if the lesson is not saved)."""
     require(acting_user, can_manage_study, course.unit)
     lesson = Lesson(
         course=course,
@@ -126,7 +132,12 @@ def lesson_add(
     if not 0 < pass_mark <= 100:
         raise ValidationError({"pass_mark": _("The pass mark is a percentage from 1 to 100.")})
     lesson.full_clean()
-    lesson.save()
+
+    def run(written: list[str]) -> None:
+        store_lesson_files(lesson, pdf=pdf, images=images, written=written)
+        lesson.save()
+
+    media.saving(run)
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,

@@ -18,6 +18,8 @@ from collections.abc import Sequence
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import Case, F, Q, Value, When
+from django.db.models.functions import Least
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -41,6 +43,18 @@ from nutag.study.services.points import points_award
 
 MAX_STEP_SECONDS = 120
 CLIENT_ID_MAX = 64
+
+
+def _person(acting_user: Actor, person: Person | None) -> Person:
+    """The acting login's person: the one the caller read already (if it is theirs), else
+    read now. Saves the progress write a query."""
+    if (
+        person is not None
+        and person.user_id is not None
+        and person.user_id == getattr(acting_user, "pk", None)
+    ):
+        return person
+    return person_of(acting_user)
 
 
 def _clean_client_id(client_id: str) -> str:
@@ -82,6 +96,27 @@ def _award_completion(person: Person, lesson: Lesson) -> None:
     points_award(person=person, act=Act.LESSON_COMPLETED, key=f"lesson:{person.pk}:{lesson.pk}")
 
 
+def _progress_row(*, person: Person, lesson: Lesson, now: dt.datetime) -> LessonProgress:
+    """The person's progress row on ``lesson``, made on the first update (no lock: every
+    later change to it is a single SQL ``UPDATE``)."""
+    progress = LessonProgress.objects.filter(person=person, lesson=lesson).first()
+    if progress is not None:
+        return progress
+    try:
+        with transaction.atomic():
+            return LessonProgress.objects.create(
+                person=person,
+                lesson=lesson,
+                course_id=lesson.course_id,
+                unit_id=person.unit_id,
+                unit_path=person.unit_path,
+                opened_at=now,
+                last_seen_at=now,
+            )
+    except IntegrityError:  # made by a concurrent first update
+        return LessonProgress.objects.get(person=person, lesson=lesson)
+
+
 def progress_record(
     *,
     acting_user: Actor,
@@ -89,31 +124,49 @@ def progress_record(
     client_id: str,
     seconds: int = 0,
     reached_end: bool = False,
+    person: Person | None = None,
 ) -> LessonProgress:
     """Apply one progress update of the acting login's own person (idempotent by
-    ``client_id``): opened, time spent, reached the end."""
+    ``client_id``): opened, time spent, reached the end. "The end" counts only once the time
+    spent reaches the lesson's ``min_seconds`` (a fifth of its expected length): a page
+    scrolled straight to the bottom is not a lesson read; the page keeps sending "end" with
+    its later updates, so it counts as soon as the time is plausible. ``person``: the acting
+    login's person when the caller has read it already (one query fewer).
+
+    The write is short: the reads happen before it; the transaction is the client id's row
+    (a repeat fails its unique key and changes nothing), one ``UPDATE`` that adds the time in
+    SQL (capped) and keeps the "end" claim, and one conditional ``UPDATE`` that marks the
+    lesson completed — the update that changed that row is the one that awards the points, so
+    concurrent updates never count twice, need no row lock, and the result does not depend on
+    the order they arrive in (the claim and the time are added, whichever comes first)."""
     client_id = _clean_client_id(client_id)
-    person = person_of(acting_user)
+    person = _person(acting_user, person)
     if not can_read_course(acting_user, lesson.course, person_path=person.unit_path):  # type: ignore[arg-type]
         raise NotFound
     now = timezone.now()
     step = max(0, min(int(seconds or 0), MAX_STEP_SECONDS))
-    with transaction.atomic():
-        progress = _locked_progress(person=person, lesson=lesson, now=now)
-        try:
-            with transaction.atomic():
-                ProgressEvent.objects.create(
-                    client_id=client_id, progress=progress, received_at=now
-                )
-        except IntegrityError:
-            return progress  # applied before: a resent or replayed update
-        progress.seconds = min(progress.seconds + step, lesson.max_seconds)
-        progress.reached_end = progress.reached_end or bool(reached_end)
-        progress.last_seen_at = now
-        completed = _complete_if_done(progress, lesson, now)
-        progress.save(update_fields=["seconds", "reached_end", "last_seen_at", "completed_at"])
-        if completed:
-            _award_completion(person, lesson)
+    progress = _progress_row(person=person, lesson=lesson, now=now)
+    claimed = Q(end_claimed=True) | Q(pk__isnull=not reached_end)  # the claim, old or this one
+    reached = Q(reached_end=True) | (claimed & Q(seconds__gte=lesson.min_seconds - step))
+    done = Q(via=StudyVia.HOME) | (Q(reached_end=True) & Q(quiz_passed=True))
+    if not lesson.quiz:
+        done |= Q(reached_end=True)
+    try:
+        with transaction.atomic():
+            ProgressEvent.objects.create(client_id=client_id, progress=progress, received_at=now)
+            rows = LessonProgress.objects.filter(pk=progress.pk)
+            rows.update(
+                seconds=Least(F("seconds") + step, lesson.max_seconds),
+                end_claimed=Case(When(claimed, then=Value(True)), default=Value(False)),
+                reached_end=Case(When(reached, then=Value(True)), default=Value(False)),
+                last_seen_at=now,
+            )
+            # the update that completes the lesson is the one whose UPDATE changes this row
+            if rows.filter(done, completed_at__isnull=True).update(completed_at=now):
+                _award_completion(person, lesson)
+    except IntegrityError:
+        pass  # applied before: a resent or replayed update
+    progress.refresh_from_db(fields=["seconds", "reached_end", "quiz_passed", "completed_at"])
     return progress
 
 

@@ -52,7 +52,11 @@ def test_branch_study_lists_who_has_not_started(cast):
     member(cast.village1b, "别村")  # another branch: not in this one's audience
     for lesson in (first, second):
         services.progress_record(
-            acting_user=done.user, lesson=lesson, client_id=f"d{lesson.pk}", reached_end=True
+            acting_user=done.user,
+            lesson=lesson,
+            client_id=f"d{lesson.pk}",
+            seconds=60,
+            reached_end=True,
         )
     services.progress_record(acting_user=started.user, lesson=first, client_id="s", seconds=30)
     branch = selectors.branch_study(unit=cast.village1a, course=course)
@@ -84,6 +88,7 @@ def test_figures_roll_up_the_tree_in_a_fixed_number_of_queries(db):
                     acting_user=person.user,
                     lesson=lesson,
                     client_id=f"{code}-{i}",
+                    seconds=60,
                     reached_end=True,
                 )
             if i == 0:
@@ -121,7 +126,7 @@ def test_figures_of_a_village_leave_out_its_siblings(cast):
     for unit, name in ((cast.village1a, "a"), (cast.village1b, "b")):
         p = member(unit, name, name)
         services.progress_record(
-            acting_user=p.user, lesson=lesson, client_id=name, reached_end=True
+            acting_user=p.user, lesson=lesson, client_id=name, seconds=60, reached_end=True
         )
     today = timezone.localdate()
     assert selectors.study_figures(unit=cast.village1a, today=today).lessons_completed == 1

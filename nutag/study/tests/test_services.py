@@ -113,7 +113,7 @@ def test_reaching_the_end_of_a_lesson_without_quiz_completes_it_once(cast):
     person = member(cast.village1a, "读者", "reader")
     for cid in ("e1", "e2", "e1"):
         services.progress_record(
-            acting_user=person.user, lesson=lesson, client_id=cid, reached_end=True
+            acting_user=person.user, lesson=lesson, client_id=cid, seconds=60, reached_end=True
         )
     p = LessonProgress.objects.get()
     assert p.completed_at is not None
@@ -172,7 +172,7 @@ def test_quiz_and_end_complete_the_lesson_in_either_order(cast):
     services.quiz_submit(acting_user=person.user, lesson=lesson, client_id="q", answers=RIGHT)
     assert LessonProgress.objects.get().completed_at is None
     services.progress_record(
-        acting_user=person.user, lesson=lesson, client_id="e", reached_end=True
+        acting_user=person.user, lesson=lesson, client_id="e", seconds=60, reached_end=True
     )
     assert LessonProgress.objects.get().completed_at is not None
     acts = sorted(PointEntry.objects.filter(person=person).values_list("act", flat=True))
@@ -366,3 +366,40 @@ def test_checkin_only_by_a_current_mobile_member_once_a_month(cast):
     with pytest.raises(ValidationError):
         services.checkin_post(acting_user=away.user, where="海拉尔", what="务工")
     assert CheckIn.objects.count() == 1
+
+
+def test_the_end_reached_too_soon_counts_only_once_the_time_is_plausible(cast):
+    _c, lesson, _q = course_with_lessons(cast.village1a)  # 5 minutes: at least 60 s
+    person = member(cast.village1a, "读者", "reader")
+    p = services.progress_record(
+        acting_user=person.user, lesson=lesson, client_id="a", seconds=5, reached_end=True
+    )
+    assert not p.reached_end and p.completed_at is None
+    assert not PointEntry.objects.exists()
+    p = services.progress_record(
+        acting_user=person.user, lesson=lesson, client_id="b", seconds=30, reached_end=True
+    )
+    assert not p.reached_end
+    # the claim is kept: the time that arrives after it (in any order) completes the lesson
+    p = services.progress_record(acting_user=person.user, lesson=lesson, client_id="c", seconds=30)
+    assert p.reached_end and p.completed_at is not None
+    services.progress_record(acting_user=person.user, lesson=lesson, client_id="d", seconds=30)
+    assert PointEntry.objects.filter(person=person).count() == 1
+
+
+def test_progress_write_reads_only_the_progress_row_when_the_person_is_known(cast):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    _c, lesson, _q = course_with_lessons(cast.village1a, is_public=True)
+    person = member(cast.village1a, "读者", "reader")
+    services.progress_record(acting_user=person.user, lesson=lesson, client_id="a", seconds=5)
+    with CaptureQueriesContext(connection) as ctx:
+        services.progress_record(
+            acting_user=person.user, lesson=lesson, client_id="b", seconds=5, person=person
+        )
+    sql = [q["sql"].split()[0] for q in ctx.captured_queries]
+    # the progress row read before the write; the write transaction (a savepoint inside the
+    # test's own transaction) is the event's INSERT and two UPDATEs (the time and the claim,
+    # then completion if due); the answer is read after it
+    assert sql == ["SELECT", "SAVEPOINT", "INSERT", "UPDATE", "UPDATE", "RELEASE", "SELECT"]

@@ -17,19 +17,28 @@ from nutag.core.forms import run_action, submit_to_service
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
-from nutag.people.models import Person
 from nutag.study import selectors, services
 from nutag.study.forms import (
+    AbsenceForm,
     CourseForm,
     HomeStudyForm,
     LessonForm,
     MeetingForm,
+    PhotosForm,
     PointRuleForm,
+    ScheduleForm,
     VolunteeringForm,
 )
-from nutag.study.models import Course, PointRule
+from nutag.study.models import Course
 from nutag.study.permissions import can_manage_study, can_set_point_rules, can_view_study_records
-from nutag.study.selectors.records import meeting_attendance, unit_meeting, unit_meetings
+from nutag.study.selectors import live
+from nutag.study.selectors.records import (
+    assigned_lessons,
+    meeting_attendance,
+    point_rules,
+    unit_meeting,
+    unit_meetings,
+)
 
 
 def _unit(request: HttpRequest, code: str) -> Unit:
@@ -108,7 +117,7 @@ def lesson_new(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     course = selectors.access_course(user=request.user, pk=pk, unit=unit)
     if course.unit_id != unit.pk:
         raise NotFound
-    form = LessonForm(request.POST or None)
+    form = LessonForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         lesson = submit_to_service(
             form,
@@ -130,7 +139,9 @@ def course_home_study(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     lessons = list(course.lessons.all())
     form = _home_form(request, unit, course, lessons)
     if form.is_valid():
-        person = Person.objects.filter(pk=form.cleaned_data["person"], unit=unit).first()
+        person = next(
+            (p for p in live.unit_people(unit=unit) if p.pk == form.cleaned_data["person"]), None
+        )
         if person is None:
             raise NotFound
         lesson = next(x for x in lessons if x.pk == form.cleaned_data["lesson"])
@@ -173,23 +184,97 @@ def meetings(request: HttpRequest, code: str) -> HttpResponse:
     return render(request, "study/desk_meetings.html", context)
 
 
+def _room_qr(request: HttpRequest, unit: Unit, meeting: object) -> dict[str, str] | None:
+    """The room's QR code for a live meeting not over yet: a signed URL valid until its end."""
+    import segno
+    from django.urls import reverse
+    from django.utils.safestring import mark_safe
+
+    state = live.live_state(meeting)  # type: ignore[arg-type]
+    if state.over:
+        return None
+    token = services.meeting_qr_token(meeting=meeting)  # type: ignore[arg-type]
+    path = reverse("study-meeting", args=[unit.code, meeting.pk])  # type: ignore[attr-defined]
+    url = request.build_absolute_uri(f"{path}?t={token}")
+    svg = segno.make(url, error="m").svg_inline(scale=4, border=2)
+    return {"url": url, "svg": mark_safe(svg)}  # noqa: S308 (segno's own SVG, no user text)
+
+
 def meeting_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = _unit(request, code)
     meeting = unit_meeting(unit=unit, pk=pk)
+    can_manage = can_manage_study(request.user, unit)
+    absence = photos = None
+    posted = request.POST.get("form") if request.method == "POST" else None
+    if can_manage:
+        photos = PhotosForm(
+            request.POST if posted == "photos" else None,
+            request.FILES if posted == "photos" else None,
+        )
+        if posted == "photos" and photos.is_valid():
+            done = submit_to_service(
+                photos,
+                lambda: services.meeting_photos_add(
+                    acting_user=request.user,
+                    meeting=meeting,
+                    photos=photos.cleaned_data["photos"],
+                ),
+            )
+            if done is not None:
+                return redirect("study-desk-meeting", code=unit.code, pk=meeting.pk)
+    if can_manage and meeting.starts_at is not None:
+        absence = AbsenceForm(
+            request.POST if posted == "absence" else None, people=live.branch_members(unit=unit)
+        )
+        if posted == "absence" and absence.is_valid():
+            person = next(p for p in absence.people_list if p.pk == absence.cleaned_data["person"])
+            marked = submit_to_service(
+                absence,
+                lambda: services.meeting_absence_record(
+                    acting_user=request.user,
+                    meeting=meeting,
+                    person=person,
+                    reason=absence.cleaned_data["reason"],
+                ),
+            )
+            if marked is not None:
+                return redirect("study-desk-meeting", code=unit.code, pk=meeting.pk)
+    if posted is not None and not can_manage:
+        raise NotFound
     context = {
         "unit": unit,
         "meeting": meeting,
         "attendance": list(meeting_attendance(meeting=meeting)),
+        "qr": _room_qr(request, unit, meeting) if can_manage and meeting.starts_at else None,
+        "absence": absence,
+        "photos": photos,
     }
     return render(request, "study/desk_meeting.html", context)
 
 
+def meeting_schedule(request: HttpRequest, code: str) -> HttpResponse:
+    """Schedule a live meeting (a remote Party lesson) members sign in to from their phones."""
+    unit = _managed_unit(request, code)
+    form = ScheduleForm(request.POST or None, lessons=assigned_lessons(unit=unit))
+    if request.method == "POST" and form.is_valid():
+        data = {k: form.cleaned_data[k] for k in ("kind", "topic", "starts_at", "ends_at", "place")}
+        lesson = form.lessons.get(form.cleaned_data["lesson"] or 0)
+        meeting = submit_to_service(
+            form,
+            lambda: services.meeting_schedule(
+                acting_user=request.user, unit=unit, lesson=lesson, **data
+            ),
+        )
+        if meeting is not None:
+            return redirect("study-desk-meeting", code=unit.code, pk=meeting.pk)
+    heading = _("Schedule a live meeting")
+    return render(request, "study/desk_form.html", {"unit": unit, "form": form, "heading": heading})
+
+
 def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
     unit = _managed_unit(request, code)
-    people = list(
-        Person.objects.filter(unit=unit, party__isnull=False).order_by("name_pinyin")[:200]
-    )
-    form = MeetingForm(request.POST or None, people=people)
+    people = [p for p in live.branch_members(unit=unit) if p.unit_id == unit.pk]
+    form = MeetingForm(request.POST or None, request.FILES or None, people=people)
     if request.method == "POST" and form.is_valid():
         data = {
             k: form.cleaned_data[k]
@@ -201,6 +286,10 @@ def meeting_new(request: HttpRequest, code: str) -> HttpResponse:
                 acting_user=request.user, unit=unit, attendance=form.attendance(), **data
             ),
         )
+        if meeting is not None and form.cleaned_data["photos"]:
+            services.meeting_photos_add(
+                acting_user=request.user, meeting=meeting, photos=form.cleaned_data["photos"]
+            )
         if meeting is not None:
             return redirect("study-desk-meetings", code=unit.code)
     return render(
@@ -215,9 +304,7 @@ def points(request: HttpRequest, code: str) -> HttpResponse:
     today = timezone.localdate()
     can_manage = can_manage_study(request.user, unit)
     can_rules = can_set_point_rules(request.user, unit)
-    people = (
-        list(Person.objects.filter(unit=unit).order_by("name_pinyin")[:300]) if can_manage else []
-    )
+    people = live.unit_people(unit=unit) if can_manage else []
     volunteering = VolunteeringForm(
         request.POST if request.POST.get("form") == "volunteering" else None,
         people=people,
@@ -260,7 +347,7 @@ def points(request: HttpRequest, code: str) -> HttpResponse:
         "ranking": selectors.points_ranking(unit=unit, year=today.year, limit=50),
         "can_manage": can_manage,
         "can_rules": can_rules,
-        "rules": list(PointRule.objects.filter(unit=unit)) if can_rules else [],
+        "rules": point_rules(unit=unit) if can_rules else [],
         "volunteering": volunteering,
         "rule_form": rule_form,
         "records_ok": can_view_study_records(request.user, unit),

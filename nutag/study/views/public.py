@@ -12,16 +12,17 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from nutag.core.errors import NotFound
 from nutag.people.models import Person
 from nutag.sites.selectors.public import public_unit
 from nutag.study import selectors, services
-from nutag.study.models import LessonProgress, QuizAttempt
+from nutag.study.selectors import live
 
 
 def _private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
@@ -32,20 +33,25 @@ def _private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     return response
 
 
+def _lesson_private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """A member's lesson page: never in a shared cache, always asked for again when online
+    ("private, no-cache"), but not "no-store", so the phone's service worker keeps it and the
+    lesson opened once is read with no signal (progress made then waits in the page's queue)."""
+    if request.user.is_authenticated:
+        patch_cache_control(response, private=True, no_cache=True)
+    return response
+
+
 def _person(request: HttpRequest) -> Person | None:
-    if not request.user.is_authenticated:
-        return None
-    return Person.objects.filter(user_id=request.user.pk).first()
+    return live.person_for(request.user)
 
 
 def course_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = public_unit(code=code)
-    course = selectors.access_course(user=request.user, pk=pk, unit=unit)
-    lessons = list(course.lessons.all())
     person = _person(request)
-    mine = {}
-    if person is not None:
-        mine = {p.lesson_id: p for p in LessonProgress.objects.filter(person=person, course=course)}
+    course = selectors.access_course(user=request.user, pk=pk, unit=unit, reader=person)
+    lessons = list(course.lessons.all())
+    mine = live.my_course_progress(person=person, course=course)
     rows = [(lesson, mine.get(lesson.pk)) for lesson in lessons]
     context = {"unit": unit, "course": course, "rows": rows, "person": person}
     return _private(request, render(request, "study/course.html", context))
@@ -53,12 +59,9 @@ def course_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
 
 def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = public_unit(code=code)
-    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit)
     person = _person(request)
-    progress = attempts = None
-    if person is not None:
-        progress = LessonProgress.objects.filter(person=person, lesson=lesson).first()
-        attempts = QuizAttempt.objects.filter(person=person, lesson=lesson).count()
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit, reader=person)
+    progress, attempts = live.my_lesson_state(person=person, lesson=lesson)
     context = {
         "unit": unit,
         "lesson": lesson,
@@ -69,7 +72,29 @@ def lesson_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "quiz": list(enumerate(lesson.quiz)),
         "quiz_id": uuid.uuid4().hex,
     }
-    return _private(request, render(request, "study/lesson.html", context))
+    return _lesson_private(request, render(request, "study/lesson.html", context))
+
+
+def lesson_file(request: HttpRequest, code: str, pk: int) -> HttpResponseBase:
+    """A lesson's PDF, to whoever may read the lesson, with safe headers: its type fixed (no
+    sniffing), shown inline in a sandbox (no script of the file runs on the site's origin)."""
+    from django.http import FileResponse
+    from django.utils.http import content_disposition_header
+
+    unit = public_unit(code=code)
+    person = _person(request)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit, reader=person)
+    if not lesson.pdf:
+        raise NotFound
+    response = FileResponse(lesson.pdf.open("rb"), content_type="application/pdf")
+    response["Content-Disposition"] = (
+        content_disposition_header(False, lesson.pdf_name or "lesson.pdf") or "inline"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Content-Security-Policy"] = "sandbox; default-src 'none'"
+    if request.user.is_authenticated or not lesson.course.is_public:
+        patch_cache_control(response, private=True)
+    return response
 
 
 @require_POST
@@ -79,7 +104,8 @@ def lesson_progress(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if not request.user.is_authenticated:
         return JsonResponse({"detail": "login"}, status=403)
     unit = public_unit(code=code)
-    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit)
+    person = _person(request)
+    lesson = selectors.access_lesson(user=request.user, pk=pk, unit=unit, reader=person)
     try:
         seconds = int(request.POST.get("seconds") or 0)
     except ValueError:
@@ -91,6 +117,7 @@ def lesson_progress(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             client_id=request.POST.get("id", ""),
             seconds=seconds,
             reached_end=request.POST.get("end") == "1",
+            person=person,
         )
     except ValidationError as exc:
         return JsonResponse({"detail": " ".join(exc.messages)}, status=400)
@@ -165,7 +192,6 @@ def micro_branch(request: HttpRequest, code: str) -> HttpResponse:
     """The micro-branch page of a mobile member: this month's check-in and the earlier ones."""
     from nutag.core.forms import submit_to_service
     from nutag.study.forms import CheckInForm
-    from nutag.study.models import CheckIn
 
     unit = public_unit(code=code)
     person = _person(request)
@@ -177,6 +203,40 @@ def micro_branch(request: HttpRequest, code: str) -> HttpResponse:
         if done is not None:
             messages.success(request, _("Checked in for this month. Thank you."))
             return redirect("study-micro-branch", code=unit.code)
-    earlier = list(CheckIn.objects.filter(person=person)[:12]) if person else []
-    context = {"unit": unit, "person": person, "form": form, "earlier": earlier}
+    context = {
+        "unit": unit,
+        "person": person,
+        "form": form,
+        "earlier": live.my_checkins(person=person),
+        "meetings": list(live.member_meetings(person=person)) if person else [],
+    }
     return _private(request, render(request, "study/micro_branch.html", context))
+
+
+@login_required
+def meeting_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    """A live meeting (a remote Party lesson) for a member of its branch: sign in while it is
+    on, catch up after it. Anyone else: 404."""
+    unit = public_unit(code=code)
+    meeting, person, attendance = live.member_meeting(user=request.user, pk=pk)
+    if request.method == "POST":
+        token = request.POST.get("token", "")
+        try:
+            if request.POST.get("action") == "catch_up":
+                services.meeting_catch_up(acting_user=request.user, meeting=meeting)
+                messages.success(request, _("Caught up: counted as attended remotely."))
+            else:
+                services.meeting_sign_in(acting_user=request.user, meeting=meeting, qr_token=token)
+                messages.success(request, _("Signed in. Thank you."))
+        except ValidationError as exc:
+            messages.error(request, " ".join(exc.messages))
+        return redirect("study-meeting", code=unit.code, pk=meeting.pk)
+    context = {
+        "unit": unit,
+        "meeting": meeting,
+        "person": person,
+        "attendance": attendance,
+        "state": live.live_state(meeting),
+        "token": request.GET.get("t", "")[:300],
+    }
+    return _private(request, render(request, "study/meeting.html", context))

@@ -12,11 +12,15 @@
      the body and shown, and the response carries "X-Nutag-Offline: 1". The page's inline
      script reloads it when the network is back;
    - the Mongolian web font (/static/core/fonts/*.woff2, only asked for by mn-mong pages) is
-     kept once loaded and served from here afterwards (cache first): it is downloaded once. */
+     kept once loaded and served from here afterwards (cache first): it is downloaded once;
+   - a lesson's audio that the lesson page put in the "nutag-study-v1" cache
+     (nutag/study/static/study/progress.js) is played from there (cache first), so a lesson
+     opened once is read and listened to with no signal. */
 "use strict";
 
 var CACHE = "nutag-pages-v1";
 var FONTS = "nutag-fonts-v1";
+var STUDY = "nutag-study-v1";
 var FONT = /^\/static\/core\/fonts\/[^/]+\.woff2$/;
 var MAX_HOMES = 5;
 var MAX_PAGES = 20;
@@ -71,7 +75,17 @@ function isFont(request) {
 self.addEventListener("fetch", function (event) {
   if (isPage(event.request)) event.respondWith(networkFirst(event));
   else if (isFont(event.request)) event.respondWith(cacheFirst(event.request));
+  else if (event.request.method === "GET" && event.request.destination === "audio")
+    event.respondWith(keptAudio(event.request));
 });
+
+function keptAudio(request) {
+  return caches.open(STUDY).then(function (cache) {
+    return cache.match(request.url, { ignoreVary: true }).then(function (hit) {
+      return hit || fetch(request);
+    });
+  });
+}
 
 function cacheFirst(request) {
   return caches.open(FONTS).then(function (cache) {

@@ -72,3 +72,29 @@
   setInterval(function () { send(false); }, 30000);
   send(true);
 })();
+
+/* Offline: keep the lesson's audio (same-origin or CORS-enabled) in the service worker's
+   "nutag-study-v1" cache the first time the lesson is opened with a signal; the worker
+   (nutag/sites/static/sites/sw.js) plays it from there afterwards. The page itself is kept
+   by the worker like other pages read (a member's lesson page is "private, no-cache", not
+   "no-store"). At most MAX_AUDIO lessons' audio is kept, the oldest dropped first. */
+(function () {
+  "use strict";
+  var MAX_AUDIO = 10;
+  var el = document.getElementById("lesson");
+  var audio = el && el.querySelector("audio[src]");
+  if (!audio || !window.caches || !navigator.onLine) return;
+  var src = new URL(audio.getAttribute("src"), location.href).href;
+  caches.open("nutag-study-v1").then(function (cache) {
+    return cache.match(src).then(function (hit) {
+      if (hit) return null;
+      return cache.add(src).then(function () {
+        return cache.keys().then(function (keys) {
+          return Promise.all(keys.slice(0, Math.max(0, keys.length - MAX_AUDIO)).map(function (k) {
+            return cache.delete(k);
+          }));
+        });
+      });
+    });
+  }).catch(function () { /* a cross-origin file without CORS cannot be kept */ });
+})();
