@@ -135,3 +135,22 @@ def test_the_unit_lists_walk_an_index_of_the_placements_in_order(cast: Any) -> N
     plan = ids.explain()
     assert "COVERING INDEX placement_list" in plan
     assert "TEMP B-TREE" not in plan
+
+
+def test_the_migration_copies_the_keys_of_placements_made_before_it(cast: Any) -> None:
+    import importlib
+
+    from django.apps import apps
+
+    fill = importlib.import_module("nutag.sites.migrations.0005_placement_list_keys")
+    news = Column.objects.create(unit=cast.village1a, key="news", title="新闻")
+    shown = publish(cast.village1a, title="旧的", column=news, pinned=True)
+    draft = publish(cast.village1a, title="草稿", status=ArticleStatus.DRAFT)
+    Placement.objects.update(shown_from=None, pinned=False, kind="", column_key="")  # as before
+    assert _titles(cast.village1a) == []
+    fill.fill_list_keys(apps, None)
+    assert _titles(cast.village1a) == ["旧的"]
+    row = Placement.objects.get(article=shown)
+    assert (row.pinned, row.kind, row.column_key) == (True, ArticleKind.ARTICLE, "news")
+    assert row.shown_from == shown.published_at
+    assert Placement.objects.get(article=draft).shown_from is None
