@@ -94,8 +94,9 @@ def add_history(code: str, count: int) -> None:
         for i in range(count)
     ]
     Article.objects.bulk_create(articles, batch_size=500)
-    Placement.objects.bulk_create(
-        [Placement(article=a, unit=unit, via=PlacementVia.OWN) for a in articles], batch_size=500
+    Placement.objects.bulk_create(  # bulk_create calls no save(): the list keys are set here
+        [Placement(article=a, unit=unit, via=PlacementVia.OWN, **a.list_keys()) for a in articles],
+        batch_size=500,
     )
 
 

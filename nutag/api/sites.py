@@ -17,7 +17,12 @@ from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import ErrorOut
 from nutag.sites.columns import DEFAULT_COLUMNS
 from nutag.sites.models import Article, Column
-from nutag.sites.selectors import access_public_article, public_unit, site_articles, site_columns
+from nutag.sites.selectors import (
+    PlacedArticles,
+    access_public_article,
+    public_unit,
+    site_columns,
+)
 
 sites = Router(tags=["sites"])
 DEFAULT_PARENT = {c.key: c.parent for c in DEFAULT_COLUMNS}  # the seed's unsaved defaults
@@ -96,7 +101,12 @@ def unit_articles(
     limit: int = DEFAULT_LIMIT,
 ) -> dict[str, Any]:
     unit = public_unit(code=code)
-    rows = site_articles(unit=unit, kind=kind or None, column_key=column or None)
+    rows = PlacedArticles(
+        unit=unit,
+        kind=kind or None,
+        column_keys=[column] if column else None,
+        defer=("body", "body_mn"),
+    )
     return page(rows, offset=offset, limit=limit, out=lambda a: _article_out(request, a, code))
 
 

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from typing import Any
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -131,10 +135,50 @@ class Article(TimeStampedModel):
         verbose_name = _("article")
         verbose_name_plural = _("articles")
         ordering = ["-pinned", "-published_at", "-id"]
-        indexes = [models.Index(fields=["unit", "status"])]
+        indexes = [
+            models.Index(fields=["unit", "status"]),
+            # the unit's picture: its newest published own article with a cover, walked in
+            # order over the articles that have one
+            models.Index(
+                fields=["unit", "status", "published_at", "id"],
+                condition=~models.Q(cover=""),
+                name="article_newest_cover",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title
+
+    def shown_from(self) -> dt.datetime | None:
+        """When the article shows on a site: its publication time (not before ``publish_at``),
+        or None while it is not published."""
+        if self.status != ArticleStatus.PUBLISHED:
+            return None
+        times = [t for t in (self.published_at, self.publish_at) if t is not None]
+        return max(times) if times else (self.created_at or timezone.now())
+
+    def list_keys(self) -> dict[str, Any]:
+        """What each of its placements copies to be listed and sorted by an index alone
+        (see ``Placement``)."""
+        return {
+            "shown_from": self.shown_from(),
+            "pinned": self.pinned,
+            "kind": self.kind,
+            "column_key": self.column.key if self.column_id and self.column else "",
+        }
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        super().save(*args, **kwargs)
+        fields = kwargs.get("update_fields")
+        if fields is not None and not set(fields) & LIST_KEY_SOURCES:
+            return
+        # the copies on its placements follow (an invariant of the data, kept here so every
+        # writer — services, admin, tests — keeps it)
+        Placement.objects.filter(article_id=self.pk).update(**self.list_keys())
+
+
+# Article fields the placements' list keys are copied from.
+LIST_KEY_SOURCES = {"status", "published_at", "publish_at", "pinned", "kind", "column"}
 
 
 def attachment_path(instance: Attachment, filename: str) -> str:
@@ -170,21 +214,48 @@ class Placement(models.Model):
     article = models.ForeignKey(
         Article, verbose_name=_("article"), on_delete=models.CASCADE, related_name="placements"
     )
-    unit = models.ForeignKey(
-        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="placements"
+    unit = models.ForeignKey(  # indexed first in ``placement_list``/``placement_column``
+        "orgs.Unit",
+        verbose_name=_("unit"),
+        on_delete=models.PROTECT,
+        related_name="placements",
+        db_index=False,
     )
     via = models.CharField(_("how"), max_length=12, choices=PlacementVia.choices)
     accepted = models.BooleanField(_("accepted"), default=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    # Copies of the article's list keys (``Article.list_keys``, kept by ``Article.save`` and
+    # ``Placement.save``): a unit's list is a walk of one index of this table in order, never
+    # a sort of the unit's whole history (issue 17). ``shown_from`` is None while the article
+    # is not published.
+    shown_from = models.DateTimeField(null=True, blank=True, editable=False)
+    pinned = models.BooleanField(default=False, editable=False)
+    kind = models.CharField(max_length=8, blank=True, editable=False)
+    column_key = models.SlugField(max_length=40, blank=True, editable=False, db_index=False)
 
     class Meta:
         verbose_name = _("placement")
         verbose_name_plural = _("placements")
         constraints = [models.UniqueConstraint(fields=["article", "unit"], name="placement_unique")]
-        indexes = [models.Index(fields=["unit", "accepted"])]
+        indexes = [
+            models.Index(
+                fields=["unit", "kind", "pinned", "shown_from", "article", "accepted"],
+                name="placement_list",
+            ),
+            models.Index(
+                fields=["unit", "column_key", "pinned", "shown_from", "article", "accepted"],
+                name="placement_column",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.article} @ {self.unit}"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if kwargs.get("update_fields") is None:
+            for name, value in self.article.list_keys().items():
+                setattr(self, name, value)
+        super().save(*args, **kwargs)
 
 
 class SiteCounter(models.Model):

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Iterator, Sequence
 from datetime import timedelta
+from typing import Any, overload
 
 from django.db.models import (
     BooleanField,
     Count,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
     QuerySet,
@@ -43,6 +46,21 @@ def published_q() -> Q:
     return Q(status=ArticleStatus.PUBLISHED) & (Q(publish_at__isnull=True) | Q(publish_at__lte=now))
 
 
+def listed(
+    *, unit: Unit, kind: str | None = None, column_keys: list[str] | None = None
+) -> QuerySet[Placement]:
+    """The placements of what ``unit``'s site lists, in list order (pinned first, newest
+    first): a walk of one index of the placement table (``placement_list`` or
+    ``placement_column``) in order, whatever the unit's history — no join, no sort of every
+    article, no body, and a count that reads that index alone (issue 17)."""
+    qs = Placement.objects.filter(unit=unit, accepted=True, shown_from__lte=timezone.now())
+    if kind:
+        qs = qs.filter(kind=kind)
+    if column_keys is not None:
+        qs = qs.filter(column_key__in=column_keys)
+    return qs.order_by("-pinned", "-shown_from", "-article_id")
+
+
 def site_articles(
     *, unit: Unit, kind: str | None = None, column_key: str | None = None
 ) -> QuerySet[Article]:
@@ -50,22 +68,93 @@ def site_articles(
     those recommended to it and accepted. Pinned first, newest first.
 
     No ``DISTINCT``: an article has at most one placement per unit (``placement_unique``), so
-    the join gives each article once — and a paginator's count over a ``DISTINCT article.*``
-    made SQLite compare whole rows, bodies included (issue 17: 430–640 ms for a column's
-    last page at 10,000 articles)."""
-    qs = Article.objects.filter(
-        published_q(), placements__unit=unit, placements__accepted=True
-    ).select_related("unit", "column")
+    the join gives each article once. Lists shown to visitors read ``PlacedArticles`` instead
+    (the placement index alone)."""
+    # one filter() call: each call on a many-valued relation would join the placements again
+    placed: dict[str, Any] = {
+        "placements__unit": unit,
+        "placements__accepted": True,
+        "placements__shown_from__lte": timezone.now(),
+    }
     if kind:
-        qs = qs.filter(kind=kind)
+        placed["placements__kind"] = kind
     if column_key:
-        qs = qs.filter(column__key=column_key)
-    return qs.order_by("-pinned", "-published_at", "-id")
+        placed["placements__column_key"] = column_key
+    qs = Article.objects.filter(published_q(), **placed).select_related("unit", "column")
+    return qs.order_by("-placements__pinned", "-placements__shown_from", "-placements__article_id")
 
 
-# What a list of articles (a home, a column page) never shows: left in the database, so
-# sorting a unit's whole history moves small rows. ``has_mn_body`` stands in for the
-# Mongolian body where a list asks whether the article has a Mongolian version.
+class PlacedArticles(Sequence[Article]):
+    """A list of the articles on ``unit``'s site, for a paginator or the API's ``page()``:
+    ``count()`` reads the placement index alone (``listed()``); a slice is one query, the
+    placements joined to their articles in the index's order (SQLite and PostgreSQL walk
+    ``placement_list``/``placement_column`` and stop at the slice's end, no sort), without
+    the long texts ``defer`` (``LIST_DEFERRED`` unless told), each article with ``via``."""
+
+    ordered = True  # for Paginator
+
+    def __init__(
+        self,
+        *,
+        unit: Unit,
+        kind: str | None = None,
+        column_keys: list[str] | None = None,
+        defer: tuple[str, ...] | None = None,
+    ) -> None:
+        self.unit, self.kind, self.column_keys = unit, kind, column_keys
+        self.defer = LIST_DEFERRED if defer is None else defer
+
+    def count(self) -> int:  # type: ignore[override]  # a QuerySet's count(), for Paginator
+        return listed(unit=self.unit, kind=self.kind, column_keys=self.column_keys).count()
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def articles(self, k: slice | None = None) -> QuerySet[Article]:
+        """The articles of the slice ``k`` of the list (all without ``k``): the slice is
+        taken in a subquery that reads the placement index alone, so only its rows are
+        joined to their articles and sorted."""
+        ids = listed(unit=self.unit, kind=self.kind, column_keys=self.column_keys).values(
+            "article_id"
+        )
+        return (
+            Article.objects.filter(
+                status=ArticleStatus.PUBLISHED,
+                pk__in=ids[k] if k is not None else ids,
+                placements__unit=self.unit,
+            )
+            .select_related("unit", "column")
+            .defer(*self.defer)
+            .annotate(
+                via=F("placements__via"),
+                has_mn_body=ExpressionWrapper(~Q(body_mn=""), output_field=BooleanField()),
+            )
+            .order_by("-placements__pinned", "-placements__shown_from", "-placements__article_id")
+        )
+
+    @overload
+    def __getitem__(self, k: int) -> Article: ...
+
+    @overload
+    def __getitem__(self, k: slice) -> list[Article]: ...
+
+    def __getitem__(self, k: int | slice) -> Article | list[Article]:
+        if isinstance(k, slice):
+            return list(self.articles(k))
+        if k < 0:
+            raise IndexError("PlacedArticles takes no negative index")
+        found = list(self.articles(slice(k, k + 1)))
+        if not found:
+            raise IndexError(k)
+        return found[0]
+
+    def __iter__(self) -> Iterator[Article]:
+        return iter(self.articles())
+
+
+# What a list of articles (a home, a column page) never shows: left in the database.
+# ``has_mn_body`` stands in for the Mongolian body where a list asks whether the article has
+# a Mongolian version.
 LIST_DEFERRED = ("body", "body_mn", "summary", "summary_mn")
 
 
@@ -127,19 +216,19 @@ def with_placement_via(qs: QuerySet[Article], *, unit: Unit) -> QuerySet[Article
 
 def site_home_notices(*, unit: Unit, limit: int = HOME_NOTICES) -> list[Article]:
     """The newest notices on ``unit``'s site, each with ``via`` (pushed down or own)."""
-    return list(with_placement_via(for_lists(site_notices(unit=unit)), unit=unit)[:limit])
+    return PlacedArticles(unit=unit, kind=ArticleKind.NOTICE)[:limit]
 
 
 def site_latest_articles(*, unit: Unit, limit: int = HOME_ARTICLES) -> list[Article]:
-    articles = for_lists(site_articles(unit=unit, kind=ArticleKind.ARTICLE))
-    return list(with_placement_via(articles, unit=unit)[:limit])
+    return PlacedArticles(unit=unit, kind=ArticleKind.ARTICLE)[:limit]
 
 
 def site_picture(*, unit: Unit) -> Article | None:
     """The unit's picture: the cover of its newest published own article that has one."""
-    return (
+    return (  # index ``article_newest_cover`` walked from the newest
         Article.objects.filter(published_q(), unit=unit)
         .exclude(cover="")
+        .defer(*LIST_DEFERRED)
         .order_by("-published_at", "-id")
         .first()
     )
@@ -184,10 +273,10 @@ def columns_with_articles(
     column or in a column inside it). Visitors see only these; officers manage every column
     in the workbench. ``every`` is ``site_columns(unit=unit)`` when the caller has it."""
     used = set(
-        site_articles(unit=unit)
-        .exclude(column=None)
+        listed(unit=unit)
+        .exclude(column_key="")
         .order_by()
-        .values_list("column__key", flat=True)
+        .values_list("column_key", flat=True)
         .distinct()
     )
     used |= columns_with_content(unit)  # apps above sites fill some columns (extensions.py)
@@ -205,10 +294,9 @@ def columns_with_articles(
     return [c for c in columns if c.key in used or inside.get(c.key, set()) & used]
 
 
-def site_column_articles(*, unit: Unit, keys: list[str]) -> QuerySet[Article]:
-    """Published articles on ``unit``'s site in any of the columns ``keys``."""
-    articles = for_lists(site_articles(unit=unit))
-    return with_placement_via(articles, unit=unit).filter(column__key__in=keys)
+def site_column_articles(*, unit: Unit, keys: list[str]) -> PlacedArticles:
+    """Published articles on ``unit``'s site in any of the columns ``keys``, to be paged."""
+    return PlacedArticles(unit=unit, column_keys=keys)
 
 
 @dataclasses.dataclass(frozen=True)

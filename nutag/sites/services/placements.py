@@ -74,8 +74,9 @@ def article_push(
             "unit_id", flat=True
         )
     )
+    keys = article.list_keys()  # bulk_create calls no save(): the copies are set here
     new = [
-        Placement(article=article, unit=u, via=PlacementVia.PUSHED, accepted=True)
+        Placement(article=article, unit=u, via=PlacementVia.PUSHED, accepted=True, **keys)
         for u in targets
         if u.pk not in present
     ]

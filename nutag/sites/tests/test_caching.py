@@ -365,7 +365,14 @@ def test_bulk_writes_announced_by_the_services_purge_on_commit(
     get(url)
     with django_capture_on_commit_callbacks(execute=True):
         Placement.objects.bulk_create(
-            [Placement(article=article, unit=cast.village2a, via=PlacementVia.PUSHED)]
+            [
+                Placement(
+                    article=article,
+                    unit=cast.village2a,
+                    via=PlacementVia.PUSHED,
+                    **article.list_keys(),  # set as the services do: bulk_create calls no save()
+                )
+            ]
         )
         announce_site_change(unit_ids=[cast.village2a.pk], article_ids=[article.pk])
     assert "批量推送" in get(url).content.decode()

@@ -1,0 +1,64 @@
+"""The dashboard's rows of units, built by ``charts.figure_rows`` instead of ~40 template
+nodes a row (issue 17): the HTML must be the old template's, byte for byte."""
+
+from __future__ import annotations
+
+from types import SimpleNamespace as NS
+from typing import Any
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+# The loop ``stats/_rows.html`` had before issue 17, kept here as the reference.
+OLD_LOOP = (
+    "{% load i18n charts local_names %}"
+    '{% for r in rows %}<tr{% if r.is_current %} class="current" aria-current="true"{% endif %}>'
+    '<th scope="row">{% if links and not r.is_current %}<a href="{% url \'unit-figures\' '
+    'r.unit.code %}{{ query }}">{{ r.unit|local_name }}</a>{% else %}{{ r.unit|local_name }}'
+    '{% endif %}{% if r.is_current %} <span class="tag">{% translate "this unit" %}</span>'
+    '{% endif %}{% if not r.unit.is_active %} <span class="tag warn">{% translate "closed" %}'
+    "</span>{% endif %}</th>\n"
+    '<td class="n">{{ r.five_good.count }}/{{ r.five_good.base }}</td><td class="n{% if '
+    'r.five_good.base and r.five_good.rate < reference %} below{% endif %}">{% if '
+    "r.five_good.base %}{{ r.five_good.rate|percent }}{% else %}–{% endif %}</td>"
+    '<td class="n">{{ r.figures.participants }}</td><td class="n">{{ r.figures.five_elders }}'
+    '</td><td class="n">{{ r.tasks.on_time }}/{{ r.tasks.due }}</td><td class="n">'
+    "{{ r.progress.accepted }}/{{ r.progress.total }}</td></tr>{% endfor %}"
+)
+NEW = "{% load charts %}{% figure_rows rows links reference %}"
+
+
+def _row(code: str, name: str, *, current: bool = False, active: bool = True, **n: Any) -> NS:
+    return NS(
+        unit=NS(
+            code=code, name=name, name_mn="ᠮᠣᠩᠭᠣᠯ" if code.endswith("1") else "", is_active=active
+        ),
+        is_current=current,
+        five_good=NS(count=n.get("count", 3), base=n.get("base", 7), rate=n.get("rate", 0.429)),
+        figures=NS(participants=n.get("participants", 12345), five_elders=7),
+        tasks=NS(on_time=2, due=3),
+        progress=NS(accepted=1, total=4),
+    )
+
+
+ROWS = [
+    _row("150725001", "第一镇"),
+    _row("150725002", "<b>二</b> & 苏木", current=True),
+    _row("150725003", "已撤销", active=False, base=0, rate=0.0),
+    _row("150725004", "刚好", rate=0.5, base=2, count=1),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "mn-mong", "en"])
+@pytest.mark.parametrize("links", [True, False])
+@pytest.mark.parametrize("reference", [0.5, None])
+def test_the_rows_are_the_old_templates_byte_for_byte(
+    lang: str, links: bool, reference: float | None
+) -> None:
+    context = {"rows": ROWS, "links": links, "reference": reference, "query": "?year=2025&a=<"}
+    with translation.override(lang):
+        old = Template(OLD_LOOP).render(Context(context))
+        new = Template(NEW).render(Context(context))
+    assert new == old
+    assert "&lt;b&gt;" in new  # names are escaped
