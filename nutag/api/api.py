@@ -36,6 +36,7 @@ from nutag.api.schemas import (
 from nutag.api.sites import sites
 from nutag.api.study import study, study_stats
 from nutag.api.voice import voice, voice_stats
+from nutag.api.voice_aid import voice_aid
 from nutag.api.work import work
 from nutag.api.youth import youth
 from nutag.orgs import services as org_services
@@ -409,5 +410,6 @@ api.add_router("/me", me)
 api.add_router("/me", my_tokens)
 api.add_router("/", sites)
 api.add_router("/", voice)
+api.add_router("/", voice_aid)
 api.add_router("/study", study)
 api.add_router("/", youth)
