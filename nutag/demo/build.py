@@ -43,6 +43,7 @@ from .site import ensure_site_content
 from .speech import ensure_speech
 from .study import ensure_study
 from .units import UnitSpec, unit_specs
+from .aid import ensure_aid
 from .voice import ensure_voice
 from .wechat import ensure_wechat
 from .work import ensure_work
@@ -344,6 +345,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_wechat(units)
         ensure_speech(units)
         ensure_voice(units)
+        ensure_aid(units)
         ensure_study(units)
         ensure_youth()
     return DemoResult(

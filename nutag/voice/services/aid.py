@@ -87,10 +87,11 @@ def aid_post_create(
             person=person,
             posted_by=user_or_none(acting_user),
         )
-        if now is not None:
-            post.created_at = now
         post.full_clean()
         post.save()
+        if now is not None:  # the demo's past posts
+            AidPost.objects.filter(pk=post.pk).update(created_at=now)
+            post.created_at = now
         audit_record(actor=acting_user, action=AuditAction.CREATE, obj=post, unit=unit)
         _announce(unit)
         return post
