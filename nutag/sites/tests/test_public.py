@@ -481,8 +481,9 @@ def test_fixed_number_of_queries_whatever_the_number_of_articles(cast):
     # unit (with its visit counter), columns, the columns with something to read, notices,
     # latest, picture, children, activity; and the reads of the apps that fill the site:
     # the voice app's open poll (a home block) and whether its concerns board has something
-    # (the governance column), the study app's courses (``sites.extensions``)
-    apps = 3
+    # (the governance column), the study app's courses, the voice app's open emergencies (a
+    # home block) and whether its mutual-aid column has open posts (``sites.extensions``)
+    apps = 5
     assert after["banner home"] <= 8 + apps
     assert after["village home"] <= 6 + apps
     assert after["column"] <= 4  # unit, columns, count, page

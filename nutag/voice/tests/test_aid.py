@@ -165,3 +165,29 @@ def test_api_lists_paginated_and_filters(cast):
     pk = r.json()["id"]
     r = c.post(f"/api/v1/aid/{pk}/close")
     assert r.status_code == 200 and r.json()["status"] == "met"
+
+
+def test_figures_count_aid_by_subtree_and_leave_hidden_out(cast, django_assert_num_queries):
+    from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES, voice_figures
+    from nutag.voice.services import emergencies
+
+    met = _post(cast)
+    aid.aid_post_close(acting_user=cast.resident, post=met)
+    _post(cast, kind="offer", topic="fodder", title="卖草")
+    hidden = _post(cast, title="广告")
+    aid.aid_post_hide(acting_user=SYSTEM, post=hidden, reason="广告")
+    aid.aid_post_create(
+        acting_user=SYSTEM, unit=cast.village2a, kind="request", topic="vet", title="找兽医"
+    )
+    emergencies.emergency_publish(
+        acting_user=SYSTEM, unit=cast.village1a, kind="fire", radius="unit", text="着火"
+    )
+    f = voice_figures(unit=cast.township1)
+    assert (f.aid_requests, f.aid_requests_met, f.aid_offers, f.emergencies) == (1, 1, 1, 1)
+    f = voice_figures(unit=cast.banner)
+    assert (f.aid_requests, f.aid_requests_met, f.emergencies) == (2, 1, 1)
+    assert voice_figures(unit=cast.township2).emergencies == 0
+    with django_assert_num_queries(VOICE_FIGURE_QUERIES):
+        voice_figures(unit=cast.banner)
+    data = Client().get(f"/api/v1/units/{cast.banner.code}/stats").json()
+    assert data["voice"]["aid_requests_met"] == 1 and data["voice"]["emergencies"] == 1
