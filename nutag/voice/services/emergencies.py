@@ -60,6 +60,9 @@ def emergency_publish(
     now: dt.datetime | None = None,
     notify: bool = True,
 ) -> Emergency:
+    # The right first (at the unit itself when the radius is not a known one), so someone
+    # who may not publish learns nothing from the validation.
+    require(acting_user, can_publish_emergency, area_top(unit, radius))
     errors: dict[str, list[str]] = {}
     if kind not in EmergencyKind.values:
         errors["kind"] = [_("Choose what is happening.")]
@@ -68,7 +71,6 @@ def emergency_publish(
     if errors:
         raise ValidationError(errors)
     top = area_top(unit, radius)
-    require(acting_user, can_publish_emergency, top)
     clean = " ".join((text or "").split())
     if not clean:
         raise ValidationError({"text": [_("Say what is happening and what to do.")]})
