@@ -14,8 +14,9 @@ village) and one verified resident with a login, then, in the same run:
       of threads.
 
 A request that gets an error (on SQLite, writers that wait longer than the lock wait, 20 s
-in config/settings/base.py, are refused with a 500) is sent again with the same key, as a phone retries, until
-every submission has an answer; the first answers and the resends are reported.
+in config/settings/base.py, are refused with a 500) is sent again with the same key, as a
+phone retries, until every submission has an answer; the first answers and the resends are
+reported.
 
 It reports requests per second of each and the ratio s/b, checks that every submission was
 stored once (counted in the database afterwards) and that the numbers are unique, and

@@ -34,6 +34,7 @@ from nutag.people.models import (
 from nutag.people.tallies import care_tally_refresh
 
 from .accounts import ensure_accounts
+from .aid import ensure_aid
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
@@ -43,7 +44,6 @@ from .site import ensure_site_content
 from .speech import ensure_speech
 from .study import ensure_study
 from .units import UnitSpec, unit_specs
-from .aid import ensure_aid
 from .voice import ensure_voice
 from .wechat import ensure_wechat
 from .work import ensure_work
