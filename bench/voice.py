@@ -13,9 +13,10 @@ village) and one verified resident with a login, then, in the same run:
   (b) the bare view (``/bench/bare/``) asked the same number of times from the same number
       of threads.
 
-A request that gets an error (on SQLite, writers that wait longer than the driver's 5 s lock
-timeout are refused with a 500) is sent again with the same key, as a phone retries, until
-every submission has an answer; the first answers and the resends are reported.
+A request that gets an error (on SQLite, writers that wait longer than the lock wait, 20 s
+in config/settings/base.py, are refused with a 500) is sent again with the same key, as a
+phone retries, until every submission has an answer; the first answers and the resends are
+reported.
 
 It reports requests per second of each and the ratio s/b, checks that every submission was
 stored once (counted in the database afterwards) and that the numbers are unique, and
@@ -257,12 +258,13 @@ def main() -> int:
         "Reading: a submission writes the concern, its step, its audit row, the idempotency "
         "key, the tracking-number counter and the officers' notifications in one transaction; "
         "on SQLite every such transaction takes the database's single write lock "
-        "(`transaction_mode=IMMEDIATE`), so a burst of hundreds at once queues behind it and "
-        "those waiting longer than the driver's 5 s timeout are refused (500, *database is "
-        "locked*). Nothing is half-stored: the refused transaction rolls back, and the phone's "
-        "resend with the same key stores it once. PostgreSQL (the scale mode) has no "
-        "database-wide write lock; there the counter row serialises only submissions at the "
-        "same unit.",
+        "(`transaction_mode=IMMEDIATE`), so a burst of hundreds at once queues behind it; "
+        "a writer waiting longer than the lock wait (`timeout`, 20 s in "
+        "config/settings/base.py; it was 5 s until 2026-12-04, when 105–264 of the 400 first "
+        "answers were *database is locked* 500s) is refused. Nothing is half-stored: a "
+        "refused transaction rolls back, and the phone's resend with the same key stores it "
+        "once. PostgreSQL (the scale mode) has no database-wide write lock; there the counter "
+        "row serialises only submissions at the same unit.",
     ]
     print("\n".join(lines))
     if not args.no_write:

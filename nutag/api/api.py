@@ -37,6 +37,7 @@ from nutag.api.sites import sites
 from nutag.api.study import study, study_stats
 from nutag.api.study_courses import study_courses
 from nutag.api.voice import voice, voice_stats
+from nutag.api.voice_aid import voice_aid
 from nutag.api.voice_talk import voice_talk
 from nutag.api.work import work
 from nutag.api.youth import youth
@@ -423,6 +424,7 @@ api.add_router("/me", my_tokens)
 api.add_router("/", sites)
 api.add_router("/", voice)
 api.add_router("/", voice_talk)
+api.add_router("/", voice_aid)
 api.add_router("/study", study)
 api.add_router("/study", study_courses)
 api.add_router("/", youth)

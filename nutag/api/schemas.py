@@ -76,6 +76,10 @@ class VoiceStatsOut(Schema):
     satisfaction: float | None  # mean rating, 1-5
     overdue: int
     polls_held: int
+    aid_requests: int  # mutual-aid requests posted (hidden ones left out)
+    aid_requests_met: int
+    aid_offers: int
+    emergencies: int  # published with the top of their area in the subtree
 
 
 class StudyStatsOut(Schema):

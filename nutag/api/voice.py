@@ -414,6 +414,10 @@ def voice_stats(*, unit: Any) -> dict[str, Any]:
         "satisfaction": f.satisfaction,
         "overdue": f.overdue,
         "polls_held": f.polls_held,
+        "aid_requests": f.aid_requests,
+        "aid_requests_met": f.aid_requests_met,
+        "aid_offers": f.aid_offers,
+        "emergencies": f.emergencies,
     }
 
 

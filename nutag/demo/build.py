@@ -34,6 +34,7 @@ from nutag.people.models import (
 from nutag.people.tallies import care_tally_refresh
 
 from .accounts import ensure_accounts
+from .aid import ensure_aid
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
@@ -346,6 +347,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_speech(units)
         ensure_voice(units)
         ensure_voice_talk(units)
+        ensure_aid(units)
         ensure_study(units)
         ensure_youth()
         ensure_activities()

@@ -5,9 +5,10 @@ An app registers from its ``AppConfig.ready()``:
 
     from nutag.sites.extensions import register_column_page, register_home_block
 
-    register_home_block("voice.emergency", render_emergencies)
+    register_home_block("voice.emergency", render_emergencies, order=0)
         # render(request, unit) -> str: safe HTML shown on the unit's home page, above the
         # latest news (emergencies, an open poll …); "" when there is nothing to show.
+        # ``order``: smaller first (default 100); an emergency takes 0, the top of the page.
 
     register_column_page("online_study", render_courses, has_content=unit_has_courses)
         # render(request, unit, column) -> str: safe HTML shown on the column's page above
@@ -69,15 +70,16 @@ class _PageScript:
     wanted: Wanted | None
 
 
-_home_blocks: dict[str, HomeRender] = {}
+_home_blocks: dict[str, tuple[int, HomeRender]] = {}
 _column_pages: dict[str, list[_ColumnPage]] = {}
 _article_blocks: dict[str, ArticleRender] = {}
 _page_scripts: dict[str, _PageScript] = {}
 
 
-def register_home_block(key: str, render: HomeRender) -> None:
-    """Show ``render(request, unit)`` on every unit's home page (idempotent per ``key``)."""
-    _home_blocks[key] = render
+def register_home_block(key: str, render: HomeRender, *, order: int = 100) -> None:
+    """Show ``render(request, unit)`` on every unit's home page (idempotent per ``key``),
+    blocks with a smaller ``order`` first (registration order among equals)."""
+    _home_blocks[key] = (order, render)
 
 
 def register_column_page(
@@ -102,8 +104,9 @@ def article_blocks(request: HttpRequest, unit: Unit, article: object) -> SafeStr
 
 
 def home_blocks(request: HttpRequest, unit: Unit) -> SafeString:
-    """The registered home blocks for ``unit``, in registration order."""
-    return mark_safe("".join(render(request, unit) for render in _home_blocks.values()))  # noqa: S308
+    """The registered home blocks for ``unit``, by ``order`` then registration order."""
+    blocks = sorted(_home_blocks.values(), key=lambda block: block[0])
+    return mark_safe("".join(render(request, unit) for _order, render in blocks))  # noqa: S308
 
 
 def column_page(request: HttpRequest, unit: Unit, column: object) -> SafeString:

@@ -28,6 +28,17 @@ class VoiceConfig(AppConfig):
         from nutag.voice.home import my_concerns_card
 
         register_home_cards(my_concerns_card)
+
+        from nutag.voice.models import AidPost, Emergency
+        from nutag.voice.selectors.aid import unit_has_aid
+        from nutag.voice.views_aid import render_aid_column, render_emergency_block
+
+        register_path_copy(AidPost)
+        register_path_copy(Emergency)
+        register_figure_source(AidPost)
+        register_figure_source(Emergency)
+        register_column_page("mutual_aid", render_aid_column, has_content=unit_has_aid)
+        register_home_block("voice.emergency", render_emergency_block, order=0)
         self._ready_talk()
 
     def _ready_talk(self) -> None:

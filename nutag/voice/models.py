@@ -63,6 +63,7 @@ class Category(models.Model):
     )
     allows_anonymous = models.BooleanField(default=False)
     order = models.PositiveSmallIntegerField(default=0)
+    retired = models.BooleanField(default=False)  # no longer offered; kept for its concerns
 
     class Meta:
         ordering = ["order", "id"]
@@ -393,3 +394,121 @@ class InboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.thread_id}: {self.text[:30]}"
+
+
+# --- Mutual aid (社群互助) and emergencies ---------------------------------------------------
+
+
+class AidKind(models.TextChoices):
+    REQUEST = "request", _("Request: I need")
+    OFFER = "offer", _("Offer: I can give")
+
+
+class AidTopic(models.TextChoices):
+    TRANSPORT = "transport", _("A truck or transport")
+    VET = "vet", _("A vet or animal health")
+    FODDER = "fodder", _("Hay and fodder")
+    LOST = "lost", _("Livestock lost")
+    FOUND = "found", _("Livestock found")
+    OTHER = "other", _("Other help")
+
+
+class AidStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    MET = "met", _("Met")
+    HIDDEN = "hidden", _("Hidden by an officer")
+
+
+class AidPost(TimeStampedModel):
+    """A request or an offer of help on a unit's 社群互助 column (a truck to lend, a vet
+    needed, hay to sell, livestock lost or found with its ear tag and marks). Open until the
+    poster or an officer marks it met; an officer may hide an abusive one (audited)."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="aid_posts")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    kind = models.CharField(max_length=8, choices=AidKind.choices)
+    topic = models.CharField(max_length=12, choices=AidTopic.choices)
+    title = models.CharField(max_length=120)
+    text = models.TextField(max_length=2000, blank=True)
+    marks = models.CharField(max_length=200, blank=True)  # ear tag, brand, colour
+    contact = models.CharField(max_length=60, blank=True)
+    photos = models.JSONField(default=list, blank=True)
+    status = models.CharField(max_length=8, choices=AidStatus.choices, default=AidStatus.OPEN)
+    person = models.ForeignKey(
+        "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    posted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["unit_path", "status"], name="voice_aid_path_status")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class EmergencyKind(models.TextChoices):
+    SNOWSTORM = "snowstorm", _("Snowstorm")
+    FIRE = "fire", _("Fire")
+    FLOOD = "flood", _("Flood")
+    MISSING = "missing", _("Missing person")
+    OTHER = "other", _("Other danger")
+
+
+class Radius(models.TextChoices):
+    UNIT = "unit", _("This unit only")
+    NEIGHBOURS = "neighbours", _("This unit and its neighbours under the same township")
+    TOWNSHIP = "township", _("The whole township")
+    BANNER = "banner", _("The whole banner")
+
+
+class Emergency(TimeStampedModel):
+    """An emergency an officer publishes from ``origin`` over a radius. ``unit`` is the top of
+    the area (where the publishing right is needed and checked); ``areas`` are the units whose
+    sites show it at the top and whose people are told at once and may say they are safe."""
+
+    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    unit_path = models.CharField(max_length=255, db_index=True)
+    origin = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=EmergencyKind.choices)
+    radius = models.CharField(max_length=12, choices=Radius.choices, default=Radius.UNIT)
+    text = models.TextField(max_length=1000)
+    areas = models.ManyToManyField("orgs.Unit", related_name="emergencies")
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%Y-%m-%d}"
+
+
+class SafetyStatus(models.TextChoices):
+    SAFE = "safe", _("I am safe")
+    HELP = "help", _("I need help")
+
+
+class EmergencyStatus(models.Model):
+    """One person's answer in an emergency: safe or needing help (one each, changeable)."""
+
+    emergency = models.ForeignKey(Emergency, on_delete=models.CASCADE, related_name="statuses")
+    person = models.ForeignKey("people.Person", on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=8, choices=SafetyStatus.choices)
+    note = models.CharField(max_length=300, blank=True)
+    updated_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["emergency", "person"], name="voice_emergency_status_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.emergency_id}:{self.person_id} {self.status}"

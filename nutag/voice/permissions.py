@@ -13,7 +13,7 @@ from nutag.core.actors import AnyUser
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm, has_unit_perm
 from nutag.people.models import Person
-from nutag.voice.models import Concern, InboxThread
+from nutag.voice.models import AidPost, Concern, Emergency, InboxThread
 
 
 def _person_of(user: AnyUser) -> Person | None:
@@ -121,3 +121,46 @@ def can_read_thread(user: AnyUser, thread: InboxThread) -> bool:
     """The resident of the thread and those who answer the unit's inbox; 404 for anyone
     else (another resident, an officer of a sibling village)."""
     return is_thread_resident(user, thread) or can_answer_inbox(user, thread.unit)
+
+
+# --- Mutual aid and emergencies ------------------------------------------------------------
+
+
+def can_post_aid(user: AnyUser, unit: Unit) -> bool:
+    """Post a request or an offer of help at ``unit``: like raising a concern, a verified
+    resident of the unit itself, or its officers on someone's behalf."""
+    return can_raise_concern(user, unit)
+
+
+def can_moderate_aid(user: AnyUser, unit: Unit) -> bool:
+    """Hide an abusive aid post, or mark anyone's met: those who handle concerns there."""
+    return can_handle_concerns(user, unit)
+
+
+def can_close_aid(user: AnyUser, post: AidPost) -> bool:
+    """Mark a post met: the one who posted it (or the person it was posted for), or an
+    officer of its unit and above."""
+    if user.is_authenticated and post.posted_by_id == user.pk:
+        return True
+    person = _person_of(user)
+    if person is not None and post.person_id == person.pk:
+        return True
+    return can_moderate_aid(user, post.unit)
+
+
+def can_publish_emergency(user: AnyUser, top: Unit) -> bool:
+    """Publish an emergency whose area has ``top`` at its head (``voice.areas.area_top``):
+    those who may send notices (issue tasks) there, so every unit reached is within their
+    own subtree; never a sibling's or the unit above's people."""
+    return has_unit_perm(user=user, perm=Perm.ISSUE_TASKS, unit=top)
+
+
+def can_manage_emergency(user: AnyUser, emergency: Emergency) -> bool:
+    """See who is safe and who needs help, and close the emergency."""
+    return can_publish_emergency(user, emergency.unit)
+
+
+def can_manage_categories(user: AnyUser, banner: Unit) -> bool:
+    """Edit the banner's concern categories and its townships' routing rules: the banner's
+    own secretaries and officers (those who handle concerns at the root), nobody below."""
+    return banner.depth == 1 and has_unit_perm(user=user, perm=Perm.HANDLE_CONCERNS, unit=banner)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from nutag.voice import views
+from nutag.voice import views, views_aid
 
 urlpatterns = [
     path("u/<str:code>/concerns/", views.concern_list, name="voice-concerns"),
@@ -8,6 +8,21 @@ urlpatterns = [
     path("u/<str:code>/concerns/<int:pk>/", views.concern_detail, name="voice-concern"),
     path("u/<str:code>/polls/new/", views.poll_new, name="voice-poll-new"),
     path("u/<str:code>/polls/<int:pk>/", views.poll_detail, name="voice-poll"),
+    path("u/<str:code>/aid/", views_aid.aid_list, name="voice-aid"),
+    path("u/<str:code>/aid/new/", views_aid.aid_new, name="voice-aid-new"),
+    path("u/<str:code>/aid/<int:pk>/", views_aid.aid_detail, name="voice-aid-post"),
+    path("u/<str:code>/emergencies/", views_aid.emergency_list, name="voice-emergencies"),
+    path("u/<str:code>/emergencies/new/", views_aid.emergency_new, name="voice-emergency-new"),
+    path(
+        "u/<str:code>/emergencies/<int:pk>/",
+        views_aid.emergency_detail,
+        name="voice-emergency",
+    ),
+    path(
+        "desk/u/<str:code>/concern-categories/",
+        views_aid.categories_page,
+        name="voice-categories",
+    ),
 ]
 
 # Comments and the secretary's inbox (issue 13, item 5): nutag/voice/views_talk.py

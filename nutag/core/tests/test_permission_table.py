@@ -570,6 +570,60 @@ class Actions:
         )
         return _ok(self.c.get(f"/desk/youth/photos/v/{photo.pk}.jpg"))
 
+    def post_aid(self, unit: Unit) -> bool:
+        from nutag.voice.models import AidPost
+
+        r = self.c.post(
+            f"/api/v1/units/{unit.code}/aid",
+            json.dumps({"kind": "request", "topic": "vet", "title": "权限表互助"}),
+            content_type="application/json",
+        )
+        made = AidPost.objects.filter(unit=unit, title="权限表互助").exists()
+        assert made == _ok(r)
+        return made
+
+    def moderate_aid(self, unit: Unit) -> bool:
+        from nutag.core.actors import SYSTEM
+        from nutag.voice.services.aid import aid_post_create
+
+        post = aid_post_create(
+            acting_user=SYSTEM, unit=unit, kind="offer", topic="other", title="权限表隐藏"
+        )
+        r = self.c.post(
+            f"/api/v1/aid/{post.pk}/hide",
+            json.dumps({"reason": "权限表"}),
+            content_type="application/json",
+        )
+        post.refresh_from_db()
+        hidden = post.status == "hidden"
+        assert hidden == _ok(r)
+        return hidden
+
+    def publish_emergency(self, unit: Unit) -> bool:
+        from nutag.voice.models import Emergency
+
+        r = self.c.post(
+            f"/api/v1/units/{unit.code}/emergencies",
+            json.dumps({"kind": "fire", "radius": "unit", "text": "权限表紧急"}),
+            content_type="application/json",
+        )
+        made = Emergency.objects.filter(origin=unit, text="权限表紧急").exists()
+        assert made == _ok(r)
+        return made
+
+    def manage_categories(self, unit: Unit) -> bool:
+        from nutag.voice.models import Category
+
+        banner = Unit.objects.get(path=unit.path[: Unit.steplen])
+        name = f"权限表类别{Category.objects.count()}"
+        r = self.c.post(
+            f"/desk/u/{banner.code}/concern-categories/",
+            {"action": "add", "new-name": name, "new-days_limit": "5"},
+        )
+        made = Category.objects.filter(banner=banner, name=name).exists()
+        assert made == _ok(r)
+        return made
+
 
 def _above(unit: Unit) -> Unit:
     """The unit a round or task at ``unit`` comes from: its parent (the root issues to itself)."""

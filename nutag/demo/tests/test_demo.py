@@ -543,6 +543,27 @@ def test_a_season_of_concerns_in_every_state(banner: Unit) -> None:
     assert poll is not None and poll.voters.filter(person__user__username="demo-resident")
 
 
+def test_the_lost_sheep_notice_and_a_past_snowstorm(banner: Unit) -> None:
+    from nutag.demo.aid import LOST_SHEEP
+    from nutag.voice.models import AidPost, AidStatus, Emergency
+    from nutag.voice.selectors.aid import aid_column_posts
+    from nutag.voice.selectors.emergencies import emergency_roll
+    from nutag.voice.selectors.figures import voice_figures
+
+    village = _unit(demo_module.LOGIN_UNITS["demo-village"])
+    sheep = AidPost.objects.get(title=LOST_SHEEP)
+    assert sheep.unit == village and sheep.topic == "lost" and "耳标" in sheep.marks
+    assert sheep in aid_column_posts(unit=village)
+    assert AidPost.objects.filter(status=AidStatus.MET).exists()
+    emergency = Emergency.objects.get(origin=village)
+    assert emergency.closed_at is not None and emergency.areas.count() > 1
+    roll = emergency_roll(user=_user("demo-township"), emergency=emergency)
+    assert len(roll.help) == 1 and roll.safe and roll.silent_count
+    figures = voice_figures(unit=banner)
+    assert figures.aid_requests == 2 and figures.aid_requests_met == 1
+    assert figures.emergencies == 1
+
+
 def test_study_a_banner_course_some_branches_behind(banner: Unit) -> None:
     from nutag.study.models import Course, LessonProgress, PointEntry
     from nutag.study.selectors import study_figures

@@ -55,7 +55,7 @@ def test_move_to_a_unit_out_of_reach_is_refused(cast):
 def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_queries):
     # the unit, then the dashboard's reads: the units shown (ancestors, children, siblings),
     # committees with care tallies, rounds, task reports (and the rounds' assessments, when
-    # there are rounds; the cast has none); the residents' voice: four reads
+    # there are rounds; the cast has none); the residents' voice: its fixed reads
     # (nutag/voice/selectors/figures.py); the study app's fixed reads; youth care's counts;
     # first of all the unit's path, which each worker then keeps for the page cache's key
     # (nutag/stats/caching.py)
@@ -63,9 +63,12 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
 
     from nutag.stats.caching import unit_path_for_code
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
+    from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
     from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
-    with django_assert_num_queries(10 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES):
+    with django_assert_num_queries(
+        6 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES
+    ):
         r = client.get(f"/u/{cast.banner.code}/figures/")
     for i in range(10):
         PersonFactory(unit=cast.village2a, name=f"人{i}")
@@ -73,7 +76,9 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     # the unit's path is kept by the worker (with Redis the clear forgets its generation:
     # read it again outside the count)
     unit_path_for_code(cast.banner.code)
-    with django_assert_num_queries(9 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES):
+    with django_assert_num_queries(
+        5 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES
+    ):
         client.get(f"/u/{cast.banner.code}/figures/")
     assert r.status_code == 200
     assert client.get("/u/000000/figures/").status_code == 404

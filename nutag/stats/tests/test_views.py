@@ -19,6 +19,7 @@ from nutag.stats.exporting import CHILDREN_TITLE, ROW_HEADERS, SIBLINGS_TITLE, S
 from nutag.stats.templatetags.charts import COLOUR_BELOW
 from nutag.stats.tests.work import assess, assessment_round, report, task
 from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
+from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
 from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -180,12 +181,12 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
     for page in PAGES:
         # the unit, then the dashboard's five reads (see the module docstring of
         # nutag/stats/selectors/dashboard.py; four when no round covers the unit), and each
-        # app's fixed number of reads for its part: the residents' voice (four, on the
+        # app's fixed number of reads for its part: the residents' voice (six, on the
         # dashboard only: nutag/voice/selectors/figures.py), study and youth care (six:
         # nutag/youth/selectors/figures.py) on the dashboard and the print page; the workbook
         # has neither
         expected = {
-            PAGES[0]: 6 + 4 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES,
+            PAGES[0]: 6 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES,
             PAGES[1]: 6,
             PAGES[2]: 6 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES,
         }[page]

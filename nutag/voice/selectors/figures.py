@@ -2,10 +2,11 @@
 to answer, the share answered within the category's limit, satisfaction, those overdue, and
 the village polls held.
 
-Four queries whatever the subtree's size, each over a ``unit_path`` range (a concern counts
+Six queries whatever the subtree's size, each over a ``unit_path`` range (a concern counts
 where it is handled now): a grouped count by category and state; one aggregate row (ratings,
 overdue, answered within the limit); the answer times of the answered ones (for the median);
-the closed polls.
+the closed polls; and two for mutual aid and emergencies (requests made and met, offers, by
+the post's unit; emergencies published with the top of their area in the subtree).
 """
 
 from __future__ import annotations
@@ -18,8 +19,18 @@ from django.utils import timezone
 
 from nutag.orgs.models import Unit
 from nutag.orgs.paths import subtree_q
-from nutag.voice.models import OPEN_STATES, Concern, ConcernState
+from nutag.voice.models import (
+    OPEN_STATES,
+    AidKind,
+    AidPost,
+    AidStatus,
+    Concern,
+    ConcernState,
+    Emergency,
+)
 from nutag.voice.selectors.polls import polls_held
+
+VOICE_FIGURE_QUERIES = 6  # the fixed number of reads of ``voice_figures`` (tests count them)
 
 # The dashboard's colours (nutag/stats/views.py): green, amber, orange, grey, blue.
 STATE_COLOURS = {
@@ -45,6 +56,10 @@ class VoiceFigures:
     satisfaction: float | None  # mean rating, 1–5, 2 decimals
     overdue: int
     polls_held: int  # village polls closed in the subtree
+    aid_requests: int = 0  # mutual-aid requests posted (hidden ones left out)
+    aid_requests_met: int = 0  # of them, marked met
+    aid_offers: int = 0
+    emergencies: int = 0  # emergencies published (open or over)
 
     def state_segments(self) -> list[tuple[str, int, str]]:
         """``(label, count, colour)`` per state, in the workflow's order (a stacked bar)."""
@@ -79,6 +94,16 @@ def voice_figures(*, unit: Unit) -> VoiceFigures:
         if answered is not None
     ]
     answered = agg["answered"]
+    aid = (
+        AidPost.objects.filter(subtree_q(unit.path, "unit_path"))
+        .exclude(status=AidStatus.HIDDEN)
+        .aggregate(
+            requests=Count("id", filter=Q(kind=AidKind.REQUEST)),
+            met=Count("id", filter=Q(kind=AidKind.REQUEST, status=AidStatus.MET)),
+            offers=Count("id", filter=Q(kind=AidKind.OFFER)),
+        )
+    )
+    emergencies = Emergency.objects.filter(subtree_q(unit.path, "unit_path")).count()
     return VoiceFigures(
         total=sum(by_state.values()),
         by_state=by_state,
@@ -91,4 +116,8 @@ def voice_figures(*, unit: Unit) -> VoiceFigures:
         satisfaction=round(float(agg["rating"]), 2) if agg["rating"] is not None else None,
         overdue=agg["overdue"],
         polls_held=polls_held(unit=unit),
+        aid_requests=aid["requests"],
+        aid_requests_met=aid["met"],
+        aid_offers=aid["offers"],
+        emergencies=emergencies,
     )

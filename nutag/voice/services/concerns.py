@@ -108,7 +108,7 @@ def categories_ensure(*, acting_user: Actor, banner: Unit) -> list[Category]:
     may raise a concern may cause the defaults to be made, so no right is asked."""
     existing = list(Category.objects.filter(banner=banner))
     if existing:
-        return existing
+        return [c for c in existing if not c.retired]
     from django.conf import settings
 
     with translation.override(settings.LANGUAGE_CODE):
@@ -276,7 +276,7 @@ def _submit(
         errors["text"] = [_("Say what the matter is.")]
     elif len(text) > MAX_TEXT:
         errors["text"] = [_("At most %(n)d characters.") % {"n": MAX_TEXT}]
-    if category.banner_id != banner_of(unit).pk:
+    if category.banner_id != banner_of(unit).pk or category.retired:
         errors["category"] = [_("Choose one of the categories shown.")]
     if is_anonymous and not category.allows_anonymous:
         errors["is_anonymous"] = [_("Concerns of this category cannot be anonymous.")]

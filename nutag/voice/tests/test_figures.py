@@ -11,7 +11,7 @@ from django.test import Client
 from nutag.core.actors import SYSTEM
 from nutag.factories import make_concern, make_unit
 from nutag.voice import services
-from nutag.voice.selectors.figures import voice_figures
+from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES, voice_figures
 
 
 @pytest.mark.django_db
@@ -51,13 +51,13 @@ def test_overdue_counts_open_concerns_past_their_deadline(cast):
 
 @pytest.mark.django_db
 def test_four_queries_whatever_the_size(cast, django_assert_num_queries):
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(VOICE_FIGURE_QUERIES):
         voice_figures(unit=cast.banner)
     for i in range(15):
         unit = make_unit(parent=cast.village1a, kind="school", name=f"学校{i}")
         concern = make_concern(unit=unit)
         services.concern_answer(acting_user=SYSTEM, concern=concern, version=1, answer="好")
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(VOICE_FIGURE_QUERIES):
         assert voice_figures(unit=cast.banner).answered == 15
 
 
