@@ -279,6 +279,11 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "nutag")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 NUTAG_IMPORT_MAX_ROWS = int(os.environ.get("NUTAG_IMPORT_MAX_ROWS", "20000"))
 NUTAG_IMPORT_MAX_BYTES = int(os.environ.get("NUTAG_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# A roster file larger than this is read in the background, in a child process whose memory
+# (above its start-up size) and CPU time are capped (nutag/people/importing/sandbox.py).
+NUTAG_IMPORT_BACKGROUND_BYTES = int(os.environ.get("NUTAG_IMPORT_BACKGROUND_BYTES", "262144"))
+NUTAG_IMPORT_READ_MEMORY_MB = int(os.environ.get("NUTAG_IMPORT_READ_MEMORY_MB", "384"))
+NUTAG_IMPORT_READ_SECONDS = int(os.environ.get("NUTAG_IMPORT_READ_SECONDS", "120"))
 # Article uploads (nutag/core/media.py): pictures are decoded and re-encoded, attachments
 # and audio checked by their first bytes.
 NUTAG_IMAGE_MAX_BYTES = int(os.environ.get("NUTAG_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))

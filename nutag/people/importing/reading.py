@@ -325,8 +325,8 @@ def _read_table(data: bytes) -> _Table:
                         code="too_many_rows",
                     )
             return _Table(layout=layout, rows=rows)
-    except ValidationError:
-        raise
+    except (ValidationError, MemoryError):
+        raise  # a memory limit reached is not the file's fault (importing/sandbox.py)
     except Exception as exc:
         logger.info("unreadable roster file: %r", exc)
         raise _unreadable() from exc
