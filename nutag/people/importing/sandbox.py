@@ -152,10 +152,13 @@ def read_table_limited(data: bytes, *, language: str) -> _Table:
             done.stderr.decode(errors="replace")[-2000:],
         )
         raise too_much_to_read()
-    logger.info("roster reader: peak %s MB", answer.get("peak_mb"))
+    logger.info(
+        "roster reader: peak %s MB", answer.get("peak_mb"), extra={"peak_mb": answer.get("peak_mb")}
+    )
     if "refused" in answer:
+        messages = [str(m) for m in answer["refused"]]
         raise ValidationError(
-            [ValidationError(m, code=answer.get("code")) for m in answer["refused"]]
+            messages[0] if len(messages) == 1 else messages, code=answer.get("code")
         )
     return table_from_json(answer["table"])
 
@@ -180,6 +183,9 @@ def child(language: str, memory_mb: int, seconds: int) -> int:
     from .reading import _read_table
 
     data = sys.stdin.buffer.read()
+    # the answer goes to the real stdout; anything a library prints goes to stderr
+    out = os.fdopen(os.dup(sys.stdout.fileno()), "w", encoding="utf-8")
+    sys.stdout = sys.stderr
     # the cap counts from the size after start-up: Python, Django and the readers loaded
     limit = _status_kb("VmSize") * 1024 + memory_mb * 1024 * 1024
     resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
@@ -194,6 +200,6 @@ def child(language: str, memory_mb: int, seconds: int) -> int:
             return 3
     del data
     answer["peak_mb"] = round(_status_kb("VmHWM") / 1024, 1)
-    sys.stdout.write(json.dumps(answer, ensure_ascii=False))
-    sys.stdout.flush()
+    out.write(json.dumps(answer, ensure_ascii=False))
+    out.flush()
     return EXIT_OK

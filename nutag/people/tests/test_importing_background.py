@@ -15,7 +15,6 @@ from nutag.people.models import ImportBatch, ImportStatus
 from nutag.people.tests.test_importing_previews import age
 
 
-
 def roster_csv(names: list[str], *, padding: int = 0) -> SimpleUploadedFile:
     """A CSV roster; ``padding`` blank lines make it large without adding rows."""
     text = "姓名,性别\n" + "".join(f"{name},男\n" for name in names) + "\n" * padding
