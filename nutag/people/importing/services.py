@@ -114,7 +114,7 @@ def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFil
 
 
 def _preview_fields(
-    *, acting_user: AnyUser, unit: Unit, table: _Table, seconds: float = DRY_RUN_SECONDS
+    *, acting_user: AnyUser, unit: Unit, table: _Table, seconds: float | None = None
 ) -> dict[str, Any]:
     """The preview of a table read from a file: the batch's fields, status ``preview``."""
     ctx = _Context(user=acting_user, unit=unit, units=_Units(unit), headers=table.layout.headers)
@@ -135,7 +135,7 @@ def _preview_fields(
     # DRY_RUN_SECONDS the rest are only matched (the services check them when applied),
     # so that a very long file still gets its preview within one request. A row with
     # problems is still matched, so that every problem it has is reported at once.
-    deadline = time.monotonic() + seconds
+    deadline = time.monotonic() + (DRY_RUN_SECONDS if seconds is None else seconds)
     checked_in_full = 0
     parsed = [row for row, issues in entries if not issues]
     for start in range(0, len(entries), DRY_RUN_CHUNK):
