@@ -178,7 +178,8 @@ def text(max_length: int, *, required: bool = False) -> Any:
 
 def one_of(values: list[str]) -> Any:
     """A text field whose values the schema lists (the service refuses any other)."""
-    return Field(json_schema_extra={"enum": values})
+    extra: dict[str, Any] = {"enum": values}
+    return Field(json_schema_extra=extra)
 
 
 def _json_int(value: Any) -> Any:
