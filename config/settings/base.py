@@ -261,6 +261,27 @@ STORAGES = {
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
 }
 
+# --- Media on S3-compatible object storage (scale mode) -------------------------------
+# Set AWS_STORAGE_BUCKET_NAME to keep uploads in a bucket instead of MEDIA_ROOT. Needs the
+# django-storages[s3] package. The bucket stays private: files are served through signed,
+# expiring URLs, since uploads may concern minors. boto3 reads the keys from
+# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
+AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
+if AWS_STORAGE_BUCKET_NAME:
+    S3_MEDIA: dict[str, Any] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": AWS_STORAGE_BUCKET_NAME,
+            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
+            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
+            "querystring_auth": True,
+            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
+            "file_overwrite": False,
+            "default_acl": None,
+        },
+    }
+    STORAGES = {**STORAGES, "default": S3_MEDIA}
+
 # Imports may be large spreadsheets.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 5000
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
@@ -283,6 +304,11 @@ CELERY_TASK_DEFAULT_QUEUE = os.environ.get("CELERY_TASK_DEFAULT_QUEUE", "nutag")
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 NUTAG_IMPORT_MAX_ROWS = int(os.environ.get("NUTAG_IMPORT_MAX_ROWS", "20000"))
 NUTAG_IMPORT_MAX_BYTES = int(os.environ.get("NUTAG_IMPORT_MAX_BYTES", str(10 * 1024 * 1024)))
+# A roster file larger than this is read in the background, in a child process whose memory
+# (above its start-up size) and CPU time are capped (nutag/people/importing/sandbox.py).
+NUTAG_IMPORT_BACKGROUND_BYTES = int(os.environ.get("NUTAG_IMPORT_BACKGROUND_BYTES", "262144"))
+NUTAG_IMPORT_READ_MEMORY_MB = int(os.environ.get("NUTAG_IMPORT_READ_MEMORY_MB", "384"))
+NUTAG_IMPORT_READ_SECONDS = int(os.environ.get("NUTAG_IMPORT_READ_SECONDS", "120"))
 # Article uploads (nutag/core/media.py): pictures are decoded and re-encoded, attachments
 # and audio checked by their first bytes.
 NUTAG_IMAGE_MAX_BYTES = int(os.environ.get("NUTAG_IMAGE_MAX_BYTES", str(8 * 1024 * 1024)))

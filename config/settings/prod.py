@@ -6,12 +6,11 @@ every variable read here and in ``base.py``.
 """
 
 import os
-from typing import Any
 
 from django.core.exceptions import ImproperlyConfigured
 
 from .base import *  # noqa: F403
-from .base import STORAGES, env_bool, env_list
+from .base import env_bool, env_list
 
 DEBUG = False
 NUTAG_IS_PRODUCTION = True
@@ -45,23 +44,4 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
-# --- Media on S3-compatible object storage (scale mode) ------------------------------
-# Set AWS_STORAGE_BUCKET_NAME to keep uploads in a bucket instead of MEDIA_ROOT. Needs the
-# django-storages[s3] package. The bucket stays private: files are served through signed,
-# expiring URLs, since uploads may concern minors. boto3 reads the keys from
-# AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY.
-AWS_STORAGE_BUCKET_NAME = os.environ.get("AWS_STORAGE_BUCKET_NAME", "")
-if AWS_STORAGE_BUCKET_NAME:
-    S3_MEDIA: dict[str, Any] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
-        "OPTIONS": {
-            "bucket_name": AWS_STORAGE_BUCKET_NAME,
-            "endpoint_url": os.environ.get("AWS_S3_ENDPOINT_URL") or None,
-            "region_name": os.environ.get("AWS_S3_REGION_NAME") or None,
-            "querystring_auth": True,
-            "querystring_expire": int(os.environ.get("AWS_QUERYSTRING_EXPIRE", "3600")),
-            "file_overwrite": False,
-            "default_acl": None,
-        },
-    }
-    STORAGES = {**STORAGES, "default": S3_MEDIA}
+# Media on S3-compatible object storage: see base.py (AWS_STORAGE_BUCKET_NAME).

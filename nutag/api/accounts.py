@@ -12,10 +12,9 @@ from typing import Any
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.security import SessionAuth
-from pydantic import StrictInt
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, unit_ref
+from nutag.api.schemas import ErrorOut, JsonInt, UnitRef, ValidationErrorOut, unit_ref
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.accounts import services
@@ -62,7 +61,7 @@ class InvitationOut(Schema):
 
 
 class ApproveIn(Schema):
-    person_id: StrictInt | None = None  # a roster person of the unit; none: a new resident
+    person_id: JsonInt | None = None  # a roster person of the unit; none: a new resident
 
 
 class DeclineIn(Schema):

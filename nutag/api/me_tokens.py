@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -16,7 +16,7 @@ from ninja.security import SessionAuth
 
 from nutag.api.models import ApiToken, TokenScope
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, ValidationErrorOut
+from nutag.api.schemas import ErrorOut, ValidationErrorOut, text
 from nutag.api.tokens import token_create, token_revoke, tokens_of
 
 session = SessionAuth()
@@ -24,7 +24,7 @@ my_tokens = Router(tags=["tokens"])
 
 
 class TokenIn(Schema):
-    name: str
+    name: Annotated[str, text(80, required=True)]
     scope: TokenScope = TokenScope.READ
 
 

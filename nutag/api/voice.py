@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
@@ -17,14 +17,15 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
+from pydantic import Field
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, unit_ref
+from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, one_of, text, unit_ref
 from nutag.core.errors import NotFound
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.people.models import Person
 from nutag.voice import services
-from nutag.voice.models import Category, Concern, ConcernState, Poll
+from nutag.voice.models import Category, Concern, ConcernState, Electorate, Poll
 from nutag.voice.permissions import (
     can_handle_concern,
     can_raise_concern,
@@ -88,8 +89,8 @@ class ConcernOut(Schema):
 
 
 class ConcernIn(Schema):
-    category: str
-    text: str
+    category: str  # a key of GET /units/{code}/concern-categories (the banner's own list)
+    text: Annotated[str, text(4000, required=True)]
     is_public: bool = False
     is_anonymous: bool = False
     location: str = ""
@@ -447,11 +448,16 @@ class PollOut(Schema):
 
 
 class PollIn(Schema):
-    question: str
-    options: list[str]
+    question: Annotated[str, text(300, required=True)]
+    # 2 to 10 options, each different (the service also compares them trimmed: a 400 on
+    # ``options``; and the times, ``closes_at`` after ``opens_at`` and still to come)
+    options: Annotated[
+        list[Annotated[str, text(200, required=True)]],
+        Field(min_length=2, max_length=10, json_schema_extra={"uniqueItems": True}),
+    ]
     opens_at: dt.datetime
     closes_at: dt.datetime
-    electorate: str = "residents"
+    electorate: Annotated[str, one_of(list(Electorate.values))] = "residents"
     live_results: bool = False
 
 

@@ -24,7 +24,8 @@ the UI language; see ``nutag.people.columns``.
 
 The code lives in submodules: ``reading`` (file formats, decoding, the header, the table),
 ``cells`` (cell parsers), ``rows`` (row parsing, matching, merging, saving, the dry run),
-``services`` (``import_parse``, ``import_confirm``, ``apply_import``) and ``selectors``
+``services`` (``import_parse``, ``read_import``, ``import_confirm``, ``apply_import``),
+``sandbox`` (a large file is read in a child process with a memory limit) and ``selectors``
 (``access_import_batch``, ``import_batches_of_unit``, ``batch_report``, ``problem_text``).
 The names below are re-exported so ``nutag.people.importing.<name>`` keeps working; to
 patch a setting such as ``DRY_RUN_SECONDS`` in a test, patch it in the submodule that
@@ -60,6 +61,7 @@ from .services import (
     import_confirm,
     import_parse,
     import_previews_expire,
+    read_import,
 )
 
 __all__ = [
@@ -88,4 +90,5 @@ __all__ = [
     "person_input_of",
     "problem_text",
     "problems_of_rows",
+    "read_import",
 ]

@@ -27,6 +27,10 @@ MAX_SHEETS = 20
 MAX_COLUMNS = 256  # cells beyond are dropped: a cell at column XFD must not make rows 16,384 wide
 MAX_CELL_CHARS = 2000  # a longer cell is cut (no column of ours holds more)
 CSV_SNIFF_CHARS = 64 * 1024  # the delimiter is guessed from the start of the text only
+# All the text of the rows kept. One long shared string can fill many cells of a small file;
+# kept as rows, then as the preview's JSON, each would become its own copy. A real roster
+# of 20,000 rows holds a few million characters.
+MAX_TABLE_CHARS = 16 * 1024 * 1024
 
 XLSX_MAGIC = b"PK\x03\x04"
 XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
@@ -79,7 +83,10 @@ def _xls_sheets(data: bytes) -> Iterator[Iterator[list[Cell]]]:
     import xlrd
 
     # on_demand: one sheet in memory at a time; ragged_rows: no padding to the widest row
-    book = xlrd.open_workbook(file_contents=data, on_demand=True, ragged_rows=True)
+    # logfile: xlrd prints its warnings, which must never reach stdout (importing/sandbox.py)
+    book = xlrd.open_workbook(
+        file_contents=data, on_demand=True, ragged_rows=True, logfile=io.StringIO()
+    )
 
     def cell_value(cell: Any) -> Cell:
         if cell.ctype == xlrd.XL_CELL_DATE:
@@ -297,6 +304,7 @@ def _read_table(data: bytes) -> _Table:
             if layout is None:
                 continue
             rows: list[tuple[int, list[Cell]]] = []
+            chars = 0
             numbered = itertools.chain(
                 list(enumerate(head, start=1))[layout.data_start :],
                 enumerate(sheet, start=len(head) + 1),
@@ -314,6 +322,16 @@ def _read_table(data: bytes) -> _Table:
                         break
                     continue  # blank lines are skipped silently
                 rows.append((n, list(row)))
+                chars += sum(len(c) for c in row if isinstance(c, str))
+                if chars > MAX_TABLE_CHARS:
+                    raise ValidationError(
+                        _(
+                            "The file holds far more text than a roster: %(count)d rows hold "
+                            "more than %(chars)d characters. Split it into smaller files."
+                        )
+                        % {"count": len(rows), "chars": MAX_TABLE_CHARS},
+                        code="too_much_text",
+                    )
                 if len(rows) > max_rows:
                     raise ValidationError(
                         ngettext(
@@ -325,8 +343,8 @@ def _read_table(data: bytes) -> _Table:
                         code="too_many_rows",
                     )
             return _Table(layout=layout, rows=rows)
-    except ValidationError:
-        raise
+    except (ValidationError, MemoryError):
+        raise  # a memory limit reached is not the file's fault (importing/sandbox.py)
     except Exception as exc:
         logger.info("unreadable roster file: %r", exc)
         raise _unreadable() from exc

@@ -25,7 +25,7 @@ SHOWN_ERRORS = 500  # problems listed on the preview and result pages
 def access_import_batch(*, user: AnyUser, pk: int | str) -> ImportBatch:
     """The batch if ``user`` may change people of its unit; 404 for missing and not yours."""
     try:
-        batch = ImportBatch.objects.select_related("unit").get(pk=int(pk))
+        batch = ImportBatch.objects.select_related("unit").defer("upload").get(pk=int(pk))
     except (ImportBatch.DoesNotExist, ValueError, TypeError) as exc:
         raise NotFound from exc
     if not has_unit_perm(user=user, perm=Perm.CHANGE_PEOPLE, unit=batch.unit):
@@ -42,7 +42,7 @@ def import_batches_of_unit(*, user: AnyUser, unit: Unit, limit: int = 10) -> Que
     return (
         ImportBatch.objects.filter(unit=unit)
         .exclude(status=ImportStatus.PREVIEW, created_at__lt=cutoff)
-        .defer("rows", "errors", "source")[:limit]
+        .defer("rows", "errors", "source", "upload")[:limit]
     )
 
 

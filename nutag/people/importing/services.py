@@ -1,4 +1,5 @@
-"""Import services: ``import_parse`` (preview), ``import_confirm`` and ``apply_import``."""
+"""Import services: ``import_parse`` (preview; ``read_import`` reads a large file in the
+background), ``import_confirm`` and ``apply_import``."""
 
 from __future__ import annotations
 
@@ -38,12 +39,15 @@ from .rows import (
     _try_row,
     _Units,
 )
+from .sandbox import read_table_limited
 
 logger = logging.getLogger(__name__)
 
+STALE = (ImportStatus.PREVIEW, ImportStatus.READING)  # expire after IMPORT_PREVIEW_HOURS
 PROGRESS_STEP = 25  # rows between two progress saves
 DRY_RUN_CHUNK = 200  # rows checked per transaction while previewing, and fetched at once
 DRY_RUN_SECONDS = 8.0  # time the preview spends running the services on rows
+BACKGROUND_DRY_RUN_SECONDS = 120.0  # the same for a file read in the background
 
 
 # --------------------------------------------------------------------------- services
@@ -71,6 +75,9 @@ def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFil
 
     Raises ``ValidationError`` for a file that cannot be used at all (too big, unreadable,
     no header row, too many rows); every problem within a row goes into ``batch.errors``.
+    A file larger than ``NUTAG_IMPORT_BACKGROUND_BYTES`` is only checked for its size here:
+    the batch comes back in status ``reading`` and ``read_import`` reads it in the
+    background (its refusal then ends the batch as failed, with the reason).
     """
     if not has_unit_perm(user=acting_user, perm=Perm.CHANGE_PEOPLE, unit=unit):
         raise NotFound
@@ -78,7 +85,38 @@ def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFil
         raise ValidationError(_("A closed unit cannot receive people."), code="closed")
     import_previews_expire(acting_user=SYSTEM)  # lazily, besides the scheduled command
     data = _read_upload(uploaded_file)
+    file_name = os.path.basename((uploaded_file.name or "").replace("\\", "/"))[:200]
+    created_by = acting_user if acting_user.is_authenticated else None
+    if len(data) > settings.NUTAG_IMPORT_BACKGROUND_BYTES:
+        # A large file is read in the background, in a child process with a memory limit;
+        # the batch page shows "reading" and refreshes until the preview is ready.
+        with transaction.atomic():
+            batch = ImportBatch.objects.create(
+                unit=unit,
+                created_by=created_by,
+                file_name=file_name or "roster",
+                status=ImportStatus.READING,
+                upload=data,
+            )
+            enqueue(
+                "nutag.people.importing.read_import",
+                batch_id=batch.pk,
+                language=translation.get_language(),
+            )
+        return batch
     table = _read_table(data)
+    return ImportBatch.objects.create(
+        unit=unit,
+        created_by=created_by,
+        file_name=file_name or "roster",
+        **_preview_fields(acting_user=acting_user, unit=unit, table=table),
+    )
+
+
+def _preview_fields(
+    *, acting_user: AnyUser, unit: Unit, table: _Table, seconds: float | None = None
+) -> dict[str, Any]:
+    """The preview of a table read from a file: the batch's fields, status ``preview``."""
     ctx = _Context(user=acting_user, unit=unit, units=_Units(unit), headers=table.layout.headers)
     errors: list[dict[str, Any]] = [
         {"row": 0, "column": header, "message": str(message), "notice": True}
@@ -97,7 +135,7 @@ def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFil
     # DRY_RUN_SECONDS the rest are only matched (the services check them when applied),
     # so that a very long file still gets its preview within one request. A row with
     # problems is still matched, so that every problem it has is reported at once.
-    deadline = time.monotonic() + DRY_RUN_SECONDS
+    deadline = time.monotonic() + (DRY_RUN_SECONDS if seconds is None else seconds)
     checked_in_full = 0
     parsed = [row for row, issues in entries if not issues]
     for start in range(0, len(entries), DRY_RUN_CHUNK):
@@ -131,18 +169,60 @@ def import_parse(*, acting_user: AnyUser, unit: Unit, uploaded_file: UploadedFil
             }
         )
     errors.sort(key=lambda e: e["row"])
-    file_name = os.path.basename((uploaded_file.name or "").replace("\\", "/"))[:200]
-    return ImportBatch.objects.create(
-        unit=unit,
-        created_by=acting_user if acting_user.is_authenticated else None,
-        file_name=file_name or "roster",
-        status=ImportStatus.PREVIEW,
-        rows=good,
-        errors=errors,
-        total=len(good),
-        source=_source(table),
-        extra_columns=list(table.layout.extras.values()),
-    )
+    return {
+        "status": ImportStatus.PREVIEW,
+        "rows": good,
+        "errors": errors,
+        "total": len(good),
+        "source": _source(table),
+        "extra_columns": list(table.layout.extras.values()),
+    }
+
+
+def read_import(*, batch_id: int, language: str | None = None) -> None:
+    """Read a large file into its preview (background task).
+
+    The file is read in a child process with a memory and CPU limit
+    (``sandbox.read_table_limited``); a refusal or a limit reached ends the batch as failed
+    with the reason in the officer's language. The file's bytes are dropped either way.
+    """
+    with translation.override(language or settings.LANGUAGE_CODE):
+        batch = (
+            ImportBatch.objects.select_related("unit", "created_by")
+            .filter(pk=batch_id, status=ImportStatus.READING)
+            .first()
+        )
+        if batch is None:
+            return  # read already, or expired
+        data = bytes(batch.upload)
+        user = batch.created_by
+        try:
+            if user is None or not has_unit_perm(
+                user=user, perm=Perm.CHANGE_PEOPLE, unit=batch.unit
+            ):
+                raise ValidationError(
+                    _("The person who started this import no longer manages this unit.")
+                )
+            table = read_table_limited(data, language=translation.get_language())
+            del data
+            fields = _preview_fields(
+                acting_user=user, unit=batch.unit, table=table, seconds=BACKGROUND_DRY_RUN_SECONDS
+            )
+        except ValidationError as exc:
+            failure = " ".join(exc.messages)
+        except Exception as exc:
+            logger.exception("reading roster import %s failed", batch_id)
+            failure = _(
+                "The file could not be read because of an unexpected error (%(error)s)."
+            ) % {"error": type(exc).__name__}
+        else:
+            ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.READING).update(
+                **fields, upload=b"", updated_at=timezone.now()
+            )
+            return
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportStatus.READING).update(
+            status=ImportStatus.FAILED, failure=failure, upload=b"", updated_at=timezone.now()
+        )
 
 
 def _mark_duplicates(entries: list[tuple[dict[str, Any], list[_Issue]]], ctx: _Context) -> None:
@@ -212,6 +292,8 @@ def _source(table: _Table) -> dict[str, Any]:
 def import_previews_expire(*, acting_user: Actor, now: dt.datetime | None = None) -> int:
     """Delete previews never confirmed within ``IMPORT_PREVIEW_HOURS``; how many went.
 
+    A file still waiting to be read after as long (its worker died) goes too.
+
     Confirmed batches (running, done, failed) are never touched.
     """
     if not is_system(acting_user):
@@ -220,9 +302,9 @@ def import_previews_expire(*, acting_user: Actor, now: dt.datetime | None = None
     with transaction.atomic():
         stale = list(
             ImportBatch.objects.select_for_update(of=("self",))
-            .filter(status=ImportStatus.PREVIEW, created_at__lt=cutoff)
+            .filter(status__in=STALE, created_at__lt=cutoff)
             .select_related("unit")
-            .defer("rows", "errors", "source")
+            .defer("rows", "errors", "source", "upload")
         )
         for batch in stale:
             audit_record(
@@ -232,9 +314,7 @@ def import_previews_expire(*, acting_user: Actor, now: dt.datetime | None = None
                 unit=batch.unit,
                 note=_("roster preview expired unconfirmed"),
             )
-        ImportBatch.objects.filter(
-            pk__in=[b.pk for b in stale], status=ImportStatus.PREVIEW
-        ).delete()
+        ImportBatch.objects.filter(pk__in=[b.pk for b in stale], status__in=STALE).delete()
     return len(stale)
 
 

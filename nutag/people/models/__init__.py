@@ -269,6 +269,7 @@ class Guardianship(TimeStampedModel):
 
 
 class ImportStatus(models.TextChoices):
+    READING = "reading", _("Reading the file")
     PREVIEW = "preview", _("Waiting for confirmation")
     RUNNING = "running", _("Importing")
     DONE = "done", _("Done")
@@ -284,7 +285,7 @@ class ImportBatch(TimeStampedModel):
     problem of a row together. A preview never confirmed expires after
     ``IMPORT_PREVIEW_HOURS`` (``manage.py expire_import_previews``, and lazily on each new
     import). Applying runs in the background and advances ``processed`` so the workbench
-    can show progress.
+    can show progress. A large file is first read in the background (``reading``).
     """
 
     unit = models.ForeignKey(
@@ -308,6 +309,9 @@ class ImportBatch(TimeStampedModel):
     source = models.JSONField(default=dict, blank=True)
     # Headers of columns the importer does not know, kept as "other information".
     extra_columns = models.JSONField(default=list, blank=True)
+    # A large file waiting to be read in the background (status ``reading``); emptied once
+    # it is read, whether it was refused or not: the file itself is never kept.
+    upload = models.BinaryField(blank=True, default=b"", editable=False)
     total = models.PositiveIntegerField(_("rows"), default=0)
     processed = models.PositiveIntegerField(_("processed"), default=0)
     created_count = models.PositiveIntegerField(_("added"), default=0)

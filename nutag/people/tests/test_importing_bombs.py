@@ -4,6 +4,12 @@ Each bomb is read in a fresh Python process (``_measure``), which reports the gr
 peak resident memory over its size just before: after a normal roster was read, the peak
 (``VmHWM``) is reset through ``/proc/self/clear_refs``, so the figure is the bomb's alone.
 No wall-clock assertions.
+
+Two ways of reading are measured: ``direct``, the reader itself in the process (the way a
+file up to ``NUTAG_IMPORT_BACKGROUND_BYTES`` is read during the upload), and ``upload``, the
+way the upload reads a file of that size (a larger file in the background: the worker
+hands it to a child process with a memory limit, ``importing/sandbox.py``; the figure is
+then the worker's growth, and the child's own peak is printed).
 """
 
 from __future__ import annotations
@@ -20,6 +26,7 @@ import pytest
 from django.core.exceptions import ValidationError
 
 from nutag.core.archives import ZipLimits, check_zip
+from nutag.people.tests import xls_bombs
 
 LIMIT_MB = 100
 GIB = 1024**3
@@ -160,11 +167,24 @@ def csv_cell_bomb(path: Path) -> Path:
 
 
 MEASURE = r"""
-import json, sys
+import json, logging, sys
 import django
 django.setup()
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from nutag.people.importing.reading import _read_table
+from nutag.people.importing.sandbox import read_table_limited
+
+child_peaks = []
+
+
+class Peaks(logging.Handler):
+    def emit(self, record):
+        child_peaks.append(getattr(record, "peak_mb", None))
+
+
+logging.getLogger("nutag.people.importing.sandbox").addHandler(Peaks())
+logging.getLogger("nutag.people.importing.sandbox").setLevel(logging.INFO)
 
 
 def status(field):
@@ -176,23 +196,27 @@ def status(field):
 warm = open(sys.argv[2], "rb").read()
 _read_table(warm)  # imports and first-use caches, outside the measure
 data = open(sys.argv[1], "rb").read()
+read = _read_table
+if sys.argv[3] == "upload" and len(data) > settings.NUTAG_IMPORT_BACKGROUND_BYTES:
+    read = lambda data: read_table_limited(data, language="en")
 with open("/proc/self/clear_refs", "w") as clear:
     clear.write("5")  # reset the peak (VmHWM) to the present size
 before = status("VmRSS")
 code, rows = None, None
 try:
-    rows = len(_read_table(data).rows)
+    rows = len(read(data).rows)
 except ValidationError as exc:
-    code = exc.code
+    code = getattr(exc, "code", None)
 after = status("VmHWM")
-print(json.dumps({"growth_mb": (after - before) / 1024, "code": code, "rows": rows}))
+print(json.dumps({"growth_mb": (after - before) / 1024, "code": code, "rows": rows,
+                  "child_mb": child_peaks[0] if child_peaks else None}))
 """
 
 
-def _measure(path: Path, warm: Path) -> dict:
+def _measure(path: Path, warm: Path, mode: str = "direct") -> dict:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings.test"}
     done = subprocess.run(  # noqa: S603
-        [sys.executable, "-c", MEASURE, str(path), str(warm)],
+        [sys.executable, "-c", MEASURE, str(path), str(warm), mode],
         cwd=ROOT,
         env=env,
         capture_output=True,
@@ -218,18 +242,42 @@ BOMBS = {
     "rows_bomb.csv": (csv_rows_bomb, "too_many_rows"),
     "cell_bomb.csv": (csv_cell_bomb, "unreadable"),
 }
+# .xls files hold no compressed data: a sheet and the shared strings are read whole, so a
+# file of a few MB can still take a hundred MB to read. Refused or read, what matters is
+# the memory: the worker's stays low, the child's stays under its limit.
+XLS_BOMBS = {
+    "shared_strings_bomb.xls": (xls_bombs.shared_strings_bomb, None),
+    "cells_bomb.xls": (xls_bombs.cells_bomb, None),
+    "rows_bomb.xls": (xls_bombs.rows_bomb, "too_many_rows"),
+}
+CASES = [(name, "direct") for name in BOMBS] + [(name, "upload") for name in [*BOMBS, *XLS_BOMBS]]
 
 
-@pytest.mark.parametrize("name", list(BOMBS))
-def test_a_bomb_is_refused_and_the_peak_memory_stays_low(tmp_path, warm, name):
-    make, code = BOMBS[name]
-    path = make(tmp_path / name)
+@pytest.fixture(scope="module")
+def bomb_files(tmp_path_factory) -> dict[str, Path]:  # type: ignore[no-untyped-def]
+    """Each bomb made once for the module (the .xlsx ones compress a gigabyte)."""
+    return {"_dir": tmp_path_factory.mktemp("bombs")}
+
+
+@pytest.mark.parametrize(("name", "mode"), CASES)
+def test_a_bomb_is_refused_and_the_peak_memory_stays_low(bomb_files, warm, name, mode):
+    make, code = {**BOMBS, **XLS_BOMBS}[name]
+    if name not in bomb_files:
+        bomb_files[name] = make(bomb_files["_dir"] / name)
+    path = bomb_files[name]
     assert path.stat().st_size < 10 * CHUNK  # within the upload limit: only the guards stop it
-    result = _measure(path, warm)
+    assert path.stat().st_size > 256 * 1024  # read in the background when uploaded
+    result = _measure(path, warm, mode)
     size = path.stat().st_size / CHUNK
-    print(f"{name}: {size:.1f} MB file, peak growth {result['growth_mb']:.1f} MB")  # noqa: T201
+    print(  # noqa: T201
+        f"{name} ({mode}): {size:.1f} MB file, peak growth {result['growth_mb']:.1f} MB, "
+        f"child peak {result['child_mb']} MB, refused: {result['code']}, rows {result['rows']}"
+    )
     assert result["code"] == code
     assert result["growth_mb"] < LIMIT_MB
+    if mode == "upload":
+        assert result["child_mb"] is not None  # read by the child
+        assert result["child_mb"] < 160 + 384  # its start-up size plus its limit
 
 
 def test_the_warm_roster_reads(warm):
@@ -260,3 +308,20 @@ def test_check_zip_refuses_too_many_members_and_oversized_ones():
         check_zip(archive({"a.xml": b"z" * (2 * CHUNK)}), ZipLimits(max_ratio=10))
     check_zip(archive({"a.xml": b"x" * 900}), limits)  # within every limit
     check_zip(b"not a zip at all", limits)  # left to the reader to call unreadable
+
+
+def test_one_long_shared_string_in_many_cells_is_refused_before_it_is_copied(tmp_path):
+    """A small .xlsx whose cells all point at one 2,000-character shared string (within
+    every limit of the archive): kept as rows (then as the preview's JSON) each cell would
+    become its own copy."""
+    from nutag.people.importing.reading import MAX_TABLE_CHARS, _read_table
+
+    sst = f'{XML}<sst xmlns="{MAIN}" count="1" uniqueCount="1"><si><t>{"长" * 2000}</t></si></sst>'
+    row = '<row><c t="inlineStr"><is><t>巴特尔</t></is></c><c t="s"><v>0</v></c></row>'
+    sheet = SHEET_HEAD + row * (MAX_TABLE_CHARS // 2000 + 10) + SHEET_TAIL
+    path = tmp_path / "shared.xlsx"
+    _book_with_tail(path, "xl/sharedStrings.xml", sst.encode(), b"", 0, b"", sheet=sheet.encode())
+    assert path.stat().st_size < 1024 * 1024
+    with pytest.raises(ValidationError) as info:
+        _read_table(path.read_bytes())
+    assert info.value.code == "too_much_text"

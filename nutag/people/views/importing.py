@@ -63,7 +63,9 @@ def people_import_template(request: HttpRequest, code: str) -> HttpResponse:
 def people_import_batch(request: HttpRequest, pk: int) -> HttpResponse:
     batch = access_import_batch(user=request.user, pk=pk)
     context = {"batch": batch, "unit": batch.unit, "report": batch_report(batch=batch)}
-    if batch.status == ImportStatus.PREVIEW:
+    if batch.status == ImportStatus.READING:
+        template = "people/import_reading.html"
+    elif batch.status == ImportStatus.PREVIEW:
         template = "people/import_preview.html"
     elif batch.status == ImportStatus.RUNNING:
         template = "people/import_progress.html"
