@@ -7,8 +7,10 @@ One dated archive, ``nutag-backup-YYYYMMDD-HHMMSS.tar.gz``, holds:
   run on a snapshot exported by the transaction that also counts the rows (so the counts
   and the dump see the same instant, however many writes happen meanwhile);
 - ``media/…`` — every stored file, read through Django's storage (a local folder or S3);
+- ``private/…`` — every file of the private folder ``NUTAG_PRIVATE_ROOT`` (pictures that the
+  web server must never serve, e.g. youth visit photos), read through a file storage;
 - ``manifest.json`` — when, which engine, and per table its row count and a SHA-256 over
-  its rows in primary-key order; per media file its size and SHA-256.
+  its rows in primary-key order; per media file (and private file) its size and SHA-256.
 
 ``restore`` refuses a target database that holds data (any row outside Django's own
 bookkeeping tables) unless ``--force``; loads the database (SQLite: the backup API again;
@@ -34,8 +36,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
+from django.core.files.storage import FileSystemStorage, Storage, default_storage
 from django.db import connections
 
 FORMAT = 1
@@ -53,6 +56,7 @@ class Manifest:
     engine: str
     tables: dict[str, dict[str, Any]] = field(default_factory=dict)
     media: dict[str, dict[str, Any]] = field(default_factory=dict)
+    private: dict[str, dict[str, Any]] = field(default_factory=dict)
 
     def as_json(self) -> bytes:
         data = {"format": FORMAT, **self.__dict__}
@@ -68,6 +72,7 @@ class Manifest:
             engine=data["engine"],
             tables=data["tables"],
             media=data["media"],
+            private=data.get("private", {}),  # archives made before the private folder
         )
 
 
@@ -158,15 +163,34 @@ def current_tables(alias: str = "default") -> dict[str, dict[str, Any]]:
 # --------------------------------------------------------------------------- media
 
 
-def _media_names(directory: str = "") -> Iterator[str]:
+def private_storage() -> Storage | None:
+    """The private folder (``NUTAG_PRIVATE_ROOT``) as a storage, or None when unset."""
+    root = getattr(settings, "NUTAG_PRIVATE_ROOT", None)
+    return FileSystemStorage(location=str(root), base_url=None) if root else None
+
+
+def _stores() -> list[tuple[str, Storage]]:
+    """(archive folder, storage) for every place files are kept."""
+    stores: list[tuple[str, Storage]] = [("media", default_storage)]
+    private = private_storage()
+    if private is not None:
+        stores.append(("private", private))
+    return stores
+
+
+def _entries(manifest: Manifest, folder: str) -> dict[str, dict[str, Any]]:
+    return manifest.media if folder == "media" else manifest.private
+
+
+def _media_names(directory: str = "", storage: Storage = default_storage) -> Iterator[str]:
     try:
-        dirs, files = default_storage.listdir(directory)
+        dirs, files = storage.listdir(directory)
     except FileNotFoundError:
         return
     for name in sorted(files):
         yield f"{directory}/{name}" if directory else name
     for sub in sorted(dirs):
-        yield from _media_names(f"{directory}/{sub}" if directory else sub)
+        yield from _media_names(f"{directory}/{sub}" if directory else sub, storage)
 
 
 def _add_bytes(archive: tarfile.TarFile, name: str, data: bytes) -> None:
@@ -230,14 +254,16 @@ def backup(*, directory: Path, alias: str = "default", now: dt.datetime | None =
         partial = target.with_suffix(".partial")
         with tarfile.open(partial, "w:gz") as archive:
             archive.add(db_file, db_member)
-            for name in _media_names():
-                with default_storage.open(name, "rb") as fh:
-                    data = fh.read()
-                manifest.media[name] = {
-                    "bytes": len(data),
-                    "sha256": hashlib.sha256(data).hexdigest(),
-                }
-                _add_bytes(archive, f"media/{name}", data)
+            for folder, storage in _stores():
+                entries = _entries(manifest, folder)
+                for name in _media_names(storage=storage):
+                    with storage.open(name, "rb") as fh:
+                        data = fh.read()
+                    entries[name] = {
+                        "bytes": len(data),
+                        "sha256": hashlib.sha256(data).hexdigest(),
+                    }
+                    _add_bytes(archive, f"{folder}/{name}", data)
             _add_bytes(archive, "manifest.json", manifest.as_json())
         partial.rename(target)  # a half-written archive never carries the final name
     return target
@@ -304,14 +330,17 @@ def restore(*, archive_path: Path, alias: str = "default", force: bool = False) 
                      str(db_file)],
                     env=_pg_env(s), check=True, capture_output=True,
                 )  # fmt: skip
-        for name in sorted(manifest.media):
-            member = archive.extractfile(f"media/{name}")
-            if member is None:
-                raise BackupError(f"the archive lacks the media file {name}")
-            data = member.read()
-            if default_storage.exists(name):
-                default_storage.delete(name)
-            default_storage.save(name, ContentFile(data))
+        for folder, storage in _stores():
+            for name in sorted(_entries(manifest, folder)):
+                member = archive.extractfile(f"{folder}/{name}")
+                if member is None:
+                    raise BackupError(f"the archive lacks the {folder} file {name}")
+                data = member.read()
+                if storage.exists(name):
+                    storage.delete(name)
+                storage.save(name, ContentFile(data))
+        if manifest.private and private_storage() is None:
+            raise BackupError("the archive holds private files but NUTAG_PRIVATE_ROOT is unset")
     problems = verify(manifest, alias=alias)
     if problems:
         raise BackupError("the restore does not match the manifest:\n" + "\n".join(problems))
@@ -334,15 +363,16 @@ def verify(manifest: Manifest, *, alias: str = "default") -> list[str]:
             )
     for name in sorted(set(tables) - set(manifest.tables)):
         problems.append(f"table {name}: not in the backup")
-    for name, want in sorted(manifest.media.items()):
-        try:
-            with default_storage.open(name, "rb") as fh:
-                data = fh.read()
-        except FileNotFoundError:
-            problems.append(f"media {name}: missing")
-            continue
-        if hashlib.sha256(data).hexdigest() != want["sha256"]:
-            problems.append(f"media {name}: contents differ")
+    for folder, storage in _stores():
+        for name, want in sorted(_entries(manifest, folder).items()):
+            try:
+                with storage.open(name, "rb") as fh:
+                    data = fh.read()
+            except FileNotFoundError:
+                problems.append(f"{folder} {name}: missing")
+                continue
+            if hashlib.sha256(data).hexdigest() != want["sha256"]:
+                problems.append(f"{folder} {name}: contents differ")
     return problems
 
 

@@ -46,6 +46,7 @@ def _env(db: Path, media: Path) -> dict[str, str]:
         DJANGO_SETTINGS_MODULE="config.settings.dev",
         DATABASE_URL=f"sqlite:///{db}",
         MEDIA_ROOT=str(media),
+        NUTAG_PRIVATE_ROOT=str(media.parent / f"{media.name}-private"),
         NUTAG_TASK_MODE="inline",
     )
     return env
@@ -72,6 +73,9 @@ def test_sqlite_backup_during_writes_restores_into_an_empty_database(tmp_path: P
     (source_media / "pictures" / "草原.webp").write_bytes(b"RIFF\x00\x00\x00\x00WEBPpicture")
     (source_media / "attachments").mkdir()
     (source_media / "attachments" / "通知.pdf").write_bytes(b"%PDF-1.4 notice")
+    # the private folder (youth visit photos: never served by the web server) is kept too
+    (tmp_path / "media-private" / "visits").mkdir(parents=True)
+    (tmp_path / "media-private" / "visits" / "v.jpg").write_bytes(b"\xff\xd8private")
 
     stop = tmp_path / "stop"
     writer = subprocess.Popen(  # noqa: S603
@@ -95,6 +99,7 @@ def test_sqlite_backup_during_writes_restores_into_an_empty_database(tmp_path: P
     users = manifest["tables"]["auth_user"]["rows"]
     assert 1 <= users <= written  # a consistent moment during the writes
     assert set(manifest["media"]) == {"pictures/草原.webp", "attachments/通知.pdf"}
+    assert set(manifest["private"]) == {"visits/v.jpg"}
 
     # restore into an empty database (a file that does not exist yet) and other media
     target_db, target_media = tmp_path / "restored.sqlite3", tmp_path / "restored-media"
@@ -105,6 +110,9 @@ def test_sqlite_backup_during_writes_restores_into_an_empty_database(tmp_path: P
     assert _tables(target_db) == in_archive  # every table, row for row
     assert (target_media / "pictures" / "草原.webp").read_bytes().endswith(b"WEBPpicture")
     assert (target_media / "attachments" / "通知.pdf").read_bytes() == b"%PDF-1.4 notice"
+    private = tmp_path / "restored-media-private" / "visits" / "v.jpg"
+    assert private.read_bytes() == b"\xff\xd8private"
+    assert not (target_media / "visits").exists()  # never into the served media
 
     # a database holding data is refused, unless told
     again = _manage("restore", str(archive), env=env)
@@ -148,6 +156,7 @@ def test_postgresql_backup_and_restore(tmp_path: Path, settings) -> None:  # typ
         "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     }
     settings.MEDIA_ROOT = str(tmp_path / "media")
+    settings.NUTAG_PRIVATE_ROOT = tmp_path / "private"
     User.objects.create(username="before-backup")
     archive = backup.backup(directory=tmp_path / "backups")
     User.objects.create(username="after-backup")
