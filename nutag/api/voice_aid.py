@@ -8,17 +8,25 @@ for not yours, 400 with the message for a refusal."""
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, unit_ref
+from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, one_of, text, unit_ref
 from nutag.core.errors import NotFound
 from nutag.orgs.selectors import get_unit_by_code
-from nutag.voice.models import AidPost, Emergency
+from nutag.voice.models import (
+    AidKind,
+    AidPost,
+    AidTopic,
+    Emergency,
+    EmergencyKind,
+    Radius,
+    SafetyStatus,
+)
 from nutag.voice.permissions import (
     can_close_aid,
     can_manage_emergency,
@@ -58,17 +66,28 @@ class AidPostOut(Schema):
     may_close: bool
 
 
+# Field types as the services check them (schemathesis holds the schema to it); named here
+# because a field called ``text`` would hide the ``text`` helper inside a class body.
+AidTitle = Annotated[str, text(120, required=True)]
+AidText = Annotated[str, text(2000)]
+AidMarks = Annotated[str, text(200)]
+AidContact = Annotated[str, text(60)]
+Reason = Annotated[str, text(300, required=True)]
+SmsText = Annotated[str, text(300, required=True)]  # an emergency goes by SMS
+Note = Annotated[str, text(300)]
+
+
 class AidPostIn(Schema):
-    kind: str
-    topic: str
-    title: str
-    text: str = ""
-    marks: str = ""
-    contact: str = ""
+    kind: Annotated[str, one_of(AidKind.values)]
+    topic: Annotated[str, one_of(AidTopic.values)]
+    title: AidTitle
+    text: AidText = ""
+    marks: AidMarks = ""  # ear tag, brand, colour
+    contact: AidContact = ""
 
 
 class HideIn(Schema):
-    reason: str
+    reason: Reason
 
 
 def _photo_urls(photos: list[dict[str, Any]]) -> list[str]:
@@ -170,14 +189,14 @@ class EmergencyOut(Schema):
 
 
 class EmergencyIn(Schema):
-    kind: str
-    radius: str = "unit"
-    text: str
+    kind: Annotated[str, one_of(EmergencyKind.values)]
+    radius: Annotated[str, one_of(Radius.values)] = "unit"
+    text: SmsText
 
 
 class StatusIn(Schema):
-    status: str  # "safe" or "help"
-    note: str = ""
+    status: Annotated[str, one_of(SafetyStatus.values)]
+    note: Note = ""
 
 
 class RollPersonOut(Schema):
