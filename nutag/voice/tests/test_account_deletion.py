@@ -33,7 +33,10 @@ def test_after_deletion_concerns_threads_and_comments_stay_anonymised(cast):
         acting_user=cast.resident, unit=cast.village1a, subject="水井", text="井坏了"
     )
     article = Article.objects.create(
-        unit=cast.village1a, title="通知", status=ArticleStatus.PUBLISHED, published_at=timezone.now()
+        unit=cast.village1a,
+        title="通知",
+        status=ArticleStatus.PUBLISHED,
+        published_at=timezone.now(),
     )
     Placement.objects.create(article=article, unit=cast.village1a, via=PlacementVia.OWN)
     comment = comment_svc.comment_post(
