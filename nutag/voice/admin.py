@@ -70,8 +70,17 @@ class _ReadOnly(_PlatformOnly):
 class CommentAdmin(_ReadOnly):
     list_display = ("pk", "unit", "author_name", "state", "held_for", "reports", "created_at")
     list_filter = ("state", "held_for")
-    fields = ("unit", "article", "concern", "author_name", "text", "state", "held_for")
-    fields += ("reports", "created_at")
+    fields = (
+        "unit",
+        "article",
+        "concern",
+        "author_name",
+        "text",
+        "state",
+        "held_for",
+        "reports",
+        "created_at",
+    )
     readonly_fields = fields
     list_select_related = ("unit",)
 

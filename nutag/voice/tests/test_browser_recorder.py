@@ -23,7 +23,9 @@ FAKE_MIC = ["--use-fake-device-for-media-stream", "--use-fake-ui-for-media-strea
 
 
 @pytest.fixture
-def mic_browser(nutag_browser: Browser, browser_type_launch_args: dict[str, Any]) -> Iterator[Browser]:
+def mic_browser(
+    nutag_browser: Browser, browser_type_launch_args: dict[str, Any]
+) -> Iterator[Browser]:
     """A second Chromium from the same Playwright, with the fake microphone switched on."""
     args = dict(browser_type_launch_args)
     args["args"] = list(CHROMIUM_ARGS) + FAKE_MIC
