@@ -129,3 +129,10 @@ def _my_login(request: HttpRequest) -> Iterable[HomeCard]:
             link_text=_("Second factor"),
             order=901,
         )
+    yield HomeCard(
+        title=_("Delete my login"),
+        text=_("Your login goes; what you raised stays with your village, without your name."),
+        url=reverse("desk-me-delete"),
+        link_text=_("Delete my login"),
+        order=990,
+    )

@@ -6,6 +6,8 @@ Rights flow down the tree (``nutag.orgs.permissions``); see docs/permissions.md.
 
 from __future__ import annotations
 
+from typing import Any
+
 from nutag.core.actors import AnyUser
 from nutag.orgs.models import Access, Position
 from nutag.orgs.permissions import Perm, has_unit_perm, is_platform_admin
@@ -36,6 +38,15 @@ def can_manage_login(user: AnyUser, person: Person) -> bool:
     if person.user_id is not None and person.user_id == getattr(user, "pk", None):
         return False  # nobody switches off or unlocks their own login
     return has_unit_perm(user=user, perm=Perm.MANAGE_LOGINS, unit=person.unit)
+
+
+def can_delete_account(user: AnyUser, target: Any) -> bool:
+    """Delete a login: only its owner, for themselves (nobody deletes someone else's)."""
+    return bool(
+        getattr(user, "is_authenticated", False)
+        and getattr(user, "pk", None) is not None
+        and user.pk == getattr(target, "pk", None)
+    )
 
 
 def can_review_join(user: AnyUser, join_request: JoinRequest) -> bool:

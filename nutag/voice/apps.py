@@ -41,6 +41,11 @@ class VoiceConfig(AppConfig):
         register_home_block("voice.emergency", render_emergency_block, order=0)
         self._ready_talk()
 
+        from nutag.people.accounts.deletion import register_account_deletion_hook
+        from nutag.voice.services.forget import voice_forget_login
+
+        register_account_deletion_hook(voice_forget_login)
+
     def _ready_talk(self) -> None:
         """Comments and the secretary's inbox (issue 13, item 5)."""
         from nutag.orgs.registry import register_path_copy

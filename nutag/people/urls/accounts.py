@@ -8,6 +8,7 @@ from nutag.people.views import join as views_join
 
 urlpatterns = [
     path("me/", views.my_home, name="desk-me"),
+    path("me/delete/", views.account_delete, name="desk-me-delete"),
     path("people/<int:pk>/invite/", views.invite_person, name="desk-person-invite"),
     path("people/<int:pk>/password-link/", views.password_link, name="desk-person-password-link"),
     path("people/<int:pk>/login/active/", views.login_switch, name="desk-person-login-active"),

@@ -11,6 +11,7 @@ from typing import Any
 import segno
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
+from django.contrib.auth import logout as auth_logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
@@ -25,9 +26,9 @@ from django.views.decorators.http import require_POST
 from nutag.core.forms import add_service_errors, submit_to_service
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
-from nutag.people.accounts import second_factor, services
+from nutag.people.accounts import deletion, second_factor, services
 from nutag.people.accounts.selectors import access_invitation, invitations_not_accepted
-from nutag.people.forms.accounts import AcceptInvitationForm, TokenForm
+from nutag.people.forms.accounts import AcceptInvitationForm, DeleteAccountForm, TokenForm
 from nutag.people.home import home_cards
 from nutag.people.models import ImportBatch, Invitation
 from nutag.people.models.accounts import InvitationPurpose
@@ -227,6 +228,19 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
 def my_home(request: HttpRequest) -> HttpResponse:
     """What a login can do, whatever its roles: never an empty "no position" page."""
     return render(request, "people/accounts/home.html", {"cards": home_cards(request)})
+
+
+@login_required
+@never_cache
+def account_delete(request: HttpRequest) -> HttpResponse:
+    """Delete my own login, after a clear warning and my password again."""
+    form = DeleteAccountForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        deletion.account_delete(acting_user=request.user, user=request.user)  # type: ignore[arg-type]
+        auth_logout(request)
+        messages.success(request, _("Your login has been deleted."))
+        return redirect("/")
+    return render(request, "people/accounts/delete.html", {"form": form})
 
 
 # --- the second factor --------------------------------------------------------------------
