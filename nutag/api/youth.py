@@ -40,8 +40,8 @@ from nutag.people.services import sensitive_read_log
 from nutag.sites.counting.visits import client_ip
 from nutag.youth import services
 from nutag.youth.models import Activity, SignUp, Visit
-from nutag.youth.selectors import access_record, record_details, records_of_unit
 from nutag.youth.permissions import can_withdraw_signup
+from nutag.youth.selectors import access_record, record_details, records_of_unit
 from nutag.youth.selectors.activities import access_activity, activities_of_unit
 from nutag.youth.services.activities import activity_of_token
 from nutag.youth.throttle import checkin_blocked, checkin_missed, too_many_tries
