@@ -7,7 +7,10 @@ answers 404 and is audited as refused.
 Activities: ``GET /api/v1/units/{code}/activities`` (paginated), ``POST
 /api/v1/activities/{id}/signups`` (a guardian's consent for minors), ``POST
 /api/v1/activities/checkin`` (the QR code's token and the guardian's phone: a count, never a
-name)."""
+name). A guardian's requests: ``POST /api/v1/activities/{id}/signups/{signup_id}/withdraw``
+(the sign-up taken back) and ``POST .../photo-consent/withdraw`` (photos no longer public),
+for the activity's managers and the young person's paired elder; anyone else 404. The
+check-in answers 429 after too many wrong numbers from one address or for one code."""
 
 from __future__ import annotations
 
@@ -34,10 +37,14 @@ from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.models import Person, YoungPerson
 from nutag.people.services import sensitive_read_log
+from nutag.sites.counting.visits import client_ip
 from nutag.youth import services
 from nutag.youth.models import Activity, SignUp, Visit
+from nutag.youth.permissions import can_withdraw_signup
 from nutag.youth.selectors import access_record, record_details, records_of_unit
 from nutag.youth.selectors.activities import access_activity, activities_of_unit
+from nutag.youth.services.activities import activity_of_token
+from nutag.youth.throttle import checkin_blocked, checkin_missed, too_many_tries
 
 session = SessionAuth()
 youth = Router(tags=["youth"])
@@ -163,25 +170,70 @@ def activity_signup(request: HttpRequest, activity_id: int, payload: SignUpIn) -
         consent_how=payload.consent_how,
         photo_consent=payload.photo_consent,
     )
-    return Status(
-        201,
-        {
-            "id": signup.pk,
-            "activity_id": activity.pk,
-            "name": mask_name(young.person.name),
-            "consent_relation": signup.consent_relation,
-            "consent_how": signup.consent_how,
-            "consent_at": signup.consent_at,
-            "photo_consent": signup.photo_consent,
-            "checked_in_at": signup.checked_in_at,
-        },
+    return Status(201, _signup(signup, young.person.name))
+
+
+def _signup(signup: SignUp, name: str) -> dict[str, Any]:
+    return {
+        "id": signup.pk,
+        "activity_id": signup.activity_id,
+        "name": mask_name(name),
+        "consent_relation": signup.consent_relation,
+        "consent_how": signup.consent_how,
+        "consent_at": signup.consent_at,
+        "photo_consent": signup.photo_consent,
+        "checked_in_at": signup.checked_in_at,
+    }
+
+
+def _signup_to_withdraw(request: HttpRequest, activity_id: int, signup_id: int) -> SignUp:
+    """The sign-up of this activity, for its managers or the young person's paired elder."""
+    signup = (
+        SignUp.objects.select_related("activity", "young__person")
+        .filter(pk=signup_id, activity_id=activity_id)
+        .first()
     )
+    if signup is None or not can_withdraw_signup(request.user, signup):
+        raise NotFound
+    return signup
 
 
 @youth.post(
-    "/activities/checkin", response={200: CheckInOut, 400: ValidationErrorOut, 404: ErrorOut}
+    "/activities/{activity_id}/signups/{signup_id}/withdraw",
+    response={204: None, **WRITE_ERRORS},
+    auth=session,
 )
-def activity_checkin(request: HttpRequest, payload: CheckInIn) -> dict[str, Any]:
+def signup_withdraw(request: HttpRequest, activity_id: int, signup_id: int) -> Status:
+    signup = _signup_to_withdraw(request, activity_id, signup_id)
+    services.signup_remove(acting_user=request.user, signup=signup)
+    return Status(204, None)
+
+
+@youth.post(
+    "/activities/{activity_id}/signups/{signup_id}/photo-consent/withdraw",
+    response={200: SignUpOut, **WRITE_ERRORS},
+    auth=session,
+)
+def signup_photo_withdraw(request: HttpRequest, activity_id: int, signup_id: int) -> dict[str, Any]:
+    signup = _signup_to_withdraw(request, activity_id, signup_id)
+    name = signup.young.person.name
+    signup = services.signup_photo_consent_withdraw(acting_user=request.user, signup=signup)
+    return _signup(signup, name)
+
+
+@youth.post(
+    "/activities/checkin",
+    response={200: CheckInOut, 400: ValidationErrorOut, 404: ErrorOut, 429: ErrorOut},
+)
+def activity_checkin(request: HttpRequest, payload: CheckInIn) -> Status:
     """The QR code's check-in (no login, like the page behind the code): a forged or
-    expired token is 404; the answer is a count."""
-    return {"checked_in": services.check_in_by_token(token=payload.token, phone=payload.phone)}
+    expired token is 404; the answer is a count; too many wrong numbers from one address or
+    for one code, 429."""
+    activity = activity_of_token(payload.token)
+    address = client_ip(request)
+    if checkin_blocked(activity_id=activity.pk, address=address):
+        return Status(429, {"detail": too_many_tries(), "errors": {}})
+    done = services.check_in_by_token(token=payload.token, phone=payload.phone)
+    if not done:
+        checkin_missed(activity_id=activity.pk, address=address)
+    return Status(200, {"checked_in": done})

@@ -13,7 +13,7 @@ from __future__ import annotations
 from nutag.core.actors import AnyUser
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import Perm, has_unit_perm, is_platform_admin
-from nutag.youth.models import Activity, Pairing, RecordStatus, YouthRecord
+from nutag.youth.models import Activity, Pairing, RecordStatus, SignUp, YouthRecord
 
 
 def is_paired_elder(user: AnyUser, record: YouthRecord) -> bool:
@@ -111,6 +111,18 @@ def can_sign_up(user: AnyUser, activity: Activity, record: YouthRecord | None) -
     if can_manage_activities(user, Unit(path=activity.unit_path)):
         return True
     return record is not None and is_paired_elder(user, record)
+
+
+def can_withdraw_signup(user: AnyUser, signup: SignUp) -> bool:
+    """Withdraw a sign-up or its photo consent at a guardian's request: the activity's
+    managers, and the elder paired with that young person (their own child only)."""
+    if can_manage_activities(user, Unit(path=signup.unit_path)):
+        return True
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return Pairing.objects.filter(
+        record__young_id=signup.young_id, ended_on__isnull=True, elders__user_id=user.pk
+    ).exists()
 
 
 def can_view_record_photo(user: AnyUser, record: YouthRecord) -> bool:

@@ -24,6 +24,12 @@ urlpatterns = [
     path("youth/activities/<int:pk>/photo/", views.photo_new, name="youth-activity-photo-new"),
     path("youth/activities/<int:pk>/report/", views.report, name="youth-activity-report"),
     path("youth/signups/<int:pk>/attendance/", views.attendance, name="youth-attendance"),
+    path("youth/signups/<int:pk>/withdraw/", views.signup_withdraw, name="youth-signup-withdraw"),
+    path(
+        "youth/signups/<int:pk>/photo-consent/withdraw/",
+        views.signup_photo_withdraw,
+        name="youth-signup-photo-withdraw",
+    ),
     path("youth/checkin/<str:token>/", views.checkin, name="youth-checkin"),
     path("youth/photos/a/<int:pk>.jpg", views.activity_photo, name="youth-activity-photo"),
     path("youth/photos/v/<int:pk>.jpg", views.visit_photo, name="youth-visit-photo"),

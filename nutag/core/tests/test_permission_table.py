@@ -543,6 +543,34 @@ class Actions:
         assert made == _ok(r) == listed == api
         return made
 
+    def withdraw_signup(self, unit: Unit) -> bool:
+        from nutag.core.actors import SYSTEM
+        from nutag.youth import services as youth_services
+        from nutag.youth.models import SignUp
+
+        record = make_youth_record(unit=unit, name="权限表撤回", birth_year=2000)  # an adult
+        activity = youth_services.activity_create(
+            acting_user=SYSTEM,
+            unit=unit,
+            kind="lecture",
+            title="权限表撤回",
+            held_on=dt.date(2026, 1, 5),
+            place="活动室",
+        )
+        signup = youth_services.signup_create(
+            acting_user=SYSTEM, activity=activity, young=record.young, photo_consent=True
+        )
+        page = self.c.post(f"/desk/youth/signups/{signup.pk}/photo-consent/withdraw/")
+        withdrawn = not SignUp.objects.get(pk=signup.pk).photo_consent
+        assert withdrawn == _ok(page)
+        api = self.c.post(
+            f"/api/v1/activities/{activity.pk}/signups/{signup.pk}/withdraw",
+            content_type="application/json",
+        )
+        removed = not SignUp.objects.filter(pk=signup.pk).exists()
+        assert removed == (api.status_code == 204) == withdrawn
+        return removed
+
     def view_visit_photo(self, unit: Unit) -> bool:
         import io
 

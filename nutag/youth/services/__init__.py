@@ -9,6 +9,7 @@ from nutag.youth.services.activities import (
     attendance_mark,
     check_in_by_token,
     signup_create,
+    signup_photo_consent_withdraw,
     signup_remove,
 )
 from nutag.youth.services.lifecycle import (
@@ -51,6 +52,7 @@ __all__ = [
     "records_delete_expired",
     "records_follow_young",
     "signup_create",
+    "signup_photo_consent_withdraw",
     "signup_remove",
     "visit_create",
     "visit_photo_add",

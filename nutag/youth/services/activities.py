@@ -27,7 +27,7 @@ from nutag.sites.events import announce_site_change
 from nutag.sites.permissions import can_publish, can_write_at
 from nutag.sites.services import ArticleInput, article_create, article_publish, article_submit
 from nutag.youth.models import Activity, ActivityPhoto, SignUp, YouthRecord
-from nutag.youth.permissions import can_manage_activities, can_sign_up
+from nutag.youth.permissions import can_manage_activities, can_sign_up, can_withdraw_signup
 from nutag.youth.storage import delete_private, store_private_photo
 
 CHECKIN_SALT = "youth.checkin"
@@ -150,14 +150,16 @@ def signup_create(
 
 @transaction.atomic
 def signup_remove(*, acting_user: Actor, signup: SignUp) -> None:
-    """Take a sign-up back (a guardian withdrew consent): its photos' tags go with it."""
-    require(acting_user, can_manage_activities, _unit_of(signup.activity))
+    """Take a sign-up back (a guardian withdrew consent): its photos' tags go with it. The
+    activity's managers or the young person's paired elder; anyone else 404."""
+    require(acting_user, can_withdraw_signup, signup)
     audit_record(
         actor=acting_user,
         action=AuditAction.DELETE,
         obj=signup,
         unit=_unit_of(signup.activity),
         changes={"young": [signup.young_id, None]},
+        note=_("withdrawn at a guardian's request"),
     )
     ActivityPhoto.tagged.through.objects.filter(
         activityphoto__activity_id=signup.activity_id, youngperson_id=signup.young_id
@@ -166,6 +168,30 @@ def signup_remove(*, acting_user: Actor, signup: SignUp) -> None:
     # none it is no longer public (a photo without tags shows nobody only when said so).
     signup.delete()
     announce_site_change(unit_ids=[signup.activity.unit_id])
+
+
+@transaction.atomic
+def signup_photo_consent_withdraw(*, acting_user: Actor, signup: SignUp) -> SignUp:
+    """A guardian withdraws photo consent: the sign-up stays, but every photo tagged with the
+    young person is no longer public (the rule reads the flag); the site's cached pages that
+    showed them are purged. The activity's managers or the paired elder; anyone else 404."""
+    require(acting_user, can_withdraw_signup, signup)
+    signup = SignUp.objects.select_for_update().select_related("activity").get(pk=signup.pk)
+    if not signup.photo_consent:
+        return signup
+    signup.photo_consent = False
+    signup.full_clean()
+    signup.save(update_fields=["photo_consent", "updated_at"])
+    audit_record(
+        actor=acting_user,
+        action=AuditAction.UPDATE,
+        obj=signup,
+        unit=_unit_of(signup.activity),
+        changes={"photo_consent": [True, False]},
+        note=_("photo consent withdrawn at a guardian's request"),
+    )
+    announce_site_change(unit_ids=[signup.activity.unit_id])
+    return signup
 
 
 # --- check-in -----------------------------------------------------------------------------

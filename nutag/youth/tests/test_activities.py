@@ -396,3 +396,163 @@ def test_api_lists_signs_up_and_checks_in(cast, world):
         content_type="application/json",
     )
     assert r.status_code == 200 and r.json() == {"checked_in": 1}
+
+
+# --- a guardian's requests: withdraw the sign-up, withdraw photo consent ------------------
+
+
+def _withdraw_urls(signup):  # type: ignore[no-untyped-def]
+    api = f"/api/v1/activities/{signup.activity_id}/signups/{signup.pk}"
+    return [
+        (f"/desk/youth/signups/{signup.pk}/photo-consent/withdraw/", None),
+        (f"/desk/youth/signups/{signup.pk}/withdraw/", None),
+        (f"{api}/photo-consent/withdraw", "application/json"),
+        (f"{api}/withdraw", "application/json"),
+    ]
+
+
+def _withdrawal_rows(signup):  # type: ignore[no-untyped-def]
+    """The audit rows of a guardian's requests on ``signup`` (its creation left out)."""
+    return list(
+        AuditEntry.objects.filter(
+            object_type="youth.signup", object_id=str(signup.pk), action__in=["update", "delete"]
+        )
+        .exclude(note="")
+        .order_by("id")
+    )
+
+
+def test_withdrawing_out_of_reach_is_404(cast, world):
+    signup = _sign_up(world, world["mine"], world["mum"], photo=True)
+    other_elder = make_elder(unit=cast.village1a, username="other-elder")
+    services.pairing_create(
+        acting_user=SYSTEM,
+        record=world["other"],
+        elders=[other_elder],
+        started_on=dt.date(2025, 9, 1),
+    )
+    sibling_officer = person_with_position(
+        unit=cast.village1b,
+        title=PositionTitle.OFFICER,
+        access=Access.YOUTH,
+        username="v1b-youth",
+        name="邻村专干",
+    ).user
+    for user in (other_elder.user, sibling_officer, cast.village1a_officer, cast.resident):
+        with pytest.raises(NotFound):
+            services.signup_photo_consent_withdraw(acting_user=user, signup=signup)
+        with pytest.raises(NotFound):
+            services.signup_remove(acting_user=user, signup=signup)
+        c = _client(user)
+        for url, content_type in _withdraw_urls(signup):
+            r = c.post(url, content_type=content_type) if content_type else c.post(url)
+            assert r.status_code == 404, (user, url)
+    # a crafted API call: the sign-up under another activity
+    other = services.activity_create(
+        acting_user=world["officer"],
+        unit=cast.village1a,
+        kind="sports",
+        title="运动会",
+        held_on=timezone.localdate(),
+        place="草场",
+    )
+    r = _client(world["officer"]).post(
+        f"/api/v1/activities/{other.pk}/signups/{signup.pk}/withdraw",
+        content_type="application/json",
+    )
+    assert r.status_code == 404
+    signup.refresh_from_db()
+    assert signup.photo_consent is True
+    assert not _withdrawal_rows(signup)
+
+
+def test_photo_consent_withdrawn_the_photo_leaves_the_public_page(
+    cast, world, django_capture_on_commit_callbacks
+):
+    from nutag.sites.events import site_changed
+
+    signup = _sign_up(world, world["mine"], world["mum"], photo=True)
+    photo = services.activity_photo_add(
+        acting_user=world["officer"],
+        activity=world["activity"],
+        upload=_jpeg(),
+        tagged=[world["mine"].young],
+    )
+    assert f"/a/{photo.pk}.jpg" in render_care_photos(
+        RequestFactory().get("/"), cast.village1a, None
+    )
+    page = _client(world["elder"]).get(f"/desk/youth/activities/{world['activity'].pk}/")
+    assert f"/desk/youth/signups/{signup.pk}/photo-consent/withdraw/" in page.content.decode()
+    received: list[dict] = []  # type: ignore[type-arg]
+
+    def receiver(sender, **kwargs):  # type: ignore[no-untyped-def]
+        received.append(kwargs)
+
+    site_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            r = _client(world["elder"]).post(
+                f"/desk/youth/signups/{signup.pk}/photo-consent/withdraw/"
+            )
+    finally:
+        site_changed.disconnect(receiver)
+    assert r.status_code == 302
+    assert received and cast.village1a.pk in received[0]["unit_ids"]  # the site's cache purged
+    signup.refresh_from_db()
+    assert signup.photo_consent is False  # the sign-up stays
+    assert not photo_is_public(photo)
+    assert Client().get(f"/desk/youth/photos/a/{photo.pk}.jpg").status_code == 404
+    html = render_care_photos(RequestFactory().get("/"), cast.village1a, None)
+    assert f"/a/{photo.pk}.jpg" not in html
+    [row] = _withdrawal_rows(signup)
+    assert row.actor_id == world["elder"].pk and row.changes == {"photo_consent": [True, False]}
+    assert row.action == "update" and row.note
+
+
+def test_the_api_withdraws_photo_consent_and_the_sign_up(world):
+    signup = _sign_up(world, world["mine"], world["mum"], photo=True)
+    c = _client(world["officer"])
+    api = f"/api/v1/activities/{world['activity'].pk}/signups/{signup.pk}"
+    r = c.post(f"{api}/photo-consent/withdraw", content_type="application/json")
+    assert r.status_code == 200 and r.json()["photo_consent"] is False
+    assert r.json()["name"] == "巴*尔"
+    r = c.post(f"{api}/withdraw", content_type="application/json")
+    assert r.status_code == 204 and not SignUp.objects.exists()
+    assert [row.action for row in _withdrawal_rows(signup)] == ["update", "delete"]
+    assert c.post(f"{api}/withdraw", content_type="application/json").status_code == 404
+
+
+# --- the check-in's limit on wrong numbers ------------------------------------------------
+
+
+def test_too_many_wrong_numbers_are_refused_per_address_and_per_code(world, settings):
+    settings.NUTAG_CHECKIN_TRIES = 3
+    _sign_up(world, world["mine"], world["mum"])
+    token = checkin_token(world["activity"])
+    url = f"/desk/youth/checkin/{token}/"
+    c = Client(REMOTE_ADDR="10.0.0.1")
+    for _ in range(3):
+        r = c.post(url, {"phone": "13900000000"})
+        assert r.status_code == 200
+    r = c.post(url, {"phone": "13912345678"})  # even the right number, for now
+    assert r.status_code == 429
+    html = r.content.decode()
+    assert "错误次数过多" in html and "13912345678" in html  # said, and nothing typed is lost
+    assert not SignUp.objects.filter(checked_in_at__isnull=False).exists()
+    api = Client(REMOTE_ADDR="10.0.0.1").post(
+        "/api/v1/activities/checkin",
+        {"token": token, "phone": "13912345678"},
+        content_type="application/json",
+    )
+    assert api.status_code == 429 and api.json()["detail"]
+    # per code: misses from many addresses add up
+    from django.core.cache import cache
+
+    cache.clear()
+    for n in range(3):
+        Client(REMOTE_ADDR=f"10.0.1.{n}").post(url, {"phone": "13900000000"})
+    assert Client(REMOTE_ADDR="10.0.2.1").post(url, {"phone": "13912345678"}).status_code == 429
+    # a right number does not count: after a clear, check-ins go through
+    cache.clear()
+    r = Client(REMOTE_ADDR="10.0.3.1").post(url, {"phone": "13912345678"})
+    assert r.status_code == 302

@@ -12,6 +12,8 @@ from nutag.youth.views.activities import (
     report,
     rules,
     signup_new,
+    signup_photo_withdraw,
+    signup_withdraw,
     visit_photo,
 )
 from nutag.youth.views.records import (
@@ -53,6 +55,8 @@ __all__ = [
     "report",
     "rules",
     "signup_new",
+    "signup_photo_withdraw",
+    "signup_withdraw",
     "visit_new",
     "visit_photo",
 ]

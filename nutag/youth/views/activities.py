@@ -23,6 +23,7 @@ from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.models import Person, YoungPerson
 from nutag.people.services import sensitive_read_log
+from nutag.sites.counting.visits import client_ip
 from nutag.youth import services
 from nutag.youth.forms import (
     ActivityForm,
@@ -37,6 +38,7 @@ from nutag.youth.permissions import (
     can_manage_activities,
     can_set_youth_rules,
     can_sign_up,
+    can_withdraw_signup,
 )
 from nutag.youth.selectors import access_record
 from nutag.youth.selectors.activities import (
@@ -48,6 +50,7 @@ from nutag.youth.selectors.activities import (
 from nutag.youth.services.activities import activity_of_token, checkin_expires, checkin_token
 from nutag.youth.services.lifecycle import policy_of
 from nutag.youth.storage import open_private
+from nutag.youth.throttle import checkin_blocked, checkin_missed, too_many_tries
 
 
 @login_required
@@ -91,11 +94,22 @@ def activity_detail(request: HttpRequest, pk: int) -> HttpResponse:
         )
         # segno's own SVG of a URL we signed: no user input reaches it unescaped.
         qr = mark_safe(segno.make(checkin_url, error="m").svg_inline(scale=4))  # noqa: S308
+    # the paired elder withdraws for their own young people only (one query)
+    own = (
+        set()
+        if manage
+        else set(
+            Pairing.objects.filter(
+                ended_on__isnull=True, elders__user_id=request.user.pk or 0
+            ).values_list("record__young_id", flat=True)
+        )
+    )
     rows = [
         {
             "signup": s,
             "name": mask_name(s.young.person.name),
             "consent": s.consent_by is not None,
+            "withdraw": manage or s.young_id in own,
         }
         for s in signups
     ]
@@ -261,6 +275,39 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _signup_of(request: HttpRequest, pk: int) -> SignUp:
+    signup = get_object_or_404(SignUp.objects.select_related("activity"), pk=pk)
+    if not can_withdraw_signup(request.user, signup):
+        raise NotFound
+    return signup
+
+
+@login_required
+@require_POST
+def signup_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A guardian's request: take the sign-up back (its photo tags go with it)."""
+    signup = _signup_of(request, pk)
+    run_action(
+        request,
+        lambda: services.signup_remove(acting_user=request.user, signup=signup),
+        _("The sign-up is withdrawn."),
+    )
+    return redirect("youth-activity", pk=signup.activity_id)
+
+
+@login_required
+@require_POST
+def signup_photo_withdraw(request: HttpRequest, pk: int) -> HttpResponse:
+    """A guardian's request: the young person's photos are no longer shown publicly."""
+    signup = _signup_of(request, pk)
+    run_action(
+        request,
+        lambda: services.signup_photo_consent_withdraw(acting_user=request.user, signup=signup),
+        _("Photo consent is withdrawn: the photos are no longer public."),
+    )
+    return redirect("youth-activity", pk=signup.activity_id)
+
+
 def checkin(request: HttpRequest, token: str) -> HttpResponse:
     """The page behind the QR code (no login): a guardian gives their phone number and the
     young people they consented for are checked in. A forged or expired code is 404; the
@@ -268,6 +315,13 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
     activity = activity_of_token(token)
     form = CheckInForm(request.POST or None)
     done: int | None = None
+    address = client_ip(request)
+    if request.method == "POST" and checkin_blocked(activity_id=activity.pk, address=address):
+        form.is_valid()  # keep what was typed
+        form.add_error("phone", too_many_tries())
+        return render(
+            request, "youth/checkin.html", {"activity": activity, "form": form}, status=429
+        )
     if request.method == "POST" and form.is_valid():
         done = services.check_in_by_token(token=token, phone=form.cleaned_data["phone"])
         if done:
@@ -277,6 +331,7 @@ def checkin(request: HttpRequest, token: str) -> HttpResponse:
                 % {"n": done},
             )
             return redirect("youth-checkin", token=token)
+        checkin_missed(activity_id=activity.pk, address=address)
         form.add_error("phone", _("No sign-up waits for this number. Ask the organiser."))
     return render(request, "youth/checkin.html", {"activity": activity, "form": form})
 
