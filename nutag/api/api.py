@@ -155,6 +155,13 @@ def _http404(request: HttpRequest, exc: Exception) -> Any:
     return api.create_response(request, error_body(_("Not found.")), status=404)
 
 
+@api.exception_handler(OverflowError)
+def _overflow(request: HttpRequest, exc: Exception) -> Any:
+    """An id past what the database can store (SQLite: 64 bits) names no row: 404, as any
+    other missing id, wherever a lookup forgot to catch it."""
+    return api.create_response(request, error_body(_("Not found.")), status=404)
+
+
 # Error codes of a compare-and-set refused because the row changed since the caller read it
 # (a concern's or an assessment's version, a task's report): 409, not 400.
 CONFLICT_CODES = frozenset({"changed", "stale"})

@@ -10,7 +10,7 @@ unit or above it. Lists are paged with ``nutag.api.pagination``.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest
@@ -19,10 +19,17 @@ from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, ValidationErrorOut
+from nutag.api.schemas import ErrorOut, ValidationErrorOut, one_of, text
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.study import selectors, services
-from nutag.study.models import Attendance, Course, Lesson, Meeting
+from nutag.study.models import (
+    Attendance,
+    AttendanceStatus,
+    Course,
+    Lesson,
+    Meeting,
+    MeetingKind,
+)
 from nutag.study.permissions import can_view_study_records
 from nutag.study.selectors import live
 
@@ -80,19 +87,25 @@ class MeetingOut(Schema):
     attendance: list[AttendanceOut] | None = None
 
 
+# Field types as the services check them (schemathesis holds the schema to it).
+MeetingTopic = Annotated[str, text(200, required=True)]
+MeetingPlace = Annotated[str, text(100)]
+AbsenceReason = Annotated[str, text(100)]
+
+
 class AttendanceIn(Schema):
     person_id: int
-    status: str
-    reason: str = ""
+    status: Annotated[str, one_of(AttendanceStatus.values)]
+    reason: AbsenceReason = ""  # required for an absence
 
 
 class MeetingIn(Schema):
     """A meeting held (``held_on``, with its attendance and minutes) or a live one scheduled
     (``starts_at`` and ``ends_at``, optionally the ``lesson_id`` it teaches)."""
 
-    kind: str
-    topic: str
-    place: str = ""
+    kind: Annotated[str, one_of(MeetingKind.values)]
+    topic: MeetingTopic
+    place: MeetingPlace = ""
     online: bool = False
     held_on: dt.date | None = None
     minutes: str = ""

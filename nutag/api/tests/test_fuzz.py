@@ -44,6 +44,19 @@ DOMAIN_RULES: dict[str, set[str]] = {
     "POST /api/v1/units/{code}/polls": {"opens_at", "closes_at", "options"},
     # at most 20 live tokens a person (the state of the account)
     "POST /api/v1/me/tokens": {"__all__"},
+    # a meeting is either held (held_on, not in the future: the clock) or scheduled (starts_at
+    # and ends_at, within 8 hours); its lesson assigned to the unit; its attendance the unit's
+    # own people, each once, an absence with its reason
+    "POST /api/v1/study/units/{code}/meetings": {
+        "held_on",
+        "starts_at",
+        "ends_at",
+        "lesson",
+        "attendance",
+        "reason",
+    },
+    # signing in depends on the meeting's window and the room code's validity (the clock)
+    "POST /api/v1/study/meetings/{meeting_id}/sign-in": {"__all__"},
 }
 
 
