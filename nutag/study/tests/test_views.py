@@ -238,7 +238,14 @@ def test_service_worker_plays_kept_lesson_audio_and_the_page_keeps_it():
     sw = (Path(settings.BASE_DIR) / "nutag/sites/static/sites/sw.js").read_text()
     js = (Path(settings.BASE_DIR) / "nutag/study/static/study/progress.js").read_text()
     assert '"nutag-study-v1"' in sw and 'destination === "audio"' in sw
+    assert 'destination === "image"' in sw and "LESSON_PDF" in sw
     assert '"nutag-study-v1"' in js and "localStorage" in js and '"online"' in js
+    assert "data-lesson-pdf" in js and "currentSrc" in js
+    # the worker keeps the offline progress queue (IndexedDB) and replays it on Background
+    # Sync, a page opened and a page's message; the page queues only without a worker
+    assert "indexedDB.open" in sw and '"nutag-progress"' in sw and '"sync"' in sw
+    assert '"nutag-flush"' in sw and '"nutag-flush"' in js
+    assert "serviceWorker.controller" in js
 
 
 def test_the_unit_page_and_the_personal_home_lead_to_study(cast):

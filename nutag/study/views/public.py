@@ -36,7 +36,8 @@ def _private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
 def _lesson_private(request: HttpRequest, response: HttpResponse) -> HttpResponse:
     """A member's lesson page: never in a shared cache, always asked for again when online
     ("private, no-cache"), but not "no-store", so the phone's service worker keeps it and the
-    lesson opened once is read with no signal (progress made then waits in the page's queue)."""
+    lesson opened once is read with no signal (progress made then waits in the service worker's
+    queue, or the page's where no worker runs)."""
     if request.user.is_authenticated:
         patch_cache_control(response, private=True, no_cache=True)
     return response

@@ -15,12 +15,28 @@
      kept once loaded and served from here afterwards (cache first): it is downloaded once;
    - a lesson's audio that the lesson page put in the "nutag-study-v1" cache
      (nutag/study/static/study/progress.js) is played from there (cache first), so a lesson
-     opened once is read and listened to with no signal. */
+     opened once is read and listened to with no signal; so are its pictures and its PDF
+     (same-origin only, put there by the same page script): pictures cache first, the PDF
+     network first with the kept copy used when there is no signal;
+   - lesson progress (POST /u/<code>/study/lessons/<pk>/progress) that cannot reach the server
+     (no signal, or a server error) is kept here, in IndexedDB ("nutag-sw", store
+     "progress"), and the page is answered 202 {"queued": true}: the page keeps no queue of
+     its own while this worker controls it. The queue is replayed, oldest first, on the
+     Background Sync event (tag "nutag-progress") where the browser has it, and otherwise on
+     the next page fetched, a message from a page ("nutag-flush": sent on load and when the
+     phone is back online) and the worker's start. Each update carries the phone's own id
+     and the server counts an id once, so a replay that overlaps another never counts twice.
+     An update the server refuses (4xx: logged out, CSRF, no longer a reader) is dropped. */
 "use strict";
 
 var CACHE = "nutag-pages-v1";
 var FONTS = "nutag-fonts-v1";
 var STUDY = "nutag-study-v1";
+var PROGRESS = /^\/u\/[^/]+\/study\/lessons\/\d+\/progress$/;
+var LESSON_PDF = /^\/u\/[^/]+\/study\/lessons\/\d+\/pdf$/;
+var QUEUE_DB = "nutag-sw";
+var QUEUE_STORE = "progress";
+var SYNC_TAG = "nutag-progress";
 var FONT = /^\/static\/core\/fonts\/[^/]+\.woff2$/;
 var MAX_HOMES = 5;
 var MAX_PAGES = 20;
@@ -72,20 +88,180 @@ function isFont(request) {
   return url.origin === self.location.origin && FONT.test(url.pathname);
 }
 
+function sameOrigin(request, pattern) {
+  var url = new URL(request.url);
+  return url.origin === self.location.origin && pattern.test(url.pathname);
+}
+
 self.addEventListener("fetch", function (event) {
-  if (isPage(event.request)) event.respondWith(networkFirst(event));
-  else if (isFont(event.request)) event.respondWith(cacheFirst(event.request));
-  else if (event.request.method === "GET" && event.request.destination === "audio")
-    event.respondWith(keptAudio(event.request));
+  var request = event.request;
+  if (request.method === "POST" && sameOrigin(request, PROGRESS)) {
+    event.respondWith(sendProgress(request));
+    return;
+  }
+  if (request.method === "GET" && request.mode === "navigate") event.waitUntil(replay());
+  if (isPage(request) && !sameOrigin(request, LESSON_PDF)) event.respondWith(networkFirst(event));
+  else if (isFont(request)) event.respondWith(cacheFirst(request));
+  else if (request.method === "GET" && sameOrigin(request, LESSON_PDF))
+    event.respondWith(keptPdf(request));
+  else if (
+    request.method === "GET" &&
+    (request.destination === "audio" || request.destination === "image")
+  )
+    event.respondWith(keptStudy(request));
 });
 
-function keptAudio(request) {
+function keptStudy(request) {
   return caches.open(STUDY).then(function (cache) {
     return cache.match(request.url, { ignoreVary: true }).then(function (hit) {
       return hit || fetch(request);
     });
   });
 }
+
+function keptPdf(request) {
+  return fetch(request).then(
+    function (response) {
+      return response;
+    },
+    function (error) {
+      return caches.open(STUDY).then(function (cache) {
+        return cache.match(request.url, { ignoreVary: true }).then(function (hit) {
+          if (hit) return hit;
+          throw error;
+        });
+      });
+    }
+  );
+}
+
+// --- the offline progress queue (IndexedDB) --------------------------------------------
+
+function openQueue() {
+  return new Promise(function (resolve, reject) {
+    var opening = indexedDB.open(QUEUE_DB, 1);
+    opening.onupgradeneeded = function () {
+      opening.result.createObjectStore(QUEUE_STORE, { keyPath: "key", autoIncrement: true });
+    };
+    opening.onsuccess = function () {
+      resolve(opening.result);
+    };
+    opening.onerror = function () {
+      reject(opening.error);
+    };
+  });
+}
+
+function inQueue(mode, work) {
+  return openQueue().then(function (db) {
+    return new Promise(function (resolve, reject) {
+      var tx = db.transaction(QUEUE_STORE, mode);
+      var result = work(tx.objectStore(QUEUE_STORE));
+      tx.oncomplete = function () {
+        db.close();
+        resolve(result && "result" in result ? result.result : undefined);
+      };
+      tx.onerror = tx.onabort = function () {
+        db.close();
+        reject(tx.error);
+      };
+    });
+  });
+}
+
+function enqueue(item) {
+  return inQueue("readwrite", function (store) {
+    store.add(item);
+  }).then(function () {
+    if (self.registration.sync) return self.registration.sync.register(SYNC_TAG).catch(noop);
+  });
+}
+
+function noop() {}
+
+function post(item) {
+  return fetch(item.url, {
+    method: "POST",
+    body: item.body,
+    credentials: "same-origin",
+    headers: { "Content-Type": item.type, "X-CSRFToken": item.csrf },
+  });
+}
+
+function sendProgress(request) {
+  return request.text().then(function (body) {
+    var item = {
+      url: request.url,
+      body: body,
+      type: request.headers.get("Content-Type") || "application/x-www-form-urlencoded",
+      csrf: request.headers.get("X-CSRFToken") || "",
+    };
+    var queued = function () {
+      return enqueue(item).then(function () {
+        return new Response('{"queued": true}', {
+          status: 202,
+          headers: { "Content-Type": "application/json" },
+        });
+      });
+    };
+    return post(item).then(function (response) {
+      return response.status >= 500 ? queued() : response;
+    }, queued);
+  });
+}
+
+var replaying = null;
+
+// Sends the kept updates one by one, oldest first; stops at the first that cannot go yet.
+// One replay at a time in this worker (a second call joins the running one). Resolves to
+// true when nothing waits any more.
+function replay() {
+  if (replaying) return replaying;
+  replaying = inQueue("readonly", function (store) {
+    return store.getAll();
+  })
+    .then(function (items) {
+      return items.reduce(function (chain, item) {
+        return chain.then(function () {
+          return post(item).then(function (response) {
+            if (response.status >= 500) throw new Error("retry later");
+            return inQueue("readwrite", function (store) {
+              store.delete(item.key);
+            });
+          });
+        });
+      }, Promise.resolve());
+    })
+    .then(
+      function () {
+        return true;
+      },
+      function () {
+        return false;
+      }
+    )
+    .then(function (done) {
+      replaying = null;
+      return done;
+    });
+  return replaying;
+}
+
+self.addEventListener("sync", function (event) {
+  // Rejected while updates still wait, so that the browser tries again later.
+  if (event.tag === SYNC_TAG)
+    event.waitUntil(
+      replay().then(function (done) {
+        if (!done) throw new Error("progress still waiting");
+      })
+    );
+});
+
+self.addEventListener("message", function (event) {
+  if (event.data === "nutag-flush") event.waitUntil(replay());
+});
+
+replay();
 
 function cacheFirst(request) {
   return caches.open(FONTS).then(function (cache) {
