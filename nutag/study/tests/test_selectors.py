@@ -135,7 +135,6 @@ def test_figures_of_a_village_leave_out_its_siblings(cast):
     assert course.unit == cast.township1
 
 
-
 def _plans(sqls: list[str]) -> list[str]:
     with connection.cursor() as cursor:
         out = []
