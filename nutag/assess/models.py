@@ -224,6 +224,12 @@ class Assessment(TimeStampedModel):
             models.Index(
                 fields=["round", "status", "unit_path", "passed"], name="assessment_round_path"
             ),
+            # The five-good count of a subtree over every round (nutag/stats/selectors/
+            # five_good.py): the accepted ones of the subtree, one index range, covering.
+            models.Index(
+                fields=["status", "unit_path", "round", "unit", "passed"],
+                name="assessment_status_path",
+            ),
         ]
 
     def __str__(self) -> str:

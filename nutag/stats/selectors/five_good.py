@@ -86,7 +86,8 @@ def _grassroots_base(*, unit: Unit) -> int:
 
 
 def _counts_by_year(*, unit: Unit, years: list[int] | None) -> dict[int, int]:
-    rows = Assessment.objects.filter(five_good_q(), subtree_q(unit.path, "unit__path"))
+    # The assessment's own path copy (its index range), not the unit's path through a join.
+    rows = Assessment.objects.filter(five_good_q(), subtree_q(unit.path, "unit_path"))
     if years is not None:
         rows = rows.filter(round__year__in=years)
     return {

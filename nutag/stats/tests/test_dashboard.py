@@ -321,3 +321,22 @@ def test_large_scopes_read_in_the_other_join_order_with_the_same_result(cast, mo
     large = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
     assert small == large
     assert small[0].five_good.count == 2 and small[0].tasks.due > 0
+
+
+def test_five_good_counts_over_the_assessments_own_path_range(cast) -> None:  # type: ignore[no-untyped-def]
+    """The five-good count reads the assessments' ``unit_path`` in their round index, not
+    the units' paths through a join (bench/stats, issue 17)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    _work(cast)
+    figures = unit_figures(unit=cast.banner)
+    with CaptureQueriesContext(connection) as ctx:
+        good = five_good(unit=cast.banner, figures=figures)
+    assert good.count > 0
+    (sql,) = [q["sql"] for q in ctx.captured_queries]
+    assert '"assess_assessment"."unit_path" >=' in sql
+    assert '"orgs_unit"."path" >=' not in sql and " LIKE " not in sql
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+    assert "status=? AND unit_path>? AND unit_path<?" in plan, plan

@@ -4,9 +4,10 @@ A fixed number of queries whatever the subtree's size (six), each one read over 
 subtree's ``unit_path`` range:
 
 1. lesson progress: lessons completed this year, people who studied, hours;
-2. Party members, and those who completed at least one lesson this year;
-3. the branches (every active grassroots unit: not the banner, not a township);
-4. 三会一课 held this year, by unit and kind, to compare each branch with the rhythm;
+2. Party members (from the memberships), and those who completed a lesson this year;
+3. the number of branches (every active grassroots unit: not the banner, not a township);
+4. 三会一课 held this year by the branches, by unit and kind, to compare each branch with
+   the rhythm (once per distinct set of counts, not once per branch);
 5. points earned this year;
 6. reads of the Party-building columns' articles (the seed reports these clicks).
 """
@@ -20,7 +21,7 @@ from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from nutag.orgs.models import GRASSROOTS_KINDS, Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
-from nutag.people.models import Person
+from nutag.people.models import PartyMembership
 from nutag.sites.models import Article
 from nutag.study.models import LessonProgress, Meeting, MeetingKind, PointEntry
 from nutag.study.selectors.records import rhythm_rows
@@ -84,32 +85,51 @@ def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
         learners=Count("person", distinct=True),
         seconds=Sum("seconds"),
     )
-    studied = LessonProgress.objects.filter(person=OuterRef("pk"), completed_at__year=year)
-    members = Person.objects.filter(in_tree, party__isnull=False).aggregate(
+    # Over the memberships' own path copy (a role's unit is its person's home unit: the
+    # people services keep it so), not over every person of the subtree: at the root of a
+    # province that was a million rows, each joined to the memberships.
+    studied = LessonProgress.objects.filter(
+        person_id=OuterRef("person_id"), completed_at__year=year
+    )
+    members = PartyMembership.objects.filter(in_tree).aggregate(
         total=Count("id"), studied=Count("id", filter=Q(Exists(studied)))
     )
-    branches = list(
-        Unit.objects.filter(
-            subtree_q(unit.path), status=UnitStatus.ACTIVE, kind__in=GRASSROOTS_KINDS
-        ).values_list("pk", flat=True)
-    )
+    is_branch = Q(status=UnitStatus.ACTIVE, kind__in=sorted(GRASSROOTS_KINDS))
+    branch_units = Unit.objects.filter(subtree_q(unit.path), is_branch)
+    branches = branch_units.count()
     held: dict[int, dict[str, int]] = {}
     for unit_id, kind, n in (
-        Meeting.objects.filter(in_tree, held_on__year=year, held_on__lte=today)
+        # The meetings' path range drives; the branches' ids are a list read once, and only
+        # when there are meetings (a join would let SQLite walk every unit first).
+        Meeting.objects.filter(
+            in_tree,
+            held_on__year=year,
+            held_on__lte=today,
+            unit_id__in=branch_units.values("pk"),
+        )
         .values("unit_id", "kind")
         .annotate(n=Count("id"))
+        .order_by()
         .values_list("unit_id", "kind", "n")
     ):
         held.setdefault(unit_id, {})[kind] = n
+    # Each branch against the rhythm, but computed once per distinct set of counts (most
+    # branches share one; those that held nothing all do): no Python loop per unit.
+    tally: dict[tuple[tuple[str, int], ...], int] = {(): branches - len(held)}
+    for counts in held.values():
+        key = tuple(sorted(counts.items()))
+        tally[key] = tally.get(key, 0) + 1
     on_rhythm = 0
     held_total = dict.fromkeys(MeetingKind.values, 0)
     expected_total = dict.fromkeys(MeetingKind.values, 0)
-    for branch in branches:
-        rows = rhythm_rows(counts=held.get(branch, {}), year=year, today=today)
-        on_rhythm += all(r.behind == 0 for r in rows)
+    for key, times in tally.items():
+        if not times:
+            continue
+        rows = rhythm_rows(counts=dict(key), year=year, today=today)
+        on_rhythm += times * all(r.behind == 0 for r in rows)
         for r in rows:
-            held_total[r.kind] += r.held
-            expected_total[r.kind] += r.expected
+            held_total[r.kind] += times * r.held
+            expected_total[r.kind] += times * r.expected
     points = PointEntry.objects.filter(in_tree, day__year=year).aggregate(s=Sum("points"))["s"]
     reads = Article.objects.filter(
         subtree_q(unit.path, field="unit__path"), column__key__in=PARTY_BUILDING_COLUMNS
@@ -123,7 +143,7 @@ def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
         members_studied=members["studied"],
         points=points or 0,
         column_reads=reads or 0,
-        branches=len(branches),
+        branches=branches,
         branches_on_rhythm=on_rhythm,
         meetings_held=held_total,
         meetings_expected=expected_total,

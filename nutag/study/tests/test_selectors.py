@@ -133,3 +133,30 @@ def test_figures_of_a_village_leave_out_its_siblings(cast):
     assert selectors.study_figures(unit=cast.township1, today=today).lessons_completed == 2
     assert selectors.study_figures(unit=cast.township2, today=today).lessons_completed == 0
     assert course.unit == cast.township1
+
+
+def _plans(sqls: list[str]) -> list[str]:
+    with connection.cursor() as cursor:
+        out = []
+        for sql in sqls:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            out.append(" | ".join(str(row[-1]) for row in cursor.fetchall()))
+    return out
+
+
+def test_figures_read_path_ranges_never_every_person_nor_every_unit(cast):
+    """Each query of ``study_figures`` reads an index range (bench/stats: at a province's
+    root the old shape walked a million people and ran the rhythm once per branch)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    member(cast.village1a, "巴特尔")
+    with CaptureQueriesContext(connection) as ctx:
+        selectors.study_figures(unit=cast.banner, today=timezone.localdate())
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert len(sqls) == STUDY_FIGURE_QUERIES
+    assert not any(" LIKE " in sql for sql in sqls)
+    assert not any('"people_person"' in sql for sql in sqls)  # memberships' own path copy
+    plans = _plans(sqls)
+    assert all("USING" in plan and "INDEX" in plan for plan in plans), plans
+    assert not any("SCAN orgs_unit" in plan for plan in plans), plans
+    assert "unit_path>? AND unit_path<?" in plans[1]  # the members, by the range

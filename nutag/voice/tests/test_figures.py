@@ -68,3 +68,21 @@ def test_the_dashboard_shows_the_concerns(cast):
     assert "1" in page and "svg" in page
     empty = Client().get(f"/u/{cast.township2.code}/figures/")
     assert empty.status_code == 200
+
+
+@pytest.mark.django_db
+def test_figures_read_path_ranges_and_sort_nothing(cast):
+    """Each query reads its table's ``unit_path`` range; none sorts the subtree's rows (the
+    median's answer times came sorted by the concerns' default order: issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    concern = make_concern(unit=cast.village1a)
+    services.concern_answer(acting_user=SYSTEM, concern=concern, version=1, answer="好")
+    with CaptureQueriesContext(connection) as ctx:
+        figures = voice_figures(unit=cast.township1)
+    assert figures.answered == 1
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert len(sqls) == VOICE_FIGURE_QUERIES
+    assert not any(" ORDER BY " in sql or " LIKE " in sql for sql in sqls), sqls
+    assert all('"unit_path" >= ' in sql for sql in sqls), sqls

@@ -62,18 +62,17 @@ def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
     within = subtree_q(unit.path, "unit_path")
     active = YouthRecord.objects.filter(within, status=RecordStatus.ACTIVE)
     young_people = active.count()
-    through = YouthRecord.circumstances.through
-    rows = (
-        through.objects.filter(
-            subtree_q(unit.path, "youthrecord__unit_path"),
-            youthrecord__status=RecordStatus.ACTIVE,
-        )
-        .values("circumstance__code", "circumstance__name")
-        .annotate(n=Count("youthrecord_id"))
-        .order_by("circumstance__code")
-    )
-    by_circumstance = {row["circumstance__code"]: row["n"] for row in rows}
-    names = {row["circumstance__code"]: row["circumstance__name"] for row in rows}
+    # From the records' path range out to their circumstances (an outer join keeps that
+    # order; the inner join from the circumstances walked every record of every unit).
+    rows = [
+        row
+        for row in active.values("circumstances__code", "circumstances__name")
+        .annotate(n=Count("id"))
+        .order_by("circumstances__code")
+        if row["circumstances__code"] is not None
+    ]
+    by_circumstance = {row["circumstances__code"]: row["n"] for row in rows}
+    names = {row["circumstances__code"]: row["circumstances__name"] for row in rows}
     by_circumstance = {k: n for k, n in by_circumstance.items() if n >= SMALLEST_SHOWN}
     pairs = Pairing.objects.filter(within, ended_on__isnull=True).count()
     # One query of conditional counts, one per month (no date function per row: SQLite's

@@ -41,3 +41,30 @@ def test_figures_roll_up_and_name_nobody(cast, django_assert_num_queries):
     assert town.visits_by_month == {"2026-05": 1, "2026-06": 2}
     assert youth_figures(unit=cast.village2a).by_circumstance == {}
     assert youth_figures(unit=cast.banner, today=dt.date(2026, 7, 15)).young_people == 5
+
+
+@pytest.mark.django_db
+def test_figures_read_the_records_path_range_first(cast):
+    """Every query starts from its table's ``unit_path`` index range; the circumstances are
+    reached from the subtree's records, never the other way round (issue 17)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    if connection.vendor != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    several = Circumstance.objects.filter(code__in=["left_behind", "law"])
+    for i in range(3):
+        make_youth_record(unit=cast.village1a, name=f"甲{i}", circumstances=several)
+    with CaptureQueriesContext(connection) as ctx:
+        figures = youth_figures(unit=cast.township1, today=dt.date(2026, 7, 15))
+    assert figures.by_circumstance == {"law": 3, "left_behind": 3}
+    sqls = [q["sql"] for q in ctx.captured_queries]
+    assert not any(" LIKE " in sql for sql in sqls)
+    with connection.cursor() as cursor:
+        for sql in sqls:
+            cursor.execute("EXPLAIN QUERY PLAN " + sql)
+            first = str(cursor.fetchall()[0][-1])
+            if first.startswith("USE TEMP B-TREE"):  # count(DISTINCT) is listed first
+                cursor.execute("EXPLAIN QUERY PLAN " + sql)
+                first = str(cursor.fetchall()[1][-1])
+            assert "unit_path>? AND unit_path<?" in first, (sql, first)
