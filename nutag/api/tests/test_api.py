@@ -235,3 +235,14 @@ def test_lists_page_the_same_way(cast, client):
     assert people["count"] >= 2 and len(people["items"]) == 1
     only = client.get(f"/api/v1/units/{cast.village1a.code}/people", {"q": "牧民"}).json()
     assert [p["name"] for p in only["items"]] == ["牧民"] and only["count"] == 1
+
+
+@pytest.mark.django_db
+def test_an_id_past_64_bits_is_not_found(cast, client):
+    # SQLite refuses to bind such a number (OverflowError): the API answers 404, as for any
+    # id that names no row, never 500
+    client.force_login(cast.township1_secretary)
+    huge = 2**70
+    r = client.post(f"/api/v1/activities/{huge}/signups/{huge}/withdraw")
+    assert r.status_code == 404
+    assert r.json()["detail"]
