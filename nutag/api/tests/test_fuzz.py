@@ -57,6 +57,15 @@ DOMAIN_RULES: dict[str, set[str]] = {
     },
     # signing in depends on the meeting's window and the room code's validity (the clock)
     "POST /api/v1/study/meetings/{meeting_id}/sign-in": {"__all__"},
+    # the state of the thing acted on: a post already met, an emergency already over, a
+    # comment already reported by this login or already in the state asked for, a young
+    # person already signed up or an activity full
+    "POST /api/v1/aid/{post_id}/close": {"__all__"},
+    "POST /api/v1/emergencies/{emergency_id}/status": {"__all__"},
+    "POST /api/v1/emergencies/{emergency_id}/close": {"__all__"},
+    "POST /api/v1/units/{code}/comments/{comment_id}/report": {"__all__"},
+    "POST /api/v1/comments/{comment_id}/moderate": {"__all__"},
+    "POST /api/v1/activities/{activity_id}/signups": {"__all__"},
 }
 
 
