@@ -5,6 +5,8 @@ Models hold data and invariants only; every write goes through ``nutag.study.ser
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -77,6 +79,15 @@ class Lesson(TimeStampedModel):
 
     class Meta:
         ordering = ["course", "position", "id"]
+
+    @property
+    def pdf_version(self) -> str:
+        """A short tag of the stored PDF, carried by its link (``?v=``): a replaced file gets a
+        new link, so the copy a phone keeps (cache first, sites/static/sites/sw.js) is never
+        served in place of a newer file."""
+        if not self.pdf:
+            return ""
+        return hashlib.sha256(self.pdf.name.encode()).hexdigest()[:10]
 
     def __str__(self) -> str:
         return self.title

@@ -67,7 +67,24 @@ def test_lesson_pdf_is_served_safely_and_only_to_its_readers(cast):
     assert r["Content-Disposition"].startswith("inline")
     assert b"".join(r.streaming_content).startswith(b"%PDF-")
     page = reader.get(f"/u/{cast.village1a.code}/study/lessons/{lesson.pk}/").content.decode()
-    assert url in page and "<picture" in page
+    assert f"{url}?v={lesson.pdf_version}" in page and "<picture" in page
+
+
+def test_the_same_pdf_stored_again_gets_a_new_link_version(cast):
+    # phones keep a lesson's PDF and serve it cache first: a new file must have a new address
+    course, _a, _b = course_with_lessons(cast.village1a)
+    first, second = (
+        services.lesson_add(
+            acting_user=SYSTEM,
+            course=course,
+            title=title,
+            pdf=SimpleUploadedFile("讲稿.pdf", PDF, "application/pdf"),
+        )
+        for title in ("一", "二")
+    )
+    assert first.pdf_version and second.pdf_version
+    assert first.pdf_version != second.pdf_version
+    assert Lesson(course=course, title="无").pdf_version == ""
 
 
 def test_meeting_photos_need_the_right_and_real_pictures(cast):

@@ -16,8 +16,10 @@
    - a lesson's audio that the lesson page put in the "nutag-study-v1" cache
      (nutag/study/static/study/progress.js) is played from there (cache first), so a lesson
      opened once is read and listened to with no signal; so are its pictures and its PDF
-     (same-origin only, put there by the same page script): pictures cache first, the PDF
-     network first with the kept copy used when there is no signal;
+     (same-origin only, put there by the same page script), all cache first: a kept PDF is
+     never fetched again (no cost on a paid connection, and no dependence on how the phone
+     reports a lost signal). Its link carries the stored file's version (?v=), so a
+     replaced PDF has a new address and is fetched anew;
    - lesson progress (POST /u/<code>/study/lessons/<pk>/progress) that cannot reach the server
      (no signal, or a server error) is kept here, in IndexedDB ("nutag-sw", store
      "progress"), and the page is answered 202 {"queued": true}: the page keeps no queue of
@@ -102,11 +104,11 @@ self.addEventListener("fetch", function (event) {
   if (request.method === "GET" && request.mode === "navigate") event.waitUntil(replay());
   if (isPage(request) && !sameOrigin(request, LESSON_PDF)) event.respondWith(networkFirst(event));
   else if (isFont(request)) event.respondWith(cacheFirst(request));
-  else if (request.method === "GET" && sameOrigin(request, LESSON_PDF))
-    event.respondWith(keptPdf(request));
   else if (
     request.method === "GET" &&
-    (request.destination === "audio" || request.destination === "image")
+    (sameOrigin(request, LESSON_PDF) ||
+      request.destination === "audio" ||
+      request.destination === "image")
   )
     event.respondWith(keptStudy(request));
 });
@@ -117,22 +119,6 @@ function keptStudy(request) {
       return hit || fetch(request);
     });
   });
-}
-
-function keptPdf(request) {
-  return fetch(request).then(
-    function (response) {
-      return response;
-    },
-    function (error) {
-      return caches.open(STUDY).then(function (cache) {
-        return cache.match(request.url, { ignoreVary: true }).then(function (hit) {
-          if (hit) return hit;
-          throw error;
-        });
-      });
-    }
-  );
 }
 
 // --- the offline progress queue (IndexedDB) --------------------------------------------
