@@ -18,31 +18,31 @@ PERIOD = Field(pattern=r"^20[0-9]{2}-(Q[1-4]|0[1-9]|1[0-2])$")
 
 
 class DisclosureIn(Schema):
-    kind: str = one_of(DisclosureKind.values)
-    period: str = PERIOD
-    title: str = text(120, required=True)
-    body: str = text(4000)
+    kind: Annotated[str, one_of(DisclosureKind.values)]
+    period: Annotated[str, PERIOD]
+    title: Annotated[str, text(120, required=True)]
+    body: Annotated[str, text(4000)] = ""
     income_total: Money | None = None
     spending_total: Money | None = None
 
 
 class FinanceLineIn(Schema):
-    direction: str = one_of(Direction.values)
-    item: str = text(120, required=True)
+    direction: Annotated[str, one_of(Direction.values)]
+    item: Annotated[str, text(120, required=True)]
     amount: Money
-    note: str = text(200)
+    note: Annotated[str, text(200)] = ""
 
 
 class ProjectLineIn(Schema):
-    name: str = text(120, required=True)
+    name: Annotated[str, text(120, required=True)]
     budget: Money
-    contractor: str = text(120)
+    contractor: Annotated[str, text(120)] = ""
     progress: Annotated[JsonInt, Field(ge=0, le=100)] = 0
 
 
 class SubsidyLineIn(Schema):
-    household: str = text(60, required=True)
-    kind: str = text(60, required=True)
+    household: Annotated[str, text(60, required=True)]
+    kind: Annotated[str, text(60, required=True)]
     amount: Money
 
 

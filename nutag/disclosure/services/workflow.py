@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
@@ -86,7 +87,9 @@ def _audit(
 
 
 @transaction.atomic
-def disclosure_submit(*, acting_user: Actor, disclosure: Disclosure) -> Disclosure:
+def disclosure_submit(
+    *, acting_user: Actor, disclosure: Disclosure, now: dt.datetime | None = None
+) -> Disclosure:
     """Send a draft to the supervisory committee. A finance disclosure's lines must add up to
     its declared totals (refused with the difference)."""
     require(acting_user, can_edit, disclosure)
@@ -97,7 +100,7 @@ def disclosure_submit(*, acting_user: Actor, disclosure: Disclosure) -> Disclosu
         raise ValidationError({k: [v] for k, v in problems.items()}, code="totals")
     disclosure.status = DisclosureStatus.SUBMITTED
     disclosure.submitted_by = user_or_none(acting_user)
-    disclosure.submitted_at = timezone.now()
+    disclosure.submitted_at = now or timezone.now()
     disclosure.returned_note = ""
     disclosure.full_clean()
     disclosure.save()
@@ -116,15 +119,18 @@ def _submitted(acting_user: Actor, disclosure: Disclosure) -> Disclosure:
 
 
 @transaction.atomic
-def disclosure_sign_off(*, acting_user: Actor, disclosure: Disclosure) -> Disclosure:
-    """The supervisory committee's sign-off: the disclosure is public and never changes."""
+def disclosure_sign_off(
+    *, acting_user: Actor, disclosure: Disclosure, now: dt.datetime | None = None
+) -> Disclosure:
+    """The supervisory committee's sign-off: the disclosure is public and never changes.
+    ``now``: the moment recorded (the demo loader back-dates a season's sign-offs)."""
     disclosure = _submitted(acting_user, disclosure)
     problems = totals_problems(disclosure)  # checked again: nothing unbalanced goes public
     if problems:
         raise ValidationError({k: [v] for k, v in problems.items()}, code="totals")
     disclosure.status = DisclosureStatus.SIGNED_OFF
     disclosure.signed_off_by = user_or_none(acting_user)
-    disclosure.signed_off_at = timezone.now()
+    disclosure.signed_off_at = now or timezone.now()
     disclosure.full_clean()
     disclosure.save()
     _audit(acting_user, disclosure, {"status": [DisclosureStatus.SUBMITTED, disclosure.status]})
