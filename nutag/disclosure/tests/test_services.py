@@ -136,7 +136,7 @@ def test_a_signed_off_disclosure_never_changes(cast):
         with pytest.raises(ValidationError) as caught:
             edit()
         assert caught.value.error_list[0].code == "signed_off"
-        assert "new version" in caught.value.messages[0]
+        assert "新版本" in caught.value.messages[0]  # says how to correct it (zh-hans)
     fresh = Disclosure.objects.get(pk=d.pk)
     assert fresh.title == d.title and fresh.finance.count() == 2
 

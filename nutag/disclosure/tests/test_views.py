@@ -106,7 +106,7 @@ def test_sign_off_then_the_public_page_masks_names_and_offers_asking(cast):
         },
         follow=True,
     )
-    assert "new version" in r.content.decode()
+    assert "新版本" in r.content.decode()  # the refusal says how to correct it
     assert d.finance.count() == 2
     public = _client().get(f"/u/{cast.village1a.code}/disclosure/{d.pk}/").content.decode()
     assert "张**" in public and "张三丰" not in public
