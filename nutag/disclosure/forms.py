@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from decimal import Decimal
+from typing import Any
 
 from django import forms
 from django.utils import timezone
@@ -12,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from nutag.disclosure.models import Direction, DisclosureKind, LineKind
 from nutag.disclosure.periods import Period, parse_period, quarter_of
 
-MONEY = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
+MONEY: dict[str, Any] = {"max_digits": 14, "decimal_places": 2, "min_value": Decimal("0")}
 PERIOD_HELP = _("A quarter (2026-Q3) or a month (2026-09).")
 
 

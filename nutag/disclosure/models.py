@@ -15,6 +15,7 @@ Workflow lives in ``services``; these models hold data and invariants only.
 from __future__ import annotations
 
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -23,7 +24,11 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 ZERO = Decimal("0")
-AMOUNT = {"max_digits": 14, "decimal_places": 2, "validators": [MinValueValidator(ZERO)]}
+AMOUNT: dict[str, Any] = {
+    "max_digits": 14,
+    "decimal_places": 2,
+    "validators": [MinValueValidator(ZERO)],
+}
 
 
 class MaskRule(models.TextChoices):

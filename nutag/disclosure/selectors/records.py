@@ -87,7 +87,7 @@ def tables_of(disclosure: Disclosure, *, unmasked: bool = False) -> Tables:
     ``unmasked`` (the writers and the committee, on the workbench)."""
     finance = list(disclosure.finance.all())
     rule = rules_for(disclosure.unit).mask_rule
-    subsidies = [
+    subsidies: list[dict[str, Any]] = [
         {
             "id": s.pk,
             "household": s.household if unmasked else mask_household(s.household, rule),
@@ -152,7 +152,7 @@ def changes_since_previous(disclosure: Disclosure) -> list[Change]:
     for field in ("income_total", "spending_total"):
         before, after = getattr(previous, field), getattr(disclosure, field)
         if before != after:
-            label = str(Disclosure._meta.get_field(field).verbose_name)
+            label = str(getattr(Disclosure._meta.get_field(field), "verbose_name", field))
             changes.append(Change(LineKind.FINANCE, "changed", label, str(before), str(after)))
     return changes
 

@@ -184,7 +184,7 @@ def disclosure_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     if request.method == "POST":
         action = request.POST.get("action", "")
         done = _act(request, disclosure, action)
-        if done is True or (isinstance(done, int) and done is not False):
+        if done is not False and not isinstance(done, forms.Form):
             target = disclosure.pk if done is True else done
             messages.success(request, _("Done."))
             return redirect("disclosure-desk-detail", code=unit.code, pk=target)
@@ -209,6 +209,6 @@ def disclosure_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "may_correct": disclosure.status == DisclosureStatus.SIGNED_OFF
         and can_edit(request.user, disclosure)
         and not disclosure.corrections.exists(),
-        "error_forms": any(f.is_bound and f.errors for f in bound.values()),
+        "bound_forms": list(bound.values()),  # for the error summary (core/base.html)
     }
     return render(request, "disclosure/desk_detail.html", context)

@@ -49,7 +49,6 @@ def disclosure_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
         "may_ask": may_ask,
         "ask_form": form,
         "asking": form is not None and (form.is_bound or bool(form.initial)),
-        "error_forms": bool(form is not None and form.is_bound and form.errors),
     }
     return render(request, "disclosure/page.html", context)
 
