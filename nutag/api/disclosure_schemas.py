@@ -37,7 +37,10 @@ class ProjectLineIn(Schema):
     name: Annotated[str, text(120, required=True)]
     budget: Money
     contractor: Annotated[str, text(120)] = ""
-    progress: Annotated[JsonInt, Field(ge=0, le=100)] = 0
+    # pydantic writes ge/le (not minimum/maximum) after a BeforeValidator: stated again
+    progress: Annotated[
+        JsonInt, Field(ge=0, le=100, json_schema_extra={"minimum": 0, "maximum": 100})
+    ] = 0
 
 
 class SubsidyLineIn(Schema):

@@ -6,10 +6,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nutag.demo.data import BANNER_CODE
-from nutag.demo.disclosure import ensure_disclosure
-from nutag.demo.site import VILLAGE
-from nutag.disclosure.models import Disclosure, DisclosureRules
+from nutag.disclosure.models import DisclosureRules
 from nutag.disclosure.selectors.calendar import unit_calendar
 from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES, disclosure_figures
 from nutag.disclosure.tests.helpers import signed, signed_on
@@ -59,17 +56,3 @@ def test_a_fixed_number_of_queries_whatever_the_size(cast):
     assert len(small) == len(big) == DISCLOSURE_FIGURE_QUERIES
     assert figures.periods[0].units == 18
     assert all("LIKE" not in q["sql"].upper() for q in big.captured_queries)
-
-
-def test_the_demo_module_publishes_late_missing_and_a_correction(cast):
-    units = {BANNER_CODE: cast.banner, VILLAGE: cast.village1a}
-    for i in range(9):
-        v = make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name=f"演示村{i}")
-        units[v.code] = v
-    units[cast.village1b.code] = cast.village1b
-    made = ensure_disclosure(units)
-    assert made >= 9
-    assert ensure_disclosure(units) == 0  # idempotent
-    assert Disclosure.objects.filter(unit=cast.village1a, version=2, status="signed_off").exists()
-    p = disclosure_figures(unit=cast.banner).periods[0]
-    assert p.late >= 1 and p.on_time >= 1 and p.missing + p.not_yet_due >= 1
