@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as RequestInvalid
 from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
+from nutag.api.disclosure import disclosure, disclosure_stats
 from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
@@ -164,7 +165,7 @@ def _overflow(request: HttpRequest, exc: Exception) -> Any:
 
 # Error codes of a compare-and-set refused because the row changed since the caller read it
 # (a concern's or an assessment's version, a task's report): 409, not 400.
-CONFLICT_CODES = frozenset({"changed", "stale"})
+CONFLICT_CODES = frozenset({"changed", "stale", "signed_off"})
 
 
 @api.exception_handler(ValidationError)
@@ -237,6 +238,7 @@ def _stats_json(unit: Unit) -> bytes:
         "voice": voice_stats(unit=unit),
         **study_stats(unit=unit),
         "youth": youth_figures(unit=unit).as_api(),
+        "disclosure": disclosure_stats(unit=unit),
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
 
@@ -435,3 +437,4 @@ api.add_router("/", voice_aid)
 api.add_router("/study", study)
 api.add_router("/study", study_courses)
 api.add_router("/", youth)
+api.add_router("/", disclosure)

@@ -120,6 +120,25 @@ class YouthFiguresOut(Schema):
     participants: int = 0
 
 
+class DisclosurePeriodStatsOut(Schema):
+    period: str
+    start: str
+    end: str
+    due_on: str
+    units: int
+    on_time: int
+    late: int
+    missing: int
+    not_yet_due: int
+
+
+# the disclosure calendar's figures (nutag/disclosure/selectors/figures.py)
+class DisclosureStatsOut(Schema):
+    kind: str
+    due_days: int
+    periods: list[DisclosurePeriodStatsOut]
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -131,6 +150,7 @@ class StatsOut(Schema):
     study: StudyStatsOut
     meetings: MeetingsStatsOut
     youth: YouthFiguresOut
+    disclosure: DisclosureStatsOut | None = None
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -66,6 +66,18 @@ DOMAIN_RULES: dict[str, set[str]] = {
     "POST /api/v1/units/{code}/comments/{comment_id}/report": {"__all__"},
     "POST /api/v1/comments/{comment_id}/moderate": {"__all__"},
     "POST /api/v1/activities/{activity_id}/signups": {"__all__"},
+    # one disclosure of a kind per unit and period (the data); a draft's lines, the totals
+    # checked against them and the state (submitted, signed off) decide submit and sign-off
+    "POST /api/v1/units/{code}/disclosures": {"period"},
+    "POST /api/v1/disclosures/{disclosure_id}/finance-lines": {"__all__"},
+    "POST /api/v1/disclosures/{disclosure_id}/project-lines": {"__all__"},
+    "POST /api/v1/disclosures/{disclosure_id}/subsidy-lines": {"__all__"},
+    "POST /api/v1/disclosures/{disclosure_id}/submit": {"income_total", "spending_total"},
+    "POST /api/v1/disclosures/{disclosure_id}/sign-off": {
+        "__all__",
+        "income_total",
+        "spending_total",
+    },
 }
 
 

@@ -652,6 +652,69 @@ class Actions:
         assert made == _ok(r)
         return made
 
+    def write_disclosure(self, unit: Unit) -> bool:
+        from nutag.disclosure.models import Disclosure
+
+        title = f"权限表公开{next(_codes)}"
+        r = self.c.post(
+            f"/api/v1/units/{unit.code}/disclosures",
+            json.dumps({"kind": "party", "period": _next_period(), "title": title}),
+            content_type="application/json",
+        )
+        made = Disclosure.objects.filter(unit=unit, title=title).exists()
+        assert made == _ok(r)
+        return made
+
+    def sign_off_disclosure(self, unit: Unit) -> bool:
+        from nutag.disclosure.models import Disclosure
+
+        d = _submitted_disclosure(unit)
+        r = self.c.post(f"/api/v1/disclosures/{d.pk}/sign-off")
+        signed = Disclosure.objects.get(pk=d.pk).status == "signed_off"
+        assert signed == _ok(r)
+        return signed
+
+    def ask_disclosure(self, unit: Unit) -> bool:
+        from nutag.core.actors import SYSTEM
+        from nutag.disclosure import services
+        from nutag.disclosure.models import Question
+
+        d = services.disclosure_sign_off(acting_user=SYSTEM, disclosure=_submitted_disclosure(unit))
+        line = d.projects.get()
+        r = self.c.post(
+            f"/u/{unit.code}/disclosure/{d.pk}/",
+            {"line_kind": "project", "line_id": line.pk, "text": "权限表询问"},
+        )
+        asked = Question.objects.filter(disclosure=d).exists()
+        assert asked == _ok(r)
+        return asked
+
+
+_periods = itertools.count(0)
+
+
+def _next_period() -> str:
+    n = next(_periods)
+    return f"20{n // 12 % 100:02d}-{n % 12 + 1:02d}"
+
+
+def _submitted_disclosure(unit: Unit):  # type: ignore[no-untyped-def]
+    from decimal import Decimal
+
+    from nutag.core.actors import SYSTEM
+    from nutag.disclosure import services
+    from nutag.disclosure.periods import parse_period
+
+    d = services.disclosure_create(
+        acting_user=SYSTEM,
+        unit=unit,
+        kind="village",
+        period=parse_period(_next_period()),  # type: ignore[arg-type]
+        title="权限表签核",
+    )
+    services.project_line_add(acting_user=SYSTEM, disclosure=d, name="路", budget=Decimal(1))
+    return services.disclosure_submit(acting_user=SYSTEM, disclosure=d)
+
 
 def _above(unit: Unit) -> Unit:
     """The unit a round or task at ``unit`` comes from: its parent (the root issues to itself)."""

@@ -1,0 +1,58 @@
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+
+from nutag.disclosure.models import DisclosureRules
+from nutag.disclosure.selectors.calendar import unit_calendar
+from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES, disclosure_figures
+from nutag.disclosure.tests.helpers import signed, signed_on
+from nutag.factories import make_unit
+from nutag.orgs.models import UnitKind
+
+pytestmark = pytest.mark.django_db
+
+TODAY = dt.date(2026, 12, 5)  # Q3 (due Oct 15) is the current period, Q2 the last
+
+
+def test_on_time_late_missing_roll_up(cast):
+    signed_on(signed(cast.village1a, code="2026-Q3"), dt.date(2026, 10, 15))  # on time
+    signed_on(signed(cast.village1b, code="2026-Q3"), dt.date(2026, 10, 16))  # late
+    signed_on(signed(cast.village1a, code="2026-Q2"), dt.date(2026, 7, 3))
+    figures = disclosure_figures(unit=cast.banner, today=TODAY)
+    current, last = figures.periods
+    assert (current.period, current.units) == ("2026-Q3", 3)
+    assert (current.on_time, current.late, current.missing, current.not_yet_due) == (1, 1, 1, 0)
+    assert (last.on_time, last.late, last.missing) == (1, 0, 2)
+    township2 = disclosure_figures(unit=cast.township2, today=TODAY).periods[0]
+    assert (township2.units, township2.on_time, township2.missing) == (1, 0, 1)
+    # before the due day, nothing is missing yet
+    early = disclosure_figures(unit=cast.banner, today=dt.date(2026, 10, 10)).periods[0]
+    assert (early.on_time, early.missing, early.not_yet_due) == (1, 0, 1)
+    # the banner's rule moves the due day
+    DisclosureRules.objects.create(banner=cast.banner, due_days=30)
+    assert disclosure_figures(unit=cast.banner, today=TODAY).periods[0].late == 0
+    rows = {
+        r.unit.pk: [c.state for c in r.cells]
+        for r in unit_calendar(unit=cast.township1, today=TODAY).rows
+    }
+    assert rows == {
+        cast.village1a.pk: ["on_time", "on_time"],
+        cast.village1b.pk: ["on_time", "missing"],
+    }
+
+
+def test_a_fixed_number_of_queries_whatever_the_size(cast):
+    with CaptureQueriesContext(connection) as small:
+        disclosure_figures(unit=cast.banner, today=TODAY)
+    for i in range(15):
+        village = make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name=f"新村{i}")
+        signed(village, code="2026-Q3")
+    with CaptureQueriesContext(connection) as big:
+        figures = disclosure_figures(unit=cast.banner, today=TODAY)
+    assert len(small) == len(big) == DISCLOSURE_FIGURE_QUERIES
+    assert figures.periods[0].units == 18
+    assert all("LIKE" not in q["sql"].upper() for q in big.captured_queries)
