@@ -41,6 +41,7 @@ from nutag.api.voice_aid import voice_aid
 from nutag.api.voice_talk import voice_talk
 from nutag.api.work import work
 from nutag.api.youth import youth
+from nutag.api.market import market
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
 from nutag.orgs.permissions import Perm
@@ -52,6 +53,7 @@ from nutag.stats.caching import cached_figures, unit_path_for_code
 from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
 from nutag.youth.selectors import youth_figures
+from nutag.market.selectors.figures import market_figures
 
 
 class NutagAPI(NinjaAPI):
@@ -237,6 +239,7 @@ def _stats_json(unit: Unit) -> bytes:
         "voice": voice_stats(unit=unit),
         **study_stats(unit=unit),
         "youth": youth_figures(unit=unit).as_api(),
+        "economy": {"shop": market_figures(unit=unit).as_api()},
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
 
@@ -435,3 +438,4 @@ api.add_router("/", voice_aid)
 api.add_router("/study", study)
 api.add_router("/study", study_courses)
 api.add_router("/", youth)
+api.add_router("/", market)

@@ -120,6 +120,22 @@ class YouthFiguresOut(Schema):
     participants: int = 0
 
 
+class ShopFiguresOut(Schema):
+    """The local products shop over the subtree (``market.selectors.figures``)."""
+
+    products_listed: int
+    orders: int
+    orders_by_state: dict[str, int]
+    completed_value: str  # yuan, two decimals: the completed orders' totals
+    average_rating: float | None
+
+
+class EconomyOut(Schema):
+    """The local economy's figures; each part is optional (issue 19)."""
+
+    shop: ShopFiguresOut | None = None
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -131,6 +147,7 @@ class StatsOut(Schema):
     study: StudyStatsOut
     meetings: MeetingsStatsOut
     youth: YouthFiguresOut
+    economy: EconomyOut | None = None
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -25,6 +25,7 @@ from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
 from nutag.study.selectors import StudyFigures, study_figures
 from nutag.voice.selectors.figures import voice_figures
+from nutag.market.selectors.figures import market_figures
 from nutag.youth.selectors import youth_dashboard
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
@@ -86,6 +87,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         ],
         # residents' concerns and polls (four reads, only where the page shows them)
         "voice": SimpleLazyObject(lambda: voice_figures(unit=board.unit)),
+        "market": SimpleLazyObject(lambda: market_figures(unit=board.unit)),
         "progress_segments": [
             (AssessmentStatus.DRAFT.label, progress.draft, GREY),
             (AssessmentStatus.SUBMITTED.label, progress.submitted, BLUE),
