@@ -82,7 +82,7 @@ class Product(TimeStampedModel):
     sale_unit = models.CharField(_("sold by"), max_length=8, choices=SaleUnit.choices)
     stock = models.IntegerField(_("in stock"), validators=[MinValueValidator(0)])
     pickup = models.BooleanField(_("pick-up"), default=True)
-    delivery = models.BooleanField(_("delivery"), default=False)
+    delivery = models.BooleanField(pgettext_lazy("product", "delivery"), default=False)
     contact = models.CharField(_("how to reach the seller"), max_length=60, blank=True)
     photos = models.JSONField(default=list, blank=True)
     status = models.CharField(

@@ -64,8 +64,10 @@ MAX_QUANTITY = 10_000
 def _announce(unit: Unit) -> None:
     """Purge the cached site pages of the unit and the units above it (the banner's market
     page lists every product under it)."""
+    from nutag.sites.caching import purge_units
     from nutag.sites.events import announce_site_change
 
+    purge_units(unit_ids=[unit.pk])  # at once (and on commit): the writer sees the change
     announce_site_change(unit_ids=[unit.pk])
 
 

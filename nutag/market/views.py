@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_http_methods
 
 from nutag.core.errors import NotFound
@@ -289,9 +290,9 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
     seller = can_handle_order(request.user, order)
     steps: list[tuple[str, Any]] = []
     if seller and order.state == OrderState.REQUESTED:
-        steps = [("confirm", _("Confirm")), ("decline", _("Decline"))]
+        steps = [("confirm", _("Confirm")), ("decline", pgettext("order", "Decline"))]
     elif seller and order.state == OrderState.CONFIRMED:
-        steps = [("ship", _("Shipped or handed over")), ("decline", _("Decline"))]
+        steps = [("ship", _("Shipped or handed over")), ("decline", pgettext("order", "Decline"))]
     elif seller and order.state == OrderState.SHIPPED:
         steps = [("complete", _("Mark completed"))]
     if can_cancel_order(request.user, order):
@@ -333,4 +334,3 @@ def seller_page(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "record": seller_record(seller=seller),
         },
     )
-

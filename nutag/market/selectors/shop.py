@@ -107,4 +107,3 @@ def seller_record(*, seller: User, limit: int = 20) -> SellerRecord:
         average_rating=round(float(agg["avg"]), 2) if agg["avg"] is not None else None,
         reviews=reviews,
     )
-

@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.utils.translation import gettext
 
 from nutag.core.actors import SYSTEM
 from nutag.core.errors import NotFound
@@ -101,7 +102,8 @@ def test_the_last_item_goes_to_one_buyer_and_the_other_is_told(cast):
     first = order(cast, item, buyer("b1"))
     with pytest.raises(ValidationError) as e:
         order(cast, item, buyer("b2"))
-    assert "sold out" in e.value.message_dict["quantity"][0]
+    told = gettext("Sorry, it is sold out: someone else took the last one.")
+    assert e.value.message_dict["quantity"] == [told]
     item.refresh_from_db()
     assert item.stock == 0
     assert list(Order.objects.all()) == [first]
@@ -166,7 +168,9 @@ def test_payment_is_recorded_by_the_seller_once_confirmed(cast):
     item = product(cast)
     placed = order(cast, item, buyer("b1"), quantity=2)
     with pytest.raises(ValidationError):
-        services.order_record_payment(acting_user=cast.resident, order=placed, amount=70, how="现金")
+        services.order_record_payment(
+            acting_user=cast.resident, order=placed, amount=70, how="现金"
+        )
     placed = services.order_move(acting_user=cast.resident, order=placed, to=OrderState.CONFIRMED)
     with pytest.raises(NotFound):
         services.order_record_payment(acting_user=placed.buyer, order=placed, amount=70, how="现金")
@@ -199,14 +203,10 @@ def test_the_whole_workflow_notifies_the_other_party_and_audits(cast):
     item = product(cast)
     placed = order(cast, item, user)
     seller_person = item.person
-    assert Notification.objects.filter(
-        recipient=seller_person, kind=Kind.ORDER_REQUESTED
-    ).exists()
+    assert Notification.objects.filter(recipient=seller_person, kind=Kind.ORDER_REQUESTED).exists()
     for to in (OrderState.CONFIRMED, OrderState.SHIPPED, OrderState.COMPLETED):
         placed = services.order_move(acting_user=cast.resident, order=placed, to=to)
-    kinds = set(
-        Notification.objects.filter(recipient__user=user).values_list("kind", flat=True)
-    )
+    kinds = set(Notification.objects.filter(recipient__user=user).values_list("kind", flat=True))
     assert kinds == {Kind.ORDER_CONFIRMED, Kind.ORDER_SHIPPED, Kind.ORDER_COMPLETED}
     services.order_rate(acting_user=user, order=placed, rating=5)
     assert AuditEntry.objects.filter(object_type="market.order", object_id=placed.pk).count() == 5
