@@ -20,3 +20,8 @@ class MarketConfig(AppConfig):
         register_figure_source(Product)
         register_figure_source(Order)
         register_column_page("products", render_shop_column, has_content=unit_has_products)
+
+        from nutag.market.services import market_forget_login
+        from nutag.people.accounts.deletion import register_account_deletion_hook
+
+        register_account_deletion_hook(market_forget_login)

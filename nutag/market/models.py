@@ -64,8 +64,12 @@ class Product(TimeStampedModel):
 
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="products")
     unit_path = models.CharField(max_length=255, db_index=True)
+    # null once the seller deleted their login (their products are withdrawn then)
     seller = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="products"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="products",
     )
     person = models.ForeignKey(
         "people.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -106,8 +110,12 @@ class Order(TimeStampedModel):
 
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="orders")
     unit_path = models.CharField(max_length=255, db_index=True)  # the product's unit
+    # null once the buyer deleted their login (the order stays in the seller's record)
     buyer = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="market_orders"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="market_orders",
     )
     quantity = models.IntegerField(_("quantity"), validators=[MinValueValidator(1)])
     unit_price = models.DecimalField(max_digits=10, decimal_places=2)  # at the request

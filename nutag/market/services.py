@@ -27,7 +27,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nutag.core.actors import Actor, SystemActor
+from nutag.core.actors import SYSTEM, Actor, SystemActor
 from nutag.core.audit import audit_record
 from nutag.core.errors import NotFound
 from nutag.core.media import image_files, saving, store_image
@@ -281,6 +281,8 @@ class Requested:
 
 def _tell(*, acting_user: Actor, order: Order, kind: str, to_seller: bool) -> None:
     user_id = order.product.seller_id if to_seller else order.buyer_id
+    if user_id is None:  # the login was deleted
+        return
     person_ids = list(Person.objects.filter(user_id=user_id).values_list("pk", flat=True))
     if not person_ids:
         return
@@ -535,3 +537,14 @@ def order_rate(*, acting_user: Actor, order: Order, rating: Any, comment: str = 
         changes={"rating": [None, stars]},
     )
     return order
+
+
+@transaction.atomic
+def market_forget_login(*, acting_user: Actor, user: Any, person: Person | None) -> None:
+    """When a login is deleted (``nutag.people.accounts.deletion`` hook): its listed products
+    are withdrawn and lose their contact; its orders stay in the sellers' records without
+    the buyer's contact or note. The rows lose the login by ``SET_NULL``."""
+    for product in Product.objects.filter(seller=user, status=ProductStatus.LISTED):
+        product_withdraw(acting_user=SYSTEM, product=product, reason="login deleted")
+    Product.objects.filter(seller=user).update(contact="")
+    Order.objects.filter(buyer=user).update(contact="", note="")
