@@ -18,6 +18,8 @@ from nutag.market.models import OrderState, Product
 from nutag.orgs.models import Unit, UnitKind
 from nutag.people.models import Person
 
+from .site import VILLAGE
+
 # (title, category, price, sale unit, stock, pick-up, delivery, description)
 PRODUCTS = [
     ("奶豆腐", "dairy", "38", "jin", 40, True, True, "今年夏营地的牛奶手工做的，不加糖。"),
@@ -50,11 +52,12 @@ def ensure_market(units: dict[str, Unit]) -> int:
     roots = [u for u in units.values() if u.depth == 1]
     if not roots or Product.objects.filter(unit_path__startswith=roots[0].path).exists():
         return 0
-    villages = list(
-        Unit.objects.filter(path__startswith=roots[0].path, kind=UnitKind.VILLAGE).order_by("path")[
-            :6
-        ]
-    )
+    # the demo village first (its products column is the shop page of bench/pages.py)
+    first = units.get(VILLAGE)
+    others = Unit.objects.filter(path__startswith=roots[0].path, kind=UnitKind.VILLAGE)
+    if first is not None:
+        others = others.exclude(pk=first.pk)
+    villages = ([first] if first is not None else []) + list(others.order_by("path")[:5])
     sellers: list[tuple[Unit, User]] = []
     for village in villages:
         # a resident without a login of the demo's own (demo-*), so that tests deleting
