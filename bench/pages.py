@@ -68,6 +68,15 @@ VENV_BIN = Path(sys.executable).parent
 DEMO_VILLAGE = "150725100201"
 BARE_PATH = "/bench/bare/"
 BAR = 0.5
+MARKET_PATH = "/u/150725/market/"  # the banner's market: every product under it
+BUDGET = 14 * 1024  # the first response's budget on the wire (DESIGN.md)
+
+
+def shop_path(village: str) -> str:
+    """The village's shop: its site's products column (``nutag.market``)."""
+    return f"/u/{village}/c/products/"
+
+
 # What Chromium on a phone sends: the village page is compressed on the wire.
 PHONE_HEADERS = {"Accept-Encoding": "gzip, deflate, br", "Accept-Language": "zh-CN,zh;q=0.9"}
 
@@ -456,8 +465,19 @@ def measure(
         ),
         Target("bare", f"bare view `{BARE_PATH}`", BARE_PATH, PHONE_HEADERS),
         Target("village_plain", f"village home `{village_path}`, uncompressed", village_path, {}),
+        # the local products shop (issue 19): the banner's market and the village's shop
+        Target("market", f"banner market `{MARKET_PATH}`, compressed", MARKET_PATH, PHONE_HEADERS),
+        Target(
+            "shop",
+            f"village shop `{shop_path(village)}`, compressed",
+            shop_path(village),
+            PHONE_HEADERS,
+        ),
     ]
-    checks = {path: check_page(server, path) for path in (village_path, BARE_PATH)}
+    checks = {
+        path: check_page(server, path)
+        for path in (village_path, BARE_PATH, MARKET_PATH, shop_path(village))
+    }
     log(f"  1-min load average before the first request: {load_average():.1f}")
     for target in targets:  # warm both workers' caches, connections, imports
         run_wrk(server.base_url + target.path, duration=warmup, headers=target.headers)
@@ -535,7 +555,7 @@ def report_lines(
     verdict = "meets" if ratio >= BAR else "FAILS"
     page = checks[village_path]
     rows = []
-    for key in ("village", "village_plain", "bare"):
+    for key in ("village", "village_plain", "bare", "market", "shop"):
         runs = results[key]
         # latencies of the median round
         best = sorted(runs, key=lambda r: r.requests_per_second)[len(runs) // 2]
@@ -581,7 +601,26 @@ def report_lines(
         + (f"; the median of the rounds' ratios ({per_round})" if rounds > 1 else ""),
         "- for reference, the issue reports Wagtail's bakery demo serving its home page at "
         "about 0.01 of a bare view on this kind of machine",
+        *shop_lines(results, checks, village),
     ]
+
+
+def shop_lines(
+    results: dict[str, list[WrkResult]], checks: dict[str, PageCheck], village: str
+) -> list[str]:
+    """The local products shop's pages (issue 19): their ratio to the bare view and their
+    first response against the 14 KB budget."""
+    lines = []
+    for key, path in (("market", MARKET_PATH), ("shop", shop_path(village))):
+        page = checks[path]
+        within = "within" if page.bytes_on_wire <= BUDGET else "OVER"
+        lines.append(
+            f"- the {key} page `{path}`: ratio {key}/bare = "
+            f"{headline_ratio(results, key):.2f} (bar >= {BAR:g}); {page.bytes_plain:,} bytes "
+            f"of HTML, {page.bytes_on_wire:,} on the wire ({page.encoding}), {within} the 14 KB "
+            "budget"
+        )
+    return lines
 
 
 def main(argv: list[str] | None = None) -> int:

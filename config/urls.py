@@ -52,6 +52,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.stats.urls")),
     path("", include("nutag.voice.urls")),
     path("", include("nutag.disclosure.urls")),
+    path("", include("nutag.market.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -19,6 +19,7 @@ from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
 from nutag.api.disclosure import disclosure, disclosure_stats
+from nutag.api.market import market
 from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
@@ -42,6 +43,7 @@ from nutag.api.voice_aid import voice_aid
 from nutag.api.voice_talk import voice_talk
 from nutag.api.work import work
 from nutag.api.youth import youth
+from nutag.market.selectors.figures import market_figures
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
 from nutag.orgs.permissions import Perm
@@ -239,6 +241,9 @@ def _stats_json(unit: Unit) -> bytes:
         **study_stats(unit=unit),
         "youth": youth_figures(unit=unit).as_api(),
         "disclosure": disclosure_stats(unit=unit),
+        "economy": {
+            "shop": market_figures(unit=unit).as_api(),
+        },
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
 
@@ -438,3 +443,4 @@ api.add_router("/study", study)
 api.add_router("/study", study_courses)
 api.add_router("/", youth)
 api.add_router("/", disclosure)
+api.add_router("/", market)

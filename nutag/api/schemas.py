@@ -139,6 +139,22 @@ class DisclosureStatsOut(Schema):
     periods: list[DisclosurePeriodStatsOut]
 
 
+class ShopFiguresOut(Schema):
+    """The local products shop over the subtree (``market.selectors.figures``)."""
+
+    products_listed: int
+    orders: int
+    orders_by_state: dict[str, int]
+    completed_value: str  # yuan, two decimals: the completed orders' totals
+    average_rating: float | None
+
+
+class EconomyOut(Schema):
+    """The local economy's figures; each part is optional (issue 19)."""
+
+    shop: ShopFiguresOut | None = None
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -151,6 +167,7 @@ class StatsOut(Schema):
     meetings: MeetingsStatsOut
     youth: YouthFiguresOut
     disclosure: DisclosureStatsOut | None = None
+    economy: EconomyOut | None = None
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -37,6 +37,7 @@ from .accounts import ensure_accounts
 from .aid import ensure_aid
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .disclosure import ensure_disclosure
+from .market import ensure_market
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
 from .plan import DemoPlan, plan_people
@@ -353,6 +354,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_youth()
         ensure_activities()
         ensure_disclosure(units)
+        ensure_market(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

@@ -40,6 +40,12 @@ TEXTS: dict[str, Promise] = {
     Kind.CONCERN_ACCEPTED: _("Your concern %(number)s was accepted by %(unit)s"),
     Kind.CONCERN_STARTED: _("Work has started on your concern %(number)s"),
     Kind.INBOX_MESSAGE: _("New message from %(from)s: %(subject)s"),
+    Kind.ORDER_REQUESTED: _("New order %(number)s: %(qty)s × %(title)s"),
+    Kind.ORDER_CONFIRMED: _("Your order %(number)s for %(title)s was confirmed"),
+    Kind.ORDER_DECLINED: _("Your order %(number)s for %(title)s was declined"),
+    Kind.ORDER_SHIPPED: _("Your order %(number)s for %(title)s was shipped or handed over"),
+    Kind.ORDER_COMPLETED: _("Your order %(number)s for %(title)s is completed: please rate it"),
+    Kind.ORDER_CANCELLED: _("Order %(number)s for %(title)s was cancelled by the buyer"),
 }
 
 URGENCY: dict[str, str] = {

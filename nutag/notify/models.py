@@ -40,6 +40,12 @@ class Kind(models.TextChoices):
     CONCERN_ACCEPTED = "concern_accepted", _("Concern accepted")
     CONCERN_STARTED = "concern_started", _("Work started on a concern")
     INBOX_MESSAGE = "inbox_message", _("Message in the secretary's inbox")
+    ORDER_REQUESTED = "order_requested", _("Order requested")
+    ORDER_CONFIRMED = "order_confirmed", _("Order confirmed")
+    ORDER_DECLINED = "order_declined", _("Order declined")
+    ORDER_SHIPPED = "order_shipped", _("Order shipped or handed over")
+    ORDER_COMPLETED = "order_completed", _("Order completed")
+    ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
 
 
 class Urgency(models.TextChoices):

@@ -18,6 +18,7 @@ from nutag.assess.models import AssessmentStatus
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.disclosure.selectors.figures import disclosure_figures
+from nutag.market.selectors.figures import market_figures
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.sites.caching import public_page
 from nutag.stats.caching import figures_page_version, year_param
@@ -88,6 +89,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         # residents' concerns and polls (four reads, only where the page shows them)
         "voice": SimpleLazyObject(lambda: voice_figures(unit=board.unit)),
         "disclosure": SimpleLazyObject(lambda: disclosure_figures(unit=board.unit)),
+        "market": SimpleLazyObject(lambda: market_figures(unit=board.unit)),
         "progress_segments": [
             (AssessmentStatus.DRAFT.label, progress.draft, GREY),
             (AssessmentStatus.SUBMITTED.label, progress.submitted, BLUE),

@@ -55,6 +55,7 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
     # youth care's seven (records, by circumstance, pairs, visits by month, needs, deeds,
     # activities); a kept answer costs none (stats/tests/test_caching.py)
     from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
+    from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
     from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
     from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
@@ -66,6 +67,7 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
         + YOUTH_FIGURE_QUERIES
         + DISCLOSURE_FIGURE_QUERIES
     )
+    expected += MARKET_FIGURE_QUERIES  # the shop's two (nutag/market/selectors/figures.py)
     with django_assert_num_queries(expected):
         client.get(f"/api/v1/units/{cast.banner.code}/stats")
     rnd = assessment_round(unit=cast.banner, year=2025)

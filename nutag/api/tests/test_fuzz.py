@@ -78,6 +78,14 @@ DOMAIN_RULES: dict[str, set[str]] = {
         "income_total",
         "spending_total",
     },
+    # the shop (nutag/market): offering neither pick-up nor delivery; the stock left and
+    # whether the product is the buyer's own; the order's state for each step, the payment
+    # and the rating (a payment once confirmed, a rating once completed and only once)
+    "POST /api/v1/units/{code}/products": {"pickup"},
+    "POST /api/v1/products/{product_id}/orders": {"quantity"},
+    "POST /api/v1/orders/{order_id}/state": {"__all__"},
+    "POST /api/v1/orders/{order_id}/payment": {"amount"},
+    "POST /api/v1/orders/{order_id}/rating": {"rating"},
 }
 
 

@@ -689,6 +689,32 @@ class Actions:
         assert asked == _ok(r)
         return asked
 
+    def moderate_products(self, unit: Unit) -> bool:
+        from nutag.core.actors import SYSTEM
+        from nutag.market.services import product_create
+
+        seller = UserFactory(username=f"seller{next(_codes)}")
+        PersonFactory(unit=unit, name="卖家", user=seller)
+        item = product_create(
+            acting_user=SYSTEM,
+            unit=unit,
+            seller=seller,
+            title="权限表奶豆腐",
+            category="dairy",
+            price="30",
+            sale_unit="jin",
+            stock=3,
+        )
+        r = self.c.post(
+            f"/api/v1/products/{item.pk}/withdraw",
+            json.dumps({"reason": "权限表"}),
+            content_type="application/json",
+        )
+        item.refresh_from_db()
+        withdrawn = item.status == "withdrawn"
+        assert withdrawn == _ok(r)
+        return withdrawn
+
 
 _periods = itertools.count(0)
 

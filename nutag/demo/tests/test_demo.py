@@ -653,3 +653,14 @@ def test_demo_summer_camp_has_consents_check_ins_and_a_published_report(banner: 
     assert article.status == ArticleStatus.PUBLISHED and article.column.key == "next_generation"
     if camp.held_on.year == banner.created_at.date().year:
         assert youth_figures(unit=banner).activities == 1
+
+
+def test_the_shop_has_a_dozen_products_and_orders_in_every_state(banner: Unit) -> None:
+    from nutag.market.models import Order, OrderState, Product
+    from nutag.market.selectors.figures import market_figures
+
+    assert Product.objects.filter(subtree_q(banner.path, "unit_path")).count() == 12
+    states = set(Order.objects.values_list("state", flat=True))
+    assert states == set(OrderState.values)
+    shop = market_figures(unit=banner)
+    assert shop.products_listed == 12 and shop.average_rating is not None

@@ -62,6 +62,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     from django.core.cache import cache
 
     from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
+    from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
     from nutag.stats.caching import unit_path_for_code
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
     from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
@@ -73,6 +74,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + STUDY_FIGURE_QUERIES
         + YOUTH_FIGURE_QUERIES
         + DISCLOSURE_FIGURE_QUERIES
+        + MARKET_FIGURE_QUERIES
     ):
         r = client.get(f"/u/{cast.banner.code}/figures/")
     for i in range(10):
@@ -87,6 +89,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + STUDY_FIGURE_QUERIES
         + YOUTH_FIGURE_QUERIES
         + DISCLOSURE_FIGURE_QUERIES
+        + MARKET_FIGURE_QUERIES
     ):
         client.get(f"/u/{cast.banner.code}/figures/")
     assert r.status_code == 200

@@ -15,6 +15,7 @@ from django.utils import timezone
 from nutag.assess.models import AssessmentStatus, ReportStatus
 from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
 from nutag.factories import PersonFactory, make_care_worker, make_unit
+from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
 from nutag.orgs.models import UnitKind
 from nutag.stats.exporting import CHILDREN_TITLE, ROW_HEADERS, SIBLINGS_TITLE, SUMMARY_TITLE
 from nutag.stats.templatetags.charts import COLOUR_BELOW
@@ -191,7 +192,8 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
             + VOICE_FIGURE_QUERIES
             + STUDY_FIGURE_QUERIES
             + YOUTH_FIGURE_QUERIES
-            + DISCLOSURE_FIGURE_QUERIES,
+            + DISCLOSURE_FIGURE_QUERIES
+            + MARKET_FIGURE_QUERIES,
             PAGES[1]: 6,
             PAGES[2]: 6 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES,
         }[page]
