@@ -51,6 +51,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.sites.urls.offline")),
     path("", include("nutag.stats.urls")),
     path("", include("nutag.voice.urls")),
+    path("", include("nutag.tourism.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "nutag.wechat",
     "ninja",  # its own static Swagger UI (no CDN, no inline script: CSP)
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
+    "nutag.tourism",
 ]
 
 MIDDLEWARE = [

@@ -120,6 +120,22 @@ class YouthFiguresOut(Schema):
     participants: int = 0
 
 
+class TourismFiguresOut(Schema):
+    """Tourism over the subtree (``tourism.selectors.figures``)."""
+
+    places: int
+    places_by_kind: dict[str, int]
+    year: int
+    bookings_by_state: dict[str, int]
+    guests_confirmed: int
+
+
+class EconomyOut(Schema):
+    """The local economy's figures: one optional sub-key per app (shop, tourism, …)."""
+
+    tourism: TourismFiguresOut | None = None
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -131,6 +147,7 @@ class StatsOut(Schema):
     study: StudyStatsOut
     meetings: MeetingsStatsOut
     youth: YouthFiguresOut
+    economy: EconomyOut = EconomyOut()
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

@@ -40,6 +40,12 @@ TEXTS: dict[str, Promise] = {
     Kind.CONCERN_ACCEPTED: _("Your concern %(number)s was accepted by %(unit)s"),
     Kind.CONCERN_STARTED: _("Work has started on your concern %(number)s"),
     Kind.INBOX_MESSAGE: _("New message from %(from)s: %(subject)s"),
+    Kind.BOOKING_REQUESTED: _(
+        "Booking request for %(place)s: %(first)s to %(last)s, %(party)s people"
+    ),
+    Kind.BOOKING_CONFIRMED: _("Your booking at %(place)s from %(first)s was confirmed"),
+    Kind.BOOKING_DECLINED: _("Your booking at %(place)s from %(first)s was declined"),
+    Kind.BOOKING_CANCELLED: _("The booking at %(place)s from %(first)s was cancelled"),
 }
 
 URGENCY: dict[str, str] = {

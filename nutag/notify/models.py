@@ -40,6 +40,10 @@ class Kind(models.TextChoices):
     CONCERN_ACCEPTED = "concern_accepted", _("Concern accepted")
     CONCERN_STARTED = "concern_started", _("Work started on a concern")
     INBOX_MESSAGE = "inbox_message", _("Message in the secretary's inbox")
+    BOOKING_REQUESTED = "booking_requested", _("Booking request")
+    BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
+    BOOKING_DECLINED = "booking_declined", _("Booking declined")
+    BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
 
 
 class Urgency(models.TextChoices):
