@@ -14,7 +14,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Annotated, Any
 
 from django.http import HttpRequest
 from ninja import Router, Schema, Status
@@ -78,7 +78,7 @@ class BookingIn(Schema):
     first_day: Date
     last_day: Date
     party: JsonInt
-    note: str = text(500)
+    note: Annotated[str, text(500)] = ""
 
 
 class BookingOut(Schema):
@@ -95,7 +95,7 @@ class BookingOut(Schema):
 
 
 class AnswerIn(Schema):
-    answer: str = text(300)
+    answer: Annotated[str, text(300)] = ""
 
 
 def _point(place: Place) -> tuple[float | None, float | None]:

@@ -44,7 +44,7 @@ from nutag.tourism.selectors import (
 
 def tourism_root(request: HttpRequest) -> HttpResponse:
     """The banner-wide page: the tourism page of the (first) root of the tree."""
-    root = Unit.get_root_nodes().first()
+    root = Unit.objects.get_root_nodes().first()
     if root is None:
         raise NotFound
     return redirect("tourism-home", code=root.code)

@@ -71,7 +71,9 @@ def test_place_bad_input_is_refused_with_messages(cast):
     ]
     for data, field in cases:
         with pytest.raises(ValidationError) as err:
-            services.place_create(acting_user=cast.village1a_secretary, unit=cast.village1a, data=data)
+            services.place_create(
+                acting_user=cast.village1a_secretary, unit=cast.village1a, data=data
+            )
         assert field in err.value.message_dict, field
 
 
