@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Router, Schema, Status
+from ninja import Field, Router, Schema, Status
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
@@ -77,7 +77,7 @@ class PlaceOut(Schema):
 class BookingIn(Schema):
     first_day: Date
     last_day: Date
-    party: JsonInt
+    party: Annotated[JsonInt, Field(ge=1, le=1000)]
     note: Annotated[str, text(500)] = ""
 
 

@@ -128,8 +128,10 @@ def _place_errors(data: PlaceInput) -> dict[str, list[str]]:
 
 def _apply(place: Place, data: PlaceInput) -> None:
     place.kind = data.kind
-    place.name = " ".join(data.name.split())[:80]
-    place.description = (data.description or "").replace("\r\n", "\n").strip()[:3000]
+    place.name = " ".join(data.name.replace("\x00", "").split())[:80]
+    place.description = (
+        (data.description or "").replace("\x00", "").replace("\r\n", "\n").strip()[:3000]
+    )
     place.months = sorted(set(data.months))
     place.starts_on = data.starts_on if data.kind == PlaceKind.EVENT else None
     place.ends_on = (data.ends_on or data.starts_on) if data.kind == PlaceKind.EVENT else None
@@ -446,7 +448,7 @@ def _request(
         first_day=first_day,
         last_day=last_day,
         party=party,
-        note=(note or "").replace("\r\n", "\n").strip()[:500],
+        note=(note or "").replace("\x00", "").replace("\r\n", "\n").strip()[:500],
         idempotency_key=key,
     )
     booking.full_clean(exclude=["idempotency_key"])
@@ -473,7 +475,7 @@ def _answer(
     *, acting_user: Actor, booking: Booking, state: str, answer: str, now: dt.datetime
 ) -> Booking:
     booking.state = state
-    booking.answer = (answer or "").strip()[:300]
+    booking.answer = (answer or "").replace("\x00", "").strip()[:300]
     booking.answered_at = now
     booking.save(update_fields=["state", "answer", "answered_at"])
     audit_record(

@@ -66,6 +66,12 @@ DOMAIN_RULES: dict[str, set[str]] = {
     "POST /api/v1/units/{code}/comments/{comment_id}/report": {"__all__"},
     "POST /api/v1/comments/{comment_id}/moderate": {"__all__"},
     "POST /api/v1/activities/{activity_id}/signups": {"__all__"},
+    # a booking: the place's season, today (the clock), the room left by the confirmed
+    # bookings; answering or cancelling: the booking's state
+    "POST /api/v1/places/{place_id}/bookings": {"first_day", "last_day", "party", "__all__"},
+    "POST /api/v1/bookings/{booking_id}/confirm": {"__all__"},
+    "POST /api/v1/bookings/{booking_id}/decline": {"__all__"},
+    "POST /api/v1/bookings/{booking_id}/cancel": {"__all__"},
 }
 
 
