@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -58,6 +60,32 @@ class PlaceForm(forms.Form):
     def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
         self.fields["photos"].widget.attrs.update({"accept": "image/*"})
+
+
+class PlaceEditForm(PlaceForm):
+    listed = forms.BooleanField(label=_("Shown to visitors"), required=False, initial=True)
+
+    def __init__(self, *args, **kwargs) -> None:  # type: ignore[no-untyped-def]
+        super().__init__(*args, **kwargs)
+        self.fields["photos"].label = _("Add a photo")
+
+
+def place_initial(place: Any) -> dict[str, Any]:
+    return {
+        "kind": place.kind,
+        "name": place.name,
+        "description": place.description,
+        "months": place.months,
+        "starts_on": place.starts_on,
+        "ends_on": place.ends_on,
+        "phone": place.phone,
+        "contact_shown": place.contact_shown,
+        "capacity": place.capacity,
+        "host": place.host.username if place.host_id else "",
+        "lat": place.lat,
+        "lon": place.lon,
+        "listed": place.listed,
+    }
 
 
 class BookingForm(forms.Form):

@@ -9,4 +9,5 @@ urlpatterns = [
     path("u/<str:code>/tourism/", views.tourism_home, name="tourism-home"),
     path("u/<str:code>/tourism/new/", views.place_new, name="tourism-place-new"),
     path("u/<str:code>/tourism/<int:pk>/", views.place_detail, name="tourism-place"),
+    path("u/<str:code>/tourism/<int:pk>/edit/", views.place_edit, name="tourism-place-edit"),
 ]

@@ -21,7 +21,7 @@ from nutag.core.media import picture_html
 from nutag.orgs.models import Unit
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.tourism import services
-from nutag.tourism.forms import AnswerForm, BookingForm, PlaceForm
+from nutag.tourism.forms import AnswerForm, BookingForm, PlaceEditForm, PlaceForm, place_initial
 from nutag.tourism.models import BookingState, Place
 from nutag.tourism.permissions import (
     can_answer_booking,
@@ -96,11 +96,7 @@ def place_new(request: HttpRequest, code: str) -> HttpResponse:
     form = PlaceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        host: User | None = request.user  # type: ignore[assignment]
-        if data["host"]:
-            host = User.objects.filter(username=data["host"].strip(), is_active=True).first()
-            if host is None:
-                form.add_error("host", _("No login has this name."))
+        host = _host_of(form, request)
         if not form.errors:
             place = submit_to_service(
                 form,
@@ -114,6 +110,49 @@ def place_new(request: HttpRequest, code: str) -> HttpResponse:
             if place is not None:
                 return redirect("tourism-place", code=unit.code, pk=place.pk)
     return render(request, "tourism/place_new.html", {"unit": unit, "form": form})
+
+
+def _host_of(form: PlaceForm, request: HttpRequest) -> User | None:
+    """The host named on the form (empty: the person filling it in), or a form error."""
+    name = (form.cleaned_data.get("host") or "").strip()
+    if not name:
+        return request.user  # type: ignore[return-value]
+    host = User.objects.filter(username=name, is_active=True).first()
+    if host is None:
+        form.add_error("host", _("No login has this name."))
+    return host
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def place_edit(request: HttpRequest, code: str, pk: int) -> HttpResponse:
+    place = access_place(user=request.user, pk=pk)
+    if place.unit.code != code or not can_edit_place(request.user, place):
+        raise NotFound
+    form = PlaceEditForm(request.POST or None, request.FILES or None, initial=place_initial(place))
+    if request.method == "POST" and form.is_valid():
+        host = _host_of(form, request)
+        if not form.errors:
+            data = form.cleaned_data
+
+            def save() -> Place:
+                saved = services.place_update(
+                    acting_user=request.user,
+                    place=place,
+                    data=_place_input(data, host),
+                    listed=data["listed"],
+                )
+                for photo in data["photos"] or []:
+                    saved = services.place_photo_add(
+                        acting_user=request.user, place=saved, photo=photo
+                    )
+                return saved
+
+            if submit_to_service(form, save) is not None:
+                return redirect("tourism-place", code=code, pk=place.pk)
+    return render(
+        request, "tourism/place_new.html", {"unit": place.unit, "form": form, "place": place}
+    )
 
 
 def _phone(request: HttpRequest, place: Place) -> tuple[str, bool]:

@@ -653,3 +653,23 @@ def test_demo_summer_camp_has_consents_check_ins_and_a_published_report(banner: 
     assert article.status == ArticleStatus.PUBLISHED and article.column.key == "next_generation"
     if camp.held_on.year == banner.created_at.date().year:
         assert youth_figures(unit=banner).activities == 1
+
+
+def test_tourism_three_sights_a_naadam_and_stays_with_bookings_in_every_state(
+    banner: Unit,
+) -> None:
+    from nutag.tourism.models import Booking, BookingState, Place, PlaceKind, UnitPoint
+    from nutag.tourism.selectors import draw_map
+
+    places = Place.objects.filter(subtree_q(banner.path, "unit_path"))
+    sights = set(places.filter(kind=PlaceKind.SIGHT).values_list("name", flat=True))
+    assert {"莫日格勒河", "巴尔虎蒙古部落", "呼和诺尔"} <= sights
+    naadam = places.get(kind=PlaceKind.EVENT)
+    assert naadam.starts_on is not None and naadam.starts_on.month == 7
+    assert places.filter(kind=PlaceKind.STAY).count() == 2
+    states = set(Booking.objects.values_list("state", flat=True))
+    assert states == set(BookingState.values)
+    villages = Unit.objects.filter(kind=UnitKind.VILLAGE).count()
+    assert UnitPoint.objects.filter(unit__kind=UnitKind.VILLAGE).count() == villages
+    svg = draw_map(unit=banner)
+    assert svg is not None and len(svg.markers) == places.count()

@@ -193,3 +193,46 @@ def test_the_tourism_column_lists_the_places(cast):
     make_place(unit=cast.village1a, kind=PlaceKind.SIGHT, name="呼和诺尔湖")
     body = _client().get(f"/u/{cast.village1a.code}/c/tourism/").content.decode()
     assert "呼和诺尔湖" in body
+
+
+def _png():  # type: ignore[no-untyped-def]
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from PIL import Image
+
+    buf = io.BytesIO()
+    Image.new("RGB", (40, 30), "green").save(buf, "PNG")
+    return SimpleUploadedFile("photo.png", buf.getvalue(), content_type="image/png")
+
+
+def test_editing_a_place_out_of_reach_is_404(cast):
+    place = make_place(unit=cast.village1a)
+    url = f"/u/{cast.village1a.code}/tourism/{place.pk}/edit/"
+    for user in (cast.resident, cast.village2a_secretary, cast.volunteer):
+        assert _client(user).get(url).status_code == 404
+    assert _client(place.host).get(url).status_code == 200
+    assert _client(cast.village1a_officer).get(url).status_code == 200
+
+
+def test_host_edits_the_place_and_adds_a_photo(cast):
+    place = make_place(unit=cast.village1a, months=[7])
+    r = _client(place.host).post(
+        f"/u/{cast.village1a.code}/tourism/{place.pk}/edit/",
+        {
+            "kind": "stay",
+            "name": "改名牧家乐",
+            "months": ["6", "7"],
+            "contact_shown": "everyone",
+            "capacity": "5",
+            "host": place.host.username,
+            "listed": "on",
+            "photos": _png(),
+        },
+    )
+    assert r.status_code == 302
+    place.refresh_from_db()
+    assert place.name == "改名牧家乐" and place.months == [6, 7] and place.capacity == 5
+    assert len(place.photos) == 1
+    page = _client().get(f"/u/{cast.village1a.code}/tourism/{place.pk}/").content.decode()
+    assert "<picture>" in page
