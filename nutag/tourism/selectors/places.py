@@ -39,7 +39,7 @@ def places_of_subtree(*, unit: Unit, kind: str = "") -> QuerySet[Place]:
     return rows.select_related("unit").order_by("kind", "starts_on", "name", "pk")
 
 
-def places_by_kind(*, unit: Unit) -> list[tuple[str, str, list[Place]]]:
+def places_by_kind(*, unit: Unit) -> list[tuple[str, object, list[Place]]]:
     """(kind, label, places) for each kind with places, in the kinds' order: one query."""
     rows = list(places_of_subtree(unit=unit))
     return [
