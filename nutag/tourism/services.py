@@ -153,7 +153,12 @@ def _snap(place: Place) -> dict[str, Any]:
 
 
 def _announce(place: Place) -> None:
-    announce_site_change(unit_ids=[place.unit_id])
+    """Purge the cached site pages of the place's unit and of every unit above it: their
+    tourism columns list the places of their subtree."""
+    step = Unit.steplen
+    paths = [place.unit_path[:n] for n in range(step, len(place.unit_path) + 1, step)]
+    ids = list(Unit.objects.filter(path__in=paths).values_list("pk", flat=True))
+    announce_site_change(unit_ids=[place.unit_id, *ids])
 
 
 def place_create(
@@ -540,7 +545,7 @@ def booking_decline(
 
 @transaction.atomic
 def booking_cancel(*, acting_user: Actor, booking: Booking) -> Booking:
-    """The visitor takes back a request or a confirmed booking (before its first day)."""
+    """The visitor takes back a request or a confirmed booking."""
     if not _is_system(acting_user) and (
         not acting_user.is_authenticated or booking.visitor_id != acting_user.pk
     ):

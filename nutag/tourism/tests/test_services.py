@@ -262,3 +262,22 @@ def test_today_is_the_default_day(cast):
         acting_user=cast.resident, place=place, first_day=today, last_day=today, party=1
     )
     assert done.created
+
+
+def test_a_new_place_purges_its_unit_and_the_units_above(cast, django_capture_on_commit_callbacks):
+    from nutag.sites.events import site_changed
+
+    received: list[dict] = []  # type: ignore[type-arg]
+
+    def receiver(sender, **kwargs):  # type: ignore[no-untyped-def]
+        received.append(kwargs)
+
+    site_changed.connect(receiver)
+    try:
+        with django_capture_on_commit_callbacks(execute=True):
+            make_place(unit=cast.village1a, kind=PlaceKind.SIGHT, name="河")
+    finally:
+        site_changed.disconnect(receiver)
+    purged = set(received[0]["unit_ids"])
+    assert {cast.village1a.pk, cast.township1.pk, cast.banner.pk} <= purged
+    assert cast.village1b.pk not in purged and cast.township2.pk not in purged
