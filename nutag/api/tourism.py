@@ -56,7 +56,7 @@ WRITE_ERRORS: dict[int, Any] = {
 }
 
 
-class PlaceOut(Schema):
+class TourismPlaceOut(Schema):
     id: int
     unit: UnitRef
     kind: str
@@ -74,14 +74,14 @@ class PlaceOut(Schema):
     photos: list[str]  # URLs of the pictures (the widest JPEG)
 
 
-class BookingIn(Schema):
+class TourismBookingIn(Schema):
     first_day: Date
     last_day: Date
     party: Annotated[JsonInt, Field(ge=1, le=1000)]
     note: Annotated[str, text(500)] = ""
 
 
-class BookingOut(Schema):
+class TourismBookingOut(Schema):
     id: int
     place_id: int
     place: str
@@ -94,7 +94,7 @@ class BookingOut(Schema):
     answer: str
 
 
-class AnswerIn(Schema):
+class BookingAnswerIn(Schema):
     answer: Annotated[str, text(300)] = ""
 
 
@@ -150,7 +150,7 @@ def _booking_out(booking: Booking) -> dict[str, Any]:
     }
 
 
-@tourism.get("/units/{code}/places", response={200: Page[PlaceOut], 404: ErrorOut})
+@tourism.get("/units/{code}/places", response={200: Page[TourismPlaceOut], 404: ErrorOut})
 def places_list(
     request: HttpRequest,
     code: str,
@@ -168,7 +168,7 @@ def places_list(
     )
 
 
-@tourism.get("/places/{place_id}", response={200: PlaceOut, 404: ErrorOut})
+@tourism.get("/places/{place_id}", response={200: TourismPlaceOut, 404: ErrorOut})
 def place_detail(request: HttpRequest, place_id: int) -> dict[str, Any]:
     return _place_out(request, access_place(user=request.user, pk=place_id), detail=True)
 
@@ -189,10 +189,10 @@ IDEMPOTENCY = {
 @tourism.post(
     "/places/{place_id}/bookings",
     auth=session,
-    response={200: BookingOut, 201: BookingOut, **WRITE_ERRORS},
+    response={200: TourismBookingOut, 201: TourismBookingOut, **WRITE_ERRORS},
     openapi_extra=IDEMPOTENCY,
 )
-def booking_create(request: HttpRequest, place_id: int, payload: BookingIn) -> Any:
+def booking_create(request: HttpRequest, place_id: int, payload: TourismBookingIn) -> Any:
     place = access_place(user=request.user, pk=place_id)
     if not can_book(request.user, place):
         raise NotFound
@@ -208,7 +208,7 @@ def booking_create(request: HttpRequest, place_id: int, payload: BookingIn) -> A
     return Status(201 if done.created else 200, _booking_out(done.booking))
 
 
-@tourism.get("/bookings", auth=session, response={200: Page[BookingOut], **READ_ERRORS})
+@tourism.get("/bookings", auth=session, response={200: Page[TourismBookingOut], **READ_ERRORS})
 def bookings_list(
     request: HttpRequest,
     role: str = "visitor",
@@ -221,15 +221,21 @@ def bookings_list(
     return page(rows, offset=offset, limit=limit, out=_booking_out)
 
 
-@tourism.get("/bookings/{booking_id}", auth=session, response={200: BookingOut, **READ_ERRORS})
+@tourism.get(
+    "/bookings/{booking_id}", auth=session, response={200: TourismBookingOut, **READ_ERRORS}
+)
 def booking_detail(request: HttpRequest, booking_id: int) -> dict[str, Any]:
     return _booking_out(access_booking(user=request.user, pk=booking_id))
 
 
 @tourism.post(
-    "/bookings/{booking_id}/confirm", auth=session, response={200: BookingOut, **WRITE_ERRORS}
+    "/bookings/{booking_id}/confirm",
+    auth=session,
+    response={200: TourismBookingOut, **WRITE_ERRORS},
 )
-def booking_confirm(request: HttpRequest, booking_id: int, payload: AnswerIn) -> dict[str, Any]:
+def booking_confirm(
+    request: HttpRequest, booking_id: int, payload: BookingAnswerIn
+) -> dict[str, Any]:
     booking = access_booking(user=request.user, pk=booking_id)
     done = services.booking_confirm(
         acting_user=request.user, booking=booking, answer=payload.answer
@@ -238,9 +244,13 @@ def booking_confirm(request: HttpRequest, booking_id: int, payload: AnswerIn) ->
 
 
 @tourism.post(
-    "/bookings/{booking_id}/decline", auth=session, response={200: BookingOut, **WRITE_ERRORS}
+    "/bookings/{booking_id}/decline",
+    auth=session,
+    response={200: TourismBookingOut, **WRITE_ERRORS},
 )
-def booking_decline(request: HttpRequest, booking_id: int, payload: AnswerIn) -> dict[str, Any]:
+def booking_decline(
+    request: HttpRequest, booking_id: int, payload: BookingAnswerIn
+) -> dict[str, Any]:
     booking = access_booking(user=request.user, pk=booking_id)
     done = services.booking_decline(
         acting_user=request.user, booking=booking, answer=payload.answer
@@ -249,7 +259,7 @@ def booking_decline(request: HttpRequest, booking_id: int, payload: AnswerIn) ->
 
 
 @tourism.post(
-    "/bookings/{booking_id}/cancel", auth=session, response={200: BookingOut, **WRITE_ERRORS}
+    "/bookings/{booking_id}/cancel", auth=session, response={200: TourismBookingOut, **WRITE_ERRORS}
 )
 def booking_cancel(request: HttpRequest, booking_id: int) -> dict[str, Any]:
     booking = access_booking(user=request.user, pk=booking_id)
