@@ -53,6 +53,7 @@ urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.voice.urls")),
     path("", include("nutag.disclosure.urls")),
     path("", include("nutag.market.urls")),
+    path("", include("nutag.tourism.urls")),
 ]
 if settings.DEBUG:
     urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)

@@ -196,3 +196,18 @@ def make_elder(*, unit: Unit, username: str, name: str = "老师傅") -> Person:
     person = PersonFactory(unit=unit, name=name, user=UserFactory(username=username))
     make_care_worker(person=person, unit=unit, elder_category="teacher")
     return person
+
+
+def make_place(*, unit: Unit, host: object = None, kind: str = "stay", **fields: object):  # type: ignore[no-untyped-def]
+    """A tourist place at ``unit`` through the service (SYSTEM); a stay takes 4 a day."""
+    from nutag.core.actors import SYSTEM
+    from nutag.tourism.services import PlaceInput, place_create
+
+    data = {"name": "测试牧家乐", "capacity": 4 if kind == "stay" else 0, **fields}
+    if data["capacity"] and host is None:
+        host = UserFactory()
+    return place_create(
+        acting_user=SYSTEM,
+        unit=unit,
+        data=PlaceInput(kind=kind, host=host, **data),  # type: ignore[arg-type]
+    )

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "nutag.market",
     "ninja",  # its own static Swagger UI (no CDN, no inline script: CSP)
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
+    "nutag.tourism",
 ]
 
 MIDDLEWARE = [

@@ -38,6 +38,7 @@ from nutag.api.schemas import (
 from nutag.api.sites import sites
 from nutag.api.study import study, study_stats
 from nutag.api.study_courses import study_courses
+from nutag.api.tourism import tourism
 from nutag.api.voice import voice, voice_stats
 from nutag.api.voice_aid import voice_aid
 from nutag.api.voice_talk import voice_talk
@@ -54,6 +55,7 @@ from nutag.people.selectors import access_person, people_of_unit, shown_id_numbe
 from nutag.stats.caching import cached_figures, unit_path_for_code
 from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
+from nutag.tourism.selectors import tourism_figures
 from nutag.youth.selectors import youth_figures
 
 
@@ -243,6 +245,7 @@ def _stats_json(unit: Unit) -> bytes:
         "disclosure": disclosure_stats(unit=unit),
         "economy": {
             "shop": market_figures(unit=unit).as_api(),
+            "tourism": tourism_figures(unit=unit).as_api(),
         },
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
@@ -444,3 +447,4 @@ api.add_router("/study", study_courses)
 api.add_router("/", youth)
 api.add_router("/", disclosure)
 api.add_router("/", market)
+api.add_router("/", tourism)

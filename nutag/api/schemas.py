@@ -149,10 +149,21 @@ class ShopFiguresOut(Schema):
     average_rating: float | None
 
 
+class TourismFiguresOut(Schema):
+    """Tourism over the subtree (``tourism.selectors.figures``)."""
+
+    places: int
+    places_by_kind: dict[str, int]
+    year: int
+    bookings_by_state: dict[str, int]
+    guests_confirmed: int
+
+
 class EconomyOut(Schema):
     """The local economy's figures; each part is optional (issue 19)."""
 
     shop: ShopFiguresOut | None = None
+    tourism: TourismFiguresOut | None = None
 
 
 class StatsOut(Schema):
@@ -167,7 +178,7 @@ class StatsOut(Schema):
     meetings: MeetingsStatsOut
     youth: YouthFiguresOut
     disclosure: DisclosureStatsOut | None = None
-    economy: EconomyOut | None = None
+    economy: EconomyOut = EconomyOut()
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

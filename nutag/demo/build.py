@@ -45,6 +45,7 @@ from .rosters import ensure_roster_details
 from .site import ensure_site_content
 from .speech import ensure_speech
 from .study import ensure_study
+from .tourism import ensure_tourism
 from .units import UnitSpec, unit_specs
 from .voice import ensure_voice
 from .voice_talk import ensure_voice_talk
@@ -355,6 +356,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_activities()
         ensure_disclosure(units)
         ensure_market(units)
+        ensure_tourism(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

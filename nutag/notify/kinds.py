@@ -46,6 +46,12 @@ TEXTS: dict[str, Promise] = {
     Kind.ORDER_SHIPPED: _("Your order %(number)s for %(title)s was shipped or handed over"),
     Kind.ORDER_COMPLETED: _("Your order %(number)s for %(title)s is completed: please rate it"),
     Kind.ORDER_CANCELLED: _("Order %(number)s for %(title)s was cancelled by the buyer"),
+    Kind.BOOKING_REQUESTED: _(
+        "Booking request for %(place)s: %(first)s to %(last)s, %(party)s people"
+    ),
+    Kind.BOOKING_CONFIRMED: _("Your booking at %(place)s from %(first)s was confirmed"),
+    Kind.BOOKING_DECLINED: _("Your booking at %(place)s from %(first)s was declined"),
+    Kind.BOOKING_CANCELLED: _("The booking at %(place)s from %(first)s was cancelled"),
 }
 
 URGENCY: dict[str, str] = {

@@ -46,6 +46,10 @@ class Kind(models.TextChoices):
     ORDER_SHIPPED = "order_shipped", _("Order shipped or handed over")
     ORDER_COMPLETED = "order_completed", _("Order completed")
     ORDER_CANCELLED = "order_cancelled", _("Order cancelled")
+    BOOKING_REQUESTED = "booking_requested", _("Booking request")
+    BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
+    BOOKING_DECLINED = "booking_declined", _("Booking declined")
+    BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
 
 
 class Urgency(models.TextChoices):

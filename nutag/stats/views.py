@@ -26,6 +26,7 @@ from nutag.stats.exporting import dashboard_to_xlsx
 from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
 from nutag.study.selectors import StudyFigures, study_figures
+from nutag.tourism.selectors import tourism_dashboard
 from nutag.voice.selectors.figures import voice_figures
 from nutag.youth.selectors import youth_dashboard
 
@@ -80,6 +81,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         "query": f"?year={board.year}" if board.year else "",
         "study": _study(board),
         "youth": youth_dashboard(unit=board.unit),
+        "tourism": tourism_dashboard(unit=board.unit),
         "tasks_segments": [
             (pgettext("task report outcome", "On time"), tasks.on_time, GREEN),
             (pgettext("task report outcome", "Late"), tasks.late, AMBER),

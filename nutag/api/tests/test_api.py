@@ -57,6 +57,7 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
     from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
     from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
+    from nutag.tourism.selectors.figures import TOURISM_FIGURE_QUERIES
     from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
     from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
@@ -68,6 +69,7 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
         + DISCLOSURE_FIGURE_QUERIES
     )
     expected += MARKET_FIGURE_QUERIES  # the shop's two (nutag/market/selectors/figures.py)
+    expected += TOURISM_FIGURE_QUERIES
     with django_assert_num_queries(expected):
         client.get(f"/api/v1/units/{cast.banner.code}/stats")
     rnd = assessment_round(unit=cast.banner, year=2025)

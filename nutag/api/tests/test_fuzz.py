@@ -86,6 +86,12 @@ DOMAIN_RULES: dict[str, set[str]] = {
     "POST /api/v1/orders/{order_id}/state": {"__all__"},
     "POST /api/v1/orders/{order_id}/payment": {"amount"},
     "POST /api/v1/orders/{order_id}/rating": {"rating"},
+    # a booking: the place's season, today (the clock), the room left by the confirmed
+    # bookings; answering or cancelling: the booking's state
+    "POST /api/v1/places/{place_id}/bookings": {"first_day", "last_day", "party", "__all__"},
+    "POST /api/v1/bookings/{booking_id}/confirm": {"__all__"},
+    "POST /api/v1/bookings/{booking_id}/decline": {"__all__"},
+    "POST /api/v1/bookings/{booking_id}/cancel": {"__all__"},
 }
 
 

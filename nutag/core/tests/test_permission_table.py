@@ -715,6 +715,45 @@ class Actions:
         assert withdrawn == _ok(r)
         return withdrawn
 
+    def manage_places(self, unit: Unit) -> bool:
+        from nutag.tourism.models import Place
+
+        r = self.c.post(
+            f"/u/{unit.code}/tourism/new/",
+            {"kind": "sight", "name": "权限表景点", "contact_shown": "everyone", "capacity": "0"},
+        )
+        made = Place.objects.filter(unit=unit, name="权限表景点").exists()
+        assert made == _ok(r)
+        return made
+
+    def answer_booking(self, unit: Unit) -> bool:
+        from nutag.factories import make_place
+        from nutag.tourism import services as tourism_services
+        from nutag.tourism.models import Booking, BookingState
+
+        place = make_place(unit=unit, name="权限表牧家乐")
+        today = timezone.localdate()
+        by_page, by_api = (
+            tourism_services.booking_request(
+                acting_user=UserFactory(),
+                place=place,
+                first_day=today,
+                last_day=today,
+                party=1,
+            ).booking
+            for _ in range(2)
+        )
+        self.c.post(f"/tourism/bookings/{by_page.pk}/", {"action": "confirm"})
+        page = Booking.objects.get(pk=by_page.pk).state == BookingState.CONFIRMED
+        api = self.c.post(
+            f"/api/v1/bookings/{by_api.pk}/decline",
+            json.dumps({"answer": ""}),
+            content_type="application/json",
+        )
+        declined = Booking.objects.get(pk=by_api.pk).state == BookingState.DECLINED
+        assert declined == (api.status_code == 200) == page
+        return page
+
 
 _periods = itertools.count(0)
 

@@ -664,3 +664,23 @@ def test_the_shop_has_a_dozen_products_and_orders_in_every_state(banner: Unit) -
     assert states == set(OrderState.values)
     shop = market_figures(unit=banner)
     assert shop.products_listed == 12 and shop.average_rating is not None
+
+
+def test_tourism_three_sights_a_naadam_and_stays_with_bookings_in_every_state(
+    banner: Unit,
+) -> None:
+    from nutag.tourism.models import Booking, BookingState, Place, PlaceKind, UnitPoint
+    from nutag.tourism.selectors import draw_map
+
+    places = Place.objects.filter(subtree_q(banner.path, "unit_path"))
+    sights = set(places.filter(kind=PlaceKind.SIGHT).values_list("name", flat=True))
+    assert {"莫日格勒河", "巴尔虎蒙古部落", "呼和诺尔"} <= sights
+    naadam = places.get(kind=PlaceKind.EVENT)
+    assert naadam.starts_on is not None and naadam.starts_on.month == 7
+    assert places.filter(kind=PlaceKind.STAY).count() == 2
+    states = set(Booking.objects.values_list("state", flat=True))
+    assert states == set(BookingState.values)
+    villages = Unit.objects.filter(kind=UnitKind.VILLAGE).count()
+    assert UnitPoint.objects.filter(unit__kind=UnitKind.VILLAGE).count() == villages
+    svg = draw_map(unit=banner)
+    assert svg is not None and len(svg.markers) == places.count()

@@ -65,6 +65,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
     from nutag.stats.caching import unit_path_for_code
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
+    from nutag.tourism.selectors.figures import TOURISM_FIGURE_QUERIES
     from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
     from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
@@ -75,6 +76,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + YOUTH_FIGURE_QUERIES
         + DISCLOSURE_FIGURE_QUERIES
         + MARKET_FIGURE_QUERIES
+        + TOURISM_FIGURE_QUERIES
     ):
         r = client.get(f"/u/{cast.banner.code}/figures/")
     for i in range(10):
@@ -90,6 +92,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + YOUTH_FIGURE_QUERIES
         + DISCLOSURE_FIGURE_QUERIES
         + MARKET_FIGURE_QUERIES
+        + TOURISM_FIGURE_QUERIES
     ):
         client.get(f"/u/{cast.banner.code}/figures/")
     assert r.status_code == 200

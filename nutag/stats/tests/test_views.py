@@ -21,6 +21,7 @@ from nutag.stats.exporting import CHILDREN_TITLE, ROW_HEADERS, SIBLINGS_TITLE, S
 from nutag.stats.templatetags.charts import COLOUR_BELOW
 from nutag.stats.tests.work import assess, assessment_round, report, task
 from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
+from nutag.tourism.selectors.figures import TOURISM_FIGURE_QUERIES
 from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
 from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
@@ -193,9 +194,10 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
             + STUDY_FIGURE_QUERIES
             + YOUTH_FIGURE_QUERIES
             + DISCLOSURE_FIGURE_QUERIES
-            + MARKET_FIGURE_QUERIES,
+            + MARKET_FIGURE_QUERIES
+            + TOURISM_FIGURE_QUERIES,
             PAGES[1]: 6,
-            PAGES[2]: 6 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES,
+            PAGES[2]: 6 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES + TOURISM_FIGURE_QUERIES,
         }[page]
         assert _page_queries(client, page.format(small.code)) == expected
         assert _page_queries(client, page.format(big.code)) == expected
