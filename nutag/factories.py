@@ -196,3 +196,20 @@ def make_elder(*, unit: Unit, username: str, name: str = "老师傅") -> Person:
     person = PersonFactory(unit=unit, name=name, user=UserFactory(username=username))
     make_care_worker(person=person, unit=unit, elder_category="teacher")
     return person
+
+
+def make_household(*, unit: Unit, name: str = "巴特尔", category: str = "unstable", members: int = 4):  # type: ignore[no-untyped-def]
+    """A household under watch in the revitalisation ledger (head and household), through the
+    service."""
+    import datetime as dt
+
+    from nutag.revival.services import household_create
+
+    head = PersonFactory(unit=unit, name=name, id_number="")
+    return household_create(
+        acting_user=SYSTEM,
+        head=head,
+        category=category,
+        members=members,
+        watched_since=dt.date(2025, 3, 1),
+    )

@@ -21,6 +21,7 @@ from nutag.api.accounts import accounts
 from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
+from nutag.api.revival import revival
 from nutag.api.schemas import (
     ErrorOut,
     PersonIn,
@@ -48,6 +49,7 @@ from nutag.orgs.selectors import access_unit, get_unit_by_code, unit_ancestors, 
 from nutag.people import services as people_services
 from nutag.people.models import Person
 from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
+from nutag.revival.selectors.figures import revival_figures
 from nutag.stats.caching import cached_figures, unit_path_for_code
 from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
@@ -237,6 +239,7 @@ def _stats_json(unit: Unit) -> bytes:
         "voice": voice_stats(unit=unit),
         **study_stats(unit=unit),
         "youth": youth_figures(unit=unit).as_api(),
+        "economy": {"revival": revival_figures(unit=unit).as_api()},
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
 
@@ -435,3 +438,4 @@ api.add_router("/", voice_aid)
 api.add_router("/study", study)
 api.add_router("/study", study_courses)
 api.add_router("/", youth)
+api.add_router("/", revival)

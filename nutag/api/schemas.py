@@ -120,6 +120,28 @@ class YouthFiguresOut(Schema):
     participants: int = 0
 
 
+class RevivalFiguresOut(Schema):
+    """Households under watch over the subtree: counts and one average, never a household
+    (``revival.selectors.figures``)."""
+
+    households: int
+    by_category: dict[str, int]
+    by_status: dict[str, int]
+    measures_by_kind: dict[str, int]
+    visits_this_year: int
+    monitoring_line: int
+    income_year: int | None
+    income_households: int
+    average_income: int | None
+    below_line: int
+
+
+class EconomyOut(Schema):
+    """The local economy's figures (issue 19): each part optional, filled by its app."""
+
+    revival: RevivalFiguresOut | None = None
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -131,6 +153,7 @@ class StatsOut(Schema):
     study: StudyStatsOut
     meetings: MeetingsStatsOut
     youth: YouthFiguresOut
+    economy: EconomyOut | None = None
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

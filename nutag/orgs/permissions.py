@@ -47,6 +47,7 @@ class Perm(StrEnum):
     VIEW_YOUTH = "youth.view_youth"  # open young people's records (each opening audited)
     CHANGE_YOUTH = "youth.change_youth"  # keep young people's records, pairs and needs
     EXPORT_YOUTH = "youth.export_youth"  # export young people's records (audited)
+    MANAGE_REVIVAL = "revival.manage_revival"  # the revitalisation ledger (each opening audited)
 
 
 OFFICER_PERMS = frozenset(

@@ -18,6 +18,7 @@ from nutag.assess.models import AssessmentStatus
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.orgs.selectors import get_unit_by_code
+from nutag.revival.selectors.figures import revival_figures
 from nutag.sites.caching import public_page
 from nutag.stats.caching import figures_page_version, year_param
 from nutag.stats.exporting import dashboard_to_xlsx
@@ -86,6 +87,8 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         ],
         # residents' concerns and polls (four reads, only where the page shows them)
         "voice": SimpleLazyObject(lambda: voice_figures(unit=board.unit)),
+        # households under watch (four reads: nutag/revival/selectors/figures.py)
+        "revival": SimpleLazyObject(lambda: revival_figures(unit=board.unit)),
         "progress_segments": [
             (AssessmentStatus.DRAFT.label, progress.draft, GREY),
             (AssessmentStatus.SUBMITTED.label, progress.submitted, BLUE),
