@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from typing import TYPE_CHECKING
 
 import factory
 from django.contrib.auth import get_user_model
@@ -14,6 +15,9 @@ from nutag.orgs import services as org_services
 from nutag.orgs.models import Access, Position, PositionTitle, Unit, UnitKind
 from nutag.people.models import CareWorker, Person
 from nutag.people.tallies import care_tally_refresh
+
+if TYPE_CHECKING:
+    from nutag.revival.models import WatchedHousehold
 
 User = get_user_model()
 _codes = itertools.count(1)
@@ -198,7 +202,9 @@ def make_elder(*, unit: Unit, username: str, name: str = "老师傅") -> Person:
     return person
 
 
-def make_household(*, unit: Unit, name: str = "巴特尔", category: str = "unstable", members: int = 4):  # type: ignore[no-untyped-def]
+def make_household(
+    *, unit: Unit, name: str = "巴特尔", category: str = "unstable", members: int = 4
+) -> WatchedHousehold:
     """A household under watch in the revitalisation ledger (head and household), through the
     service."""
     import datetime as dt

@@ -43,7 +43,9 @@ class WatchedHouseholdAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
         self, request: HttpRequest, object_id: str, form_url: str = "", extra_context: Any = None
     ) -> Any:
         household = (
-            WatchedHousehold.objects.select_related("head__unit", "unit").filter(pk=object_id).first()
+            WatchedHousehold.objects.select_related("head__unit", "unit")
+            .filter(pk=object_id)
+            .first()
             if str(object_id).isdigit()
             else None
         )

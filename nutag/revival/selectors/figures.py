@@ -55,13 +55,13 @@ class RevivalFigures:
         """For pages: the counts with their names, in the choices' order."""
         return {
             "categories": [
-                (c.label, self.by_category[c.value]) for c in RiskCategory if c in self.by_category
+                (str(c.label), self.by_category[c.value]) for c in RiskCategory if c in self.by_category
             ],
             "statuses": [
-                (s.label, self.by_status[s.value]) for s in HouseholdStatus if s in self.by_status
+                (str(s.label), self.by_status[s.value]) for s in HouseholdStatus if s in self.by_status
             ],
             "measures": [
-                (k.label, self.measures_by_kind[k.value])
+                (str(k.label), self.measures_by_kind[k.value])
                 for k in MeasureKind
                 if k in self.measures_by_kind
             ],

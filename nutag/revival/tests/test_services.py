@@ -29,7 +29,10 @@ def test_sibling_township_secretary_cannot_write(cast, household):
     from nutag.orgs.models import PositionTitle
 
     other = person_with_position(
-        unit=cast.township2, title=PositionTitle.BRANCH_SECRETARY, username="t2-sec", name="二镇书记"
+        unit=cast.township2,
+        title=PositionTitle.BRANCH_SECRETARY,
+        username="t2-sec",
+        name="二镇书记",
     ).user
     with pytest.raises(NotFound):
         services.visit_add(
@@ -72,7 +75,10 @@ def test_future_dates_are_refused(cast, household):
     tomorrow = timezone.localdate() + dt.timedelta(days=1)
     with pytest.raises(ValidationError) as exc:
         services.visit_add(
-            acting_user=cast.township1_secretary, household=household, visited_on=tomorrow, notes="x"
+            acting_user=cast.township1_secretary,
+            household=household,
+            visited_on=tomorrow,
+            notes="x",
         )
     assert "visited_on" in exc.value.message_dict
     with pytest.raises(ValidationError) as exc:

@@ -30,7 +30,10 @@ def household(cast):  # type: ignore[no-untyped-def]
 @pytest.fixture
 def t2_secretary(cast):  # type: ignore[no-untyped-def]
     return person_with_position(
-        unit=cast.township2, title=PositionTitle.BRANCH_SECRETARY, username="t2-sec", name="二镇书记"
+        unit=cast.township2,
+        title=PositionTitle.BRANCH_SECRETARY,
+        username="t2-sec",
+        name="二镇书记",
     ).user
 
 
