@@ -39,6 +39,7 @@ from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
 from .plan import DemoPlan, plan_people
+from .revival import ensure_revival
 from .rosters import ensure_roster_details
 from .site import ensure_site_content
 from .speech import ensure_speech
@@ -351,6 +352,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_study(units)
         ensure_youth()
         ensure_activities()
+        ensure_revival(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

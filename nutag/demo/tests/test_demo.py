@@ -653,3 +653,22 @@ def test_demo_summer_camp_has_consents_check_ins_and_a_published_report(banner: 
     assert article.status == ArticleStatus.PUBLISHED and article.column.key == "next_generation"
     if camp.held_on.year == banner.created_at.date().year:
         assert youth_figures(unit=banner).activities == 1
+
+
+def test_a_revival_ledger_for_one_township(banner: Unit) -> None:
+    from nutag.revival.models import HouseholdStatus, IncomeRecord, WatchedHousehold
+    from nutag.revival.selectors.figures import revival_figures
+
+    village = _unit(demo_module.LOGIN_UNITS["demo-village"])
+    township = Unit.objects.get_parent(village)
+    assert township is not None
+    households = WatchedHousehold.objects.filter(unit_path__startswith=township.path)
+    assert 20 <= households.count() == WatchedHousehold.objects.count() <= 30
+    assert households.values("unit").distinct().count() > 1  # across its villages
+    assert households.filter(status=HouseholdStatus.REMOVED).exists()
+    assert households.filter(pairings__isnull=False).distinct().count() == households.count()
+    assert IncomeRecord.objects.values("year").distinct().count() == 2
+    figures = revival_figures(unit=banner)
+    assert figures.households == households.count()
+    assert set(figures.by_category) == {"unstable", "marginal", "hardship"}
+    assert figures.average_income is not None and 0 < figures.below_line < figures.income_households
