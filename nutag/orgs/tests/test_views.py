@@ -57,17 +57,22 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     # committees with care tallies, rounds, task reports (and the rounds' assessments, when
     # there are rounds; the cast has none); the residents' voice: its fixed reads
     # (nutag/voice/selectors/figures.py); the study app's fixed reads; youth care's counts;
-    # first of all the unit's path, which each worker then keeps for the page cache's key
-    # (nutag/stats/caching.py)
+    # the revitalisation ledger's counts; first of all the unit's path, which each worker
+    # then keeps for the page cache's key (nutag/stats/caching.py)
     from django.core.cache import cache
 
+    from nutag.revival.selectors.figures import REVIVAL_FIGURE_QUERIES
     from nutag.stats.caching import unit_path_for_code
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
     from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
     from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
     with django_assert_num_queries(
-        6 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES
+        6
+        + VOICE_FIGURE_QUERIES
+        + STUDY_FIGURE_QUERIES
+        + YOUTH_FIGURE_QUERIES
+        + REVIVAL_FIGURE_QUERIES  # the revitalisation ledger's four
     ):
         r = client.get(f"/u/{cast.banner.code}/figures/")
     for i in range(10):
@@ -77,7 +82,11 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     # read it again outside the count)
     unit_path_for_code(cast.banner.code)
     with django_assert_num_queries(
-        5 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES
+        5
+        + VOICE_FIGURE_QUERIES
+        + STUDY_FIGURE_QUERIES
+        + YOUTH_FIGURE_QUERIES
+        + REVIVAL_FIGURE_QUERIES  # the revitalisation ledger's four
     ):
         client.get(f"/u/{cast.banner.code}/figures/")
     assert r.status_code == 200
