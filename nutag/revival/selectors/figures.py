@@ -55,10 +55,14 @@ class RevivalFigures:
         """For pages: the counts with their names, in the choices' order."""
         return {
             "categories": [
-                (str(c.label), self.by_category[c.value]) for c in RiskCategory if c in self.by_category
+                (str(c.label), self.by_category[c.value])
+                for c in RiskCategory
+                if c in self.by_category
             ],
             "statuses": [
-                (str(s.label), self.by_status[s.value]) for s in HouseholdStatus if s in self.by_status
+                (str(s.label), self.by_status[s.value])
+                for s in HouseholdStatus
+                if s in self.by_status
             ],
             "measures": [
                 (str(k.label), self.measures_by_kind[k.value])
