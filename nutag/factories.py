@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import itertools
+from typing import TYPE_CHECKING
 
 import factory
 from django.contrib.auth import get_user_model
@@ -14,6 +15,9 @@ from nutag.orgs import services as org_services
 from nutag.orgs.models import Access, Position, PositionTitle, Unit, UnitKind
 from nutag.people.models import CareWorker, Person
 from nutag.people.tallies import care_tally_refresh
+
+if TYPE_CHECKING:
+    from nutag.revival.models import WatchedHousehold
 
 User = get_user_model()
 _codes = itertools.count(1)
@@ -210,4 +214,23 @@ def make_place(*, unit: Unit, host: object = None, kind: str = "stay", **fields:
         acting_user=SYSTEM,
         unit=unit,
         data=PlaceInput(kind=kind, host=host, **data),  # type: ignore[arg-type]
+    )
+
+
+def make_household(
+    *, unit: Unit, name: str = "巴特尔", category: str = "unstable", members: int = 4
+) -> WatchedHousehold:
+    """A household under watch in the revitalisation ledger (head and household), through the
+    service."""
+    import datetime as dt
+
+    from nutag.revival.services import household_create
+
+    head = PersonFactory(unit=unit, name=name, id_number="")
+    return household_create(
+        acting_user=SYSTEM,
+        head=head,
+        category=category,
+        members=members,
+        watched_since=dt.date(2025, 3, 1),
     )

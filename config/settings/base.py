@@ -55,6 +55,7 @@ INSTALLED_APPS = [
     "nutag.voice",
     "nutag.study",
     "nutag.youth",
+    "nutag.revival",
     "nutag.api",
     "nutag.wechat",
     "nutag.disclosure",

@@ -23,6 +23,7 @@ from nutag.api.market import market
 from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
+from nutag.api.revival import revival
 from nutag.api.schemas import (
     ErrorOut,
     PersonIn,
@@ -52,6 +53,7 @@ from nutag.orgs.selectors import access_unit, get_unit_by_code, unit_ancestors, 
 from nutag.people import services as people_services
 from nutag.people.models import Person
 from nutag.people.selectors import access_person, people_of_unit, shown_id_number, shown_phone
+from nutag.revival.selectors.figures import revival_figures
 from nutag.stats.caching import cached_figures, unit_path_for_code
 from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
@@ -246,6 +248,7 @@ def _stats_json(unit: Unit) -> bytes:
         "economy": {
             "shop": market_figures(unit=unit).as_api(),
             "tourism": tourism_figures(unit=unit).as_api(),
+            "revival": revival_figures(unit=unit).as_api(),
         },
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
@@ -448,3 +451,4 @@ api.add_router("/", youth)
 api.add_router("/", disclosure)
 api.add_router("/", market)
 api.add_router("/", tourism)
+api.add_router("/", revival)

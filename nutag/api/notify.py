@@ -61,7 +61,7 @@ def my_notifications(
     request: HttpRequest, unread: bool = False, offset: int = 0, limit: int = 50
 ) -> dict[str, Any]:
     limit = max(1, min(limit, 200))
-    offset = max(0, offset)
+    offset = max(0, min(offset, 2**31))  # as api.pagination.page: a huge offset is no 500
     rows = inbox(user=request.user, unread_only=unread)
     return {
         "count": rows.count(),

@@ -159,11 +159,28 @@ class TourismFiguresOut(Schema):
     guests_confirmed: int
 
 
+class RevivalFiguresOut(Schema):
+    """Households under watch over the subtree: counts and one average, never a household
+    (``revival.selectors.figures``)."""
+
+    households: int
+    by_category: dict[str, int]
+    by_status: dict[str, int]
+    measures_by_kind: dict[str, int]
+    visits_this_year: int
+    monitoring_line: int
+    income_year: int | None
+    income_households: int
+    average_income: int | None
+    below_line: int
+
+
 class EconomyOut(Schema):
     """The local economy's figures; each part is optional (issue 19)."""
 
     shop: ShopFiguresOut | None = None
     tourism: TourismFiguresOut | None = None
+    revival: RevivalFiguresOut | None = None
 
 
 class StatsOut(Schema):

@@ -41,6 +41,7 @@ from .market import ensure_market
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
 from .plan import DemoPlan, plan_people
+from .revival import ensure_revival
 from .rosters import ensure_roster_details
 from .site import ensure_site_content
 from .speech import ensure_speech
@@ -357,6 +358,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_disclosure(units)
         ensure_market(units)
         ensure_tourism(units)
+        ensure_revival(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

@@ -48,6 +48,7 @@ class Perm(StrEnum):
     CHANGE_YOUTH = "youth.change_youth"  # keep young people's records, pairs and needs
     EXPORT_YOUTH = "youth.export_youth"  # export young people's records (audited)
     SIGN_OFF_DISCLOSURE = "disclosure.sign_off"  # supervisory committee's sign-off (secretaries)
+    MANAGE_REVIVAL = "revival.manage_revival"  # the revitalisation ledger (each opening audited)
 
 
 OFFICER_PERMS = frozenset(

@@ -71,6 +71,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
                 "history": has_unit_perm(user=user, perm=Perm.VIEW_HISTORY, unit=unit),
                 "people": has_unit_perm(user=user, perm=Perm.VIEW_PEOPLE, unit=unit),
                 "youth": has_unit_perm(user=user, perm=Perm.VIEW_YOUTH, unit=unit),
+                "revival": has_unit_perm(user=user, perm=Perm.MANAGE_REVIVAL, unit=unit),
                 "change_people": has_unit_perm(user=user, perm=Perm.CHANGE_PEOPLE, unit=unit),
                 "work": has_unit_perm(user=user, perm=Perm.VIEW_WORK, unit=unit),
                 "standards": has_unit_perm(user=user, perm=Perm.MANAGE_STANDARDS, unit=unit),

@@ -20,6 +20,7 @@ from nutag.core.errors import NotFound
 from nutag.disclosure.selectors.figures import disclosure_figures
 from nutag.market.selectors.figures import market_figures
 from nutag.orgs.selectors import get_unit_by_code
+from nutag.revival.selectors.figures import revival_figures
 from nutag.sites.caching import public_page
 from nutag.stats.caching import figures_page_version, year_param
 from nutag.stats.exporting import dashboard_to_xlsx
@@ -92,6 +93,8 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         "voice": SimpleLazyObject(lambda: voice_figures(unit=board.unit)),
         "disclosure": SimpleLazyObject(lambda: disclosure_figures(unit=board.unit)),
         "market": SimpleLazyObject(lambda: market_figures(unit=board.unit)),
+        # households under watch (four reads: nutag/revival/selectors/figures.py)
+        "revival": SimpleLazyObject(lambda: revival_figures(unit=board.unit)),
         "progress_segments": [
             (AssessmentStatus.DRAFT.label, progress.draft, GREY),
             (AssessmentStatus.SUBMITTED.label, progress.submitted, BLUE),

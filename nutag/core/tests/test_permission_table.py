@@ -32,9 +32,17 @@ from nutag.assess.models import (
     TaskReport,
 )
 from nutag.core.models import AuditEntry
-from nutag.factories import PersonFactory, UserFactory, make_concern, make_unit, make_youth_record
+from nutag.factories import (
+    PersonFactory,
+    UserFactory,
+    make_concern,
+    make_household,
+    make_unit,
+    make_youth_record,
+)
 from nutag.orgs.models import Position, PositionTitle, Unit, UnitStatus
 from nutag.people.models import Invitation, JoinRequest, Person
+from nutag.revival.models import Visit as RevivalVisit
 from nutag.sites.models import Article, ArticleStatus, Placement
 from nutag.study.models import Course, Meeting
 from nutag.voice.models import Comment, Concern, Poll
@@ -514,6 +522,24 @@ class Actions:
     def export_youth(self, unit: Unit) -> bool:
         make_youth_record(unit=unit, name="权限表少年")
         return _ok(self.c.get(f"/desk/u/{unit.code}/youth.xlsx"))
+
+    def view_revival(self, unit: Unit) -> bool:
+        household = make_household(unit=unit, name="权限表户主")
+        page = _ok(self.c.get(f"/desk/revival/{household.pk}/"))
+        api = self.c.get(f"/api/v1/revival/households/{household.pk}").status_code == 200
+        listing = _ok(self.c.get(f"/desk/u/{unit.code}/revival/"))
+        assert page == api == listing
+        return page
+
+    def edit_revival(self, unit: Unit) -> bool:
+        household = make_household(unit=unit, name="权限表户主")
+        r = self.c.post(
+            f"/desk/revival/{household.pk}/visit/",
+            {"visited_on": "2026-01-05", "notes": "权限表走访"},
+        )
+        made = RevivalVisit.objects.filter(household=household).exists()
+        assert made == _ok(r)
+        return made
 
     def log_good_deed(self, unit: Unit) -> bool:
         listed = _ok(self.c.get(f"/desk/u/{unit.code}/deeds/"))

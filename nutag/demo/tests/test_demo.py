@@ -684,3 +684,22 @@ def test_tourism_three_sights_a_naadam_and_stays_with_bookings_in_every_state(
     assert UnitPoint.objects.filter(unit__kind=UnitKind.VILLAGE).count() == villages
     svg = draw_map(unit=banner)
     assert svg is not None and len(svg.markers) == places.count()
+
+
+def test_a_revival_ledger_for_one_township(banner: Unit) -> None:
+    from nutag.revival.models import HouseholdStatus, IncomeRecord, WatchedHousehold
+    from nutag.revival.selectors.figures import revival_figures
+
+    village = _unit(demo_module.LOGIN_UNITS["demo-village"])
+    township = Unit.objects.get_parent(village)
+    assert township is not None
+    households = WatchedHousehold.objects.filter(unit_path__startswith=township.path)
+    assert 20 <= households.count() == WatchedHousehold.objects.count() <= 30
+    assert households.values("unit").distinct().count() > 1  # across its villages
+    assert households.filter(status=HouseholdStatus.REMOVED).exists()
+    assert households.filter(pairings__isnull=False).distinct().count() == households.count()
+    assert IncomeRecord.objects.values("year").distinct().count() == 2
+    figures = revival_figures(unit=banner)
+    assert figures.households == households.count()
+    assert set(figures.by_category) == {"unstable", "marginal", "hardship"}
+    assert figures.average_income is not None and 0 < figures.below_line < figures.income_households

@@ -57,12 +57,13 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     # committees with care tallies, rounds, task reports (and the rounds' assessments, when
     # there are rounds; the cast has none); the residents' voice: its fixed reads
     # (nutag/voice/selectors/figures.py); the study app's fixed reads; youth care's counts;
-    # first of all the unit's path, which each worker then keeps for the page cache's key
-    # (nutag/stats/caching.py)
+    # the revitalisation ledger's counts; first of all the unit's path, which each worker
+    # then keeps for the page cache's key (nutag/stats/caching.py)
     from django.core.cache import cache
 
     from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
     from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
+    from nutag.revival.selectors.figures import REVIVAL_FIGURE_QUERIES
     from nutag.stats.caching import unit_path_for_code
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
     from nutag.tourism.selectors.figures import TOURISM_FIGURE_QUERIES
@@ -77,6 +78,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + DISCLOSURE_FIGURE_QUERIES
         + MARKET_FIGURE_QUERIES
         + TOURISM_FIGURE_QUERIES
+        + REVIVAL_FIGURE_QUERIES  # the revitalisation ledger's four
     ):
         r = client.get(f"/u/{cast.banner.code}/figures/")
     for i in range(10):
@@ -93,6 +95,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + DISCLOSURE_FIGURE_QUERIES
         + MARKET_FIGURE_QUERIES
         + TOURISM_FIGURE_QUERIES
+        + REVIVAL_FIGURE_QUERIES  # the revitalisation ledger's four
     ):
         client.get(f"/u/{cast.banner.code}/figures/")
     assert r.status_code == 200

@@ -17,6 +17,7 @@ from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
 from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
 from nutag.orgs.models import UnitKind
+from nutag.revival.selectors.figures import REVIVAL_FIGURE_QUERIES
 from nutag.stats.exporting import CHILDREN_TITLE, ROW_HEADERS, SIBLINGS_TITLE, SUMMARY_TITLE
 from nutag.stats.templatetags.charts import COLOUR_BELOW
 from nutag.stats.tests.work import assess, assessment_round, report, task
@@ -195,7 +196,8 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
             + YOUTH_FIGURE_QUERIES
             + DISCLOSURE_FIGURE_QUERIES
             + MARKET_FIGURE_QUERIES
-            + TOURISM_FIGURE_QUERIES,
+            + TOURISM_FIGURE_QUERIES
+            + REVIVAL_FIGURE_QUERIES,
             PAGES[1]: 6,
             PAGES[2]: 6 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES + TOURISM_FIGURE_QUERIES,
         }[page]
