@@ -34,6 +34,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.api.urls")),
     path("", include("nutag.study.urls")),
     path("", include("nutag.youth.urls")),
+    path("", include("nutag.grid.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -41,6 +41,7 @@ from nutag.api.voice_aid import voice_aid
 from nutag.api.voice_talk import voice_talk
 from nutag.api.work import work
 from nutag.api.youth import youth
+from nutag.grid.selectors.figures import grid_figures
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
 from nutag.orgs.permissions import Perm
@@ -237,6 +238,7 @@ def _stats_json(unit: Unit) -> bytes:
         "voice": voice_stats(unit=unit),
         **study_stats(unit=unit),
         "youth": youth_figures(unit=unit).as_api(),
+        "economy": {"grid": grid_figures(unit=unit).as_api()},
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
 

@@ -120,6 +120,26 @@ class YouthFiguresOut(Schema):
     participants: int = 0
 
 
+class GridFiguresOut(Schema):
+    """Grid governance over the subtree: counts only, never a party (``grid.selectors.figures``)."""
+
+    grids: int
+    grids_with_worker: int
+    incidents: int
+    by_kind: dict[str, int]
+    by_state: dict[str, int]
+    resolved: int
+    resolved_within_30_days: int
+    resolved_within_30_days_share: float | None
+    follow_ups_overdue: int
+
+
+class EconomyOut(Schema):
+    """Local economy and public services (issue 19): one optional sub-key per app."""
+
+    grid: GridFiguresOut | None = None
+
+
 class StatsOut(Schema):
     unit: UnitRef
     committees: CommitteesOut
@@ -131,6 +151,7 @@ class StatsOut(Schema):
     study: StudyStatsOut
     meetings: MeetingsStatsOut
     youth: YouthFiguresOut
+    economy: EconomyOut | None = None
 
 
 _ISO_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")

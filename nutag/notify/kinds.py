@@ -40,6 +40,10 @@ TEXTS: dict[str, Promise] = {
     Kind.CONCERN_ACCEPTED: _("Your concern %(number)s was accepted by %(unit)s"),
     Kind.CONCERN_STARTED: _("Work has started on your concern %(number)s"),
     Kind.INBOX_MESSAGE: _("New message from %(from)s: %(subject)s"),
+    Kind.GRID_INCIDENT: _("An incident was logged in your grid %(grid)s: %(kind)s"),
+    Kind.GRID_REFERRED: _("%(unit)s referred up an incident of the grid %(grid)s"),
+    Kind.GRID_FOLLOW_UP_DUE: _("An incident of your grid %(grid)s is due for follow-up (%(due)s)"),
+    Kind.GRID_WORKER_ASSIGNED: _("You are the grid worker of %(grid)s (%(unit)s)"),
 }
 
 URGENCY: dict[str, str] = {

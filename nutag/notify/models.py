@@ -40,6 +40,10 @@ class Kind(models.TextChoices):
     CONCERN_ACCEPTED = "concern_accepted", _("Concern accepted")
     CONCERN_STARTED = "concern_started", _("Work started on a concern")
     INBOX_MESSAGE = "inbox_message", _("Message in the secretary's inbox")
+    GRID_INCIDENT = "grid_incident", _("Incident in your grid")
+    GRID_REFERRED = "grid_referred", _("Incident referred up")
+    GRID_FOLLOW_UP_DUE = "grid_follow_up_due", _("Incident follow-up due")
+    GRID_WORKER_ASSIGNED = "grid_worker_assigned", _("Grid assigned to you")
 
 
 class Urgency(models.TextChoices):

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 from nutag.assess.models import AssessmentStatus
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
+from nutag.grid.selectors.figures import grid_dashboard
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.sites.caching import public_page
 from nutag.stats.caching import figures_page_version, year_param
@@ -78,6 +79,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         "query": f"?year={board.year}" if board.year else "",
         "study": _study(board),
         "youth": youth_dashboard(unit=board.unit),
+        "grid": SimpleLazyObject(lambda: grid_dashboard(unit=board.unit)),  # dashboard only
         "tasks_segments": [
             (pgettext("task report outcome", "On time"), tasks.on_time, GREEN),
             (pgettext("task report outcome", "Late"), tasks.late, AMBER),
