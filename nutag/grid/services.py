@@ -312,7 +312,8 @@ def incident_refer_up(*, acting_user: Actor, incident: Incident, reason: str) ->
     row = _lock_open(acting_user, incident)
     if row.state == IncidentState.REFERRED:
         raise ValidationError(_("This incident was already referred up."))
-    parent = row.unit.get_parent()
+    parent_path = row.unit.path[: -Unit.steplen]
+    parent = Unit.objects.filter(path=parent_path).first() if parent_path else None
     if parent is None:
         raise ValidationError(_("There is no unit above this one to refer to."))
     if not reason.strip():
