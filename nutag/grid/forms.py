@@ -50,9 +50,7 @@ class IncidentForm(forms.Form):
     reported_on = forms.DateField(
         label=_("Reported on"), widget=forms.DateInput(attrs=_DATE), initial=timezone.localdate
     )
-    summary = forms.CharField(
-        label=_("What happened"), max_length=TEXT_LIMIT, widget=_textarea(4)
-    )
+    summary = forms.CharField(label=_("What happened"), max_length=TEXT_LIMIT, widget=_textarea(4))
     parties = forms.CharField(
         label=_("Parties"),
         help_text=_("Names of those involved; never an ID number."),
@@ -76,9 +74,7 @@ class MediationForm(forms.Form):
         label=_("Date"), widget=forms.DateInput(attrs=_DATE), initial=timezone.localdate
     )
     mediator = forms.CharField(label=_("Who mediated"), max_length=120)
-    agreed = forms.CharField(
-        label=_("What was agreed"), max_length=TEXT_LIMIT, widget=_textarea()
-    )
+    agreed = forms.CharField(label=_("What was agreed"), max_length=TEXT_LIMIT, widget=_textarea())
 
 
 class ResolveForm(forms.Form):
@@ -109,9 +105,9 @@ class FollowUpForm(forms.Form):
 
 class IncidentFilter(forms.Form):
     state = forms.ChoiceField(
-        label=_("State"), choices=[("", _("All"))] + IncidentState.choices, required=False
+        label=_("State"), choices=[("", _("All")), *IncidentState.choices], required=False
     )
     kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All"))] + IncidentKind.choices, required=False
+        label=_("Kind"), choices=[("", _("All")), *IncidentKind.choices], required=False
     )
     due = forms.BooleanField(label=_("Follow-up due"), required=False)

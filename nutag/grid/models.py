@@ -113,9 +113,7 @@ class Incident(TimeStampedModel):
     )
     referral_reason = models.TextField(_("why referred up"), max_length=TEXT_LIMIT, blank=True)
     follow_up_on = models.DateField(_("follow-up date"), null=True, blank=True)
-    follow_up_notes = models.TextField(
-        _("follow-up notes"), max_length=TEXT_LIMIT, blank=True
-    )
+    follow_up_notes = models.TextField(_("follow-up notes"), max_length=TEXT_LIMIT, blank=True)
     followed_up_on = models.DateField(_("followed up on"), null=True, blank=True)
     reminded_on = models.DateField(null=True, blank=True, editable=False)
     concern = models.ForeignKey(

@@ -158,7 +158,10 @@ def _check_day(day: dt.date, *, field: str, not_before: dt.date | None = None) -
         raise ValidationError({field: _("This date is in the future.")})
     if not_before is not None and day < not_before:
         raise ValidationError(
-            {field: _("This date is before the incident was reported (%(day)s).") % {"day": not_before}}
+            {
+                field: _("This date is before the incident was reported (%(day)s).")
+                % {"day": not_before}
+            }
         )
 
 

@@ -82,9 +82,7 @@ def grid_new(request: HttpRequest, code: str) -> HttpResponse:
         if grid is not None:
             messages.success(request, _("Grid saved."))
             return redirect("grid-detail", pk=grid.pk)
-    return render(
-        request, "grid/form.html", {"form": form, "unit": unit, "heading": _("New grid")}
-    )
+    return render(request, "grid/form.html", {"form": form, "unit": unit, "heading": _("New grid")})
 
 
 @login_required
@@ -239,7 +237,9 @@ def _call(action: str, request: HttpRequest, incident: Any, data: dict[str, Any]
     return services.incident_follow_up(acting_user=user, incident=incident, **data)
 
 
-def _detail(request: HttpRequest, incident: Any, bound: dict[str, Any] | None = None) -> HttpResponse:
+def _detail(
+    request: HttpRequest, incident: Any, bound: dict[str, Any] | None = None
+) -> HttpResponse:
     forms = {name: form_class(prefix=name) for name, form_class in ACTIONS.items()}
     forms.update(bound or {})
     return render(

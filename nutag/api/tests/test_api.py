@@ -54,11 +54,13 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
     # the answer times, the polls held, aid posts, emergencies; the study app's fixed reads;
     # youth care's seven (records, by circumstance, pairs, visits by month, needs, deeds,
     # activities); a kept answer costs none (stats/tests/test_caching.py)
+    from nutag.grid.selectors.figures import GRID_FIGURE_QUERIES
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
     from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
     from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
     expected = 5 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES
+    expected += GRID_FIGURE_QUERIES  # grid governance: incidents, grids
     with django_assert_num_queries(expected):
         client.get(f"/api/v1/units/{cast.banner.code}/stats")
     rnd = assessment_round(unit=cast.banner, year=2025)

@@ -74,9 +74,7 @@ def incidents_of_unit(
     """The incidents of ``unit`` and below, filtered, for those who handle them there."""
     if not can_handle_incidents(user, unit):
         raise NotFound
-    rows = Incident.objects.filter(subtree_q(unit.path, "unit_path")).select_related(
-        "grid", "unit"
-    )
+    rows = Incident.objects.filter(subtree_q(unit.path, "unit_path")).select_related("grid", "unit")
     if state:
         rows = rows.filter(state=state)
     if kind:

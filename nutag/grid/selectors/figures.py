@@ -44,9 +44,7 @@ def grid_figures(*, unit: Unit, today: dt.date | None = None) -> GridFigures:
         total=Count("id"),
         within_30=Count(
             "id",
-            filter=Q(
-                state=IncidentState.RESOLVED, days_to_resolve__lte=RESOLVED_WITHIN_DAYS
-            ),
+            filter=Q(state=IncidentState.RESOLVED, days_to_resolve__lte=RESOLVED_WITHIN_DAYS),
         ),
         overdue=Count(
             "id",

@@ -30,9 +30,12 @@ def test_grids_are_made_by_the_units_secretaries_only(cast):
             services.grid_create(acting_user=user, unit=cast.village1a, name="网格")
     with pytest.raises(NotFound):  # a sibling village
         services.grid_create(acting_user=cast.village1a_secretary, unit=cast.village1b, name="网")
-    assert services.grid_create(
-        acting_user=cast.township1_secretary, unit=cast.village1a, name="网格"
-    ).unit_path == cast.village1a.path
+    assert (
+        services.grid_create(
+            acting_user=cast.township1_secretary, unit=cast.village1a, name="网格"
+        ).unit_path
+        == cast.village1a.path
+    )
 
 
 def test_incidents_are_refused_outside_the_subtree_and_to_residents(cast, grid, incident):
@@ -170,9 +173,7 @@ def test_the_whole_way_mediate_resolve_follow_up(cast, incident, worker):
     assert (incident.state, incident.days_to_resolve) == (IncidentState.RESOLVED, 10)
     assert send_follow_up_reminders() == 1
     assert send_follow_up_reminders() == 0  # once
-    assert Notification.objects.filter(
-        recipient=worker, kind=Kind.GRID_FOLLOW_UP_DUE
-    ).exists()
+    assert Notification.objects.filter(recipient=worker, kind=Kind.GRID_FOLLOW_UP_DUE).exists()
     services.incident_follow_up(acting_user=user, incident=incident, notes="界桩未被移动")
     incident.refresh_from_db()
     assert incident.followed_up_on == TODAY()
@@ -197,7 +198,10 @@ def test_refer_up_tells_the_township(cast, incident, django_capture_on_commit_ca
 def test_logging_tells_the_grid_worker(cast, grid, worker, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
         services.incident_log(
-            acting_user=cast.village1a_officer, grid=grid, kind="livestock", summary="羊吃了邻居的草"
+            acting_user=cast.village1a_officer,
+            grid=grid,
+            kind="livestock",
+            summary="羊吃了邻居的草",
         )
     assert Notification.objects.filter(recipient=worker, kind=Kind.GRID_INCIDENT).count() == 1
 

@@ -61,13 +61,14 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     # (nutag/stats/caching.py)
     from django.core.cache import cache
 
+    from nutag.grid.selectors.figures import GRID_FIGURE_QUERIES
     from nutag.stats.caching import unit_path_for_code
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
     from nutag.voice.selectors.figures import VOICE_FIGURE_QUERIES
     from nutag.youth.selectors.figures import YOUTH_FIGURE_QUERIES
 
     with django_assert_num_queries(
-        6 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES
+        6 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES + GRID_FIGURE_QUERIES
     ):
         r = client.get(f"/u/{cast.banner.code}/figures/")
     for i in range(10):
@@ -77,7 +78,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     # read it again outside the count)
     unit_path_for_code(cast.banner.code)
     with django_assert_num_queries(
-        5 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES
+        5 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES + GRID_FIGURE_QUERIES
     ):
         client.get(f"/u/{cast.banner.code}/figures/")
     assert r.status_code == 200

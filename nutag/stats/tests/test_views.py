@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from nutag.assess.models import AssessmentStatus, ReportStatus
 from nutag.factories import PersonFactory, make_care_worker, make_unit
+from nutag.grid.selectors.figures import GRID_FIGURE_QUERIES
 from nutag.orgs.models import UnitKind
 from nutag.stats.exporting import CHILDREN_TITLE, ROW_HEADERS, SIBLINGS_TITLE, SUMMARY_TITLE
 from nutag.stats.templatetags.charts import COLOUR_BELOW
@@ -186,7 +187,11 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
         # nutag/youth/selectors/figures.py) on the dashboard and the print page; the workbook
         # has neither
         expected = {
-            PAGES[0]: 6 + VOICE_FIGURE_QUERIES + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES,
+            PAGES[0]: 6
+            + VOICE_FIGURE_QUERIES
+            + STUDY_FIGURE_QUERIES
+            + YOUTH_FIGURE_QUERIES
+            + GRID_FIGURE_QUERIES,
             PAGES[1]: 6,
             PAGES[2]: 6 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES,
         }[page]
