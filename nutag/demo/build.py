@@ -36,6 +36,7 @@ from nutag.people.tallies import care_tally_refresh
 from .accounts import ensure_accounts
 from .aid import ensure_aid
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
+from .grid import ensure_grid
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
 from .plan import DemoPlan, plan_people
@@ -351,6 +352,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_study(units)
         ensure_youth()
         ensure_activities()
+        ensure_grid(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

@@ -653,3 +653,19 @@ def test_demo_summer_camp_has_consents_check_ins_and_a_published_report(banner: 
     assert article.status == ArticleStatus.PUBLISHED and article.column.key == "next_generation"
     if camp.held_on.year == banner.created_at.date().year:
         assert youth_figures(unit=banner).activities == 1
+
+
+def test_grids_with_workers_and_incidents_in_every_state(banner: Unit) -> None:
+    from nutag.grid.models import Grid, Incident, IncidentState
+    from nutag.demo.site import VILLAGE
+    from nutag.grid.selectors.figures import grid_figures
+
+    village = _unit(VILLAGE)
+    assert Grid.objects.filter(unit=village, worker__isnull=False).count() == 2
+    states = set(Incident.objects.values_list("state", flat=True))
+    assert states == set(IncidentState.values)
+    assert Incident.objects.filter(kind="boundary", mediations__isnull=False).exists()
+    assert Incident.objects.filter(kind="livestock", state="resolved").exists()
+    assert Incident.objects.filter(concern__isnull=False, unit=village).exists()
+    figures = grid_figures(unit=banner)
+    assert figures.incidents == Incident.objects.count() and figures.follow_ups_overdue == 0
