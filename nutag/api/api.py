@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as RequestInvalid
 from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
+from nutag.api.grid import grid
 from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
@@ -437,3 +438,4 @@ api.add_router("/", voice_aid)
 api.add_router("/study", study)
 api.add_router("/study", study_courses)
 api.add_router("/", youth)
+api.add_router("/", grid)
