@@ -36,7 +36,7 @@ def send_follow_up_reminders(today: dt.date | None = None) -> int:
                 acting_user=SYSTEM,
                 kind=Kind.GRID_FOLLOW_UP_DUE,
                 person_ids=[worker_id],
-                params={"grid": grid_name, "due": due_on.isoformat()},
+                params={"grid": grid_name, "due": due_on.isoformat() if due_on else ""},
                 event_key=f"grid-follow-up:{pk}",
                 link=reverse("grid-incident", args=[pk]),
             )

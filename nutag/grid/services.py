@@ -52,9 +52,10 @@ def _site_changed(unit_id: int) -> None:
 
 def _tell_worker(grid: Grid, *, actor: Actor, kind: str, params: dict, key: str, link: str) -> None:
     """Tell the grid worker, unless they did it themselves."""
-    if grid.worker_id is None:
+    worker = grid.worker
+    if worker is None:
         return
-    if not isinstance(actor, SystemActor) and grid.worker.user_id == actor.pk:
+    if not isinstance(actor, SystemActor) and worker.user_id == actor.pk:
         return
     worker_id = grid.worker_id
     transaction.on_commit(
