@@ -50,14 +50,16 @@ def _site_changed(unit_id: int) -> None:
     announce_site_change(unit_ids=[unit_id])
 
 
-def _tell_worker(grid: Grid, *, actor: Actor, kind: str, params: dict, key: str, link: str) -> None:
+def _tell_worker(
+    grid: Grid, *, actor: Actor, kind: str, params: dict[str, str], key: str, link: str
+) -> None:
     """Tell the grid worker, unless they did it themselves."""
     worker = grid.worker
     if worker is None:
         return
     if not isinstance(actor, SystemActor) and worker.user_id == actor.pk:
         return
-    worker_id = grid.worker_id
+    worker_id: int = worker.pk
     transaction.on_commit(
         lambda: notify_people(
             acting_user=actor,

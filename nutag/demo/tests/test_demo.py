@@ -656,8 +656,8 @@ def test_demo_summer_camp_has_consents_check_ins_and_a_published_report(banner: 
 
 
 def test_grids_with_workers_and_incidents_in_every_state(banner: Unit) -> None:
-    from nutag.grid.models import Grid, Incident, IncidentState
     from nutag.demo.site import VILLAGE
+    from nutag.grid.models import Grid, Incident, IncidentState
     from nutag.grid.selectors.figures import grid_figures
 
     village = _unit(VILLAGE)
