@@ -2,7 +2,9 @@
 
 Each service checks the action's rule (``grid.permissions``; ``SYSTEM`` passes), cleans and
 saves in one transaction, writes an audit row and tells people on commit. Audit rows never
-copy the parties' names or what was agreed: they say which state changed.
+copy the parties' names or what was agreed: they say which state changed. Only a grid's change
+purges the unit's cached site pages (its governance column shows the grids); incidents are
+never on the site, and the figures follow ``register_figure_source``.
 """
 
 from __future__ import annotations
@@ -232,7 +234,6 @@ def incident_log(
         key=f"grid-incident:{incident.pk}",
         link=reverse("grid-incident", args=[incident.pk]),
     )
-    transaction.on_commit(lambda: _site_changed(grid.unit_id))
     return incident
 
 
@@ -255,8 +256,6 @@ def _save_state(acting_user: Actor, row: Incident, before: str, note: str = "") 
         changes={"state": [before, row.state]},
         note=note,
     )
-    unit_id = row.unit_id
-    transaction.on_commit(lambda: _site_changed(unit_id))
     return row
 
 

@@ -12,6 +12,8 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -212,7 +214,8 @@ def incident_from_concern(request: HttpRequest, pk: int) -> HttpResponse:
         raise NotFound
     if not can_handle_incidents(request.user, concern.unit):
         raise NotFound
-    return redirect(f"/desk/u/{concern.unit.code}/incidents/new/?concern={concern.number}")
+    url = reverse("grid-incident-new", args=[concern.unit.code])
+    return redirect(f"{url}?{urlencode({'concern': concern.number})}")
 
 
 ACTIONS: dict[str, type] = {

@@ -134,3 +134,13 @@ def test_the_governance_column_shows_grids_never_incidents(cast, grid, incident,
     text = page.content.decode()
     assert "第一网格" in text and "网格员巴特" in text and "13900001111" in text
     assert "巴特尔" not in text and "草场边界争议" not in text
+
+
+def test_the_unit_page_links_to_the_grids_for_those_who_handle_incidents(cast):
+    link = f"/desk/u/{cast.village1a.code}/grids/"
+    assert (
+        link
+        in _client(cast.village1a_officer).get(f"/desk/u/{cast.village1a.code}/").content.decode()
+    )
+    other = f"/desk/u/{cast.village2a.code}/grids/"
+    assert other in _client(cast.admin).get(f"/desk/u/{cast.village2a.code}/").content.decode()
