@@ -35,6 +35,7 @@ desk_urlpatterns: list[URLPattern | URLResolver] = [
     path("", include("nutag.study.urls")),
     path("", include("nutag.youth.urls")),
     path("", include("nutag.revival.urls")),
+    path("", include("nutag.grid.urls")),
 ]
 
 urlpatterns: list[URLPattern | URLResolver] = [

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "nutag.wechat",
     "nutag.disclosure",
     "nutag.market",
+    "nutag.grid",
     "ninja",  # its own static Swagger UI (no CDN, no inline script: CSP)
     "nutag.demo",  # the top of the import graph: may import every app, none imports it
     "nutag.tourism",
@@ -376,6 +377,7 @@ NUTAG_PERIODIC_JOBS = {
     "youth-visits": ("nutag.youth.reminders.send_visit_reminders", 3600),
     "youth-coming-of-age": ("nutag.youth.reminders.archive_adults", 86400),
     "youth-archive-expiry": ("nutag.youth.reminders.delete_expired", 86400),
+    "grid-follow-ups": ("nutag.grid.reminders.send_follow_up_reminders", 3600),
 }
 
 LOGGING = {

@@ -19,6 +19,7 @@ from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
 from nutag.api.disclosure import disclosure, disclosure_stats
+from nutag.api.grid import grid
 from nutag.api.market import market
 from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
@@ -45,6 +46,7 @@ from nutag.api.voice_aid import voice_aid
 from nutag.api.voice_talk import voice_talk
 from nutag.api.work import work
 from nutag.api.youth import youth
+from nutag.grid.selectors.figures import grid_figures
 from nutag.market.selectors.figures import market_figures
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
@@ -249,6 +251,7 @@ def _stats_json(unit: Unit) -> bytes:
             "shop": market_figures(unit=unit).as_api(),
             "tourism": tourism_figures(unit=unit).as_api(),
             "revival": revival_figures(unit=unit).as_api(),
+            "grid": grid_figures(unit=unit).as_api(),
         },
     }
     return StatsOut.model_validate(data).model_dump_json().encode()
@@ -452,3 +455,4 @@ api.add_router("/", disclosure)
 api.add_router("/", market)
 api.add_router("/", tourism)
 api.add_router("/", revival)
+api.add_router("/", grid)

@@ -175,12 +175,27 @@ class RevivalFiguresOut(Schema):
     below_line: int
 
 
+class GridFiguresOut(Schema):
+    """Grid governance over the subtree: counts only, never a party (``grid.selectors.figures``)."""
+
+    grids: int
+    grids_with_worker: int
+    incidents: int
+    by_kind: dict[str, int]
+    by_state: dict[str, int]
+    resolved: int
+    resolved_within_30_days: int
+    resolved_within_30_days_share: float | None
+    follow_ups_overdue: int
+
+
 class EconomyOut(Schema):
     """The local economy's figures; each part is optional (issue 19)."""
 
     shop: ShopFiguresOut | None = None
     tourism: TourismFiguresOut | None = None
     revival: RevivalFiguresOut | None = None
+    grid: GridFiguresOut | None = None
 
 
 class StatsOut(Schema):

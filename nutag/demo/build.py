@@ -37,6 +37,7 @@ from .accounts import ensure_accounts
 from .aid import ensure_aid
 from .data import BANNER_CODE, DEFAULT_PASSWORD, PASSWORD_ENV
 from .disclosure import ensure_disclosure
+from .grid import ensure_grid
 from .market import ensure_market
 from .mongolian import ensure_mongolian
 from .notices import ensure_notifications
@@ -359,6 +360,7 @@ def build_demo(*, password: str | None = None) -> DemoResult:
         ensure_market(units)
         ensure_tourism(units)
         ensure_revival(units)
+        ensure_grid(units)
     return DemoResult(
         banner=units[BANNER_CODE],
         units_created=units_created,

@@ -52,6 +52,10 @@ TEXTS: dict[str, Promise] = {
     Kind.BOOKING_CONFIRMED: _("Your booking at %(place)s from %(first)s was confirmed"),
     Kind.BOOKING_DECLINED: _("Your booking at %(place)s from %(first)s was declined"),
     Kind.BOOKING_CANCELLED: _("The booking at %(place)s from %(first)s was cancelled"),
+    Kind.GRID_INCIDENT: _("An incident was logged in your grid %(grid)s: %(kind)s"),
+    Kind.GRID_REFERRED: _("%(unit)s referred up an incident of the grid %(grid)s"),
+    Kind.GRID_FOLLOW_UP_DUE: _("An incident of your grid %(grid)s is due for follow-up (%(due)s)"),
+    Kind.GRID_WORKER_ASSIGNED: _("You are the grid worker of %(grid)s (%(unit)s)"),
 }
 
 URGENCY: dict[str, str] = {

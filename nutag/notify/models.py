@@ -50,6 +50,10 @@ class Kind(models.TextChoices):
     BOOKING_CONFIRMED = "booking_confirmed", _("Booking confirmed")
     BOOKING_DECLINED = "booking_declined", _("Booking declined")
     BOOKING_CANCELLED = "booking_cancelled", _("Booking cancelled")
+    GRID_INCIDENT = "grid_incident", _("Incident in your grid")
+    GRID_REFERRED = "grid_referred", _("Incident referred up")
+    GRID_FOLLOW_UP_DUE = "grid_follow_up_due", _("Incident follow-up due")
+    GRID_WORKER_ASSIGNED = "grid_worker_assigned", _("Grid assigned to you")
 
 
 class Urgency(models.TextChoices):

@@ -75,6 +75,7 @@ def unit_detail(request: HttpRequest, code: str) -> HttpResponse:
                 "change_people": has_unit_perm(user=user, perm=Perm.CHANGE_PEOPLE, unit=unit),
                 "work": has_unit_perm(user=user, perm=Perm.VIEW_WORK, unit=unit),
                 "standards": has_unit_perm(user=user, perm=Perm.MANAGE_STANDARDS, unit=unit),
+                "grids": has_unit_perm(user=user, perm=Perm.HANDLE_CONCERNS, unit=unit),
             },
         },
     )

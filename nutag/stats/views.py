@@ -18,6 +18,7 @@ from nutag.assess.models import AssessmentStatus
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
 from nutag.disclosure.selectors.figures import disclosure_figures
+from nutag.grid.selectors.figures import grid_dashboard
 from nutag.market.selectors.figures import market_figures
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.revival.selectors.figures import revival_figures
@@ -83,6 +84,7 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         "study": _study(board),
         "youth": youth_dashboard(unit=board.unit),
         "tourism": tourism_dashboard(unit=board.unit),
+        "grid": SimpleLazyObject(lambda: grid_dashboard(unit=board.unit)),  # dashboard only
         "tasks_segments": [
             (pgettext("task report outcome", "On time"), tasks.on_time, GREEN),
             (pgettext("task report outcome", "Late"), tasks.late, AMBER),

@@ -55,6 +55,7 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
     # youth care's seven (records, by circumstance, pairs, visits by month, needs, deeds,
     # activities); a kept answer costs none (stats/tests/test_caching.py)
     from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
+    from nutag.grid.selectors.figures import GRID_FIGURE_QUERIES
     from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
     from nutag.revival.selectors.figures import REVIVAL_FIGURE_QUERIES
     from nutag.study.selectors.figures import STUDY_FIGURE_QUERIES
@@ -72,6 +73,7 @@ def test_stats_query_count_does_not_grow(cast, client, django_assert_num_queries
     expected += MARKET_FIGURE_QUERIES  # the shop's two (nutag/market/selectors/figures.py)
     expected += TOURISM_FIGURE_QUERIES
     expected += REVIVAL_FIGURE_QUERIES
+    expected += GRID_FIGURE_QUERIES
     with django_assert_num_queries(expected):
         client.get(f"/api/v1/units/{cast.banner.code}/stats")
     rnd = assessment_round(unit=cast.banner, year=2025)

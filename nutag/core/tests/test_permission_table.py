@@ -780,6 +780,33 @@ class Actions:
         assert declined == (api.status_code == 200) == page
         return page
 
+    def manage_grids(self, unit: Unit) -> bool:
+        from nutag.grid.models import Grid
+
+        name = f"权限表网格{next(_codes)}"
+        r = self.c.post(f"/desk/u/{unit.code}/grids/new/", {"name": name, "is_active": "on"})
+        made = Grid.objects.filter(unit=unit, name=name).exists()
+        assert made == _ok(r)
+        return made
+
+    def handle_incident(self, unit: Unit) -> bool:
+        from nutag.core.actors import SYSTEM
+        from nutag.grid import services as grid_services
+
+        grid = grid_services.grid_create(
+            acting_user=SYSTEM, unit=unit, name=f"权限表事件网格{next(_codes)}"
+        )
+        incident = grid_services.incident_log(
+            acting_user=SYSTEM, grid=grid, kind="neighbour", summary="权限表纠纷"
+        )
+        listing = _ok(self.c.get(f"/desk/u/{unit.code}/incidents/"))
+        page = _ok(self.c.get(f"/desk/incidents/{incident.pk}/"))
+        r = self.c.post(f"/desk/incidents/{incident.pk}/close/", {"close-reason": "权限表"})
+        incident.refresh_from_db()
+        closed = incident.state == "closed"
+        assert closed == _ok(r) == listing == page
+        return closed
+
 
 _periods = itertools.count(0)
 

@@ -703,3 +703,19 @@ def test_a_revival_ledger_for_one_township(banner: Unit) -> None:
     assert figures.households == households.count()
     assert set(figures.by_category) == {"unstable", "marginal", "hardship"}
     assert figures.average_income is not None and 0 < figures.below_line < figures.income_households
+
+
+def test_grids_with_workers_and_incidents_in_every_state(banner: Unit) -> None:
+    from nutag.demo.site import VILLAGE
+    from nutag.grid.models import Grid, Incident, IncidentState
+    from nutag.grid.selectors.figures import grid_figures
+
+    village = _unit(VILLAGE)
+    assert Grid.objects.filter(unit=village, worker__isnull=False).count() == 2
+    states = set(Incident.objects.values_list("state", flat=True))
+    assert states == set(IncidentState.values)
+    assert Incident.objects.filter(kind="boundary", mediations__isnull=False).exists()
+    assert Incident.objects.filter(kind="livestock", state="resolved").exists()
+    assert Incident.objects.filter(concern__isnull=False, unit=village).exists()
+    figures = grid_figures(unit=banner)
+    assert figures.incidents == Incident.objects.count() and figures.follow_ups_overdue == 0

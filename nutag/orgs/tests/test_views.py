@@ -62,6 +62,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     from django.core.cache import cache
 
     from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
+    from nutag.grid.selectors.figures import GRID_FIGURE_QUERIES
     from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
     from nutag.revival.selectors.figures import REVIVAL_FIGURE_QUERIES
     from nutag.stats.caching import unit_path_for_code
@@ -79,6 +80,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + MARKET_FIGURE_QUERIES
         + TOURISM_FIGURE_QUERIES
         + REVIVAL_FIGURE_QUERIES  # the revitalisation ledger's four
+        + GRID_FIGURE_QUERIES
     ):
         r = client.get(f"/u/{cast.banner.code}/figures/")
     for i in range(10):
@@ -96,6 +98,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + MARKET_FIGURE_QUERIES
         + TOURISM_FIGURE_QUERIES
         + REVIVAL_FIGURE_QUERIES  # the revitalisation ledger's four
+        + GRID_FIGURE_QUERIES
     ):
         client.get(f"/u/{cast.banner.code}/figures/")
     assert r.status_code == 200

@@ -15,6 +15,7 @@ from django.utils import timezone
 from nutag.assess.models import AssessmentStatus, ReportStatus
 from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
 from nutag.factories import PersonFactory, make_care_worker, make_unit
+from nutag.grid.selectors.figures import GRID_FIGURE_QUERIES
 from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
 from nutag.orgs.models import UnitKind
 from nutag.revival.selectors.figures import REVIVAL_FIGURE_QUERIES
@@ -197,7 +198,8 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
             + DISCLOSURE_FIGURE_QUERIES
             + MARKET_FIGURE_QUERIES
             + TOURISM_FIGURE_QUERIES
-            + REVIVAL_FIGURE_QUERIES,
+            + REVIVAL_FIGURE_QUERIES
+            + GRID_FIGURE_QUERIES,
             PAGES[1]: 6,
             PAGES[2]: 6 + STUDY_FIGURE_QUERIES + YOUTH_FIGURE_QUERIES + TOURISM_FIGURE_QUERIES,
         }[page]
