@@ -10,7 +10,6 @@ import datetime as dt
 
 from django.utils import timezone
 
-from nutag.assess.tallies import five_good_tally_refresh
 from nutag.assess.models import (
     Assessment,
     AssessmentStatus,
@@ -22,6 +21,7 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
+from nutag.assess.tallies import five_good_tally_refresh
 from nutag.orgs.models import Unit
 
 
