@@ -9,8 +9,8 @@ class AssessConfig(AppConfig):
 
     def ready(self) -> None:
         from nutag.assess.models import Assessment, FiveGoodTally, Round, Task, TaskReport
-        from nutag.orgs.figures import register_figure_source
         from nutag.assess.tallies import five_good_tally_rebuild
+        from nutag.orgs.figures import register_figure_source
         from nutag.orgs.registry import register_path_copy, register_tally_rebuild
 
         # The dashboard counts assessments by their unit's path (see docs/architecture.md).

@@ -463,8 +463,9 @@ class FiveGoodTally(models.Model):
     docs/architecture.md, "Figures"). ``manage.py rebuild_tallies`` recomputes every row.
     """
 
+    # no index of its own: the unique (unit, year) constraint's index starts with the unit
     unit = models.ForeignKey(
-        "orgs.Unit", on_delete=models.CASCADE, related_name="five_good_tallies"
+        "orgs.Unit", on_delete=models.CASCADE, related_name="five_good_tallies", db_index=False
     )
     # A copy of the unit's path, kept in step by the tree registry (``register_path_copy``).
     unit_path = models.CharField(max_length=255, editable=False)

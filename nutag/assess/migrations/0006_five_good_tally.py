@@ -41,7 +41,7 @@ class Migration(migrations.Migration):
                 ('unit_path', models.CharField(editable=False, max_length=255)),
                 ('year', models.PositiveSmallIntegerField()),
                 ('passed', models.BooleanField(default=False)),
-                ('unit', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='five_good_tallies', to='orgs.unit')),
+                ('unit', models.ForeignKey(db_index=False, on_delete=django.db.models.deletion.CASCADE, related_name='five_good_tallies', to='orgs.unit')),
             ],
             options={
                 'verbose_name': 'five-good tally',
