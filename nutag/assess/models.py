@@ -449,3 +449,38 @@ class Evidence(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.name
+
+
+class FiveGoodTally(models.Model):
+    """Per committee and year: it has an accepted assessment in a five-good round of that year
+    (one row), and whether any of them passed.
+
+    Derived data, kept exact by ``nutag.assess.tallies.five_good_tally_refresh``, which every
+    service that accepts or reopens an assessment calls in the same transaction (and a round
+    deleted with its assessments, and the bulk loaders). It exists so that a subtree's
+    five-good count is one range over a small covering index (at most one row per committee
+    and year) instead of a pass over every assessment with a look-up of its unit (see
+    docs/architecture.md, "Figures"). ``manage.py rebuild_tallies`` recomputes every row.
+    """
+
+    # no index of its own: the unique (unit, year) constraint's index starts with the unit
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.CASCADE, related_name="five_good_tallies", db_index=False
+    )
+    # A copy of the unit's path, kept in step by the tree registry (``register_path_copy``).
+    unit_path = models.CharField(max_length=255, editable=False)
+    year = models.PositiveSmallIntegerField()
+    passed = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = _("five-good tally")
+        verbose_name_plural = _("five-good tallies")
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="fivegoodtally_unit_year"),
+        ]
+        indexes = [
+            models.Index(fields=["unit_path", "year", "passed"], name="fivegoodtally_path"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}: {self.passed}"

@@ -91,3 +91,18 @@ def member_models() -> Iterator[tuple[MemberGroup, type[models.Model]]]:
     for group in _member_groups:
         for model in group.models:
             yield group, model
+
+
+# Per-unit tallies other apps keep (derived counts, e.g. people's care tallies and assess's
+# five-good tallies): ``manage.py rebuild_tallies`` recounts each registered one.
+TallyRebuild = Callable[[], int]
+_tally_rebuilds: dict[str, TallyRebuild] = {}
+
+
+def register_tally_rebuild(name: str, rebuild: TallyRebuild) -> None:
+    """Declare a tally and the function that recounts all of it (returns rows or units)."""
+    _tally_rebuilds[name] = rebuild
+
+
+def tally_rebuilds() -> dict[str, TallyRebuild]:
+    return dict(_tally_rebuilds)

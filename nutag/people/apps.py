@@ -8,8 +8,13 @@ class PeopleConfig(AppConfig):
     verbose_name = _("People")
 
     def ready(self) -> None:
-        from nutag.orgs.registry import register_path_copy, register_unit_members
+        from nutag.orgs.registry import (
+            register_path_copy,
+            register_tally_rebuild,
+            register_unit_members,
+        )
         from nutag.people.models import (
+            CareTally,
             CareWorker,
             Invitation,
             JoinRequest,
@@ -17,13 +22,14 @@ class PeopleConfig(AppConfig):
             Person,
             YoungPerson,
         )
-        from nutag.people.tallies import care_tally_refresh
+        from nutag.people.tallies import care_tally_rebuild, care_tally_refresh
 
         members = (Person, PartyMembership, CareWorker, YoungPerson)
-        for model in (*members, Invitation, JoinRequest):
+        for model in (*members, Invitation, JoinRequest, CareTally):
             register_path_copy(model)
         # People and their roles belong to their unit: a merge moves them, and the care
         # tallies of both units are recounted once.
         register_unit_members(
             *members, after_merge=lambda unit_ids: care_tally_refresh(unit_ids=list(unit_ids))
         )
+        register_tally_rebuild("care", care_tally_rebuild)

@@ -12,6 +12,7 @@ from collections.abc import Iterable
 from django.db.models import Count
 
 from nutag.orgs.figures import figures_changed_for_units
+from nutag.orgs.models import Unit
 from nutag.people.models import CareTally, CareWorker, ElderCategory
 
 CATEGORY_FIELDS = [c.value for c in ElderCategory]
@@ -24,7 +25,8 @@ def care_tally_refresh(*, unit_ids: Iterable[int | None]) -> None:
     for start in range(0, len(ids), CHUNK):
         chunk = ids[start : start + CHUNK]
         figures_changed_for_units(unit_ids=chunk)  # the dashboards counting them (all workers)
-        tallies = {i: CareTally(unit_id=i) for i in chunk}
+        paths = dict(Unit.objects.filter(pk__in=chunk).values_list("pk", "path"))
+        tallies = {i: CareTally(unit_id=i, unit_path=paths[i]) for i in chunk if i in paths}
         rows = (
             CareWorker.objects.filter(unit_id__in=chunk)
             .values_list("unit_id", "elder_category")
@@ -40,14 +42,12 @@ def care_tally_refresh(*, unit_ids: Iterable[int | None]) -> None:
             tallies.values(),
             update_conflicts=True,
             unique_fields=["unit"],
-            update_fields=["participants", *CATEGORY_FIELDS],
+            update_fields=["unit_path", "participants", *CATEGORY_FIELDS],
         )
 
 
 def care_tally_rebuild() -> int:
     """Recount every unit (after a bulk load, or to repair). Returns the number of units."""
-    from nutag.orgs.models import Unit
-
     ids = list(Unit.objects.values_list("pk", flat=True))
     care_tally_refresh(unit_ids=ids)
     return len(ids)

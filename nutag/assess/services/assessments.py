@@ -45,9 +45,11 @@ from nutag.assess.models import (
     Round,
     RoundStatus,
     StandardItem,
+    StandardKind,
 )
 from nutag.assess.permissions import can_review, can_self_assess
 from nutag.assess.services._common import actor, require
+from nutag.assess.tallies import five_good_tally_refresh
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.errors import NotFound
@@ -95,7 +97,7 @@ def changed_meanwhile(assessment: Assessment) -> ValidationError:
 def _fresh(assessment: Assessment, version: int) -> Assessment:
     """The assessment as stored now; refused if it changed since ``version``."""
     current = (
-        Assessment.objects.select_related("round", "round__unit", "unit")
+        Assessment.objects.select_related("round", "round__unit", "round__standard", "unit")
         .filter(pk=assessment.pk)
         .first()
     )
@@ -121,6 +123,13 @@ def _compare_and_set(
         raise changed_meanwhile(assessment)
     assessment.version = version + 1
     assessment.updated_at = now
+
+
+def _five_good_changed(assessment: Assessment) -> None:
+    """An acceptance given or taken back: the committee's five-good tally is recounted in
+    this transaction (``nutag.assess.tallies``)."""
+    if assessment.round.standard.kind == StandardKind.FIVE_GOOD:
+        five_good_tally_refresh(unit_ids=[assessment.unit_id])
 
 
 def _require_open(round_: Round) -> None:
@@ -454,6 +463,7 @@ def assessment_review(
             "score": [None, score],
             "passed": [None, passed],
         }
+        _five_good_changed(fresh)
     else:
         _decide(
             acting_user,
@@ -507,5 +517,6 @@ def assessment_reopen(
         },
         action=AuditAction.REOPEN,
     )
+    _five_good_changed(fresh)
     _copy(fresh, assessment)
     return assessment

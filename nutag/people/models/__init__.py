@@ -352,6 +352,9 @@ class CareTally(models.Model):
     unit = models.OneToOneField(
         "orgs.Unit", primary_key=True, on_delete=models.CASCADE, related_name="care_tally"
     )
+    # A copy of the unit's path (kept in step by the tree registry), so that a subtree's sum
+    # is one range over the covering index below, with no look-up of the units.
+    unit_path = models.CharField(max_length=255, editable=False, default="")
     participants = models.PositiveIntegerField(default=0)
     cadre = models.PositiveIntegerField(default=0)
     veteran = models.PositiveIntegerField(default=0)
@@ -362,6 +365,20 @@ class CareTally(models.Model):
     class Meta:
         verbose_name = _("care-work tally")
         verbose_name_plural = _("care-work tallies")
+        indexes = [
+            models.Index(
+                fields=[
+                    "unit_path",
+                    "participants",
+                    "cadre",
+                    "veteran",
+                    "expert",
+                    "teacher",
+                    "model_worker",
+                ],
+                name="caretally_path_sums",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.unit_id}: {self.participants}"

@@ -1,6 +1,7 @@
 """Figures over a unit and its subtree. A fixed number of queries, whatever the size.
 
-- committees by kind: one grouped count over the (small) unit table;
+- committees by kind: counts over the unit table's ``(kind, path)`` index, one range per kind,
+  less the closed units (``(status, path)`` index);
 - people in care work and five elders by category: one sum over the per-unit care tallies
   of the subtree (``people.CareTally``, kept exact by the services), at most one row per
   unit however many people work in the committees.
@@ -9,13 +10,17 @@
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
-from django.db.models import Count, Sum
+from django.db import connection
+from django.db.models import Sum
 
-from nutag.orgs.models import GRASSROOTS_KINDS, CareCommittee, Unit, UnitKind, UnitStatus
-from nutag.orgs.paths import subtree_q
+from nutag.orgs.models import GRASSROOTS_KINDS, Unit, UnitKind, UnitStatus
+from nutag.orgs.paths import subtree_q, successor
 from nutag.people.models import CareTally, ElderCategory
 from nutag.people.tallies import CATEGORY_FIELDS
+
+UNIT = Unit._meta.db_table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -45,19 +50,44 @@ class UnitFigures:
         return [(c.value, str(c.label), self.elders_by_category[c.value]) for c in ElderCategory]
 
 
-def unit_figures(*, unit: Unit) -> UnitFigures:
-    """The seed's table for ``unit`` and everything below it."""
-    by_kind = {k.value: 0 for k in UnitKind}
-    rows = (
-        CareCommittee.objects.filter(subtree_q(unit.path, "unit__path"))
-        .filter(unit__status=UnitStatus.ACTIVE)
-        .values("unit__kind")
-        .annotate(n=Count("unit_id"))
-        .order_by()
+def _committees_sql(path: str) -> tuple[str, list[Any]]:
+    """Active committees by kind over the subtree: every unit has its committee
+    (``unit_create`` makes both, ``unit_delete`` removes both), so the units are counted,
+    one range of the ``(kind, path)`` index per kind (read from the index alone), less the
+    closed ones, found through the ``(status, path)`` index."""
+    upper = successor(path)
+    u_range = "path >= %s" + (" AND path < %s" if upper else "")
+    bounds = [path, upper] if upper else [path]
+    kinds = [k.value for k in UnitKind]
+    statuses = sorted(s for s in UnitStatus if s != UnitStatus.ACTIVE)
+    # Only table names and placeholders are written into the text; every value is a parameter.
+    each = f"SELECT kind, COUNT(*) FROM {UNIT} WHERE kind = %s AND {u_range} GROUP BY kind"  # noqa: S608
+    parts = [each for _ in kinds]
+    marks = ", ".join("%s" for _ in statuses)
+    parts.append(
+        # grouped by ``kind || ''``, so that SQLite finds the few closed units through the
+        # ``(status, path)`` index rather than walking ``(kind, path)`` for its order
+        f"SELECT kind || '', -COUNT(*) FROM {UNIT} WHERE status IN ({marks}) AND {u_range} "  # noqa: S608
+        "GROUP BY kind || ''"
     )
-    for row in rows:
-        by_kind[row["unit__kind"]] = row["n"]
-    sums = CareTally.objects.filter(subtree_q(unit.path, "unit__path")).aggregate(
+    params: list[Any] = []
+    for kind in kinds:
+        params += [kind, *bounds]
+    params += [*statuses, *bounds]
+    return " UNION ALL ".join(parts), params
+
+
+def unit_figures(*, unit: Unit) -> UnitFigures:
+    """The seed's table for ``unit`` and everything below it. Two queries, each reading
+    index ranges only (at most one entry per unit of the subtree)."""
+    by_kind = {k.value: 0 for k in UnitKind}
+    sql, params = _committees_sql(unit.path)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for kind, n in cursor.fetchall():
+            by_kind[kind] = by_kind.get(kind, 0) + int(n)
+    # The care tallies' own path copy and covering index: no look-up of the units.
+    sums = CareTally.objects.filter(subtree_q(unit.path, "unit_path")).aggregate(
         participants=Sum("participants"), **{f: Sum(f) for f in CATEGORY_FIELDS}
     )
     return UnitFigures(

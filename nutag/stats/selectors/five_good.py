@@ -18,13 +18,24 @@ existed then, and the count only ever includes committees that are active today.
 from __future__ import annotations
 
 import dataclasses
+from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Q
 
-from nutag.assess.models import Assessment, AssessmentStatus, StandardKind
-from nutag.orgs.models import GRASSROOTS_KINDS, CareCommittee, Unit, UnitStatus
-from nutag.orgs.paths import subtree_q
+from nutag.assess.models import AssessmentStatus, FiveGoodTally, StandardKind
+from nutag.orgs.models import (
+    GRASSROOTS_KINDS,
+    NON_GRASSROOTS_KINDS,
+    CareCommittee,
+    Unit,
+    UnitStatus,
+)
+from nutag.orgs.paths import subtree_q, successor
 from nutag.stats.selectors.figures import UnitFigures
+
+UNIT = Unit._meta.db_table
+TALLY = FiveGoodTally._meta.db_table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -85,15 +96,50 @@ def _grassroots_base(*, unit: Unit) -> int:
     ).count()
 
 
-def _counts_by_year(*, unit: Unit, years: list[int] | None) -> dict[int, int]:
-    # The assessment's own path copy (its index range), not the unit's path through a join.
-    rows = Assessment.objects.filter(five_good_q(), subtree_q(unit.path, "unit_path"))
-    if years is not None:
-        rows = rows.filter(round__year__in=years)
-    return {
-        row["round__year"]: row["n"]
-        for row in rows.values("round__year").annotate(n=five_good_passed_count()).order_by()
-    }
+def _tally_sql(path: str) -> tuple[str, list[Any]]:
+    """Per year: the subtree's five-good tallies (committees with an accepted assessment, and
+    those that passed), less the rows of units that do not count today (banner, townships,
+    closed units). The first part is one range over the tally's covering index; the second
+    finds the few units that do not count through the unit table's ``(kind, path)`` and
+    ``(status, path)`` indexes and looks up their tallies by unit (CROSS JOIN keeps SQLite
+    from walking the tallies first)."""
+    upper = successor(path)
+    t_range = "t.unit_path >= %s" + (" AND t.unit_path < %s" if upper else "")
+    u_range = "u.path >= %s" + (" AND u.path < %s" if upper else "")
+    bounds = [path, upper] if upper else [path]
+    kinds = sorted(NON_GRASSROOTS_KINDS)
+    statuses = sorted(s for s in UnitStatus if s != UnitStatus.ACTIVE)
+    marks = ", ".join("%s" for _ in kinds)
+    status_marks = ", ".join("%s" for _ in statuses)
+    # Only table names and placeholders are written into the text; every value is a parameter.
+    sql = f"""
+        SELECT t.year, COUNT(*), SUM(CASE WHEN t.passed THEN 1 ELSE 0 END)
+        FROM {TALLY} t WHERE {t_range} GROUP BY t.year
+        UNION ALL
+        SELECT t.year, -COUNT(*), -SUM(CASE WHEN t.passed THEN 1 ELSE 0 END)
+        FROM (
+            SELECT u.id FROM {UNIT} u WHERE u.kind IN ({marks}) AND {u_range}
+            UNION
+            SELECT u.id FROM {UNIT} u WHERE u.status IN ({status_marks}) AND {u_range}
+        ) x CROSS JOIN {TALLY} t
+        WHERE t.unit_id = x.id
+        GROUP BY t.year
+    """  # noqa: S608
+    return sql, [*bounds, *kinds, *bounds, *statuses, *bounds]
+
+
+def _counts_by_year(*, unit: Unit) -> dict[int, tuple[int, int]]:
+    """Year → (committees of the subtree that count, with an accepted five-good assessment
+    that year; those of them that passed). One query over ``assess.FiveGoodTally``."""
+    sql, params = _tally_sql(unit.path)
+    totals: dict[int, list[int]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for year, accepted, passed in cursor.fetchall():
+            row = totals.setdefault(int(year), [0, 0])
+            row[0] += int(accepted)
+            row[1] += int(passed or 0)
+    return {year: (a, p) for year, (a, p) in totals.items() if a > 0}
 
 
 def five_good_change(
@@ -103,7 +149,8 @@ def five_good_change(
     the year before, over the same base. Two queries (one when the unit's ``figures`` are
     passed in)."""
     base = figures.grassroots_committees if figures else _grassroots_base(unit=unit)
-    counts = _counts_by_year(unit=unit, years=None if year is None else [year, year - 1])
+    by_year = _counts_by_year(unit=unit)
+    counts = {y: passed for y, (_accepted, passed) in by_year.items()}
     if year is None:
         year = max(counts, default=None)
     if year is None:

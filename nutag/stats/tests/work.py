@@ -21,6 +21,7 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
+from nutag.assess.tallies import five_good_tally_refresh
 from nutag.orgs.models import Unit
 
 
@@ -56,13 +57,17 @@ def assess(
 ) -> Assessment:
     if status == AssessmentStatus.ACCEPTED and passed is None:
         passed = True
-    return Assessment.objects.create(
+    assessment = Assessment.objects.create(
         round=rnd,
         unit=unit,
         status=status,
         score=(80 if passed else 40) if status == AssessmentStatus.ACCEPTED else None,
         passed=passed if status == AssessmentStatus.ACCEPTED else None,
     )
+    # written directly, not through the services: recount the unit's five-good tally as
+    # ``assessment_review`` does (a bulk loader does the same)
+    five_good_tally_refresh(unit_ids=[unit.pk])
+    return assessment
 
 
 def task(*, unit: Unit, due_on: dt.date, title: str = "") -> Task:

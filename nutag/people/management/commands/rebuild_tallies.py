@@ -3,13 +3,17 @@ from typing import Any
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from nutag.people.tallies import care_tally_rebuild
+from nutag.orgs.registry import tally_rebuilds
 
 
 class Command(BaseCommand):
-    help = "Recount the per-unit care-work tallies from the care-worker records."
+    help = (
+        "Recount the per-unit tallies from their records: the care-work tallies (care "
+        "workers) and every tally other apps register (e.g. the five-good tallies)."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         with transaction.atomic():
-            n = care_tally_rebuild()
-        self.stdout.write(f"Recounted {n} units.")
+            for name, rebuild in tally_rebuilds().items():
+                n = rebuild()
+                self.stdout.write(f"{name}: recounted {n} units.")

@@ -1,0 +1,181 @@
+"""bench/profile_pages: where a cold page's time goes (issue 17, "cold pages").
+
+Renders the demo's village home, a column page and an article in-process through Django's
+test client with the page cache off (what every cache miss costs: each publish, each
+expiry), against the bare view in the same process, and profiles them with cProfile:
+
+- the median time of each page and its ratio to the bare view (in-process: no server, no
+  network, so the ratios are of Django's own work only; ``bench/served.py`` gives the
+  ratios as served);
+- the number of queries of each page;
+- the profile's functions by own time, and the time grouped by where it is spent (the
+  database driver, the ORM building SQL and rows, the template engine, the rest).
+
+Usage (from the project root):
+
+    .venv/bin/python bench/profile_pages.py --folder /tmp/demo            # the demo (100 articles)
+    .venv/bin/python bench/profile_pages.py --folder /tmp/demo --articles 10000
+
+``--folder`` holds a demo made by ``bench.pages.prepare_demo`` (made there when missing).
+Nothing is written to RESULTS.md: the figures go into it by hand, with their reading.
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import statistics
+import sys
+from collections import defaultdict
+from pathlib import Path
+
+ROOT_DIR = Path(__file__).resolve().parent.parent
+if str(ROOT_DIR) not in sys.path:
+    sys.path.insert(0, str(ROOT_DIR))
+
+from bench._common import clock  # noqa: E402
+from bench.pages import BARE_PATH, DEMO_VILLAGE, DemoSite, prepare_demo  # noqa: E402
+
+GROUPS = [
+    ("database driver", ("sqlite3", "psycopg", "backends/sqlite3", "backends/postgresql")),
+    ("template engine", ("django/template", "templatetags", "django/utils/html")),
+    ("ORM (SQL and rows)", ("django/db/models",)),
+    ("translation", ("django/utils/translation", "gettext")),
+]
+
+
+def _group(filename: str) -> str:
+    for name, needles in GROUPS:
+        if any(n in filename for n in needles):
+            return name
+    if "/nutag/" in filename:
+        return "nutag code"
+    return "other (Django, middleware, Python)"
+
+
+def setup(folder: Path, articles: int) -> None:
+    if not (folder / "demo.sqlite3").exists():
+        prepare_demo(folder)
+    os.environ.update(DemoSite(folder).env)
+    os.environ["NUTAG_PAGE_CACHE_SECONDS"] = "0"
+    os.environ["NUTAG_BENCH_BARE"] = "1"
+    os.environ["ALLOWED_HOSTS"] = "testserver,127.0.0.1"
+    import django
+
+    django.setup()
+    if articles:
+        from nutag.sites.models import Placement
+
+        have = Placement.objects.filter(unit__code=DEMO_VILLAGE).count()
+        if have < articles:
+            from bench.served import add_history
+
+            add_history(DEMO_VILLAGE, articles)
+            print(f"  added {articles:,} articles to {DEMO_VILLAGE}")
+
+
+def paths() -> dict[str, str]:
+    import re
+
+    from django.test import Client
+
+    client = Client()
+    html = client.get(f"/u/{DEMO_VILLAGE}/").content.decode()
+    article = re.search(rf'href="(/u/{DEMO_VILLAGE}/a/\d+/)"', html)
+    column = re.search(rf'href="(/u/{DEMO_VILLAGE}/c/[\w-]+/)"', html)
+    assert article and column, "no article or column link on the village home"
+    return {
+        "bare": BARE_PATH,
+        "village": f"/u/{DEMO_VILLAGE}/",
+        "column": column.group(1),
+        "article": article.group(1),
+    }
+
+
+def time_pages(urls: dict[str, str], reps: int) -> dict[str, list[float]]:
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    samples: dict[str, list[float]] = defaultdict(list)
+    now = clock()  # NUTAG_BENCH_CPU=1: this process's CPU time (SQLite runs in it)
+    for _ in range(3):  # warm-up: imports, templates loaded, connections
+        for url in urls.values():
+            client.get(url)
+    for _ in range(reps):  # interleaved
+        for key, url in urls.items():
+            t0 = now()
+            response = client.get(url)
+            samples[key].append((now() - t0) * 1000)
+            assert response.status_code == 200, (url, response.status_code)
+    return samples
+
+
+def queries_of(url: str) -> int:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(url)
+    return len(ctx)
+
+
+def profile(url: str, reps: int, top: int) -> str:
+    from django.test import Client
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    client.get(url)
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(reps):
+        client.get(url)
+    prof.disable()
+    stats = pstats.Stats(prof)
+    total = sum(v[2] for v in stats.stats.values())  # type: ignore[attr-defined]
+    by_group: dict[str, float] = defaultdict(float)
+    for (filename, _line, _name), value in stats.stats.items():  # type: ignore[attr-defined]
+        by_group[_group(filename)] += value[2]
+    out = io.StringIO()
+    out.write(f"  own time by group ({reps} requests, profiled):\n")
+    for name, seconds in sorted(by_group.items(), key=lambda kv: -kv[1]):
+        out.write(f"    {100 * seconds / total:5.1f}%  {name}\n")
+    text = io.StringIO()
+    pstats.Stats(prof, stream=text).sort_stats("tottime").print_stats(top)
+    lines = [line for line in text.getvalue().splitlines() if line.strip()]
+    start = next(i for i, line in enumerate(lines) if "ncalls" in line)
+    out.write("  top functions by own time:\n")
+    for line in lines[start : start + top + 1]:
+        out.write(f"    {line[:150]}\n")
+    return out.getvalue()
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--folder", type=Path, required=True)
+    parser.add_argument("--articles", type=int, default=0)
+    parser.add_argument("--reps", type=int, default=30)
+    parser.add_argument("--top", type=int, default=25)
+    parser.add_argument("--no-profile", action="store_true")
+    args = parser.parse_args(argv)
+    setup(args.folder, args.articles)
+    urls = paths()
+    samples = time_pages(urls, args.reps)
+    bare = statistics.median(samples["bare"])
+    print(f"cold pages in-process, median of {args.reps} (ms), ratio = bare / page:")
+    for key, url in urls.items():
+        ms = statistics.median(samples[key])
+        n = queries_of(url)
+        print(f"  {key:8} {url:40} {ms:7.2f} ms  ratio {bare / ms:5.3f}  {n} queries")
+    if not args.no_profile:
+        for key in ("village", "column", "article"):
+            print(f"\n{key} {urls[key]}")
+            print(profile(urls[key], args.reps, args.top))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
