@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
 from config.startup import require_settings_module
 
@@ -28,6 +29,15 @@ def run_task(path: str, kwargs: dict[str, Any]) -> None:
     from nutag.core.tasks import run_named
 
     run_named(path, kwargs)
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_unsafe(**kwargs: Any) -> None:
+    """An unsafe production configuration stops workers and beat too (nutag/core/checks.py)."""
+    from nutag.core.checks import refuse_unsafe_production
+
+    refuse_unsafe_production()
 
 
 @app.on_after_configure.connect
