@@ -54,7 +54,8 @@ def reads_from() -> str:
 # --- the primary, whenever there is a doubt -------------------------------------------------
 
 
-def test_no_replica_configured_reads_the_primary() -> None:
+def test_no_replica_configured_reads_the_primary(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(db, "replica_configured", lambda: False)
     seen = []
     serve(lambda r: seen.append(reads_from()) or HttpResponse())
     assert seen == [DEFAULT_DB_ALIAS]

@@ -139,7 +139,6 @@ def test_a_read_after_a_write_in_the_same_request_goes_to_the_primary(
     middleware = ReplicaMiddleware(view)
     request = RequestFactory().get("/u/x/figures/")
     request.resolver_match = ResolverMatch(view, (), {}, url_name="unit-figures")
-    middleware.process_view(request, view, (), {})  # outside __call__: no state yet, no-op
     response = _through(middleware, request, view)
     assert seen == {
         "before": REPLICA,
