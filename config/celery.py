@@ -10,6 +10,7 @@ read-count flush and scheduled publishing.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from celery import Celery
@@ -35,9 +36,16 @@ def run_task(path: str, kwargs: dict[str, Any]) -> None:
 @beat_init.connect
 def _refuse_unsafe(**kwargs: Any) -> None:
     """An unsafe production configuration stops workers and beat too (nutag/core/checks.py)."""
+    from django.core.exceptions import ImproperlyConfigured
+
     from nutag.core.checks import refuse_unsafe_production
 
-    refuse_unsafe_production()
+    try:
+        refuse_unsafe_production()
+    except ImproperlyConfigured as exc:
+        # Celery logs and ignores a signal handler's exceptions; SystemExit it does not.
+        sys.stderr.write(f"{exc}\n")
+        raise SystemExit(1) from exc
 
 
 @app.on_after_configure.connect

@@ -170,3 +170,17 @@ def test_deploy_check_passes_behind_a_declared_tls_proxy() -> None:
         NUTAG_TLS_PROXY="1",
     )
     assert result.returncode == 0, result.stderr
+
+
+@pytest.mark.parametrize("role", ["worker", "beat"])
+def test_celery_refuses_an_unsafe_configuration(role: str, tmp_path: Path) -> None:
+    # No broker is reached: the refusal comes first (worker_init / beat_init).
+    result = run_prod(
+        ["-m", "celery", "-A", "config", role, "--loglevel", "WARNING"]
+        + (["--schedule", str(tmp_path / "schedule")] if role == "beat" else []),
+        SECRET_KEY="short",
+        ALLOWED_HOSTS="a.org",
+        CELERY_BROKER_URL="redis://127.0.0.1:1/0",
+    )
+    assert result.returncode == 1
+    assert "refuses to start" in result.stdout + result.stderr
