@@ -184,3 +184,15 @@ def test_celery_refuses_an_unsafe_configuration(role: str, tmp_path: Path) -> No
     )
     assert result.returncode == 1
     assert "refuses to start" in result.stdout + result.stderr
+
+
+def test_granian_exits_on_an_unsafe_configuration() -> None:
+    result = run_prod(
+        ["-m", "granian", "--interface", "wsgi", "--host", "127.0.0.1", "--port", "0",
+         "--workers", "1", "config.wsgi:application"],
+        SECRET_KEY="short",
+        ALLOWED_HOSTS="a.org",
+        NUTAG_PRELOAD="0",
+    )  # fmt: skip
+    assert result.returncode != 0
+    assert "refuses to start" in result.stdout + result.stderr
