@@ -10,9 +10,11 @@ read-count flush and scheduled publishing.
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 from celery import Celery
+from celery.signals import beat_init, worker_init
 
 from config.startup import require_settings_module
 
@@ -28,6 +30,22 @@ def run_task(path: str, kwargs: dict[str, Any]) -> None:
     from nutag.core.tasks import run_named
 
     run_named(path, kwargs)
+
+
+@worker_init.connect
+@beat_init.connect
+def _refuse_unsafe(**kwargs: Any) -> None:
+    """An unsafe production configuration stops workers and beat too (nutag/core/checks.py)."""
+    from django.core.exceptions import ImproperlyConfigured
+
+    from nutag.core.checks import refuse_unsafe_production
+
+    try:
+        refuse_unsafe_production()
+    except ImproperlyConfigured as exc:
+        # Celery logs and ignores a signal handler's exceptions; SystemExit it does not.
+        sys.stderr.write(f"{exc}\n")
+        raise SystemExit(1) from exc
 
 
 @app.on_after_configure.connect

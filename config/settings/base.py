@@ -386,3 +386,26 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
 }
+
+# --- Read replica (nutag/core/db.py, docs/deploy.md) ------------------------------------
+# DATABASE_REPLICA_URL: a streaming replica of DATABASE_URL. The dashboard, stats, public
+# pages and exports then read from it, unless the request writes or follows a write by the
+# same browser within NUTAG_REPLICA_PIN_SECONDS (then everything reads from the primary).
+DATABASE_REPLICA_URL = os.environ.get("DATABASE_REPLICA_URL", "")
+NUTAG_REPLICA_PIN_SECONDS = int(os.environ.get("NUTAG_REPLICA_PIN_SECONDS", "10"))
+NUTAG_REPLICA_VIEWS = [
+    "site-*",  # the public sites: home, columns, articles, search
+    "unit-figures*",  # the dashboard, its print page and its spreadsheet
+    "*:unit_stats",  # GET /api/v1/units/{code}/stats
+    "*-export",  # spreadsheet exports (people, youth records, rounds, tasks)
+]
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(
+        DATABASE_REPLICA_URL,
+        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+    )
+    # Tests run on the primary's test database; the replica tests point the alias at the
+    # streamed copy of it themselves (nutag/core/tests/test_replica.py).
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["nutag.core.db.ReplicaRouter"]
+    MIDDLEWARE = ["nutag.core.db.ReplicaMiddleware", *MIDDLEWARE]

@@ -45,3 +45,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Media on S3-compatible object storage: see base.py (AWS_STORAGE_BUCKET_NAME).
+
+# TLS ends at a proxy (nginx) that redirects plain HTTP and sends HSTS itself: then the
+# production check (nutag/core/checks.py) accepts SECURE_SSL_REDIRECT=0 and no HSTS here.
+NUTAG_TLS_PROXY = env_bool("NUTAG_TLS_PROXY", False)
+if NUTAG_TLS_PROXY:
+    # Django's own "no redirect"/"no HSTS" deploy warnings: the declared proxy does both.
+    SILENCED_SYSTEM_CHECKS = [*SILENCED_SYSTEM_CHECKS, "security.W004", "security.W008"]

@@ -11,3 +11,9 @@ class CoreConfig(AppConfig):
         from nutag.core.i18n import guard_traditional_mongolian
 
         guard_traditional_mongolian()
+
+        from django.core import checks
+
+        from nutag.core.checks import production_safety
+
+        checks.register(production_safety, "security")

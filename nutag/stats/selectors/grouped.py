@@ -19,7 +19,7 @@ import datetime as dt
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 
 from nutag.assess.models import (
     Assessment,
@@ -30,6 +30,7 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
+from nutag.core.db import read_alias
 from nutag.orgs.models import GRASSROOTS_KINDS, NON_GRASSROOTS_KINDS, Unit, UnitStatus
 from nutag.orgs.paths import ALPHABET, successor
 from nutag.people.models import CareTally
@@ -105,7 +106,7 @@ def _join_order(large: bool, *tables: str) -> str:
 
 
 def _rows(sql: str, params: Params) -> list[tuple[Any, ...]]:
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:  # a replica's when one serves the view
         cursor.execute(sql, params)
         return list(cursor.fetchall())
 
