@@ -197,7 +197,11 @@ def _names(rng: random.Random, size: int = 2000) -> list[tuple[str, str, str]]:
 
 
 def _people_batches(
-    units: Sequence[PlannedUnit], n_people: int, first_person: int, first_care: int, rng: random.Random
+    units: Sequence[PlannedUnit],
+    n_people: int,
+    first_person: int,
+    first_care: int,
+    rng: random.Random,
 ) -> Iterator[tuple[list[tuple[Any, ...]], list[tuple[Any, ...]], list[str]]]:
     """Batches of (person rows, care-worker rows, elder categories of the care workers)."""
     from nutag.people.idcard import checksum_char
@@ -260,7 +264,8 @@ class BulkWriter:
                         copy.write_row(row)
             else:
                 marks = ", ".join(["%s"] * (len(columns) + 2))
-                cursor.executemany(f"INSERT INTO {table} ({cols}) VALUES ({marks})", stamped)
+                sql = f"INSERT INTO {table} ({cols}) VALUES ({marks})"  # noqa: S608
+                cursor.executemany(sql, stamped)
 
     def next_id(self, table: str) -> int:
         with connection.cursor() as cursor:
@@ -285,12 +290,21 @@ class BulkWriter:
                 cursor.execute("ANALYZE")
 
 
-def _add_work(root: Any, tree: Sequence[PlannedUnit], rng: random.Random) -> tuple[int, dict[int, int], int]:
+def _add_work(
+    root: Any, tree: Sequence[PlannedUnit], rng: random.Random
+) -> tuple[int, dict[int, int], int]:
     """Two finished five-good rounds (an accepted assessment per grassroots committee) and
     three tasks from the root to every township-level unit, with their reports."""
     from nutag.assess.models import (
-        Assessment, AssessmentStatus, ReportStatus, Round, RoundStatus, Standard,
-        StandardKind, Task, TaskReport,
+        Assessment,
+        AssessmentStatus,
+        ReportStatus,
+        Round,
+        RoundStatus,
+        Standard,
+        StandardKind,
+        Task,
+        TaskReport,
     )  # fmt: skip
     from nutag.orgs.models import GRASSROOTS_KINDS
 
@@ -371,7 +385,7 @@ def generate_province(
     say = progress or (lambda _msg: None)
     started = time.perf_counter()
     timings: dict[str, float] = {}
-    rng = random.Random(seed)
+    rng = random.Random(seed)  # noqa: S311 (synthetic data, reproducible by seed)
     writer = BulkWriter()
     root = unit_create(
         acting_user=SYSTEM, parent=None, code=root_code, kind="banner",
@@ -421,7 +435,10 @@ def generate_province(
     mark = time.perf_counter()
     grassroots, passed, reports = _add_work(root, tree, rng)
     timings["work"] = time.perf_counter() - mark
-    say(f"  {grassroots:,} assessments a year and {reports:,} task reports in {timings['work']:.1f} s")
+    say(
+        f"  {grassroots:,} assessments a year and {reports:,} task reports "
+        f"in {timings['work']:.1f} s"
+    )
     mark = time.perf_counter()
     writer.analyze()
     timings["analyze"] = time.perf_counter() - mark
@@ -448,4 +465,3 @@ def describe(info: ProvinceInfo) -> str:
         f"{info.care_workers:,} care workers, {info.grassroots:,} assessments a year, "
         f"{info.reports:,} task reports; {info.seconds:.1f} s"
     )
-
