@@ -135,5 +135,5 @@ class ResilientRedisCache(RedisCache):
             )
         )
 
-    def clear(self) -> bool:
-        return bool(guarded("clear", lambda: super(ResilientRedisCache, self).clear(), False))
+    def clear(self) -> None:
+        guarded("clear", lambda: super(ResilientRedisCache, self).clear(), None)

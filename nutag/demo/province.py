@@ -335,7 +335,7 @@ def _add_work(
                     )
                 )  # fmt: skip
             Assessment.objects.bulk_create(rows, batch_size=2000)
-            passed[year] = sum(a.passed for a in rows)
+            passed[year] = sum(1 for a in rows if a.passed)
         for month in (3, 7, 11):
             task = Task.objects.create(
                 unit=root, title=f"{YEAR}年{month}月工作任务", requirements="按要求上报",
