@@ -256,6 +256,7 @@ def command_demo(options: argparse.Namespace) -> int:
         str(DEMO_WORKERS),
         "--blocking-threads",  # threads running Django in the worker (granian's default: 512)
         "8",
+        "--respawn-failed-workers",  # a crashed worker is replaced, not the server stopped
         "config.wsgi:application",
     ]
     return serve(command, settings)

@@ -409,3 +409,28 @@ if DATABASE_REPLICA_URL:
     DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
     DATABASE_ROUTERS = ["nutag.core.db.ReplicaRouter"]
     MIDDLEWARE = ["nutag.core.db.ReplicaMiddleware", *MIDDLEWARE]
+
+# --- Faults (issue 20, bench/faults.py) ---------------------------------------------------
+# A stopped Redis must not stop the site: the resilient backend treats it as an empty cache
+# (nutag/core/cache.py), and short socket timeouts keep a hung Redis from holding requests.
+if REDIS_URL:
+    CACHES["default"]["BACKEND"] = "nutag.core.cache.ResilientRedisCache"
+    CACHES["default"].setdefault("OPTIONS", {}).update(
+        {
+            "socket_connect_timeout": float(os.environ.get("REDIS_CONNECT_TIMEOUT", "0.5")),
+            "socket_timeout": float(os.environ.get("REDIS_SOCKET_TIMEOUT", "1.0")),
+        }
+    )
+# A restarted PostgreSQL: a persistent connection is checked before reuse, a connection
+# attempt gives up after DATABASE_CONNECT_TIMEOUT seconds, and (when set) a statement after
+# DATABASE_STATEMENT_TIMEOUT milliseconds, so no request waits for ever.
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"].setdefault("OPTIONS", {})
+    DATABASES["default"]["OPTIONS"].setdefault(
+        "connect_timeout", int(os.environ.get("DATABASE_CONNECT_TIMEOUT", "5"))
+    )
+    if os.environ.get("DATABASE_STATEMENT_TIMEOUT"):
+        DATABASES["default"]["OPTIONS"]["options"] = (
+            f"-c statement_timeout={int(os.environ['DATABASE_STATEMENT_TIMEOUT'])}"
+        )

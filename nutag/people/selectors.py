@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from django.db.models import Q, QuerySet
+from typing import Any
+
+from django.db.models import Q, QuerySet, Value
+from django.db.models.functions import Concat
 
 from nutag.core.errors import NotFound
 from nutag.core.masking import mask_id_number, mask_phone
@@ -76,7 +79,14 @@ def people_of_unit(
         qs = qs.filter(search_q(query))
     if role:
         qs = qs.filter(role_q(role))
-    return qs.select_related("unit", "party", "care", "youth").order_by("name_pinyin", "id")
+    order: list[Any] = ["name_pinyin", "id"]
+    if query:
+        # Ordered by an expression no index serves, so the planner starts from the subtree's
+        # path range and sorts the matches, instead of walking the whole table's name_pinyin
+        # index and filtering out every other banner's people (docs/scaling.md: 3.5 s for a
+        # banner of 26,000 in a province of 1 M).
+        order[0] = Concat("name_pinyin", Value(""))
+    return qs.select_related("unit", "party", "care", "youth").order_by(*order)
 
 
 def shown_phone(*, user: AnyUser, person: Person) -> str:

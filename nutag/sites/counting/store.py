@@ -15,6 +15,7 @@ from django.core.cache import BaseCache, caches
 from django.core.cache.backends.locmem import LocMemCache
 from django.core.cache.backends.redis import RedisCache
 
+from nutag.core.cache import guarded
 from nutag.sites.counting.base import _CHUNK, Target
 
 # --- Where counts are kept ----------------------------------------------------------------
@@ -180,6 +181,10 @@ class RedisStore:
         return bool(self.cache.add(key, 1, timeout=ttl))
 
     def add(self, counts: Mapping[Target, int]) -> None:
+        # Redis stopped: these reads go uncounted (issue 20, nutag/core/cache.py)
+        guarded("read counts", lambda: self._add(counts), None)
+
+    def _add(self, counts: Mapping[Target, int]) -> None:
         if not counts:
             return
         pipe = self._client().pipeline(transaction=False)
@@ -195,10 +200,18 @@ class RedisStore:
         targets = list(targets)
         if not targets:
             return {}
-        values = self._client().mget([self._counter(t) for t in targets])
+        # Redis stopped: the stored counts alone are shown
+        values = guarded(
+            "read counts",
+            lambda: self._client().mget([self._counter(t) for t in targets]),
+            [None] * len(targets),
+        )
         return {t: int(v or 0) for t, v in zip(targets, values, strict=True)}
 
     def take(self) -> dict[Target, int]:
+        return guarded("read counts", self._take, {})  # Redis stopped: nothing to flush
+
+    def _take(self) -> dict[Target, int]:
         client = self._client()
         dirty = self._key(self.DIRTY)
         taken: dict[Target, int] = {}
