@@ -18,6 +18,7 @@ from ninja.errors import ValidationError as RequestInvalid
 from ninja.security import SessionAuth
 
 from nutag.api.accounts import accounts
+from nutag.api.market import market
 from nutag.api.me_tokens import my_tokens, with_token_scheme
 from nutag.api.notify import me
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
@@ -41,7 +42,7 @@ from nutag.api.voice_aid import voice_aid
 from nutag.api.voice_talk import voice_talk
 from nutag.api.work import work
 from nutag.api.youth import youth
-from nutag.api.market import market
+from nutag.market.selectors.figures import market_figures
 from nutag.orgs import services as org_services
 from nutag.orgs.models import Position, Unit
 from nutag.orgs.permissions import Perm
@@ -53,7 +54,6 @@ from nutag.stats.caching import cached_figures, unit_path_for_code
 from nutag.stats.permissions import can_view_figures, figures_are_public
 from nutag.stats.selectors import five_good, unit_figures
 from nutag.youth.selectors import youth_figures
-from nutag.market.selectors.figures import market_figures
 
 
 class NutagAPI(NinjaAPI):

@@ -17,6 +17,7 @@ from django.utils.translation import pgettext
 from nutag.assess.models import AssessmentStatus
 from nutag.core.downloads import xlsx_response
 from nutag.core.errors import NotFound
+from nutag.market.selectors.figures import market_figures
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.sites.caching import public_page
 from nutag.stats.caching import figures_page_version, year_param
@@ -25,7 +26,6 @@ from nutag.stats.permissions import can_compare_with_siblings, can_view_figures
 from nutag.stats.selectors import Dashboard, dashboard
 from nutag.study.selectors import StudyFigures, study_figures
 from nutag.voice.selectors.figures import voice_figures
-from nutag.market.selectors.figures import market_figures
 from nutag.youth.selectors import youth_dashboard
 
 FIRST_YEAR, LAST_YEAR = 2000, 2100
