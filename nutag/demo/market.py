@@ -14,7 +14,7 @@ from django.contrib.auth.models import User
 
 from nutag.core.actors import SYSTEM
 from nutag.market import services
-from nutag.market.models import OrderState, Product
+from nutag.market.models import Order, OrderState, Product
 from nutag.orgs.models import Unit, UnitKind
 from nutag.people.models import Person
 
@@ -100,7 +100,7 @@ def ensure_market(units: dict[str, Unit]) -> int:
 
 
 def _orders(products: list[Product], buyers: list[User]) -> None:
-    def order(n: int, quantity: int, note: str = "") -> object:
+    def order(n: int, quantity: int, note: str = "") -> Order:
         return services.order_request(
             acting_user=SYSTEM,
             product=products[n],
@@ -109,9 +109,9 @@ def _orders(products: list[Product], buyers: list[User]) -> None:
             buyer=buyers[n % len(buyers)],
         ).order
 
-    def move(o: object, *steps: str) -> None:
+    def move(o: Order, *steps: str) -> None:
         for to in steps:
-            o = services.order_move(acting_user=SYSTEM, order=o, to=to)  # type: ignore[arg-type]
+            o = services.order_move(acting_user=SYSTEM, order=o, to=to)
 
     done = (OrderState.CONFIRMED, OrderState.SHIPPED, OrderState.COMPLETED)
     order(0, 3, "周六来取")  # requested

@@ -265,28 +265,32 @@ def order_detail(request: HttpRequest, pk: int) -> HttpResponse:
             if not can_handle_order(request.user, order):
                 raise NotFound
             payment = PaymentForm(request.POST)
-            if payment.is_valid() and submit_to_service(
-                payment,
-                lambda: services.order_record_payment(
-                    acting_user=request.user,
-                    order=order,
-                    amount=payment.cleaned_data["amount"],
-                    how=payment.cleaned_data["how"],
-                ),
-            ):
-                return redirect(f"/market/orders/{pk}/")
+            if payment.is_valid():
+                paid = submit_to_service(
+                    payment,
+                    lambda: services.order_record_payment(
+                        acting_user=request.user,
+                        order=order,
+                        amount=payment.cleaned_data["amount"],
+                        how=payment.cleaned_data["how"],
+                    ),
+                )
+                if paid is not None:
+                    return redirect(f"/market/orders/{pk}/")
         if action == "rate":
             rating = RatingForm(request.POST)
-            if rating.is_valid() and submit_to_service(
-                rating,
-                lambda: services.order_rate(
-                    acting_user=request.user,
-                    order=order,
-                    rating=rating.cleaned_data["rating"],
-                    comment=rating.cleaned_data["comment"],
-                ),
-            ):
-                return redirect(f"/market/orders/{pk}/")
+            if rating.is_valid():
+                rated = submit_to_service(
+                    rating,
+                    lambda: services.order_rate(
+                        acting_user=request.user,
+                        order=order,
+                        rating=rating.cleaned_data["rating"],
+                        comment=rating.cleaned_data["comment"],
+                    ),
+                )
+                if rated is not None:
+                    return redirect(f"/market/orders/{pk}/")
     seller = can_handle_order(request.user, order)
     steps: list[tuple[str, Any]] = []
     if seller and order.state == OrderState.REQUESTED:
