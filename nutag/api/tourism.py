@@ -17,7 +17,7 @@ import datetime as dt
 from typing import Annotated, Any
 
 from django.http import HttpRequest
-from ninja import Field, Router, Schema, Status
+from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
@@ -77,7 +77,7 @@ class TourismPlaceOut(Schema):
 class TourismBookingIn(Schema):
     first_day: Date
     last_day: Date
-    party: Annotated[JsonInt, Field(ge=1, le=1000)]
+    party: JsonInt  # 1 to the place's capacity: a domain rule (the capacity is the place's)
     note: Annotated[str, text(500)] = ""
 
 
