@@ -22,9 +22,7 @@ def backends() -> int:
     if connection.vendor != "postgresql":
         return len(connections.all(initialized_only=True))
     with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-        )
+        cursor.execute("SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")
         return int(cursor.fetchone()[0])
 
 
