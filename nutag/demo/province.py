@@ -367,6 +367,7 @@ def generate_province(
     """Write a synthetic province (or city, or banner) into the current database."""
     from nutag.core.actors import SYSTEM
     from nutag.orgs.models import Unit
+    from nutag.orgs.registry import tally_rebuilds
     from nutag.orgs.services import unit_create
     from nutag.people.tallies import care_tally_rebuild
 
@@ -439,6 +440,10 @@ def generate_province(
         f"  {grassroots:,} assessments a year and {reports:,} task reports "
         f"in {timings['work']:.1f} s"
     )
+    # the other tallies the services keep (e.g. assess's five-good tally), recounted once
+    for name, rebuild in tally_rebuilds().items():
+        if name != "care":
+            rebuild()
     mark = time.perf_counter()
     writer.analyze()
     timings["analyze"] = time.perf_counter() - mark
