@@ -10,7 +10,7 @@ from typing import Annotated
 from ninja import Schema
 from pydantic import Field
 
-from nutag.api.schemas import JsonInt, UnitRef, one_of, text
+from nutag.api.schemas import JsonInt, UnitRef, bounds, one_of, text
 from nutag.disclosure.models import Direction, DisclosureKind
 
 Money = Annotated[str, Field(pattern=r"^[0-9]{1,12}(\.[0-9]{1,2})?$")]
@@ -37,10 +37,7 @@ class ProjectLineIn(Schema):
     name: Annotated[str, text(120, required=True)]
     budget: Money
     contractor: Annotated[str, text(120)] = ""
-    # pydantic writes ge/le (not minimum/maximum) after a BeforeValidator: stated again
-    progress: Annotated[
-        JsonInt, Field(ge=0, le=100, json_schema_extra={"minimum": 0, "maximum": 100})
-    ] = 0
+    progress: Annotated[JsonInt, bounds(0, 100)] = 0
 
 
 class SubsidyLineIn(Schema):

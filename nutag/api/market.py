@@ -22,6 +22,7 @@ from nutag.api.schemas import (
     JsonInt,
     UnitRef,
     ValidationErrorOut,
+    bounds,
     one_of,
     text,
     unit_ref,
@@ -45,9 +46,9 @@ READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 WRITE_ERRORS: dict[int, Any] = {400: ValidationErrorOut, 401: ErrorOut, 404: ErrorOut}
 
 Price = Annotated[float, Field(ge=0.01, le=99999999.99)]  # yuan, rounded to the fen
-Stock = Annotated[JsonInt, Field(ge=0, le=services.MAX_STOCK)]
-Quantity = Annotated[JsonInt, Field(ge=1, le=services.MAX_QUANTITY)]
-Stars = Annotated[JsonInt, Field(ge=1, le=5)]
+Stock = Annotated[JsonInt, bounds(0, services.MAX_STOCK)]
+Quantity = Annotated[JsonInt, bounds(1, services.MAX_QUANTITY)]
+Stars = Annotated[JsonInt, bounds(1, 5)]
 Title = Annotated[str, text(120, required=True)]
 Description = Annotated[str, text(2000)]
 Contact = Annotated[str, text(60)]

@@ -42,7 +42,7 @@ class MeasureOut(Schema):
     amount: Decimal | None
 
 
-class VisitOut(Schema):
+class HouseholdVisitOut(Schema):
     visited_on: dt.date
     cadre: str | None
     notes: str
@@ -66,5 +66,5 @@ class HouseholdOut(Schema):
     changes: list[StatusChangeOut]
     pairings: list[PairingOut]
     measures: list[MeasureOut]
-    visits: list[VisitOut]
+    visits: list[HouseholdVisitOut]
     incomes: list[IncomeOut]

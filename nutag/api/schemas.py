@@ -277,6 +277,15 @@ def _json_int(value: Any) -> Any:
 
 
 JsonInt = Annotated[StrictInt, BeforeValidator(_json_int)]
+
+
+def bounds(low: int, high: int) -> Any:
+    """``Annotated[JsonInt, bounds(low, high)]``: the range stated in the OpenAPI schema as
+    minimum and maximum (after a ``BeforeValidator`` pydantic writes ``ge``/``le`` there,
+    which no client and no fuzzer reads)."""
+    return Field(ge=low, le=high, json_schema_extra={"minimum": low, "maximum": high})
+
+
 UNIT_CODE = Field(pattern=r"^[0-9]{6,12}$")
 
 

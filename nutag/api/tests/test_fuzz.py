@@ -33,9 +33,10 @@ from schemathesis.generation import GenerationMode  # noqa: E402
 # the schema (patterns, lengths, enums: nutag/api/schemas.py), so any other 400 fails.
 DOMAIN_RULES: dict[str, set[str]] = {
     # the ID number's check digit (GB 11643), whether its birth date exists (30 February),
-    # and whether another person already has it
-    "POST /api/v1/units/{code}/people": {"id_number"},
-    "PUT /api/v1/people/{person_id}": {"id_number"},
+    # and whether another person already has it; a birth date given with an ID number must
+    # be the one the number carries
+    "POST /api/v1/units/{code}/people": {"id_number", "birth_date"},
+    "PUT /api/v1/people/{person_id}": {"id_number", "birth_date"},
     # a unit code already taken; which kind of unit may sit under which
     "POST /api/v1/units/{code}/children": {"code", "kind"},
     # the categories are the banner's own list (GET /units/{code}/concern-categories)

@@ -102,8 +102,10 @@ def test_database_url_selects_postgresql() -> None:
 def test_redis_url_selects_the_redis_cache() -> None:
     loaded = load_settings(REDIS_URL="redis://cache.internal:6380/2")
     cache = loaded["cache"]
-    assert cache["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    # Django's Redis cache, made to bypass a stopped Redis (nutag/core/cache.py)
+    assert cache["BACKEND"] == "nutag.core.cache.ResilientRedisCache"
     assert cache["LOCATION"] == "redis://cache.internal:6380/2"
+    assert cache["OPTIONS"]["socket_timeout"] > 0
 
 
 def test_bucket_name_selects_s3_media_storage() -> None:
@@ -121,8 +123,10 @@ def test_bucket_name_selects_s3_media_storage() -> None:
 def test_cache_round_trips_through_redis() -> None:
     import redis
     from django.core.cache import cache
+    from django.core.cache.backends.redis import RedisCache
 
-    assert settings.CACHES["default"]["BACKEND"] == "django.core.cache.backends.redis.RedisCache"
+    assert settings.CACHES["default"]["BACKEND"] == "nutag.core.cache.ResilientRedisCache"
+    assert isinstance(cache, RedisCache)
     key = f"settings-test-{uuid.uuid4().hex}"
     value = {"unit": "150725", "name": "陈巴尔虎旗"}
     cache.set(key, value, timeout=60)

@@ -55,7 +55,8 @@ def test_on_a_wide_screen_the_lists_are_open(
     try:
         page = context.new_page()
         log_in_and_preview(page, live_server, cast, tmp_path)
-        assert page.evaluate("document.querySelector('main details.wide-open').open") is True
+        # opened by the page's deferred script: wait for it (a slow machine runs it late)
+        page.wait_for_function("document.querySelector('main details.wide-open').open === true")
         assert page.is_visible("text=乌云其木格")
     finally:
         context.close()

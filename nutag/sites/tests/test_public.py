@@ -484,8 +484,10 @@ def test_fixed_number_of_queries_whatever_the_number_of_articles(cast):
     # (the governance column), the study app's courses, the voice app's open emergencies (a
     # home block) and whether its mutual-aid column has open posts (``sites.extensions``);
     # under an article, the voice app's published comments (one query); the disclosure app's
-    # check whether the public-affairs column has a signed-off disclosure (one query)
-    apps = 6
+    # check whether the public-affairs column has a signed-off disclosure (one query); and one
+    # query each for the columns the economy apps fill: the governance column's grids (grid),
+    # the products column's shop (market), the tourism column's places (tourism)
+    apps = 9
     # the page scripts' check (``register_page_script``): whether the unit's official account
     # can sign share cards (wechat; one query for all units, then cached; the cache is
     # cleared before each count here)
