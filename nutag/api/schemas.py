@@ -5,7 +5,7 @@ import re
 from typing import Annotated, Any
 
 from ninja import Schema
-from pydantic import BeforeValidator, Field, StrictBool, StrictInt
+from pydantic import AfterValidator, BeforeValidator, Field, StrictBool, StrictInt
 
 from nutag.orgs.models import Unit, UnitKind
 from nutag.people.ethnicity import Ethnicity
@@ -277,6 +277,21 @@ def _json_int(value: Any) -> Any:
 
 
 JsonInt = Annotated[StrictInt, BeforeValidator(_json_int)]
+
+
+def _in_utc(value: dt.datetime) -> dt.datetime:
+    """An aware moment in UTC: ISO 8601 allows offsets up to ±23:59, PostgreSQL only ±15:59
+    ("time zone displacement out of range"), so the offset is resolved here, once."""
+    if value.tzinfo is None:
+        return value  # the server's time zone, as Django reads a naive time
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError as e:
+        raise ValueError("Enter a date and time within the years 1 to 9999.") from e
+
+
+# A date and time sent to the API (a poll's opening, a meeting's start …).
+Moment = Annotated[dt.datetime, AfterValidator(_in_utc)]
 
 
 def bounds(low: int, high: int) -> Any:

@@ -19,7 +19,7 @@ from ninja import Router, Schema, Status
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, ValidationErrorOut, one_of, text
+from nutag.api.schemas import ErrorOut, Moment, ValidationErrorOut, one_of, text
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.study import selectors, services
 from nutag.study.models import (
@@ -110,8 +110,8 @@ class MeetingIn(Schema):
     held_on: dt.date | None = None
     minutes: str = ""
     attendance: list[AttendanceIn] = []
-    starts_at: dt.datetime | None = None
-    ends_at: dt.datetime | None = None
+    starts_at: Moment | None = None
+    ends_at: Moment | None = None
     lesson_id: int | None = None
 
 

@@ -20,7 +20,15 @@ from ninja.security import SessionAuth
 from pydantic import Field
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, UnitRef, ValidationErrorOut, one_of, text, unit_ref
+from nutag.api.schemas import (
+    ErrorOut,
+    Moment,
+    UnitRef,
+    ValidationErrorOut,
+    one_of,
+    text,
+    unit_ref,
+)
 from nutag.core.errors import NotFound
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.people.models import Person
@@ -435,8 +443,8 @@ class PollOut(Schema):
     id: int
     unit: UnitRef
     question: str
-    opens_at: dt.datetime
-    closes_at: dt.datetime
+    opens_at: Moment
+    closes_at: Moment
     electorate: str
     live_results: bool
     is_open: bool
@@ -455,8 +463,8 @@ class PollIn(Schema):
         list[Annotated[str, text(200, required=True)]],
         Field(min_length=2, max_length=10, json_schema_extra={"uniqueItems": True}),
     ]
-    opens_at: dt.datetime
-    closes_at: dt.datetime
+    opens_at: Moment
+    closes_at: Moment
     electorate: Annotated[str, one_of(list(Electorate.values))] = "residents"
     live_results: bool = False
 
