@@ -122,11 +122,11 @@ def test_bucket_name_selects_s3_media_storage() -> None:
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="REDIS_URL is not set")
 def test_cache_round_trips_through_redis() -> None:
     import redis
-    from django.core.cache import cache
+    from django.core.cache import cache, caches
     from django.core.cache.backends.redis import RedisCache
 
     assert settings.CACHES["default"]["BACKEND"] == "nutag.core.cache.ResilientRedisCache"
-    assert isinstance(cache, RedisCache)
+    assert isinstance(caches["default"], RedisCache)
     key = f"settings-test-{uuid.uuid4().hex}"
     value = {"unit": "150725", "name": "陈巴尔虎旗"}
     cache.set(key, value, timeout=60)

@@ -12,9 +12,10 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Sum
 
+from nutag.core.db import read_alias
 from nutag.orgs.models import GRASSROOTS_KINDS, Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import subtree_q, successor
 from nutag.people.models import CareTally, ElderCategory
@@ -82,7 +83,7 @@ def unit_figures(*, unit: Unit) -> UnitFigures:
     index ranges only (at most one entry per unit of the subtree)."""
     by_kind = {k.value: 0 for k in UnitKind}
     sql, params = _committees_sql(unit.path)
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:  # a replica's when one serves the view
         cursor.execute(sql, params)
         for kind, n in cursor.fetchall():
             by_kind[kind] = by_kind.get(kind, 0) + int(n)

@@ -20,10 +20,11 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.db import connection
+from django.db import connections
 from django.db.models import Count, Q
 
 from nutag.assess.models import AssessmentStatus, FiveGoodTally, StandardKind
+from nutag.core.db import read_alias
 from nutag.orgs.models import (
     GRASSROOTS_KINDS,
     NON_GRASSROOTS_KINDS,
@@ -133,7 +134,7 @@ def _counts_by_year(*, unit: Unit) -> dict[int, tuple[int, int]]:
     that year; those of them that passed). One query over ``assess.FiveGoodTally``."""
     sql, params = _tally_sql(unit.path)
     totals: dict[int, list[int]] = {}
-    with connection.cursor() as cursor:
+    with connections[read_alias()].cursor() as cursor:  # a replica's when one serves the view
         cursor.execute(sql, params)
         for year, accepted, passed in cursor.fetchall():
             row = totals.setdefault(int(year), [0, 0])
