@@ -169,20 +169,6 @@ def plan_tree(n_units: int, root: TreeUnit, first_id: int, rng: random.Random) -
     return units
 
 
-def _name_pool(rng: random.Random, size: int = 2000) -> list[tuple[str, str, str]]:
-    from nutag.core.text import name_initials, name_pinyin
-
-    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗包白宝韩"
-    given = "伟强磊军勇杰涛斌超明芳娜敏静丽艳娟霞秀玲巴特尔其木格乌兰图雅苏和孟"
-    pool = []
-    for _ in range(size):
-        name = rng.choice(surnames) + "".join(
-            rng.choice(given) for _ in range(rng.choice([1, 2, 2, 3]))
-        )
-        pool.append((name, name_pinyin(name), name_initials(name)))
-    return pool
-
-
 def _people_rows(
     units: Sequence[TreeUnit],
     n_people: int,
@@ -205,7 +191,9 @@ def _people_rows(
         "private_firm": 0.2,
     }
     unit_weights = [weights[u.kind] for u in units]
-    names = _name_pool(rng)
+    from nutag.demo.province import _names  # one pool of names for bench and generator
+
+    names = _names(rng)
     days = [dt.date(1940, 1, 1) + dt.timedelta(days=d) for d in range(0, 365 * 80)]
     day_text = [(d.isoformat(), d.strftime("%Y%m%d")) for d in days]
     seqs: Counter[tuple[str, int]] = Counter()

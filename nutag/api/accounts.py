@@ -14,7 +14,13 @@ from ninja import Router, Schema
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, JsonInt, UnitRef, ValidationErrorOut, unit_ref
+from nutag.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
+    JsonInt,
+    UnitRef,
+    unit_ref,
+)
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
 from nutag.people.accounts import services
@@ -28,13 +34,6 @@ from nutag.people.selectors import access_person
 
 session = SessionAuth()
 accounts = Router(tags=["logins"])
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {
-    400: ValidationErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-}
 
 
 class JoinRequestOut(Schema):

@@ -19,7 +19,7 @@ from ninja import Router, Schema
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, UnitRef, unit_ref
+from nutag.api.schemas import READ_ERRORS, ErrorOut, UnitRef, unit_ref
 from nutag.grid.models import Grid, Incident
 from nutag.grid.selectors import (
     access_incident,
@@ -32,7 +32,6 @@ from nutag.orgs.selectors import access_unit, get_unit_by_code
 
 session = SessionAuth()
 grid = Router(tags=["grid"])
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 
 
 class GridOut(Schema):

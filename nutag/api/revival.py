@@ -15,7 +15,7 @@ from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.revival_schemas import HouseholdOut, HouseholdRowOut
-from nutag.api.schemas import ErrorOut, unit_ref
+from nutag.api.schemas import READ_ERRORS, unit_ref
 from nutag.core.masking import mask_name
 from nutag.orgs.permissions import Perm
 from nutag.orgs.selectors import access_unit
@@ -29,7 +29,6 @@ from nutag.revival.selectors import (
 
 session = SessionAuth()
 revival = Router(tags=["revival"])
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
 
 
 @revival.get(

@@ -370,3 +370,14 @@ class PositionOut(Schema):
     access: str
     started_on: dt.date | None
     ended_on: dt.date | None
+
+
+# The declared errors of most operations: a read (login, missing or out of reach) and a write
+# (its input refused, login, forbidden, missing or out of reach).
+READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
+WRITE_ERRORS: dict[int, Any] = {
+    400: ValidationErrorOut,
+    401: ErrorOut,
+    403: ErrorOut,
+    404: ErrorOut,
+}

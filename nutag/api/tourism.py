@@ -22,11 +22,12 @@ from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     Date,
     ErrorOut,
     JsonInt,
     UnitRef,
-    ValidationErrorOut,
     text,
     unit_ref,
 )
@@ -47,13 +48,6 @@ from nutag.tourism.selectors import (
 
 session = SessionAuth()
 tourism = Router(tags=["tourism"])
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {
-    400: ValidationErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-}
 
 
 class TourismPlaceOut(Schema):

@@ -21,10 +21,11 @@ from pydantic import Field
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
 from nutag.api.schemas import (
+    READ_ERRORS,
+    WRITE_ERRORS,
     ErrorOut,
     Moment,
     UnitRef,
-    ValidationErrorOut,
     one_of,
     text,
     unit_ref,
@@ -46,13 +47,6 @@ from nutag.voice.services import polls as poll_services
 
 session = SessionAuth()
 voice = Router(tags=["concerns"])
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {
-    400: ValidationErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-}
 # A workflow step is a compare-and-set on the concern's version: changed meanwhile, 409.
 STEP_ERRORS: dict[int, Any] = {**WRITE_ERRORS, 409: ErrorOut}
 

@@ -21,7 +21,7 @@ from ninja import Router, Status
 from ninja.security import SessionAuth
 
 from nutag.api.pagination import DEFAULT_LIMIT, Page, page
-from nutag.api.schemas import ErrorOut, ValidationErrorOut, unit_ref
+from nutag.api.schemas import READ_ERRORS, WRITE_ERRORS, ErrorOut, ValidationErrorOut, unit_ref
 from nutag.api.youth_schemas import (
     ActivityOut,
     CheckInIn,
@@ -48,13 +48,6 @@ from nutag.youth.throttle import checkin_blocked, checkin_missed, too_many_tries
 
 session = SessionAuth()
 youth = Router(tags=["youth"])
-READ_ERRORS: dict[int, Any] = {401: ErrorOut, 404: ErrorOut}
-WRITE_ERRORS: dict[int, Any] = {
-    400: ValidationErrorOut,
-    401: ErrorOut,
-    403: ErrorOut,
-    404: ErrorOut,
-}
 VISIT_FIELDS = ("mood", "study", "hardship", "guardianship", "help_given", "next_step")
 
 
