@@ -191,9 +191,9 @@ def _people_rows(
         "private_firm": 0.2,
     }
     unit_weights = [weights[u.kind] for u in units]
-    from nutag.demo.province import _names  # one pool of names for bench and generator
+    from nutag.core.text import sample_names
 
-    names = _names(rng)
+    names = sample_names(rng)
     days = [dt.date(1940, 1, 1) + dt.timedelta(days=d) for d in range(0, 365 * 80)]
     day_text = [(d.isoformat(), d.strftime("%Y%m%d")) for d in days]
     seqs: Counter[tuple[str, int]] = Counter()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import random
 import re
 
 from pypinyin import Style, lazy_pinyin
@@ -57,3 +58,17 @@ def clean_phone(text: str) -> str:
     elif digits.startswith("86") and len(digits) == 13:
         digits = digits[2:]
     return digits
+
+
+def sample_names(rng: random.Random, size: int = 2000) -> list[tuple[str, str, str]]:
+    """A pool of plausible local names with their pinyin and initials, for generated data
+    (the province generator and the benchmarks): names, not people, so nothing real leaks."""
+    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗包白宝韩"
+    given = "伟强磊军勇杰涛斌超明芳娜敏静丽艳娟霞秀玲巴特尔其木格乌兰图雅苏和孟"
+    out = []
+    for _ in range(size):
+        name = rng.choice(surnames) + "".join(
+            rng.choice(given) for _ in range(rng.choice([1, 2, 2, 3]))
+        )
+        out.append((name, name_pinyin(name), name_initials(name)))
+    return out

@@ -182,20 +182,6 @@ def plan_tree(
     return units
 
 
-def _names(rng: random.Random, size: int = 2000) -> list[tuple[str, str, str]]:
-    from nutag.core.text import name_initials, name_pinyin
-
-    surnames = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗包白宝韩"
-    given = "伟强磊军勇杰涛斌超明芳娜敏静丽艳娟霞秀玲巴特尔其木格乌兰图雅苏和孟"
-    out = []
-    for _ in range(size):
-        name = rng.choice(surnames) + "".join(
-            rng.choice(given) for _ in range(rng.choice([1, 2, 2, 3]))
-        )
-        out.append((name, name_pinyin(name), name_initials(name)))
-    return out
-
-
 def _people_batches(
     units: Sequence[PlannedUnit],
     n_people: int,
@@ -207,7 +193,9 @@ def _people_batches(
     from nutag.people.idcard import checksum_char
 
     weights = [u.weight for u in units]
-    names = _names(rng)
+    from nutag.core.text import sample_names
+
+    names = sample_names(rng)
     days = [dt.date(1940, 1, 1) + dt.timedelta(days=d) for d in range(0, 365 * 80)]
     day_text = [(d.isoformat(), d.strftime("%Y%m%d")) for d in days]
     seqs: Counter[tuple[str, int]] = Counter()
