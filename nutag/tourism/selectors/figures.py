@@ -1,4 +1,6 @@
-"""The tourism figures of a unit's subtree: places by kind, bookings by state this year.
+"""The tourism figures of a unit's subtree: places by kind, bookings by state from this year on
+(this year's and those already booked for the coming seasons: in December a banner officer
+sees next summer's bookings, not a row of zeros).
 
 Two queries whatever the subtree's size, each over the ``unit_path`` index range of its
 table. Shown on the dashboard and as ``"economy": {"tourism": …}`` in the stats API.
@@ -25,8 +27,8 @@ class TourismFigures:
     places: int
     places_by_kind: dict[str, int]  # kind → listed places
     year: int
-    bookings_by_state: dict[str, int]  # state → bookings starting this year
-    guests_confirmed: int  # people in this year's confirmed bookings
+    bookings_by_state: dict[str, int]  # state → bookings starting this year or later
+    guests_confirmed: int  # people in the confirmed bookings starting this year or later
 
     def as_api(self) -> dict[str, object]:
         return dataclasses.asdict(self)
@@ -43,7 +45,7 @@ def tourism_figures(*, unit: Unit, today: dt.date | None = None) -> TourismFigur
     )
     by_kind = {kind: kinds.get(kind, 0) for kind in PlaceKind.values}
     rows = (
-        Booking.objects.filter(within, first_day__year=today.year)
+        Booking.objects.filter(within, first_day__year__gte=today.year)
         .values("state")
         .annotate(n=Count("id"), people=Sum("party"))
         .order_by()

@@ -47,6 +47,19 @@ def test_figures_count_the_subtree_only(cast, django_assert_num_queries):
     )
 
 
+def test_bookings_made_for_next_season_count_from_this_year_on(cast):
+    stay = make_place(unit=cast.village1a, capacity=10)
+    services.booking_confirm(acting_user=SYSTEM, booking=_book(stay, cast.resident, 4))
+    ahead = dt.date(2027, 5, 20)  # booked in 2026 for next season
+    services.booking_confirm(acting_user=SYSTEM, booking=_book(stay, cast.volunteer, 2, ahead))
+    december = tourism_figures(unit=cast.banner, today=dt.date(2026, 12, 5))
+    assert december.bookings_by_state["confirmed"] == 2
+    assert december.guests_confirmed == 6
+    next_year = tourism_figures(unit=cast.banner, today=dt.date(2027, 1, 1))
+    assert next_year.bookings_by_state["confirmed"] == 1  # last summer's stay no longer counts
+    assert next_year.guests_confirmed == 2
+
+
 def test_dashboard_shows_the_tourism_block(cast):
     from django.test import Client
 
