@@ -32,10 +32,21 @@ def extract() -> None:
     subprocess.run(args, cwd=ROOT, check=True, env=env)  # noqa: S603
 
 
+# Where OpenCC's phrase table picks the wrong character for our words: 签核 (to sign off)
+# is 簽核 in Taiwan's usage; s2tw gives 籤核 (a lot, a tag).
+TRADITIONAL_FIXES = {"籤核": "簽核"}
+
+
 def derive_traditional() -> None:
     import opencc
 
-    convert = opencc.OpenCC("s2tw").convert
+    opencc_convert = opencc.OpenCC("s2tw").convert
+
+    def convert(text: str) -> str:
+        text = opencc_convert(text)
+        for wrong, right in TRADITIONAL_FIXES.items():
+            text = text.replace(wrong, right)
+        return text
     source = polib.pofile(str(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     target_path = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
     target = polib.pofile(str(target_path))

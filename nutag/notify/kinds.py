@@ -56,6 +56,8 @@ TEXTS: dict[str, Promise] = {
     Kind.GRID_REFERRED: _("%(unit)s referred up an incident of the grid %(grid)s"),
     Kind.GRID_FOLLOW_UP_DUE: _("An incident of your grid %(grid)s is due for follow-up (%(due)s)"),
     Kind.GRID_WORKER_ASSIGNED: _("You are the grid worker of %(grid)s (%(unit)s)"),
+    Kind.DISCLOSURE_SUBMITTED: _("%(unit)s submitted “%(title)s”: please sign it off"),
+    Kind.DISCLOSURE_RETURNED: _("The disclosure “%(title)s” was returned: %(note)s"),
 }
 
 URGENCY: dict[str, str] = {

@@ -54,6 +54,8 @@ class Kind(models.TextChoices):
     GRID_REFERRED = "grid_referred", _("Incident referred up")
     GRID_FOLLOW_UP_DUE = "grid_follow_up_due", _("Incident follow-up due")
     GRID_WORKER_ASSIGNED = "grid_worker_assigned", _("Grid assigned to you")
+    DISCLOSURE_SUBMITTED = "disclosure_submitted", _("Disclosure to sign off")
+    DISCLOSURE_RETURNED = "disclosure_returned", _("Disclosure returned")
 
 
 class Urgency(models.TextChoices):

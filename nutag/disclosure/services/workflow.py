@@ -105,7 +105,53 @@ def disclosure_submit(
     disclosure.full_clean()
     disclosure.save()
     _audit(acting_user, disclosure, {"status": [DisclosureStatus.DRAFT, disclosure.status]})
+    _tell_signers(acting_user, disclosure)
     return disclosure
+
+
+def _desk_link(disclosure: Disclosure) -> str:
+    return f"/desk/u/{disclosure.unit.code}/disclosure/{disclosure.pk}/"
+
+
+def _persons_of(user_id: int | None) -> set[int]:
+    from nutag.people.models import Person
+
+    if user_id is None:
+        return set()
+    return set(Person.objects.filter(user_id=user_id).values_list("pk", flat=True))
+
+
+def _tell_signers(acting_user: Actor, disclosure: Disclosure) -> None:
+    """Tell the supervisory committee a disclosure waits for its sign-off: the holders of
+    the right at the disclosure's unit, or, if the submitter is its only one, at the nearest
+    unit above (whose right covers it). Never the submitter, who may not sign it off."""
+    from nutag.notify.selectors import holders_of
+    from nutag.notify.services import notify_people
+    from nutag.orgs.models import Unit
+    from nutag.orgs.permissions import Perm
+
+    unit = disclosure.unit
+    submitter = _persons_of(disclosure.submitted_by_id)
+    step = Unit.steplen
+    paths = [unit.path[:end] for end in range(len(unit.path), 0, -step)]  # here, then up
+    by_path = {u.path: u for u in Unit.objects.filter(path__in=paths)}
+    for path in paths:
+        holders = {
+            person
+            for person, _unit in holders_of(units=[by_path[path]], perm=Perm.SIGN_OFF_DISCLOSURE)
+        } - submitter
+        if holders:
+            break
+    else:
+        return
+    notify_people(
+        acting_user=acting_user,
+        kind="disclosure_submitted",
+        person_ids=sorted(holders),
+        params={"unit": unit.name, "title": disclosure.title},
+        event_key=f"disclosure:{disclosure.pk}:submitted:{disclosure.submitted_at.timestamp()}",
+        link=_desk_link(disclosure),
+    )
 
 
 def _submitted(acting_user: Actor, disclosure: Disclosure) -> Disclosure:
@@ -155,6 +201,18 @@ def disclosure_return(*, acting_user: Actor, disclosure: Disclosure, note: str) 
         {"status": [DisclosureStatus.SUBMITTED, disclosure.status]},
         note=note[:255],
     )
+    writers = _persons_of(disclosure.submitted_by_id)
+    if writers:
+        from nutag.notify.services import notify_people
+
+        notify_people(
+            acting_user=acting_user,
+            kind="disclosure_returned",
+            person_ids=sorted(writers),
+            params={"title": disclosure.title, "note": note[:200]},
+            event_key=f"disclosure:{disclosure.pk}:returned:{timezone.now().timestamp()}",
+            link=_desk_link(disclosure),
+        )
     return disclosure
 
 

@@ -303,3 +303,39 @@ def test_asking_about_a_line_raises_a_concern_linked_to_it(cast):
         text="标准？",
     )
     assert "张三丰" not in Concern.objects.get(pk=q2.concern_id).text  # never the household
+
+
+def _told(user, kind):  # type: ignore[no-untyped-def]
+    from nutag.notify.models import Notification
+
+    return list(
+        Notification.objects.filter(recipient__user=user, kind=kind).values_list("link", flat=True)
+    )
+
+
+def test_a_submission_tells_the_committee_but_never_the_submitter(cast):
+    d = finance_draft(cast.village1a)
+    services.disclosure_submit(acting_user=cast.village1a_officer, disclosure=d)
+    link = f"/desk/u/{cast.village1a.code}/disclosure/{d.pk}/"
+    assert _told(cast.village1a_secretary, "disclosure_submitted") == [link]
+    assert _told(cast.village1a_officer, "disclosure_submitted") == []  # the submitter
+    assert _told(cast.village2a_secretary, "disclosure_submitted") == []  # a sibling village
+    assert _told(cast.township1_secretary, "disclosure_submitted") == []  # not needed above
+
+
+def test_a_secretary_submitting_their_own_tells_the_unit_above(cast):
+    d = finance_draft(cast.village1a)
+    services.disclosure_submit(acting_user=cast.village1a_secretary, disclosure=d)
+    assert _told(cast.village1a_secretary, "disclosure_submitted") == []
+    assert len(_told(cast.township1_secretary, "disclosure_submitted")) == 1
+
+
+def test_a_returned_disclosure_tells_its_submitter_why(cast):
+    d = finance_draft(cast.village1a)
+    services.disclosure_submit(acting_user=cast.village1a_officer, disclosure=d)
+    with pytest.raises(ValidationError):
+        services.disclosure_return(acting_user=cast.village1a_secretary, disclosure=d, note=" ")
+    assert _told(cast.village1a_officer, "disclosure_returned") == []
+    services.disclosure_return(acting_user=cast.village1a_secretary, disclosure=d, note="补上收据")
+    assert len(_told(cast.village1a_officer, "disclosure_returned")) == 1
+    assert _told(cast.village1a_secretary, "disclosure_returned") == []
