@@ -47,6 +47,7 @@ def derive_traditional() -> None:
         for wrong, right in TRADITIONAL_FIXES.items():
             text = text.replace(wrong, right)
         return text
+
     source = polib.pofile(str(LOCALE / "zh_Hans" / "LC_MESSAGES" / "django.po"))
     target_path = LOCALE / "zh_Hant" / "LC_MESSAGES" / "django.po"
     target = polib.pofile(str(target_path))

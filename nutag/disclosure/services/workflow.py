@@ -100,12 +100,12 @@ def disclosure_submit(
         raise ValidationError({k: [v] for k, v in problems.items()}, code="totals")
     disclosure.status = DisclosureStatus.SUBMITTED
     disclosure.submitted_by = user_or_none(acting_user)
-    disclosure.submitted_at = now or timezone.now()
+    disclosure.submitted_at = moment = now or timezone.now()
     disclosure.returned_note = ""
     disclosure.full_clean()
     disclosure.save()
     _audit(acting_user, disclosure, {"status": [DisclosureStatus.DRAFT, disclosure.status]})
-    _tell_signers(acting_user, disclosure)
+    _tell_signers(acting_user, disclosure, moment)
     return disclosure
 
 
@@ -121,7 +121,7 @@ def _persons_of(user_id: int | None) -> set[int]:
     return set(Person.objects.filter(user_id=user_id).values_list("pk", flat=True))
 
 
-def _tell_signers(acting_user: Actor, disclosure: Disclosure) -> None:
+def _tell_signers(acting_user: Actor, disclosure: Disclosure, moment: dt.datetime) -> None:
     """Tell the supervisory committee a disclosure waits for its sign-off: the holders of
     the right at the disclosure's unit, or, if the submitter is its only one, at the nearest
     unit above (whose right covers it). Never the submitter, who may not sign it off."""
@@ -149,7 +149,7 @@ def _tell_signers(acting_user: Actor, disclosure: Disclosure) -> None:
         kind="disclosure_submitted",
         person_ids=sorted(holders),
         params={"unit": unit.name, "title": disclosure.title},
-        event_key=f"disclosure:{disclosure.pk}:submitted:{disclosure.submitted_at.timestamp()}",
+        event_key=f"disclosure:{disclosure.pk}:submitted:{moment.timestamp()}",
         link=_desk_link(disclosure),
     )
 
