@@ -1,32 +1,34 @@
 """The study app's rolled-up figures over a unit's subtree (dashboard and stats API).
 
-A fixed number of queries whatever the subtree's size (six), each one read over the
-subtree's ``unit_path`` range:
+Two statements of fixed SQL whatever the subtree's size, each part read over the subtree's
+``unit_path`` (or ``path``) range:
 
-1. lesson progress: lessons completed this year, people who studied, hours;
-2. Party members (from the memberships), and those who completed a lesson this year;
-3. the number of branches (every active grassroots unit: not the banner, not a township);
-4. 三会一课 held this year by the branches, by unit and kind, to compare each branch with
-   the rhythm (once per distinct set of counts, not once per branch);
-5. points earned this year;
-6. reads of the Party-building columns' articles (the seed reports these clicks).
+1. one row: lesson progress (lessons completed this year, people who studied, hours);
+   Party members (from the memberships) and those who completed a lesson this year; the
+   number of branches (every active grassroots unit: not the banner, not a township);
+   points earned this year; reads of the Party-building columns' articles (the seed
+   reports these clicks);
+2. 三会一课 held this year by the branches, by unit and kind, to compare each branch with
+   the rhythm (once per distinct set of counts, not once per branch).
 """
 
 from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Q, Sum
+from django.db import connections
 
+from nutag.core.db import read_alias
 from nutag.orgs.models import GRASSROOTS_KINDS, Unit, UnitStatus
-from nutag.orgs.paths import subtree_q
+from nutag.orgs.paths import range_sql
 from nutag.people.models import PartyMembership
-from nutag.sites.models import Article
+from nutag.sites.models import Article, Column
 from nutag.study.models import LessonProgress, Meeting, MeetingKind, PointEntry
 from nutag.study.selectors.records import rhythm_rows
 
-STUDY_FIGURE_QUERIES = 6
+STUDY_FIGURE_QUERIES = 2
 PARTY_BUILDING_COLUMNS = ("party_home", "thematic_education", "online_study", "micro_branch")
 
 
@@ -77,42 +79,86 @@ class StudyFigures:
         }
 
 
+def _branch_marks() -> tuple[str, list[str]]:
+    kinds = sorted(GRASSROOTS_KINDS)
+    return ", ".join("%s" for _ in kinds), [str(k) for k in kinds]
+
+
+def _scalars_sql(path: str, years: list[Any], days: list[Any]) -> tuple[str, list[Any], list[str]]:
+    """One row of every count but the meetings': lesson progress, memberships, branches,
+    points and column reads, each over its own table's path range (fixed SQL: table names
+    and placeholders only are written into the text)."""
+    progress, membership = LessonProgress._meta.db_table, PartyMembership._meta.db_table
+    point, article = PointEntry._meta.db_table, Article._meta.db_table
+    column, unit = Column._meta.db_table, Unit._meta.db_table
+    in_range, bounds = range_sql('"unit_path"', path)
+    m_range, _ = range_sql('m."unit_path"', path)
+    u_range, _ = range_sql('"path"', path)
+    a_range, _ = range_sql('u."path"', path)
+    kind_marks, kinds = _branch_marks()
+    closed = sorted(str(s) for s in UnitStatus if s != UnitStatus.ACTIVE)
+    closed_marks = ", ".join("%s" for _ in closed)
+    columns = ", ".join("%s" for _ in PARTY_BUILDING_COLUMNS)
+    sql = (
+        'SELECT COUNT(CASE WHEN "completed_at" BETWEEN %s AND %s THEN 1 END), '  # noqa: S608
+        'COUNT(DISTINCT "person_id"), SUM("seconds"), '
+        f"(SELECT COUNT(*) FROM {membership} WHERE {in_range}), "
+        f"(SELECT COUNT(*) FROM {membership} m WHERE {m_range} AND EXISTS ("
+        f'SELECT 1 FROM {progress} p WHERE p."person_id" = m."person_id" '
+        'AND p."completed_at" BETWEEN %s AND %s)), '
+        # Active grassroots units: one range of the (kind, path) index per kind, less the
+        # closed ones through the (status, path) index (as nutag/stats/selectors/figures.py).
+        f'(SELECT COUNT(*) FROM {unit} WHERE "kind" IN ({kind_marks}) AND {u_range}) - '
+        f'(SELECT COUNT(*) FROM {unit} WHERE "status" IN ({closed_marks}) AND {u_range} '
+        f'AND "kind" IN ({kind_marks})), '
+        f'(SELECT SUM("points") FROM {point} WHERE {in_range} AND "day" BETWEEN %s AND %s), '
+        f'(SELECT SUM(a."read_count") FROM {article} a '
+        f'INNER JOIN {unit} u ON u."id" = a."unit_id" '
+        f'INNER JOIN {column} c ON c."id" = a."column_id" '
+        f'WHERE {a_range} AND c."key" IN ({columns})) '
+        f"FROM {progress} WHERE {in_range}"
+    )
+    params: list[Any] = [*years, *bounds, *bounds, *years]
+    params += [*kinds, *bounds, *closed, *bounds, *kinds]
+    params += [*bounds, *days]
+    params += [*bounds, *PARTY_BUILDING_COLUMNS]
+    params += bounds
+    return sql, params, bounds
+
+
+def _meetings_sql(path: str, days: list[Any], today: Any) -> tuple[str, list[Any]]:
+    """三会一课 held this year up to today by the branches, by unit and kind. The meetings'
+    path range drives (``CROSS JOIN`` keeps that order on SQLite, whose planner cannot tell
+    a whole-province range from a narrow one); each meeting's unit is read by its id."""
+    meeting, unit = Meeting._meta.db_table, Unit._meta.db_table
+    m_range, bounds = range_sql('m."unit_path"', path)
+    kind_marks, kinds = _branch_marks()
+    sql = (
+        f'SELECT m."unit_id", m."kind", COUNT(*) FROM {meeting} m '  # noqa: S608
+        f'CROSS JOIN {unit} u WHERE {m_range} AND m."held_on" BETWEEN %s AND %s '
+        'AND m."held_on" <= %s AND u."id" = m."unit_id" AND u."status" = %s '
+        f'AND u."kind" IN ({kind_marks}) GROUP BY m."unit_id", m."kind"'
+    )
+    return sql, [*bounds, *days, today, UnitStatus.ACTIVE.value, *kinds]
+
+
 def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
+    """Two statements of fixed SQL (issue 17: building six querysets cost more than running
+    them); ``tests/test_figures_sql.py`` checks them against a recount through the ORM."""
     year = today.year
-    in_tree = subtree_q(unit.path, field="unit_path")
-    progress = LessonProgress.objects.filter(in_tree).aggregate(
-        done=Count("id", filter=Q(completed_at__year=year)),
-        learners=Count("person", distinct=True),
-        seconds=Sum("seconds"),
-    )
-    # Over the memberships' own path copy (a role's unit is its person's home unit: the
-    # people services keep it so), not over every person of the subtree: at the root of a
-    # province that was a million rows, each joined to the memberships.
-    studied = LessonProgress.objects.filter(
-        person_id=OuterRef("person_id"), completed_at__year=year
-    )
-    members = PartyMembership.objects.filter(in_tree).aggregate(
-        total=Count("id"), studied=Count("id", filter=Q(Exists(studied)))
-    )
-    is_branch = Q(status=UnitStatus.ACTIVE, kind__in=sorted(GRASSROOTS_KINDS))
-    branch_units = Unit.objects.filter(subtree_q(unit.path), is_branch)
-    branches = branch_units.count()
+    alias = read_alias()
+    ops = connections[alias].ops
+    years = ops.year_lookup_bounds_for_datetime_field(year)
+    days = ops.year_lookup_bounds_for_date_field(year)
+    scalars, params, _bounds = _scalars_sql(unit.path, years, days)
+    meetings, m_params = _meetings_sql(unit.path, days, ops.adapt_datefield_value(today))
     held: dict[int, dict[str, int]] = {}
-    for unit_id, kind, n in (
-        # The meetings' path range drives; the branches' ids are a list read once, and only
-        # when there are meetings (a join would let SQLite walk every unit first).
-        Meeting.objects.filter(
-            in_tree,
-            held_on__year=year,
-            held_on__lte=today,
-            unit_id__in=branch_units.values("pk"),
-        )
-        .values("unit_id", "kind")
-        .annotate(n=Count("id"))
-        .order_by()
-        .values_list("unit_id", "kind", "n")
-    ):
-        held.setdefault(unit_id, {})[kind] = n
+    with connections[alias].cursor() as cursor:
+        cursor.execute(scalars, params)
+        done, learners, seconds, members, studied, branches, points, reads = cursor.fetchone()
+        cursor.execute(meetings, m_params)
+        for unit_id, kind, n in cursor.fetchall():
+            held.setdefault(unit_id, {})[kind] = n
     # Each branch against the rhythm, but computed once per distinct set of counts (most
     # branches share one; those that held nothing all do): no Python loop per unit.
     tally: dict[tuple[tuple[str, int], ...], int] = {(): branches - len(held)}
@@ -130,17 +176,13 @@ def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
         for r in rows:
             held_total[r.kind] += times * r.held
             expected_total[r.kind] += times * r.expected
-    points = PointEntry.objects.filter(in_tree, day__year=year).aggregate(s=Sum("points"))["s"]
-    reads = Article.objects.filter(
-        subtree_q(unit.path, field="unit__path"), column__key__in=PARTY_BUILDING_COLUMNS
-    ).aggregate(s=Sum("read_count"))["s"]
     return StudyFigures(
         year=year,
-        lessons_completed=progress["done"],
-        learners=progress["learners"],
-        hours=round((progress["seconds"] or 0) / 3600, 1),
-        party_members=members["total"],
-        members_studied=members["studied"],
+        lessons_completed=done,
+        learners=learners,
+        hours=round((seconds or 0) / 3600, 1),
+        party_members=members,
+        members_studied=studied,
         points=points or 0,
         column_reads=reads or 0,
         branches=branches,
