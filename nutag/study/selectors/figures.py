@@ -110,7 +110,8 @@ def _scalars_sql(path: str, years: list[Any], days: list[Any]) -> tuple[str, lis
         # closed ones through the (status, path) index (as nutag/stats/selectors/figures.py).
         f'(SELECT COUNT(*) FROM {unit} WHERE "kind" IN ({kind_marks}) AND {u_range}) - '
         f'(SELECT COUNT(*) FROM {unit} WHERE "status" IN ({closed_marks}) AND {u_range} '
-        f'AND "kind" IN ({kind_marks})), '
+        # ``kind || ''``: through the few closed units' (status, path) index, not (kind, path)
+        f"AND (\"kind\" || '') IN ({kind_marks})), "
         f'(SELECT SUM("points") FROM {point} WHERE {in_range} AND "day" BETWEEN %s AND %s), '
         f'(SELECT SUM(a."read_count") FROM {article} a '
         f'INNER JOIN {unit} u ON u."id" = a."unit_id" '
