@@ -1,6 +1,6 @@
 """The study app's rolled-up figures over a unit's subtree (dashboard and stats API).
 
-Two statements of fixed SQL whatever the subtree's size, each part read over the subtree's
+Three statements of fixed SQL whatever the subtree's size, each part read over the subtree's
 ``unit_path`` (or ``path``) range:
 
 1. one row: lesson progress (lessons completed this year, people who studied, hours);
@@ -8,8 +8,11 @@ Two statements of fixed SQL whatever the subtree's size, each part read over the
    number of branches (every active grassroots unit: not the banner, not a township);
    points earned this year; reads of the Party-building columns' articles (the seed
    reports these clicks);
-2. 三会一课 held this year by the branches, by unit and kind, to compare each branch with
-   the rhythm (once per distinct set of counts, not once per branch).
+2. 三会一课 held this year by the branches, from the per-branch tallies (``MeetingTally``,
+   kept by the meeting services): the distinct sets of counts, each with how many branches
+   hold it, to compare with the rhythm once per set, not once per branch;
+3. the meetings dated after today in the year (scheduled live meetings), taken off their
+   branch's set.
 """
 
 from __future__ import annotations
@@ -25,10 +28,10 @@ from nutag.orgs.models import GRASSROOTS_KINDS, Unit, UnitStatus
 from nutag.orgs.paths import range_sql
 from nutag.people.models import PartyMembership
 from nutag.sites.models import Article, Column
-from nutag.study.models import LessonProgress, Meeting, MeetingKind, PointEntry
+from nutag.study.models import LessonProgress, Meeting, MeetingKind, MeetingTally, PointEntry
 from nutag.study.selectors.records import rhythm_rows
 
-STUDY_FIGURE_QUERIES = 2
+STUDY_FIGURE_QUERIES = 3
 PARTY_BUILDING_COLUMNS = ("party_home", "thematic_education", "online_study", "micro_branch")
 
 
@@ -127,52 +130,91 @@ def _scalars_sql(path: str, years: list[Any], days: list[Any]) -> tuple[str, lis
     return sql, params, bounds
 
 
-def _meetings_sql(path: str, days: list[Any], today: Any) -> tuple[str, list[Any]]:
-    """三会一课 held this year up to today by the branches, by unit and kind. The meetings'
-    path range drives (``CROSS JOIN`` keeps that order on SQLite, whose planner cannot tell
-    a whole-province range from a narrow one); each meeting's unit is read by its id."""
-    meeting, unit = Meeting._meta.db_table, Unit._meta.db_table
-    m_range, bounds = range_sql('m."unit_path"', path)
+def _meetings_sql(path: str, year: int, today: Any, last: Any) -> list[tuple[str, list[Any]]]:
+    """The branches' 三会一课 of the year up to today, from the tallies (one row per branch and
+    year, ``MeetingTally``): (1) the distinct sets of the four counts with how many branches
+    hold each; (2) the meetings dated after today in the year (scheduled live ones, read
+    through the ``(held_on, unit_path)`` index), by unit and kind, with their unit's tally, to
+    take them off. Each row's unit is looked up by id (``CROSS JOIN`` keeps that order on
+    SQLite)."""
+    tally, meeting, unit = MeetingTally._meta.db_table, Meeting._meta.db_table, Unit._meta.db_table
+    t_range, bounds = range_sql('t."unit_path"', path)
+    m_range, _ = range_sql('m."unit_path"', path)
     kind_marks, kinds = _branch_marks()
-    sql = (
-        f'SELECT m."unit_id", m."kind", COUNT(*) FROM {meeting} m '  # noqa: S608
-        f'CROSS JOIN {unit} u WHERE {m_range} AND m."held_on" BETWEEN %s AND %s '
-        'AND m."held_on" <= %s AND u."id" = m."unit_id" AND u."status" = %s '
-        f'AND u."kind" IN ({kind_marks}) GROUP BY m."unit_id", m."kind"'
+    counts = ", ".join(f't."{k}"' for k in MeetingKind.values)
+    branch = f'u."status" = %s AND u."kind" IN ({kind_marks})'
+    active = UnitStatus.ACTIVE.value
+    sets = (
+        f"SELECT {counts}, COUNT(*) FROM {tally} t CROSS JOIN {unit} u "  # noqa: S608
+        f'WHERE t."year" = %s AND {t_range} AND u."id" = t."unit_id" AND {branch} '
+        f"GROUP BY {counts}"
     )
-    return sql, [*bounds, *days, today, UnitStatus.ACTIVE.value, *kinds]
+    later = (
+        f'SELECT m."unit_id", m."kind", COUNT(*), {counts} FROM {meeting} m '  # noqa: S608
+        f"CROSS JOIN {unit} u CROSS JOIN {tally} t "
+        f'WHERE m."held_on" > %s AND m."held_on" <= %s AND {m_range} '
+        f'AND u."id" = m."unit_id" AND {branch} AND t."unit_id" = m."unit_id" AND t."year" = %s '
+        f'GROUP BY m."unit_id", m."kind", {counts}'
+    )
+    return [
+        (sets, [year, *bounds, active, *kinds]),
+        (later, [today, last, *bounds, active, *kinds, year]),
+    ]
+
+
+def _held_sets(
+    sets: list[tuple[Any, ...]], later: list[tuple[Any, ...]]
+) -> dict[tuple[int, ...], int]:
+    """How many branches held each set of counts (in ``MeetingKind`` order) up to today: the
+    tallies' sets, with each branch that has meetings after today moved to its set less them."""
+    held = {tuple(row[:-1]): row[-1] for row in sets}
+    kinds = MeetingKind.values
+    future: dict[int, tuple[tuple[int, ...], dict[str, int]]] = {}
+    for unit_id, kind, n, *counts in later:
+        future.setdefault(unit_id, (tuple(counts), {}))[1][kind] = n
+    for counts, ahead in future.values():
+        held[counts] -= 1
+        less = tuple(c - ahead.get(k, 0) for k, c in zip(kinds, counts, strict=True))
+        held[less] = held.get(less, 0) + 1
+    return held
 
 
 def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
-    """Two statements of fixed SQL (issue 17: building six querysets cost more than running
-    them); ``tests/test_figures_sql.py`` checks them against a recount through the ORM."""
+    """Three statements of fixed SQL (issue 17: building six querysets cost more than running
+    them, and the meetings are read from their tallies); ``tests/test_figures_recount.py``
+    checks them against a recount through the ORM."""
     year = today.year
     alias = read_alias()
     ops = connections[alias].ops
     years = ops.year_lookup_bounds_for_datetime_field(year)
     days = ops.year_lookup_bounds_for_date_field(year)
     scalars, params, _bounds = _scalars_sql(unit.path, years, days)
-    meetings, m_params = _meetings_sql(unit.path, days, ops.adapt_datefield_value(today))
-    held: dict[int, dict[str, int]] = {}
+    last = ops.adapt_datefield_value(dt.date(year, 12, 31))
+    (sets_sql, sets_params), (later_sql, later_params) = _meetings_sql(
+        unit.path, year, ops.adapt_datefield_value(today), last
+    )
     with connections[alias].cursor() as cursor:
         cursor.execute(scalars, params)
         done, learners, seconds, members, studied, branches, points, reads = cursor.fetchone()
-        cursor.execute(meetings, m_params)
-        for unit_id, kind, n in cursor.fetchall():
-            held.setdefault(unit_id, {})[kind] = n
+        cursor.execute(sets_sql, sets_params)
+        sets = cursor.fetchall()
+        cursor.execute(later_sql, later_params)
+        later = cursor.fetchall()
     # Each branch against the rhythm, but computed once per distinct set of counts (most
     # branches share one; those that held nothing all do): no Python loop per unit.
-    tally: dict[tuple[tuple[str, int], ...], int] = {(): branches - len(held)}
-    for counts in held.values():
-        key = tuple(sorted(counts.items()))
-        tally[key] = tally.get(key, 0) + 1
+    tally = _held_sets(sets, later)
+    tally[(0,) * len(MeetingKind.values)] = tally.get((0,) * len(MeetingKind.values), 0) + (
+        branches - sum(tally.values())
+    )
     on_rhythm = 0
     held_total = dict.fromkeys(MeetingKind.values, 0)
     expected_total = dict.fromkeys(MeetingKind.values, 0)
     for key, times in tally.items():
         if not times:
             continue
-        rows = rhythm_rows(counts=dict(key), year=year, today=today)
+        rows = rhythm_rows(
+            counts=dict(zip(MeetingKind.values, key, strict=True)), year=year, today=today
+        )
         on_rhythm += times * all(r.behind == 0 for r in rows)
         for r in rows:
             held_total[r.kind] += times * r.held

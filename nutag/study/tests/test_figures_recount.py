@@ -13,13 +13,14 @@ from django.utils import timezone
 from nutag.core.actors import SYSTEM
 from nutag.factories import make_unit
 from nutag.orgs.models import GRASSROOTS_KINDS, Unit, UnitStatus
-from nutag.orgs.services import unit_close
+from nutag.orgs.services import unit_close, unit_move
 from nutag.people.models import PartyMembership
 from nutag.sites.models import Article, Column
 from nutag.study import services
-from nutag.study.models import LessonProgress, Meeting, MeetingKind, PointEntry
+from nutag.study.models import LessonProgress, Meeting, MeetingKind, MeetingTally, PointEntry
 from nutag.study.selectors.figures import StudyFigures, study_figures
 from nutag.study.selectors.records import rhythm_rows
+from nutag.study.services import live
 from nutag.study.tests.helpers import course_with_lessons, member
 
 pytestmark = pytest.mark.django_db
@@ -141,3 +142,75 @@ def test_the_fixed_sql_equals_the_recount(cast):
         for today in days:
             assert study_figures(unit=unit, today=today) == recount(unit, today), unit.name
     assert study_figures(unit=cast.banner, today=days[2]).branches_on_rhythm == 1
+    _schedule(cast.village1b, 5)  # after today: not held yet
+    for unit in (cast.banner, cast.township1, cast.village1b):
+        assert study_figures(unit=unit, today=TODAY) == recount(unit, TODAY), unit.name
+
+
+# --- the 三会一课 tallies (MeetingTally) ------------------------------------------------------
+
+
+def _tally_rows() -> dict[tuple[int, int], tuple[str, dict[str, int]]]:
+    return {
+        (t.unit_id, t.year): (
+            t.unit_path,
+            {k: getattr(t, k) for k in MeetingKind.values if getattr(t, k)},
+        )
+        for t in MeetingTally.objects.all()
+    }
+
+
+def _tally_recount() -> dict[tuple[int, int], tuple[str, dict[str, int]]]:
+    rows: dict[tuple[int, int], tuple[str, dict[str, int]]] = {}
+    for m in Meeting.objects.select_related("unit"):
+        _path, counts = rows.setdefault((m.unit_id, m.held_on.year), (m.unit.path, {}))
+        counts[m.kind] = counts.get(m.kind, 0) + 1
+    return rows
+
+
+def _schedule(unit: Unit, days: int) -> Meeting:
+    starts = timezone.now() + dt.timedelta(days=days)
+    return live.meeting_schedule(
+        acting_user=SYSTEM,
+        unit=unit,
+        kind="lesson",
+        topic="远程党课",
+        starts_at=starts,
+        ends_at=starts + dt.timedelta(hours=1),
+    )
+
+
+def test_the_tallies_equal_a_recount_after_creates_a_move_and_a_rebuild(cast):
+    assert _tally_rows() == {} == _tally_recount()
+    _varied(cast)
+    _schedule(cast.village1a, 3)
+    _schedule(cast.village2a, -1)  # a live meeting already held
+    assert _tally_rows() == _tally_recount()
+    assert _tally_rows()[(cast.village1a.pk, TODAY.year - 1)][1]["committee"] == 12
+    unit_move(acting_user=SYSTEM, unit=cast.village1b, new_parent=cast.township2)
+    assert _tally_rows() == _tally_recount()  # the path copies followed the move
+    moved = study_figures(unit=cast.township2, today=TODAY)
+    assert moved == recount(cast.township2, TODAY) and moved.meetings_held["members"] == 2
+    MeetingTally.objects.all().update(members=99)
+    MeetingTally.objects.filter(unit=cast.village2a).delete()
+    assert call_rebuild() == len(_tally_recount())
+    assert _tally_rows() == _tally_recount()
+
+
+def test_a_meeting_scheduled_after_today_is_not_held_yet(cast):
+    _varied(cast)
+    before = study_figures(unit=cast.banner, today=TODAY)
+    meeting = _schedule(cast.village1a, 2)
+    same_year = meeting.held_on.year == TODAY.year
+    after = study_figures(unit=cast.banner, today=TODAY)
+    assert after == before == recount(cast.banner, TODAY)
+    if same_year:  # counted once its day has come
+        day = study_figures(unit=cast.banner, today=meeting.held_on)
+        assert day == recount(cast.banner, meeting.held_on)
+        assert day.meetings_held["lesson"] == before.meetings_held["lesson"] + 1
+
+
+def call_rebuild() -> int:
+    from nutag.orgs.registry import tally_rebuilds
+
+    return tally_rebuilds()["meetings"]()

@@ -120,7 +120,7 @@ def _sql(path: str, now: str) -> tuple[str, str, list[Any], str, list[Any]]:
 
 def voice_figures(*, unit: Unit) -> VoiceFigures:
     """Three statements of fixed SQL over the subtree's path ranges (issue 17: building six
-    querysets cost more than running them). ``tests/test_figures.py`` checks the figures
+    querysets cost more than running them). ``tests/test_figures_recount.py`` checks the figures
     against a recount through the ORM."""
     alias = read_alias()
     now = connections[alias].ops.adapt_datetimefield_value(timezone.now())

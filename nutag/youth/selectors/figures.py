@@ -127,7 +127,7 @@ def _counts_sql(
 
 def youth_figures(*, unit: Unit, today: dt.date | None = None) -> YouthFigures:
     """Two statements of fixed SQL (issue 17: building seven querysets cost more than
-    running them); ``tests/test_figures.py`` checks them against a recount through the ORM."""
+    running them); ``tests/test_figures_recount.py`` checks them against an ORM recount."""
     today = today or timezone.localdate()
     alias = read_alias()
     ops = connections[alias].ops
