@@ -9,8 +9,8 @@ Three statements of fixed SQL whatever the subtree's size, each part read over t
    points earned this year; reads of the Party-building columns' articles (the seed
    reports these clicks);
 2. 三会一课 held this year by the branches, from the per-branch tallies (``MeetingTally``,
-   kept by the meeting services): the distinct sets of counts, each with how many branches
-   hold it, to compare with the rhythm once per set, not once per branch;
+   kept by the meeting services): each kind's sum and the branches on the rhythm (which
+   expects the same of every branch by a given day), in one pass with no grouping;
 3. the meetings dated after today in the year (scheduled live meetings), taken off their
    branch's set.
 """
@@ -24,7 +24,7 @@ from typing import Any
 from django.db import connections
 
 from nutag.core.db import read_alias
-from nutag.orgs.models import GRASSROOTS_KINDS, Unit, UnitStatus
+from nutag.orgs.models import GRASSROOTS_KINDS, NON_GRASSROOTS_KINDS, Unit, UnitStatus
 from nutag.orgs.paths import range_sql
 from nutag.people.models import PartyMembership
 from nutag.sites.models import Article, Column
@@ -130,25 +130,41 @@ def _scalars_sql(path: str, years: list[Any], days: list[Any]) -> tuple[str, lis
     return sql, params, bounds
 
 
-def _meetings_sql(path: str, year: int, today: Any, last: Any) -> list[tuple[str, list[Any]]]:
-    """The branches' 三会一课 of the year up to today, from the tallies (one row per branch and
-    year, ``MeetingTally``): (1) the distinct sets of the four counts with how many branches
-    hold each; (2) the meetings dated after today in the year (scheduled live ones, read
-    through the ``(held_on, unit_path)`` index), by unit and kind, with their unit's tally, to
-    take them off. Each row's unit is looked up by id (``CROSS JOIN`` keeps that order on
-    SQLite)."""
+def _meetings_sql(
+    path: str, year: int, today: Any, last: Any, expected: list[int]
+) -> list[tuple[str, list[Any]]]:
+    """The branches' 三会一课 of the year up to today, from the tallies (one row per unit and
+    year, ``MeetingTally``), in one pass with no grouping: (1) three rows of the same
+    aggregates (units, each kind's sum, units on the rhythm given ``expected``): every tally
+    of the subtree, then those of the units that are no branch (the banner and townships
+    through the ``(kind, path)`` index, the closed ones through ``(status, path)``), to
+    subtract; (2) the meetings dated after today in the year (scheduled live ones, read
+    through the ``(held_on, unit_path)`` index) of branches, by unit and kind, with their
+    unit's tally, to take them off. ``CROSS JOIN`` keeps the written order on SQLite."""
     tally, meeting, unit = MeetingTally._meta.db_table, Meeting._meta.db_table, Unit._meta.db_table
     t_range, bounds = range_sql('t."unit_path"', path)
+    u_range, _ = range_sql('u."path"', path)
     m_range, _ = range_sql('m."unit_path"', path)
     kind_marks, kinds = _branch_marks()
+    others = sorted(str(k) for k in NON_GRASSROOTS_KINDS)
+    other_marks = ", ".join("%s" for _ in others)
+    closed = sorted(str(s) for s in UnitStatus if s != UnitStatus.ACTIVE)
+    closed_marks = ", ".join("%s" for _ in closed)
     counts = ", ".join(f't."{k}"' for k in MeetingKind.values)
-    branch = f'u."status" = %s AND u."kind" IN ({kind_marks})'
-    active = UnitStatus.ACTIVE.value
+    on_rhythm = " AND ".join(f't."{k}" >= %s' for k in MeetingKind.values)
+    sums = ", ".join(f'SUM(t."{k}")' for k in MeetingKind.values)
+    each = f"SELECT COUNT(*), {sums}, COUNT(CASE WHEN {on_rhythm} THEN 1 END)"
+    of_units = f'CROSS JOIN {tally} t WHERE t."unit_id" = u."id" AND t."year" = %s'
     sets = (
-        f"SELECT {counts}, COUNT(*) FROM {tally} t CROSS JOIN {unit} u "  # noqa: S608
-        f'WHERE t."year" = %s AND {t_range} AND u."id" = t."unit_id" AND {branch} '
-        f"GROUP BY {counts}"
+        f'{each} FROM {tally} t WHERE t."year" = %s AND {t_range} UNION ALL '
+        f'{each} FROM {unit} u {of_units} AND u."kind" IN ({other_marks}) AND {u_range} '
+        f'UNION ALL {each} FROM {unit} u {of_units} AND u."status" IN ({closed_marks}) '
+        f"AND (u.\"kind\" || '') IN ({kind_marks}) AND {u_range}"
     )
+    sets_params: list[Any] = [*expected, year, *bounds]
+    sets_params += [*expected, year, *others, *bounds]
+    sets_params += [*expected, year, *closed, *kinds, *bounds]
+    branch = f'u."status" = %s AND u."kind" IN ({kind_marks})'
     later = (
         f'SELECT m."unit_id", m."kind", COUNT(*), {counts} FROM {meeting} m '  # noqa: S608
         f"CROSS JOIN {unit} u CROSS JOIN {tally} t "
@@ -156,27 +172,32 @@ def _meetings_sql(path: str, year: int, today: Any, last: Any) -> list[tuple[str
         f'AND u."id" = m."unit_id" AND {branch} AND t."unit_id" = m."unit_id" AND t."year" = %s '
         f'GROUP BY m."unit_id", m."kind", {counts}'
     )
-    return [
-        (sets, [year, *bounds, active, *kinds]),
-        (later, [today, last, *bounds, active, *kinds, year]),
-    ]
+    later_params = [today, last, *bounds, UnitStatus.ACTIVE.value, *kinds, year]
+    return [(sets, sets_params), (later, later_params)]
 
 
-def _held_sets(
-    sets: list[tuple[Any, ...]], later: list[tuple[Any, ...]]
-) -> dict[tuple[int, ...], int]:
-    """How many branches held each set of counts (in ``MeetingKind`` order) up to today: the
-    tallies' sets, with each branch that has meetings after today moved to its set less them."""
-    held = {tuple(row[:-1]): row[-1] for row in sets}
+def _meetings(
+    rows: list[tuple[Any, ...]], later: list[tuple[Any, ...]], expected: list[int]
+) -> tuple[int, list[int], int]:
+    """``(branches with a tally, each kind's meetings held up to today, of them on the
+    rhythm)``: the subtree's tallies less the non-branches', then each branch that has
+    meetings after today counted with its counts less those."""
+    (n, *rest), *minus = rows
+    sums, on = [int(v or 0) for v in rest[:-1]], int(rest[-1])
+    for m_n, *m_rest in minus:
+        n -= m_n
+        sums = [a - int(b or 0) for a, b in zip(sums, m_rest[:-1], strict=True)]
+        on -= int(m_rest[-1])
     kinds = MeetingKind.values
     future: dict[int, tuple[tuple[int, ...], dict[str, int]]] = {}
-    for unit_id, kind, n, *counts in later:
-        future.setdefault(unit_id, (tuple(counts), {}))[1][kind] = n
+    for unit_id, kind, k_n, *counts in later:
+        future.setdefault(unit_id, (tuple(counts), {}))[1][kind] = k_n
     for counts, ahead in future.values():
-        held[counts] -= 1
-        less = tuple(c - ahead.get(k, 0) for k, c in zip(kinds, counts, strict=True))
-        held[less] = held.get(less, 0) + 1
-    return held
+        less = [c - ahead.get(k, 0) for k, c in zip(kinds, counts, strict=True)]
+        sums = [s - (c - h) for s, c, h in zip(sums, counts, less, strict=True)]
+        on -= all(c >= e for c, e in zip(counts, expected, strict=True))
+        on += all(h >= e for h, e in zip(less, expected, strict=True))
+    return n, sums, on
 
 
 def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
@@ -190,35 +211,26 @@ def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
     days = ops.year_lookup_bounds_for_date_field(year)
     scalars, params, _bounds = _scalars_sql(unit.path, years, days)
     last = ops.adapt_datefield_value(dt.date(year, 12, 31))
+    # The rhythm asks the same of every branch: what it expects by today, by kind.
+    rhythm = rhythm_rows(counts={}, year=year, today=today)
+    expected = [r.expected for r in rhythm]
     (sets_sql, sets_params), (later_sql, later_params) = _meetings_sql(
-        unit.path, year, ops.adapt_datefield_value(today), last
+        unit.path, year, ops.adapt_datefield_value(today), last, expected
     )
     with connections[alias].cursor() as cursor:
         cursor.execute(scalars, params)
         done, learners, seconds, members, studied, branches, points, reads = cursor.fetchone()
         cursor.execute(sets_sql, sets_params)
-        sets = cursor.fetchall()
+        rows = cursor.fetchall()
         cursor.execute(later_sql, later_params)
         later = cursor.fetchall()
-    # Each branch against the rhythm, but computed once per distinct set of counts (most
-    # branches share one; those that held nothing all do): no Python loop per unit.
-    tally = _held_sets(sets, later)
-    tally[(0,) * len(MeetingKind.values)] = tally.get((0,) * len(MeetingKind.values), 0) + (
-        branches - sum(tally.values())
-    )
-    on_rhythm = 0
-    held_total = dict.fromkeys(MeetingKind.values, 0)
-    expected_total = dict.fromkeys(MeetingKind.values, 0)
-    for key, times in tally.items():
-        if not times:
-            continue
-        rows = rhythm_rows(
-            counts=dict(zip(MeetingKind.values, key, strict=True)), year=year, today=today
-        )
-        on_rhythm += times * all(r.behind == 0 for r in rows)
-        for r in rows:
-            held_total[r.kind] += times * r.held
-            expected_total[r.kind] += times * r.expected
+    tallied, held, on_rhythm = _meetings(rows, later, expected)
+    # The branches with no tally held nothing: on the rhythm only while it expects nothing.
+    on_rhythm += (branches - tallied) * all(e == 0 for e in expected)
+    held_total = dict(zip(MeetingKind.values, held, strict=True))
+    expected_total = {
+        k: branches * r.expected for k, r in zip(MeetingKind.values, rhythm, strict=True)
+    }
     return StudyFigures(
         year=year,
         lessons_completed=done,
