@@ -190,8 +190,8 @@ def _meetings(
         on -= int(m_rest[-1])
     kinds = MeetingKind.values
     future: dict[int, tuple[tuple[int, ...], dict[str, int]]] = {}
-    for unit_id, kind, k_n, *counts in later:
-        future.setdefault(unit_id, (tuple(counts), {}))[1][kind] = k_n
+    for unit_id, kind, k_n, *tallied in later:
+        future.setdefault(unit_id, (tuple(tallied), {}))[1][kind] = k_n
     for counts, ahead in future.values():
         less = [c - ahead.get(k, 0) for k, c in zip(kinds, counts, strict=True)]
         sums = [s - (c - h) for s, c, h in zip(sums, counts, less, strict=True)]

@@ -74,7 +74,7 @@ class VoiceFigures:
         ]
 
 
-def _sql(path: str, now: str) -> tuple[str, str, list[Any], str, list[Any]]:
+def _sql(path: str, now: Any) -> tuple[str, str, list[Any], str, list[Any]]:
     """The three statements of ``voice_figures`` and their parameters (fixed SQL: built by
     string formatting of table names and placeholders only, no queryset to compile)."""
     concern, category = Concern._meta.db_table, Category._meta.db_table
