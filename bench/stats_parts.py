@@ -3,7 +3,9 @@
 Runs on a province kept by ``bench/stats.py --work --keep`` (or any database with one):
 times, interleaved in one run, the baseline ``SELECT COUNT(*) FROM people_person`` and each
 part of ``GET /api/v1/units/{code}/stats`` computed afresh (``_stats_json``): the seed's table
-(``unit_figures``), ``five_good``, the voice, study and youth figures, and the whole answer.
+(``unit_figures``), ``five_good``, the voice, study and youth figures, and the whole answer;
+then the dashboard's ``dashboard()`` selector and the whole dashboard page rendered afresh
+(the view's selectors and template, without the page cache).
 On PostgreSQL it also gives the cost as the server's execution time (``EXPLAIN ANALYZE`` of
 every query of the answer) plus this process's CPU time, against the same for the
 ``COUNT(*)``: on a machine shared with other work, wall time mostly measures the queue.
@@ -38,7 +40,7 @@ from bench import _common as common  # noqa: E402
 def parts(root_code: str, reps: int) -> None:
     from nutag.api import api as api_module
     from nutag.orgs.models import Unit
-    from nutag.stats.selectors import unit_figures
+    from nutag.stats.selectors import dashboard, unit_figures
     from nutag.stats.selectors.five_good import five_good
 
     names = vars(api_module)
@@ -52,6 +54,8 @@ def parts(root_code: str, reps: int) -> None:
         "study": lambda: names["study_stats"](unit=root),
         "youth": lambda: names["youth_figures"](unit=root),
         "whole answer": lambda: names["_stats_json"](root),
+        "dashboard()": lambda: dashboard(unit=root),
+        "dashboard page": lambda: dashboard_page(root_code),
     }
     samples = common.interleaved(fns, reps, 2)
     base = statistics.median(samples["COUNT(*)"])
@@ -60,6 +64,21 @@ def parts(root_code: str, reps: int) -> None:
     for key, values in samples.items():
         ms = statistics.median(values)
         print(f"  {key:14} {ms:8.2f} ms  {ms / base:5.2f} x COUNT(*)")
+
+
+def dashboard_page(root_code: str) -> bytes:
+    """The root's dashboard page rendered afresh, as for a logged-in officer or after a
+    change (the view's body without the page cache: its selectors and its template)."""
+    from django.contrib.auth.models import AnonymousUser
+    from django.shortcuts import render
+    from django.test import RequestFactory
+
+    from nutag.stats import views
+
+    request = RequestFactory().get(f"/u/{root_code}/figures/")
+    request.user = AnonymousUser()
+    board = views._board(request, root_code)
+    return render(request, "stats/unit_figures.html", views._context(request, board)).content
 
 
 def postgres_cost(root_code: str, reps: int) -> None:
@@ -112,9 +131,14 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     os.environ["DATABASE_URL"] = args.database_url
     common.setup_django()
+    from django.conf import settings
     from django.db import connection
+    from django.test.utils import override_settings
 
-    parts(args.root, args.reps)
+    # The page's {% static %} without a collectstatic manifest (DEBUG is off here).
+    plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
+    with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
+        parts(args.root, args.reps)
     if connection.vendor == "postgresql":
         postgres_cost(args.root, max(3, args.reps // 2))
     return 0

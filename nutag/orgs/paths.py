@@ -54,3 +54,13 @@ def minimal_paths(paths: list[str]) -> list[str]:
 
 def is_within(path: str, root_path: str) -> bool:
     return path.startswith(root_path)
+
+
+def range_sql(column: str, path: str) -> tuple[str, list[str]]:
+    """``(sql, params)``: ``column`` in the subtree rooted at ``path``, for fixed SQL (the
+    figure selectors): the same index range as ``subtree_q``. ``column`` is written into the
+    text as given (a quoted name of the caller's own, never user input)."""
+    upper = successor(path)
+    if upper is None:
+        return f"{column} >= %s", [path]
+    return f"{column} >= %s AND {column} < %s", [path, upper]

@@ -9,13 +9,14 @@ class StudyConfig(AppConfig):
 
     def ready(self) -> None:
         from nutag.orgs.figures import register_figure_source
-        from nutag.orgs.registry import register_path_copy
+        from nutag.orgs.registry import register_path_copy, register_tally_rebuild
         from nutag.study import site_slots
         from nutag.study.models import (
             CheckIn,
             Course,
             LessonProgress,
             Meeting,
+            MeetingTally,
             PointEntry,
             QuizAttempt,
         )
@@ -23,6 +24,11 @@ class StudyConfig(AppConfig):
         # History keeps its unit's path for subtree figures; it stays with its unit.
         for model in (CheckIn, Course, LessonProgress, Meeting, PointEntry, QuizAttempt):
             register_path_copy(model)
+        # The 三会一课 tallies follow their unit on a move, and are recounted on demand.
+        from nutag.study.tallies import meeting_tally_rebuild
+
+        register_path_copy(MeetingTally)
+        register_tally_rebuild("meetings", meeting_tally_rebuild)
         # Their writes change the study and meetings figures (a course counts at every unit
         # it is assigned below).
         register_figure_source(Course, subtree=True)

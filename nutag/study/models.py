@@ -213,10 +213,54 @@ class Meeting(TimeStampedModel):
 
     class Meta:
         ordering = ["-held_on", "-id"]
-        indexes = [models.Index(fields=["unit_path", "held_on"])]
+        indexes = [
+            models.Index(fields=["unit_path", "held_on"]),
+            # the few meetings dated after a day (scheduled live ones): the study figures
+            # take them off the tallies (nutag/study/selectors/figures.py)
+            models.Index(fields=["held_on", "unit_path"], name="meeting_day_path"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.topic}"
+
+
+class MeetingTally(models.Model):
+    """Per unit and year: how many 三会一课 of each kind its branch held (or scheduled) that
+    year, dated by ``held_on``.
+
+    Derived data, kept exact by ``nutag.study.tallies.meeting_tally_add``, which every service
+    that creates a meeting calls in the same transaction (meetings are never edited in kind or
+    date, nor deleted). It exists so that the study figures of a subtree read one row per
+    branch instead of every meeting of the year (issue 17). ``manage.py rebuild_tallies``
+    recomputes every row.
+    """
+
+    # no index of its own: the unique (unit, year) constraint's index starts with the unit
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.CASCADE, related_name="meeting_tallies", db_index=False
+    )
+    # A copy of the unit's path, kept in step by the tree registry (``register_path_copy``).
+    unit_path = models.CharField(max_length=255, editable=False)
+    year = models.PositiveSmallIntegerField()
+    members = models.PositiveIntegerField(default=0)
+    committee = models.PositiveIntegerField(default=0)
+    group = models.PositiveIntegerField(default=0)
+    lesson = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "year"], name="meetingtally_unit_year"),
+        ]
+        indexes = [
+            # covering: the figures read the year's rows of a path range, and nothing else
+            models.Index(
+                fields=["year", "unit_path", "unit", "members", "committee", "group", "lesson"],
+                name="meetingtally_year_path",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} {self.year}"
 
 
 class AttendanceStatus(models.TextChoices):

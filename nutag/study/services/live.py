@@ -45,6 +45,7 @@ from nutag.study.models import (
 from nutag.study.permissions import can_manage_study
 from nutag.study.services._common import person_of
 from nutag.study.services.points import points_award
+from nutag.study.tallies import meeting_tally_add
 
 SIGN_IN_EARLY = dt.timedelta(minutes=15)
 CATCH_UP_DAYS = 30
@@ -90,6 +91,7 @@ def meeting_schedule(
     )
     meeting.full_clean()
     meeting.save()
+    meeting_tally_add(meeting=meeting)  # same transaction: the figures read the tallies
     audit_record(
         actor=acting_user,
         action=AuditAction.CREATE,

@@ -21,6 +21,7 @@ from nutag.people.models import Person
 from nutag.study.models import Act, Attendance, AttendanceStatus, Meeting
 from nutag.study.permissions import can_manage_study
 from nutag.study.services.points import points_award
+from nutag.study.tallies import meeting_tally_add
 
 MEETING_FIELDS = ["kind", "held_on", "place", "online", "topic"]
 
@@ -69,6 +70,7 @@ def meeting_record(
             raise ValidationError({"attendance": _("Give the reason for each absence.")})
         rows.append((pk, status, clean_text(reason).strip()[:100]))
     meeting.save()
+    meeting_tally_add(meeting=meeting)  # same transaction: the figures read the tallies
     Attendance.objects.bulk_create(
         Attendance(meeting=meeting, person_id=pk, status=status, reason=reason)
         for pk, status, reason in rows

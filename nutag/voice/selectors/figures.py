@@ -2,35 +2,40 @@
 to answer, the share answered within the category's limit, satisfaction, those overdue, and
 the village polls held.
 
-Six queries whatever the subtree's size, each over a ``unit_path`` range (a concern counts
-where it is handled now): a grouped count by category and state; one aggregate row (ratings,
-overdue, answered within the limit); the answer times of the answered ones (for the median);
-the closed polls; and two for mutual aid and emergencies (requests made and met, offers, by
-the post's unit; emergencies published with the top of their area in the subtree).
+Three statements of fixed SQL whatever the subtree's size, each over a ``unit_path`` range
+(a concern counts where it is handled now): a grouped count by category and state; one row
+of aggregates (ratings, overdue, answered within the limit) with the closed polls, mutual
+aid (requests made and met, offers, by the post's unit, hidden ones left out) and the
+emergencies (published with the top of their area in the subtree) as scalar subqueries; and
+the answer times of the answered ones (for the median).
 """
 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import statistics
+from typing import Any
 
-from django.db.models import Avg, Count, F, Q
+from django.db import connections
 from django.utils import timezone
 
+from nutag.core.db import read_alias
 from nutag.orgs.models import Unit
-from nutag.orgs.paths import subtree_q
+from nutag.orgs.paths import range_sql
 from nutag.voice.models import (
     OPEN_STATES,
     AidKind,
     AidPost,
     AidStatus,
+    Category,
     Concern,
     ConcernState,
     Emergency,
+    Poll,
 )
-from nutag.voice.selectors.polls import polls_held
 
-VOICE_FIGURE_QUERIES = 6  # the fixed number of reads of ``voice_figures`` (tests count them)
+VOICE_FIGURE_QUERIES = 3  # the fixed number of reads of ``voice_figures`` (tests count them)
 
 # The dashboard's colours (nutag/stats/views.py): green, amber, orange, grey, blue.
 STATE_COLOURS = {
@@ -69,55 +74,96 @@ class VoiceFigures:
         ]
 
 
+def _sql(path: str, now: Any) -> tuple[str, str, list[Any], str, list[Any]]:
+    """The three statements of ``voice_figures`` and their parameters (fixed SQL: built by
+    string formatting of table names and placeholders only, no queryset to compile)."""
+    concern, category = Concern._meta.db_table, Category._meta.db_table
+    aid, emergency, poll = AidPost._meta.db_table, Emergency._meta.db_table, Poll._meta.db_table
+    c_range, bounds = range_sql('c."unit_path"', path)
+    in_range, _ = range_sql('"unit_path"', path)
+    open_marks = ", ".join("%s" for _ in OPEN_STATES)
+    grouped = (
+        f'SELECT k."key", c."state", COUNT(*) FROM {concern} c '  # noqa: S608
+        f'INNER JOIN {category} k ON k."id" = c."category_id" WHERE {c_range} '
+        'GROUP BY k."key", c."state"'
+    )
+    # One row: the concerns' aggregates, then the polls, mutual aid and emergencies as
+    # scalar subqueries, each over its own table's path range.
+    scalars = (
+        'SELECT COUNT(c."answered_at"), '  # noqa: S608
+        'COUNT(CASE WHEN c."answered_at" <= c."limit_at" THEN 1 END), '
+        'COUNT(c."rating"), AVG(c."rating"), '
+        f'COUNT(CASE WHEN c."state" IN ({open_marks}) AND c."due_at" < %s THEN 1 END), '
+        f'(SELECT COUNT(*) FROM {poll} WHERE {in_range} AND "closes_at" <= %s), '
+        f'(SELECT COUNT(CASE WHEN "kind" = %s THEN 1 END) FROM {aid} '
+        f'WHERE {in_range} AND "status" <> %s), '
+        f'(SELECT COUNT(CASE WHEN "kind" = %s AND "status" = %s THEN 1 END) FROM {aid} '
+        f'WHERE {in_range} AND "status" <> %s), '
+        f'(SELECT COUNT(CASE WHEN "kind" = %s THEN 1 END) FROM {aid} '
+        f'WHERE {in_range} AND "status" <> %s), '
+        f"(SELECT COUNT(*) FROM {emergency} WHERE {in_range}) "
+        f"FROM {concern} c WHERE {c_range}"
+    )
+    hidden = AidStatus.HIDDEN.value
+    params: list[Any] = [*(s.value for s in OPEN_STATES), now]
+    params += [*bounds, now]
+    params += [AidKind.REQUEST.value, *bounds, hidden]
+    params += [AidKind.REQUEST.value, AidStatus.MET.value, *bounds, hidden]
+    params += [AidKind.OFFER.value, *bounds, hidden]
+    params += [*bounds, *bounds]
+    times = (
+        f'SELECT c."created_at", c."answered_at" FROM {concern} c '  # noqa: S608
+        f'WHERE {c_range} AND c."answered_at" IS NOT NULL'
+    )
+    return grouped, scalars, params, times, bounds
+
+
 def voice_figures(*, unit: Unit) -> VoiceFigures:
-    rows = Concern.objects.filter(subtree_q(unit.path, "unit_path"))
+    """Three statements of fixed SQL over the subtree's path ranges (issue 17: building six
+    querysets cost more than running them). ``tests/test_figures_recount.py`` checks the figures
+    against a recount through the ORM."""
+    alias = read_alias()
+    now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+    grouped, scalars, params, times, bounds = _sql(unit.path, now)
     by_state: dict[str, int] = {}
     by_category: dict[str, int] = {}
-    for key, state, n in (
-        rows.values_list("category__key", "state").annotate(n=Count("id")).order_by()
-    ):
-        by_state[state] = by_state.get(state, 0) + n
-        by_category[key] = by_category.get(key, 0) + n
-    now = timezone.now()
-    agg = rows.aggregate(
-        answered=Count("id", filter=Q(answered_at__isnull=False)),
-        in_time=Count("id", filter=Q(answered_at__isnull=False, answered_at__lte=F("limit_at"))),
-        rated=Count("rating"),
-        rating=Avg("rating"),
-        overdue=Count("id", filter=Q(state__in=OPEN_STATES, due_at__lt=now)),
-    )
-    hours = [
-        (answered - created).total_seconds() / 3600
-        for created, answered in rows.filter(answered_at__isnull=False)
-        .order_by()  # the median needs no order: no sort of the subtree's concerns
-        .values_list("created_at", "answered_at")
-        if answered is not None
-    ]
-    answered = agg["answered"]
-    aid = (
-        AidPost.objects.filter(subtree_q(unit.path, "unit_path"))
-        .exclude(status=AidStatus.HIDDEN)
-        .aggregate(
-            requests=Count("id", filter=Q(kind=AidKind.REQUEST)),
-            met=Count("id", filter=Q(kind=AidKind.REQUEST, status=AidStatus.MET)),
-            offers=Count("id", filter=Q(kind=AidKind.OFFER)),
+    with connections[alias].cursor() as cursor:
+        cursor.execute(grouped, bounds)
+        for key, state, n in cursor.fetchall():
+            by_state[state] = by_state.get(state, 0) + n
+            by_category[key] = by_category.get(key, 0) + n
+        cursor.execute(scalars, params)
+        (answered, in_time, rated, rating, overdue, polls, requests, met, offers, emergencies) = (
+            cursor.fetchone()
         )
-    )
-    emergencies = Emergency.objects.filter(subtree_q(unit.path, "unit_path")).count()
+        # The median needs no order: no sort of the subtree's concerns.
+        cursor.execute(times, bounds)
+        hours = [
+            (_moment(answered_at) - _moment(created)).total_seconds() / 3600
+            for created, answered_at in cursor.fetchall()
+        ]
     return VoiceFigures(
         total=sum(by_state.values()),
         by_state=by_state,
         by_category=by_category,
         answered=answered,
-        answered_in_time=agg["in_time"],
-        in_time_rate=round(agg["in_time"] / answered, 3) if answered else None,
+        answered_in_time=in_time,
+        in_time_rate=round(in_time / answered, 3) if answered else None,
         median_hours_to_answer=round(statistics.median(hours), 1) if hours else None,
-        rated=agg["rated"],
-        satisfaction=round(float(agg["rating"]), 2) if agg["rating"] is not None else None,
-        overdue=agg["overdue"],
-        polls_held=polls_held(unit=unit),
-        aid_requests=aid["requests"],
-        aid_requests_met=aid["met"],
-        aid_offers=aid["offers"],
+        rated=rated,
+        satisfaction=round(float(rating), 2) if rating is not None else None,
+        overdue=overdue,
+        polls_held=polls,
+        aid_requests=requests,
+        aid_requests_met=met,
+        aid_offers=offers,
         emergencies=emergencies,
     )
+
+
+def _moment(value: Any) -> dt.datetime:
+    """A timestamp as the database returns it from raw SQL (SQLite: text, unless the
+    column's declared type converts it)."""
+    if isinstance(value, str):
+        return dt.datetime.fromisoformat(value)
+    return value
