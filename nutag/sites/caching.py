@@ -116,10 +116,13 @@ def purge_everything() -> None:
 
 
 def purge_scopes(scopes: Iterable[str]) -> None:
-    """Purge the pages of the units with these codes (``ROOT_SCOPE``: ``/``), and render
-    their recent pages again in the background, on commit (``nutag.sites.refresh``)."""
-    scopes = set(scopes)
+    """Purge the pages of the units with these codes (``ROOT_SCOPE``: ``/``)."""
     _bump_now_and_on_commit({_scope_key(s) for s in scopes})
+
+
+def refresh_scopes_later(scopes: Iterable[str]) -> None:
+    """Render the recent pages of these units again in the background (``nutag.sites.refresh``),
+    after a purge that has committed."""
     refresh.schedule_scopes(scopes, cache=_cache())
 
 
@@ -142,14 +145,16 @@ def _scopes(rows: Iterable[tuple[str, str]], *, ancestors: bool) -> set[str]:
     return codes
 
 
-def purge_units(*, unit_ids: Iterable[int], ancestors: bool = True) -> None:
+def purge_units(*, unit_ids: Iterable[int], ancestors: bool = True) -> set[str]:
     """Purge the pages of these units (and of the units above them, which show their
-    activity, and ``/``)."""
+    activity, and ``/``); returns the scopes purged."""
     ids = set(unit_ids)
     if not ids:
-        return
+        return set()
     rows = Unit.objects.filter(pk__in=ids).order_by().values_list("code", "path")
-    purge_scopes(_scopes(rows, ancestors=ancestors))
+    scopes = _scopes(rows, ancestors=ancestors)
+    purge_scopes(scopes)
+    return scopes
 
 
 def purge_article(*, article_id: int, unit_id: int | None = None) -> None:

@@ -6,7 +6,8 @@ querysets and templates, whatever is shaved off them. So instead of making every
 misses that readers would meet are turned into hits:
 
 - **After a purge** (a publish, a withdrawal, a column or an extension block changed: every
-  ``caching.purge_scopes``), the pages of the purged units that readers asked for recently are
+  change the services announce, ``events.announce_site_change``, which is sent on commit after
+  the model signals' own bumps), the pages of the purged units that readers asked for recently are
   rendered again in the background (``nutag.core.tasks.enqueue``, on commit), at most
   ``NUTAG_PAGE_REFRESH`` pages per purge (0: off), homes first, then first column pages,
   articles, then the rest, most recently asked first. The next reader gets a hit with the new
