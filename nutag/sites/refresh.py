@@ -10,7 +10,8 @@ misses that readers would meet are turned into hits:
   the model signals' own bumps), the pages of the purged units that readers asked for recently are
   rendered again in the background (``nutag.core.tasks.enqueue``, on commit), at most
   ``NUTAG_PAGE_REFRESH`` pages per purge (0: off), homes first, then first column pages,
-  articles, then the rest, most recently asked first. The next reader gets a hit with the new
+  articles, then later column pages, most recently asked first (a search or a dashboard is
+  left to expiry: rendered again when a reader asks). The next reader gets a hit with the new
   content. Each page is rendered exactly as a reader's request would render it (same path,
   clean query, host, scheme, language, larger-text cookie, HTMX headers: a *recipe* kept
   with the unit's pages), through the full middleware stack, so it lands under the key that
@@ -74,7 +75,8 @@ _RECIPE_META = (
     "HTTP_HX_REQUEST",
     "HTTP_HX_TARGET",
 )
-# Homes first, then first column pages, articles, the rest.
+# The pages rendered again after a purge: homes first, then first column pages, articles,
+# a column's later pages.
 _RANKS = {"site-root": 0, "site-home": 0, "site-column": 1, "site-article": 2}
 _OTHER_RANK = 3
 
@@ -95,9 +97,13 @@ def _recipes_key(scope: str) -> str:
     return f"pcr:{scope}"
 
 
-def _rank(request: HttpRequest) -> int:
+def _url_name(request: HttpRequest) -> str:
     match = getattr(request, "resolver_match", None)
-    rank = _RANKS.get(getattr(match, "url_name", "") or "", _OTHER_RANK)
+    return getattr(match, "url_name", "") or ""
+
+
+def _rank(request: HttpRequest) -> int:
+    rank = _RANKS.get(_url_name(request), _OTHER_RANK)
     if rank == 1 and request.GET.get("page") not in (None, "1"):
         rank = _OTHER_RANK  # a column's later pages after its first
     return rank
@@ -121,8 +127,10 @@ def recipe_of(request: HttpRequest) -> dict[str, Any]:
 
 
 def remember(request: HttpRequest, *, scope: str, digest: str, cache: BaseCache) -> None:
-    """Keep how to render this page again, with the recent pages of its unit (``scope``)."""
-    if pages_per_purge() <= 0 or is_refresh(request):
+    """Keep how to render this page again, with the recent pages of its unit (``scope``).
+    Only the site's own pages (home, columns, articles): a search or a dashboard is rendered
+    again only after expiry, when a reader asked for it."""
+    if pages_per_purge() <= 0 or is_refresh(request) or _url_name(request) not in _RANKS:
         return
     key = _recipes_key(scope)
     recipes = cache.get(key)

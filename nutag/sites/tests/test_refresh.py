@@ -97,6 +97,14 @@ def test_logged_in_pages_are_not_remembered(cast: Any) -> None:
     assert cache.get(f"pcr:{cast.village1a.code}") is None
 
 
+def test_only_the_sites_own_pages_are_remembered(cast: Any) -> None:
+    code = cast.village1a.code
+    get(f"/u/{code}/figures/")  # the dashboard: left to expiry
+    assert cache.get(f"pcr:{code}") is None
+    get(f"/u/{code}/")
+    assert [r["path"] for r in cache.get(f"pcr:{code}").values()] == [f"/u/{code}/"]
+
+
 # --- after a purge ----------------------------------------------------------------------------
 
 
