@@ -11,6 +11,13 @@ expiry), against the bare view in the same process, and profiles them with cProf
 - the profile's functions by own time, and the time grouped by where it is spent (the
   database driver, the ORM building SQL and rows, the template engine, the rest).
 
+- ``--after-publish``: what the first reader meets after a publish (the page cache on, as
+  configured): an article is published at the village through the services (its commit runs
+  the purge and, with ``NUTAG_PAGE_REFRESH`` > 0, the background re-render, here inline and
+  timed apart), then each page is asked for once; the same with re-rendering off, and after
+  expiry (the entry past its freshness: served stale, rendered again). Ratios to the bare
+  view in the same process.
+
 Usage (from the project root):
 
     .venv/bin/python bench/profile_pages.py --folder /tmp/demo            # the demo (100 articles)
@@ -153,6 +160,93 @@ def profile(url: str, reps: int, top: int) -> str:
     return out.getvalue()
 
 
+def _publish_one(n: int) -> None:
+    """Publish one article at the demo village through the services; its commit runs the
+    purge and (``NUTAG_TASK_MODE=inline``) the background re-render, in this thread."""
+    from django.db import transaction
+
+    from nutag.core.actors import SYSTEM
+    from nutag.orgs.models import Unit
+    from nutag.sites import services
+
+    unit = Unit.objects.get(code=DEMO_VILLAGE)
+    with transaction.atomic():
+        data = services.ArticleInput(title=f"测评文章{n}", column_key="news", body="<p>测评</p>")
+        article = services.article_create(acting_user=SYSTEM, unit=unit, data=data)
+        services.article_publish(acting_user=SYSTEM, article=article)
+
+
+def after_publish(urls: dict[str, str], reps: int) -> str:
+    """The first request of each page after a publish, re-rendering off then on, and after
+    expiry; the median ms, the ratio to the bare view, what the cache answered."""
+    import time as _time
+    from collections import Counter
+    from unittest import mock
+
+    from django.core.cache import cache
+    from django.test import Client, override_settings
+
+    from nutag.core.tasks import run_named
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    now = clock()
+    pages = {k: v for k, v in urls.items() if k != "bare"}
+    out = io.StringIO()
+    out.write(f"first request after a change, median of {reps} (ms), ratio = bare / page:\n")
+    bare: list[float] = []
+    for label, refresh_pages, expire in (
+        ("publish, re-render off", 0, False),
+        ("publish, re-render on", 12, False),
+        ("expiry, stale served", 12, True),
+    ):
+        samples: dict[str, list[float]] = defaultdict(list)
+        answers: dict[str, Counter[str]] = defaultdict(Counter)
+        background: list[float] = []
+        with override_settings(
+            NUTAG_PAGE_CACHE_SECONDS=300, NUTAG_PAGE_REFRESH=refresh_pages, NUTAG_TASK_MODE="inline"
+        ):
+            cache.clear()
+            for url in pages.values():  # the recipes: pages readers asked for
+                client.get(url)
+            for i in range(reps):
+                t0 = now()
+                if expire:
+                    later = _time.time() + 301 * (i + 1)  # every entry past its freshness
+                    patch = mock.patch("nutag.sites.caching.time.time", lambda t=later: t)
+                    patch.start()
+                else:
+                    _publish_one(i)
+                background.append((now() - t0) * 1000)
+                for key, url in pages.items():
+                    queued: list[tuple[str, dict[str, object]]] = []
+                    with mock.patch(  # the stale hit's re-render: run after, timed apart
+                        "nutag.sites.refresh.enqueue",
+                        lambda p, q=queued, **kw: q.append((p, kw)),
+                    ):
+                        t0 = now()
+                        response = client.get(url)
+                        samples[key].append((now() - t0) * 1000)
+                    answers[key][response.get("X-Nutag-Cache", "-")] += 1
+                    t0 = now()
+                    for path, kwargs in queued:
+                        run_named(path, kwargs)
+                    background[-1] += (now() - t0) * 1000
+                    t0 = now()
+                    client.get(BARE_PATH)
+                    bare.append((now() - t0) * 1000)
+                if expire:
+                    patch.stop()
+        b = statistics.median(bare)
+        out.write(f"  {label} (publish + purge + background renders: ")
+        out.write(f"{statistics.median(background):.1f} ms):\n")
+        for key, url in pages.items():
+            ms = statistics.median(samples[key])
+            seen = ", ".join(f"{k} {v}" for k, v in sorted(answers[key].items()))
+            out.write(f"    {key:8} {url:40} {ms:7.2f} ms  ratio {b / ms:5.3f}  ({seen})\n")
+    out.write(f"  bare view: {statistics.median(bare):.2f} ms\n")
+    return out.getvalue()
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folder", type=Path, required=True)
@@ -160,6 +254,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--reps", type=int, default=30)
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--no-profile", action="store_true")
+    parser.add_argument("--after-publish", action="store_true", help="see the docstring")
     args = parser.parse_args(argv)
     setup(args.folder, args.articles)
     urls = paths()
@@ -170,6 +265,8 @@ def main(argv: list[str] | None = None) -> int:
         ms = statistics.median(samples[key])
         n = queries_of(url)
         print(f"  {key:8} {url:40} {ms:7.2f} ms  ratio {bare / ms:5.3f}  {n} queries")
+    if args.after_publish:
+        print(after_publish(urls, args.reps))
     if not args.no_profile:
         for key in ("village", "column", "article"):
             print(f"\n{key} {urls[key]}")

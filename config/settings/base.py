@@ -324,6 +324,11 @@ NUTAG_AUDIO_MAX_BYTES = int(os.environ.get("NUTAG_AUDIO_MAX_BYTES", str(20 * 102
 NUTAG_IS_PRODUCTION = False
 # Public pages: anonymous pages cached this long (purged earlier when their content changes).
 NUTAG_PAGE_CACHE_SECONDS = int(os.environ.get("NUTAG_PAGE_CACHE_SECONDS", "300"))
+# After a purge, up to this many of the purged units' recent pages are rendered again in the
+# background (0: off); an expired page is served this many seconds more while it is rendered
+# again (nutag/sites/refresh.py, issue 17).
+NUTAG_PAGE_REFRESH = int(os.environ.get("NUTAG_PAGE_REFRESH", "12"))
+NUTAG_PAGE_CACHE_GRACE = int(os.environ.get("NUTAG_PAGE_CACHE_GRACE", "3600"))
 # Read counts are buffered in the cache and written after this many reads or seconds.
 NUTAG_READS_FLUSH_EVERY = int(os.environ.get("NUTAG_READS_FLUSH_EVERY", "200"))
 NUTAG_READS_FLUSH_SECONDS = int(os.environ.get("NUTAG_READS_FLUSH_SECONDS", "60"))

@@ -40,3 +40,7 @@ NUTAG_SPEECH = False
 # policy (nutag/core/tests/test_security_headers.py, test_browser_csp.py) enforce it.
 NUTAG_CSP_REPORT_ONLY = True
 NUTAG_PRIVATE_ROOT = MEDIA_ROOT / "private"
+
+# Pages rendered again in the background after a purge: on in the tests of that
+# (nutag/sites/tests/test_refresh.py), off elsewhere, where a purge must show as a miss.
+NUTAG_PAGE_REFRESH = int(os.environ.get("NUTAG_PAGE_REFRESH", "0"))

@@ -32,7 +32,11 @@
   this visitor is put back on every hit (``get_token``, which also sets the CSRF cookie).
 - **Headers**: ``Cache-Control: public, max-age=60`` and a stable ``ETag`` for anonymous
   cacheable pages (``ConditionalGetMiddleware`` answers 304), ``private, no-store`` for
-  logged-in users and pages showing messages. ``X-Nutag-Cache: hit|miss`` says what happened.
+  logged-in users and pages showing messages. ``X-Nutag-Cache: hit|miss|stale`` says what
+  happened.
+- **Misses readers rarely meet** (``nutag.sites.refresh``): after a purge the unit's recent
+  pages are rendered again in the background; an expired entry is served once more
+  (``stale``, up to ``NUTAG_PAGE_CACHE_GRACE`` seconds) while it is rendered again.
 """
 
 from __future__ import annotations
@@ -41,6 +45,7 @@ import functools
 import hashlib
 import re
 import struct
+import time
 import zlib
 from collections.abc import Callable, Iterable
 from typing import Any, TypeGuard
@@ -61,7 +66,7 @@ from django.utils.translation import get_language
 from nutag.core import generations
 from nutag.core.views import LARGE_TEXT_COOKIE
 from nutag.orgs.models import Unit
-from nutag.sites import counting
+from nutag.sites import counting, refresh
 from nutag.sites.models import Article, Placement
 
 DEFAULT_SECONDS = 300
@@ -115,6 +120,12 @@ def purge_scopes(scopes: Iterable[str]) -> None:
     _bump_now_and_on_commit({_scope_key(s) for s in scopes})
 
 
+def refresh_scopes_later(scopes: Iterable[str]) -> None:
+    """Render the recent pages of these units again in the background (``nutag.sites.refresh``),
+    after a purge that has committed."""
+    refresh.schedule_scopes(scopes, cache=_cache())
+
+
 def _scopes(rows: Iterable[tuple[str, str]], *, ancestors: bool) -> set[str]:
     """Codes of units given as (code, path), with their ancestors' codes (one more query)
     and ``/`` when a root unit is among them."""
@@ -134,14 +145,16 @@ def _scopes(rows: Iterable[tuple[str, str]], *, ancestors: bool) -> set[str]:
     return codes
 
 
-def purge_units(*, unit_ids: Iterable[int], ancestors: bool = True) -> None:
+def purge_units(*, unit_ids: Iterable[int], ancestors: bool = True) -> set[str]:
     """Purge the pages of these units (and of the units above them, which show their
-    activity, and ``/``)."""
+    activity, and ``/``); returns the scopes purged."""
     ids = set(unit_ids)
     if not ids:
-        return
+        return set()
     rows = Unit.objects.filter(pk__in=ids).order_by().values_list("code", "path")
-    purge_scopes(_scopes(rows, ancestors=ancestors))
+    scopes = _scopes(rows, ancestors=ancestors)
+    purge_scopes(scopes)
+    return scopes
 
 
 def purge_article(*, article_id: int, unit_id: int | None = None) -> None:
@@ -260,11 +273,14 @@ def _cacheable(response: HttpResponseBase) -> TypeGuard[HttpResponse]:
     return vary <= VARY_ESSENTIALS
 
 
-def _store(request: HttpRequest, response: HttpResponse, key: str, seconds: int) -> None:
+def _store(
+    request: HttpRequest, response: HttpResponse, key: str, seconds: int, scope: str
+) -> None:
     content = _strip_csrf(response.content, _csrf_secret(request))
     etag = '"' + hashlib.sha256(content).hexdigest()[:32] + '"'
     entry = {
         "v": ENTRY_VERSION,
+        "fresh": time.time() + seconds,  # then served stale while rendered again
         "content": content,
         "headers": [(k, v) for k, v in response.items() if k.lower() not in _DROP_HEADERS],
         "vary": response.get("Vary", ""),
@@ -272,8 +288,9 @@ def _store(request: HttpRequest, response: HttpResponse, key: str, seconds: int)
         "etag": etag,
         "gzip": _compressed_pieces(content),
     }
-    _cache().set(key, entry, timeout=seconds)
+    _cache().set(key, entry, timeout=seconds + max(refresh.grace_seconds(), 0))
     response["ETag"] = etag
+    refresh.remember(request, scope=scope, digest=key.rsplit(":", 1)[-1], cache=_cache())
 
 
 # --- Compressed once, at store time ---------------------------------------------------------
@@ -405,14 +422,19 @@ def public_page(
 
         clean_query(request, allowed)
         extra = version(request, kwargs) if version is not None else ""
-        key = page_key(request, scope=_scope(kwargs), version=extra)
-        entry = _cache().get(key)
+        scope = _scope(kwargs)
+        key = page_key(request, scope=scope, version=extra)
+        background = request.META.get(counting.REFRESH_META)
+        entry = None if background == refresh.FORCE else _cache().get(key)
         if isinstance(entry, dict) and entry.get("v") == ENTRY_VERSION:
             if entry["reads"] is not None:
                 unit_id, article_id = entry["reads"]
                 counting.count_read_for_cached(request, unit_id=unit_id, article_id=article_id)
             response = _from_entry(request, entry)
-            response[CACHE_HEADER] = "hit"
+            stale = entry.get("fresh", time.time()) < time.time()
+            response[CACHE_HEADER] = "stale" if stale else "hit"
+            if stale and not background:
+                refresh.schedule_page(request, key=key, cache=_cache())
             _public_headers(response)
             return response
 
@@ -421,9 +443,9 @@ def public_page(
             return response
         response[CACHE_HEADER] = "miss"
         if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
-            response.add_post_render_callback(lambda r: _store(request, r, key, seconds))
+            response.add_post_render_callback(lambda r: _store(request, r, key, seconds, scope))
         else:
-            _store(request, response, key, seconds)
+            _store(request, response, key, seconds, scope)
         _public_headers(response)
         return response
 

@@ -54,9 +54,12 @@ def unit_changed(sender: type[Unit], instance: Unit, **kwargs: Any) -> None:
 
 def site_change_announced(sender: Any, *, unit_ids: list[int], **kwargs: Any) -> None:
     """``events.site_changed``, sent on commit by the write services: it also covers their
-    bulk writes (``bulk_create``/``bulk_update``), which send no model signal."""
-    caching.purge_units(unit_ids=unit_ids)
+    bulk writes (``bulk_create``/``bulk_update``), which send no model signal. Sent after
+    the commit, so after the model signals' bumps: the purged units' recent pages are then
+    rendered again in the background (``nutag.sites.refresh``)."""
+    scopes = caching.purge_units(unit_ids=unit_ids)
     caching.purge_scopes([caching.ROOT_SCOPE])
+    caching.refresh_scopes_later(scopes | {caching.ROOT_SCOPE})
 
 
 RECEIVERS: list[tuple[type[Any], Any]] = [

@@ -19,6 +19,8 @@ COUNTING_TZ = ZoneInfo("Asia/Shanghai")
 # stores it with the cached page so that a cache hit is counted too) and a cookie to issue.
 READ_ATTR = "_nutag_read"
 NEW_VISITOR_ATTR = "_nutag_new_visitor"
+# In the WSGI environ of a page rendered in the background (``nutag.sites.refresh``): no read.
+REFRESH_META = "nutag.page_refresh"
 FLUSH_TASK = "nutag.sites.counting.flush_pending"
 DEFAULT_FLUSH_EVERY = 200
 DEFAULT_FLUSH_SECONDS = 60

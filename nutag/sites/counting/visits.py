@@ -23,6 +23,7 @@ from nutag.sites.counting.base import (
     COOKIE_NAME,
     NEW_VISITOR_ATTR,
     READ_ATTR,
+    REFRESH_META,
     SITE,
     Target,
     local_day,
@@ -115,7 +116,7 @@ def count_read_for_cached(
 
 def _count(request: HttpRequest, *, unit_id: int, article_id: int | None) -> None:
     setattr(request, READ_ATTR, (unit_id, article_id))
-    if request.method != "GET" or is_robot(request):
+    if request.method != "GET" or is_robot(request) or request.META.get(REFRESH_META):
         return
     moment = now()
     day = local_day(moment)

@@ -1,0 +1,238 @@
+"""Public pages rendered again in the background, so that readers rarely meet a cache miss
+(issue 17, "cold pages").
+
+A miss costs 20–60 times a bare view (``bench/RESULTS.md``, "Cold pages"): the page's
+querysets and templates, whatever is shaved off them. So instead of making every miss cheap,
+misses that readers would meet are turned into hits:
+
+- **After a purge** (a publish, a withdrawal, a column or an extension block changed: every
+  change the services announce, ``events.announce_site_change``, which is sent on commit after
+  the model signals' own bumps), the pages of the purged units that readers asked for recently are
+  rendered again in the background (``nutag.core.tasks.enqueue``, on commit), at most
+  ``NUTAG_PAGE_REFRESH`` pages per purge (0: off), homes first, then first column pages,
+  articles, then later column pages, most recently asked first (a search or a dashboard is
+  left to expiry: rendered again when a reader asks). The next reader gets a hit with the new
+  content. Each page is rendered exactly as a reader's request would render it (same path,
+  clean query, host, scheme, language, larger-text cookie, HTMX headers: a *recipe* kept
+  with the unit's pages), through the full middleware stack, so it lands under the key that
+  reader's request makes.
+- **After expiry** (``NUTAG_PAGE_CACHE_SECONDS``): an entry is kept ``NUTAG_PAGE_CACHE_GRACE``
+  seconds longer (stale-while-revalidate). A request in that window is served the stale copy
+  (``X-Nutag-Cache: stale``) and one background render of that page replaces it. Nothing a
+  reader must see at once is behind the expiry: every change that matters bumps a generation
+  (a new key, never a stale copy: a withdrawn article is gone on the next request); only
+  figures such as the visit count may lag by the grace as well.
+
+A background render carries ``REFRESH_META`` in its request: it is not counted as a read
+(``counting``), never recorded as a recipe, and ``fill`` renders only what is missing while
+``force`` renders even over a stale entry.
+
+In the embedded default (local-memory page cache per worker, ``thread`` tasks) the worker
+that handled the change renders its own copies; the other workers render on their next
+miss. With Redis (one cache for every worker) the render serves everyone.
+"""
+
+from __future__ import annotations
+
+import io
+import logging
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from typing import Any
+
+from django.conf import settings
+from django.core.cache import BaseCache
+from django.core.handlers.base import BaseHandler
+from django.core.handlers.wsgi import WSGIRequest
+from django.http import HttpRequest
+
+from nutag.core.tasks import enqueue
+from nutag.core.views import LARGE_TEXT_COOKIE
+from nutag.sites.counting.base import REFRESH_META
+
+logger = logging.getLogger(__name__)
+
+FILL = "fill"  # render when the page is not cached (after a purge)
+FORCE = "force"  # render although a stale copy is cached (after expiry)
+RECIPES_PER_SCOPE = 32
+RECIPE_SECONDS = 7 * 24 * 3600
+LOCK_SECONDS = 60
+DEFAULT_PAGES = 12
+DEFAULT_GRACE = 3600
+# What of a reader's request decides the page (and its cache key), and so is replayed.
+_RECIPE_META = (
+    "HTTP_HOST",
+    "SERVER_NAME",
+    "SERVER_PORT",
+    "SCRIPT_NAME",
+    "wsgi.url_scheme",
+    "HTTP_X_FORWARDED_PROTO",
+    "HTTP_X_FORWARDED_HOST",
+    "HTTP_X_FORWARDED_PORT",
+    "HTTP_ACCEPT_LANGUAGE",
+    "HTTP_HX_REQUEST",
+    "HTTP_HX_TARGET",
+)
+# The pages rendered again after a purge: homes first, then first column pages, articles,
+# a column's later pages.
+_RANKS = {"site-root": 0, "site-home": 0, "site-column": 1, "site-article": 2}
+_OTHER_RANK = 3
+
+
+def pages_per_purge() -> int:
+    return int(getattr(settings, "NUTAG_PAGE_REFRESH", DEFAULT_PAGES))
+
+
+def grace_seconds() -> int:
+    return int(getattr(settings, "NUTAG_PAGE_CACHE_GRACE", DEFAULT_GRACE))
+
+
+def is_refresh(request: HttpRequest) -> bool:
+    return bool(request.META.get(REFRESH_META))
+
+
+def _recipes_key(scope: str) -> str:
+    return f"pcr:{scope}"
+
+
+def _url_name(request: HttpRequest) -> str:
+    match = getattr(request, "resolver_match", None)
+    return getattr(match, "url_name", "") or ""
+
+
+def _rank(request: HttpRequest) -> int:
+    rank = _RANKS.get(_url_name(request), _OTHER_RANK)
+    if rank == 1 and request.GET.get("page") not in (None, "1"):
+        rank = _OTHER_RANK  # a column's later pages after its first
+    return rank
+
+
+def recipe_of(request: HttpRequest) -> dict[str, Any]:
+    """What replays ``request`` (a cacheable anonymous GET) in the background."""
+    cookies = {
+        name: request.COOKIES[name]
+        for name in (settings.LANGUAGE_COOKIE_NAME, LARGE_TEXT_COOKIE)
+        if name in request.COOKIES
+    }
+    return {
+        "path": request.path_info,
+        "query": request.META.get("QUERY_STRING", ""),
+        "meta": {k: str(request.META[k]) for k in _RECIPE_META if k in request.META},
+        "cookies": cookies,
+        "rank": _rank(request),
+        "t": time.time(),
+    }
+
+
+def remember(request: HttpRequest, *, scope: str, digest: str, cache: BaseCache) -> None:
+    """Keep how to render this page again, with the recent pages of its unit (``scope``).
+    Only the site's own pages (home, columns, articles): a search or a dashboard is rendered
+    again only after expiry, when a reader asked for it."""
+    if pages_per_purge() <= 0 or is_refresh(request) or _url_name(request) not in _RANKS:
+        return
+    key = _recipes_key(scope)
+    recipes = cache.get(key)
+    if not isinstance(recipes, dict):
+        recipes = {}
+    recipes[digest] = recipe_of(request)
+    if len(recipes) > RECIPES_PER_SCOPE:
+        newest = sorted(recipes.items(), key=lambda kv: -kv[1]["t"])[:RECIPES_PER_SCOPE]
+        recipes = dict(newest)
+    cache.set(key, recipes, timeout=RECIPE_SECONDS)
+
+
+def schedule_scopes(scopes: Iterable[str], *, cache: BaseCache) -> None:
+    """After a purge of ``scopes``: render their recent pages again, on commit, in the
+    background. Nothing when refreshing is off or no page of theirs was asked for."""
+    if pages_per_purge() <= 0:
+        return
+    wanted = sorted(s for s in set(scopes) if cache.get(_recipes_key(s)))
+    if wanted:
+        enqueue("nutag.sites.refresh.refresh_scopes", scopes=wanted)
+
+
+def schedule_page(request: HttpRequest, *, key: str, cache: BaseCache) -> None:
+    """A stale copy was served: render this page again in the background, once."""
+    if cache.add(f"pcl:{key}", 1, timeout=LOCK_SECONDS):
+        enqueue("nutag.sites.refresh.refresh_page", recipe=recipe_of(request))
+
+
+# --- The background side ----------------------------------------------------------------------
+
+_handler_lock = threading.Lock()
+_handler: BaseHandler | None = None
+
+
+def _get_handler() -> BaseHandler:
+    """The middleware stack, loaded once per process (as the WSGI handler does)."""
+    global _handler
+    with _handler_lock:
+        if _handler is None:
+            handler = BaseHandler()
+            handler.load_middleware()
+            _handler = handler
+        return _handler
+
+
+def render(recipe: dict[str, Any], *, mode: str = FILL) -> int:
+    """Render the page of ``recipe`` as its reader's request would; returns the status."""
+    meta = dict(recipe.get("meta", {}))
+    cookies = recipe.get("cookies", {})
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": recipe["path"],
+        "QUERY_STRING": recipe.get("query", ""),
+        "SCRIPT_NAME": meta.pop("SCRIPT_NAME", ""),
+        "SERVER_NAME": meta.pop("SERVER_NAME", "localhost"),
+        "SERVER_PORT": meta.pop("SERVER_PORT", "80"),
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.version": (1, 0),
+        "wsgi.url_scheme": meta.pop("wsgi.url_scheme", "http"),
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.multithread": True,
+        "wsgi.multiprocess": True,
+        "wsgi.run_once": False,
+        REFRESH_META: mode,
+        **meta,
+    }
+    if cookies:
+        environ["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
+    request = WSGIRequest(environ)
+    response = _get_handler().get_response(request)
+    response.close()
+    return int(response.status_code)
+
+
+def _render_safely(recipe: dict[str, Any], mode: str) -> bool:
+    try:
+        render(recipe, mode=mode)
+    except Exception:  # a background render never fails the job: the next reader renders
+        logger.exception("background render of %s failed", recipe.get("path"))
+        return False
+    return True
+
+
+def refresh_scopes(*, scopes: list[str]) -> int:
+    """Render the recent pages of the units ``scopes`` that are not cached (task of
+    ``schedule_scopes``); at most ``NUTAG_PAGE_REFRESH``. Returns how many were rendered."""
+    from nutag.sites.caching import _cache
+
+    limit = pages_per_purge()
+    if limit <= 0:
+        return 0
+    todo: list[dict[str, Any]] = []
+    for scope in scopes:
+        recipes = _cache().get(_recipes_key(scope))
+        if isinstance(recipes, dict):
+            todo.extend(recipes.values())
+    todo.sort(key=lambda r: (r.get("rank", _OTHER_RANK), -r.get("t", 0)))
+    return sum(_render_safely(recipe, FILL) for recipe in todo[:limit])
+
+
+def refresh_page(*, recipe: dict[str, Any]) -> int:
+    """Render one page again over its stale copy (task of ``schedule_page``)."""
+    return int(_render_safely(recipe, FORCE))

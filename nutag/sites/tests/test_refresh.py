@@ -1,0 +1,196 @@
+"""Pages rendered again in the background (``nutag.sites.refresh``): negatives first (off by
+setting, a background render is no read and no recipe, a failing render does not fail the
+job), then the next reader after a publish or a withdrawal gets a hit with the new content
+in their own language, the per-purge limit, and a stale copy served once while it is
+rendered again after expiry."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.core.cache import cache
+from django.test import Client
+
+from nutag.core.actors import SYSTEM
+from nutag.orgs.models import Unit
+from nutag.sites import counting, refresh, services
+from nutag.sites.models import Article
+
+TITLE = "草原牧歌"  # the same in simplified and traditional Chinese
+
+
+@pytest.fixture(autouse=True)
+def _clean(settings: Any) -> Iterator[None]:
+    settings.NUTAG_TASK_MODE = "inline"
+    settings.NUTAG_PAGE_CACHE_SECONDS = 300
+    settings.NUTAG_PAGE_REFRESH = 12
+    settings.NUTAG_PAGE_CACHE_GRACE = 3600
+    cache.clear()
+    counting.clear_pending()
+    yield
+    counting.clear_pending()
+
+
+def get(url: str, **headers: Any) -> Any:
+    response = Client(**headers).get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    return response
+
+
+def write(unit: Unit, title: str = TITLE, column_key: str = "news") -> Article:
+    data = services.ArticleInput(title=title, column_key=column_key, body="<p>正文</p>")
+    return services.article_create(acting_user=SYSTEM, unit=unit, data=data)
+
+
+def publish(article: Article, on_commit: Any) -> Article:
+    with on_commit(execute=True):
+        return services.article_publish(acting_user=SYSTEM, article=article)
+
+
+# --- negatives --------------------------------------------------------------------------------
+
+
+def test_switched_off_a_publish_leaves_a_miss_and_keeps_no_recipe(
+    settings: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.NUTAG_PAGE_REFRESH = 0
+    home = f"/u/{cast.village1a.code}/"
+    get(home)
+    assert cache.get(f"pcr:{cast.village1a.code}") is None
+    publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    response = get(home)
+    assert response["X-Nutag-Cache"] == "miss"
+    assert TITLE in response.content.decode()
+
+
+def test_a_background_render_is_not_a_read_and_no_recipe(cast: Any) -> None:
+    home = f"/u/{cast.village1a.code}/"
+    get(home)
+    recipes = cache.get(f"pcr:{cast.village1a.code}")
+    assert len(recipes) == 1
+    counting.clear_pending()
+    cache.clear()
+    (recipe,) = recipes.values()
+    assert refresh.render(recipe) == 200
+    assert counting.get_store().take() == {}
+    assert cache.get(f"pcr:{cast.village1a.code}") is None
+    assert get(home)["X-Nutag-Cache"] == "hit"  # but the page was stored
+
+
+def test_a_failing_render_does_not_fail_the_job(cast: Any, monkeypatch: Any) -> None:
+    get(f"/u/{cast.village1a.code}/")
+
+    def broken(recipe: dict[str, Any], *, mode: str = refresh.FILL) -> int:
+        raise RuntimeError("database gone")
+
+    monkeypatch.setattr(refresh, "render", broken)
+    assert refresh.refresh_scopes(scopes=[cast.village1a.code]) == 0
+
+
+def test_logged_in_pages_are_not_remembered(cast: Any) -> None:
+    client = Client()
+    client.force_login(cast.village1a_secretary)
+    client.get(f"/u/{cast.village1a.code}/")
+    assert cache.get(f"pcr:{cast.village1a.code}") is None
+
+
+def test_only_the_sites_own_pages_are_remembered(cast: Any) -> None:
+    code = cast.village1a.code
+    get(f"/u/{code}/figures/")  # the dashboard: left to expiry
+    assert cache.get(f"pcr:{code}") is None
+    get(f"/u/{code}/")
+    assert [r["path"] for r in cache.get(f"pcr:{code}").values()] == [f"/u/{code}/"]
+
+
+# --- after a purge ----------------------------------------------------------------------------
+
+
+def test_after_a_publish_the_next_reader_gets_a_hit_with_the_article(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    code = cast.village1a.code
+    pages = [f"/u/{code}/", f"/u/{code}/c/news/", f"/u/{code}/c/news/?page=2"]
+    old = write(cast.village1a, title="旧闻")
+    publish(old, django_capture_on_commit_callbacks)
+    pages.append(f"/u/{code}/a/{old.pk}/")
+    for url in pages:
+        assert get(url)["X-Nutag-Cache"] == "miss"
+    publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    for url in pages[:2]:
+        response = get(url)
+        assert response["X-Nutag-Cache"] == "hit", url
+        assert TITLE in response.content.decode()
+    assert get(pages[3])["X-Nutag-Cache"] == "hit"  # the old article's page, same unit
+
+
+def test_each_language_is_rendered_under_its_own_key(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    home = f"/u/{cast.village1a.code}/"
+    hant = {"HTTP_ACCEPT_LANGUAGE": "zh-hant"}
+    get(home)
+    assert get(home, **hant)["X-Nutag-Cache"] == "miss"
+    publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    for headers in ({}, hant):
+        response = get(home, **headers)
+        assert response["X-Nutag-Cache"] == "hit"
+        assert TITLE in response.content.decode()
+    assert response["Content-Language"] == "zh-hant"
+
+
+def test_after_a_withdrawal_the_next_reader_never_sees_the_article(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    home = f"/u/{cast.village1a.code}/"
+    article = publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    assert TITLE in get(home).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=SYSTEM, article=article)
+    response = get(home)
+    assert response["X-Nutag-Cache"] == "hit"
+    assert TITLE not in response.content.decode()
+
+
+def test_at_most_the_limit_of_pages_homes_first(
+    settings: Any, cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.NUTAG_PAGE_REFRESH = 1
+    code = cast.village1a.code
+    column, home = f"/u/{code}/c/news/", f"/u/{code}/"
+    get(column)
+    get(home)
+    get(column, HTTP_ACCEPT_LANGUAGE="zh-hant")  # the most recent, but not a home
+    publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    assert get(home)["X-Nutag-Cache"] == "hit"
+    assert get(column)["X-Nutag-Cache"] == "miss"
+
+
+# --- after expiry -----------------------------------------------------------------------------
+
+
+def test_an_expired_page_is_served_once_stale_and_rendered_again(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    home = f"/u/{cast.village1a.code}/"
+    get(home)
+    later = time.time() + 301
+    monkeypatch.setattr("nutag.sites.caching.time.time", lambda: later)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert get(home)["X-Nutag-Cache"] == "stale"
+        assert get(home)["X-Nutag-Cache"] == "stale"  # rendered again once, not twice
+    assert len(callbacks) == 1
+    assert get(home)["X-Nutag-Cache"] == "hit"
+
+
+def test_without_grace_an_expired_page_is_a_miss(
+    settings: Any, cast: Any, monkeypatch: Any
+) -> None:
+    settings.NUTAG_PAGE_CACHE_GRACE = 0
+    settings.NUTAG_PAGE_CACHE_SECONDS = 1
+    home = f"/u/{cast.village1a.code}/"
+    get(home)
+    time.sleep(1.1)  # the cache's own expiry (no wall-clock assertion: only the outcome)
+    assert get(home)["X-Nutag-Cache"] == "miss"
