@@ -388,10 +388,15 @@ class Submissions:
     app does, until it is confirmed; one that got a 4xx is refused (counted, not resent)."""
 
     def __init__(
-        self, base_url: str, code: str, tokens: list[str], run: str, share: float = SUBMIT_SHARE
+        self,
+        base_url: str,
+        residents: list[tuple[str, str]],
+        run: str,
+        share: float = SUBMIT_SHARE,
     ):
-        self.url = f"{base_url}/api/v1/units/{code}/concerns"
-        self.tokens, self.run, self.share = tokens, run, share
+        """``residents``: (API token, code of the resident's unit); client ``i`` is
+        resident ``i`` (modulo their number)."""
+        self.base_url, self.residents, self.run, self.share = base_url, residents, run, share
         self.lock = threading.Lock()
         self.made: dict[int, int] = {}
         self.pending: dict[int, str] = {}  # client -> key sent and not yet confirmed
@@ -416,12 +421,13 @@ class Submissions:
             {"category": "roads", "text": f"压测：村口的路被雪堵了，请派铲车 [{key}]"},
             ensure_ascii=False,
         ).encode()
+        token, code = self.residents[client % len(self.residents)]
         request = urllib.request.Request(  # noqa: S310
-            self.url,
+            f"{self.base_url}/api/v1/units/{code}/concerns",
             data=body,
             method="POST",
             headers={
-                "Authorization": f"Bearer {self.tokens[client % len(self.tokens)]}",
+                "Authorization": f"Bearer {token}",
                 "Content-Type": "application/json",
                 "Idempotency-Key": key,
             },
@@ -509,22 +515,28 @@ def saturation(
     server: Server, site: _ScaleSite, *, steps: list[int], step_seconds: float,
     hold_seconds: float, residents: int,
 ) -> list[str]:  # fmt: skip
-    """Find saturation (the fewest clients whose throughput is within 5 % of the most
-    measured), hold it ``hold_seconds``, then count each confirmed submission in the
-    database. Returns the report's lines."""
+    """Find saturation (ramp the clients until two steps in a row add less than 5 % to the
+    best rate; saturation = the fewest clients within 5 % of the best), hold it
+    ``hold_seconds``, then count each confirmed submission in the database. Returns the
+    report's lines."""
     run = f"s{int(time.time()) % 100000}"
-    tokens = django_json(
-        site, f"make_residents(code={DEMO_VILLAGE!r}, count={residents}, run={run!r})"
-    )
-    print(f"  {len(tokens)} residents with logins and API tokens")
-    ramp = Submissions(server.base_url, DEMO_VILLAGE, tokens, f"{run}r")
+    made = django_json(site, f"make_residents(banner={BANNER!r}, count={residents}, run={run!r})")
+    people = [(token, code) for token, code in made]
+    units = len({code for _, code in people})
+    print(f"  {len(people)} residents in {units} units, with logins and API tokens")
+    ramp = Submissions(server.base_url, people, f"{run}r")
     print("  warm-up (not counted in the ramp; its submissions are checked with it):")
     run_step(server, max(steps[:2]), step_seconds, ramp)
-    steps_done = [run_step(server, n, step_seconds, ramp) for n in steps]
+    steps_done: list[Step] = []
+    for n in steps:  # until two steps in a row add less than 5 % to the best rate
+        steps_done.append(run_step(server, n, step_seconds, ramp))
+        rates = [s.rate for s in steps_done]
+        if len(rates) >= 3 and max(rates[-2:]) < 1.05 * max(rates[:-2]):
+            break
     best = max(s.rate for s in steps_done)
     chosen = next(s for s in steps_done if s.rate >= 0.95 * best)
     print(f"  saturation: {chosen.clients} clients ({chosen.rate:.1f}/s; best {best:.1f}/s)")
-    hold = Submissions(server.base_url, DEMO_VILLAGE, tokens, f"{run}h")
+    hold = Submissions(server.base_url, people, f"{run}h")
     held = run_step(server, chosen.clients, hold_seconds, hold)
     time.sleep(2)  # nothing is in flight: every client stopped
     stored = django_json(site, f"count_submissions(run={run!r})")
@@ -536,13 +548,14 @@ def saturation(
         "### Saturation with submissions",
         "",
         f"Mix: each turn of a closed-loop client is, with probability {SUBMIT_SHARE:g}, a "
-        f"resident's concern (`POST /api/v1/units/{DEMO_VILLAGE}/concerns`, JSON, a write "
-        f"API token of one of {len(tokens)} residents whose logins the scenario made through "
-        "the invitation services, an `Idempotency-Key` per concern, sent again with the "
+        "resident's concern (`POST /api/v1/units/{code}/concerns`, JSON, a write API token "
+        f"of one of {len(people)} residents of {units} villages and communities, whose logins "
+        "the scenario made through the invitation services; an `Idempotency-Key` per "
+        "concern, sent again with the "
         "same key until confirmed), otherwise one of the six pages. No rate limit in the "
         "path (nginx's `limit_req` is not in front of this server). Ramp: "
-        f"{step_seconds:g} s per step; saturation = the fewest clients within 5 % of the "
-        "best throughput.",
+        f"{step_seconds:g} s per step, until two steps in a row add less than 5 % to the "
+        "best rate; saturation = the fewest clients within 5 % of the best throughput.",
         "",
         *STEP_HEADER,
         *[s.line() for s in steps_done],
@@ -748,7 +761,9 @@ def main(argv: list[str] | None = None) -> int:
         help="scenarios, comma-separated (also: saturation, celery, celery-child)",
     )
     saturation_args = parser.add_argument_group("saturation (2 minutes at saturation)")
-    saturation_args.add_argument("--steps", default="1,2,4,6,8,12", help="clients per step")
+    saturation_args.add_argument(
+        "--steps", default="1,2,4,6,8,12,16,24,32", help="clients per step, at most"
+    )
     saturation_args.add_argument("--step-seconds", type=float, default=15.0)
     saturation_args.add_argument("--hold", type=float, default=120.0, help="seconds held")
     saturation_args.add_argument("--residents", type=int, default=12, help="logins made")
@@ -766,7 +781,7 @@ def main(argv: list[str] | None = None) -> int:
     database_url = common.postgres_url()
     folder = Path(tempfile.mkdtemp(prefix="nutag-faults-"))
     results: list[Outcome] = []
-    work: list[str] = []  # the saturation and Celery scenarios' report
+    work: dict[str, list[str]] = {}  # the saturation and Celery scenarios' reports
     # Notifications of the submissions (handlers told) go to a log file of the run's own.
     extra = {"NUTAG_SMS_LOG": str(folder / "sms.log")}
     try:
@@ -810,12 +825,11 @@ def main(argv: list[str] | None = None) -> int:
                     scenario("a worker killed", server, args.clients, args.seconds, kill_worker)
                 )
             if "saturation" in only:
-                work += saturation(
+                work["saturation"] = saturation(
                     server, site, steps=[int(n) for n in args.steps.split(",")],
                     step_seconds=args.step_seconds, hold_seconds=args.hold,
                     residents=args.residents,
                 )  # fmt: skip
-                work.append("")
             kills = [kind for kind in ("celery", "celery-child") if kind in only]
             if kills:
                 rows = [
@@ -825,7 +839,7 @@ def main(argv: list[str] | None = None) -> int:
                     )
                     for kind in kills
                 ]  # fmt: skip
-                work += celery_section(
+                work["celery"] = celery_section(
                     rows, herders=args.herders, kill_at=args.kill_at, lease=args.lease,
                     sweep=args.sweep,
                 )  # fmt: skip
@@ -855,20 +869,19 @@ def main(argv: list[str] | None = None) -> int:
         print("server log tail:\n" + server_log)
     if args.write and results:
         common.write_section("bench/faults", body)
-    if work:
-        work_body = [
-            "## bench/faults: saturation with submissions, a Celery worker killed",
+    for part, lines in work.items():
+        part_body = [
+            "## bench/faults: " + lines[0].removeprefix("### "),
             "",
             f"Run {common.today()} with `bench/faults.py --only {args.only}` (the same server "
-            "as the section above: the demo on PostgreSQL 15 and Redis, granian with 2 "
+            "as in bench/faults: the demo on PostgreSQL 15 and Redis, granian with 2 "
             "workers, production settings, page cache off, 30 s client timeout).",
             f"Machine: {common.machine_description()} (shared with seven other developers).",
-            "",
-            *work,
+            *lines[1:],
         ]
-        print("\n".join(work_body))
+        print("\n".join(part_body))
         if args.write:
-            common.write_section("bench/faults-work", work_body)
+            common.write_section(f"bench/faults-{part}", part_body)
     return 0 if all(r.hangs == 0 for r in results) else 1
 
 

@@ -2,8 +2,8 @@
 site's own settings (``manage.py shell -c``), through the services with ``SYSTEM``; each
 prints one JSON line for bench/faults.py to read.
 
-- ``make_residents``: residents of a village with real logins (invitation issued and
-  accepted, as a resident does on a phone) and one write API token each;
+- ``make_residents``: residents of a banner's villages with real logins (invitation issued
+  and accepted, as a resident does on a phone) and one write API token each;
 - ``count_submissions``: how many concerns the database holds for each Idempotency-Key of
   a run (its key is in the concern's text too, so the count does not trust the key table);
 - ``make_notice``: herders with mobile numbers, and one emergency notice to the banner:
@@ -24,16 +24,25 @@ def _say(value: Any) -> None:
     print(json.dumps(value, ensure_ascii=False))  # read by bench/faults.py
 
 
-def make_residents(*, code: str, count: int, run: str) -> None:
+def make_residents(*, banner: str, count: int, run: str) -> None:
+    """``count`` residents, one in each of the banner's villages and communities in turn
+    (a tracking number is counted per unit: one village's concerns are numbered one after
+    the other, so the load spreads as a banner's does), each with a login and a token."""
     from nutag.api.tokens import token_create
     from nutag.core.actors import SYSTEM
-    from nutag.orgs.models import Unit
+    from nutag.orgs.models import Unit, UnitKind
     from nutag.people.accounts.services import invitation_accept, invitation_issue
     from nutag.people.services import PersonInput, person_create
 
-    unit = Unit.objects.get(code=code)
-    tokens = []
+    root = Unit.objects.get(code=banner)
+    villages = list(
+        Unit.objects.filter(
+            path__startswith=root.path, kind__in=[UnitKind.VILLAGE, UnitKind.COMMUNITY]
+        ).order_by("path")
+    )
+    residents = []
     for i in range(count):
+        unit = villages[i % len(villages)]
         person = person_create(
             acting_user=SYSTEM,
             unit=unit,
@@ -44,8 +53,8 @@ def make_residents(*, code: str, count: int, run: str) -> None:
             token=issued.token, username=f"bench-{run}-{i}", password=secrets.token_urlsafe(16)
         )
         _, raw = token_create(acting_user=user, name="bench/faults", scope="write")
-        tokens.append(raw)
-    _say(tokens)
+        residents.append([raw, unit.code])
+    _say(residents)
 
 
 def count_submissions(*, run: str) -> None:

@@ -17,6 +17,7 @@ from django.test import Client
 from bench import faults_setup
 from bench.faults import Load, Submissions
 from nutag.factories import Cast
+from nutag.orgs.models import Unit
 
 
 def _printed(capsys: pytest.CaptureFixture[str]) -> Any:
@@ -24,12 +25,14 @@ def _printed(capsys: pytest.CaptureFixture[str]) -> Any:
 
 
 def test_an_unconfirmed_submission_is_sent_again_with_the_same_key() -> None:
-    submissions = Submissions("http://127.0.0.1:9", "150725100201", ["t0", "t1"], "r1", share=1)
+    residents = [("t0", "150725100201"), ("t1", "150725100202")]
+    submissions = Submissions("http://127.0.0.1:9", residents, "r1", share=1)
     rng = random.Random(1)
     first = submissions(0, rng)
     assert first is not None and first.done is not None
     key = first.request.get_header("Idempotency-key")
     assert first.request.get_header("Authorization") == "Bearer t0"
+    assert first.request.full_url == "http://127.0.0.1:9/api/v1/units/150725100201/concerns"
     assert key and f"[{key}]" in json.loads(first.request.data)["text"]  # type: ignore[arg-type]
     first.done(0)  # timed out: the server may or may not have it
     again = submissions(0, rng)
@@ -47,6 +50,7 @@ def test_an_unconfirmed_submission_is_sent_again_with_the_same_key() -> None:
     other = submissions(1, rng)
     assert other is not None
     assert other.request.get_header("Authorization") == "Bearer t1"
+    assert other.request.full_url.endswith("/units/150725100202/concerns")
 
     assert submissions.check({key: 1}) == {
         "sent": 5, "resent": 2, "confirmed": 1, "refused": 1, "lost": 0, "doubled": 0,
@@ -82,16 +86,19 @@ def test_the_load_sends_the_submissions_among_the_pages() -> None:
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
-    submissions = Submissions(base, "150725100201", ["t"], "r2", share=0.5)
+    submissions = Submissions(base, [("t", "150725100201")], "r2", share=0.5)
     load = Load(base, 2, lambda rng: "/page/", call=submissions)
     try:
         load.start()
-        while len(load.answers) < 40:
+        for _ in range(1000):  # at most 10 s
+            if len(load.answers) >= 40:
+                break
             threading.Event().wait(0.01)
         load.stop()
     finally:
         server.shutdown()
         server.server_close()
+    assert len(load.answers) >= 40
     labels = {a.path for a in load.answers}
     assert labels == {"/page/", "POST concern"}
     posted = [key for method, key in seen if method == "POST"]
@@ -103,12 +110,15 @@ def test_the_load_sends_the_submissions_among_the_pages() -> None:
 def test_the_scenarios_residents_submit_and_each_key_is_counted_once(
     cast: Cast, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    code = cast.village1a.code
-    faults_setup.make_residents(code=code, count=2, run="t1")
-    tokens = _printed(capsys)
-    assert len(tokens) == 2
+    faults_setup.make_residents(banner=cast.banner.code, count=3, run="t1")
+    residents = _printed(capsys)
+    codes = [code for _, code in residents]
+    assert len(residents) == 3
+    assert len(set(codes)) > 1, "the residents are spread over the banner's villages"
+    assert all(Unit.objects.get(code=c).kind in ("village", "community") for c in codes)
+    (token_a, code), (token_b, code_b) = residents[:2]
 
-    def submit(token: str, key: str) -> int:
+    def submit(token: str, key: str, code: str = code) -> int:
         response = Client().post(
             f"/api/v1/units/{code}/concerns",
             data=json.dumps({"category": "roads", "text": f"路被雪堵了 [{key}]"}),
@@ -119,8 +129,9 @@ def test_the_scenarios_residents_submit_and_each_key_is_counted_once(
         return response.status_code
 
     assert Client().post(f"/api/v1/units/{code}/concerns", data={}).status_code in (401, 403, 404)
-    assert submit(tokens[0], "t1r-0-1") == 201
-    assert submit(tokens[0], "t1r-0-1") == 200  # sent again: the first concern
-    assert submit(tokens[1], "t1r-1-1") == 201
+    assert submit(token_a, "t1r-0-1") == 201
+    assert submit(token_a, "t1r-0-1") == 200  # sent again: the first concern
+    assert submit(token_b, "t1r-1-1", code_b) == 201
+    assert submit(token_b, "t1r-1-2", code) == 404  # not a resident there
     faults_setup.count_submissions(run="t1")
     assert _printed(capsys) == {"t1r-0-1": 1, "t1r-1-1": 1}
