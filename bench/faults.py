@@ -13,17 +13,24 @@ the search page) for the whole of each scenario, and every answer is recorded wi
 - ``baseline``: nothing happens;
 - ``postgres``: ``pg_ctl restart -m fast`` at 10 s (every connection is cut);
 - ``redis``: Redis stopped (by its PID) at 10 s, started again at 25 s;
-- ``worker``: one granian worker killed (SIGKILL) at 10 s.
+- ``worker``: one granian worker killed (SIGKILL) at 10 s;
+- ``saturation``: the clients ramped until throughput stops rising, that load held for
+  ``--hold`` seconds with a fifth of the turns residents' concerns sent through the API
+  with an ``Idempotency-Key`` (resent until confirmed); then every confirmed concern is
+  looked for in the database: none missing, none twice, and no 5xx or timeout;
+- ``celery`` / ``celery-child``: a real Celery worker (and beat) sending an emergency
+  notice's SMS to a fake provider, SIGKILLed mid-batch (its whole process group, then a new
+  worker; or one pool process): every message received exactly once.
 
 For each it reports the answers, the non-200s and transport errors, the window in which
 they happened, the time from the fault (or the end of the restart) to the first good answer
 after the last bad one, the p50/p99/max latency and the requests that reached the 30 s
 timeout ("hangs", the bar: none).
 
-It needs a PostgreSQL cluster it may restart: ``--pgdata DIR`` (run ``pg_ctl`` as the
-directory's owner; as root through ``su``), and ``DATABASE_URL`` naming a database on that
-cluster whose name contains "bench" (dropped and re-created); ``redis-server`` on the PATH
-(started on a free port and stopped by its PID).
+The ``postgres`` scenario needs a PostgreSQL cluster it may restart: ``--pgdata DIR`` (run
+``pg_ctl`` as the directory's owner; as root through ``su``). All need ``DATABASE_URL``
+naming a database whose name contains "bench" (dropped and re-created) and
+``redis-server`` on the PATH (started on a free port and stopped by its PID).
 
     DATABASE_URL=postgres://nutag@127.0.0.1:55491/nutag_faults_bench \\
         .venv/bin/python bench/faults.py --pgdata /tmp/pgf/data --write
