@@ -91,7 +91,9 @@ class _Unit:
     kind: str
 
 
-def copy_rows(writer: BulkWriter, model: type[models.Model], rows: Sequence[dict[str, Any]]) -> None:
+def copy_rows(
+    writer: BulkWriter, model: type[models.Model], rows: Sequence[dict[str, Any]]
+) -> None:
     """Bulk-write ``rows`` (attribute name → value, ids included) with every concrete column,
     the model's defaults for those not given, prepared as a save would prepare them."""
     if not rows:
@@ -133,6 +135,29 @@ class _Ids:
         first = self.next[table]
         self.next[table] += n
         return int(first)
+
+
+class _Sink:
+    """Rows of one model, written in chunks with ids from ``_Ids`` (bounded memory)."""
+
+    def __init__(self, writer: BulkWriter, ids: _Ids, model: type[models.Model]) -> None:
+        self.writer, self.ids, self.model = writer, ids, model
+        self.rows: list[dict[str, Any]] = []
+        self.written = 0
+
+    def add(self, row: dict[str, Any]) -> None:
+        self.rows.append(row)
+        if len(self.rows) >= 50_000:
+            self.flush()
+
+    def flush(self) -> int:
+        first = self.ids.take(self.model, len(self.rows))
+        for n, row in enumerate(self.rows):
+            row["id"] = first + n
+        copy_rows(self.writer, self.model, self.rows)
+        self.written += len(self.rows)
+        self.rows = []
+        return self.written
 
 
 def _moment(rng: random.Random, now: dt.datetime, *, within_days: float = 365) -> dt.datetime:
@@ -209,7 +234,7 @@ def _articles(
     townships_of: dict[str, list[_Unit]] = defaultdict(list)
     for u in units:
         if level[u.id] == "township":
-            townships_of[u.path[: -4]].append(u)
+            townships_of[u.path[:-4]].append(u)
     articles: list[dict[str, Any]] = []
     placements: list[dict[str, Any]] = []
     for unit in units:
@@ -260,6 +285,8 @@ def _concerns(
     concerns: list[dict[str, Any]] = []
     steps: list[dict[str, Any]] = []
     counters: Counter[tuple[int, int]] = Counter()
+    order = [ConcernState.RECEIVED, ConcernState.ACCEPTED, ConcernState.IN_PROGRESS,
+             ConcernState.ANSWERED, ConcernState.CLOSED]  # fmt: skip
     for unit in units:
         if unit.kind not in ("village", "community"):
             continue
@@ -276,11 +303,8 @@ def _concerns(
             if age_days > 30:
                 state = ConcernState.CLOSED if roll < 0.6 else ConcernState.ANSWERED
                 state = ConcernState.IN_PROGRESS if roll > 0.97 else state
-            else:
-                state = [ConcernState.RECEIVED, ConcernState.ACCEPTED, ConcernState.IN_PROGRESS,
-                         ConcernState.ANSWERED, ConcernState.CLOSED][min(4, int(roll * 5))]  # fmt: skip
-            order = [ConcernState.RECEIVED, ConcernState.ACCEPTED, ConcernState.IN_PROGRESS,
-                     ConcernState.ANSWERED, ConcernState.CLOSED]  # fmt: skip
+            else:  # the last month's: in every state
+                state = order[min(4, int(roll * 5))]
             reached = order.index(state)
             at, trail = created, []
             for step_no, kind in enumerate(
@@ -357,8 +381,7 @@ def _study(
                 )  # fmt: skip
                 lessons_of[banner.path].append((course.pk, lesson.pk))
     depth = len(banners[0].path) if banners else 0
-    progress: list[dict[str, Any]] = []
-    points: list[dict[str, Any]] = []
+    progress, points = _Sink(writer, ids, LessonProgress), _Sink(writer, ids, PointEntry)
     per, _cap = DEFAULT_POINTS[Act.LESSON_COMPLETED]
     members = PartyMembership.objects.filter(subtree_q(root.path, "unit_path")).order_by("pk")
     for person_id, unit_id, path in members.values_list("person_id", "unit_id", "unit_path"):
@@ -368,26 +391,20 @@ def _study(
         start = now - dt.timedelta(days=rng.uniform(7, 300))  # a lesson a day from there
         for n, (course_id, lesson_id) in enumerate(lessons[: rng.randint(1, len(lessons))]):
             when = min(now, start + dt.timedelta(days=n, minutes=rng.randint(0, 600)))
-            progress.append(
+            progress.add(
                 {"person_id": person_id, "lesson_id": lesson_id, "course_id": course_id,
                  "unit_id": unit_id, "unit_path": path, "opened_at": when, "last_seen_at": when,
                  "seconds": 15 * 60, "reached_end": True, "completed_at": when}
             )  # fmt: skip
             # one lesson a day: always under the daily cap of the lesson act
-            points.append(
+            points.add(
                 {"person_id": person_id, "unit_id": unit_id, "unit_path": path,
                  "act": Act.LESSON_COMPLETED, "key": f"lesson:{person_id}:{lesson_id}",
                  "points": per, "day": timezone.localtime(when).date(), "created_at": when}
             )  # fmt: skip
-    for model, rows in ((LessonProgress, progress), (PointEntry, points)):
-        first = ids.take(model, len(rows))
-        for n, row in enumerate(rows):
-            row["id"] = first + n
-        for start in range(0, len(rows), 50_000):
-            copy_rows(writer, model, rows[start : start + 50_000])
-    info.lesson_progress, info.points = len(progress), len(points)
+    info.lesson_progress, info.points = progress.flush(), points.flush()
 
-    meetings: list[dict[str, Any]] = []
+    meetings = _Sink(writer, ids, Meeting)
     today = timezone.localtime(now).date()
     months = [(today.year - (today.month - m <= 0), (today.month - m - 1) % 12 + 1)
               for m in range(12)]  # fmt: skip
@@ -403,16 +420,12 @@ def _study(
                 if day > today or rng.random() < skip:
                     continue
                 stamp = dt.datetime.combine(day, dt.time(9), tzinfo=dt.UTC)
-                meetings.append(
+                meetings.add(
                     {"unit_id": unit.id, "unit_path": unit.path, "kind": kind, "held_on": day,
                      "topic": f"{year}年{month}月{MeetingKind(kind).label}", "place": "党员活动室",
                      "created_at": stamp, "updated_at": stamp}
                 )  # fmt: skip
-    first = ids.take(Meeting, len(meetings))
-    for n, row in enumerate(meetings):
-        row["id"] = first + n
-    copy_rows(writer, Meeting, meetings)
-    info.meetings = len(meetings)
+    info.meetings = meetings.flush()
 
 
 def _tasks(
@@ -484,7 +497,7 @@ def add_activity(
     from nutag.people.models import Person
     from nutag.sites.caching import purge_everything
     from nutag.sites.models import Article
-    from nutag.sites.search import index_article_ids
+    from nutag.sites.search import PG_TABLE, index_article_ids
 
     if settings.NUTAG_IS_PRODUCTION:
         raise ProvinceRefusedError("Refusing to write synthetic activity in production.")
@@ -534,7 +547,21 @@ def add_activity(
         purge_everything()
 
     timed("tallies", recount)
-    timed("analyze", writer.analyze)
+
+    def analyze() -> None:  # the tables written, not a VACUUM of the whole database
+        from nutag.assess.models import Task
+        from nutag.people.models import PartyMembership
+        from nutag.voice.models import ConcernCounter
+
+        tables = [*ids.tables, PartyMembership._meta.db_table, Task._meta.db_table,
+                  ConcernCounter._meta.db_table]  # fmt: skip
+        if writer.postgres:
+            tables.append(PG_TABLE)  # the search index
+        with connection.cursor() as cursor:
+            for table in tables:
+                cursor.execute(f"ANALYZE {table}")
+
+    timed("analyze", analyze)
     return info
 
 

@@ -26,12 +26,12 @@ from nutag.orgs.registry import tally_rebuilds
 from nutag.people.models import CareTally, CareWorker, PartyMembership, Person
 from nutag.sites.models import Article, Placement
 from nutag.sites.search import search_articles
+from nutag.stats.selectors import unit_figures
+from nutag.stats.selectors.five_good import five_good
 from nutag.study.models import LessonProgress, Meeting, PointEntry
 from nutag.study.selectors.figures import study_figures
 from nutag.voice.models import Concern, ConcernCounter, ConcernState, StepKind
 from nutag.voice.selectors.figures import voice_figures
-from nutag.stats.selectors import unit_figures
-from nutag.stats.selectors.five_good import five_good
 
 pytestmark = pytest.mark.django_db
 
