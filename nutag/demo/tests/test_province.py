@@ -211,3 +211,16 @@ def test_a_year_of_activity_keeps_what_the_services_keep() -> None:
     assert search_articles(unit=root, query=article.title[:4])
     assert any(h.article.pk == article.pk for h in search_articles(
         unit=article.unit, query=article.title[:4], limit=100))  # fmt: skip
+
+
+def test_activity_can_be_added_to_a_province_generated_before() -> None:
+    call_command(
+        "generate_province", "--units", "30", "--people", "300", "--no-activity", stdout=StringIO()
+    )
+    assert not Article.objects.exists() and not Concern.objects.exists()
+    out = StringIO()
+    call_command("generate_province", "--activity-only", stdout=out)
+    assert "A year of activity" in out.getvalue()
+    assert "Generated" not in out.getvalue()  # the province itself was not written again
+    assert Article.objects.exists() and Meeting.objects.exists()
+    assert Unit.objects.count() == 30
