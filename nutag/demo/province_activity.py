@@ -365,13 +365,13 @@ def _study(
     banners = _banners(units, level)
     lessons_of: dict[str, list[tuple[int, int]]] = {}  # banner path → (course id, lesson id)
     for banner in banners:
-        unit = Unit.objects.get(pk=banner.id)
+        banner_unit = Unit.objects.get(pk=banner.id)
         lessons_of[banner.path] = []
         for title, column in (("学习贯彻党的二十大精神", CourseColumn.THEMATIC),
                               ("基层党支部工作实务", CourseColumn.ONLINE_STUDY)):  # fmt: skip
             course = services.course_create(
-                acting_user=SYSTEM, unit=unit, title=title, summary="旗委部署，党员在线学习。",
-                audience=Audience.PARTY, column=column, is_public=True,
+                acting_user=SYSTEM, unit=banner_unit, title=title, audience=Audience.PARTY,
+                summary="旗委部署，党员在线学习。", column=column, is_public=True,
             )  # fmt: skip
             info.courses += 1
             for n in range(3):
