@@ -95,7 +95,9 @@ def _activity() -> str:
     )
 
 
-def measure(root_code: str, reps: int) -> tuple[list[str], dict[str, int]]:
+def measure(
+    root_code: str, reps: int, only: frozenset[str] = frozenset()
+) -> tuple[list[str], dict[str, int]]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -132,6 +134,8 @@ def measure(root_code: str, reps: int) -> tuple[list[str], dict[str, int]]:
             "meetings": (admin, f"/desk/u/{unit.code}/study/meetings/"),
         }
         for name, (client, url) in requests.items():
+            if only and name not in only:
+                continue
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             cold = _ms(lambda c=client, u=url: c.get(u), reps, cold=True)
@@ -149,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default="990000", help="the generated root's code")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    parser.add_argument(
+        "--only", default="", help='comma-separated requests, e.g. "dashboard,stats API"'
+    )
     args = parser.parse_args(argv)
     common.setup_django()
     from django.conf import settings
@@ -161,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         NUTAG_OTP_REQUIRED=False,  # the admin client has no second factor
     ).enable()
     started = time.perf_counter()
-    lines, _sizes = measure(args.root, args.reps)
+    only = frozenset(n.strip() for n in args.only.split(",") if n.strip())
+    lines, _sizes = measure(args.root, args.reps, only)
     body = [
         "## bench/province",
         "",
