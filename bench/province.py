@@ -13,6 +13,10 @@ township, it times through Django's test client (in process, no HTTP server):
 - ``stats``: ``GET /api/v1/units/<code>/stats`` (anonymous);
 - ``list``: the first page of the people list ``/desk/u/<code>/people/`` (a platform admin);
 - ``search``: that list searched by a common name (``?q=王``) and by pinyin initials;
+- with the year of activity (``generate_province`` writes it; ``--activity-only`` adds it):
+  ``site home`` (the public ``/u/<code>/``), ``site search`` (``/u/<code>/search/?q=草原``,
+  the articles of the subtree), ``concerns`` (the officers' list) and ``meetings`` (the
+  branches' 三会一课 list in the workbench);
 
 each **cold** (the whole cache cleared before each request: what the first visitor after a
 change pays) and **warm** (the same request again), the median of ``--reps``, next to
@@ -75,7 +79,25 @@ def levels(root_code: str) -> list[tuple[str, object]]:
     return out
 
 
-def measure(root_code: str, reps: int) -> tuple[list[str], dict[str, int]]:
+def _activity() -> str:
+    from nutag.sites.models import Article
+    from nutag.study.models import LessonProgress, Meeting
+    from nutag.voice.models import Concern
+
+    return ", ".join(
+        f"{model.objects.count():,} {label}"
+        for model, label in (
+            (Article, "articles"),
+            (Concern, "concerns"),
+            (LessonProgress, "lesson progress rows"),
+            (Meeting, "meetings"),
+        )
+    )
+
+
+def measure(
+    root_code: str, reps: int, only: frozenset[str] = frozenset()
+) -> tuple[list[str], dict[str, int]]:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
@@ -91,6 +113,7 @@ def measure(root_code: str, reps: int) -> tuple[list[str], dict[str, int]]:
     lines = [
         f"- `SELECT COUNT(*) FROM people_person` ({common.count_people():,} rows): "
         f"**{count_ms:.0f} ms**",
+        f"- activity in the database: {_activity()}",
         "",
         "| level | people below | request | cold ms | warm ms | cold / COUNT(*) |",
         "|---|---:|---|---:|---:|---:|",
@@ -105,8 +128,14 @@ def measure(root_code: str, reps: int) -> tuple[list[str], dict[str, int]]:
             "people list": (admin, f"/desk/u/{unit.code}/people/"),
             "search 王": (admin, f"/desk/u/{unit.code}/people/?q=%E7%8E%8B"),
             "search wl": (admin, f"/desk/u/{unit.code}/people/?q=wl"),
+            "site home": (anonymous, f"/u/{unit.code}/"),
+            "site search": (anonymous, f"/u/{unit.code}/search/?q=%E8%8D%89%E5%8E%9F"),
+            "concerns": (admin, f"/u/{unit.code}/concerns/"),
+            "meetings": (admin, f"/desk/u/{unit.code}/study/meetings/"),
         }
         for name, (client, url) in requests.items():
+            if only and name not in only:
+                continue
             response = client.get(url)
             assert response.status_code == 200, (url, response.status_code)
             cold = _ms(lambda c=client, u=url: c.get(u), reps, cold=True)
@@ -124,6 +153,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--root", default="990000", help="the generated root's code")
     parser.add_argument("--reps", type=int, default=5)
     parser.add_argument("--write", action="store_true", help="write bench/RESULTS.md")
+    parser.add_argument(
+        "--only", default="", help='comma-separated requests, e.g. "dashboard,stats API"'
+    )
     args = parser.parse_args(argv)
     common.setup_django()
     from django.conf import settings
@@ -136,7 +168,8 @@ def main(argv: list[str] | None = None) -> int:
         NUTAG_OTP_REQUIRED=False,  # the admin client has no second factor
     ).enable()
     started = time.perf_counter()
-    lines, _sizes = measure(args.root, args.reps)
+    only = frozenset(n.strip() for n in args.only.split(",") if n.strip())
+    lines, _sizes = measure(args.root, args.reps, only)
     body = [
         "## bench/province",
         "",

@@ -3,19 +3,35 @@ dashboards show equals a row-by-row recount of what was written."""
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import F, Model, Sum
 from django.test import override_settings
 
-from nutag.assess.models import Assessment, TaskReport
-from nutag.demo.province import ELDER_CATEGORIES, YEAR, generate_province, level_sizes
+from nutag.assess.models import Assessment, FiveGoodTally, TaskReport
+from nutag.demo.province import (
+    ELDER_CATEGORIES,
+    YEAR,
+    ProvinceRefusedError,
+    generate_province,
+    level_sizes,
+)
+from nutag.demo.province_activity import add_activity
 from nutag.orgs.models import GRASSROOTS_KINDS, CareCommittee, Unit
-from nutag.people.models import CareWorker, Person
+from nutag.orgs.registry import tally_rebuilds
+from nutag.people.models import CareTally, CareWorker, PartyMembership, Person
+from nutag.sites.models import Article, Placement
+from nutag.sites.search import search_articles
 from nutag.stats.selectors import unit_figures
 from nutag.stats.selectors.five_good import five_good
+from nutag.study.models import LessonProgress, Meeting, PointEntry
+from nutag.study.selectors.figures import study_figures
+from nutag.voice.models import Concern, ConcernCounter, ConcernState, StepKind
+from nutag.voice.selectors.figures import voice_figures
 
 pytestmark = pytest.mark.django_db
 
@@ -106,3 +122,105 @@ def test_the_command_reports_what_it_wrote() -> None:
     call_command("generate_province", "--units", "40", "--people", "500", stdout=out)
     assert "Generated 970000: 40 units" in out.getvalue()
     assert "500 people" in out.getvalue()
+
+
+NOW = dt.datetime(2026, 6, 15, 4, 0, tzinfo=dt.UTC)
+
+
+def _rows(model: type[Model]) -> list[tuple[object, ...]]:
+    fields = [f.attname for f in model._meta.concrete_fields if f.attname != "id"]
+    return sorted(model.objects.values_list(*fields))
+
+
+def test_activity_needs_a_generated_root_and_is_written_once() -> None:
+    with pytest.raises(ProvinceRefusedError, match="generate the province first"):
+        add_activity(root_code="970000", now=NOW)
+    call_command("generate_province", "--units", "30", "--people", "300", stdout=StringIO())
+    articles = Article.objects.count()
+    assert articles > 0
+    with pytest.raises(CommandError, match="activity already"):
+        call_command("generate_province", "--activity-only", stdout=StringIO())
+    assert Article.objects.count() == articles
+
+
+def test_a_year_of_activity_keeps_what_the_services_keep() -> None:
+    info = generate_province(scale="banner", units=60, people=3_000, seed=7)
+    activity = add_activity(root_code=info.root_code, seed=7, now=NOW)
+    root = Unit.objects.get(code=info.root_code)
+    assert min(
+        activity.party_members, activity.articles, activity.concerns, activity.lesson_progress,
+        activity.points, activity.meetings, activity.task_reports, activity.courses,
+    ) > 0  # fmt: skip
+    # every path copy equals its unit's path
+    for model in (PartyMembership, Concern, LessonProgress, PointEntry, Meeting):
+        wrong = [p for p, up in model.objects.values_list("unit__path", "unit_path") if p != up]
+        assert wrong == [], model
+    # a member's role is at their own unit
+    assert not PartyMembership.objects.exclude(unit_id=F("person__unit_id")).exists()
+    # every placement carries its article's list keys, every article its own placement
+    keys = ("shown_from", "pinned", "kind", "column_key")
+    for placement in Placement.objects.select_related("article__column"):
+        assert {k: getattr(placement, k) for k in keys} == placement.article.list_keys()
+    assert Placement.objects.filter(via="own").count() == Article.objects.count()
+    assert Article.objects.filter(column__unit_id=F("unit_id")).count() == Article.objects.count()
+    # tracking numbers: the unit's yearly counter is the last number given, none given twice
+    for counter in ConcernCounter.objects.select_related("unit"):
+        numbers = sorted(
+            Concern.objects.filter(origin=counter.unit, number__startswith=f"{counter.unit.code}-"
+                                   f"{counter.year}-").values_list("number", flat=True)
+        )  # fmt: skip
+        assert numbers[-1].endswith(f"-{counter.last:05d}")
+        assert len(numbers) == counter.last
+    assert ConcernCounter.objects.aggregate(n=Sum("last"))["n"] == activity.concerns
+    # a concern's state, dates and steps agree
+    for concern in Concern.objects.prefetch_related("steps"):
+        answered = concern.state in (ConcernState.ANSWERED, ConcernState.CLOSED)
+        assert (concern.answered_at is not None) is answered
+        assert (concern.rating is not None) is (concern.state == ConcernState.CLOSED)
+        steps = sorted(concern.steps.all(), key=lambda s: (s.at, s.pk))
+        assert steps[0].kind == StepKind.RECEIVED and steps[0].at == concern.created_at
+        assert steps[-1].kind == concern.state and len(steps) == concern.version
+        assert concern.limit_at > concern.created_at
+    # one point entry per completed lesson, never over the day's cap
+    assert PointEntry.objects.count() == LessonProgress.objects.filter(
+        completed_at__isnull=False
+    ).count()  # fmt: skip
+    per_day = Counter(PointEntry.objects.values_list("person_id", "day", "points"))
+    assert all(n * points <= 10 for (_p, _d, points), n in per_day.items())
+    # the tallies the services keep equal a recount
+    before = {model: _rows(model) for model in (CareTally, FiveGoodTally)}
+    for rebuild in tally_rebuilds().values():
+        rebuild()
+    assert {model: _rows(model) for model in (CareTally, FiveGoodTally)} == before
+    # the dashboard's figures equal a count of what was written
+    study = study_figures(unit=root, today=NOW.date())
+    assert study.lessons_completed == LessonProgress.objects.filter(
+        completed_at__year=NOW.year
+    ).count()  # fmt: skip
+    assert study.party_members == activity.party_members
+    assert study.points == sum(PointEntry.objects.filter(day__year=NOW.year).values_list(
+        "points", flat=True))  # fmt: skip
+    assert sum(study.meetings_held.values()) == Meeting.objects.filter(
+        held_on__year=NOW.year, held_on__lte=NOW.date()
+    ).count()  # fmt: skip
+    voice = voice_figures(unit=root)
+    assert voice.total == Concern.objects.count() == activity.concerns
+    # the search index holds the articles: a topic is found at the root and in its unit
+    article = Article.objects.order_by("pk").first()
+    assert article is not None
+    assert search_articles(unit=root, query=article.title[:4])
+    assert any(h.article.pk == article.pk for h in search_articles(
+        unit=article.unit, query=article.title[:4], limit=100))  # fmt: skip
+
+
+def test_activity_can_be_added_to_a_province_generated_before() -> None:
+    call_command(
+        "generate_province", "--units", "30", "--people", "300", "--no-activity", stdout=StringIO()
+    )
+    assert not Article.objects.exists() and not Concern.objects.exists()
+    out = StringIO()
+    call_command("generate_province", "--activity-only", stdout=out)
+    assert "A year of activity" in out.getvalue()
+    assert "Generated" not in out.getvalue()  # the province itself was not written again
+    assert Article.objects.exists() and Meeting.objects.exists()
+    assert Unit.objects.count() == 30
