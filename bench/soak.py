@@ -9,7 +9,7 @@ made through the services, as a village's would be (``make_accounts``, run insid
 password) and the village's concern handlers (the officers a new concern notifies), each
 with an API token (``Authorization: Bearer``, the login a phone app uses).
 
-The mix (``MIX``, weights per 100 requests): the pages (village and banner home, a column,
+The mix (``mix()``, weights per 100 requests): the pages (village and banner home, a column,
 an article, the dashboard), the site search, API reads (stats, articles, concern categories,
 the handlers' concern list, a resident's own concern, an officer's people search),
 **submissions** (a resident raises a concern through ``POST /api/v1/units/{code}/concerns``
