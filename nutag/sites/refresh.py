@@ -203,7 +203,12 @@ def render(recipe: dict[str, Any], *, mode: str = FILL) -> int:
         environ["HTTP_COOKIE"] = "; ".join(f"{k}={v}" for k, v in cookies.items())
     request = WSGIRequest(environ)
     response = _get_handler().get_response(request)
-    response.close()
+    # Not ``response.close()``: it sends ``request_finished``, whose handler closes this
+    # thread's database connection — in the middle of the job that rendered it (or of the
+    # transaction a test runs in, on PostgreSQL). The pages are rendered HTML, not streams:
+    # nothing else is left open.
+    if response.streaming:
+        response.close()
     return int(response.status_code)
 
 
