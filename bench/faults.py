@@ -709,6 +709,103 @@ def worker_killed(
     return line
 
 
+def broker_outage(
+    site: _ScaleSite, redis: Redis, folder: Path, *, herders: int, outage: float, lease: int,
+    sweep: int,
+) -> str:  # fmt: skip
+    """Redis (Celery's broker) stopped while the banner sends an emergency notice: the notice
+    is still accepted (its deliveries wait in the database: ``enqueue_or_leave``), nothing
+    is sent while Redis is down, and once it is back the worker and beat resume by
+    themselves and every message goes out exactly once. Returns the table row."""
+    common.setup_django()
+    from nutag.notify.tests.fake_aliyun import FakeAliyun
+
+    fake = FakeAliyun()
+    env = {
+        **site.env,
+        "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
+        "DEBUG": "0",
+        "NUTAG_TASK_MODE": "celery",
+        "CELERY_BROKER_URL": redis.url,
+        "CELERY_TASK_DEFAULT_QUEUE": "nutag-bench",
+        "NUTAG_SMS_BACKEND": "nutag.notify.channels.sms.AliyunSms",
+        "NUTAG_ALIYUN_SMS_ENDPOINT": fake.url,
+        "NUTAG_ALIYUN_ACCESS_KEY_ID": "fake-id",
+        "NUTAG_ALIYUN_ACCESS_KEY_SECRET": fake.secret,
+        "NUTAG_ALIYUN_SMS_SIGN_NAME": "努图克",
+        "NUTAG_ALIYUN_SMS_TEMPLATE": "SMS_0000",
+        "NUTAG_NOTIFY_LEASE_SECONDS": str(lease),
+        "NUTAG_NOTIFY_SWEEP_SECONDS": str(sweep),
+    }
+    processes: list[subprocess.Popen[bytes]] = []
+    try:
+        processes += [_celery("worker", env, folder), _celery("beat", env, folder)]
+        time.sleep(8)  # both up and connected before the broker goes
+        redis.stop()
+        down = time.monotonic()
+        notice = site_json(env, f"make_notice(banner={BANNER!r}, village={DEMO_VILLAGE!r}, "
+                                f"herders={herders})")  # fmt: skip
+        accepted = time.monotonic() - down
+        event = notice["event"]
+        time.sleep(max(0.0, outage - (time.monotonic() - down)))
+        during = site_json(env, f"delivery_states(event={event!r})")
+        sent_while_down = sum(fake.received.values())
+        redis.start()
+        back = time.monotonic()
+        alive = [p for p in processes if p.poll() is None]
+        deadline = back + 600
+        while True:
+            now = site_json(env, f"delivery_states(event={event!r})")
+            if not set(now["states"]) & {"queued", "sending"}:
+                break
+            if time.monotonic() > deadline:
+                raise BenchError(f"deliveries still pending after 10 minutes: {now['states']}")
+            time.sleep(1)
+        finished = time.monotonic() - back
+        done = now
+    finally:
+        for process in processes:
+            _stop_group(process)
+        fake.stop()
+    expected = sum(done["states"].values())
+    sent = set(done["sent"])
+    received = dict(fake.received)
+    lost = len(sent - set(received))
+    doubled = sum(1 for n in received.values() if n > 1)
+    not_sent = ", ".join(f"{n} {k}" for k, n in done["states"].items() if k != "sent")
+    line = (
+        f"| {outage:g} s | {accepted:.1f} s | {expected:,} | "
+        f"{during['states'].get('queued', 0):,} queued, {sent_while_down} received | "
+        f"{len(alive)} of 2 | {finished:.1f} s | {done['states'].get('sent', 0):,} | {lost} | "
+        f"{doubled} | {not_sent or '—'} |"
+    )
+    print("  " + line, flush=True)
+    return line
+
+
+def broker_section(row: str, *, herders: int, lease: int, sweep: int) -> list[str]:
+    return [
+        "### Redis (the broker) stopped while work is handed over",
+        "",
+        "A Celery worker (prefork, `--concurrency 2`) and beat running on Redis; Redis "
+        "stopped, then the banner sends an emergency notice (one SMS delivery for each of its "
+        f"people with a mobile number, {herders:,} herders added) while it is down; after the "
+        "outage Redis is started again and nothing else is touched (no worker restarted). "
+        "The notice is accepted (its deliveries are rows in the database, handed to the broker "
+        "by `enqueue_or_leave`, which logs an unreachable broker instead of failing the "
+        "request); the periodic sweep hands them over again once beat reaches the broker. "
+        f"`NUTAG_NOTIFY_LEASE_SECONDS={lease}`, `NUTAG_NOTIFY_SWEEP_SECONDS={sweep}` for the "
+        "run (defaults 120 and 60: in production the work resumes within about a minute of "
+        'Redis\'s return). "Notice accepted in": the `manage.py shell` process that sends '
+        "it, from start to exit (Django's start included).",
+        "",
+        "| Redis down | notice accepted in | deliveries | while down | worker and beat alive "
+        "after | all done after Redis was back | sent | lost | received twice | not sent |",
+        "|---:|---:|---:|---|---:|---:|---:|---:|---:|---|",
+        row,
+    ]
+
+
 def celery_section(
     rows: list[str], *, herders: int, kill_at: float, lease: int, sweep: int
 ) -> list[str]:
@@ -765,7 +862,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--only",
         default="baseline,postgres,redis,worker",
-        help="scenarios, comma-separated (also: saturation, celery, celery-child)",
+        help="scenarios, comma-separated (also: saturation, celery, celery-child, broker)",
     )
     saturation_args = parser.add_argument_group("saturation (2 minutes at saturation)")
     saturation_args.add_argument(
@@ -779,6 +876,7 @@ def main(argv: list[str] | None = None) -> int:
     celery_args.add_argument("--kill-at", type=float, default=0.3, help="share sent at the kill")
     celery_args.add_argument("--lease", type=int, default=10, help="NUTAG_NOTIFY_LEASE_SECONDS")
     celery_args.add_argument("--sweep", type=int, default=2, help="NUTAG_NOTIFY_SWEEP_SECONDS")
+    celery_args.add_argument("--outage", type=float, default=30.0, help="broker: seconds down")
     args = parser.parse_args(argv)
     only = set(args.only.split(","))
     if "postgres" in only and args.pgdata is None:
@@ -849,6 +947,14 @@ def main(argv: list[str] | None = None) -> int:
                 work["celery"] = celery_section(
                     rows, herders=args.herders, kill_at=args.kill_at, lease=args.lease,
                     sweep=args.sweep,
+                )  # fmt: skip
+            if "broker" in only:
+                work["broker"] = broker_section(
+                    broker_outage(
+                        site, redis, folder, herders=args.herders, outage=args.outage,
+                        lease=args.lease, sweep=args.sweep,
+                    ),
+                    herders=args.herders, lease=args.lease, sweep=args.sweep,
                 )  # fmt: skip
             server_log = server.log_path.read_text(errors="replace")[-2000:]
     finally:

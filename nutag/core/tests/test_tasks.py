@@ -76,3 +76,31 @@ def test_celery_mode_runs_on_a_real_worker_through_redis():
             tasks.enqueue(RECORD, n=4)
         assert done.wait(20)
     assert calls == [{"n": 4}]
+
+
+@pytest.mark.django_db
+def test_an_unreachable_broker_leaves_the_work_for_the_sweep(
+    monkeypatch, caplog, django_capture_on_commit_callbacks
+):
+    """Redis (the broker) down: the request that hands work over still succeeds, nothing
+    runs here, and the warning says the periodic sweep will find it (bench/faults "broker"
+    measures the sweep doing so once Redis is back)."""
+    from kombu.exceptions import OperationalError
+
+    from config import celery as app
+
+    handed: list[tuple] = []
+
+    def broker_down(*args: object, **kwargs: object) -> None:
+        handed.append(args)
+        raise OperationalError("Error 111 connecting to 127.0.0.1:6379. Connection refused.")
+
+    monkeypatch.setattr(app.run_task, "apply_async", broker_down)
+    with (
+        override_settings(NUTAG_TASK_MODE="celery"),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        tasks.enqueue_or_leave(RECORD, n=1)
+    assert handed == [((RECORD, {"n": 1}),)]
+    assert calls == []
+    assert "left for the periodic sweep" in caplog.text
