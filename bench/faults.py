@@ -614,21 +614,12 @@ def _stop_group(process: subprocess.Popen[bytes], sig: int = signal.SIGTERM) -> 
             process.wait(timeout=10)
 
 
-def worker_killed(
-    site: _ScaleSite, redis: Redis, folder: Path, *, herders: int, kill_at: float,
-    lease: int, sweep: int, child: bool = False,
-) -> str:  # fmt: skip
-    """An emergency notice to the banner (one SMS each to ``herders`` new herders and the
-    demo's people with a number) through a real Celery worker on Redis (beat running too),
-    to a fake Aliyun SMS endpoint that counts each message key. When ``kill_at`` of the
-    messages went out: the whole worker (its process group) SIGKILLed and a new one started
-    at once, or, with ``child``, one of its pool processes SIGKILLed (the worker replaces
-    it). Then: every delivery done, each message received exactly once. Returns the row."""
-    common.setup_django()  # the fake endpoint checks signatures with nutag's own code
-    from nutag.notify.tests.fake_aliyun import FakeAliyun
-
-    fake = FakeAliyun()
-    env = {
+def _celery_env(
+    site: _ScaleSite, redis: Redis, fake: Any, *, lease: int, sweep: int
+) -> dict[str, str]:
+    """The environment of the Celery scenarios' worker, beat and Django processes: Celery on
+    this Redis, SMS to the fake Aliyun endpoint ``fake``, the notify lease and sweep given."""
+    return {
         **site.env,
         "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
         "DEBUG": "0",
@@ -644,6 +635,36 @@ def worker_killed(
         "NUTAG_NOTIFY_LEASE_SECONDS": str(lease),
         "NUTAG_NOTIFY_SWEEP_SECONDS": str(sweep),
     }
+
+
+def _all_delivered(env: dict[str, str], event: str, *, within: float = 600) -> Any:
+    """Wait until none of the notice ``event``'s deliveries is queued or sending; returns
+    their final ``delivery_states``."""
+    deadline = time.monotonic() + within
+    while True:
+        now = site_json(env, f"delivery_states(event={event!r})")
+        if not set(now["states"]) & {"queued", "sending"}:
+            return now
+        if time.monotonic() > deadline:
+            raise BenchError(f"deliveries still pending after {within:g} s: {now['states']}")
+        time.sleep(1)
+
+
+def worker_killed(
+    site: _ScaleSite, redis: Redis, folder: Path, *, herders: int, kill_at: float,
+    lease: int, sweep: int, child: bool = False,
+) -> str:  # fmt: skip
+    """An emergency notice to the banner (one SMS each to ``herders`` new herders and the
+    demo's people with a number) through a real Celery worker on Redis (beat running too),
+    to a fake Aliyun SMS endpoint that counts each message key. When ``kill_at`` of the
+    messages went out: the whole worker (its process group) SIGKILLed and a new one started
+    at once, or, with ``child``, one of its pool processes SIGKILLed (the worker replaces
+    it). Then: every delivery done, each message received exactly once. Returns the row."""
+    common.setup_django()  # the fake endpoint checks signatures with nutag's own code
+    from nutag.notify.tests.fake_aliyun import FakeAliyun
+
+    fake = FakeAliyun()
+    env = _celery_env(site, redis, fake, lease=lease, sweep=sweep)
     processes: list[subprocess.Popen[bytes]] = []
     try:
         first = _celery("worker", env, folder)
@@ -676,16 +697,8 @@ def worker_killed(
         restarted = time.monotonic()
         if not child:
             processes.append(_celery("worker", env, folder))
-        deadline = restarted + 600
-        while True:
-            now = site_json(env, f"delivery_states(event={event!r})")
-            if not set(now["states"]) & {"queued", "sending"}:
-                break
-            if time.monotonic() > deadline:
-                raise BenchError(f"deliveries still pending after 10 minutes: {now['states']}")
-            time.sleep(1)
+        done = _all_delivered(env, event)
         finished = time.monotonic() - restarted
-        done = now
     finally:
         for process in processes:
             _stop_group(process)
@@ -721,22 +734,7 @@ def broker_outage(
     from nutag.notify.tests.fake_aliyun import FakeAliyun
 
     fake = FakeAliyun()
-    env = {
-        **site.env,
-        "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
-        "DEBUG": "0",
-        "NUTAG_TASK_MODE": "celery",
-        "CELERY_BROKER_URL": redis.url,
-        "CELERY_TASK_DEFAULT_QUEUE": "nutag-bench",
-        "NUTAG_SMS_BACKEND": "nutag.notify.channels.sms.AliyunSms",
-        "NUTAG_ALIYUN_SMS_ENDPOINT": fake.url,
-        "NUTAG_ALIYUN_ACCESS_KEY_ID": "fake-id",
-        "NUTAG_ALIYUN_ACCESS_KEY_SECRET": fake.secret,
-        "NUTAG_ALIYUN_SMS_SIGN_NAME": "努图克",
-        "NUTAG_ALIYUN_SMS_TEMPLATE": "SMS_0000",
-        "NUTAG_NOTIFY_LEASE_SECONDS": str(lease),
-        "NUTAG_NOTIFY_SWEEP_SECONDS": str(sweep),
-    }
+    env = _celery_env(site, redis, fake, lease=lease, sweep=sweep)
     processes: list[subprocess.Popen[bytes]] = []
     try:
         processes += [_celery("worker", env, folder), _celery("beat", env, folder)]
@@ -753,16 +751,8 @@ def broker_outage(
         redis.start()
         back = time.monotonic()
         alive = [p for p in processes if p.poll() is None]
-        deadline = back + 600
-        while True:
-            now = site_json(env, f"delivery_states(event={event!r})")
-            if not set(now["states"]) & {"queued", "sending"}:
-                break
-            if time.monotonic() > deadline:
-                raise BenchError(f"deliveries still pending after 10 minutes: {now['states']}")
-            time.sleep(1)
+        done = _all_delivered(env, event)
         finished = time.monotonic() - back
-        done = now
     finally:
         for process in processes:
             _stop_group(process)
