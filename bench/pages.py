@@ -118,6 +118,8 @@ class DemoSite:
                 "SECRET_KEY": secrets.token_urlsafe(50),
                 "ALLOWED_HOSTS": "127.0.0.1",
                 "SECURE_SSL_REDIRECT": "0",
+                # plain HTTP on 127.0.0.1: declared, or the production check refuses to start
+                "NUTAG_TLS_PROXY": "1",
                 "LOG_LEVEL": "ERROR",
             }
         )
