@@ -22,6 +22,7 @@ Usage (from the project root):
 
     .venv/bin/python bench/profile_pages.py --folder /tmp/demo            # the demo (100 articles)
     .venv/bin/python bench/profile_pages.py --folder /tmp/demo --articles 10000
+    .venv/bin/python bench/profile_pages.py --folder /tmp/demo --memo-seconds 0  # after a purge
 
 ``--folder`` holds a demo made by ``bench.pages.prepare_demo`` (made there when missing).
 Nothing is written to RESULTS.md: the figures go into it by hand, with their reading.
@@ -63,8 +64,9 @@ def _group(filename: str) -> str:
     return "other (Django, middleware, Python)"
 
 
-def setup(folder: Path, articles: int) -> None:
+def setup(folder: Path, articles: int, memo_seconds: int = 300) -> None:
     if not (folder / "demo.sqlite3").exists():
+        folder.mkdir(parents=True, exist_ok=True)
         prepare_demo(folder)
     os.environ.update(DemoSite(folder).env)
     os.environ["NUTAG_PAGE_CACHE_SECONDS"] = "0"
@@ -73,6 +75,13 @@ def setup(folder: Path, articles: int) -> None:
     import django
 
     django.setup()
+    from django.conf import settings
+
+    # The page cache is off (every request renders), but the answers the render keeps under
+    # the unit's page generation (``sites.selectors.memo``) are kept as they are in
+    # production: a miss after expiry, a new ``?page=``, a language first asked … finds them;
+    # ``--memo-seconds 0``: a render right after a purge, which asks everything again.
+    settings.NUTAG_SITE_MEMO_SECONDS = memo_seconds
     if articles:
         from nutag.sites.models import Placement
 
@@ -255,8 +264,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=25)
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--after-publish", action="store_true", help="see the docstring")
+    parser.add_argument("--memo-seconds", type=int, default=300, help="see setup()")
     args = parser.parse_args(argv)
-    setup(args.folder, args.articles)
+    setup(args.folder, args.articles, args.memo_seconds)
     urls = paths()
     samples = time_pages(urls, args.reps)
     bare = statistics.median(samples["bare"])

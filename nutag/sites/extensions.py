@@ -5,15 +5,20 @@ An app registers from its ``AppConfig.ready()``:
 
     from nutag.sites.extensions import register_column_page, register_home_block
 
-    register_home_block("voice.emergency", render_emergencies, order=0)
+    register_home_block("voice.emergency", render_emergencies, order=0, unit_only=True)
         # render(request, unit) -> str: safe HTML shown on the unit's home page, above the
         # latest news (emergencies, an open poll …); "" when there is nothing to show.
         # ``order``: smaller first (default 100); an emergency takes 0, the top of the page.
+        # ``unit_only``: whether it is empty depends on the unit alone, never on the reader,
+        # and the app announces every change of it: sites then remembers an empty answer
+        # until the unit's pages are purged and does not ask again (issue 17).
 
     register_column_page("online_study", render_courses, has_content=unit_has_courses)
         # render(request, unit, column) -> str: safe HTML shown on the column's page above
         # its articles (courses, the concerns board …).
         # has_content(unit) -> bool: the column is listed to visitors even with no article.
+        # Its answer is kept until the unit's pages are purged (``selectors.memo``): announce
+        # every change of it (``announce_site_change``).
 
     register_article_block("voice.comments", render_comments)
         # render(request, unit, article) -> str: safe HTML shown under an article on the
@@ -70,16 +75,36 @@ class _PageScript:
     wanted: Wanted | None
 
 
-_home_blocks: dict[str, tuple[int, HomeRender]] = {}
+@dataclasses.dataclass(frozen=True)
+class _HomeBlock:
+    order: int
+    render: HomeRender
+    unit_only: bool
+
+
+_home_blocks: dict[str, _HomeBlock] = {}
 _column_pages: dict[str, list[_ColumnPage]] = {}
 _article_blocks: dict[str, ArticleRender] = {}
 _page_scripts: dict[str, _PageScript] = {}
+_version = [0]  # bumped by every change of the registry (answers kept per version)
 
 
-def register_home_block(key: str, render: HomeRender, *, order: int = 100) -> None:
+def registry_version() -> int:
+    """Changes whenever a slot is registered or removed (``selectors.memo`` keys)."""
+    return _version[0]
+
+
+def _changed() -> None:
+    _version[0] += 1
+
+
+def register_home_block(
+    key: str, render: HomeRender, *, order: int = 100, unit_only: bool = False
+) -> None:
     """Show ``render(request, unit)`` on every unit's home page (idempotent per ``key``),
     blocks with a smaller ``order`` first (registration order among equals)."""
-    _home_blocks[key] = (order, render)
+    _home_blocks[key] = _HomeBlock(order, render, unit_only)
+    _changed()
 
 
 def register_column_page(
@@ -89,6 +114,7 @@ def register_column_page(
     pages = _column_pages.setdefault(column_key, [])
     if all(p.render is not render for p in pages):
         pages.append(_ColumnPage(render, has_content))
+        _changed()
 
 
 def register_article_block(key: str, render: ArticleRender) -> None:
@@ -105,8 +131,21 @@ def article_blocks(request: HttpRequest, unit: Unit, article: object) -> SafeStr
 
 def home_blocks(request: HttpRequest, unit: Unit) -> SafeString:
     """The registered home blocks for ``unit``, by ``order`` then registration order."""
-    blocks = sorted(_home_blocks.values(), key=lambda block: block[0])
-    return mark_safe("".join(render(request, unit) for _order, render in blocks))  # noqa: S308
+    return mark_safe("".join(html for _key, html in home_block_parts(request, unit)))  # noqa: S308
+
+
+def home_block_parts(
+    request: HttpRequest, unit: Unit, *, skip: frozenset[str] = frozenset()
+) -> list[tuple[str, str]]:
+    """(key, HTML) of each home block for ``unit`` in order, without rendering the blocks
+    in ``skip`` (``unit_only`` blocks known to be empty for ``unit``)."""
+    blocks = sorted(_home_blocks.items(), key=lambda kv: kv[1].order)
+    return [(key, b.render(request, unit)) for key, b in blocks if key not in skip]
+
+
+def unit_only_home_blocks() -> set[str]:
+    """Keys of the home blocks whose emptiness depends on the unit alone."""
+    return {key for key, b in _home_blocks.items() if b.unit_only}
 
 
 def column_page(request: HttpRequest, unit: Unit, column: object) -> SafeString:
@@ -132,11 +171,13 @@ def unregister(key: str) -> None:
     _column_pages.pop(key, None)
     _article_blocks.pop(key, None)
     _page_scripts.pop(key, None)
+    _changed()
 
 
 def register_page_script(key: str, path: str, *, wanted: Wanted | None = None) -> None:
     """Load the static file ``path`` on every public page of a unit (idempotent per ``key``)."""
     _page_scripts[key] = _PageScript(path, wanted)
+    _changed()
 
 
 def page_scripts(unit: Unit | None) -> SafeString:

@@ -22,7 +22,7 @@ class VoiceConfig(AppConfig):
         register_figure_source(Concern)
         register_figure_source(Poll)
         register_column_page("governance", render_board, has_content=board_has_content)
-        register_home_block("voice.poll", render_open_poll)
+        register_home_block("voice.poll", render_open_poll, unit_only=True)
 
         from nutag.people.home import register_home_cards
         from nutag.voice.home import my_concerns_card
@@ -38,7 +38,7 @@ class VoiceConfig(AppConfig):
         register_figure_source(AidPost)
         register_figure_source(Emergency)
         register_column_page("mutual_aid", render_aid_column, has_content=unit_has_aid)
-        register_home_block("voice.emergency", render_emergency_block, order=0)
+        register_home_block("voice.emergency", render_emergency_block, order=0, unit_only=True)
         self._ready_talk()
 
         from nutag.people.accounts.deletion import register_account_deletion_hook

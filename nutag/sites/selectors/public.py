@@ -27,6 +27,8 @@ from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
 from nutag.sites.columns import DEFAULT_COLUMNS
 from nutag.sites.extensions import columns_with_content
 from nutag.sites.models import Article, ArticleKind, ArticleStatus, Column, Placement
+from nutag.sites.selectors.memo import unit_memo
+from nutag.sites.selectors.rows import ListedArticle, ListedRows, listed_rows
 
 
 def site_columns(*, unit: Unit) -> list[Column]:
@@ -214,13 +216,14 @@ def with_placement_via(qs: QuerySet[Article], *, unit: Unit) -> QuerySet[Article
     return qs.annotate(via=Subquery(via))
 
 
-def site_home_notices(*, unit: Unit, limit: int = HOME_NOTICES) -> list[Article]:
-    """The newest notices on ``unit``'s site, each with ``via`` (pushed down or own)."""
-    return PlacedArticles(unit=unit, kind=ArticleKind.NOTICE)[:limit]
+def site_home_notices(*, unit: Unit, limit: int = HOME_NOTICES) -> list[ListedArticle]:
+    """The newest notices on ``unit``'s site, each with ``via`` (pushed down or own): rows
+    of one fixed statement (``rows.py``), the same as ``PlacedArticles(...)[:limit]``."""
+    return listed_rows(unit=unit, kind=ArticleKind.NOTICE, limit=limit)
 
 
-def site_latest_articles(*, unit: Unit, limit: int = HOME_ARTICLES) -> list[Article]:
-    return PlacedArticles(unit=unit, kind=ArticleKind.ARTICLE)[:limit]
+def site_latest_articles(*, unit: Unit, limit: int = HOME_ARTICLES) -> list[ListedArticle]:
+    return listed_rows(unit=unit, kind=ArticleKind.ARTICLE, limit=limit)
 
 
 def site_picture(*, unit: Unit) -> Article | None:
@@ -266,12 +269,9 @@ def top_columns(*, columns: list[Column]) -> list[Column]:
     ]
 
 
-def columns_with_articles(
-    *, unit: Unit, columns: list[Column], every: list[Column] | None = None
-) -> list[Column]:
-    """``columns`` that have something to read on ``unit``'s site (a published article in the
-    column or in a column inside it). Visitors see only these; officers manage every column
-    in the workbench. ``every`` is ``site_columns(unit=unit)`` when the caller has it."""
+def used_column_keys(*, unit: Unit) -> frozenset[str]:
+    """Keys of the columns with something to read on ``unit``'s site: a published article
+    placed in it, or an extension app's content (``extensions.columns_with_content``)."""
     used = set(
         listed(unit=unit)
         .exclude(column_key="")
@@ -280,6 +280,17 @@ def columns_with_articles(
         .distinct()
     )
     used |= columns_with_content(unit)  # apps above sites fill some columns (extensions.py)
+    return frozenset(used)
+
+
+def columns_with_articles(
+    *, unit: Unit, columns: list[Column], every: list[Column] | None = None
+) -> list[Column]:
+    """``columns`` that have something to read on ``unit``'s site (a published article in the
+    column or in a column inside it). Visitors see only these; officers manage every column
+    in the workbench. ``every`` is ``site_columns(unit=unit)`` when the caller has it.
+    Which columns are used is kept until the unit's pages are purged (``memo``)."""
+    used = unit_memo(unit, "used_columns", lambda: used_column_keys(unit=unit))
     default_parent = {c.key: c.parent for c in DEFAULT_COLUMNS}
     every = site_columns(unit=unit) if every is None else every
     key_of = {c.pk: c.key for c in every if c.pk is not None}
@@ -294,9 +305,10 @@ def columns_with_articles(
     return [c for c in columns if c.key in used or inside.get(c.key, set()) & used]
 
 
-def site_column_articles(*, unit: Unit, keys: list[str]) -> PlacedArticles:
-    """Published articles on ``unit``'s site in any of the columns ``keys``, to be paged."""
-    return PlacedArticles(unit=unit, column_keys=keys)
+def site_column_articles(*, unit: Unit, keys: list[str]) -> ListedRows:
+    """Published articles on ``unit``'s site in any of the columns ``keys``, to be paged:
+    rows of fixed statements (``rows.py``), the same as ``PlacedArticles``."""
+    return ListedRows(unit=unit, column_keys=keys)
 
 
 @dataclasses.dataclass(frozen=True)

@@ -26,7 +26,7 @@ from nutag.core.errors import NotFound
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 from nutag.sites.caching import positive_number, public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
-from nutag.sites.extensions import article_blocks, column_page, home_blocks
+from nutag.sites.extensions import article_blocks, column_page
 from nutag.sites.models import Article, Attachment
 from nutag.sites.selectors import (
     ACTIVITY_DAYS,
@@ -42,6 +42,7 @@ from nutag.sites.selectors import (
     site_picture,
     top_columns,
 )
+from nutag.sites.selectors.memo import site_home_blocks
 from nutag.sites.templatetags.public_site import (
     article_text,
     cover_share_url,
@@ -81,7 +82,8 @@ def _home(request: HttpRequest, unit: Unit) -> HttpResponse:
     context: dict[str, Any] = {
         "unit": unit,
         "visits": shown_visits(unit),  # counted but not yet written included
-        "blocks": home_blocks(request, unit),  # other apps' content (sites/extensions.py)
+        # other apps' content (sites/extensions.py); empty blocks not asked again (memo)
+        "blocks": site_home_blocks(request, unit),
         "picture": picture,
         "notices": site_home_notices(unit=unit),
         "columns": columns_with_articles(

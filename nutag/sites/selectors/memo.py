@@ -1,0 +1,89 @@
+"""Answers about a unit's site kept under its page generation (issue 17, cold pages).
+
+A page-cache miss used to ask the same questions again on every render: which columns have
+something to read (a ``DISTINCT`` over the placements and the extension apps' seven
+``has_content`` checks), and which home blocks are empty (an open poll? an emergency?).
+Their answers only change when the unit's pages are purged: every write that changes them
+announces it (``sites.events.announce_site_change``, or the sites' own signals), which bumps
+the unit's page generation (``nutag.sites.caching``, ``nutag.core.generations``). So they
+are kept in the default cache under a key made of:
+
+- the site-wide and the unit's page generations (read-only use of ``generations.read``; read
+  *before* the answer is computed, so an answer computed while a change commits is stored
+  under the old generation and never read again);
+- the unit's id and the question's name;
+- the extension registry's version (an app registering or removing a slot asks again).
+
+They live as long as a page (``NUTAG_SITE_MEMO_SECONDS``, by default the page cache's
+``NUTAG_PAGE_CACHE_SECONDS``): nothing is more stale than the cached page an anonymous
+reader gets anyway. With the page cache off (0) nothing is kept.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TypeVar
+
+from django.conf import settings
+from django.core.cache import caches
+from django.http import HttpRequest
+from django.utils.safestring import SafeString, mark_safe
+
+from nutag.core import generations
+from nutag.orgs.models import Unit
+from nutag.sites import caching
+from nutag.sites.extensions import (
+    home_block_parts,
+    home_blocks,
+    registry_version,
+    unit_only_home_blocks,
+)
+
+T = TypeVar("T")
+
+PREFIX = "sitememo"
+
+
+def memo_seconds() -> int:
+    seconds = getattr(settings, "NUTAG_SITE_MEMO_SECONDS", None)
+    return caching.page_cache_seconds() if seconds is None else int(seconds)
+
+
+def memo_key(unit: Unit, name: str) -> str:
+    """The key of ``name``'s answer for ``unit`` at the unit's current page generation."""
+    everything, own = generations.read(
+        [caching.GENERATION_ALL, caching._scope_key(unit.code)]  # noqa: SLF001
+    )
+    return f"{PREFIX}:{name}:{unit.pk}:{everything}:{own}:{registry_version()}"
+
+
+def unit_memo(unit: Unit, name: str, compute: Callable[[], T]) -> T:
+    """``compute()``'s answer for ``unit``, kept until the unit's pages are purged."""
+    seconds = memo_seconds()
+    if seconds <= 0:
+        return compute()
+    key = memo_key(unit, name)  # before computing: see the module docstring
+    cache = caches["default"]
+    found = cache.get(key)
+    if isinstance(found, tuple) and len(found) == 1:
+        return found[0]  # type: ignore[no-any-return]
+    value = compute()
+    cache.set(key, (value,), seconds)
+    return value
+
+
+def site_home_blocks(request: HttpRequest, unit: Unit) -> SafeString:
+    """The extension apps' home blocks for ``unit`` (``extensions.home_blocks``), without
+    asking again the ``unit_only`` blocks that were empty at this page generation."""
+    seconds = memo_seconds()
+    if seconds <= 0:
+        return home_blocks(request, unit)
+    key = memo_key(unit, "empty_blocks")
+    cache = caches["default"]
+    skip = cache.get(key)
+    known = isinstance(skip, frozenset)
+    parts = home_block_parts(request, unit, skip=skip if known else frozenset())
+    if not known:
+        only = unit_only_home_blocks()
+        cache.set(key, frozenset(k for k, html in parts if k in only and not html), seconds)
+    return mark_safe("".join(html for _key, html in parts))  # noqa: S308

@@ -1,0 +1,151 @@
+"""Answers kept under the unit's page generation (``selectors.memo``, issue 17): which columns
+have content and which home blocks are empty are asked once per purge, never stale after an
+announced change, never shared between units."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+from django.test import Client, override_settings
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from nutag.core.actors import SYSTEM
+from nutag.orgs.models import Unit
+from nutag.sites import extensions, services
+from nutag.sites.events import announce_site_change
+from nutag.sites.selectors.public import columns_with_articles, site_columns, top_columns
+
+pytestmark = pytest.mark.django_db
+
+KEY = "test.memo-block"
+FILLED: set[int] = set()  # units the test app has content for
+ASKED: list[int] = []
+
+
+def _has_content(unit: Unit) -> bool:
+    ASKED.append(unit.pk)
+    return unit.pk in FILLED
+
+
+def _block(request: object, unit: Unit) -> str:
+    ASKED.append(-unit.pk)
+    return '<p class="memo-block">open</p>' if unit.pk in FILLED else ""
+
+
+@pytest.fixture
+def app() -> Iterator[None]:
+    FILLED.clear()
+    ASKED.clear()
+    extensions.register_column_page("tourism", lambda r, u, c: "", has_content=_has_content)
+    extensions.register_home_block(KEY, _block, unit_only=True)
+    yield
+    extensions.unregister(KEY)
+    extensions.unregister("tourism")
+    FILLED.clear()
+
+
+def _home(client: Client, unit: Unit) -> str:
+    response = client.get(reverse("site-home", args=[unit.code]))
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def _link(unit: Unit, key: str) -> str:
+    return reverse("site-column", args=[unit.code, key])
+
+
+def _used(unit: Unit) -> set[str]:
+    columns = site_columns(unit=unit)
+    found = columns_with_articles(unit=unit, columns=top_columns(columns=columns), every=columns)
+    return {c.key for c in found}
+
+
+def test_a_sibling_never_gets_another_units_answer(cast: Any, app: None) -> None:
+    FILLED.add(cast.village1a.pk)
+    assert "tourism" in _used(cast.village1a)
+    assert "tourism" not in _used(cast.village1b)  # same question, the sibling's own answer
+    FILLED.add(cast.village1b.pk)
+    with override_settings(NUTAG_PAGE_CACHE_SECONDS=300):
+        announce_site_change(unit_ids=[cast.village1b.pk])
+    # the announcement is sent on commit: nothing changed yet for anyone
+    assert "tourism" not in _used(cast.village1b)
+
+
+def test_with_the_page_cache_off_nothing_is_kept(cast: Any, app: None) -> None:
+    with override_settings(NUTAG_PAGE_CACHE_SECONDS=0):
+        _used(cast.village1a)
+        _used(cast.village1a)
+    assert ASKED.count(cast.village1a.pk) == 2
+
+
+def test_an_answer_is_asked_once_until_the_units_pages_are_purged(
+    cast: Any, app: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    _used(cast.village1a)
+    _used(cast.village1a)
+    assert ASKED.count(cast.village1a.pk) == 1  # kept
+    FILLED.add(cast.village1a.pk)
+    assert "tourism" not in _used(cast.village1a)  # an unannounced change is not seen …
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_site_change(unit_ids=[cast.village1a.pk])
+    assert "tourism" in _used(cast.village1a)  # … an announced one is, at once
+    assert ASKED.count(cast.village1a.pk) == 2
+
+
+def test_the_column_and_the_block_follow_announced_changes_on_the_next_request(
+    cast: Any, app: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = Client()
+    page = _home(client, cast.village1a)
+    assert _link(cast.village1a, "tourism") not in page and "memo-block" not in page
+    FILLED.add(cast.village1a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_site_change(unit_ids=[cast.village1a.pk])
+    page = _home(client, cast.village1a)
+    assert _link(cast.village1a, "tourism") in page and "memo-block" in page
+    FILLED.discard(cast.village1a.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_site_change(unit_ids=[cast.village1a.pk])
+    page = _home(client, cast.village1a)
+    assert _link(cast.village1a, "tourism") not in page and "memo-block" not in page
+
+
+def test_a_published_then_withdrawn_article_shows_and_hides_its_column(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = Client()
+    assert _link(cast.village1a, "revitalisation") not in _home(client, cast.village1a)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create(
+            acting_user=SYSTEM,
+            unit=cast.village1a,
+            data=services.ArticleInput(title="振兴", column_key="revitalisation", body="<p>x</p>"),
+        )
+        services.article_publish(acting_user=SYSTEM, article=article)
+    assert _link(cast.village1a, "revitalisation") in _home(client, cast.village1a)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=SYSTEM, article=article)
+    assert _link(cast.village1a, "revitalisation") not in _home(client, cast.village1a)
+
+
+def test_a_render_after_the_first_asks_no_extension_again(
+    cast: Any, app: None, client: Client
+) -> None:
+    client.force_login(cast.village1a_secretary)  # logged in: every request is rendered
+    _home(client, cast.village1a)
+    asked = len(ASKED)
+    with CaptureQueriesContext(connection) as first:
+        _home(client, cast.village1a)
+    assert len(ASKED) == asked  # neither the column's check nor the empty block again
+    from django.core.cache import cache
+
+    cache.clear()
+    with CaptureQueriesContext(connection) as cold:
+        _home(client, cast.village1a)
+    assert len(ASKED) == asked + 2
+    # the real apps' checks (voice, study, disclosure, market, tourism, grid) are kept too
+    assert len(cold.captured_queries) - len(first.captured_queries) >= 7

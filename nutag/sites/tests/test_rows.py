@@ -1,0 +1,139 @@
+"""The public pages' article lists in fixed SQL (``selectors/rows.py``) list exactly what the
+ORM's ``PlacedArticles`` lists: negatives first, then the same rows on varied data."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+import pytest
+from django.utils import timezone
+
+from nutag.sites.models import (
+    ArticleKind,
+    ArticleStatus,
+    Column,
+    Placement,
+    PlacementVia,
+)
+from nutag.sites.selectors.public import PlacedArticles
+from nutag.sites.selectors.rows import ListedRows, listed_count, listed_rows
+from nutag.sites.tests.test_public import publish
+
+pytestmark = pytest.mark.django_db
+
+
+def _titles(**kw: Any) -> list[str]:
+    return [a.title for a in listed_rows(**kw)]
+
+
+def test_a_siblings_article_is_never_listed(cast: Any) -> None:
+    publish(cast.village1b, title="邻村的")
+    assert _titles(unit=cast.village1a) == []
+    assert listed_count(unit=cast.village1a) == 0
+
+
+def test_a_withdrawn_article_is_never_listed(cast: Any) -> None:
+    article = publish(cast.township1, title="撤回的", on=(cast.village1a,))
+    article.status = ArticleStatus.WITHDRAWN
+    article.save()
+    assert _titles(unit=cast.village1a) == _titles(unit=cast.township1) == []
+
+
+def test_a_withdrawn_article_whose_placement_still_shows_is_not_listed(cast: Any) -> None:
+    """Even if a placement kept its ``shown_from``, the article's status is checked."""
+    article = publish(cast.village1a, title="撤回的")
+    Placement.objects.filter(article=article).update(shown_from=timezone.now())
+    type(article).objects.filter(pk=article.pk).update(status=ArticleStatus.WITHDRAWN)
+    assert _titles(unit=cast.village1a) == []
+
+
+def test_a_draft_and_a_scheduled_article_are_not_listed(cast: Any) -> None:
+    publish(cast.village1a, title="草稿", status=ArticleStatus.DRAFT)
+    later = publish(cast.village1a, title="明天的")
+    Placement.objects.filter(article=later).update(shown_from=timezone.now() + timedelta(days=1))
+    assert _titles(unit=cast.village1a) == []
+
+
+def test_an_unaccepted_recommendation_is_not_listed(cast: Any) -> None:
+    article = publish(cast.village1a, title="推荐的")
+    Placement.objects.create(
+        article=article, unit=cast.township1, via=PlacementVia.RECOMMENDED, accepted=False
+    )
+    assert _titles(unit=cast.township1) == []
+    assert listed_count(unit=cast.township1) == 0
+
+
+def test_no_columns_asked_lists_nothing(cast: Any) -> None:
+    publish(cast.village1a, title="文章")
+    assert _titles(unit=cast.village1a, column_keys=[]) == []
+    assert listed_count(unit=cast.village1a, column_keys=[]) == 0
+
+
+def _varied(cast: Any) -> None:
+    news = Column.objects.create(unit=cast.village1a, key="news", title="新闻")
+    tnews = Column.objects.create(unit=cast.township1, key="news", title="新闻")
+    for i in range(13):
+        publish(
+            cast.village1a,
+            title=f"村{i}",
+            column=news if i % 2 else None,
+            kind=ArticleKind.NOTICE if i % 5 == 0 else ArticleKind.ARTICLE,
+            pinned=i in (3, 8),
+            body_mn="ᠮᠣᠩᠭᠣᠯ" if i % 3 == 0 else "",
+            title_mn="ᠭᠠᠷᠴᠠᠭ" if i == 4 else "",
+            ago=timedelta(hours=i + 1),
+        )
+    for i in range(6):
+        publish(
+            cast.township1,
+            title=f"镇{i}",
+            on=(cast.village1a,),
+            column=tnews if i % 2 else None,
+            kind=ArticleKind.NOTICE if i == 2 else ArticleKind.ARTICLE,
+            ago=timedelta(minutes=30 * i + 7),
+        )
+    recommended = publish(cast.village1b, title="荐", ago=timedelta(hours=2, minutes=5))
+    Placement.objects.create(
+        article=recommended, unit=cast.village1a, via=PlacementVia.RECOMMENDED, accepted=True
+    )
+    draft = publish(cast.village1a, title="草", status=ArticleStatus.DRAFT)
+    assert draft.pk
+    publish(cast.village1b, title="邻")
+
+
+def _same(fast: list[Any], orm: list[Any]) -> None:
+    assert [
+        (a.pk, a.title, a.title_mn, a.has_mn_body, a.pinned, a.published_at, a.via, a.unit.pk)
+        for a in fast
+    ] == [
+        (a.pk, a.title, a.title_mn, bool(a.has_mn_body), a.pinned, a.published_at, a.via, a.unit.pk)
+        for a in orm
+    ]
+    assert [(a.unit.code, a.unit.name, a.unit.name_mn) for a in fast] == [
+        (a.unit.code, a.unit.name, a.unit.name_mn) for a in orm
+    ]
+
+
+@pytest.mark.parametrize(
+    "where",
+    [
+        {},
+        {"kind": ArticleKind.ARTICLE},
+        {"kind": ArticleKind.NOTICE},
+        {"column_keys": ["news"]},
+        {"column_keys": ["news", "governance"]},
+    ],
+)
+def test_the_fast_list_is_the_orm_list_on_varied_data(cast: Any, where: dict[str, Any]) -> None:
+    _varied(cast)
+    for unit in (cast.village1a, cast.township1, cast.village1b):
+        orm = PlacedArticles(unit=unit, **where)
+        fast = ListedRows(unit=unit, **where)
+        assert fast.count() == orm.count()
+        _same(list(fast), list(orm))
+        for start, stop in ((0, 5), (5, 10), (3, 4), (10, 40), (40, 50)):
+            _same(fast[start:stop], orm[start:stop])
+        if orm.count():
+            _same([fast[0]], [orm[0]])
+    assert listed_count(unit=cast.village1a) > 15  # the data is varied enough to page
