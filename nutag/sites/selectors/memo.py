@@ -51,9 +51,7 @@ def memo_seconds() -> int:
 
 def memo_key(unit: Unit, name: str) -> str:
     """The key of ``name``'s answer for ``unit`` at the unit's current page generation."""
-    everything, own = generations.read(
-        [caching.GENERATION_ALL, caching._scope_key(unit.code)]  # noqa: SLF001
-    )
+    everything, own = generations.read([caching.GENERATION_ALL, caching._scope_key(unit.code)])
     return f"{PREFIX}:{name}:{unit.pk}:{everything}:{own}:{registry_version()}"
 
 

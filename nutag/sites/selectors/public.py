@@ -7,6 +7,7 @@ from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any, overload
 
+from django.db import connections, router
 from django.db.models import (
     BooleanField,
     Count,
@@ -26,14 +27,28 @@ from nutag.orgs.paths import subtree_q
 from nutag.orgs.permissions import AnyUser, Perm, has_unit_perm
 from nutag.sites.columns import DEFAULT_COLUMNS
 from nutag.sites.extensions import columns_with_content
-from nutag.sites.models import Article, ArticleKind, ArticleStatus, Column, Placement
+from nutag.sites.models import (
+    Article,
+    ArticleKind,
+    ArticleStatus,
+    Attachment,
+    Column,
+    Placement,
+    SiteCounter,
+)
 from nutag.sites.selectors.memo import unit_memo
 from nutag.sites.selectors.rows import ListedArticle, ListedRows, listed_rows
 
 
-def site_columns(*, unit: Unit) -> list[Column]:
-    """The unit's columns in order; the seed's defaults (unsaved) until the unit edits them."""
-    saved = list(Column.objects.filter(unit=unit).order_by("position", "id"))
+def site_columns(*, unit: Unit, memo: bool = False) -> list[Column]:
+    """The unit's columns in order; the seed's defaults (unsaved) until the unit edits them.
+    ``memo``: the saved ones kept until the unit's pages are purged (a column's change purges
+    them, ``sites.signals``): for the public pages, never for a write."""
+
+    def saved_columns() -> list[Column]:
+        return list(Column.objects.filter(unit=unit).order_by("position", "id"))
+
+    saved = unit_memo(unit, "columns", saved_columns) if memo else saved_columns()
     if saved:
         return saved
     return [
@@ -177,10 +192,64 @@ def access_public_article(*, unit: Unit, pk: int | str) -> Article:
         pk = int(pk)
     except (TypeError, ValueError) as exc:
         raise NotFound from exc
-    article = site_articles(unit=unit).filter(pk=pk).first()
+    article = _public_article(unit=unit, pk=pk)
     if article is None:
         raise NotFound
     return article
+
+
+_UNIT_FIELDS = ("id", "path", "depth", "numchild", "code", "kind", "name", "name_mn", "status")
+_COLUMN_FIELDS = ("id", "unit_id", "key", "parent_id", "title", "title_mn", "position", "enabled")
+
+
+def _public_article(*, unit: Unit, pk: int) -> Article | None:
+    """``site_articles(unit=unit).filter(pk=pk).select_related("unit", "column").first()`` in
+    one fixed statement (issue 17: the ORM spent more time building that query than SQLite
+    running it): published and due, placed on ``unit`` (accepted, shown from a moment already
+    past). Its unit and column come joined, with the fields a page shows (the others are
+    read if asked for, as deferred fields)."""
+    alias = router.db_for_read(Article) or "default"
+    now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+    unit_cols = ", ".join(f"u.{f} AS _u_{f}" for f in _UNIT_FIELDS)
+    column_cols = ", ".join(f"c.{f} AS _c_{f}" for f in _COLUMN_FIELDS)
+    sql = (
+        f"SELECT a.*, {unit_cols}, {column_cols} FROM {Article._meta.db_table} a"  # noqa: S608 (names, no values)
+        f" INNER JOIN {Unit._meta.db_table} u ON u.id = a.unit_id"
+        f" LEFT OUTER JOIN {Column._meta.db_table} c ON c.id = a.column_id"
+        " WHERE a.id = %s AND a.status = %s AND (a.publish_at IS NULL OR a.publish_at <= %s)"
+        f" AND EXISTS (SELECT 1 FROM {Placement._meta.db_table} p WHERE p.article_id = a.id"
+        " AND p.unit_id = %s AND p.accepted AND p.shown_from <= %s)"
+    )
+    found = list(
+        Article.objects.raw(sql, [pk, ArticleStatus.PUBLISHED, now, unit.pk, now]).using(alias)
+    )
+    if not found:
+        return None
+    article = found[0]
+    extra = {
+        name: article.__dict__.pop(name)
+        for name in list(article.__dict__)
+        if name[:3] in ("_u_", "_c_")
+    }
+    if article.unit_id == unit.pk:
+        owner = unit
+    else:
+        owner = Unit.from_db(alias, list(_UNIT_FIELDS), [extra[f"_u_{f}"] for f in _UNIT_FIELDS])
+    Article.unit.field.set_cached_value(article, owner)  # type: ignore[attr-defined]
+    column = None
+    if extra["_c_id"] is not None:
+        values = [extra[f"_c_{f}"] for f in _COLUMN_FIELDS]
+        values[-1] = bool(values[-1])  # ``enabled``: SQLite gives 0/1
+        column = Column.from_db(alias, list(_COLUMN_FIELDS), values)
+    Article.column.field.set_cached_value(article, column)  # type: ignore[attr-defined]
+    return article
+
+
+def article_attachments(*, article: Article) -> list[Attachment]:
+    """The article's attachments in the order they were added: one fixed statement."""
+    table = Attachment._meta.db_table
+    sql = f"SELECT * FROM {table} WHERE article_id = %s ORDER BY id"  # noqa: S608 (a name)
+    return list(Attachment.objects.raw(sql, [article.pk]).using(router.db_for_read(Attachment)))
 
 
 def access_article(*, user: AnyUser, pk: int | str, perm: Perm = Perm.WRITE_ARTICLES) -> Article:
@@ -204,9 +273,23 @@ ACTIVITY_DAYS = 30
 def public_unit(*, code: str) -> Unit:
     """The unit whose site is asked for, else 404. One query: its visit counter is joined,
     so ``counting.shown_visits`` needs none."""
-    unit = Unit.objects.select_related("site_counter").filter(code=code).first()
-    if unit is None:
+    alias = router.db_for_read(Unit) or "default"
+    sql = (
+        f"SELECT u.*, c.visits AS _site_visits FROM {Unit._meta.db_table} u"  # noqa: S608 (names)
+        f" LEFT OUTER JOIN {SiteCounter._meta.db_table} c ON c.unit_id = u.id WHERE u.code = %s"
+    )
+    # fixed SQL (issue 17): ``Unit.objects.select_related("site_counter").filter(code=code)
+    # .first()``, without the ORM building the query on every page
+    found = list(Unit.objects.raw(sql, [str(code)]).using(alias))
+    if not found:
         raise NotFound
+    unit = found[0]
+    visits = unit.__dict__.pop("_site_visits", None)
+    counter = None
+    if visits is not None:
+        counter = SiteCounter.from_db(alias, ["unit_id", "visits"], [unit.pk, int(visits)])
+        SiteCounter.unit.field.set_cached_value(counter, unit)  # type: ignore[attr-defined]
+    Unit.site_counter.related.set_cached_value(unit, counter)  # type: ignore[attr-defined]
     return unit
 
 
@@ -227,7 +310,13 @@ def site_latest_articles(*, unit: Unit, limit: int = HOME_ARTICLES) -> list[List
 
 
 def site_picture(*, unit: Unit) -> Article | None:
-    """The unit's picture: the cover of its newest published own article that has one."""
+    """The unit's picture: the cover of its newest published own article that has one. Kept
+    until the unit's pages are purged (every article change purges them, ``sites.signals``;
+    an article scheduled for later is announced when it comes due, ``events.publish_due``)."""
+    return unit_memo(unit, "picture", lambda: _site_picture(unit))
+
+
+def _site_picture(unit: Unit) -> Article | None:
     return (  # index ``article_newest_cover`` walked from the newest
         Article.objects.filter(published_q(), unit=unit)
         .exclude(cover="")

@@ -27,6 +27,7 @@ from typing import Any, overload
 
 from django.conf import settings
 from django.db import connections, router
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -60,6 +61,7 @@ class ListedArticle:
     published_at: dt.datetime | None
     via: str
     unit: ListedUnit
+    url: str  # the article's page on the site listing it (``{% url 'site-article' … %}``)
 
     @property
     def id(self) -> int:
@@ -72,7 +74,7 @@ def _alias() -> str:
 
 def _moment(value: Any) -> dt.datetime | None:
     """A datetime column as the ORM gives it (SQLite returns text, naive UTC)."""
-    if value is None or isinstance(value, dt.datetime) and timezone.is_aware(value):
+    if value is None or (isinstance(value, dt.datetime) and timezone.is_aware(value)):
         return value  # type: ignore[no-any-return]
     parsed = parse_datetime(value) if isinstance(value, str) else value
     if parsed is not None and settings.USE_TZ and timezone.is_naive(parsed):
@@ -80,9 +82,7 @@ def _moment(value: Any) -> dt.datetime | None:
     return parsed  # type: ignore[no-any-return]
 
 
-def _where(
-    unit: Unit, kind: str | None, column_keys: list[str] | None
-) -> tuple[str, list[Any]]:
+def _where(unit: Unit, kind: str | None, column_keys: list[str] | None) -> tuple[str, list[Any]]:
     """The placement filter of ``selectors.listed``: the unit's accepted placements shown
     from a moment already past, of ``kind``, in ``column_keys``."""
     sql = "p.unit_id = %s AND p.accepted AND p.shown_from <= %s"
@@ -103,6 +103,8 @@ def _now_param() -> Any:
     connection = connections[_alias()]
     return connection.ops.adapt_datetimefield_value(timezone.now())
 
+
+_PK_MARK = 918273645  # stands for the article's id in the reversed URL
 
 ORDER = "p.pinned DESC, p.shown_from DESC, p.article_id DESC"
 
@@ -126,7 +128,7 @@ def listed_rows(
     article = Article._meta.db_table
     unit_table = Unit._meta.db_table
     sql = (
-        "SELECT a.id, a.title, a.title_mn, a.body_mn <> '', a.pinned, a.published_at, p.via,"
+        "SELECT a.id, a.title, a.title_mn, a.body_mn <> '', a.pinned, a.published_at, p.via,"  # noqa: S608 (names and fixed clauses; values are parameters)
         " u.id, u.code, u.name, u.name_mn"
         f" FROM (SELECT p.article_id, p.via, p.pinned, p.shown_from FROM {placement} p"
         f" WHERE {where} ORDER BY {ORDER}{window}) p"
@@ -137,6 +139,8 @@ def listed_rows(
     with connections[_alias()].cursor() as cursor:
         cursor.execute(sql, [*params, ArticleStatus.PUBLISHED])
         found = cursor.fetchall()
+    # one reverse() per list, not one ``{% url %}`` per row
+    url = reverse("site-article", args=[unit.code, _PK_MARK]).replace(str(_PK_MARK), "{}", 1)
     return [
         ListedArticle(
             pk=row[0],
@@ -147,6 +151,7 @@ def listed_rows(
             published_at=_moment(row[5]),
             via=row[6],
             unit=ListedUnit(pk=row[7], code=row[8], name=row[9], name_mn=row[10]),
+            url=url.format(row[0]),
         )
         for row in found
     ]
@@ -156,11 +161,14 @@ def _vendor() -> str:
     return str(connections[_alias()].vendor)
 
 
-def listed_count(*, unit: Unit, kind: str | None = None, column_keys: list[str] | None = None) -> int:
+def listed_count(
+    *, unit: Unit, kind: str | None = None, column_keys: list[str] | None = None
+) -> int:
     """How many placements the list has (the placement index alone, as ``listed().count()``)."""
     where, params = _where(unit, kind, column_keys)
     with connections[_alias()].cursor() as cursor:
-        cursor.execute(f"SELECT COUNT(*) FROM {Placement._meta.db_table} p WHERE {where}", params)
+        table = Placement._meta.db_table
+        cursor.execute(f"SELECT COUNT(*) FROM {table} p WHERE {where}", params)  # noqa: S608
         (count,) = cursor.fetchone()
     return int(count)
 

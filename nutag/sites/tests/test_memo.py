@@ -149,3 +149,28 @@ def test_a_render_after_the_first_asks_no_extension_again(
     assert len(ASKED) == asked + 2
     # the real apps' checks (voice, study, disclosure, market, tourism, grid) are kept too
     assert len(cold.captured_queries) - len(first.captured_queries) >= 7
+
+
+def test_a_renamed_column_and_a_new_picture_show_on_the_next_render(
+    cast: Any, client: Client
+) -> None:
+    """The unit's columns and picture are kept too (``site_columns(memo=True)``,
+    ``site_picture``); a column's or an article's save purges the unit's pages at once."""
+    from nutag.sites.models import Column
+    from nutag.sites.selectors.public import site_picture
+    from nutag.sites.tests.test_public import publish
+
+    client.force_login(cast.village1a_secretary)  # logged in: every request is rendered
+    news = Column.objects.create(unit=cast.village1a, key="news", title="旧名")
+    publish(cast.village1a, title="文章", column=news)
+    assert "旧名" in _home(client, cast.village1a)
+    assert site_picture(unit=cast.village1a) is None
+    news.title = "新名"
+    news.save()
+    page = _home(client, cast.village1a)
+    assert "新名" in page and "旧名" not in page
+    covered = publish(cast.village1a, title="有图", cover="covers/x.jpg")
+    picture = site_picture(unit=cast.village1a)
+    assert picture is not None and picture.pk == covered.pk
+    assert publish(cast.village1b, title="邻村有图", cover="covers/y.jpg")
+    assert site_picture(unit=cast.village1a).pk == covered.pk  # type: ignore[union-attr]

@@ -13,7 +13,6 @@ from typing import Any
 
 import segno
 from django.core.paginator import Paginator
-from django.db.models import Prefetch, prefetch_related_objects
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -27,10 +26,11 @@ from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 from nutag.sites.caching import positive_number, public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
 from nutag.sites.extensions import article_blocks, column_page
-from nutag.sites.models import Article, Attachment
+from nutag.sites.models import Article
 from nutag.sites.selectors import (
     ACTIVITY_DAYS,
     access_public_article,
+    article_attachments,
     column_and_children,
     columns_with_articles,
     public_unit,
@@ -78,7 +78,7 @@ def _home(request: HttpRequest, unit: Unit) -> HttpResponse:
     children = site_children_activity(unit=unit) if unit.kind in KINDS_WITH_CHILDREN else []
     picture = site_picture(unit=unit)
     name = zh(unit.name)
-    columns = site_columns(unit=unit)
+    columns = site_columns(unit=unit, memo=True)
     context: dict[str, Any] = {
         "unit": unit,
         "visits": shown_visits(unit),  # counted but not yet written included
@@ -122,7 +122,7 @@ def site_home(request: HttpRequest, code: str) -> HttpResponse:
 @public_page(params={"page": positive_number})
 def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
     unit = public_unit(code=code)
-    found = column_and_children(columns=site_columns(unit=unit), key=key)
+    found = column_and_children(columns=site_columns(unit=unit, memo=True), key=key)
     if found is None:
         raise NotFound
     column, subcolumns = found
@@ -146,9 +146,6 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
 def site_article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     unit = public_unit(code=code)
     article = access_public_article(unit=unit, pk=pk)
-    prefetch_related_objects(
-        [article], Prefetch("attachments", queryset=Attachment.objects.order_by("id"))
-    )
     count_read(request, unit=unit, article=article)
     title = article_text(article, "title")
     description = article_text(article, "summary") or Truncator(
@@ -162,7 +159,7 @@ def site_article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             "unit": unit,
             "article": article,
             "column": column if column and column.enabled else None,
-            "attachments": list(article.attachments.all()),
+            "attachments": article_attachments(article=article),
             "extra": article_blocks(request, unit, article),  # other apps' content
             "reads": shown_reads(article),
             "speech_lang": "mn" if shows_mongolian(article) else "zh-CN",
