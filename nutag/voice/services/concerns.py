@@ -338,6 +338,9 @@ def _submit(
     _step(concern, StepKind.RECEIVED, actor=acting_user, unit=handler, at=now)
     _audit(actor=acting_user, action=AuditAction.CREATE, obj=concern, unit=handler)
     notices.concern_received(concern)
+    # a public concern is on its village's board at once: the site (its cached pages and
+    # the kept "governance has content" answer, sites.selectors.memo) must hear of it
+    _board_changed(concern)
     return Submitted(concern, True, problems)
 
 

@@ -70,3 +70,27 @@ def test_a_new_poll_shows_on_the_next_request(
     assert "修哪条路？" in page
     assert reverse("voice-poll", args=[village.code, poll.pk]) in page
     assert "修哪条路？" not in _home(cast.village1b)
+
+
+def test_a_public_concern_opens_the_governance_column_at_once(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from nutag.voice import services
+    from nutag.voice.tests.test_services import _category
+
+    village = cast.village1a
+    board = reverse("site-column", args=[village.code, "governance"])
+    with django_capture_on_commit_callbacks(execute=True):
+        services.concern_submit(
+            acting_user=SYSTEM, unit=village, category=_category(village), text="私下的事"
+        )
+    assert board not in _home(village)  # a private concern is on no board
+    with django_capture_on_commit_callbacks(execute=True):
+        services.concern_submit(
+            acting_user=SYSTEM,
+            unit=village,
+            category=_category(village),
+            text="路灯坏了",
+            is_public=True,
+        )
+    assert board in _home(village)
