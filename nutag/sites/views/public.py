@@ -8,6 +8,7 @@ page view). Each page costs a fixed number of queries whatever the number of art
 
 from __future__ import annotations
 
+import dataclasses
 import io
 from typing import Any
 
@@ -16,12 +17,13 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.html import strip_tags
-from django.utils.safestring import mark_safe
+from django.utils.html import conditional_escape, format_html, strip_tags
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
 from django.utils.translation import gettext as _
 
 from nutag.core.errors import NotFound
+from nutag.core.templatetags.local_names import reader_date_of
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 from nutag.sites.caching import positive_number, public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
@@ -43,10 +45,13 @@ from nutag.sites.selectors import (
     top_columns,
 )
 from nutag.sites.selectors.memo import site_home_blocks
+from nutag.sites.selectors.rows import ListedArticle
 from nutag.sites.templatetags.public_site import (
     article_text,
     cover_share_url,
+    mn_lang,
     shows_mongolian,
+    unit_name,
     zh,
 )
 
@@ -73,6 +78,51 @@ def _image_url(request: HttpRequest, article: Article | None) -> str:
     return _absolute(request, url) if url else ""
 
 
+@dataclasses.dataclass(frozen=True, slots=True)
+class ShownRow:
+    """A list row with what ``sites/public_article_list.html`` prints already worked out in
+    the reader's language (issue 17: three filters and a ``{% url %}`` per row were about half
+    of a list's render). The HTML is the one the template's per-row filters give."""
+
+    pk: int
+    url: str
+    lang: SafeString  # `` lang="mn-Mong"`` when the Mongolian version is shown
+    title: str
+    tags: SafeString  # pinned, sent down by / recommended by (with the leading space)
+    date: str
+    shown: bool = True
+
+
+def _tags(row: ListedArticle) -> SafeString:
+    tags = []
+    if row.pinned:
+        tags.append(format_html(' <span class="tag">{}</span>', _("Pinned")))
+    if row.via in ("pushed", "recommended"):
+        name = conditional_escape(unit_name(row.unit))
+        if row.via == "pushed":
+            text = _("Sent down by %(name)s") % {"name": name}
+            tags.append(format_html(' <span class="tag up">{}</span>', mark_safe(text)))  # noqa: S308
+        else:
+            text = _("Recommended by %(name)s") % {"name": name}
+            tags.append(format_html(' <span class="tag">{}</span>', mark_safe(text)))  # noqa: S308
+    return mark_safe("".join(tags))  # noqa: S308
+
+
+def shown_rows(rows: list[ListedArticle]) -> list[ShownRow]:
+    """``rows`` as the list template prints them (see ``ShownRow``)."""
+    return [
+        ShownRow(
+            pk=row.pk,
+            url=row.url,
+            lang=mn_lang(row),
+            title=article_text(row, "title"),
+            tags=_tags(row),
+            date=reader_date_of(row.published_at),
+        )
+        for row in rows
+    ]
+
+
 def _home(request: HttpRequest, unit: Unit) -> HttpResponse:
     count_read(request, unit=unit)
     children = site_children_activity(unit=unit) if unit.kind in KINDS_WITH_CHILDREN else []
@@ -85,11 +135,11 @@ def _home(request: HttpRequest, unit: Unit) -> HttpResponse:
         # other apps' content (sites/extensions.py); empty blocks not asked again (memo)
         "blocks": site_home_blocks(request, unit),
         "picture": picture,
-        "notices": site_home_notices(unit=unit),
+        "notices": shown_rows(site_home_notices(unit=unit)),
         "columns": columns_with_articles(
             unit=unit, columns=top_columns(columns=columns), every=columns
         ),
-        "articles": site_latest_articles(unit=unit),
+        "articles": shown_rows(site_latest_articles(unit=unit)),
         "children": children,
         "activity_top": max((c.published for c in children), default=0),
         "activity_days": ACTIVITY_DAYS,
@@ -137,6 +187,7 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
             "column": column,
             "subcolumns": subcolumns,
             "page": page,
+            "rows": shown_rows(list(page.object_list)),
             "extra": column_page(request, unit, column),  # other apps' content
         },
     )
