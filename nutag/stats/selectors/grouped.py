@@ -31,7 +31,7 @@ from nutag.assess.models import (
     TaskReport,
 )
 from nutag.core.db import read_alias
-from nutag.orgs.models import GRASSROOTS_KINDS, NON_GRASSROOTS_KINDS, Unit, UnitStatus
+from nutag.orgs.models import GRASSROOTS_KINDS, NON_GRASSROOTS_KINDS, Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import ALPHABET, successor
 from nutag.people.models import CareTally
 from nutag.people.tallies import CATEGORY_FIELDS
@@ -114,7 +114,8 @@ def _rows(sql: str, params: Params) -> list[tuple[Any, ...]]:
 def unit_rows(*, scope: str, buckets: Buckets) -> list[tuple[Any, ...]]:
     """``(bucket, kind, active units, participants, *elder categories)``: the units of the
     scope and their care tallies (``people.CareTally``, closed units' included, as in
-    ``unit_figures``), one pass over the unit table."""
+    ``unit_figures``), one pass over the unit table, grouped by a path prefix. Used when
+    there are too many buckets for ``bucket_unit_rows`` (see ``BUCKET_BRANCHES``)."""
     bucket, p1 = buckets.sql("u.path")
     where, p2 = _range("u.path", scope)
     sums = ", ".join(f"SUM(t.{f})" for f in ["participants", *CATEGORY_FIELDS])
@@ -124,6 +125,42 @@ def unit_rows(*, scope: str, buckets: Buckets) -> list[tuple[Any, ...]]:
         f"WHERE {where} GROUP BY 1, 2",
         [*p1, ACTIVE, *p2],
     )
+
+
+# At most this many buckets are read as ranges, three ``UNION ALL`` branches each (SQLite
+# allows 500 branches in one statement); past it, ``unit_rows`` groups one pass instead.
+BUCKET_BRANCHES = 150
+
+
+def bucket_unit_rows(*, keys: Sequence[tuple[str, bool]]) -> list[tuple[Any, ...]]:
+    """The rows of ``unit_rows``, read bucket by bucket over index ranges: ``keys`` are the
+    buckets as ``(path, exact)`` (``exact``: the unit alone, else its subtree), known
+    beforehand from the units shown (children, siblings).
+
+    Grouping the scope's 10,000 units joined to their tallies by a path prefix cost SQLite
+    about 3x one ``COUNT(*)`` over a million people (a look-up of the tally per unit, then a
+    sort of every row to group it); per bucket, the units by kind are one range of the
+    covering index ``unit_kind_path`` (already in kind order, no sort), the closed ones are
+    subtracted through ``unit_status_path``, and the care tallies are one range of the
+    covering index ``caretally_path_sums``: no join, no sort. Tally rows carry no kind."""
+    kinds, p_kinds = _in(k.value for k in UnitKind)
+    closed, p_closed = _in(CLOSED)
+    zeros = ", ".join(["0"] * (1 + len(CATEGORY_FIELDS)))
+    sums = ", ".join(f"SUM({f})" for f in ["participants", *CATEGORY_FIELDS])
+    branches: list[str] = []
+    params: Params = []
+    for key, exact in keys:
+        lo, hi = _bounds(key, exact)
+        branches += [
+            f"SELECT %s, kind, COUNT(*), {zeros} FROM {UNIT} "  # noqa: S608 (see the module docstring)
+            f"WHERE kind {kinds} AND path >= %s AND path < %s GROUP BY kind",
+            f"SELECT %s, kind || '', -COUNT(*), {zeros} FROM {UNIT} "  # noqa: S608 (see the module docstring)
+            f"WHERE status {closed} AND path >= %s AND path < %s GROUP BY 2",
+            f"SELECT %s, NULL, 0, {sums} FROM {TALLY} "  # noqa: S608 (see the module docstring)
+            f"WHERE unit_path >= %s AND unit_path < %s",
+        ]
+        params += [key, *p_kinds, lo, hi, key, *p_closed, lo, hi, key, lo, hi]
+    return _rows(" UNION ALL ".join(branches), params)
 
 
 def _accepted_in(path: str) -> tuple[str, Params]:

@@ -75,6 +75,12 @@ def test_a_dashboard_shows_nothing_of_a_sibling_subtree(cast):
                 for p in paths
             ), sql
             continue
+        if "people_caretally" in sql and "UNION ALL" in sql:  # bucket by bucket, each a range
+            ranges = re.findall(r"path >= '([0-9A-Z]+)' AND \w*path < '([0-9A-Z]+)'", sql)
+            assert ranges and all(
+                lo.startswith(cast.township1.path) and hi <= upper for lo, hi in ranges
+            ), sql
+            continue
         assert f"'{cast.township1.path}'" in sql, sql
         assert f"'{upper}'" in sql, sql
 
@@ -342,3 +348,21 @@ def test_five_good_counts_over_the_five_good_tallies_path_range(cast) -> None:  
     assert "SCAN" not in plan.replace("SCAN x", ""), plan
     assert "COVERING INDEX fivegoodtally_path (unit_path>? AND unit_path<?)" in plan, plan
     assert "unit_kind_path" in plan and "unit_status_path" in plan, plan
+
+
+def test_bucket_ranges_and_the_grouped_pass_give_the_same_figures(cast, monkeypatch):
+    """The units and care tallies are read bucket by bucket over index ranges, or past
+    ``grouped.BUCKET_BRANCHES`` buckets in one grouped pass: both must give the same
+    figures, closed units and the unit's own rows included."""
+    _work(cast)
+    make_care_worker(person=PersonFactory(unit=cast.village2a), unit=cast.village2a)
+    make_care_worker(person=PersonFactory(unit=cast.township1), unit=cast.township1)
+    closed = make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name="撤并村")
+    Unit.objects.filter(pk=closed.pk).update(status=UnitStatus.CLOSED)
+    units = (cast.banner, cast.township1, cast.township2, cast.village1a)
+    ranges = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
+    monkeypatch.setattr(sys.modules["nutag.stats.selectors.grouped"], "BUCKET_BRANCHES", 0)
+    grouped = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
+    assert ranges == grouped
+    assert ranges[0].figures.participants >= 3 and ranges[0].five_good.base > 0
+    assert closed.pk in {r.unit.pk for r in ranges[2].children}
