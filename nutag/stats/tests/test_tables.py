@@ -1,0 +1,55 @@
+"""The dashboard's figure tables, built by ``charts`` tags instead of template nodes
+(issue 17): the HTML must be the old templates', byte for byte, in every language."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from nutag.stats.selectors import dashboard
+from nutag.stats.tests.work import assess, assessment_round
+
+# ``stats/_seed_table.html`` before issue 17, kept here as the reference.
+OLD_SEED = (
+    "{% load i18n humanize charts %}<table>\n"
+    '<tr><th scope="row">{% translate "Care committees" %}</th><td class="n"><strong>'
+    "{{ board.figures.committees|intcomma }}</strong></td></tr>\n"
+    "{% for key, label, n in board.figures.committee_rows %}{% if n %}"
+    '<tr><th scope="row" class="sub">{{ label }}</th><td class="n">{{ n|intcomma }}</td></tr>'
+    "{% endif %}{% endfor %}\n"
+    '<tr><th scope="row">{% translate "People in care work" %}</th><td class="n"><strong>'
+    "{{ board.figures.participants|intcomma }}</strong></td></tr>\n"
+    '<tr><th scope="row">{% translate "of whom five elders" %}</th><td class="n"><strong>'
+    "{{ board.figures.five_elders|intcomma }}</strong></td></tr>\n"
+    "{% for key, label, n in board.figures.elder_rows %}"
+    '<tr><th scope="row" class="sub">{{ label }}</th><td class="n">{{ n|intcomma }}</td></tr>'
+    "{% endfor %}\n"
+    '<tr><th scope="row">{% translate "Grassroots committees (below township level)" %}</th>'
+    '<td class="n"><strong>{{ board.five_good.base|intcomma }}</strong></td></tr>\n'
+    '<tr><th scope="row">{% if board.five_good.year %}{% blocktranslate with '
+    "year=board.five_good.year %}Five-good committees ({{ year }}){% endblocktranslate %}"
+    '{% else %}{% translate "Five-good committees" %}{% endif %}</th><td class="n"><strong>'
+    "{{ board.five_good.count|intcomma }}</strong></td></tr>\n"
+    '<tr><th scope="row">{% translate "Five-good rate" %}</th><td class="n"><strong>'
+    "{{ board.five_good.rate|percent }}</strong></td></tr>\n"
+    "</table>\n"
+)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("with_year", [True, False])
+def test_the_seed_table_is_the_old_templates_byte_for_byte(cast, lang, with_year) -> None:
+    if with_year:
+        rnd = assessment_round(unit=cast.banner, year=2025, title="轮次")
+        assess(rnd, cast.village1a, passed=True)
+    board = dashboard(unit=cast.banner, today=dt.date(2026, 3, 1))
+    assert bool(board.five_good.year) == with_year
+    context = {"board": board}
+    with translation.override(lang):
+        old = Template(OLD_SEED).render(Context(context))
+        new = Template("{% load charts %}{% seed_table board %}").render(Context(context))
+    assert new == old
+    assert "<table>" in new and new.count("<tr>") >= 6
