@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from types import SimpleNamespace as NS
 
 import pytest
 from django.template import Context, Template
@@ -53,3 +54,30 @@ def test_the_seed_table_is_the_old_templates_byte_for_byte(cast, lang, with_year
         new = Template("{% load charts %}{% seed_table board %}").render(Context(context))
     assert new == old
     assert "<table>" in new and new.count("<tr>") >= 6
+
+
+def _board(**n: int) -> NS:
+    """A dashboard-like object with large numbers (grouped in thousands)."""
+    rows = [("village", "嘎查", n.get("village", 12345)), ("school", "学校", 0)]
+    elders = [("cadre", "老干部", 1234567), ("teacher", "<老教师>", 7)]
+    return NS(
+        figures=NS(
+            committees=n.get("committees", 1234),
+            committee_rows=lambda: rows,
+            participants=n.get("participants", 1000000),
+            five_elders=999,
+            elder_rows=lambda: elders,
+        ),
+        five_good=NS(base=n.get("base", 98765), count=4321, rate=0.0437, year=2026),
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en", "de"])
+def test_large_numbers_are_grouped_as_intcomma_groups_them(lang) -> None:
+    context = {"board": _board()}
+    with translation.override(lang):
+        old = Template(OLD_SEED).render(Context(context))
+        new = Template("{% load charts %}{% seed_table board %}").render(Context(context))
+    assert new == old
+    assert "&lt;老教师&gt;" in new  # labels are escaped
+    assert "学校" not in new  # a kind without committees has no row
