@@ -252,11 +252,13 @@ def _figures_url() -> Any:
 def _grouper() -> Any:
     """``n|intcomma`` in the active language, without a filter (and its format look-ups) per
     number: the separator and grouping are read once per table. A grouping other than
-    threes (none of the project's languages) goes through ``intcomma`` itself."""
+    none or threes (no language of the project's) goes through ``intcomma`` itself."""
     from django.contrib.humanize.templatetags.humanize import intcomma
     from django.utils.formats import get_format
 
     sep, grouping = str(get_format("THOUSAND_SEPARATOR")), get_format("NUMBER_GROUPING")
+    if grouping == 0 or sep == "":  # no grouping (mn-Mong), or groups of four joined by ""
+        return str  # (zh-Hans, zh-Hant): the digits as they are
     if grouping != 3:
         return lambda n: escape(intcomma(n))
     if sep == ",":
