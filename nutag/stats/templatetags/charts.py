@@ -299,3 +299,42 @@ def seed_table(board: Any) -> SafeString:
     parts.append(row.format(_t("Five-good rate"), escape(percent(good.rate))))
     parts.append("</table>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
+
+
+@register.simple_tag
+def summary_kpis(board: Any) -> SafeString:
+    """The four key figures at the top of the dashboard (``_summary.html``), built in one
+    Python pass (issue 17); the template's output byte for byte (``test_tables.py``)."""
+    grouped = _grouper()
+    good, figures, tasks = board.five_good, board.figures, board.tasks
+    parent = board.parent_total
+    warn = " warn" if parent and good.rate < parent.five_good.rate else ""
+    if good.year:
+        words = _("Five-good rate %(year)s: %(count)s of %(base)s grassroots committees") % {
+            "year": good.year,
+            "count": good.count,
+            "base": good.base,
+        }
+        change = _("%(change)s since %(year)s") % {
+            "change": delta(board.total.five_good_change.rate, True),
+            "year": board.total.five_good_previous.year,
+        }
+        words += f'</div><div class="k">{change}'
+    else:
+        words = _t("Five-good rate: no accepted assessment yet")
+    elders = _("%(n)s five elders") % {"n": grouped(figures.five_elders)}
+    due = _("Task reports on time, due %(year)s") % {"year": tasks.year}
+    if tasks.overdue:
+        due += " · " + _("%(n)s overdue") % {"n": tasks.overdue}
+    return mark_safe(  # noqa: S308 - every value is escaped or a number; the words are the catalogue's, as blocktranslate gives them
+        '<div class="kpis">\n'
+        f'<div class="kpi{warn}"><div class="v">{escape(percent(good.rate))}</div>'
+        f'<div class="k">{words}</div></div>\n'
+        f'<div class="kpi"><div class="v">{grouped(figures.committees)}</div>'
+        f'<div class="k">{_t("Care committees")}</div></div>\n'
+        f'<div class="kpi"><div class="v">{grouped(figures.participants)}</div>'
+        f'<div class="k">{_t("People in care work")} · {elders}</div></div>\n'
+        f'<div class="kpi{" warn" if tasks.overdue else ""}"><div class="v">'
+        f'{tasks.on_time}/{tasks.due}</div><div class="k">{due}</div></div>\n'
+        "</div>\n"
+    )

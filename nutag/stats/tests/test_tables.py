@@ -10,8 +10,9 @@ import pytest
 from django.template import Context, Template
 from django.utils import translation
 
+from nutag.assess.models import ReportStatus
 from nutag.stats.selectors import dashboard
-from nutag.stats.tests.work import assess, assessment_round
+from nutag.stats.tests.work import assess, assessment_round, report, task
 
 # ``stats/_seed_table.html`` before issue 17, kept here as the reference.
 OLD_SEED = (
@@ -37,6 +38,15 @@ OLD_SEED = (
     '<tr><th scope="row">{% translate "Five-good rate" %}</th><td class="n"><strong>'
     "{{ board.five_good.rate|percent }}</strong></td></tr>\n"
     "</table>\n"
+)
+
+OLD_SUMMARY = (
+    '{% load i18n humanize charts %}<div class="kpis">\n'
+    '<div class="kpi{% if board.parent_total and board.five_good.rate < board.parent_total.five_good.rate %} warn{% endif %}"><div class="v">{{ board.five_good.rate|percent }}</div><div class="k">{% if board.five_good.year %}{% blocktranslate with year=board.five_good.year count=board.five_good.count base=board.five_good.base %}Five-good rate {{ year }}: {{ count }} of {{ base }} grassroots committees{% endblocktranslate %}{% else %}{% translate "Five-good rate: no accepted assessment yet" %}{% endif %}</div>{% if board.five_good.year %}<div class="k">{% delta board.total.five_good_change.rate True as change %}{% blocktranslate with year=board.total.five_good_previous.year %}{{ change }} since {{ year }}{% endblocktranslate %}</div>{% endif %}</div>\n'  # noqa: E501
+    '<div class="kpi"><div class="v">{{ board.figures.committees|intcomma }}</div><div class="k">{% translate "Care committees" %}</div></div>\n'  # noqa: E501
+    '<div class="kpi"><div class="v">{{ board.figures.participants|intcomma }}</div><div class="k">{% translate "People in care work" %} · {% blocktranslate with n=board.figures.five_elders|intcomma %}{{ n }} five elders{% endblocktranslate %}</div></div>\n'  # noqa: E501
+    '<div class="kpi{% if board.tasks.overdue %} warn{% endif %}"><div class="v">{{ board.tasks.on_time }}/{{ board.tasks.due }}</div><div class="k">{% blocktranslate with year=board.tasks.year %}Task reports on time, due {{ year }}{% endblocktranslate %}{% if board.tasks.overdue %} · {% blocktranslate with n=board.tasks.overdue %}{{ n }} overdue{% endblocktranslate %}{% endif %}</div></div>\n'  # noqa: E501
+    "</div>\n"
 )
 
 
@@ -81,3 +91,23 @@ def test_large_numbers_are_grouped_as_intcomma_groups_them(lang) -> None:
     assert new == old
     assert "&lt;老教师&gt;" in new  # labels are escaped
     assert "学校" not in new  # a kind without committees has no row
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("case", ["banner", "township-siblings", "no-year", "overdue"])
+def test_the_summary_is_the_old_templates_byte_for_byte(cast, lang, case) -> None:
+    if case != "no-year":
+        rnd = assessment_round(unit=cast.banner, year=2025, title="轮次")
+        assess(rnd, cast.village1a, passed=True)
+    if case == "overdue":
+        deployed = task(unit=cast.banner, due_on=dt.date(2026, 2, 1))
+        report(deployed, cast.township1, status=ReportStatus.PENDING)
+    unit = cast.township2 if case == "township-siblings" else cast.banner
+    board = dashboard(unit=unit, siblings=True, today=dt.date(2026, 3, 1))
+    assert bool(board.five_good.year) == (case != "no-year")
+    assert bool(board.tasks.overdue) == (case == "overdue")
+    context = {"board": board}
+    with translation.override(lang):
+        old = Template(OLD_SUMMARY).render(Context(context))
+        new = Template("{% load charts %}{% summary_kpis board %}").render(Context(context))
+    assert new == old
