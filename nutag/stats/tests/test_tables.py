@@ -49,6 +49,18 @@ OLD_SUMMARY = (
     "</div>\n"
 )
 
+OLD_CHANGE = (
+    '{% load i18n charts %}{% with t=board.total %}<table class="change">\n'
+    '<thead><tr><th scope="col">{% translate "Figure" context "dashboard" %}</th><th scope="col" class="n">{% translate "Change" context "since last year" %}</th></tr></thead>\n'  # noqa: E501
+    "<tbody>\n"
+    '{% if t.five_good.year %}<tr><th scope="row">{% translate "Five-good committees" %}<br><span class="muted">{{ t.five_good_previous.year }}: {{ t.five_good_previous.count }} → {{ t.five_good.year }}: {{ t.five_good.count }}</span></th><td class="n">{% delta t.five_good_change.count %}</td></tr>\n'  # noqa: E501
+    '<tr><th scope="row">{% translate "Five-good rate" %}<br><span class="muted">{{ t.five_good_previous.year }}: {{ t.five_good_previous.rate|percent }} → {{ t.five_good.year }}: {{ t.five_good.rate|percent }}</span></th><td class="n">{% delta t.five_good_change.rate True %}</td></tr>{% endif %}\n'  # noqa: E501
+    '<tr><th scope="row">{% translate "Task reports on time" %}<br><span class="muted">{{ t.tasks_previous.year }}: {{ t.tasks_previous.on_time }} → {{ t.tasks.year }}: {{ t.tasks.on_time }}</span></th><td class="n">{% delta t.tasks_on_time_change %}</td></tr>\n'  # noqa: E501
+    '<tr><th scope="row">{% translate "Share of reports on time" %}<br><span class="muted">{{ t.tasks_previous.year }}: {{ t.tasks_previous.on_time_rate|percent }} → {{ t.tasks.year }}: {{ t.tasks.on_time_rate|percent }}</span></th><td class="n">{% delta t.tasks_on_time_rate_change True %}</td></tr>\n'  # noqa: E501
+    "</tbody></table>{% endwith %}\n"
+    '<p class="muted">{% translate "People in care work are not compared with last year: the records keep who works in the committees now, not who left during the year." %}</p>\n'  # noqa: E501
+)
+
 
 @pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
 @pytest.mark.parametrize("with_year", [True, False])
@@ -110,4 +122,24 @@ def test_the_summary_is_the_old_templates_byte_for_byte(cast, lang, case) -> Non
     with translation.override(lang):
         old = Template(OLD_SUMMARY).render(Context(context))
         new = Template("{% load charts %}{% summary_kpis board %}").render(Context(context))
+    assert new == old
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("case", ["up", "down", "no-year"])
+def test_the_change_table_is_the_old_templates_byte_for_byte(cast, lang, case) -> None:
+    if case != "no-year":
+        before = assessment_round(unit=cast.banner, year=2024, title="前一轮")
+        now = assessment_round(unit=cast.banner, year=2025, title="轮次")
+        assess(before, cast.village1a, passed=case == "down")
+        assess(before, cast.village1b, passed=case == "down")
+        assess(now, cast.village1a, passed=True)
+    deployed = task(unit=cast.banner, due_on=dt.date(2026, 2, 1))
+    report(deployed, cast.township1, status=ReportStatus.SUBMITTED)
+    board = dashboard(unit=cast.banner, today=dt.date(2026, 3, 1))
+    assert bool(board.five_good.year) == (case != "no-year")
+    context = {"board": board}
+    with translation.override(lang):
+        old = Template(OLD_CHANGE).render(Context(context))
+        new = Template("{% load charts %}{% change_table board %}").render(Context(context))
     assert new == old
