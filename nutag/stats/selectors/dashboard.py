@@ -15,10 +15,12 @@ computed from the row's unit path in SQL (``grouped.Buckets``) —
 The unit's total is the sum of the groups inside its subtree, the parent's the sum of all of
 them. The five reads (``grouped``):
 
-1. the units of the scope with their care tallies, by bucket and kind (committees by kind,
-   people in care work, five elders);
-2. the units shown — ancestors, children, siblings — by path (the buckets of read 1 *are*
-   the children's and siblings' paths, so this is a handful of index lookups);
+1. the units shown — ancestors by path, children and siblings by the length of their path
+   within the range (on the path index) — whose paths are the buckets;
+2. the units of the scope with their care tallies, by bucket and kind (committees by kind,
+   people in care work, five elders), each bucket one range of covering indexes
+   (``grouped.bucket_unit_rows``; past ``grouped.BUCKET_BRANCHES`` buckets, one grouped
+   pass, ``grouped.unit_rows``);
 3. the rounds that can cover the scope (issued above it, by it or inside it), with, for
    five-good rounds, whether a grassroots committee of the subtree was accepted in it (an
    ``EXISTS``): this picks the five-good year and the latest rounds without reading history;
