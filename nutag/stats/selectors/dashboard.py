@@ -40,13 +40,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 
 from django.db.models import Q
-from django.db.models.functions import Length
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nutag.assess.models import AssessmentStatus, ReportStatus
 from nutag.orgs.models import Unit, UnitKind, UnitStatus
-from nutag.orgs.paths import successor
 from nutag.people.tallies import CATEGORY_FIELDS
 from nutag.stats.selectors import grouped
 from nutag.stats.selectors.figures import UnitFigures
@@ -267,11 +266,9 @@ class _Years:
 
 
 def _level(path: str, depth: int) -> Q:
-    """The units at ``depth`` below ``path`` (by their path's length, which the path index
-    holds: the units between are skipped without reading their rows)."""
-    upper = successor(path)
-    within = Q(path__gte=path) & (Q(path__lt=upper) if upper else Q())
-    return within & Q(path_length=depth * Unit.steplen)
+    """The units at ``depth`` below ``path``, found by seeks of the path index
+    (``grouped.level_paths``), not by reading every path of the subtree."""
+    return Q(path__in=RawSQL(*grouped.level_paths(path, depth)))  # noqa: S611 (parameters only)
 
 
 def _sum(accs: Iterable[_Acc]) -> _Acc:
@@ -339,19 +336,16 @@ def dashboard(
     buckets = Buckets(unit_path=unit.path, depth=depth, siblings=with_siblings)
     accs: defaultdict[str, _Acc] = defaultdict(_Acc)
 
-    # 1. The units shown: ancestors (crumbs), children and siblings, found by the length of
-    # their paths within a path range (evaluated on the path index, no row read but theirs).
-    # Their paths are the buckets: every unit of the scope is in one of their subtrees, or
-    # is the unit itself (or, with siblings, the parent).
+    # 1. The units shown: ancestors (crumbs), children and siblings, found by seeks of the
+    # path index (``grouped.level_paths``). Their paths are the buckets: every unit of the
+    # scope is in one of their subtrees, or is the unit itself (or, with siblings, the parent).
     ancestor_paths = [unit.path[: i * step] for i in range(1, depth)]
     shown = list(
-        Unit.objects.alias(path_length=Length("path"))
-        .filter(
+        Unit.objects.filter(
             Q(path__in=ancestor_paths)
             | _level(unit.path, depth + 1)
             | (_level(parent_path, depth) if with_siblings else Q(pk__in=[]))
-        )
-        .order_by("path")
+        ).order_by("path")
     )
     keys = [(unit.path, True)] + [(u.path, False) for u in shown if u.depth == depth + 1]
     if with_siblings:

@@ -127,6 +127,30 @@ def unit_rows(*, scope: str, buckets: Buckets) -> list[tuple[Any, ...]]:
     )
 
 
+def level_paths(path: str, depth: int) -> tuple[str, Params]:
+    """SQL (and its parameters) selecting the paths of the units at ``depth`` below ``path``
+    — a unit's children, or its siblings with the parent's path — one index seek each.
+
+    The first is the smallest path inside ``path``'s subtree; each next one is the smallest
+    path after everything below the last (its path followed by ``Z``s, which no path of its
+    subtree passes: paths use only the alphabet and hold at most 255 characters). A
+    recursive query walks them: at a root of 10,000 units, 13 seeks of the path index
+    instead of reading 10,000 index entries to test their length."""
+    upper = successor(path)
+    below = "AND path < %s" if upper else ""
+    bound = [upper] if upper else []
+    cut = depth * Unit.steplen
+    sql = (
+        f"WITH RECURSIVE level (p) AS ("  # noqa: S608 (see the module docstring)
+        f"SELECT CAST(MIN(path) AS TEXT) FROM {UNIT} WHERE path > %s {below} "
+        f"UNION ALL SELECT CAST((SELECT MIN(path) FROM {UNIT} "
+        f"WHERE path > SUBSTR(level.p, 1, {cut}) || %s {below}) AS TEXT) "
+        f"FROM level WHERE level.p IS NOT NULL) "
+        f"SELECT p FROM level WHERE p IS NOT NULL"
+    )
+    return sql, [path, *bound, ALPHABET[-1] * 255, *bound]
+
+
 # At most this many buckets are read as ranges, three ``UNION ALL`` branches each (SQLite
 # allows 500 branches in one statement); past it, ``unit_rows`` groups one pass instead.
 BUCKET_BRANCHES = 150

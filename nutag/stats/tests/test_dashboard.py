@@ -16,6 +16,7 @@ from nutag.core.actors import SYSTEM
 from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.orgs.models import Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import successor
+from nutag.orgs.services import unit_move
 from nutag.stats.selectors import dashboard, five_good, unit_figures
 from nutag.stats.tests.work import assess, assessment_round, report, task
 
@@ -74,6 +75,9 @@ def test_a_dashboard_shows_nothing_of_a_sibling_subtree(cast):
                 cast.township1.path.startswith(p) or p.startswith(cast.township1.path)
                 for p in paths
             ), sql
+            # the children, by seeks of the path index within the subtree's range
+            assert "WITH RECURSIVE" not in sql or f"path > '{cast.township1.path}'" in sql
+            assert "WITH RECURSIVE" not in sql or sql.count(f"path < '{upper}'") == 2, sql
             continue
         if "people_caretally" in sql and "UNION ALL" in sql:  # bucket by bucket, each a range
             ranges = re.findall(r"path >= '([0-9A-Z]+)' AND \w*path < '([0-9A-Z]+)'", sql)
@@ -366,3 +370,27 @@ def test_bucket_ranges_and_the_grouped_pass_give_the_same_figures(cast, monkeypa
     assert ranges == grouped
     assert ranges[0].figures.participants >= 3 and ranges[0].five_good.base > 0
     assert closed.pk in {r.unit.pk for r in ranges[2].children}
+
+
+def test_the_children_are_found_past_gaps_and_grandchildren(cast):
+    """The children (and siblings) are walked by index seeks from one child's subtree to the
+    next (``grouped.level_paths``): none is missed after a gap, and no grandchild is taken."""
+    extra = [
+        make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name=f"村{i}") for i in range(4)
+    ]
+    make_unit(parent=extra[0], kind=UnitKind.SCHOOL, name="村小")
+    # moved away: a gap in the children's paths
+    unit_move(acting_user=SYSTEM, unit=extra[1], new_parent=cast.township1)
+    township2 = Unit.objects.get(pk=cast.township2.pk)
+
+    def children(of: Unit) -> list[Unit]:
+        below = Unit.objects.filter(path__startswith=of.path, depth=of.depth + 1)
+        return list(below.order_by("path"))
+
+    for unit in (cast.banner, township2, Unit.objects.get(pk=extra[2].pk)):
+        board = dashboard(unit=unit, siblings=True, today=TODAY)
+        assert [r.unit for r in board.children] == children(unit)
+        if board.siblings is not None:
+            parent = Unit.objects.get(path=unit.path[: -Unit.steplen])
+            assert [r.unit for r in board.siblings] == children(parent)
+    assert extra[2] in [r.unit for r in dashboard(unit=township2, today=TODAY).children]
