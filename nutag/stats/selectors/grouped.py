@@ -244,6 +244,7 @@ def _bounds(key: str, exact: bool) -> tuple[str, str]:
 
 
 STATUSES = [str(s.value) for s in AssessmentStatus]
+PACK = 2**32  # two counts in one integer: ``a * PACK + b`` (each well under 2**31)
 CLOSED = sorted(str(s.value) for s in UnitStatus if s != UnitStatus.ACTIVE)
 
 
@@ -298,7 +299,12 @@ def assessment_rows(
     minus: list[str] = []
     p_plus: Params = []
     p_minus: Params = []
-    for ids in (five_good_now, five_good_before):
+    # The progress rounds' accepted assessments and those that passed are one pass over the
+    # index range, the two counts packed in one integer (``PACK``); when the five-good rounds
+    # of the year are the progress rounds (one five-good round a year, the usual case), the
+    # five-good count is that same "passed": read once, not twice.
+    same = bool(progress) and len(set(five_good_now)) == 1 and set(five_good_now) == set(progress)
+    for ids, shared in ((five_good_now, same), (five_good_before, False)):
         if not ids:
             plus.append("0")
             minus.append("0")
@@ -306,33 +312,40 @@ def assessment_rows(
         # With one round per year (the usual case) a committee cannot appear twice, and a
         # plain count is cheaper than a distinct one.
         several = len(set(ids)) > 1
-        plus.append(
-            count(ids, "a.status = %s AND a.passed", "DISTINCT a.unit_path" if several else "*")
-        )
+        if shared:
+            plus.append("0")  # taken from the progress rounds' "passed" below
+        else:
+            plus.append(
+                count(ids, "a.status = %s AND a.passed", "DISTINCT a.unit_path" if several else "*")
+            )
+            p_plus.append(ACCEPTED)
         minus.append(
             f"-COUNT({'DISTINCT a.unit_id' if several else '*'}) "
             f"FILTER (WHERE {only(ids)}a.status = %s AND a.passed)"
         )
-        p_plus.append(ACCEPTED)
         p_minus.append(ACCEPTED)
     if progress:
         for status in STATUSES:
-            plus.append(count(progress, "a.status = %s"))
-            minus.append(
-                f"-COUNT(*) FILTER (WHERE {only(progress)}u.status <> %s AND a.status = %s)"
-            )
+            closed_here = f"{only(progress)}u.status <> %s AND a.status = %s"
+            if status == ACCEPTED:
+                plus.append(
+                    f"(SELECT COUNT(*) * {PACK} + COUNT(*) FILTER (WHERE a.passed) "  # noqa: S608 (see the module docstring)
+                    f"FROM {ASSESSMENT} a WHERE a.round_id {_ids(progress)} AND a.status = %s "
+                    f"AND a.unit_path >= b.lo AND a.unit_path < b.hi)"
+                )
+                minus.append(
+                    f"-(COUNT(*) FILTER (WHERE {closed_here}) * {PACK} "
+                    f"+ COUNT(*) FILTER (WHERE {closed_here} AND a.passed))"
+                )
+                p_minus += [ACTIVE, status, ACTIVE, status]
+            else:
+                plus.append(count(progress, "a.status = %s"))
+                minus.append(f"-COUNT(*) FILTER (WHERE {closed_here})")
+                p_minus += [ACTIVE, status]
             p_plus.append(status)
-            p_minus += [ACTIVE, status]
-        plus.append(count(progress, "a.status = %s AND a.passed"))
-        minus.append(
-            f"-COUNT(*) FILTER (WHERE {only(progress)}u.status <> %s "
-            f"AND a.status = %s AND a.passed)"
-        )
-        p_plus.append(ACCEPTED)
-        p_minus += [ACTIVE, ACCEPTED]
     else:
-        plus += ["0"] * (len(STATUSES) + 1)
-        minus += ["0"] * (len(STATUSES) + 1)
+        plus += ["0"] * len(STATUSES)
+        minus += ["0"] * len(STATUSES)
     bucket, p_bucket = buckets.sql("u.path")
     where, p_where = _range("path", scope)
     kinds, p_kinds = _in(non_grassroots)
@@ -341,12 +354,12 @@ def assessment_rows(
         f"SELECT id, path, status FROM {UNIT} WHERE kind {kinds} AND {where} "  # noqa: S608 (see the module docstring)
         f"UNION SELECT id, path, status FROM {UNIT} WHERE status {closed} AND {where}"
     )
-    return _rows(
+    rows = _rows(
         f"WITH b (k, lo, hi) AS (VALUES {values}) "  # noqa: S608 (see the module docstring)
-        f"SELECT b.k, {', '.join(plus)} FROM b "
+        f"SELECT 1, b.k, {', '.join(plus)} FROM b "
         f"UNION ALL "
-        f"SELECT {bucket}, {', '.join(minus)} FROM ({excluded}) u CROSS JOIN {ASSESSMENT} a "
-        f"WHERE a.unit_id = u.id AND a.round_id {_ids(every)} GROUP BY 1",
+        f"SELECT 0, {bucket}, {', '.join(minus)} FROM ({excluded}) u CROSS JOIN {ASSESSMENT} a "
+        f"WHERE a.unit_id = u.id AND a.round_id {_ids(every)} GROUP BY 2",
         [
             *b_params,
             *p_plus,
@@ -358,6 +371,17 @@ def assessment_rows(
             *p_where,
         ],
     )
+    out: list[tuple[Any, ...]] = []
+    at = STATUSES.index(ACCEPTED)
+    for plus_row, key, now, before, *by_status in rows:
+        packed = int(by_status[at] or 0)
+        sign = -1 if packed < 0 else 1
+        accepted, passed = divmod(abs(packed), PACK)
+        by_status[at] = sign * accepted
+        if plus_row and same:
+            now = sign * passed
+        out.append((key, now, before, *by_status, sign * passed))
+    return out
 
 
 def report_rows(
