@@ -270,7 +270,9 @@ def assessment_rows(
     SQLite more than reading them). The units that must not count — the few of a kind that is
     not grassroots, and closed ones — are subtracted: a second part of the query finds them
     through the unit table's ``(kind, path)`` and ``(status, path)`` indexes, and counts their
-    assessments negatively, grouped as usual.
+    assessments negatively, grouped as usual. The progress rounds' accepted and passed counts
+    are one pass (``PACK``), and the five-good count of the year reuses that "passed" when
+    the year's five-good round is the progress round (issue 17: four passes → two).
     """
     keys = sorted(set(keys))
     if not keys:
