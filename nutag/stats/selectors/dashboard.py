@@ -15,8 +15,8 @@ computed from the row's unit path in SQL (``grouped.Buckets``) —
 The unit's total is the sum of the groups inside its subtree, the parent's the sum of all of
 them. The five reads (``grouped``):
 
-1. the units shown — ancestors by path, children and siblings by the length of their path
-   within the range (on the path index) — whose paths are the buckets;
+1. the units shown — ancestors by path, children and siblings by a recursive walk of the
+   path index, one seek each (``grouped.level_paths``) — whose paths are the buckets;
 2. the units of the scope with their care tallies, by bucket and kind (committees by kind,
    people in care work, five elders), each bucket one range of covering indexes
    (``grouped.bucket_unit_rows``; past ``grouped.BUCKET_BRANCHES`` buckets, one grouped
