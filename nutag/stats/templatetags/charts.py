@@ -267,11 +267,6 @@ def _grouper() -> Any:
     return lambda n: f"{n:,}".replace(",", sep)
 
 
-def _t(message: str) -> str:
-    """``{% translate message %}``: the translation, escaped."""
-    return escape(_(message))
-
-
 @register.simple_tag
 def seed_table(board: Any) -> SafeString:
     """The seed's table of committees and people (``_seed_table.html``), built in one Python
@@ -281,22 +276,24 @@ def seed_table(board: Any) -> SafeString:
     grouped = _grouper()
     row = '<tr><th scope="row">{}</th><td class="n"><strong>{}</strong></td></tr>\n'
     sub = '<tr><th scope="row" class="sub">{}</th><td class="n">{}</td></tr>'
-    parts = ["<table>\n", row.format(_t("Care committees"), grouped(figures.committees))]
+    parts = ["<table>\n", row.format(escape(_("Care committees")), grouped(figures.committees))]
     parts += [
         sub.format(escape(label), grouped(n)) for _k, label, n in figures.committee_rows() if n
     ]
     parts.append("\n")
-    parts.append(row.format(_t("People in care work"), grouped(figures.participants)))
-    parts.append(row.format(_t("of whom five elders"), grouped(figures.five_elders)))
+    parts.append(row.format(escape(_("People in care work")), grouped(figures.participants)))
+    parts.append(row.format(escape(_("of whom five elders")), grouped(figures.five_elders)))
     parts += [sub.format(escape(label), grouped(n)) for _k, label, n in figures.elder_rows()]
     parts.append("\n")
-    parts.append(row.format(_t("Grassroots committees (below township level)"), grouped(good.base)))
+    parts.append(
+        row.format(escape(_("Grassroots committees (below township level)")), grouped(good.base))
+    )
     if good.year:
         head = _("Five-good committees (%(year)s)") % {"year": good.year}
     else:
-        head = _t("Five-good committees")
+        head = escape(_("Five-good committees"))
     parts.append(row.format(head, grouped(good.count)))
-    parts.append(row.format(_t("Five-good rate"), escape(percent(good.rate))))
+    parts.append(row.format(escape(_("Five-good rate")), escape(percent(good.rate))))
     parts.append("</table>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
@@ -321,7 +318,8 @@ def summary_kpis(board: Any) -> SafeString:
         }
         words += f'</div><div class="k">{change}'
     else:
-        words = _t("Five-good rate: no accepted assessment yet")
+        words = escape(_("Five-good rate: no accepted assessment yet"))
+    committees, people = escape(_("Care committees")), escape(_("People in care work"))
     elders = _("%(n)s five elders") % {"n": grouped(figures.five_elders)}
     due = _("Task reports on time, due %(year)s") % {"year": tasks.year}
     if tasks.overdue:
@@ -331,9 +329,9 @@ def summary_kpis(board: Any) -> SafeString:
         f'<div class="kpi{warn}"><div class="v">{escape(percent(good.rate))}</div>'
         f'<div class="k">{words}</div></div>\n'
         f'<div class="kpi"><div class="v">{grouped(figures.committees)}</div>'
-        f'<div class="k">{_t("Care committees")}</div></div>\n'
+        f'<div class="k">{committees}</div></div>\n'
         f'<div class="kpi"><div class="v">{grouped(figures.participants)}</div>'
-        f'<div class="k">{_t("People in care work")} · {elders}</div></div>\n'
+        f'<div class="k">{people} · {elders}</div></div>\n'
         f'<div class="kpi{" warn" if tasks.overdue else ""}"><div class="v">'
         f'{tasks.on_time}/{tasks.due}</div><div class="k">{due}</div></div>\n'
         "</div>\n"
@@ -357,14 +355,14 @@ def change_table(board: Any) -> SafeString:
     if good.year:
         rows.append(
             row(
-                _t("Five-good committees"),
+                escape(_("Five-good committees")),
                 (before.year, before.count),
                 (good.year, good.count),
                 delta(t.five_good_change.count),
             )
             + "\n"
             + row(
-                _t("Five-good rate"),
+                escape(_("Five-good rate")),
                 (before.year, percent(before.rate)),
                 (good.year, percent(good.rate)),
                 delta(t.five_good_change.rate, True),
@@ -373,7 +371,7 @@ def change_table(board: Any) -> SafeString:
     rows.append(
         "\n"
         + row(
-            _t("Task reports on time"),
+            escape(_("Task reports on time")),
             (tasks_before.year, tasks_before.on_time),
             (tasks.year, tasks.on_time),
             delta(t.tasks_on_time_change),
@@ -382,20 +380,23 @@ def change_table(board: Any) -> SafeString:
     rows.append(
         "\n"
         + row(
-            _t("Share of reports on time"),
+            escape(_("Share of reports on time")),
             (tasks_before.year, percent(tasks_before.on_time_rate)),
             (tasks.year, percent(tasks.on_time_rate)),
             delta(t.tasks_on_time_rate_change, True),
         )
     )
+    figure = escape(pgettext("dashboard", "Figure"))
+    change = escape(pgettext("since last year", "Change"))
     head = (
         '<table class="change">\n<thead><tr><th scope="col">'
-        f'{escape(pgettext("dashboard", "Figure"))}</th><th scope="col" class="n">'
-        f"{escape(pgettext('since last year', 'Change'))}</th></tr></thead>\n<tbody>\n"
+        f'{figure}</th><th scope="col" class="n">{change}</th></tr></thead>\n<tbody>\n'
     )
-    note = _t(
-        "People in care work are not compared with last year: the records keep who works in "
-        "the committees now, not who left during the year."
+    note = escape(
+        _(
+            "People in care work are not compared with last year: the records keep who works in "
+            "the committees now, not who left during the year."
+        )
     )
     return mark_safe(  # noqa: S308 - every value is escaped or a number
         f'{head}{"".join(rows)}\n</tbody></table>\n<p class="muted">{note}</p>\n'
