@@ -6,9 +6,10 @@ part of ``GET /api/v1/units/{code}/stats`` computed afresh (``_stats_json``): th
 (``unit_figures``), ``five_good``, the voice, study and youth figures, and the whole answer;
 then the dashboard's ``dashboard()`` selector and the whole dashboard page rendered afresh
 (the view's selectors and template, without the page cache).
-On PostgreSQL it also gives the cost as the server's execution time (``EXPLAIN ANALYZE`` of
-every query of the answer) plus this process's CPU time, against the same for the
-``COUNT(*)``: on a machine shared with other work, wall time mostly measures the queue.
+On PostgreSQL it also gives the cost of the answer and of the dashboard page as the server's
+execution time (``EXPLAIN ANALYZE`` of every query) plus this process's CPU time, against the
+same for the ``COUNT(*)``: on a machine shared with other work, wall time mostly measures the
+queue.
 
 Usage (from the project root):
 
@@ -82,18 +83,30 @@ def dashboard_page(root_code: str) -> bytes:
 
 
 def postgres_cost(root_code: str, reps: int) -> None:
-    from django.db import connection
-    from django.test.utils import CaptureQueriesContext
-
+    """The cold stats answer and the dashboard page, each as the server's execution time of
+    its queries plus this process's CPU time, against the same for the ``COUNT(*)``."""
     from nutag.api import api as api_module
     from nutag.orgs.models import Unit
 
     answer = vars(api_module)["_stats_json"]
     root = Unit.objects.get(code=root_code)
-    answer(root)
+    for name, fn in (
+        ("cold stats answer", lambda: answer(root)),
+        ("dashboard page", lambda: dashboard_page(root_code)),
+    ):
+        _postgres_cost_of(name, fn, reps)
+
+
+def _postgres_cost_of(name: str, fn: Any, reps: int) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    fn()
     with CaptureQueriesContext(connection) as ctx:
-        answer(root)
-    sqls = [q["sql"] for q in ctx.captured_queries]
+        fn()
+    sqls = [
+        q["sql"] for q in ctx.captured_queries if q["sql"].lstrip().startswith(("SELECT", "WITH"))
+    ]
 
     def server(sql: str) -> float:
         with connection.cursor() as cursor:
@@ -110,7 +123,7 @@ def postgres_cost(root_code: str, reps: int) -> None:
             server(common.COUNT_SQL),
             cpu(common.count_people),
             sum(server(s) for s in sqls),
-            cpu(lambda: answer(root)),
+            cpu(fn),
         )
         for _ in range(reps)
     ]
@@ -118,7 +131,7 @@ def postgres_cost(root_code: str, reps: int) -> None:
     a, b = c_server + c_cpu, s_server + s_cpu
     print(
         f"PostgreSQL cost, medians of {reps}: COUNT(*) server {c_server:.1f} ms + client CPU "
-        f"{c_cpu:.2f} ms = {a:.1f} ms; cold stats answer ({len(sqls)} queries) server "
+        f"{c_cpu:.2f} ms = {a:.1f} ms; {name} ({len(sqls)} queries) server "
         f"{s_server:.1f} ms + client CPU {s_cpu:.1f} ms = {b:.1f} ms; ratio {b / a:.2f}"
     )
 
@@ -139,8 +152,8 @@ def main(argv: list[str] | None = None) -> int:
     plain = {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}
     with override_settings(STORAGES={**settings.STORAGES, "staticfiles": plain}):
         parts(args.root, args.reps)
-    if connection.vendor == "postgresql":
-        postgres_cost(args.root, max(3, args.reps // 2))
+        if connection.vendor == "postgresql":
+            postgres_cost(args.root, max(3, args.reps // 2))
     return 0
 
 

@@ -15,10 +15,12 @@ computed from the row's unit path in SQL (``grouped.Buckets``) —
 The unit's total is the sum of the groups inside its subtree, the parent's the sum of all of
 them. The five reads (``grouped``):
 
-1. the units of the scope with their care tallies, by bucket and kind (committees by kind,
-   people in care work, five elders);
-2. the units shown — ancestors, children, siblings — by path (the buckets of read 1 *are*
-   the children's and siblings' paths, so this is a handful of index lookups);
+1. the units shown — ancestors by path, children and siblings by a recursive walk of the
+   path index, one seek each (``grouped.level_paths``) — whose paths are the buckets;
+2. the units of the scope with their care tallies, by bucket and kind (committees by kind,
+   people in care work, five elders), each bucket one range of covering indexes
+   (``grouped.bucket_unit_rows``; past ``grouped.BUCKET_BRANCHES`` buckets, one grouped
+   pass, ``grouped.unit_rows``);
 3. the rounds that can cover the scope (issued above it, by it or inside it), with, for
    five-good rounds, whether a grassroots committee of the subtree was accepted in it (an
    ``EXISTS``): this picks the five-good year and the latest rounds without reading history;
@@ -37,6 +39,8 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
+from django.db.models import Q
+from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -261,6 +265,12 @@ class _Years:
     progress: int | None
 
 
+def _level(path: str, depth: int) -> Q:
+    """The units at ``depth`` below ``path``, found by seeks of the path index
+    (``grouped.level_paths``), not by reading every path of the subtree."""
+    return Q(path__in=RawSQL(*grouped.level_paths(path, depth)))  # noqa: S611 (parameters only)
+
+
 def _sum(accs: Iterable[_Acc]) -> _Acc:
     total = _Acc()
     for acc in accs:
@@ -326,13 +336,35 @@ def dashboard(
     buckets = Buckets(unit_path=unit.path, depth=depth, siblings=with_siblings)
     accs: defaultdict[str, _Acc] = defaultdict(_Acc)
 
-    # 1. Committees by kind (active units) and the care tallies: one pass over the units.
-    # Every unit has its committee (``unit_create`` makes both, ``unit_delete`` removes both),
-    # so the units are counted: joining the committee table only to count its rows would
-    # cost a lookup per unit.
-    for b, kind, units, participants, *elders in grouped.unit_rows(scope=scope, buckets=buckets):
+    # 1. The units shown: ancestors (crumbs), children and siblings, found by seeks of the
+    # path index (``grouped.level_paths``). Their paths are the buckets: every unit of the
+    # scope is in one of their subtrees, or is the unit itself (or, with siblings, the parent).
+    ancestor_paths = [unit.path[: i * step] for i in range(1, depth)]
+    shown = list(
+        Unit.objects.filter(
+            Q(path__in=ancestor_paths)
+            | _level(unit.path, depth + 1)
+            | (_level(parent_path, depth) if with_siblings else Q(pk__in=[]))
+        ).order_by("path")
+    )
+    keys = [(unit.path, True)] + [(u.path, False) for u in shown if u.depth == depth + 1]
+    if with_siblings:
+        keys += [(parent_path, True)]
+        keys += [(u.path, False) for u in shown if u.depth == depth and u.pk != unit.pk]
+
+    # 2. Committees by kind (active units) and the care tallies, bucket by bucket over index
+    # ranges (``grouped.bucket_unit_rows``); past ``BUCKET_BRANCHES`` buckets, in one grouped
+    # pass. Every unit has its committee (``unit_create`` makes both, ``unit_delete`` removes
+    # both), so the units are counted: joining the committee table only to count its rows
+    # would cost a lookup per unit.
+    if len(keys) <= grouped.BUCKET_BRANCHES:
+        rows = grouped.bucket_unit_rows(keys=keys)
+    else:
+        rows = grouped.unit_rows(scope=scope, buckets=buckets)
+    for b, kind, units, participants, *elders in rows:
         acc = accs[b]
-        acc.by_kind[kind] += units
+        if kind is not None:
+            acc.by_kind[kind] += units
         acc.participants += participants or 0
         for f, n in zip(CATEGORY_FIELDS, elders, strict=True):
             acc.elders[f] += n or 0
@@ -340,15 +372,6 @@ def dashboard(
     # Over many units, the task reports' read starts from the tasks (see
     # ``grouped._join_order``).
     large = sum(sum(acc.by_kind.values()) for acc in accs.values()) > LARGE_SCOPE
-
-    # 2. The units shown, by their paths: ancestors (crumbs), children and siblings, whose
-    # paths are the groups just read (every unit of the scope fell into one).
-    ancestor_paths = [unit.path[: i * step] for i in range(1, depth)]
-    shown = list(
-        Unit.objects.filter(
-            path__in=[*ancestor_paths, *(b for b in accs if len(b) > len(parent_path))]
-        ).order_by("path")
-    )
 
     # 3. The rounds that can cover the scope, and for five-good rounds whether a grassroots
     # committee of the unit's subtree (and of the scope) has an accepted assessment in it.
@@ -379,7 +402,7 @@ def dashboard(
         for b, now, before, *by_status, passed in grouped.assessment_rows(
             scope=scope,
             buckets=buckets,
-            keys=accs.keys(),
+            keys=[key for key, _exact in keys],
             five_good_now=fg_now,
             five_good_before=fg_before,
             progress=progress_ids,

@@ -16,6 +16,7 @@ from nutag.core.actors import SYSTEM
 from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.orgs.models import Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import successor
+from nutag.orgs.services import unit_move
 from nutag.stats.selectors import dashboard, five_good, unit_figures
 from nutag.stats.tests.work import assess, assessment_round, report, task
 
@@ -73,6 +74,15 @@ def test_a_dashboard_shows_nothing_of_a_sibling_subtree(cast):
             assert paths and all(
                 cast.township1.path.startswith(p) or p.startswith(cast.township1.path)
                 for p in paths
+            ), sql
+            # the children, by seeks of the path index within the subtree's range
+            assert "WITH RECURSIVE" not in sql or f"path > '{cast.township1.path}'" in sql
+            assert "WITH RECURSIVE" not in sql or sql.count(f"path < '{upper}'") == 2, sql
+            continue
+        if "people_caretally" in sql and "UNION ALL" in sql:  # bucket by bucket, each a range
+            ranges = re.findall(r"path >= '([0-9A-Z]+)' AND \w*path < '([0-9A-Z]+)'", sql)
+            assert ranges and all(
+                lo.startswith(cast.township1.path) and hi <= upper for lo, hi in ranges
             ), sql
             continue
         assert f"'{cast.township1.path}'" in sql, sql
@@ -342,3 +352,45 @@ def test_five_good_counts_over_the_five_good_tallies_path_range(cast) -> None:  
     assert "SCAN" not in plan.replace("SCAN x", ""), plan
     assert "COVERING INDEX fivegoodtally_path (unit_path>? AND unit_path<?)" in plan, plan
     assert "unit_kind_path" in plan and "unit_status_path" in plan, plan
+
+
+def test_bucket_ranges_and_the_grouped_pass_give_the_same_figures(cast, monkeypatch):
+    """The units and care tallies are read bucket by bucket over index ranges, or past
+    ``grouped.BUCKET_BRANCHES`` buckets in one grouped pass: both must give the same
+    figures, closed units and the unit's own rows included."""
+    _work(cast)
+    make_care_worker(person=PersonFactory(unit=cast.village2a), unit=cast.village2a)
+    make_care_worker(person=PersonFactory(unit=cast.township1), unit=cast.township1)
+    closed = make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name="撤并村")
+    Unit.objects.filter(pk=closed.pk).update(status=UnitStatus.CLOSED)
+    units = (cast.banner, cast.township1, cast.township2, cast.village1a)
+    ranges = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
+    monkeypatch.setattr(sys.modules["nutag.stats.selectors.grouped"], "BUCKET_BRANCHES", 0)
+    grouped = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
+    assert ranges == grouped
+    assert ranges[0].figures.participants >= 3 and ranges[0].five_good.base > 0
+    assert closed.pk in {r.unit.pk for r in ranges[2].children}
+
+
+def test_the_children_are_found_past_gaps_and_grandchildren(cast):
+    """The children (and siblings) are walked by index seeks from one child's subtree to the
+    next (``grouped.level_paths``): none is missed after a gap, and no grandchild is taken."""
+    extra = [
+        make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name=f"村{i}") for i in range(4)
+    ]
+    make_unit(parent=extra[0], kind=UnitKind.SCHOOL, name="村小")
+    # moved away: a gap in the children's paths
+    unit_move(acting_user=SYSTEM, unit=extra[1], new_parent=cast.township1)
+    township2 = Unit.objects.get(pk=cast.township2.pk)
+
+    def children(of: Unit) -> list[Unit]:
+        below = Unit.objects.filter(path__startswith=of.path, depth=of.depth + 1)
+        return list(below.order_by("path"))
+
+    for unit in (cast.banner, township2, Unit.objects.get(pk=extra[2].pk)):
+        board = dashboard(unit=unit, siblings=True, today=TODAY)
+        assert [r.unit for r in board.children] == children(unit)
+        if board.siblings is not None:
+            parent = Unit.objects.get(path=unit.path[: -Unit.steplen])
+            assert [r.unit for r in board.siblings] == children(parent)
+    assert extra[2] in [r.unit for r in dashboard(unit=township2, today=TODAY).children]

@@ -1,0 +1,145 @@
+"""The dashboard's figure tables, built by ``charts`` tags instead of template nodes
+(issue 17): the HTML must be the old templates', byte for byte, in every language."""
+
+from __future__ import annotations
+
+import datetime as dt
+from types import SimpleNamespace as NS
+
+import pytest
+from django.template import Context, Template
+from django.utils import translation
+
+from nutag.assess.models import ReportStatus
+from nutag.stats.selectors import dashboard
+from nutag.stats.tests.work import assess, assessment_round, report, task
+
+# ``stats/_seed_table.html`` before issue 17, kept here as the reference.
+OLD_SEED = (
+    "{% load i18n humanize charts %}<table>\n"
+    '<tr><th scope="row">{% translate "Care committees" %}</th><td class="n"><strong>'
+    "{{ board.figures.committees|intcomma }}</strong></td></tr>\n"
+    "{% for key, label, n in board.figures.committee_rows %}{% if n %}"
+    '<tr><th scope="row" class="sub">{{ label }}</th><td class="n">{{ n|intcomma }}</td></tr>'
+    "{% endif %}{% endfor %}\n"
+    '<tr><th scope="row">{% translate "People in care work" %}</th><td class="n"><strong>'
+    "{{ board.figures.participants|intcomma }}</strong></td></tr>\n"
+    '<tr><th scope="row">{% translate "of whom five elders" %}</th><td class="n"><strong>'
+    "{{ board.figures.five_elders|intcomma }}</strong></td></tr>\n"
+    "{% for key, label, n in board.figures.elder_rows %}"
+    '<tr><th scope="row" class="sub">{{ label }}</th><td class="n">{{ n|intcomma }}</td></tr>'
+    "{% endfor %}\n"
+    '<tr><th scope="row">{% translate "Grassroots committees (below township level)" %}</th>'
+    '<td class="n"><strong>{{ board.five_good.base|intcomma }}</strong></td></tr>\n'
+    '<tr><th scope="row">{% if board.five_good.year %}{% blocktranslate with '
+    "year=board.five_good.year %}Five-good committees ({{ year }}){% endblocktranslate %}"
+    '{% else %}{% translate "Five-good committees" %}{% endif %}</th><td class="n"><strong>'
+    "{{ board.five_good.count|intcomma }}</strong></td></tr>\n"
+    '<tr><th scope="row">{% translate "Five-good rate" %}</th><td class="n"><strong>'
+    "{{ board.five_good.rate|percent }}</strong></td></tr>\n"
+    "</table>\n"
+)
+
+OLD_SUMMARY = (
+    '{% load i18n humanize charts %}<div class="kpis">\n'
+    '<div class="kpi{% if board.parent_total and board.five_good.rate < board.parent_total.five_good.rate %} warn{% endif %}"><div class="v">{{ board.five_good.rate|percent }}</div><div class="k">{% if board.five_good.year %}{% blocktranslate with year=board.five_good.year count=board.five_good.count base=board.five_good.base %}Five-good rate {{ year }}: {{ count }} of {{ base }} grassroots committees{% endblocktranslate %}{% else %}{% translate "Five-good rate: no accepted assessment yet" %}{% endif %}</div>{% if board.five_good.year %}<div class="k">{% delta board.total.five_good_change.rate True as change %}{% blocktranslate with year=board.total.five_good_previous.year %}{{ change }} since {{ year }}{% endblocktranslate %}</div>{% endif %}</div>\n'  # noqa: E501
+    '<div class="kpi"><div class="v">{{ board.figures.committees|intcomma }}</div><div class="k">{% translate "Care committees" %}</div></div>\n'  # noqa: E501
+    '<div class="kpi"><div class="v">{{ board.figures.participants|intcomma }}</div><div class="k">{% translate "People in care work" %} · {% blocktranslate with n=board.figures.five_elders|intcomma %}{{ n }} five elders{% endblocktranslate %}</div></div>\n'  # noqa: E501
+    '<div class="kpi{% if board.tasks.overdue %} warn{% endif %}"><div class="v">{{ board.tasks.on_time }}/{{ board.tasks.due }}</div><div class="k">{% blocktranslate with year=board.tasks.year %}Task reports on time, due {{ year }}{% endblocktranslate %}{% if board.tasks.overdue %} · {% blocktranslate with n=board.tasks.overdue %}{{ n }} overdue{% endblocktranslate %}{% endif %}</div></div>\n'  # noqa: E501
+    "</div>\n"
+)
+
+OLD_CHANGE = (
+    '{% load i18n charts %}{% with t=board.total %}<table class="change">\n'
+    '<thead><tr><th scope="col">{% translate "Figure" context "dashboard" %}</th><th scope="col" class="n">{% translate "Change" context "since last year" %}</th></tr></thead>\n'  # noqa: E501
+    "<tbody>\n"
+    '{% if t.five_good.year %}<tr><th scope="row">{% translate "Five-good committees" %}<br><span class="muted">{{ t.five_good_previous.year }}: {{ t.five_good_previous.count }} → {{ t.five_good.year }}: {{ t.five_good.count }}</span></th><td class="n">{% delta t.five_good_change.count %}</td></tr>\n'  # noqa: E501
+    '<tr><th scope="row">{% translate "Five-good rate" %}<br><span class="muted">{{ t.five_good_previous.year }}: {{ t.five_good_previous.rate|percent }} → {{ t.five_good.year }}: {{ t.five_good.rate|percent }}</span></th><td class="n">{% delta t.five_good_change.rate True %}</td></tr>{% endif %}\n'  # noqa: E501
+    '<tr><th scope="row">{% translate "Task reports on time" %}<br><span class="muted">{{ t.tasks_previous.year }}: {{ t.tasks_previous.on_time }} → {{ t.tasks.year }}: {{ t.tasks.on_time }}</span></th><td class="n">{% delta t.tasks_on_time_change %}</td></tr>\n'  # noqa: E501
+    '<tr><th scope="row">{% translate "Share of reports on time" %}<br><span class="muted">{{ t.tasks_previous.year }}: {{ t.tasks_previous.on_time_rate|percent }} → {{ t.tasks.year }}: {{ t.tasks.on_time_rate|percent }}</span></th><td class="n">{% delta t.tasks_on_time_rate_change True %}</td></tr>\n'  # noqa: E501
+    "</tbody></table>{% endwith %}\n"
+    '<p class="muted">{% translate "People in care work are not compared with last year: the records keep who works in the committees now, not who left during the year." %}</p>\n'  # noqa: E501
+)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("with_year", [True, False])
+def test_the_seed_table_is_the_old_templates_byte_for_byte(cast, lang, with_year) -> None:
+    if with_year:
+        rnd = assessment_round(unit=cast.banner, year=2025, title="轮次")
+        assess(rnd, cast.village1a, passed=True)
+    board = dashboard(unit=cast.banner, today=dt.date(2026, 3, 1))
+    assert bool(board.five_good.year) == with_year
+    context = {"board": board}
+    with translation.override(lang):
+        old = Template(OLD_SEED).render(Context(context))
+        new = Template("{% load charts %}{% seed_table board %}").render(Context(context))
+    assert new == old
+    assert "<table>" in new and new.count("<tr>") >= 6
+
+
+def _board(**n: int) -> NS:
+    """A dashboard-like object with large numbers (grouped in thousands)."""
+    rows = [("village", "嘎查", n.get("village", 12345)), ("school", "学校", 0)]
+    elders = [("cadre", "老干部", 1234567), ("teacher", "<老教师>", 7)]
+    return NS(
+        figures=NS(
+            committees=n.get("committees", 1234),
+            committee_rows=lambda: rows,
+            participants=n.get("participants", 1000000),
+            five_elders=999,
+            elder_rows=lambda: elders,
+        ),
+        five_good=NS(base=n.get("base", 98765), count=4321, rate=0.0437, year=2026),
+    )
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en", "de"])
+def test_large_numbers_are_grouped_as_intcomma_groups_them(lang) -> None:
+    context = {"board": _board()}
+    with translation.override(lang):
+        old = Template(OLD_SEED).render(Context(context))
+        new = Template("{% load charts %}{% seed_table board %}").render(Context(context))
+    assert new == old
+    assert "&lt;老教师&gt;" in new  # labels are escaped
+    assert "学校" not in new  # a kind without committees has no row
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("case", ["banner", "township-siblings", "no-year", "overdue"])
+def test_the_summary_is_the_old_templates_byte_for_byte(cast, lang, case) -> None:
+    if case != "no-year":
+        rnd = assessment_round(unit=cast.banner, year=2025, title="轮次")
+        assess(rnd, cast.village1a, passed=True)
+    if case == "overdue":
+        deployed = task(unit=cast.banner, due_on=dt.date(2026, 2, 1))
+        report(deployed, cast.township1, status=ReportStatus.PENDING)
+    unit = cast.township2 if case == "township-siblings" else cast.banner
+    board = dashboard(unit=unit, siblings=True, today=dt.date(2026, 3, 1))
+    assert bool(board.five_good.year) == (case != "no-year")
+    assert bool(board.tasks.overdue) == (case == "overdue")
+    context = {"board": board}
+    with translation.override(lang):
+        old = Template(OLD_SUMMARY).render(Context(context))
+        new = Template("{% load charts %}{% summary_kpis board %}").render(Context(context))
+    assert new == old
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("case", ["up", "down", "no-year"])
+def test_the_change_table_is_the_old_templates_byte_for_byte(cast, lang, case) -> None:
+    if case != "no-year":
+        before = assessment_round(unit=cast.banner, year=2024, title="前一轮")
+        now = assessment_round(unit=cast.banner, year=2025, title="轮次")
+        assess(before, cast.village1a, passed=case == "down")
+        assess(before, cast.village1b, passed=case == "down")
+        assess(now, cast.village1a, passed=True)
+    deployed = task(unit=cast.banner, due_on=dt.date(2026, 2, 1))
+    report(deployed, cast.township1, status=ReportStatus.SUBMITTED)
+    board = dashboard(unit=cast.banner, today=dt.date(2026, 3, 1))
+    assert bool(board.five_good.year) == (case != "no-year")
+    context = {"board": board}
+    with translation.override(lang):
+        old = Template(OLD_CHANGE).render(Context(context))
+        new = Template("{% load charts %}{% change_table board %}").render(Context(context))
+    assert new == old
