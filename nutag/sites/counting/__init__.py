@@ -108,6 +108,7 @@ from nutag.sites.counting.visits import (
     client_ip,
     count_read,
     count_read_for_cached,
+    set_visitor_cookie,
     is_robot,
 )
 
@@ -135,6 +136,7 @@ __all__ = [
     "RedisStore",
     "Target",
     "VisitorCookieMiddleware",
+    "set_visitor_cookie",
     "_chunks",
     "_cookie_visitor",
     "_count",
