@@ -27,7 +27,7 @@ ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
     sys.path.insert(0, str(ROOT_DIR))
 
-from bench.pages import DEMO_VILLAGE, DemoSite, prepare_demo  # noqa: E402
+from bench.pages import DemoSite, prepare_demo  # noqa: E402
 
 HEADERS = {
     "HTTP_ACCEPT_LANGUAGE": "zh-CN,zh;q=0.9",
@@ -57,8 +57,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     setup(args.folder)
 
-    from bench.profile_pages import paths
     from django.test import Client, override_settings
+
+    from bench.profile_pages import paths
 
     urls = paths()
     client = Client(**HEADERS)

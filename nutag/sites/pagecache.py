@@ -74,14 +74,22 @@ class TieredPageCache(BaseCache):
         return other
 
     def set(
-        self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+        self,
+        key: str,
+        value: Any,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
     ) -> None:
         if self._is_page(key):
             self.local.set(key, value, timeout=timeout, version=version)
         self.shared.set(key, value, timeout=timeout, version=version)
 
     def add(
-        self, key: str, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+        self,
+        key: str,
+        value: Any,
+        timeout: float | None = DEFAULT_TIMEOUT,
+        version: int | None = None,
     ) -> bool:
         return bool(self.shared.add(key, value, timeout=timeout, version=version))
 
@@ -89,7 +97,9 @@ class TieredPageCache(BaseCache):
         here = self.local.delete(key, version=version)
         return bool(self.shared.delete(key, version=version) or here)
 
-    def touch(self, key: str, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None) -> bool:
+    def touch(
+        self, key: str, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
         return bool(self.shared.touch(key, timeout=timeout, version=version))
 
     def has_key(self, key: str, version: int | None = None) -> bool:

@@ -108,8 +108,8 @@ from nutag.sites.counting.visits import (
     client_ip,
     count_read,
     count_read_for_cached,
-    set_visitor_cookie,
     is_robot,
+    set_visitor_cookie,
 )
 
 __all__ = [
@@ -136,7 +136,6 @@ __all__ = [
     "RedisStore",
     "Target",
     "VisitorCookieMiddleware",
-    "set_visitor_cookie",
     "_chunks",
     "_cookie_visitor",
     "_count",
@@ -164,6 +163,7 @@ __all__ = [
     "log",
     "now",
     "seconds_to_midnight",
+    "set_visitor_cookie",
     "shown_reads",
     "shown_reads_many",
     "shown_visits",
