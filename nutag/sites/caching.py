@@ -440,7 +440,10 @@ def public_page(
         return response
 
     wrapper.nutag_public_page = True  # type: ignore[attr-defined]
-    # what the early path (``nutag.sites.early``) needs to make the same key
+    # what the early path (``nutag.sites.early``) needs to make the same key; ``nutag_page_view``
+    # is the wrapper itself, so a decorator put around it (which copies these attributes) is
+    # not mistaken for it
+    wrapper.nutag_page_view = wrapper  # type: ignore[attr-defined]
     wrapper.nutag_page_params = allowed  # type: ignore[attr-defined]
     wrapper.nutag_page_version = version  # type: ignore[attr-defined]
     return wrapper

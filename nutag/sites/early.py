@@ -52,6 +52,12 @@ _RESOLVED = 4096
 _AWAY_META = ("HTTP_AUTHORIZATION", "HTTP_HX_REQUEST", "HTTP_HX_TARGET", counting.REFRESH_META)
 
 
+def is_page_view(view: Any) -> bool:
+    """A view ``public_page`` made, itself: not one another decorator wraps (a login check
+    around it must run first), whose copied attributes name the inner wrapper."""
+    return getattr(view, "nutag_page_view", None) is view
+
+
 def early_enabled() -> bool:
     return bool(getattr(settings, "NUTAG_PAGE_CACHE_EARLY", True))
 
@@ -87,7 +93,7 @@ class EarlyPageCacheMiddleware:
             match: ResolverMatch | None = resolve(path)
         except Resolver404:
             match = None
-        if match is not None and not getattr(match.func, "nutag_public_page", False):
+        if match is not None and not is_page_view(match.func):
             match = None
         if len(self._resolved) >= _RESOLVED:
             self._resolved.clear()

@@ -133,10 +133,28 @@ def test_a_url_that_is_not_a_public_page_goes_the_whole_way(cast: Any) -> None:
     assert early_hit(RequestFactory().get("/no/such/page/")) is None
 
 
-def test_a_miss_and_a_stale_copy_go_the_whole_way(cast: Any, settings: Any) -> None:
+def test_a_public_page_wrapped_in_another_decorator_goes_the_whole_way() -> None:
+    from django.contrib.auth.decorators import login_required
+
+    def view(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("page")
+
+    page = caching.public_page(view)
+    assert early.is_page_view(page)
+    assert not early.is_page_view(login_required(page))  # the login check must run first
+    assert not early.is_page_view(view)
+
+
+def test_a_miss_and_a_stale_copy_go_the_whole_way(
+    cast: Any, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
     url = f"/t/{cast.village1a.code}/"
     assert early_hit(RequestFactory().get(url)) is None  # nothing cached yet
     assert Client().get(url)["X-Nutag-Cache"] == "miss"
+    assert early_hit(RequestFactory().get(url)) is not None
+    monkeypatch.setattr(caching, "is_fresh", lambda entry: False)  # past its freshness
+    assert early_hit(RequestFactory().get(url)) is None
+    assert Client().get(url)["X-Nutag-Cache"] == "stale"  # the wrapper serves and renews it
     settings.NUTAG_PAGE_CACHE_SECONDS = 0
     assert early_hit(RequestFactory().get(url)) is None  # caching off
 
