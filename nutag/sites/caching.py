@@ -37,6 +37,11 @@
 - **Misses readers rarely meet** (``nutag.sites.refresh``): after a purge the unit's recent
   pages are rendered again in the background; an expired entry is served once more
   (``stale``, up to ``NUTAG_PAGE_CACHE_GRACE`` seconds) while it is rendered again.
+- **Fresh hits of certainly-anonymous requests** are answered before sessions, CSRF, auth
+  and messages by ``nutag.sites.early`` (same key, same response; ``request_key`` and
+  ``serve_entry`` are shared with the wrapper below).
+- **Where entries live** (``nutag.sites.pagecache``): the default cache, and in the embedded
+  default (no Redis) a folder every worker shares behind each worker's local memory.
 """
 
 from __future__ import annotations
@@ -425,7 +430,7 @@ def public_page(
         scope, key = request_key(request, params=allowed, version=version, kwargs=kwargs)
         background = request.META.get(counting.REFRESH_META)
         entry = None if background == refresh.FORCE else _cache().get(key)
-        if _usable(entry):
+        if usable_entry(entry):
             return serve_entry(request, entry, key=key, background=bool(background))
 
         response = view(request, *args, **kwargs)
@@ -463,7 +468,7 @@ def request_key(
     return scope, page_key(request, scope=scope, version=extra)
 
 
-def _usable(entry: Any) -> TypeGuard[dict[str, Any]]:
+def usable_entry(entry: Any) -> TypeGuard[dict[str, Any]]:
     return isinstance(entry, dict) and entry.get("v") == ENTRY_VERSION
 
 

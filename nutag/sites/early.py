@@ -45,10 +45,10 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, ResolverMatch, get_urlconf, resolve
 from django.utils.cache import patch_vary_headers
 
-from nutag.sites import caching, counting
+from nutag.sites import caching, counting, pagecache
 
+_RESOLVED = 4096  # paths whose resolution is remembered
 # Request headers that send a request down the whole stack.
-_RESOLVED = 4096
 _AWAY_META = ("HTTP_AUTHORIZATION", "HTTP_HX_REQUEST", "HTTP_HX_TARGET", counting.REFRESH_META)
 
 
@@ -126,8 +126,8 @@ class EarlyPageCacheMiddleware:
             version=view.nutag_page_version,
             kwargs=match.kwargs,
         )
-        entry = caching._cache().get(key)
-        if not caching._usable(entry) or not caching.is_fresh(entry):
+        entry = pagecache.page_cache().get(key)
+        if not caching.usable_entry(entry) or not caching.is_fresh(entry):
             return None  # a miss or a stale copy: the view's wrapper handles it
         self.csrf.process_request(request)
         response = caching.serve_entry(request, entry, key=key)
