@@ -119,6 +119,8 @@ class Row:
     cold: float = 0.0
     warm_p50: float | None = None
     cold_p50: float | None = None
+    stack: float = 0.0
+    stack_p50: float | None = None
 
 
 def _paths(base_url: str, village: str) -> dict[str, str]:
@@ -224,6 +226,71 @@ def _memory(base_url: str, pid: int, path: str, count: int, folder: Path) -> lis
     ]
 
 
+PUBLISH = """
+from nutag.core.actors import SYSTEM
+from nutag.orgs.models import Unit
+from nutag.sites.services import ArticleInput, article_create, article_publish
+unit = Unit.objects.get(code={code!r})
+article = article_create(acting_user=SYSTEM, unit=unit, data=ArticleInput(title={title!r}))
+article_publish(acting_user=SYSTEM, article=article)
+"""
+
+
+def _after_publish(site: _Site, village: str, count: int) -> list[str]:
+    """What readers meet right after a publish made by another process (the village home),
+    without and with the shared page tier: ``count`` requests one after the other, each on
+    a new connection (granian spreads them over its 2 workers)."""
+    import gzip
+    import time
+
+    rows = []
+    for label, extra in (
+        ("local memory only (before)", {"NUTAG_PAGE_CACHE_SHARED": ""}),
+        ("with the shared tier (after)", {}),
+    ):
+        site.extra = {**extra, "NUTAG_TASK_MODE": "inline"}  # the publisher renders at once
+        with run_server(site) as server:
+            home = f"{server.base_url}/u/{village}/"
+            for _ in range(40):  # every worker has the page
+                fetch(home, headers=PHONE_HEADERS)
+            title = f"刚刚发布的消息{time.time_ns()}"
+            site.manage("shell", "-c", PUBLISH.format(code=village, title=title))
+            states, times, seen = [], [], 0
+            for _ in range(count):
+                t0 = time.perf_counter()
+                _, raw_headers, body = fetch(home, headers=PHONE_HEADERS, timeout=120)
+                times.append((time.perf_counter() - t0) * 1000)
+                headers = {k.lower(): v for k, v in raw_headers.items()}
+                states.append(headers.get("x-nutag-cache", "-"))
+                if headers.get("content-encoding") == "gzip":
+                    body = gzip.decompress(body)
+                seen += title in body.decode()
+        rendered = [t for t, st in zip(times, states, strict=True) if st == "miss"]
+        served = [t for t, st in zip(times, states, strict=True) if st != "miss"]
+        rows.append(
+            f"| {label} | {states.count('miss')} of {count} | {seen} of {count} | "
+            + (f"{statistics.median(rendered):.1f} ms" if rendered else "–")
+            + " | "
+            + (f"{statistics.median(served):.1f} ms" if served else "–")
+            + " |"
+        )
+    return [
+        "## bench/served --after-publish (issue 17, one cache for every worker)",
+        "",
+        f"Run {today()} with `bench/served.py --after-publish {count}`: granian, 2 workers, "
+        "production settings, SQLite, no Redis. Each worker has the village home cached; an "
+        "article is published there by another process (the services, `SYSTEM`, background "
+        "renders inline), then the home is asked for "
+        f"{count} times, one request after the other, each on a new connection. "
+        f"Machine: {machine_description()}.",
+        "",
+        "| page cache | rendered on request (miss) | showed the new article | median, miss "
+        "| median, hit |",
+        "|---|---|---|---|---|",
+        *rows,
+    ]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--village", default=DEMO_VILLAGE)
@@ -232,16 +299,32 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--warmup", type=int, default=2)
     parser.add_argument("--memory", type=int, default=0, help="N random-query requests")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument(
+        "--modes",
+        default="warm,cold",
+        help="of warm, cold, stack (warm with the early path off: NUTAG_PAGE_CACHE_EARLY=0)",
+    )
+    parser.add_argument("--folder", type=Path, help="reuse the demo in this folder")
+    parser.add_argument(
+        "--after-publish",
+        type=int,
+        default=0,
+        help="N requests after a publish, with and without the shared page tier",
+    )
     args = parser.parse_args(argv)
+    modes = [m.strip() for m in args.modes.split(",") if m.strip()]
     if shutil.which("wrk") is None:
         print("bench/served needs wrk: apt-get install wrk", file=sys.stderr)
         return 2
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.dev")
-    folder = Path(tempfile.mkdtemp(prefix="nutag-bench-served-"))
+    own_folder = args.folder is None
+    folder = args.folder or Path(tempfile.mkdtemp(prefix="nutag-bench-served-"))
     load_before = load_average()
     try:
-        demo = prepare_demo(folder, picture_at=args.village)
-        site = _Site(demo.folder)
+        if own_folder or not (folder / "demo.sqlite3").exists():
+            folder.mkdir(parents=True, exist_ok=True)
+            prepare_demo(folder, picture_at=args.village)
+        site = _Site(folder)
         if args.articles:
             code = (
                 f"from bench.served import add_history; add_history({args.village!r}, "
@@ -251,8 +334,20 @@ def main(argv: list[str] | None = None) -> int:
         rows: dict[str, Row] = {}
         memory: list[str] = []
         bare: dict[str, float] = {}
-        for mode, extra in (("warm", {}), ("cold", {"NUTAG_PAGE_CACHE_SECONDS": "0"})):
-            site.extra = extra
+        if args.after_publish:
+            publish = _after_publish(site, args.village, args.after_publish)
+            print("\n".join(publish))
+            if not args.no_write:
+                write_section("bench/served-after-publish", publish)
+            if not modes:
+                return 0
+        extras = {
+            "warm": {},
+            "cold": {"NUTAG_PAGE_CACHE_SECONDS": "0"},
+            "stack": {"NUTAG_PAGE_CACHE_EARLY": "0"},
+        }
+        for mode in modes:
+            site.extra = extras[mode]
             with run_server(site) as server:
                 print(f"{mode}: {server.version} on {server.base_url}", flush=True)
                 paths = _paths(server.base_url, args.village)
@@ -266,6 +361,12 @@ def main(argv: list[str] | None = None) -> int:
                 row = rows.setdefault(key, Row(key, path))
                 setattr(row, mode, measured[key][0])
                 setattr(row, f"{mode}_p50", measured[key][1])
+        if modes != ["warm", "cold"]:  # a partial run: printed, not written
+            for key, row in rows.items():
+                print(
+                    f"  {key}: " + ", ".join(f"{m} {getattr(row, m) / bare[m]:.2f}" for m in modes)
+                )
+            return 0
         lines = _report(rows, bare, args, load_before) + memory
         print("\n".join(lines))
         if not args.no_write:
@@ -279,7 +380,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"bench/served FAILED: {exc}", file=sys.stderr)
         return 2
     finally:
-        shutil.rmtree(folder, ignore_errors=True)
+        if own_folder:
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _report(

@@ -72,6 +72,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.middleware.http.ConditionalGetMiddleware",
+    "nutag.sites.early.EarlyPageCacheMiddleware",  # cached anonymous pages (issue 17)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -439,3 +440,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         DATABASES["default"]["OPTIONS"]["options"] = (
             f"-c statement_timeout={int(os.environ['DATABASE_STATEMENT_TIMEOUT'])}"
         )
+
+# --- The page cache's hit path and shared tier (issue 17; nutag/sites/early.py, pagecache.py) --
+# Cached anonymous pages are served before sessions, CSRF, auth … (0: through the whole stack).
+NUTAG_PAGE_CACHE_EARLY = os.environ.get("NUTAG_PAGE_CACHE_EARLY", "1") != "0"
+# Without Redis: a folder every worker shares behind its local page cache, so a page rendered
+# by one worker (after a publish) serves all of them; at most this many files. "" = none.
+NUTAG_PAGE_CACHE_SHARED = os.environ.get(
+    "NUTAG_PAGE_CACHE_SHARED",
+    str(Path(NUTAG_GENERATIONS_FILE).with_name(".nutag-pages"))
+    if NUTAG_GENERATIONS_FILE and not REDIS_URL
+    else "",
+)
+NUTAG_PAGE_CACHE_SHARED_ENTRIES = int(os.environ.get("NUTAG_PAGE_CACHE_SHARED_ENTRIES", "3000"))

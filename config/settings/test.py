@@ -44,3 +44,6 @@ NUTAG_PRIVATE_ROOT = MEDIA_ROOT / "private"
 # Pages rendered again in the background after a purge: on in the tests of that
 # (nutag/sites/tests/test_refresh.py), off elsewhere, where a purge must show as a miss.
 NUTAG_PAGE_REFRESH = int(os.environ.get("NUTAG_PAGE_REFRESH", "0"))
+# No page folder shared between tests (it would outlive the test database): the tests of the
+# shared tier set their own (nutag/sites/tests/test_pagecache.py, test_workers.py).
+NUTAG_PAGE_CACHE_SHARED = os.environ.get("NUTAG_PAGE_CACHE_SHARED", "")

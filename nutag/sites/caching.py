@@ -37,6 +37,11 @@
 - **Misses readers rarely meet** (``nutag.sites.refresh``): after a purge the unit's recent
   pages are rendered again in the background; an expired entry is served once more
   (``stale``, up to ``NUTAG_PAGE_CACHE_GRACE`` seconds) while it is rendered again.
+- **Fresh hits of certainly-anonymous requests** are answered before sessions, CSRF, auth
+  and messages by ``nutag.sites.early`` (same key, same response; ``request_key`` and
+  ``serve_entry`` are shared with the wrapper below).
+- **Where entries live** (``nutag.sites.pagecache``): the default cache, and in the embedded
+  default (no Redis) a folder every worker shares behind each worker's local memory.
 """
 
 from __future__ import annotations
@@ -51,7 +56,7 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeGuard
 
 from django.conf import settings
-from django.core.cache import BaseCache, caches
+from django.core.cache import BaseCache
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, HttpResponseBase, QueryDict
 from django.middleware.csrf import (  # type: ignore[attr-defined]  # private, not in the stubs
@@ -66,7 +71,7 @@ from django.utils.translation import get_language
 from nutag.core import generations
 from nutag.core.views import LARGE_TEXT_COOKIE
 from nutag.orgs.models import Unit
-from nutag.sites import counting, refresh
+from nutag.sites import counting, pagecache, refresh
 from nutag.sites.models import Article, Placement
 
 DEFAULT_SECONDS = 300
@@ -92,7 +97,9 @@ def page_cache_seconds() -> int:
 
 
 def _cache() -> BaseCache:
-    return caches["default"]
+    """The default cache, with a tier shared by every worker behind it in the embedded
+    default (``nutag.sites.pagecache``)."""
+    return pagecache.page_cache()
 
 
 # --- Generations ----------------------------------------------------------------------------
@@ -420,23 +427,11 @@ def public_page(
         if request.method not in ("GET", "HEAD") or seconds <= 0:
             return view(request, *args, **kwargs)
 
-        clean_query(request, allowed)
-        extra = version(request, kwargs) if version is not None else ""
-        scope = _scope(kwargs)
-        key = page_key(request, scope=scope, version=extra)
+        scope, key = request_key(request, params=allowed, version=version, kwargs=kwargs)
         background = request.META.get(counting.REFRESH_META)
         entry = None if background == refresh.FORCE else _cache().get(key)
-        if isinstance(entry, dict) and entry.get("v") == ENTRY_VERSION:
-            if entry["reads"] is not None:
-                unit_id, article_id = entry["reads"]
-                counting.count_read_for_cached(request, unit_id=unit_id, article_id=article_id)
-            response = _from_entry(request, entry)
-            stale = entry.get("fresh", time.time()) < time.time()
-            response[CACHE_HEADER] = "stale" if stale else "hit"
-            if stale and not background:
-                refresh.schedule_page(request, key=key, cache=_cache())
-            _public_headers(response)
-            return response
+        if usable_entry(entry):
+            return serve_entry(request, entry, key=key, background=bool(background))
 
         response = view(request, *args, **kwargs)
         if not _cacheable(response):
@@ -450,4 +445,48 @@ def public_page(
         return response
 
     wrapper.nutag_public_page = True  # type: ignore[attr-defined]
+    # what the early path (``nutag.sites.early``) needs to make the same key; ``nutag_page_view``
+    # is the wrapper itself, so a decorator put around it (which copies these attributes) is
+    # not mistaken for it
+    wrapper.nutag_page_view = wrapper  # type: ignore[attr-defined]
+    wrapper.nutag_page_params = allowed  # type: ignore[attr-defined]
+    wrapper.nutag_page_version = version  # type: ignore[attr-defined]
     return wrapper
+
+
+def request_key(
+    request: HttpRequest,
+    *,
+    params: QueryParams,
+    version: PageVersion | None,
+    kwargs: dict[str, Any],
+) -> tuple[str, str]:
+    """Clean the query of a cacheable anonymous request and give its scope and page key."""
+    clean_query(request, params)
+    extra = version(request, kwargs) if version is not None else ""
+    scope = _scope(kwargs)
+    return scope, page_key(request, scope=scope, version=extra)
+
+
+def usable_entry(entry: Any) -> TypeGuard[dict[str, Any]]:
+    return isinstance(entry, dict) and entry.get("v") == ENTRY_VERSION
+
+
+def is_fresh(entry: dict[str, Any]) -> bool:
+    return bool(entry.get("fresh", time.time()) >= time.time())
+
+
+def serve_entry(
+    request: HttpRequest, entry: dict[str, Any], *, key: str, background: bool = False
+) -> HttpResponse:
+    """A hit: count the read the page counts, and the stored page with this visitor's token."""
+    if entry["reads"] is not None:
+        unit_id, article_id = entry["reads"]
+        counting.count_read_for_cached(request, unit_id=unit_id, article_id=article_id)
+    response = _from_entry(request, entry)
+    stale = not is_fresh(entry)
+    response[CACHE_HEADER] = "stale" if stale else "hit"
+    if stale and not background:
+        refresh.schedule_page(request, key=key, cache=_cache())
+    _public_headers(response)
+    return response

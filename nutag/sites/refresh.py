@@ -27,9 +27,9 @@ A background render carries ``REFRESH_META`` in its request: it is not counted a
 (``counting``), never recorded as a recipe, and ``fill`` renders only what is missing while
 ``force`` renders even over a stale entry.
 
-In the embedded default (local-memory page cache per worker, ``thread`` tasks) the worker
-that handled the change renders its own copies; the other workers render on their next
-miss. With Redis (one cache for every worker) the render serves everyone.
+With Redis (one cache for every worker) the render serves everyone; in the embedded default
+the page cache has a tier every worker shares (``nutag.sites.pagecache``: the renders and the
+recipes land there), so it does too.
 """
 
 from __future__ import annotations

@@ -109,6 +109,7 @@ from nutag.sites.counting.visits import (
     count_read,
     count_read_for_cached,
     is_robot,
+    set_visitor_cookie,
 )
 
 __all__ = [
@@ -162,6 +163,7 @@ __all__ = [
     "log",
     "now",
     "seconds_to_midnight",
+    "set_visitor_cookie",
     "shown_reads",
     "shown_reads_many",
     "shown_visits",

@@ -143,15 +143,19 @@ class VisitorCookieMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        response = self.get_response(request)
-        value = getattr(request, NEW_VISITOR_ATTR, None)
-        if value and COOKIE_NAME not in response.cookies:
-            response.set_cookie(
-                COOKIE_NAME,
-                value,
-                max_age=COOKIE_MAX_AGE,
-                httponly=True,
-                samesite="Lax",
-                secure=request.is_secure(),
-            )
-        return response
+        return set_visitor_cookie(request, self.get_response(request))
+
+
+def set_visitor_cookie(request: HttpRequest, response: HttpResponse) -> HttpResponse:
+    """Set the visitor cookie ``count_read`` asked for (also the page cache's early path)."""
+    value = getattr(request, NEW_VISITOR_ATTR, None)
+    if value and COOKIE_NAME not in response.cookies:
+        response.set_cookie(
+            COOKIE_NAME,
+            value,
+            max_age=COOKIE_MAX_AGE,
+            httponly=True,
+            samesite="Lax",
+            secure=request.is_secure(),
+        )
+    return response

@@ -111,7 +111,21 @@ def _run(script: str, env: dict[str, str], *args: str) -> str:
 
 @pytest.fixture
 def workers(tmp_path: Path) -> Iterator[tuple[dict[str, str], dict[str, int], list[str]]]:
+    yield from _workers(_env(tmp_path))
+
+
+@pytest.fixture
+def shared_workers(
+    tmp_path: Path,
+) -> Iterator[tuple[dict[str, str], dict[str, int], list[str]]]:
+    """The same, with the embedded default's shared page tier (``nutag.sites.pagecache``) and
+    pages rendered again after a purge, as configured in production."""
     env = _env(tmp_path)
+    env.update(NUTAG_PAGE_CACHE_SHARED=str(tmp_path / "pages"), NUTAG_PAGE_REFRESH="12")
+    yield from _workers(env)
+
+
+def _workers(env: dict[str, str]) -> Iterator[tuple[dict[str, str], dict[str, int], list[str]]]:
     made = json.loads(_run(SETUP, env).strip().splitlines()[-1])
     processes = [
         subprocess.Popen(  # noqa: S603
@@ -175,3 +189,26 @@ def test_every_worker_sees_new_figures(
         state, _ = fetch(server + "/u/150799100/figures/")
         assert state == "miss", server
         assert json.loads(fetch(server + api)[1])["participants"] == 3
+
+
+def test_a_page_rendered_after_a_publish_serves_every_worker(
+    shared_workers: tuple[dict[str, str], dict[str, int], list[str]],
+) -> None:
+    env, made, servers = shared_workers
+    home = "/u/150799100201/"
+    for server in servers:  # each worker has the page in its own memory, and in the folder
+        fetch(server + home)
+        state, html = fetch(server + home)
+        assert state == "hit" and "新闻丙丁" not in html
+
+    # the publishing process renders the unit's recent pages again (inline here); neither
+    # worker renders: each one's first request finds the new page in the shared folder
+    _run(ACT, env, "publish", "新闻丙丁")
+    for server in servers:
+        state, html = fetch(server + home)
+        assert (state, "新闻丙丁" in html) == ("hit", True), server
+
+    _run(ACT, env, "withdraw", str(made["old"]))  # and a withdrawal the same way
+    for server in servers:
+        state, html = fetch(server + home)
+        assert (state, "旧闻甲乙" in html) == ("hit", False), server
