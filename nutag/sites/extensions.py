@@ -174,6 +174,40 @@ def unregister(key: str) -> None:
     _changed()
 
 
+Registry = tuple[
+    dict[str, "_HomeBlock"],
+    dict[str, list[_ColumnPage]],
+    dict[str, ArticleRender],
+    dict[str, _PageScript],
+]
+
+
+def registry_snapshot() -> Registry:
+    """Everything registered now, to be put back by ``registry_restore`` (tests that register
+    slots of their own: unregistering a real key such as ``"tourism"`` would remove the app's
+    own slot for the rest of the process)."""
+    return (
+        dict(_home_blocks),
+        {key: list(pages) for key, pages in _column_pages.items()},
+        dict(_article_blocks),
+        dict(_page_scripts),
+    )
+
+
+def registry_restore(snapshot: Registry) -> None:
+    """Put the registry back as ``registry_snapshot`` found it."""
+    home, columns, articles, scripts = snapshot
+    _home_blocks.clear()
+    _home_blocks.update(home)
+    _column_pages.clear()
+    _column_pages.update(columns)
+    _article_blocks.clear()
+    _article_blocks.update(articles)
+    _page_scripts.clear()
+    _page_scripts.update(scripts)
+    _changed()
+
+
 def register_page_script(key: str, path: str, *, wanted: Wanted | None = None) -> None:
     """Load the static file ``path`` on every public page of a unit (idempotent per ``key``)."""
     _page_scripts[key] = _PageScript(path, wanted)

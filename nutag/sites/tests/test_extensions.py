@@ -35,12 +35,12 @@ def _has_content(unit: Unit) -> bool:
 
 @pytest.fixture
 def slots() -> Iterator[None]:
+    kept = extensions.registry_snapshot()  # the real online_study pages stay registered after
     extensions.register_home_block(KEY, _block)
     extensions.register_column_page("online_study", _column, has_content=_has_content)
     extensions.register_column_page("online_study", _column, has_content=_has_content)  # once
     yield
-    extensions.unregister(KEY)
-    extensions.unregister("online_study")
+    extensions.registry_restore(kept)
 
 
 def test_a_unit_the_app_has_nothing_for_shows_nothing(cast, slots) -> None:

@@ -40,11 +40,11 @@ def _block(request: object, unit: Unit) -> str:
 def app() -> Iterator[None]:
     FILLED.clear()
     ASKED.clear()
+    kept = extensions.registry_snapshot()  # the real tourism column stays registered after
     extensions.register_column_page("tourism", lambda r, u, c: "", has_content=_has_content)
     extensions.register_home_block(KEY, _block, unit_only=True)
     yield
-    extensions.unregister(KEY)
-    extensions.unregister("tourism")
+    extensions.registry_restore(kept)
     FILLED.clear()
 
 
