@@ -36,6 +36,7 @@ from typing import Any
 from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, connections
 from django.http import HttpRequest, HttpResponse
+from django.urls import ResolverMatch
 
 REPLICA = "replica"
 PIN_COOKIE = "nutag_primary"
@@ -178,8 +179,16 @@ class ReplicaMiddleware:
         view_args: Any,
         view_kwargs: Any,
     ) -> None:
-        state = _state.get()
         match = request.resolver_match
-        if state is not None and match is not None:
-            state.eligible = view_is_eligible(match.url_name, match.view_name)
+        if match is not None:
+            note_view(match)
         return None
+
+
+def note_view(match: ResolverMatch) -> None:
+    """Whether this request's reads may go to the replica, from the view its URL resolves to
+    (``ReplicaMiddleware.process_view``; also called by middleware that answers before Django
+    resolves the URL: the page cache's early path, ``nutag.sites.early``)."""
+    state = _state.get()
+    if state is not None:
+        state.eligible = view_is_eligible(match.url_name, match.view_name)

@@ -45,6 +45,7 @@ from django.middleware.locale import LocaleMiddleware
 from django.urls import Resolver404, ResolverMatch, get_urlconf, resolve
 from django.utils.cache import patch_vary_headers
 
+from nutag.core import db
 from nutag.sites import caching, counting, pagecache
 
 _RESOLVED = 4096  # paths whose resolution is remembered
@@ -116,6 +117,7 @@ class EarlyPageCacheMiddleware:
         match = self._resolve(request.path_info)
         if match is None:
             return None
+        db.note_view(match)  # as ReplicaMiddleware.process_view: the key's reads may use a replica
         view: Any = match.func
         if self.common.process_request(request) is not None:  # a redirect: the stack's job
             return None
