@@ -197,10 +197,17 @@ def _scope(kwargs: dict[str, Any]) -> str:
     return ROOT_SCOPE
 
 
+def scope_generations(scope: str) -> tuple[int, int]:
+    """The site-wide and ``scope``'s page generations (what a purge of them changes): in
+    every page key, and in the answers ``selectors.memo`` keeps."""
+    everything, own = _generations([GENERATION_ALL, _scope_key(scope)])
+    return everything, own
+
+
 def page_key(request: HttpRequest, *, scope: str, version: str = "") -> str:
     """The cache key of this request's page (see the module docstring). The query string
     is the one ``clean_query`` left: only parameters the page reads."""
-    everything, unit = _generations([GENERATION_ALL, _scope_key(scope)])
+    everything, unit = scope_generations(scope)
     parts = [
         request.scheme or "",
         request.get_host(),

@@ -8,7 +8,7 @@ announces it (``sites.events.announce_site_change``, or the sites' own signals),
 the unit's page generation (``nutag.sites.caching``, ``nutag.core.generations``). So they
 are kept in the default cache under a key made of:
 
-- the site-wide and the unit's page generations (read-only use of ``generations.read``; read
+- the site-wide and the unit's page generations (``caching.scope_generations``, read-only; read
   *before* the answer is computed, so an answer computed while a change commits is stored
   under the old generation and never read again);
 - the unit's id and the question's name;
@@ -29,7 +29,6 @@ from django.core.cache import caches
 from django.http import HttpRequest
 from django.utils.safestring import SafeString, mark_safe
 
-from nutag.core import generations
 from nutag.orgs.models import Unit
 from nutag.sites import caching
 from nutag.sites.extensions import (
@@ -51,7 +50,7 @@ def memo_seconds() -> int:
 
 def memo_key(unit: Unit, name: str) -> str:
     """The key of ``name``'s answer for ``unit`` at the unit's current page generation."""
-    everything, own = generations.read([caching.GENERATION_ALL, caching._scope_key(unit.code)])
+    everything, own = caching.scope_generations(unit.code)
     return f"{PREFIX}:{name}:{unit.pk}:{everything}:{own}:{registry_version()}"
 
 
