@@ -376,10 +376,12 @@ def build(
         ["orgs_unit", "orgs_branch", "orgs_carecommittee", "people_person", "people_careworker"]
     )
     # The per-unit tallies the services keep in step; a bulk load recounts them once.
+    from nutag.orgs.tallies import unit_tally_rebuild
     from nutag.people.tallies import care_tally_rebuild
 
     tally_started = time.perf_counter()
-    care_tally_rebuild()
+    care_tally_rebuild()  # the care tallies and their subtree sums
+    unit_tally_rebuild()  # active units by kind over each subtree
     say(f"  care tallies recounted in {time.perf_counter() - tally_started:.1f} s")
     writer.analyze()
     say(f"  ANALYZE done at {time.perf_counter() - started:.1f} s")

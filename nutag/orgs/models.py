@@ -236,3 +236,33 @@ class Position(TimeStampedModel):
     @property
     def is_current(self) -> bool:
         return self.ended_on is None
+
+
+class UnitSubtreeTally(models.Model):
+    """Per unit: its subtree's active units (itself included), by kind.
+
+    Derived data, kept in step by the tree's services (``unit_create``, ``unit_update``,
+    ``unit_close``, ``unit_merge``, ``unit_delete``, ``unit_move``: deltas added to the unit
+    and its ancestors with ``F()`` updates, in their transaction; see
+    ``nutag.orgs.tallies``) and recomputed by ``manage.py rebuild_tallies``. The dashboard
+    reads one row per child unit instead of counting every unit of the subtree.
+    """
+
+    unit = models.OneToOneField(
+        Unit, primary_key=True, on_delete=models.CASCADE, related_name="subtree_tally"
+    )
+    # A copy of the unit's path (a registered path copy): the dashboard finds the rows of
+    # the units it shows by path.
+    unit_path = models.CharField(max_length=255, db_index=True)
+    banner = models.PositiveIntegerField(default=0)
+    township = models.PositiveIntegerField(default=0)
+    subdistrict = models.PositiveIntegerField(default=0)
+    organ = models.PositiveIntegerField(default=0)
+    village = models.PositiveIntegerField(default=0)
+    community = models.PositiveIntegerField(default=0)
+    state_firm = models.PositiveIntegerField(default=0)
+    private_firm = models.PositiveIntegerField(default=0)
+    school = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.unit_path}"

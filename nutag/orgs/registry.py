@@ -11,6 +11,10 @@ sits in the tree declares those models here, from its ``AppConfig.ready()``:
   when the model has one), then calls ``after_merge(unit_ids)`` once for derived data
   (e.g. the care tallies); ``unit_close`` and ``unit_delete`` refuse while a unit has any.
 
+- ``register_subtree_sums(Model, fields)``: per unit, sums over its subtree (see
+  ``nutag.orgs.tallies``): ``unit_create`` adds the new unit's row, ``unit_move`` moves the
+  subtree's sums from its old ancestors to its new ones. Register the path copy too.
+
 History (audit rows, assessments) registers only its path copy: it stays with the closed
 unit on a merge, and moves with it on a move.
 """
@@ -106,3 +110,25 @@ def register_tally_rebuild(name: str, rebuild: TallyRebuild) -> None:
 
 def tally_rebuilds() -> dict[str, TallyRebuild]:
     return dict(_tally_rebuilds)
+
+
+# Per-unit sums over the subtree (``nutag.orgs.tallies``): rows keyed by ``unit``, with a
+# ``unit_path`` copy and the summed integer ``fields``.
+@dataclasses.dataclass(frozen=True)
+class SubtreeSums:
+    model: type[models.Model]
+    fields: tuple[str, ...]
+
+
+_subtree_sums: list[SubtreeSums] = []
+
+
+def register_subtree_sums(model: type[models.Model], fields: Sequence[str]) -> None:
+    """Declare a subtree tally model and its summed fields (idempotent)."""
+    entry = SubtreeSums(model=model, fields=tuple(fields))
+    if entry not in _subtree_sums:
+        _subtree_sums.append(entry)
+
+
+def subtree_sums() -> tuple[SubtreeSums, ...]:
+    return tuple(_subtree_sums)

@@ -16,6 +16,7 @@ from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound
 from nutag.core.models import AuditAction
 from nutag.core.text import clean_name, to_halfwidth
+from nutag.orgs import tallies
 from nutag.orgs.models import (
     DEFAULT_ACCESS,
     SINGLE_HOLDER_TITLES,
@@ -70,6 +71,8 @@ def unit_create(
         else Unit.objects.add_child(parent, instance=unit)
     )
     _rewrite_shifted(siblings)
+    tallies.subtree_rows_created(unit)
+    tallies.unit_counted(unit, 1)
     branch_name, committee_name = default_body_names(unit.name)
     Branch.objects.create(unit=unit, name=branch_name)
     CareCommittee.objects.create(unit=unit, name=committee_name)
@@ -95,12 +98,16 @@ def unit_update(
     require_perm(acting_user, Perm.CHANGE_UNIT, unit)
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
     before = snapshot(unit, UNIT_FIELDS)
+    old_kind = unit.kind
     unit.name = clean_name(name)
     unit.name_mn = name_mn.strip()
     if kind is not None:
         unit.kind = kind
     unit.full_clean(exclude=["path", "depth", "numchild"])
     unit.save()
+    if unit.kind != old_kind and unit.is_active:
+        tallies.unit_counted(unit, -1, kind=old_kind)
+        tallies.unit_counted(unit, 1)
     changes = diff(before, snapshot(unit, UNIT_FIELDS))
     if changes:
         audit_record(
@@ -167,10 +174,12 @@ def unit_move(*, acting_user: Actor, unit: Unit, new_parent: Unit) -> Unit:
         return unit
     siblings = _children_paths(new_parent)
     old_path = unit.path
+    taken = tallies.subtree_taken(unit)  # the old ancestors' paths, before anything shifts
     Unit.objects.move(unit, new_parent, pos="sorted-child")
     unit.refresh_from_db()
     old_path = _rewrite_shifted(siblings, moving=old_path)
     _rewrite_paths(old_path, unit.path)
+    tallies.subtree_given(unit, taken)
     audit_record(
         actor=acting_user,
         action=AuditAction.MOVE,
@@ -239,6 +248,7 @@ def unit_merge(*, acting_user: Actor, unit: Unit, into: Unit) -> Unit:
     unit.closed_at = timezone.now()
     unit.merged_into = into
     unit.save(update_fields=["status", "closed_at", "merged_into", "updated_at"])
+    tallies.unit_counted(unit, -1)
     audit_record(
         actor=acting_user,
         action=AuditAction.MERGE,
@@ -275,6 +285,7 @@ def unit_close(*, acting_user: Actor, unit: Unit) -> Unit:
     unit.status = UnitStatus.CLOSED
     unit.closed_at = timezone.now()
     unit.save(update_fields=["status", "closed_at", "updated_at"])
+    tallies.unit_counted(unit, -1)
     audit_record(
         actor=acting_user,
         action=AuditAction.CLOSE,
@@ -319,6 +330,7 @@ def unit_delete(*, acting_user: Actor, unit: Unit) -> None:
     )
     Branch.objects.filter(unit=unit).delete()
     CareCommittee.objects.filter(unit=unit).delete()
+    tallies.subtree_taken(unit)  # its ancestors' subtree tallies no longer count it
     unit.delete()
 
 

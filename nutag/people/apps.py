@@ -10,10 +10,12 @@ class PeopleConfig(AppConfig):
     def ready(self) -> None:
         from nutag.orgs.registry import (
             register_path_copy,
+            register_subtree_sums,
             register_tally_rebuild,
             register_unit_members,
         )
         from nutag.people.models import (
+            CareSubtreeTally,
             CareTally,
             CareWorker,
             Invitation,
@@ -22,11 +24,13 @@ class PeopleConfig(AppConfig):
             Person,
             YoungPerson,
         )
-        from nutag.people.tallies import care_tally_rebuild, care_tally_refresh
+        from nutag.people.tallies import CARE_FIELDS, care_tally_rebuild, care_tally_refresh
 
         members = (Person, PartyMembership, CareWorker, YoungPerson)
-        for model in (*members, Invitation, JoinRequest, CareTally):
+        for model in (*members, Invitation, JoinRequest, CareTally, CareSubtreeTally):
             register_path_copy(model)
+        # The care tallies summed over each unit's subtree (nutag/people/tallies.py).
+        register_subtree_sums(CareSubtreeTally, CARE_FIELDS)
         # People and their roles belong to their unit: a merge moves them, and the care
         # tallies of both units are recounted once.
         register_unit_members(

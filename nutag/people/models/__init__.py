@@ -384,5 +384,30 @@ class CareTally(models.Model):
         return f"{self.unit_id}: {self.participants}"
 
 
+class CareSubtreeTally(models.Model):
+    """Per unit: the sums of ``CareTally`` over its subtree (itself included; closed units'
+    too, as the figures count them).
+
+    Derived data: ``care_tally_refresh`` adds each unit's change to the unit's row and its
+    ancestors' (``F()`` updates, in the caller's transaction); the tree keeps the rows in
+    step with moves (``nutag.orgs.tallies``); ``manage.py rebuild_tallies`` recomputes them.
+    The dashboard reads one row per child unit instead of summing every unit's tally.
+    """
+
+    unit = models.OneToOneField(
+        "orgs.Unit", primary_key=True, on_delete=models.CASCADE, related_name="care_subtree"
+    )
+    unit_path = models.CharField(max_length=255, db_index=True)  # a registered path copy
+    participants = models.PositiveIntegerField(default=0)
+    cadre = models.PositiveIntegerField(default=0)
+    veteran = models.PositiveIntegerField(default=0)
+    expert = models.PositiveIntegerField(default=0)
+    teacher = models.PositiveIntegerField(default=0)
+    model_worker = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.unit_id}: {self.participants}"
+
+
 # Logins for people (invitations, requests to join) live in their own module.
 from nutag.people.models.accounts import Invitation, JoinRequest  # noqa: E402, F401

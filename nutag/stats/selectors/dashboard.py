@@ -18,9 +18,11 @@ them. The five reads (``grouped``):
 1. the units shown — ancestors by path, children and siblings by a recursive walk of the
    path index, one seek each (``grouped.level_paths``) — whose paths are the buckets;
 2. the units of the scope with their care tallies, by bucket and kind (committees by kind,
-   people in care work, five elders), each bucket one range of covering indexes
+   people in care work, five elders): each child's or sibling's subtree one row of the
+   subtree tallies the services keep (``orgs.UnitSubtreeTally``, ``people.CareSubtreeTally``),
+   the unit's (and parent's) own rows one range of covering indexes
    (``grouped.bucket_unit_rows``; past ``grouped.BUCKET_BRANCHES`` buckets, one grouped
-   pass, ``grouped.unit_rows``);
+   pass over the units, ``grouped.unit_rows``);
 3. the rounds that can cover the scope (issued above it, by it or inside it), with, for
    five-good rounds, whether a grassroots committee of the subtree was accepted in it (an
    ``EXISTS``): this picks the five-good year and the latest rounds without reading history;
@@ -352,9 +354,10 @@ def dashboard(
         keys += [(parent_path, True)]
         keys += [(u.path, False) for u in shown if u.depth == depth and u.pk != unit.pk]
 
-    # 2. Committees by kind (active units) and the care tallies, bucket by bucket over index
-    # ranges (``grouped.bucket_unit_rows``); past ``BUCKET_BRANCHES`` buckets, in one grouped
-    # pass. Every unit has its committee (``unit_create`` makes both, ``unit_delete`` removes
+    # 2. Committees by kind (active units) and the care tallies, bucket by bucket: a subtree
+    # tally row per child or sibling, index ranges for the unit's own rows
+    # (``grouped.bucket_unit_rows``); past ``BUCKET_BRANCHES`` buckets, in one grouped pass.
+    # Every unit has its committee (``unit_create`` makes both, ``unit_delete`` removes
     # both), so the units are counted: joining the committee table only to count its rows
     # would cost a lookup per unit.
     if len(keys) <= grouped.BUCKET_BRANCHES:

@@ -31,13 +31,22 @@ from nutag.assess.models import (
     TaskReport,
 )
 from nutag.core.db import read_alias
-from nutag.orgs.models import GRASSROOTS_KINDS, NON_GRASSROOTS_KINDS, Unit, UnitKind, UnitStatus
+from nutag.orgs.models import (
+    GRASSROOTS_KINDS,
+    NON_GRASSROOTS_KINDS,
+    Unit,
+    UnitKind,
+    UnitStatus,
+    UnitSubtreeTally,
+)
 from nutag.orgs.paths import ALPHABET, successor
-from nutag.people.models import CareTally
+from nutag.people.models import CareSubtreeTally, CareTally
 from nutag.people.tallies import CATEGORY_FIELDS
 
 UNIT = Unit._meta.db_table
 TALLY = CareTally._meta.db_table
+UNIT_SUBTREE = UnitSubtreeTally._meta.db_table
+CARE_SUBTREE = CareSubtreeTally._meta.db_table
 ROUND = Round._meta.db_table
 STANDARD = Standard._meta.db_table
 ASSESSMENT = Assessment._meta.db_table
@@ -151,40 +160,64 @@ def level_paths(path: str, depth: int) -> tuple[str, Params]:
     return sql, [path, *bound, ALPHABET[-1] * 255, *bound]
 
 
-# At most this many buckets are read as ranges, three ``UNION ALL`` branches each (SQLite
-# allows 500 branches in one statement); past it, ``unit_rows`` groups one pass instead.
+# At most this many buckets are read by ``bucket_unit_rows`` (an ``IN`` list of paths);
+# past it, ``unit_rows`` groups one pass instead.
 BUCKET_BRANCHES = 150
 
 
 def bucket_unit_rows(*, keys: Sequence[tuple[str, bool]]) -> list[tuple[Any, ...]]:
-    """The rows of ``unit_rows``, read bucket by bucket over index ranges: ``keys`` are the
-    buckets as ``(path, exact)`` (``exact``: the unit alone, else its subtree), known
-    beforehand from the units shown (children, siblings).
+    """The rows of ``unit_rows``, read bucket by bucket: ``keys`` are the buckets as
+    ``(path, exact)`` (``exact``: the unit alone, else its subtree), known beforehand from
+    the units shown (children, siblings).
 
-    Grouping the scope's 10,000 units joined to their tallies by a path prefix cost SQLite
-    about 3x one ``COUNT(*)`` over a million people (a look-up of the tally per unit, then a
-    sort of every row to group it); per bucket, the units by kind are one range of the
-    covering index ``unit_kind_path`` (already in kind order, no sort), the closed ones are
-    subtracted through ``unit_status_path``, and the care tallies are one range of the
-    covering index ``caretally_path_sums``: no join, no sort. Tally rows carry no kind."""
+    A subtree bucket is one row of each subtree tally (``orgs.UnitSubtreeTally``: active
+    units by kind; ``people.CareSubtreeTally``: the care tallies summed), found by its
+    unit's path: the root's dashboard reads a dozen rows, not the 10,000 index entries of
+    each table it read before (issue 17, session 6). An exact bucket (the unit itself, the
+    parent) is its own unit's row counted by kind, less when closed (the ``(kind, path)``
+    and ``(status, path)`` indexes), and its own care tally. Tally rows carry no kind."""
     kinds, p_kinds = _in(k.value for k in UnitKind)
     closed, p_closed = _in(CLOSED)
-    zeros = ", ".join(["0"] * (1 + len(CATEGORY_FIELDS)))
-    sums = ", ".join(f"SUM({f})" for f in ["participants", *CATEGORY_FIELDS])
+    kind_fields = [k.value for k in UnitKind]
+    care = ["participants", *CATEGORY_FIELDS]
+    zeros = ", ".join(["0"] * len(care))
+    no_kinds = ", ".join(["0"] * len(kind_fields))
+    sums = ", ".join(f"SUM({f})" for f in care)
     branches: list[str] = []
     params: Params = []
     for key, exact in keys:
+        if not exact:
+            continue
         lo, hi = _bounds(key, exact)
         branches += [
-            f"SELECT %s, kind, COUNT(*), {zeros} FROM {UNIT} "  # noqa: S608 (see the module docstring)
+            f"SELECT %s, kind, COUNT(*), {zeros}, {no_kinds} FROM {UNIT} "  # noqa: S608 (see the module docstring)
             f"WHERE kind {kinds} AND path >= %s AND path < %s GROUP BY kind",
-            f"SELECT %s, kind || '', -COUNT(*), {zeros} FROM {UNIT} "  # noqa: S608 (see the module docstring)
+            f"SELECT %s, kind || '', -COUNT(*), {zeros}, {no_kinds} FROM {UNIT} "  # noqa: S608 (see the module docstring)
             f"WHERE status {closed} AND path >= %s AND path < %s GROUP BY 2",
-            f"SELECT %s, NULL, 0, {sums} FROM {TALLY} "  # noqa: S608 (see the module docstring)
+            f"SELECT %s, NULL, 0, {sums}, {no_kinds} FROM {TALLY} "  # noqa: S608 (see the module docstring)
             f"WHERE unit_path >= %s AND unit_path < %s",
         ]
         params += [key, *p_kinds, lo, hi, key, *p_closed, lo, hi, key, lo, hi]
-    return _rows(" UNION ALL ".join(branches), params)
+    subtrees = sorted({key for key, exact in keys if not exact})
+    if subtrees:
+        paths, p_paths = _in(subtrees)
+        branches.append(
+            f"SELECT s.unit_path, NULL, 0, {', '.join(f'c.{f}' for f in care)}, "  # noqa: S608 (see the module docstring)
+            f"{', '.join(f's.{f}' for f in kind_fields)} "
+            f"FROM {UNIT_SUBTREE} s JOIN {CARE_SUBTREE} c ON c.unit_id = s.unit_id "
+            f"WHERE s.unit_path {paths}"
+        )
+        params += p_paths
+    if not branches:
+        return []
+    out: list[tuple[Any, ...]] = []
+    for key, kind, units, *rest in _rows(" UNION ALL ".join(branches), params):
+        by_kind = rest[len(care) :]
+        out.append((key, kind, units, *rest[: len(care)]))
+        out += [
+            (key, k, n, *([0] * len(care))) for k, n in zip(kind_fields, by_kind, strict=True) if n
+        ]
+    return out
 
 
 def _accepted_in(path: str) -> tuple[str, Params]:

@@ -17,6 +17,7 @@ from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.orgs.models import Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import successor
 from nutag.orgs.services import unit_move
+from nutag.orgs.tallies import unit_tally_rebuild
 from nutag.stats.selectors import dashboard, five_good, unit_figures
 from nutag.stats.tests.work import assess, assessment_round, report, task
 
@@ -148,6 +149,13 @@ def test_siblings_mark_the_unit_and_add_up_to_the_parent(cast):
     ]
 
 
+def _close_behind_the_services(unit: Unit) -> None:
+    """Close ``unit`` whatever it holds (the services refuse while it has people), then
+    recount the subtree tallies as ``manage.py rebuild_tallies`` would."""
+    Unit.objects.filter(pk=unit.pk).update(status=UnitStatus.CLOSED)
+    unit_tally_rebuild()
+
+
 def test_tasks_due_this_year_by_outcome_and_last_year(cast):
     _work(cast)
     board = dashboard(unit=cast.township1, today=TODAY)
@@ -163,7 +171,7 @@ def test_tasks_due_this_year_by_outcome_and_last_year(cast):
     assert (banner.tasks.on_time, banner.tasks.late) == (3, 1)
     assert dashboard(unit=cast.banner, year=2025, today=TODAY).tasks.on_time == 1
     # a closed unit's reports leave the figures
-    Unit.objects.filter(pk=cast.school1.pk).update(status=UnitStatus.CLOSED)
+    _close_behind_the_services(cast.school1)
     assert dashboard(unit=cast.township1, today=TODAY).tasks.overdue == 1
 
 
@@ -221,7 +229,7 @@ def test_units_that_do_not_count_and_two_five_good_rounds_in_a_year(cast):
     closing = make_unit(parent=cast.township1, kind=UnitKind.VILLAGE, name="撤并村")
     assess(banner_round, closing)
     assess(own, closing)
-    Unit.objects.filter(pk=closing.pk).update(status=UnitStatus.CLOSED)
+    _close_behind_the_services(closing)
     board = dashboard(unit=cast.banner, today=TODAY)
     assert (board.five_good.year, board.five_good.count) == (2025, 2)  # villages 1a and 1b
     progress = board.progress  # both rounds of 2025, active units
@@ -362,7 +370,7 @@ def test_bucket_ranges_and_the_grouped_pass_give_the_same_figures(cast, monkeypa
     make_care_worker(person=PersonFactory(unit=cast.village2a), unit=cast.village2a)
     make_care_worker(person=PersonFactory(unit=cast.township1), unit=cast.township1)
     closed = make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name="撤并村")
-    Unit.objects.filter(pk=closed.pk).update(status=UnitStatus.CLOSED)
+    _close_behind_the_services(closed)
     units = (cast.banner, cast.township1, cast.township2, cast.village1a)
     ranges = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
     monkeypatch.setattr(sys.modules["nutag.stats.selectors.grouped"], "BUCKET_BRANCHES", 0)
