@@ -391,6 +391,14 @@ class TaskReport(TimeStampedModel):
         constraints = [
             models.UniqueConstraint(fields=["task", "unit"], name="report_unique_unit"),
         ]
+        indexes = [
+            # The dashboard counts the reports of the tasks due by unit, status and lateness
+            # (nutag/stats/selectors/grouped.py, ``report_rows``): read from this index
+            # alone, with no look-up of each report's row.
+            models.Index(
+                fields=["task", "unit", "status", "late"], name="report_task_unit_outcome"
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.task} · {self.unit}"

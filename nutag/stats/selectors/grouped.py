@@ -424,29 +424,27 @@ def report_rows(
 ) -> list[tuple[Any, ...]]:
     """``(bucket, status, late, when, reports)`` for the task reports of the scope's active
     units due in ``year`` or the year before; ``when`` is ``past``/``future`` (due date
-    before today or not), prefixed ``prev_`` for the year before."""
+    before today or not), prefixed ``prev_`` for the year before.
+
+    The rows are grouped by due date, not by ``when``: a ``CASE`` over the due date for each
+    of the root's 3,000 reports, and a wider sort key, cost SQLite a third of the read; the
+    few due dates are put in their ``when`` here. The reports' status and lateness come from
+    the covering index ``report_task_unit_outcome``."""
     bucket, p1 = buckets.sql("u.path")
     where, p2 = _range("u.path", scope)
     tables = [f"{TASK} t", f"{REPORT} r", f"{UNIT} u"]
-    jan1, now = dt.date(year, 1, 1).isoformat(), today.isoformat()
-    return _rows(
-        f"SELECT {bucket}, r.status, r.late, CASE "  # noqa: S608 (see the module docstring)
-        f"WHEN t.due_on < %s AND t.due_on < %s THEN 'prev_past' "
-        f"WHEN t.due_on < %s THEN 'prev_future' "
-        f"WHEN t.due_on < %s THEN 'past' ELSE 'future' END, COUNT(*) "
+    rows = _rows(
+        f"SELECT {bucket}, t.due_on, r.status, r.late, COUNT(*) "  # noqa: S608 (see the module docstring)
         f"FROM {_join_order(large, *tables)} "
         f"WHERE r.task_id = t.id AND u.id = r.unit_id AND {where} AND u.status = %s "
         f"AND t.due_on >= %s AND t.due_on <= %s "
         f"GROUP BY 1, 2, 3, 4",
-        [
-            *p1,
-            jan1,
-            now,
-            jan1,
-            now,
-            *p2,
-            ACTIVE,
-            dt.date(year - 1, 1, 1).isoformat(),
-            f"{year}-12-31",
-        ],
+        [*p1, *p2, ACTIVE, dt.date(year - 1, 1, 1).isoformat(), f"{year}-12-31"],
     )
+    jan1, now = dt.date(year, 1, 1).isoformat(), today.isoformat()
+    out: list[tuple[Any, ...]] = []
+    for key, due_on, status, late, n in rows:
+        due = str(due_on)[:10]  # a date, or its ISO text (SQLite)
+        when = "past" if due < now else "future"
+        out.append((key, status, late, f"prev_{when}" if due < jan1 else when, n))
+    return out
