@@ -41,8 +41,6 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -267,12 +265,6 @@ class _Years:
     progress: int | None
 
 
-def _level(path: str, depth: int) -> Q:
-    """The units at ``depth`` below ``path``, found by seeks of the path index
-    (``grouped.level_paths``), not by reading every path of the subtree."""
-    return Q(path__in=RawSQL(*grouped.level_paths(path, depth)))  # noqa: S611 (parameters only)
-
-
 def _sum(accs: Iterable[_Acc]) -> _Acc:
     total = _Acc()
     for acc in accs:
@@ -342,13 +334,8 @@ def dashboard(
     # path index (``grouped.level_paths``). Their paths are the buckets: every unit of the
     # scope is in one of their subtrees, or is the unit itself (or, with siblings, the parent).
     ancestor_paths = [unit.path[: i * step] for i in range(1, depth)]
-    shown = list(
-        Unit.objects.filter(
-            Q(path__in=ancestor_paths)
-            | _level(unit.path, depth + 1)
-            | (_level(parent_path, depth) if with_siblings else Q(pk__in=[]))
-        ).order_by("path")
-    )
+    levels = [(unit.path, depth + 1)] + ([(parent_path, depth)] if with_siblings else [])
+    shown = grouped.shown_units(ancestors=ancestor_paths, levels=levels)
     keys = [(unit.path, True)] + [(u.path, False) for u in shown if u.depth == depth + 1]
     if with_siblings:
         keys += [(parent_path, True)]

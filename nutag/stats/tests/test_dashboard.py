@@ -402,3 +402,34 @@ def test_the_children_are_found_past_gaps_and_grandchildren(cast):
             parent = Unit.objects.get(path=unit.path[: -Unit.steplen])
             assert [r.unit for r in board.siblings] == children(parent)
     assert extra[2] in [r.unit for r in dashboard(unit=township2, today=TODAY).children]
+
+
+def test_the_units_shown_are_the_units_a_queryset_gives_field_by_field(cast):
+    """The units shown are read by written SQL (``grouped.shown_units``), not a queryset: the
+    same units, each field as the ORM gives it (aware datetimes, a closed unit's date, the
+    merged-into id), and nothing but the ancestors, children and siblings asked for."""
+    from nutag.orgs.services import unit_merge
+    from nutag.stats.selectors import grouped
+
+    unit_merge(acting_user=SYSTEM, unit=cast.village1b, into=cast.village1a)
+    township1 = Unit.objects.get(pk=cast.township1.pk)
+    got = grouped.shown_units(
+        ancestors=[cast.banner.path], levels=[(township1.path, 3), (cast.banner.path, 2)]
+    )
+    expected = list(
+        Unit.objects.filter(
+            path__in=[cast.banner.path]
+            + [u.path for u in Unit.objects.filter(depth=3, path__startswith=township1.path)]
+            + [u.path for u in Unit.objects.filter(depth=2)]
+        ).order_by("path")
+    )
+    assert [u.pk for u in got] == [u.pk for u in expected]
+    assert cast.village1b.pk in {u.pk for u in got}
+    fields = [f.attname for f in Unit._meta.concrete_fields]
+    for mine, theirs in zip(got, expected, strict=True):
+        assert [getattr(mine, f) for f in fields] == [getattr(theirs, f) for f in fields]
+    closed = next(u for u in got if u.pk == cast.village1b.pk)
+    assert closed.closed_at is not None and closed.closed_at.tzinfo is not None
+    assert closed.merged_into_id == cast.village1a.pk
+    assert grouped.shown_units(ancestors=[], levels=[]) == []
+    assert grouped.shown_units(ancestors=["ZZZZ"], levels=[]) == []
