@@ -190,7 +190,7 @@ def shown_units(*, ancestors: Sequence[str], levels: Sequence[tuple[str, int]]) 
     converters = []
     for i, field in enumerate(Unit._meta.concrete_fields):
         col = Col(UNIT, field)
-        found = connection.ops.get_db_converters(col) + field.get_db_converters(connection)
+        found = connection.ops.get_db_converters(col) + col.get_db_converters(connection)
         if found:
             converters.append((i, col, found))
     units = []
