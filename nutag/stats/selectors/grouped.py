@@ -218,29 +218,14 @@ def bucket_unit_rows(*, keys: Sequence[tuple[str, bool]]) -> list[tuple[Any, ...
     unit's path: the root's dashboard reads a dozen rows, not the 10,000 index entries of
     each table it read before (issue 17, session 6). An exact bucket (the unit itself, the
     parent) is its own unit's row counted by kind, less when closed (the ``(kind, path)``
-    and ``(status, path)`` indexes), and its own care tally. Tally rows carry no kind."""
-    kinds, p_kinds = _in(k.value for k in UnitKind)
-    closed, p_closed = _in(CLOSED)
-    kind_fields = [k.value for k in UnitKind]
+    and ``(status, path)`` indexes), and its own care tally. Tally rows carry no kind.
+
+    A unit without subtree tally rows (made behind the services' back, before a
+    ``rebuild_tallies``) is not left out: its bucket is then read over index ranges as an
+    exact one is, in a second query."""
     care = ["participants", *CATEGORY_FIELDS]
-    zeros = ", ".join(["0"] * len(care))
-    no_kinds = ", ".join(["0"] * len(kind_fields))
-    sums = ", ".join(f"SUM({f})" for f in care)
-    branches: list[str] = []
-    params: Params = []
-    for key, exact in keys:
-        if not exact:
-            continue
-        lo, hi = _bounds(key, exact)
-        branches += [
-            f"SELECT %s, kind, COUNT(*), {zeros}, {no_kinds} FROM {UNIT} "  # noqa: S608 (see the module docstring)
-            f"WHERE kind {kinds} AND path >= %s AND path < %s GROUP BY kind",
-            f"SELECT %s, kind || '', -COUNT(*), {zeros}, {no_kinds} FROM {UNIT} "  # noqa: S608 (see the module docstring)
-            f"WHERE status {closed} AND path >= %s AND path < %s GROUP BY 2",
-            f"SELECT %s, NULL, 0, {sums}, {no_kinds} FROM {TALLY} "  # noqa: S608 (see the module docstring)
-            f"WHERE unit_path >= %s AND unit_path < %s",
-        ]
-        params += [key, *p_kinds, lo, hi, key, *p_closed, lo, hi, key, lo, hi]
+    kind_fields = [k.value for k in UnitKind]
+    branches, params = _range_branches([key for key, exact in keys if exact], exact=True)
     subtrees = sorted({key for key, exact in keys if not exact})
     if subtrees:
         paths, p_paths = _in(subtrees)
@@ -253,14 +238,46 @@ def bucket_unit_rows(*, keys: Sequence[tuple[str, bool]]) -> list[tuple[Any, ...
         params += p_paths
     if not branches:
         return []
+    rows = _rows(" UNION ALL ".join(branches), params)
+    missing = sorted(set(subtrees) - {row[0] for row in rows})
+    if missing:
+        more, p_more = _range_branches(missing, exact=False)
+        rows += _rows(" UNION ALL ".join(more), p_more)
     out: list[tuple[Any, ...]] = []
-    for key, kind, units, *rest in _rows(" UNION ALL ".join(branches), params):
+    for key, kind, units, *rest in rows:
         by_kind = rest[len(care) :]
         out.append((key, kind, units, *rest[: len(care)]))
         out += [
             (key, k, n, *([0] * len(care))) for k, n in zip(kind_fields, by_kind, strict=True) if n
         ]
     return out
+
+
+def _range_branches(keys: Sequence[str], *, exact: bool) -> tuple[list[str], Params]:
+    """``UNION ALL`` branches counting the buckets ``keys`` over index ranges, in the columns
+    of ``bucket_unit_rows``: the units by kind over the covering ``(kind, path)`` index, the
+    closed ones subtracted through ``(status, path)``, the care tallies summed over
+    ``caretally_path_sums``."""
+    kinds, p_kinds = _in(k.value for k in UnitKind)
+    closed, p_closed = _in(CLOSED)
+    care = ["participants", *CATEGORY_FIELDS]
+    zeros = ", ".join(["0"] * len(care))
+    no_kinds = ", ".join(["0"] * len(UnitKind))
+    sums = ", ".join(f"SUM({f})" for f in care)
+    branches: list[str] = []
+    params: Params = []
+    for key in keys:
+        lo, hi = _bounds(key, exact)
+        branches += [
+            f"SELECT %s, kind, COUNT(*), {zeros}, {no_kinds} FROM {UNIT} "  # noqa: S608 (see the module docstring)
+            f"WHERE kind {kinds} AND path >= %s AND path < %s GROUP BY kind",
+            f"SELECT %s, kind || '', -COUNT(*), {zeros}, {no_kinds} FROM {UNIT} "  # noqa: S608 (see the module docstring)
+            f"WHERE status {closed} AND path >= %s AND path < %s GROUP BY 2",
+            f"SELECT %s, NULL, 0, {sums}, {no_kinds} FROM {TALLY} "  # noqa: S608 (see the module docstring)
+            f"WHERE unit_path >= %s AND unit_path < %s",
+        ]
+        params += [key, *p_kinds, lo, hi, key, *p_closed, lo, hi, key, lo, hi]
+    return branches, params
 
 
 def _accepted_in(path: str) -> tuple[str, Params]:

@@ -433,3 +433,21 @@ def test_the_units_shown_are_the_units_a_queryset_gives_field_by_field(cast):
     assert closed.merged_into_id == cast.village1a.pk
     assert grouped.shown_units(ancestors=[], levels=[]) == []
     assert grouped.shown_units(ancestors=["ZZZZ"], levels=[]) == []
+
+
+def test_a_child_without_subtree_tallies_is_read_over_ranges(cast):
+    """A unit whose subtree tally rows are missing (made behind the services' back, before a
+    rebuild) still counts: its bucket is read over index ranges, in one more query."""
+    from nutag.orgs.models import UnitSubtreeTally
+    from nutag.people.models import CareSubtreeTally
+
+    make_care_worker(person=PersonFactory(unit=cast.village2a), unit=cast.village2a)
+    expected = dashboard(unit=cast.banner, today=TODAY)
+    UnitSubtreeTally.objects.filter(unit=cast.township2).delete()
+    CareSubtreeTally.objects.filter(unit=cast.township2).delete()
+    with CaptureQueriesContext(connection) as ctx:
+        board = dashboard(unit=cast.banner, today=TODAY)
+    assert board == expected
+    assert board.children[1].figures.committees_by_kind["village"] == 1
+    assert board.children[1].figures.participants == 1
+    assert len(ctx.captured_queries) == 4 + 1  # no round: four reads, and the ranges
