@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from nutag.core.templatetags.local_names import local_name_of
+from nutag.stats.templatetags import app_parts
 
 register = template.Library()
 
@@ -401,3 +402,20 @@ def change_table(board: Any) -> SafeString:
     return mark_safe(  # noqa: S308 - every value is escaped or a number
         f'{head}{"".join(rows)}\n</tbody></table>\n<p class="muted">{note}</p>\n'
     )
+
+
+# --- The other apps' parts of the dashboard -------------------------------------------------------
+
+# Printed in Python (``app_parts``), each the app's old partial byte for byte (issue 17):
+# ``{% voice_part voice %}``, ``{% study_part study %}`` …
+for _part in (
+    app_parts.voice_part,
+    app_parts.study_part,
+    app_parts.youth_part,
+    app_parts.disclosure_part,
+    app_parts.market_part,
+    app_parts.tourism_part,
+    app_parts.revival_part,
+    app_parts.grid_part,
+):
+    register.simple_tag(_part)
