@@ -419,3 +419,75 @@ for _part in (
     app_parts.grid_part,
 ):
     register.simple_tag(_part)
+
+
+@register.simple_tag
+def work_part(board: Any, tasks_segments: Any, progress_segments: Any) -> SafeString:
+    """The task reports and assessments (``_work.html`` before), in one Python pass (issue
+    17); the old template's output byte for byte (``test_tables.py``)."""
+    from nutag.stats.templatetags.app_parts import bt, t, v
+
+    tasks, progress = board.tasks, board.progress
+    out = [f"<h3>{bt('Task reports due in %(year)s', year=tasks.year)}</h3>\n"]
+    if tasks.due:
+        bar = stacked_bar(tasks_segments, mark_safe(t("Task reports by outcome")))  # noqa: S308 - a literal's translation
+        words = bt("On time: %(rate)s of the reports due.", rate=percent(tasks.on_time_rate))
+        out.append(f"\n{bar}\n<p>{words}</p>\n")
+    else:
+        words = t("No task reports are due this year in this unit or below it.")
+        out.append(f'<p class="muted">{words}</p>')
+    year = f" · {v(progress.year)}" if progress.year else ""
+    out.append(f"\n<h3>{t('Assessments', 'dashboard')}{year}</h3>\n")
+    if progress.total:
+        bar = stacked_bar(progress_segments, mark_safe(t("Assessments by status")))  # noqa: S308 - a literal's translation
+        words = bt(
+            "%(passed)s of the %(accepted)s accepted meet the standard.",
+            passed=progress.passed,
+            accepted=progress.accepted,
+        )
+        rounds = " · ".join(v(r.title) for r in board.rounds)
+        out.append(f'\n{bar}\n<p>{words}</p>\n<p class="muted">{rounds}</p>\n')
+    else:
+        out.append(f'<p class="muted">{t("No assessment round covers this unit yet.")}</p>')
+    out.append("\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number
+
+
+ROWS_HEAD = (  # (words, their context, the cell's class)
+    ("Unit", None, ""),
+    ("Five-good", "dashboard", ' class="n"'),
+    ("Rate", "dashboard", ' class="n"'),
+    ("Care workers", "dashboard", ' class="n"'),
+    ("Five elders", "dashboard", ' class="n"'),
+    ("Reports on time", None, ' class="n"'),
+    ("Accepted", "dashboard", ' class="n"'),
+)
+
+
+@register.simple_tag(takes_context=True)
+def rows_table(
+    context: Any, rows: Sequence[Any], links: bool, reference: float | None, total: Any
+) -> SafeString:
+    """A table of units with their figures and, when given, the total row (``_rows.html``
+    before), in one Python pass (issue 17); the old template's output byte for byte
+    (``test_rows.py``)."""
+    from nutag.stats.templatetags.app_parts import bt, t, v
+
+    head = "".join(f'<th scope="col"{cls}>{t(word, ctx)}</th>' for word, ctx, cls in ROWS_HEAD)
+    out = [
+        f'<div class="scroll"><table class="rows">\n<thead><tr>{head}</tr></thead>\n<tbody>',
+        figure_rows(context, rows, links, reference),
+        "\n",
+    ]
+    if total:
+        good, figures, tasks, progress = total.five_good, total.figures, total.tasks, total.progress
+        name = bt("Total (%(name)s)", name=local_name_of(total.unit))
+        out.append(
+            f'<tr><th scope="row">{name}</th><td class="n"><strong>{v(good.count)}/'
+            f'{v(good.base)}</strong></td><td class="n"><strong>{v(percent(good.rate))}</strong>'
+            f'</td><td class="n">{v(figures.participants)}</td><td class="n">'
+            f'{v(figures.five_elders)}</td><td class="n">{v(tasks.on_time)}/{v(tasks.due)}</td>'
+            f'<td class="n">{v(progress.accepted)}/{v(progress.total)}</td></tr>'
+        )
+    out.append("</tbody>\n</table></div>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number

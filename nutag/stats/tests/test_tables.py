@@ -143,3 +143,70 @@ def test_the_change_table_is_the_old_templates_byte_for_byte(cast, lang, case) -
         old = Template(OLD_CHANGE).render(Context(context))
         new = Template("{% load charts %}{% change_table board %}").render(Context(context))
     assert new == old
+
+
+# ``stats/_work.html`` before issue 17, kept here as the reference.
+OLD_WORK = (
+    "{% load i18n charts %}<h3>{% blocktranslate with year=board.tasks.year %}Task reports due in {{ year }}{% endblocktranslate %}</h3>\n"  # noqa: E501
+    '{% if board.tasks.due %}{% translate "Task reports by outcome" as tt %}\n'
+    "{% stacked_bar tasks_segments tt %}\n"
+    "<p>{% blocktranslate with rate=board.tasks.on_time_rate|percent %}On time: {{ rate }} of the reports due.{% endblocktranslate %}</p>\n"  # noqa: E501
+    '{% else %}<p class="muted">{% translate "No task reports are due this year in this unit or below it." %}</p>{% endif %}\n'  # noqa: E501
+    '<h3>{% translate "Assessments" context "dashboard" %}{% if board.progress.year %} · {{ board.progress.year }}{% endif %}</h3>\n'  # noqa: E501
+    '{% if board.progress.total %}{% translate "Assessments by status" as pt %}\n'
+    "{% stacked_bar progress_segments pt %}\n"
+    "<p>{% blocktranslate with passed=board.progress.passed accepted=board.progress.accepted %}{{ passed }} of the {{ accepted }} accepted meet the standard.{% endblocktranslate %}</p>\n"  # noqa: E501
+    '<p class="muted">{% for r in board.rounds %}{{ r.title }}{% if not forloop.last %} · {% endif %}{% endfor %}</p>\n'  # noqa: E501
+    '{% else %}<p class="muted">{% translate "No assessment round covers this unit yet." %}</p>{% endif %}\n'  # noqa: E501
+)
+
+
+def _work_board(*, due: int, total: int, rounds: int) -> NS:
+    return NS(
+        tasks=NS(year=2026, due=due, on_time_rate=0.667 if due else None),
+        progress=NS(year=2025 if total else None, total=total, passed=1234567, accepted=7654321),
+        rounds=[NS(title="<第一轮> & 复核"), NS(title="二")][:rounds],
+    )
+
+
+SEGMENTS = [("按时", 1234567, "#1a7f4b"), ("<迟>", 0, "#e0a800"), ("逾期", 3, "#a65000")]
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize(
+    "shape", [(3, 4, 2), (3, 4, 1), (3, 4, 0), (0, 4, 2), (3, 0, 0), (0, 0, 0)]
+)
+def test_the_work_part_is_the_old_templates_byte_for_byte(lang, shape) -> None:
+    due, total, rounds = shape
+    context = {
+        "board": _work_board(due=due, total=total, rounds=rounds),
+        "tasks_segments": SEGMENTS,
+        "progress_segments": SEGMENTS[::-1],
+    }
+    new_tpl = "{% load charts %}{% work_part board tasks_segments progress_segments %}"
+    with translation.override(lang):
+        old = Template(OLD_WORK).render(Context(context))
+        new = Template(new_tpl).render(Context(context))
+    assert new == old
+    if rounds:
+        assert "&lt;第一轮&gt; &amp; 复核" in new  # titles are escaped
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "mn-mong"])
+def test_the_work_part_of_a_real_board_is_the_old_templates(cast, lang) -> None:
+    from django.test import RequestFactory
+
+    from nutag.stats import views
+
+    rnd = assessment_round(unit=cast.banner, year=2025, title="轮次")
+    assess(rnd, cast.village1a, passed=True)
+    deployed = task(unit=cast.banner, due_on=dt.date(2026, 2, 1))
+    report(deployed, cast.township1, status=ReportStatus.SUBMITTED)
+    board = dashboard(unit=cast.banner, today=dt.date(2026, 3, 1))
+    context = views._context(RequestFactory().get("/"), board)
+    assert board.tasks.due and board.progress.total
+    new_tpl = "{% load charts %}{% work_part board tasks_segments progress_segments %}"
+    with translation.override(lang):
+        old = Template(OLD_WORK).render(Context(context))
+        new = Template(new_tpl).render(Context(context))
+    assert new == old
