@@ -10,22 +10,40 @@ a whole number's digits or anything else ``localize``-d and escaped, as the engi
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 from django.template.defaultfilters import date as date_filter
 from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
-from django.utils.html import conditional_escape
+from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext, pgettext
 
 
+def esc(text: Any) -> str:
+    """``conditional_escape(text)``, the same text without its wrapper's cost (``escape`` is
+    ``html.escape`` of the text; a ``__html__`` text is already safe)."""
+    if isinstance(text, Promise):
+        text = str(text)
+    if hasattr(text, "__html__"):
+        return str(text.__html__())
+    return html.escape(str(text))
+
+
+def escape_all(text: Any) -> str:
+    """``escape(text)``: escaped even when marked safe, without the wrapper's cost."""
+    return html.escape(str(text))
+
+
 def v(value: Any) -> str:
     """``{{ value }}``: a whole number as its digits (no thousands separator in this project,
-    as ``localize`` prints one), anything else localised and escaped."""
+    as ``localize`` prints one), a text escaped, anything else localised and escaped."""
     if type(value) is int:
         return str(value)
-    return str(conditional_escape(localize(value)))
+    if isinstance(value, str):
+        return esc(value)
+    return esc(localize(value))
 
 
 def t(message: str, context: str | None = None) -> str:
