@@ -56,3 +56,27 @@ def test_a_fixed_number_of_queries_whatever_the_size(cast):
     assert len(small) == len(big) == DISCLOSURE_FIGURE_QUERIES
     assert figures.periods[0].units == 18
     assert all("LIKE" not in q["sql"].upper() for q in big.captured_queries)
+
+
+def test_the_due_days_are_the_banners_rules_as_rules_for_reads_them(cast):
+    """The fixed SQL of the due days reads ``rules_for``'s row: the unit's own banner's rules,
+    never another banner's, and the default without any."""
+    from nutag.disclosure.periods import DEFAULT_DUE_DAYS, rules_for
+    from nutag.disclosure.selectors.figures import _due_days
+
+    other = make_unit(parent=None, kind=UnitKind.BANNER, name="另一旗", code="152799")
+    other_village = make_unit(
+        parent=make_unit(parent=other, kind=UnitKind.TOWNSHIP, name="另一镇"),
+        kind=UnitKind.VILLAGE,
+        name="另一村",
+    )
+    units = [cast.banner, cast.township1, cast.village1a, cast.school1, other, other_village]
+    assert {_due_days(u) for u in units} == {DEFAULT_DUE_DAYS}
+    DisclosureRules.objects.create(banner=other, due_days=45)
+    for u in units:
+        assert _due_days(u) == rules_for(u).due_days
+    assert _due_days(cast.village1a) == DEFAULT_DUE_DAYS  # the other banner's rule is not read
+    assert _due_days(other_village) == 45
+    DisclosureRules.objects.create(banner=cast.banner, due_days=30)
+    assert [_due_days(u) for u in units] == [30, 30, 30, 30, 45, 45]
+    assert [_due_days(u) for u in units] == [rules_for(u).due_days for u in units]
