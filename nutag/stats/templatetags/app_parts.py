@@ -11,6 +11,7 @@ a whole number's digits or anything else ``localize``-d and escaped, as the engi
 from __future__ import annotations
 
 import html
+import weakref
 from typing import Any
 
 from django.template.defaultfilters import date as date_filter
@@ -18,7 +19,7 @@ from django.template.defaultfilters import floatformat
 from django.utils.formats import localize
 from django.utils.functional import Promise
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext, ngettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext, pgettext, trans_real
 
 
 def esc(text: Any) -> str:
@@ -46,6 +47,48 @@ def v(value: Any) -> str:
     return esc(localize(value))
 
 
+# The translations looked up so far, per catalogue (``DjangoTranslation``) and message: a
+# page asks for the same ~50 words each time, and a ``gettext`` costs a look-up of the active
+# language in its context-local. Keyed weakly by the catalogue object, so catalogues made
+# again (Django drops them when LANGUAGES or LOCALE_PATHS change) start afresh.
+_WORDS: weakref.WeakKeyDictionary[Any, dict[tuple[str | None, str], str]] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+def words() -> Any:
+    """The active catalogue's ``(message, context=None) -> translation``, memoised; plain
+    ``gettext``/``pgettext`` when no catalogue is active (``deactivate_all``)."""
+    language = get_language()
+    if not language:
+        return lambda message, context=None: (
+            pgettext(context, message) if context else gettext(message)
+        )
+    memo = _WORDS.setdefault(trans_real.translation(language), {})
+
+    def look(message: str, context: str | None = None) -> str:
+        key = (context, message)
+        found = memo.get(key)
+        if found is None:
+            found = memo[key] = pgettext(context, message) if context else gettext(message)
+        return found
+
+    return look
+
+
+def lookups() -> tuple[Any, Any]:
+    """``(t, bt)`` as below, through one look-up of the active catalogue (``words``)."""
+    look = words()
+
+    def t(message: str, context: str | None = None) -> str:
+        return look(message, context)
+
+    def bt(message: str, **values: Any) -> str:
+        return look(message) % {k: v(x) for k, x in values.items()}
+
+    return t, bt
+
+
 def t(message: str, context: str | None = None) -> str:
     """``{% translate "message" %}`` (with ``context``): the translation as it is (the engine
     trusts a template's literal strings and their translations, and does not escape them)."""
@@ -68,6 +111,7 @@ def _pairs(rows: Any) -> str:
 
 def voice_part(voice: Any) -> SafeString:
     """``voice/_figures.html``."""
+    t, bt = lookups()
     from nutag.stats.templatetags.charts import percent, stacked_bar
 
     out = ["<h3>" + t("Residents' concerns") + "</h3>\n"]
@@ -132,6 +176,7 @@ def voice_part(voice: Any) -> SafeString:
 
 def study_part(study: Any) -> SafeString:
     """``study/_figures.html``."""
+    t, _bt = lookups()
     rate = v(floatformat(study.members_rate, "-3"))
     rows = [
         (
@@ -161,6 +206,7 @@ def _kpi(value: str, key: str) -> str:
 
 def youth_part(youth: Any) -> SafeString:
     """``youth/_figures.html``."""
+    t, bt = lookups()
     f = youth["figures"]
     out = [
         f'<h2 id="youth">{t("Young people in care")}</h2>\n',
@@ -199,6 +245,7 @@ def youth_part(youth: Any) -> SafeString:
 
 def disclosure_part(f: Any) -> SafeString:
     """``disclosure/_figures.html``."""
+    t, bt = lookups()
     heads = "".join(
         f'<th class="n">{t(word, "disclosure")}</th>'
         for word in ("On time", "Late", "Missing", "Not yet due")
@@ -222,6 +269,7 @@ def disclosure_part(f: Any) -> SafeString:
 
 def market_part(f: Any) -> SafeString:
     """``market/_figures.html``."""
+    t, bt = lookups()
     line = " · ".join(
         (
             bt("%(n)s products listed", n=f.products_listed),
@@ -244,6 +292,7 @@ def market_part(f: Any) -> SafeString:
 
 def tourism_part(tourism: Any) -> SafeString:
     """``tourism/_figures.html``."""
+    t, bt = lookups()
     f = tourism["figures"]
     return mark_safe(  # noqa: S308 - every value is escaped or a number
         f'<h2 id="tourism">{t("Tourism")}</h2>\n<div class="card">\n<div class="kpis">\n'
@@ -260,6 +309,7 @@ def tourism_part(tourism: Any) -> SafeString:
 
 def revival_part(f: Any) -> SafeString:
     """``revival/_figures.html``."""
+    t, bt = lookups()
     if not f.households:
         return mark_safe("\n")
     labelled = f.labelled()
@@ -302,6 +352,7 @@ def revival_part(f: Any) -> SafeString:
 
 def grid_part(grid: Any) -> SafeString:
     """``grid/_figures.html``."""
+    t, _bt = lookups()
     f = grid["figures"]
     share = "–" if grid["share"] is None else f"{v(grid['share'])}%"
     out = [

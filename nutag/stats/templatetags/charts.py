@@ -15,6 +15,7 @@ from django.utils.translation import pgettext
 from nutag.core.templatetags.local_names import local_name_of
 from nutag.stats.templatetags import app_parts
 from nutag.stats.templatetags.app_parts import esc, escape_all
+from nutag.stats.templatetags.app_parts import words as catalogue
 
 register = template.Library()
 
@@ -71,7 +72,8 @@ def rate_chart(
     ref_x = RATE_LABEL_W + round(RATE_BAR_W * max(0.0, min(reference, 1.0)))
     # The line's caption sits centred over it, or ends at it near the right edge.
     anchor = "end" if ref_x > RATE_W - 70 else "middle"
-    words = [_row_words(row) for row in rows]
+    look = catalogue()
+    spoken = [_row_words(row, look) for row in rows]
     bold = ' font-weight="700"'
     bars = "".join(
         f'<g transform="translate(0,{RATE_TOP + i * RATE_ROW})"><title>{esc(said)}</title>'
@@ -82,7 +84,7 @@ def rate_chart(
         f'<text x="{RATE_LABEL_W + RATE_BAR_W + 6}" y="24" font-size="{RATE_FONT - 1}" '
         f'fill="{COLOUR_BELOW if row.below else COLOUR_LINE}"{bold if row.below else ""}>'
         f"{esc(f'{percent_text(row.rate)} {row.count}/{row.base}')}</text></g>"
-        for i, (row, said) in enumerate(zip(rows, words, strict=True))
+        for i, (row, said) in enumerate(zip(rows, spoken, strict=True))
     )
     ref_text = esc(f"{reference_label} {percent_text(reference)}")
     chart = esc(chart_id)
@@ -90,7 +92,7 @@ def rate_chart(
         f'<svg class="chart" role="img" aria-labelledby="{chart}-t {chart}-d" '
         f'viewBox="0 0 {RATE_W} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">'
         f'<title id="{chart}-t">{esc(title)}</title><desc id="{chart}-d">{ref_text}. '
-        f"{esc('; '.join(words))}</desc>"
+        f"{esc('; '.join(spoken))}</desc>"
         f'<text x="{ref_x}" y="16" font-size="{RATE_FONT - 2}" text-anchor="{anchor}">'
         f"{ref_text}</text>{bars}"
         f'<line x1="{ref_x}" y1="{RATE_TOP - 6}" x2="{ref_x}" y2="{height}" '
@@ -98,16 +100,17 @@ def rate_chart(
     )
 
 
-def _row_words(row: Any) -> str:
-    words = _("%(name)s: %(rate)s (%(count)d of %(base)d)") % {
+def _row_words(row: Any, look: Any = None) -> str:
+    look = look or catalogue()
+    text = look("%(name)s: %(rate)s (%(count)d of %(base)d)") % {
         "name": row.label,
         "rate": percent_text(row.rate),
         "count": row.count,
         "base": row.base,
     }
     if row.below:
-        words += ", " + str(_("below the line"))
-    return words
+        text += ", " + str(look("below the line"))
+    return text
 
 
 @register.simple_tag
@@ -249,30 +252,32 @@ def seed_table(board: Any) -> SafeString:
     """The seed's table of committees and people (``_seed_table.html``), built in one Python
     pass rather than ~60 template nodes and ~25 ``intcomma`` filters (issue 17). The output is
     the template's, byte for byte (``stats/tests/test_tables.py``)."""
+    look = catalogue()
     figures, good = board.figures, board.five_good
     grouped = _grouper()
     row = '<tr><th scope="row">{}</th><td class="n"><strong>{}</strong></td></tr>\n'
     sub = '<tr><th scope="row" class="sub">{}</th><td class="n">{}</td></tr>'
-    parts = ["<table>\n", row.format(escape_all(_("Care committees")), grouped(figures.committees))]
+    committees = escape_all(look("Care committees"))
+    parts = ["<table>\n", row.format(committees, grouped(figures.committees))]
     parts += [
         sub.format(escape_all(label), grouped(n)) for _k, label, n in figures.committee_rows() if n
     ]
     parts.append("\n")
-    parts.append(row.format(escape_all(_("People in care work")), grouped(figures.participants)))
-    parts.append(row.format(escape_all(_("of whom five elders")), grouped(figures.five_elders)))
+    parts.append(row.format(escape_all(look("People in care work")), grouped(figures.participants)))
+    parts.append(row.format(escape_all(look("of whom five elders")), grouped(figures.five_elders)))
     parts += [sub.format(escape_all(label), grouped(n)) for _k, label, n in figures.elder_rows()]
     parts.append("\n")
     parts.append(
         row.format(
-            escape_all(_("Grassroots committees (below township level)")), grouped(good.base)
+            escape_all(look("Grassroots committees (below township level)")), grouped(good.base)
         )
     )
     if good.year:
-        head = _("Five-good committees (%(year)s)") % {"year": good.year}
+        head = look("Five-good committees (%(year)s)") % {"year": good.year}
     else:
-        head = escape_all(_("Five-good committees"))
+        head = escape_all(look("Five-good committees"))
     parts.append(row.format(head, grouped(good.count)))
-    parts.append(row.format(escape_all(_("Five-good rate")), escape_all(percent(good.rate))))
+    parts.append(row.format(escape_all(look("Five-good rate")), escape_all(percent(good.rate))))
     parts.append("</table>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
@@ -281,28 +286,30 @@ def seed_table(board: Any) -> SafeString:
 def summary_kpis(board: Any) -> SafeString:
     """The four key figures at the top of the dashboard (``_summary.html``), built in one
     Python pass (issue 17); the template's output byte for byte (``test_tables.py``)."""
+    look = catalogue()
     grouped = _grouper()
     good, figures, tasks = board.five_good, board.figures, board.tasks
     parent = board.parent_total
     warn = " warn" if parent and good.rate < parent.five_good.rate else ""
     if good.year:
-        words = _("Five-good rate %(year)s: %(count)s of %(base)s grassroots committees") % {
+        words = look("Five-good rate %(year)s: %(count)s of %(base)s grassroots committees") % {
             "year": good.year,
             "count": good.count,
             "base": good.base,
         }
-        change = _("%(change)s since %(year)s") % {
+        change = look("%(change)s since %(year)s") % {
             "change": delta(board.total.five_good_change.rate, True),
             "year": board.total.five_good_previous.year,
         }
         words += f'</div><div class="k">{change}'
     else:
-        words = escape_all(_("Five-good rate: no accepted assessment yet"))
-    committees, people = escape_all(_("Care committees")), escape_all(_("People in care work"))
-    elders = _("%(n)s five elders") % {"n": grouped(figures.five_elders)}
-    due = _("Task reports on time, due %(year)s") % {"year": tasks.year}
+        words = escape_all(look("Five-good rate: no accepted assessment yet"))
+    committees = escape_all(look("Care committees"))
+    people = escape_all(look("People in care work"))
+    elders = look("%(n)s five elders") % {"n": grouped(figures.five_elders)}
+    due = look("Task reports on time, due %(year)s") % {"year": tasks.year}
     if tasks.overdue:
-        due += " · " + _("%(n)s overdue") % {"n": tasks.overdue}
+        due += " · " + look("%(n)s overdue") % {"n": tasks.overdue}
     return mark_safe(  # noqa: S308 - every value is escaped or a number; the words are the catalogue's, as blocktranslate gives them
         '<div class="kpis">\n'
         f'<div class="kpi{warn}"><div class="v">{escape_all(percent(good.rate))}</div>'
@@ -321,6 +328,7 @@ def summary_kpis(board: Any) -> SafeString:
 def change_table(board: Any) -> SafeString:
     """The change since last year (``_change.html``), built in one Python pass (issue 17);
     the template's output byte for byte (``test_tables.py``)."""
+    look = catalogue()
     t = board.total
     good, before, tasks, tasks_before = t.five_good, t.five_good_previous, t.tasks, t.tasks_previous
 
@@ -334,14 +342,14 @@ def change_table(board: Any) -> SafeString:
     if good.year:
         rows.append(
             row(
-                escape_all(_("Five-good committees")),
+                escape_all(look("Five-good committees")),
                 (before.year, before.count),
                 (good.year, good.count),
                 delta(t.five_good_change.count),
             )
             + "\n"
             + row(
-                escape_all(_("Five-good rate")),
+                escape_all(look("Five-good rate")),
                 (before.year, percent(before.rate)),
                 (good.year, percent(good.rate)),
                 delta(t.five_good_change.rate, True),
@@ -350,7 +358,7 @@ def change_table(board: Any) -> SafeString:
     rows.append(
         "\n"
         + row(
-            escape_all(_("Task reports on time")),
+            escape_all(look("Task reports on time")),
             (tasks_before.year, tasks_before.on_time),
             (tasks.year, tasks.on_time),
             delta(t.tasks_on_time_change),
@@ -359,20 +367,20 @@ def change_table(board: Any) -> SafeString:
     rows.append(
         "\n"
         + row(
-            escape_all(_("Share of reports on time")),
+            escape_all(look("Share of reports on time")),
             (tasks_before.year, percent(tasks_before.on_time_rate)),
             (tasks.year, percent(tasks.on_time_rate)),
             delta(t.tasks_on_time_rate_change, True),
         )
     )
-    figure = escape_all(pgettext("dashboard", "Figure"))
-    change = escape_all(pgettext("since last year", "Change"))
+    figure = escape_all(look("Figure", "dashboard"))
+    change = escape_all(look("Change", "since last year"))
     head = (
         '<table class="change">\n<thead><tr><th scope="col">'
         f'{figure}</th><th scope="col" class="n">{change}</th></tr></thead>\n<tbody>\n'
     )
     note = escape_all(
-        _(
+        look(
             "People in care work are not compared with last year: the records keep who works in "
             "the committees now, not who left during the year."
         )
@@ -403,7 +411,9 @@ for _part in (
 def work_part(board: Any, tasks_segments: Any, progress_segments: Any) -> SafeString:
     """The task reports and assessments (``_work.html`` before), in one Python pass (issue
     17); the old template's output byte for byte (``test_tables.py``)."""
-    from nutag.stats.templatetags.app_parts import bt, t, v
+    from nutag.stats.templatetags.app_parts import lookups, v
+
+    t, bt = lookups()
 
     tasks, progress = board.tasks, board.progress
     out = [f"<h3>{bt('Task reports due in %(year)s', year=tasks.year)}</h3>\n"]
@@ -449,7 +459,9 @@ def rows_table(
     """A table of units with their figures and, when given, the total row (``_rows.html``
     before), in one Python pass (issue 17); the old template's output byte for byte
     (``test_rows.py``)."""
-    from nutag.stats.templatetags.app_parts import bt, t, v
+    from nutag.stats.templatetags.app_parts import lookups, v
+
+    t, bt = lookups()
 
     head = "".join(f'<th scope="col"{cls}>{t(word, ctx)}</th>' for word, ctx, cls in ROWS_HEAD)
     out = [

@@ -172,3 +172,21 @@ def test_large_numbers_and_decimals_are_printed_as_the_page_printed_them() -> No
 def test_a_part_without_its_figures_is_left_out() -> None:
     _old, new = _both("revival", _revival("empty"), "zh-hans")
     assert new == "\n"  # as the partial's `{% if revival.households %}`
+
+
+def test_the_memoised_words_follow_the_active_language() -> None:
+    """``words()`` keeps each catalogue's translations apart: switching back and forth gives
+    each language its own words, and with no catalogue active the message itself."""
+    from django.utils.translation import gettext
+
+    from nutag.stats.templatetags.app_parts import words
+
+    seen = {}
+    for lang in ["zh-hans", "en", "zh-hant", "mn-mong", "zh-hans", "mn-mong", "en"]:
+        with translation.override(lang):
+            said = words()("Finance disclosure")
+            assert said == gettext("Finance disclosure")
+            assert seen.setdefault(lang, said) == said
+    assert len(set(seen.values())) >= 3  # the languages' words differ
+    with translation.override(None):  # deactivate_all
+        assert words()("Finance disclosure") == "Finance disclosure"
