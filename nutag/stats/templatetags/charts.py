@@ -481,3 +481,60 @@ def rows_table(
         )
     out.append("</tbody>\n</table></div>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number
+
+
+@register.simple_tag(takes_context=True)
+def figures_head(context: Any, unit: Any, ancestors: Sequence[Any], year: int | None) -> SafeString:
+    """The dashboard's head: the units above as links, the unit's names, its kind and the year
+    (the page's template nodes before issue 17's session 6), in one Python pass; the old
+    template's output byte for byte (``test_tables.py``)."""
+    from nutag.stats.templatetags.app_parts import lookups, v
+
+    t, bt = lookups()
+    out = []
+    if ancestors:
+        query = conditional_escape(context.get("query", ""))
+        href = _figures_url()
+        links = "".join(
+            f'<a href="{href(a.code)}{query}">{esc(local_name_of(a))}</a> › ' for a in ancestors
+        )
+        out.append(f'<nav class="crumbs" aria-label="{t("Units above")}">{links}</nav>')
+    out.append(f"\n<h1>{esc(local_name_of(unit))}</h1>\n")
+    if unit.name_mn:
+        out.append(f'<p><span class="mn-name" lang="mn-Mong">{v(unit.name_mn)}</span></p>')
+    words = t("figures over this unit and every unit below it, computed from the records")
+    out.append(f'\n<p class="muted">{v(unit.get_kind_display())} · {words}')
+    if year:
+        out.append(f" · {bt('year %(year)s', year=year)}")
+    out.append("</p>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number
+
+
+@register.simple_tag
+def chart_card(board: Any, children_chart: Any, siblings_chart: Any) -> SafeString:
+    """The five-good chart of the units below (or beside) with its heading and key (the page's
+    template nodes before issue 17's session 6), in one Python pass; the old template's
+    output byte for byte (``test_tables.py``)."""
+    from nutag.stats.templatetags.app_parts import lookups
+
+    t, bt = lookups()
+    key = (
+        'The line is %(name)s\'s rate (%(rate)s); <span class="below">orange bars</span> are '
+        "below it. Lowest first."
+    )
+    if children_chart:
+        head, rows, chart_id = t("Five-good rate of the units below"), children_chart, "c1"
+        name, label, rate = local_name_of(board.unit), board.unit.name, board.five_good.rate
+    elif siblings_chart:
+        head, rows, chart_id = t("Five-good rate beside the units next to it"), siblings_chart, "c2"
+        name = label = board.parent.name
+        rate = board.parent_total.five_good.rate
+    else:
+        return mark_safe("")
+    title = mark_safe(bt("Five-good rate of the units below %(name)s, lowest first", name=name))  # noqa: S308 - as blocktranslate's asvar
+    chart = rate_chart(rows, rate, title, label, chart_id)
+    words = bt(key, name=name, rate=percent(rate))
+    return mark_safe(  # noqa: S308 - every value is escaped or a number
+        f'\n<h2 id="chart">{head}</h2>\n<div class="card">{chart}\n'
+        f'<p class="key">{words}</p></div>\n'
+    )

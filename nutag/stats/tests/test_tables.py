@@ -210,3 +210,62 @@ def test_the_work_part_of_a_real_board_is_the_old_templates(cast, lang) -> None:
         old = Template(OLD_WORK).render(Context(context))
         new = Template(new_tpl).render(Context(context))
     assert new == old
+
+
+# The dashboard page's head and chart before issue 17's session 6, kept here as the reference.
+OLD_HEAD = "{% load i18n charts local_names %}" + (
+    '{% if ancestors %}<nav class="crumbs" aria-label="{% translate \'Units above\' %}">{% for a in ancestors %}<a href="{% url \'unit-figures\' a.code %}{{ query }}">{{ a|local_name }}</a> › {% endfor %}</nav>{% endif %}\n'  # noqa: E501
+    "<h1>{{ unit|local_name }}</h1>\n"
+    '{% if unit.name_mn %}<p><span class="mn-name" lang="mn-Mong">{{ unit.name_mn }}</span></p>{% endif %}\n'  # noqa: E501
+    '<p class="muted">{{ unit.get_kind_display }} · {% translate "figures over this unit and every unit below it, computed from the records" %}{% if year %} · {% blocktranslate %}year {{ year }}{% endblocktranslate %}{% endif %}</p>\n'  # noqa: E501
+)
+OLD_CHART = "{% load i18n charts local_names %}" + (
+    "{% if children_chart %}\n"
+    '<h2 id="chart">{% translate "Five-good rate of the units below" %}</h2>\n'
+    '<div class="card">{% blocktranslate with name=unit|local_name asvar ct %}Five-good rate of the units below {{ name }}, lowest first{% endblocktranslate %}{% rate_chart children_chart board.five_good.rate ct unit.name "c1" %}\n'  # noqa: E501
+    '<p class="key">{% blocktranslate with name=unit|local_name rate=board.five_good.rate|percent %}The line is {{ name }}\'s rate ({{ rate }}); <span class="below">orange bars</span> are below it. Lowest first.{% endblocktranslate %}</p></div>\n'  # noqa: E501
+    "{% elif siblings_chart %}\n"
+    '<h2 id="chart">{% translate "Five-good rate beside the units next to it" %}</h2>\n'
+    '<div class="card">{% blocktranslate with name=board.parent.name asvar st %}Five-good rate of the units below {{ name }}, lowest first{% endblocktranslate %}{% rate_chart siblings_chart board.parent_total.five_good.rate st board.parent.name "c2" %}\n'  # noqa: E501
+    '<p class="key">{% blocktranslate with name=board.parent.name rate=board.parent_total.five_good.rate|percent %}The line is {{ name }}\'s rate ({{ rate }}); <span class="below">orange bars</span> are below it. Lowest first.{% endblocktranslate %}</p></div>\n'  # noqa: E501
+    "{% endif %}"
+)
+NEW_HEAD = "{% load charts %}{% figures_head unit ancestors year %}"
+NEW_CHART = "{% load charts %}{% chart_card board children_chart siblings_chart %}"
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("case", ["banner", "township-siblings", "village-siblings", "no-chart"])
+@pytest.mark.parametrize("year", [None, 2025])
+def test_the_head_and_chart_are_the_old_templates_byte_for_byte(cast, lang, case, year) -> None:
+    from django.test import RequestFactory
+
+    from nutag.orgs.models import Unit
+    from nutag.stats import views
+
+    rnd = assessment_round(unit=cast.banner, year=2025, title="轮次")
+    assess(rnd, cast.village1a, passed=True)
+    assess(rnd, cast.village1b, passed=False)
+    Unit.objects.filter(pk=cast.township1.pk).update(name_mn="ᠰᠤᠮᠤ <1>", name="<一>镇")
+    unit = {
+        "banner": cast.banner,
+        "township-siblings": cast.township1,
+        "village-siblings": cast.village1a,
+        "no-chart": cast.school1,
+    }[case]
+    unit.refresh_from_db()
+    board = dashboard(unit=unit, year=year, siblings=case != "no-chart", today=dt.date(2026, 3, 1))
+    request = RequestFactory().get("/")
+    context = views._context(request, board)
+    for key in ("voice", "disclosure", "market", "revival", "grid"):
+        context.pop(key)
+    charts = (bool(context["children_chart"]), bool(context["siblings_chart"]))
+    with translation.override(lang):
+        old = Template(OLD_HEAD + OLD_CHART).render(Context(context))
+        new = Template(NEW_HEAD + NEW_CHART).render(Context(context))
+    assert new == old
+    if case == "banner":
+        assert charts[0] and 'id="c1"' not in new and "c1-t" in new
+    if case == "village-siblings":
+        assert charts == (False, True) and "c2-t" in new and 'class="crumbs"' in new
+        assert "&lt;一&gt;镇" in new or "ᠰᠤᠮᠤ &lt;1&gt;" in new  # the township above, escaped
