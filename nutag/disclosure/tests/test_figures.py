@@ -8,7 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from nutag.disclosure.models import DisclosureRules
 from nutag.disclosure.selectors.calendar import unit_calendar
-from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES, disclosure_figures
+from nutag.disclosure.selectors.figures import (
+    DISCLOSURE_DASHBOARD_QUERIES,
+    DISCLOSURE_FIGURE_QUERIES,
+    disclosure_figures,
+)
 from nutag.disclosure.tests.helpers import signed, signed_on
 from nutag.factories import make_unit
 from nutag.orgs.models import UnitKind
@@ -80,3 +84,28 @@ def test_the_due_days_are_the_banners_rules_as_rules_for_reads_them(cast):
     DisclosureRules.objects.create(banner=cast.banner, due_days=30)
     assert [_due_days(u) for u in units] == [30, 30, 30, 30, 45, 45]
     assert [_due_days(u) for u in units] == [rules_for(u).due_days for u in units]
+
+
+def test_units_counted_by_the_caller_give_the_same_figures_in_one_read_less(cast):
+    """The dashboard passes its seed table's active units by kind: the figures are those the
+    disclosures' own count gives, closed villages and other kinds left out, in every unit."""
+    from nutag.orgs.models import Unit, UnitStatus
+    from nutag.stats.selectors import unit_figures
+
+    signed(cast.village1a, code="2026-Q3")
+    extra = make_unit(parent=cast.township2, kind=UnitKind.COMMUNITY, name="社区")
+    closed = make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name="撤并村")
+    Unit.objects.filter(pk=closed.pk).update(status=UnitStatus.CLOSED)
+    for unit in [cast.banner, cast.township1, cast.township2, cast.village1a, cast.school1, extra]:
+        unit.refresh_from_db()
+        by_kind = unit_figures(unit=unit).committees_by_kind
+        with CaptureQueriesContext(connection) as reads:
+            given = disclosure_figures(unit=unit, today=TODAY, units_by_kind=by_kind)
+        assert len(reads) == DISCLOSURE_DASHBOARD_QUERIES
+        assert given == disclosure_figures(unit=unit, today=TODAY), unit
+    township2 = disclosure_figures(
+        unit=cast.township2,
+        today=TODAY,
+        units_by_kind=unit_figures(unit=cast.township2).committees_by_kind,
+    )
+    assert township2.periods[0].units == 2  # village2a and the community, not the closed one
