@@ -62,7 +62,10 @@ def _study(board: Dashboard) -> StudyFigures:
     today = timezone.localdate()
     if board.year and board.year < today.year:
         today = dt.date(board.year, 12, 31)
-    return study_figures(unit=board.unit, today=today)
+    # The branches are the seed table's grassroots units: not counted a second time.
+    return study_figures(
+        unit=board.unit, today=today, units_by_kind=board.figures.committees_by_kind
+    )
 
 
 def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
@@ -93,7 +96,11 @@ def _context(request: HttpRequest, board: Dashboard) -> dict[str, object]:
         ],
         # residents' concerns and polls (four reads, only where the page shows them)
         "voice": SimpleLazyObject(lambda: voice_figures(unit=board.unit)),
-        "disclosure": SimpleLazyObject(lambda: disclosure_figures(unit=board.unit)),
+        "disclosure": SimpleLazyObject(
+            lambda: disclosure_figures(
+                unit=board.unit, units_by_kind=board.figures.committees_by_kind
+            )
+        ),
         "market": SimpleLazyObject(lambda: market_figures(unit=board.unit)),
         # households under watch (four reads: nutag/revival/selectors/figures.py)
         "revival": SimpleLazyObject(lambda: revival_figures(unit=board.unit)),

@@ -8,7 +8,11 @@ from django.test.utils import CaptureQueriesContext
 
 from nutag.disclosure.models import DisclosureRules
 from nutag.disclosure.selectors.calendar import unit_calendar
-from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES, disclosure_figures
+from nutag.disclosure.selectors.figures import (
+    DISCLOSURE_DASHBOARD_QUERIES,
+    DISCLOSURE_FIGURE_QUERIES,
+    disclosure_figures,
+)
 from nutag.disclosure.tests.helpers import signed, signed_on
 from nutag.factories import make_unit
 from nutag.orgs.models import UnitKind
@@ -56,3 +60,52 @@ def test_a_fixed_number_of_queries_whatever_the_size(cast):
     assert len(small) == len(big) == DISCLOSURE_FIGURE_QUERIES
     assert figures.periods[0].units == 18
     assert all("LIKE" not in q["sql"].upper() for q in big.captured_queries)
+
+
+def test_the_due_days_are_the_banners_rules_as_rules_for_reads_them(cast):
+    """The fixed SQL of the due days reads ``rules_for``'s row: the unit's own banner's rules,
+    never another banner's, and the default without any."""
+    from nutag.disclosure.periods import DEFAULT_DUE_DAYS, rules_for
+    from nutag.disclosure.selectors.figures import _due_days
+
+    other = make_unit(parent=None, kind=UnitKind.BANNER, name="另一旗", code="152799")
+    other_village = make_unit(
+        parent=make_unit(parent=other, kind=UnitKind.TOWNSHIP, name="另一镇"),
+        kind=UnitKind.VILLAGE,
+        name="另一村",
+    )
+    units = [cast.banner, cast.township1, cast.village1a, cast.school1, other, other_village]
+    assert {_due_days(u) for u in units} == {DEFAULT_DUE_DAYS}
+    DisclosureRules.objects.create(banner=other, due_days=45)
+    for u in units:
+        assert _due_days(u) == rules_for(u).due_days
+    assert _due_days(cast.village1a) == DEFAULT_DUE_DAYS  # the other banner's rule is not read
+    assert _due_days(other_village) == 45
+    DisclosureRules.objects.create(banner=cast.banner, due_days=30)
+    assert [_due_days(u) for u in units] == [30, 30, 30, 30, 45, 45]
+    assert [_due_days(u) for u in units] == [rules_for(u).due_days for u in units]
+
+
+def test_units_counted_by_the_caller_give_the_same_figures_in_one_read_less(cast):
+    """The dashboard passes its seed table's active units by kind: the figures are those the
+    disclosures' own count gives, closed villages and other kinds left out, in every unit."""
+    from nutag.orgs.models import Unit, UnitStatus
+    from nutag.stats.selectors import unit_figures
+
+    signed(cast.village1a, code="2026-Q3")
+    extra = make_unit(parent=cast.township2, kind=UnitKind.COMMUNITY, name="社区")
+    closed = make_unit(parent=cast.township2, kind=UnitKind.VILLAGE, name="撤并村")
+    Unit.objects.filter(pk=closed.pk).update(status=UnitStatus.CLOSED)
+    for unit in [cast.banner, cast.township1, cast.township2, cast.village1a, cast.school1, extra]:
+        unit.refresh_from_db()
+        by_kind = unit_figures(unit=unit).committees_by_kind
+        with CaptureQueriesContext(connection) as reads:
+            given = disclosure_figures(unit=unit, today=TODAY, units_by_kind=by_kind)
+        assert len(reads) == DISCLOSURE_DASHBOARD_QUERIES
+        assert given == disclosure_figures(unit=unit, today=TODAY), unit
+    township2 = disclosure_figures(
+        unit=cast.township2,
+        today=TODAY,
+        units_by_kind=unit_figures(unit=cast.township2).committees_by_kind,
+    )
+    assert township2.periods[0].units == 2  # village2a and the community, not the closed one

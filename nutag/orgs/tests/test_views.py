@@ -61,7 +61,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
     # then keeps for the page cache's key (nutag/stats/caching.py)
     from django.core.cache import cache
 
-    from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
+    from nutag.disclosure.selectors.figures import DISCLOSURE_DASHBOARD_QUERIES
     from nutag.grid.selectors.figures import GRID_FIGURE_QUERIES
     from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
     from nutag.revival.selectors.figures import REVIVAL_FIGURE_QUERIES
@@ -76,7 +76,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + VOICE_FIGURE_QUERIES
         + STUDY_FIGURE_QUERIES
         + YOUTH_FIGURE_QUERIES
-        + DISCLOSURE_FIGURE_QUERIES
+        + DISCLOSURE_DASHBOARD_QUERIES  # the units from the seed table
         + MARKET_FIGURE_QUERIES
         + TOURISM_FIGURE_QUERIES
         + REVIVAL_FIGURE_QUERIES  # the revitalisation ledger's four
@@ -94,7 +94,7 @@ def test_figures_page_public_and_fixed_queries(cast, client, django_assert_num_q
         + VOICE_FIGURE_QUERIES
         + STUDY_FIGURE_QUERIES
         + YOUTH_FIGURE_QUERIES
-        + DISCLOSURE_FIGURE_QUERIES
+        + DISCLOSURE_DASHBOARD_QUERIES  # the units from the seed table
         + MARKET_FIGURE_QUERIES
         + TOURISM_FIGURE_QUERIES
         + REVIVAL_FIGURE_QUERIES  # the revitalisation ledger's four

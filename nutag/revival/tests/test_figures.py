@@ -86,3 +86,58 @@ def test_in_the_stats_api_and_the_dashboard(cast):
     page = Client().get(f"/u/{cast.township1.code}/figures/")
     assert page.status_code == 200
     assert 'id="revival"' in page.content.decode()
+
+
+def _queryset_income(unit, today):  # type: ignore[no-untyped-def]
+    """The incomes' queryset ``revival_figures`` read before issue 17's fixed SQL (the
+    reference): ``(year, households, average, below the line)`` of the chosen year."""
+    from django.db.models import Avg, Count, Q
+
+    from nutag.orgs.paths import subtree_q
+    from nutag.revival.models import IncomeRecord, monitoring_line
+    from nutag.revival.selectors.figures import SMALLEST_SHOWN
+
+    years = list(
+        IncomeRecord.objects.filter(
+            subtree_q(unit.path, "unit_path"), year__gte=today.year - 2, year__lte=today.year
+        )
+        .values("year")
+        .annotate(
+            n=Count("id"),
+            avg=Avg("per_capita"),
+            below=Count("id", filter=Q(per_capita__lt=monitoring_line())),
+        )
+        .order_by("-year")
+    )
+    chosen = next((y for y in years if y["n"] >= SMALLEST_SHOWN), None)
+    if chosen is None:
+        return (None, 0, None, 0)
+    return (chosen["year"], chosen["n"], round(chosen["avg"]), chosen["below"])
+
+
+def test_the_fixed_sql_gives_the_querysets_incomes_on_varied_data(cast):
+    """Incomes with cents (averages at .5 and near it), on the line, of three years and one
+    too old, in sibling villages: the chosen year, its count, average and those below the line
+    are the queryset's for every unit."""
+    incomes = {
+        cast.village1a: [(2026, "7000.00"), (2026, "6999.99"), (2026, "7001.50"), (2023, "1.00")],
+        cast.village1b: [(2026, "12345.67"), (2025, "8000.25"), (2025, "6000.75")],
+        cast.village2a: [(2025, "7000.50"), (2025, "7001.50"), (2025, "7002.50"),
+                         (2024, "100.10"), (2024, "0.00"), (2024, "99999.99")],
+    }  # fmt: skip
+    for unit, rows in incomes.items():
+        for i, (year, amount) in enumerate(rows):
+            h = make_household(unit=unit, name=f"户{unit.pk}-{i}", category="unstable")
+            services.income_set(
+                acting_user=SYSTEM, household=h, year=year, per_capita=Decimal(amount)
+            )
+    chosen = set()
+    for unit in [cast.banner, cast.township1, cast.township2, cast.village1a, cast.village1b,
+                 cast.village2a, cast.school1]:  # fmt: skip
+        new = revival_figures(unit=unit, today=TODAY)
+        got = (new.income_year, new.income_households, new.average_income, new.below_line)
+        assert got == _queryset_income(unit, TODAY), unit
+        chosen.add(got)
+    assert (2025, 3, 7002, 0) in chosen  # village2a: 7001.5 rounds half to even
+    assert (2026, 3, 7000, 1) in chosen  # village1a: the 2023 income is too old
+    assert (None, 0, None, 0) in chosen  # village1b: no year with three households

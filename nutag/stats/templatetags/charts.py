@@ -7,12 +7,15 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils.html import conditional_escape, escape, format_html, format_html_join
+from django.utils.html import conditional_escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
 from nutag.core.templatetags.local_names import local_name_of
+from nutag.stats.templatetags import app_parts
+from nutag.stats.templatetags.app_parts import esc, escape_all
+from nutag.stats.templatetags.app_parts import words as catalogue
 
 register = template.Library()
 
@@ -58,73 +61,56 @@ def rate_chart(
     ``base``, ``rate``, ``below``, ``current``), in the order given, with a vertical line at
     ``reference``. Bars below the line are drawn in the warning colour and their figures in
     bold; the current unit's label is bold. ``<title>`` and ``<desc>`` carry every figure in
-    words for screen readers (the same figures are in a table on the page too)."""
+    words for screen readers (the same figures are in a table on the page too).
+
+    Written with f-strings and one escape per text (issue 17: ``format_html_join`` escaped
+    each of the 13 values of a bar); the output is the ``format_html`` version's, byte for
+    byte (``stats/tests/test_chart_tags.py``)."""
     if not rows:
-        return format_html("")
+        return SafeString("")
     height = RATE_TOP + RATE_ROW * len(rows) + 6
     ref_x = RATE_LABEL_W + round(RATE_BAR_W * max(0.0, min(reference, 1.0)))
     # The line's caption sits centred over it, or ends at it near the right edge.
     anchor = "end" if ref_x > RATE_W - 70 else "middle"
-    bars = format_html_join(
-        "",
-        '<g transform="translate(0,{})"><title>{}</title>'
-        '<text x="0" y="24" font-size="{}"{}>{}</text>'
-        '<rect x="{}" y="9" width="{}" height="20" rx="3" fill="{}"></rect>'
-        '<text x="{}" y="24" font-size="{}" fill="{}"{}>{}</text></g>',
-        (
-            (
-                RATE_TOP + i * RATE_ROW,
-                _row_words(row),
-                RATE_FONT,
-                mark_safe(' font-weight="700"') if row.current else "",
-                _short(row.label),
-                RATE_LABEL_W,
-                round(RATE_BAR_W * row.rate),
-                COLOUR_BELOW if row.below else COLOUR_OK,
-                RATE_LABEL_W + RATE_BAR_W + 6,
-                RATE_FONT - 1,
-                COLOUR_BELOW if row.below else COLOUR_LINE,
-                mark_safe(' font-weight="700"') if row.below else "",
-                f"{percent_text(row.rate)} {row.count}/{row.base}",
-            )
-            for i, row in enumerate(rows)
-        ),
+    look = catalogue()
+    spoken = [_row_words(row, look) for row in rows]
+    bold = ' font-weight="700"'
+    bars = "".join(
+        f'<g transform="translate(0,{RATE_TOP + i * RATE_ROW})"><title>{esc(said)}</title>'
+        f'<text x="0" y="24" font-size="{RATE_FONT}"{bold if row.current else ""}>'
+        f"{esc(_short(row.label))}</text>"
+        f'<rect x="{RATE_LABEL_W}" y="9" width="{round(RATE_BAR_W * row.rate)}" height="20" '
+        f'rx="3" fill="{COLOUR_BELOW if row.below else COLOUR_OK}"></rect>'
+        f'<text x="{RATE_LABEL_W + RATE_BAR_W + 6}" y="24" font-size="{RATE_FONT - 1}" '
+        f'fill="{COLOUR_BELOW if row.below else COLOUR_LINE}"{bold if row.below else ""}>'
+        f"{esc(f'{percent_text(row.rate)} {row.count}/{row.base}')}</text></g>"
+        for i, (row, said) in enumerate(zip(rows, spoken, strict=True))
     )
-    desc = "; ".join(_row_words(row) for row in rows)
-    return format_html(
-        '<svg class="chart" role="img" aria-labelledby="{id}-t {id}-d" viewBox="0 0 {w} {h}" '
-        'width="100%" xmlns="http://www.w3.org/2000/svg">'
-        '<title id="{id}-t">{title}</title><desc id="{id}-d">{ref_words}. {desc}</desc>'
-        '<text x="{ref_x}" y="16" font-size="{fs}" text-anchor="{anchor}">{ref_text}</text>'
-        "{bars}"
-        '<line x1="{ref_x}" y1="{top}" x2="{ref_x}" y2="{h}" stroke="{line}" '
-        'stroke-width="2" stroke-dasharray="4 3"></line></svg>',
-        id=chart_id,
-        w=RATE_W,
-        h=height,
-        title=title,
-        ref_words=f"{reference_label} {percent_text(reference)}",
-        desc=desc,
-        ref_x=ref_x,
-        fs=RATE_FONT - 2,
-        anchor=anchor,
-        ref_text=f"{reference_label} {percent_text(reference)}",
-        bars=bars,
-        top=RATE_TOP - 6,
-        line=COLOUR_LINE,
+    ref_text = esc(f"{reference_label} {percent_text(reference)}")
+    chart = esc(chart_id)
+    return SafeString(
+        f'<svg class="chart" role="img" aria-labelledby="{chart}-t {chart}-d" '
+        f'viewBox="0 0 {RATE_W} {height}" width="100%" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{chart}-t">{esc(title)}</title><desc id="{chart}-d">{ref_text}. '
+        f"{esc('; '.join(spoken))}</desc>"
+        f'<text x="{ref_x}" y="16" font-size="{RATE_FONT - 2}" text-anchor="{anchor}">'
+        f"{ref_text}</text>{bars}"
+        f'<line x1="{ref_x}" y1="{RATE_TOP - 6}" x2="{ref_x}" y2="{height}" '
+        f'stroke="{COLOUR_LINE}" stroke-width="2" stroke-dasharray="4 3"></line></svg>'
     )
 
 
-def _row_words(row: Any) -> str:
-    words = _("%(name)s: %(rate)s (%(count)d of %(base)d)") % {
+def _row_words(row: Any, look: Any = None) -> str:
+    look = look or catalogue()
+    text = look("%(name)s: %(rate)s (%(count)d of %(base)d)") % {
         "name": row.label,
         "rate": percent_text(row.rate),
         "count": row.count,
         "base": row.base,
     }
     if row.below:
-        words += ", " + str(_("below the line"))
-    return words
+        text += ", " + str(look("below the line"))
+    return text
 
 
 @register.simple_tag
@@ -132,33 +118,31 @@ def stacked_bar(segments: Sequence[tuple[str, int, str]], title: str) -> SafeStr
     """One bar split into ``(label, value, colour)`` segments, with its legend as text.
 
     The legend (label and value of each segment) is plain HTML at the page's font size, so
-    the figures are readable and read out; the bar itself is ``aria-hidden``."""
+    the figures are readable and read out; the bar itself is ``aria-hidden``. Written with
+    f-strings (issue 17), the ``format_html`` version's output byte for byte."""
     total = sum(value for _label, value, _colour in segments)
     x = 0.0
-    parts = []
+    rects = []
     for _label, value, colour in segments:
         if not value:
             continue
         width = 300 * value / total
-        parts.append((round(x, 2), round(width, 2), colour))
+        rects.append(
+            f'<rect x="{round(x, 2)}" y="0" width="{round(width, 2)}" height="22" '
+            f'fill="{esc(colour)}"></rect>'
+        )
         x += width
-    rects = format_html_join(
-        "", '<rect x="{}" y="0" width="{}" height="22" fill="{}"></rect>', parts
+    legend = "".join(
+        f'<li><span class="swatch" style="background:{esc(colour)}"></span>{esc(label)} '
+        f"<strong>{esc(value)}</strong></li>"
+        for label, value, colour in segments
     )
-    legend = format_html_join(
-        "",
-        '<li><span class="swatch" style="background:{}"></span>{} <strong>{}</strong></li>',
-        ((colour, label, value) for label, value, colour in segments),
-    )
-    return format_html(
-        '<figure class="stacked"><figcaption class="sr">{}</figcaption>'
+    return SafeString(
+        f'<figure class="stacked"><figcaption class="sr">{esc(title)}</figcaption>'
         '<svg viewBox="0 0 300 22" width="100%" height="22" preserveAspectRatio="none" '
         'aria-hidden="true" xmlns="http://www.w3.org/2000/svg">'
-        '<rect x="0" y="0" width="300" height="22" fill="#e5e5e5"></rect>{}</svg>'
-        '<ul class="legend">{}</ul></figure>',
-        title,
-        rects,
-        legend,
+        f'<rect x="0" y="0" width="300" height="22" fill="#e5e5e5"></rect>{"".join(rects)}</svg>'
+        f'<ul class="legend">{legend}</ul></figure>'
     )
 
 
@@ -172,19 +156,15 @@ def delta(value: float | int, as_percent: bool = False) -> SafeString:
     else:
         shown = f"{abs(value):,}"
     if not value:
-        return format_html(
+        return SafeString(
             '<span class="delta same"><span aria-hidden="true">±0</span>'
-            '<span class="sr">{}</span></span>',
-            _("no change"),
+            f'<span class="sr">{esc(_("no change"))}</span></span>'
         )
     up = value > 0
-    return format_html(
-        '<span class="delta {}"><span aria-hidden="true">{}</span>'
-        '<span class="sr">{}</span> {}</span>',
-        "up" if up else "down",
-        "▲" if up else "▼",
-        pgettext("change", "up") if up else pgettext("change", "down"),
-        shown,
+    words = pgettext("change", "up") if up else pgettext("change", "down")
+    return SafeString(
+        f'<span class="delta {"up" if up else "down"}"><span aria-hidden="true">'
+        f'{"▲" if up else "▼"}</span><span class="sr">{esc(words)}</span> {esc(shown)}</span>'
     )
 
 
@@ -195,7 +175,7 @@ def _row_html(
     r: Any, *, links: bool, reference: float | None, query: str, labels: tuple, href: Any
 ) -> str:
     unit = r.unit
-    name = escape(local_name_of(unit))
+    name = escape_all(local_name_of(unit))
     current = bool(r.is_current)
     head = f'<a href="{href(unit.code)}{query}">{name}</a>' if links and not current else name
     if current:
@@ -225,7 +205,7 @@ def figure_rows(
     thousands separator, as ``{{ n }}`` showed them); the output is the template's, byte for
     byte (``stats/tests/test_rows.py``)."""
     query = conditional_escape(context.get("query", ""))
-    labels = (escape(_("this unit")), escape(_("closed")))
+    labels = (escape_all(_("this unit")), escape_all(_("closed")))
     href = _figures_url()
     return mark_safe(  # noqa: S308 - every value above is escaped or a number
         "".join(
@@ -242,8 +222,8 @@ def _figures_url() -> Any:
     """``code -> escaped URL of the unit's dashboard``, with ``reverse`` called once per table
     rather than once per row (a code is digits only, and the last part of the URL)."""
     head, tail = reverse("unit-figures", args=[PLACEHOLDER_CODE]).rsplit(PLACEHOLDER_CODE, 1)
-    head, tail = escape(head), escape(tail)
-    return lambda code: f"{head}{escape(code)}{tail}"
+    head, tail = escape_all(head), escape_all(tail)
+    return lambda code: f"{head}{escape_all(code)}{tail}"
 
 
 # --- The dashboard's figure tables --------------------------------------------------------------
@@ -260,10 +240,10 @@ def _grouper() -> Any:
     if grouping == 0 or sep == "":  # no grouping (mn-Mong), or groups of four joined by ""
         return str  # (zh-Hans, zh-Hant): the digits as they are
     if grouping != 3:
-        return lambda n: escape(intcomma(n))
+        return lambda n: escape_all(intcomma(n))
     if sep == ",":
         return lambda n: f"{n:,}"
-    sep = escape(sep)
+    sep = escape_all(sep)
     return lambda n: f"{n:,}".replace(",", sep)
 
 
@@ -272,28 +252,32 @@ def seed_table(board: Any) -> SafeString:
     """The seed's table of committees and people (``_seed_table.html``), built in one Python
     pass rather than ~60 template nodes and ~25 ``intcomma`` filters (issue 17). The output is
     the template's, byte for byte (``stats/tests/test_tables.py``)."""
+    look = catalogue()
     figures, good = board.figures, board.five_good
     grouped = _grouper()
     row = '<tr><th scope="row">{}</th><td class="n"><strong>{}</strong></td></tr>\n'
     sub = '<tr><th scope="row" class="sub">{}</th><td class="n">{}</td></tr>'
-    parts = ["<table>\n", row.format(escape(_("Care committees")), grouped(figures.committees))]
+    committees = escape_all(look("Care committees"))
+    parts = ["<table>\n", row.format(committees, grouped(figures.committees))]
     parts += [
-        sub.format(escape(label), grouped(n)) for _k, label, n in figures.committee_rows() if n
+        sub.format(escape_all(label), grouped(n)) for _k, label, n in figures.committee_rows() if n
     ]
     parts.append("\n")
-    parts.append(row.format(escape(_("People in care work")), grouped(figures.participants)))
-    parts.append(row.format(escape(_("of whom five elders")), grouped(figures.five_elders)))
-    parts += [sub.format(escape(label), grouped(n)) for _k, label, n in figures.elder_rows()]
+    parts.append(row.format(escape_all(look("People in care work")), grouped(figures.participants)))
+    parts.append(row.format(escape_all(look("of whom five elders")), grouped(figures.five_elders)))
+    parts += [sub.format(escape_all(label), grouped(n)) for _k, label, n in figures.elder_rows()]
     parts.append("\n")
     parts.append(
-        row.format(escape(_("Grassroots committees (below township level)")), grouped(good.base))
+        row.format(
+            escape_all(look("Grassroots committees (below township level)")), grouped(good.base)
+        )
     )
     if good.year:
-        head = _("Five-good committees (%(year)s)") % {"year": good.year}
+        head = look("Five-good committees (%(year)s)") % {"year": good.year}
     else:
-        head = escape(_("Five-good committees"))
+        head = escape_all(look("Five-good committees"))
     parts.append(row.format(head, grouped(good.count)))
-    parts.append(row.format(escape(_("Five-good rate")), escape(percent(good.rate))))
+    parts.append(row.format(escape_all(look("Five-good rate")), escape_all(percent(good.rate))))
     parts.append("</table>\n")
     return mark_safe("".join(parts))  # noqa: S308 - every value above is escaped or a number
 
@@ -302,31 +286,33 @@ def seed_table(board: Any) -> SafeString:
 def summary_kpis(board: Any) -> SafeString:
     """The four key figures at the top of the dashboard (``_summary.html``), built in one
     Python pass (issue 17); the template's output byte for byte (``test_tables.py``)."""
+    look = catalogue()
     grouped = _grouper()
     good, figures, tasks = board.five_good, board.figures, board.tasks
     parent = board.parent_total
     warn = " warn" if parent and good.rate < parent.five_good.rate else ""
     if good.year:
-        words = _("Five-good rate %(year)s: %(count)s of %(base)s grassroots committees") % {
+        words = look("Five-good rate %(year)s: %(count)s of %(base)s grassroots committees") % {
             "year": good.year,
             "count": good.count,
             "base": good.base,
         }
-        change = _("%(change)s since %(year)s") % {
+        change = look("%(change)s since %(year)s") % {
             "change": delta(board.total.five_good_change.rate, True),
             "year": board.total.five_good_previous.year,
         }
         words += f'</div><div class="k">{change}'
     else:
-        words = escape(_("Five-good rate: no accepted assessment yet"))
-    committees, people = escape(_("Care committees")), escape(_("People in care work"))
-    elders = _("%(n)s five elders") % {"n": grouped(figures.five_elders)}
-    due = _("Task reports on time, due %(year)s") % {"year": tasks.year}
+        words = escape_all(look("Five-good rate: no accepted assessment yet"))
+    committees = escape_all(look("Care committees"))
+    people = escape_all(look("People in care work"))
+    elders = look("%(n)s five elders") % {"n": grouped(figures.five_elders)}
+    due = look("Task reports on time, due %(year)s") % {"year": tasks.year}
     if tasks.overdue:
-        due += " · " + _("%(n)s overdue") % {"n": tasks.overdue}
+        due += " · " + look("%(n)s overdue") % {"n": tasks.overdue}
     return mark_safe(  # noqa: S308 - every value is escaped or a number; the words are the catalogue's, as blocktranslate gives them
         '<div class="kpis">\n'
-        f'<div class="kpi{warn}"><div class="v">{escape(percent(good.rate))}</div>'
+        f'<div class="kpi{warn}"><div class="v">{escape_all(percent(good.rate))}</div>'
         f'<div class="k">{words}</div></div>\n'
         f'<div class="kpi"><div class="v">{grouped(figures.committees)}</div>'
         f'<div class="k">{committees}</div></div>\n'
@@ -342,27 +328,28 @@ def summary_kpis(board: Any) -> SafeString:
 def change_table(board: Any) -> SafeString:
     """The change since last year (``_change.html``), built in one Python pass (issue 17);
     the template's output byte for byte (``test_tables.py``)."""
+    look = catalogue()
     t = board.total
     good, before, tasks, tasks_before = t.five_good, t.five_good_previous, t.tasks, t.tasks_previous
 
     def row(title: str, old: Any, new: Any, change: SafeString) -> str:
         return (
-            f'<tr><th scope="row">{title}<br><span class="muted">{old[0]}: {escape(old[1])} → '
-            f'{new[0]}: {escape(new[1])}</span></th><td class="n">{change}</td></tr>'
+            f'<tr><th scope="row">{title}<br><span class="muted">{old[0]}: {escape_all(old[1])} → '
+            f'{new[0]}: {escape_all(new[1])}</span></th><td class="n">{change}</td></tr>'
         )
 
     rows = []
     if good.year:
         rows.append(
             row(
-                escape(_("Five-good committees")),
+                escape_all(look("Five-good committees")),
                 (before.year, before.count),
                 (good.year, good.count),
                 delta(t.five_good_change.count),
             )
             + "\n"
             + row(
-                escape(_("Five-good rate")),
+                escape_all(look("Five-good rate")),
                 (before.year, percent(before.rate)),
                 (good.year, percent(good.rate)),
                 delta(t.five_good_change.rate, True),
@@ -371,7 +358,7 @@ def change_table(board: Any) -> SafeString:
     rows.append(
         "\n"
         + row(
-            escape(_("Task reports on time")),
+            escape_all(look("Task reports on time")),
             (tasks_before.year, tasks_before.on_time),
             (tasks.year, tasks.on_time),
             delta(t.tasks_on_time_change),
@@ -380,24 +367,174 @@ def change_table(board: Any) -> SafeString:
     rows.append(
         "\n"
         + row(
-            escape(_("Share of reports on time")),
+            escape_all(look("Share of reports on time")),
             (tasks_before.year, percent(tasks_before.on_time_rate)),
             (tasks.year, percent(tasks.on_time_rate)),
             delta(t.tasks_on_time_rate_change, True),
         )
     )
-    figure = escape(pgettext("dashboard", "Figure"))
-    change = escape(pgettext("since last year", "Change"))
+    figure = escape_all(look("Figure", "dashboard"))
+    change = escape_all(look("Change", "since last year"))
     head = (
         '<table class="change">\n<thead><tr><th scope="col">'
         f'{figure}</th><th scope="col" class="n">{change}</th></tr></thead>\n<tbody>\n'
     )
-    note = escape(
-        _(
+    note = escape_all(
+        look(
             "People in care work are not compared with last year: the records keep who works in "
             "the committees now, not who left during the year."
         )
     )
     return mark_safe(  # noqa: S308 - every value is escaped or a number
         f'{head}{"".join(rows)}\n</tbody></table>\n<p class="muted">{note}</p>\n'
+    )
+
+
+# --- The other apps' parts of the dashboard -------------------------------------------------------
+
+# Printed in Python (``app_parts``), each the app's old partial byte for byte (issue 17):
+# ``{% voice_part voice %}``, ``{% study_part study %}`` …
+for _part in (
+    app_parts.voice_part,
+    app_parts.study_part,
+    app_parts.youth_part,
+    app_parts.disclosure_part,
+    app_parts.market_part,
+    app_parts.tourism_part,
+    app_parts.revival_part,
+    app_parts.grid_part,
+):
+    register.simple_tag(_part)
+
+
+@register.simple_tag
+def work_part(board: Any, tasks_segments: Any, progress_segments: Any) -> SafeString:
+    """The task reports and assessments (``_work.html`` before), in one Python pass (issue
+    17); the old template's output byte for byte (``test_tables.py``)."""
+    from nutag.stats.templatetags.app_parts import lookups, v
+
+    t, bt = lookups()
+
+    tasks, progress = board.tasks, board.progress
+    out = [f"<h3>{bt('Task reports due in %(year)s', year=tasks.year)}</h3>\n"]
+    if tasks.due:
+        bar = stacked_bar(tasks_segments, mark_safe(t("Task reports by outcome")))  # noqa: S308 - a literal's translation
+        words = bt("On time: %(rate)s of the reports due.", rate=percent(tasks.on_time_rate))
+        out.append(f"\n{bar}\n<p>{words}</p>\n")
+    else:
+        words = t("No task reports are due this year in this unit or below it.")
+        out.append(f'<p class="muted">{words}</p>')
+    year = f" · {v(progress.year)}" if progress.year else ""
+    out.append(f"\n<h3>{t('Assessments', 'dashboard')}{year}</h3>\n")
+    if progress.total:
+        bar = stacked_bar(progress_segments, mark_safe(t("Assessments by status")))  # noqa: S308 - a literal's translation
+        words = bt(
+            "%(passed)s of the %(accepted)s accepted meet the standard.",
+            passed=progress.passed,
+            accepted=progress.accepted,
+        )
+        rounds = " · ".join(v(r.title) for r in board.rounds)
+        out.append(f'\n{bar}\n<p>{words}</p>\n<p class="muted">{rounds}</p>\n')
+    else:
+        out.append(f'<p class="muted">{t("No assessment round covers this unit yet.")}</p>')
+    out.append("\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number
+
+
+ROWS_HEAD = (  # (words, their context, the cell's class)
+    ("Unit", None, ""),
+    ("Five-good", "dashboard", ' class="n"'),
+    ("Rate", "dashboard", ' class="n"'),
+    ("Care workers", "dashboard", ' class="n"'),
+    ("Five elders", "dashboard", ' class="n"'),
+    ("Reports on time", None, ' class="n"'),
+    ("Accepted", "dashboard", ' class="n"'),
+)
+
+
+@register.simple_tag(takes_context=True)
+def rows_table(
+    context: Any, rows: Sequence[Any], links: bool, reference: float | None, total: Any
+) -> SafeString:
+    """A table of units with their figures and, when given, the total row (``_rows.html``
+    before), in one Python pass (issue 17); the old template's output byte for byte
+    (``test_rows.py``)."""
+    from nutag.stats.templatetags.app_parts import lookups, v
+
+    t, bt = lookups()
+
+    head = "".join(f'<th scope="col"{cls}>{t(word, ctx)}</th>' for word, ctx, cls in ROWS_HEAD)
+    out = [
+        f'<div class="scroll"><table class="rows">\n<thead><tr>{head}</tr></thead>\n<tbody>',
+        figure_rows(context, rows, links, reference),
+        "\n",
+    ]
+    if total:
+        good, figures, tasks, progress = total.five_good, total.figures, total.tasks, total.progress
+        name = bt("Total (%(name)s)", name=local_name_of(total.unit))
+        out.append(
+            f'<tr><th scope="row">{name}</th><td class="n"><strong>{v(good.count)}/'
+            f'{v(good.base)}</strong></td><td class="n"><strong>{v(percent(good.rate))}</strong>'
+            f'</td><td class="n">{v(figures.participants)}</td><td class="n">'
+            f'{v(figures.five_elders)}</td><td class="n">{v(tasks.on_time)}/{v(tasks.due)}</td>'
+            f'<td class="n">{v(progress.accepted)}/{v(progress.total)}</td></tr>'
+        )
+    out.append("</tbody>\n</table></div>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number
+
+
+@register.simple_tag(takes_context=True)
+def figures_head(context: Any, unit: Any, ancestors: Sequence[Any], year: int | None) -> SafeString:
+    """The dashboard's head: the units above as links, the unit's names, its kind and the year
+    (the page's template nodes before issue 17's session 6), in one Python pass; the old
+    template's output byte for byte (``test_tables.py``)."""
+    from nutag.stats.templatetags.app_parts import lookups, v
+
+    t, bt = lookups()
+    out = []
+    if ancestors:
+        query = conditional_escape(context.get("query", ""))
+        href = _figures_url()
+        links = "".join(
+            f'<a href="{href(a.code)}{query}">{esc(local_name_of(a))}</a> › ' for a in ancestors
+        )
+        out.append(f'<nav class="crumbs" aria-label="{t("Units above")}">{links}</nav>')
+    out.append(f"\n<h1>{esc(local_name_of(unit))}</h1>\n")
+    if unit.name_mn:
+        out.append(f'<p><span class="mn-name" lang="mn-Mong">{v(unit.name_mn)}</span></p>')
+    words = t("figures over this unit and every unit below it, computed from the records")
+    out.append(f'\n<p class="muted">{v(unit.get_kind_display())} · {words}')
+    if year:
+        out.append(f" · {bt('year %(year)s', year=year)}")
+    out.append("</p>\n")
+    return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number
+
+
+@register.simple_tag
+def chart_card(board: Any, children_chart: Any, siblings_chart: Any) -> SafeString:
+    """The five-good chart of the units below (or beside) with its heading and key (the page's
+    template nodes before issue 17's session 6), in one Python pass; the old template's
+    output byte for byte (``test_tables.py``)."""
+    from nutag.stats.templatetags.app_parts import lookups
+
+    t, bt = lookups()
+    key = (
+        'The line is %(name)s\'s rate (%(rate)s); <span class="below">orange bars</span> are '
+        "below it. Lowest first."
+    )
+    if children_chart:
+        head, rows, chart_id = t("Five-good rate of the units below"), children_chart, "c1"
+        name, label, rate = local_name_of(board.unit), board.unit.name, board.five_good.rate
+    elif siblings_chart:
+        head, rows, chart_id = t("Five-good rate beside the units next to it"), siblings_chart, "c2"
+        name = label = board.parent.name
+        rate = board.parent_total.five_good.rate
+    else:
+        return mark_safe("")
+    title = mark_safe(bt("Five-good rate of the units below %(name)s, lowest first", name=name))  # noqa: S308 - as blocktranslate's asvar
+    chart = rate_chart(rows, rate, title, label, chart_id)
+    words = bt(key, name=name, rate=percent(rate))
+    return mark_safe(  # noqa: S308 - every value is escaped or a number
+        f'\n<h2 id="chart">{head}</h2>\n<div class="card">{chart}\n'
+        f'<p class="key">{words}</p></div>\n'
     )

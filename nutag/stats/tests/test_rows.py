@@ -62,3 +62,42 @@ def test_the_rows_are_the_old_templates_byte_for_byte(
         new = Template(NEW).render(Context(context))
     assert new == old
     assert "&lt;b&gt;" in new  # names are escaped
+
+
+# ``stats/_rows.html`` before issue 17 (around ``figure_rows``), kept here as the reference.
+OLD_ROWS_TABLE = (
+    '{% load i18n charts local_names %}<div class="scroll"><table class="rows">\n'
+    '<thead><tr><th scope="col">{% translate "Unit" %}</th><th scope="col" class="n">{% translate "Five-good" context "dashboard" %}</th><th scope="col" class="n">{% translate "Rate" context "dashboard" %}</th><th scope="col" class="n">{% translate "Care workers" context "dashboard" %}</th><th scope="col" class="n">{% translate "Five elders" context "dashboard" %}</th><th scope="col" class="n">{% translate "Reports on time" %}</th><th scope="col" class="n">{% translate "Accepted" context "dashboard" %}</th></tr></thead>\n'  # noqa: E501
+    "<tbody>{% figure_rows rows links reference %}\n"
+    '{% if total %}<tr><th scope="row">{% blocktranslate with name=total.unit|local_name %}Total ({{ name }}){% endblocktranslate %}</th><td class="n"><strong>{{ total.five_good.count }}/{{ total.five_good.base }}</strong></td><td class="n"><strong>{{ total.five_good.rate|percent }}</strong></td><td class="n">{{ total.figures.participants }}</td><td class="n">{{ total.figures.five_elders }}</td><td class="n">{{ total.tasks.on_time }}/{{ total.tasks.due }}</td><td class="n">{{ total.progress.accepted }}/{{ total.progress.total }}</td></tr>{% endif %}</tbody>\n'  # noqa: E501
+    "</table></div>\n"
+)
+
+TABLE = "{% load charts %}{% rows_table rows links reference total %}"
+
+TOTAL = NS(
+    unit=NS(code="150725", name="<旗> & 县", name_mn="ᠬᠣᠰᠢᠭᠤ"),
+    five_good=NS(count=1234567, base=7654321, rate=0.1613),
+    figures=NS(participants=1000000, five_elders=98765),
+    tasks=NS(on_time=12345, due=23456),
+    progress=NS(accepted=3, total=4),
+)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("total", [TOTAL, None])
+@pytest.mark.parametrize("links", [True, False])
+def test_the_rows_table_is_the_old_templates_byte_for_byte(lang, total, links) -> None:
+    context = {
+        "rows": ROWS,
+        "links": links,
+        "reference": 0.5,
+        "total": total,
+        "query": "?year=2025",
+    }
+    with translation.override(lang):
+        old = Template(OLD_ROWS_TABLE).render(Context(context))
+        new = Template(TABLE).render(Context(context))
+    assert new == old
+    if total:
+        assert ("ᠬᠣᠰᠢᠭᠤ" if lang == "mn-mong" else "&lt;旗&gt; &amp; 县") in new

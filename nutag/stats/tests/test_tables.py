@@ -143,3 +143,129 @@ def test_the_change_table_is_the_old_templates_byte_for_byte(cast, lang, case) -
         old = Template(OLD_CHANGE).render(Context(context))
         new = Template("{% load charts %}{% change_table board %}").render(Context(context))
     assert new == old
+
+
+# ``stats/_work.html`` before issue 17, kept here as the reference.
+OLD_WORK = (
+    "{% load i18n charts %}<h3>{% blocktranslate with year=board.tasks.year %}Task reports due in {{ year }}{% endblocktranslate %}</h3>\n"  # noqa: E501
+    '{% if board.tasks.due %}{% translate "Task reports by outcome" as tt %}\n'
+    "{% stacked_bar tasks_segments tt %}\n"
+    "<p>{% blocktranslate with rate=board.tasks.on_time_rate|percent %}On time: {{ rate }} of the reports due.{% endblocktranslate %}</p>\n"  # noqa: E501
+    '{% else %}<p class="muted">{% translate "No task reports are due this year in this unit or below it." %}</p>{% endif %}\n'  # noqa: E501
+    '<h3>{% translate "Assessments" context "dashboard" %}{% if board.progress.year %} · {{ board.progress.year }}{% endif %}</h3>\n'  # noqa: E501
+    '{% if board.progress.total %}{% translate "Assessments by status" as pt %}\n'
+    "{% stacked_bar progress_segments pt %}\n"
+    "<p>{% blocktranslate with passed=board.progress.passed accepted=board.progress.accepted %}{{ passed }} of the {{ accepted }} accepted meet the standard.{% endblocktranslate %}</p>\n"  # noqa: E501
+    '<p class="muted">{% for r in board.rounds %}{{ r.title }}{% if not forloop.last %} · {% endif %}{% endfor %}</p>\n'  # noqa: E501
+    '{% else %}<p class="muted">{% translate "No assessment round covers this unit yet." %}</p>{% endif %}\n'  # noqa: E501
+)
+
+
+def _work_board(*, due: int, total: int, rounds: int) -> NS:
+    return NS(
+        tasks=NS(year=2026, due=due, on_time_rate=0.667 if due else None),
+        progress=NS(year=2025 if total else None, total=total, passed=1234567, accepted=7654321),
+        rounds=[NS(title="<第一轮> & 复核"), NS(title="二")][:rounds],
+    )
+
+
+SEGMENTS = [("按时", 1234567, "#1a7f4b"), ("<迟>", 0, "#e0a800"), ("逾期", 3, "#a65000")]
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize(
+    "shape", [(3, 4, 2), (3, 4, 1), (3, 4, 0), (0, 4, 2), (3, 0, 0), (0, 0, 0)]
+)
+def test_the_work_part_is_the_old_templates_byte_for_byte(lang, shape) -> None:
+    due, total, rounds = shape
+    context = {
+        "board": _work_board(due=due, total=total, rounds=rounds),
+        "tasks_segments": SEGMENTS,
+        "progress_segments": SEGMENTS[::-1],
+    }
+    new_tpl = "{% load charts %}{% work_part board tasks_segments progress_segments %}"
+    with translation.override(lang):
+        old = Template(OLD_WORK).render(Context(context))
+        new = Template(new_tpl).render(Context(context))
+    assert new == old
+    if rounds:
+        assert "&lt;第一轮&gt; &amp; 复核" in new  # titles are escaped
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "mn-mong"])
+def test_the_work_part_of_a_real_board_is_the_old_templates(cast, lang) -> None:
+    from django.test import RequestFactory
+
+    from nutag.stats import views
+
+    rnd = assessment_round(unit=cast.banner, year=2025, title="轮次")
+    assess(rnd, cast.village1a, passed=True)
+    deployed = task(unit=cast.banner, due_on=dt.date(2026, 2, 1))
+    report(deployed, cast.township1, status=ReportStatus.SUBMITTED)
+    board = dashboard(unit=cast.banner, today=dt.date(2026, 3, 1))
+    context = views._context(RequestFactory().get("/"), board)
+    assert board.tasks.due and board.progress.total
+    new_tpl = "{% load charts %}{% work_part board tasks_segments progress_segments %}"
+    with translation.override(lang):
+        old = Template(OLD_WORK).render(Context(context))
+        new = Template(new_tpl).render(Context(context))
+    assert new == old
+
+
+# The dashboard page's head and chart before issue 17's session 6, kept here as the reference.
+OLD_HEAD = "{% load i18n charts local_names %}" + (
+    '{% if ancestors %}<nav class="crumbs" aria-label="{% translate \'Units above\' %}">{% for a in ancestors %}<a href="{% url \'unit-figures\' a.code %}{{ query }}">{{ a|local_name }}</a> › {% endfor %}</nav>{% endif %}\n'  # noqa: E501
+    "<h1>{{ unit|local_name }}</h1>\n"
+    '{% if unit.name_mn %}<p><span class="mn-name" lang="mn-Mong">{{ unit.name_mn }}</span></p>{% endif %}\n'  # noqa: E501
+    '<p class="muted">{{ unit.get_kind_display }} · {% translate "figures over this unit and every unit below it, computed from the records" %}{% if year %} · {% blocktranslate %}year {{ year }}{% endblocktranslate %}{% endif %}</p>\n'  # noqa: E501
+)
+OLD_CHART = "{% load i18n charts local_names %}" + (
+    "{% if children_chart %}\n"
+    '<h2 id="chart">{% translate "Five-good rate of the units below" %}</h2>\n'
+    '<div class="card">{% blocktranslate with name=unit|local_name asvar ct %}Five-good rate of the units below {{ name }}, lowest first{% endblocktranslate %}{% rate_chart children_chart board.five_good.rate ct unit.name "c1" %}\n'  # noqa: E501
+    '<p class="key">{% blocktranslate with name=unit|local_name rate=board.five_good.rate|percent %}The line is {{ name }}\'s rate ({{ rate }}); <span class="below">orange bars</span> are below it. Lowest first.{% endblocktranslate %}</p></div>\n'  # noqa: E501
+    "{% elif siblings_chart %}\n"
+    '<h2 id="chart">{% translate "Five-good rate beside the units next to it" %}</h2>\n'
+    '<div class="card">{% blocktranslate with name=board.parent.name asvar st %}Five-good rate of the units below {{ name }}, lowest first{% endblocktranslate %}{% rate_chart siblings_chart board.parent_total.five_good.rate st board.parent.name "c2" %}\n'  # noqa: E501
+    '<p class="key">{% blocktranslate with name=board.parent.name rate=board.parent_total.five_good.rate|percent %}The line is {{ name }}\'s rate ({{ rate }}); <span class="below">orange bars</span> are below it. Lowest first.{% endblocktranslate %}</p></div>\n'  # noqa: E501
+    "{% endif %}"
+)
+NEW_HEAD = "{% load charts %}{% figures_head unit ancestors year %}"
+NEW_CHART = "{% load charts %}{% chart_card board children_chart siblings_chart %}"
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong", "en"])
+@pytest.mark.parametrize("case", ["banner", "township-siblings", "village-siblings", "no-chart"])
+@pytest.mark.parametrize("year", [None, 2025])
+def test_the_head_and_chart_are_the_old_templates_byte_for_byte(cast, lang, case, year) -> None:
+    from django.test import RequestFactory
+
+    from nutag.orgs.models import Unit
+    from nutag.stats import views
+
+    rnd = assessment_round(unit=cast.banner, year=2025, title="轮次")
+    assess(rnd, cast.village1a, passed=True)
+    assess(rnd, cast.village1b, passed=False)
+    Unit.objects.filter(pk=cast.township1.pk).update(name_mn="ᠰᠤᠮᠤ <1>", name="<一>镇")
+    unit = {
+        "banner": cast.banner,
+        "township-siblings": cast.township1,
+        "village-siblings": cast.village1a,
+        "no-chart": cast.school1,
+    }[case]
+    unit.refresh_from_db()
+    board = dashboard(unit=unit, year=year, siblings=case != "no-chart", today=dt.date(2026, 3, 1))
+    request = RequestFactory().get("/")
+    context = views._context(request, board)
+    for key in ("voice", "disclosure", "market", "revival", "grid"):
+        context.pop(key)
+    charts = (bool(context["children_chart"]), bool(context["siblings_chart"]))
+    with translation.override(lang):
+        old = Template(OLD_HEAD + OLD_CHART).render(Context(context))
+        new = Template(NEW_HEAD + NEW_CHART).render(Context(context))
+    assert new == old
+    if case == "banner":
+        assert charts[0] and 'id="c1"' not in new and "c1-t" in new
+    if case == "village-siblings":
+        assert charts == (False, True) and "c2-t" in new and 'class="crumbs"' in new
+        assert "&lt;一&gt;镇" in new or "ᠰᠤᠮᠤ &lt;1&gt;" in new  # the township above, escaped

@@ -13,7 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from nutag.assess.models import AssessmentStatus, ReportStatus
-from nutag.disclosure.selectors.figures import DISCLOSURE_FIGURE_QUERIES
+from nutag.disclosure.selectors.figures import DISCLOSURE_DASHBOARD_QUERIES
 from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.grid.selectors.figures import GRID_FIGURE_QUERIES
 from nutag.market.selectors.figures import MARKET_FIGURE_QUERIES
@@ -195,7 +195,7 @@ def test_pages_run_the_same_queries_for_3_and_40_units(db, client):
             + VOICE_FIGURE_QUERIES
             + STUDY_FIGURE_QUERIES
             + YOUTH_FIGURE_QUERIES
-            + DISCLOSURE_FIGURE_QUERIES
+            + DISCLOSURE_DASHBOARD_QUERIES  # the units from the seed table
             + MARKET_FIGURE_QUERIES
             + TOURISM_FIGURE_QUERIES
             + REVIVAL_FIGURE_QUERIES

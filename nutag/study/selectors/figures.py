@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+from collections.abc import Mapping
 from typing import Any
 
 from django.db import connections
@@ -87,10 +88,13 @@ def _branch_marks() -> tuple[str, list[str]]:
     return ", ".join("%s" for _ in kinds), [str(k) for k in kinds]
 
 
-def _scalars_sql(path: str, years: list[Any], days: list[Any]) -> tuple[str, list[Any], list[str]]:
+def _scalars_sql(
+    path: str, years: list[Any], days: list[Any], branches: int | None = None
+) -> tuple[str, list[Any], list[str]]:
     """One row of every count but the meetings': lesson progress, memberships, branches,
     points and column reads, each over its own table's path range (fixed SQL: table names
-    and placeholders only are written into the text)."""
+    and placeholders only are written into the text). ``branches``, when the caller counted
+    them already, comes back as given instead of being counted again."""
     progress, membership = LessonProgress._meta.db_table, PartyMembership._meta.db_table
     point, article = PointEntry._meta.db_table, Article._meta.db_table
     column, unit = Column._meta.db_table, Unit._meta.db_table
@@ -102,6 +106,16 @@ def _scalars_sql(path: str, years: list[Any], days: list[Any]) -> tuple[str, lis
     closed = sorted(str(s) for s in UnitStatus if s != UnitStatus.ACTIVE)
     closed_marks = ", ".join("%s" for _ in closed)
     columns = ", ".join("%s" for _ in PARTY_BUILDING_COLUMNS)
+    if branches is None:
+        branch_sql = (
+            f'(SELECT COUNT(*) FROM {unit} WHERE "kind" IN ({kind_marks}) AND {u_range}) - '  # noqa: S608
+            f'(SELECT COUNT(*) FROM {unit} WHERE "status" IN ({closed_marks}) AND {u_range} '
+            # ``kind || ''``: through the few closed units' (status, path) index, not (kind, path)
+            f"AND (\"kind\" || '') IN ({kind_marks}))"
+        )
+        branch_params: list[Any] = [*kinds, *bounds, *closed, *bounds, *kinds]
+    else:
+        branch_sql, branch_params = "%s", [int(branches)]
     sql = (
         'SELECT COUNT(CASE WHEN "completed_at" BETWEEN %s AND %s THEN 1 END), '  # noqa: S608
         'COUNT(DISTINCT "person_id"), SUM("seconds"), '
@@ -111,10 +125,7 @@ def _scalars_sql(path: str, years: list[Any], days: list[Any]) -> tuple[str, lis
         'AND p."completed_at" BETWEEN %s AND %s)), '
         # Active grassroots units: one range of the (kind, path) index per kind, less the
         # closed ones through the (status, path) index (as nutag/stats/selectors/figures.py).
-        f'(SELECT COUNT(*) FROM {unit} WHERE "kind" IN ({kind_marks}) AND {u_range}) - '
-        f'(SELECT COUNT(*) FROM {unit} WHERE "status" IN ({closed_marks}) AND {u_range} '
-        # ``kind || ''``: through the few closed units' (status, path) index, not (kind, path)
-        f"AND (\"kind\" || '') IN ({kind_marks})), "
+        f"{branch_sql}, "
         f'(SELECT SUM("points") FROM {point} WHERE {in_range} AND "day" BETWEEN %s AND %s), '
         f'(SELECT SUM(a."read_count") FROM {article} a '
         f'INNER JOIN {unit} u ON u."id" = a."unit_id" '
@@ -123,7 +134,7 @@ def _scalars_sql(path: str, years: list[Any], days: list[Any]) -> tuple[str, lis
         f"FROM {progress} WHERE {in_range}"
     )
     params: list[Any] = [*years, *bounds, *bounds, *years]
-    params += [*kinds, *bounds, *closed, *bounds, *kinds]
+    params += branch_params
     params += [*bounds, *days]
     params += [*bounds, *PARTY_BUILDING_COLUMNS]
     params += bounds
@@ -200,16 +211,25 @@ def _meetings(
     return n, sums, on
 
 
-def study_figures(*, unit: Unit, today: dt.date) -> StudyFigures:
+def study_figures(
+    *, unit: Unit, today: dt.date, units_by_kind: Mapping[str, int] | None = None
+) -> StudyFigures:
     """Three statements of fixed SQL (issue 17: building six querysets cost more than running
     them, and the meetings are read from their tallies); ``tests/test_figures_recount.py``
-    checks them against a recount through the ORM."""
+    checks them against a recount through the ORM. ``units_by_kind``: the subtree's active
+    units by kind when the caller has them (the dashboard's seed table), so the branches are
+    not counted again."""
     year = today.year
     alias = read_alias()
     ops = connections[alias].ops
     years = ops.year_lookup_bounds_for_datetime_field(year)
     days = ops.year_lookup_bounds_for_date_field(year)
-    scalars, params, _bounds = _scalars_sql(unit.path, years, days)
+    branches_known = (
+        None
+        if units_by_kind is None
+        else sum(units_by_kind.get(str(k), 0) for k in GRASSROOTS_KINDS)
+    )
+    scalars, params, _bounds = _scalars_sql(unit.path, years, days, branches_known)
     last = ops.adapt_datefield_value(dt.date(year, 12, 31))
     # The rhythm asks the same of every branch: what it expects by today, by kind.
     rhythm = rhythm_rows(counts={}, year=year, today=today)

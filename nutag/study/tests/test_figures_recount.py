@@ -147,6 +147,26 @@ def test_the_fixed_sql_equals_the_recount(cast):
         assert study_figures(unit=unit, today=TODAY) == recount(unit, TODAY), unit.name
 
 
+def test_branches_counted_by_the_caller_give_the_recounts_figures(cast):
+    """The dashboard passes its seed table's active units by kind: the figures are still the
+    recount's (a closed branch, a township and a sibling's branches never counted)."""
+    from nutag.stats.selectors import unit_figures
+
+    _varied(cast)
+    last = TODAY.year - 1
+    for unit in (cast.banner, cast.township1, cast.township2, cast.village1a, cast.school1):
+        by_kind = unit_figures(unit=unit).committees_by_kind
+        for today in (TODAY, dt.date(last, 6, 30)):
+            given = study_figures(unit=unit, today=today, units_by_kind=by_kind)
+            assert given == study_figures(unit=unit, today=today) == recount(unit, today), unit
+    town = study_figures(
+        unit=cast.township1,
+        today=TODAY,
+        units_by_kind=unit_figures(unit=cast.township1).committees_by_kind,
+    )
+    assert town.branches == 3  # its two villages and its school: not itself, not the closed one
+
+
 # --- the 三会一课 tallies (MeetingTally) ------------------------------------------------------
 
 
