@@ -184,6 +184,19 @@ def cover_share_url(article: Any) -> str:
     return str(article.cover.url) if article.cover else ""
 
 
+# The ``<picture>`` of a cover, by what it is made of (the stored names and sizes, the tag's
+# arguments): the same inputs print the same HTML, so nothing here is ever stale; a dozen
+# storage URLs per picture were a tenth of a cold home (issue 17). Bounded; forgotten when a
+# setting changes (the media URL, in tests).
+_pictures: dict[tuple[Any, ...], str] = {}
+PICTURES_KEPT = 4096
+
+
+@receiver(setting_changed)
+def _forget_pictures(**kwargs: Any) -> None:
+    _pictures.clear()
+
+
 @register.simple_tag
 def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "", eager: bool = False) -> str:
     """The article's cover, its size known before it loads, with the phone-sized variants in
@@ -193,6 +206,25 @@ def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "", eager: bool 
     ``fetchpriority="high"``; otherwise it is lazy."""
     if not article:
         return ""
+    key = (
+        article.cover.name if article.cover else "",
+        repr(getattr(article, "cover_image", None)),
+        getattr(article, "cover_width", None),
+        getattr(article, "cover_height", None),
+        sizes,
+        alt,
+        eager,
+    )
+    found = _pictures.get(key)
+    if found is None:
+        found = _cover_picture(article, sizes, alt, eager)
+        if len(_pictures) >= PICTURES_KEPT:
+            _pictures.clear()
+        _pictures[key] = found
+    return found
+
+
+def _cover_picture(article: Any, sizes: str, alt: str, eager: bool) -> str:
     stored = getattr(article, "cover_image", None) or {}
     variants = _cover_variants(article)
     if not article.cover and not variants:

@@ -262,3 +262,35 @@ def test_a_page_with_its_parts_kept_is_the_page_rendered_from_nothing(
                     seen.append([_mask(_get(client, url)) for url in urls])
             assert seen[0] == seen[1] == seen[2]
             assert "修哪条路？&lt;b&gt;" in seen[2][0] and "第二行 &amp; &lt;i&gt;" in seen[2][1]
+
+
+def test_a_kept_picture_is_the_one_of_what_it_is_made_of(cast: Any) -> None:
+    """``cover_img`` keeps its HTML by the stored names and sizes: another cover, other
+    variants, another size or ``eager`` print their own picture, never a kept one."""
+    from django.utils.safestring import SafeString
+
+    from nutag.sites.templatetags.public_site import PAGE_SIZES, _cover_picture, cover_img
+
+    def variant(name: str, width: int) -> dict[str, Any]:
+        return {"width": width, "height": width // 2, "webp": f"{name}.webp", "jpeg": f"{name}.jpg"}
+
+    article = _article(cast.village1a)
+    article.cover = "covers/1/a.jpg"
+    article.cover_width, article.cover_height = 800, 600
+    first = cover_img(article)
+    assert "covers/1/a.jpg" in first and isinstance(first, SafeString)
+    article.cover = "covers/1/b.jpg"
+    assert "covers/1/b.jpg" in cover_img(article) and "a.jpg" not in cover_img(article)
+    article.cover_image = {
+        "variants": [variant("covers/1/v640", 640), variant("covers/1/v360", 360)]
+    }
+    with_variants = cover_img(article)
+    assert "v640.webp 640w" in with_variants and "b.jpg" not in with_variants
+    article.cover_image = {"variants": [variant("covers/1/w640", 640)]}
+    assert "w640.jpg" in cover_img(article) and "v640" not in cover_img(article)
+    assert 'loading="lazy"' in cover_img(article)
+    assert 'fetchpriority="high"' in cover_img(article, eager=True)
+    article.cover_width = 1024
+    assert 'width="1024"' in cover_img(article)
+    for eager in (False, True):  # kept or not, the same HTML
+        assert cover_img(article, eager=eager) == _cover_picture(article, PAGE_SIZES, "", eager)
