@@ -21,7 +21,7 @@ from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from django.utils import translation
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
@@ -373,7 +373,6 @@ def column_links(unit: Any, columns: Any) -> SafeString:
     import hashlib
 
     from django.urls import reverse
-    from django.utils.html import format_html_join
 
     from nutag.sites.selectors.memo import unit_memo
 
@@ -393,3 +392,34 @@ def column_links(unit: Any, columns: Any) -> SafeString:
 
     keys = hashlib.sha256("\n".join(c.key for c in columns).encode()).hexdigest()[:16]
     return mark_safe(unit_memo(unit, f"colnav:{get_language()}:{keys}", compute))  # noqa: S308
+
+
+ARTICLE_LIST = "sites/public_article_list.html"
+
+
+@register.simple_tag(takes_context=True)
+def article_list(context: template.Context, articles: Any) -> SafeString:
+    """``{% include "sites/public_article_list.html" with articles=… %}``, the same HTML:
+    rows already worked out in the view (``views.public.ShownRow``) are printed here, with no
+    template node per row (issue 17); any other list goes through the template."""
+    from django.utils.translation import gettext
+
+    from nutag.sites.views.public import ShownRow
+
+    rows = list(articles or [])
+    if not all(type(row) is ShownRow and row.shown for row in rows):
+        engine = context.template.engine if context.template else template.Engine.get_default()
+        with context.push(articles=articles):
+            return mark_safe(engine.get_template(ARTICLE_LIST).render(context))  # noqa: S308
+    if not rows:
+        items = format_html(
+            '<li><span class="muted">{}</span></li>', gettext("Nothing published yet.")
+        )
+    else:
+        items = format_html_join(
+            "",
+            '<li><a href="{}"><span class="grow"><span{}>{}</span>{}</span>'
+            '<span class="muted">{}</span></a></li>',
+            ((r.url, r.lang, r.title, r.tags, r.date) for r in rows),
+        )
+    return format_html('\n<ul class="list">{}</ul>\n', items)

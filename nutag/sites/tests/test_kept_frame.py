@@ -294,3 +294,36 @@ def test_a_kept_picture_is_the_one_of_what_it_is_made_of(cast: Any) -> None:
     assert 'width="1024"' in cover_img(article)
     for eager in (False, True):  # kept or not, the same HTML
         assert cover_img(article, eager=eager) == _cover_picture(article, PAGE_SIZES, "", eager)
+
+
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong"])
+def test_article_list_prints_what_the_list_template_prints(cast: Any, lang: str) -> None:
+    """``{% article_list %}`` (rows printed in Python) against the template it replaces:
+    an empty list, rows with tags (pinned) and titles to escape, and a list of plain
+    articles (printed by the template itself)."""
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from nutag.sites.selectors import site_latest_articles
+    from nutag.sites.templatetags.public_site import ARTICLE_LIST, article_list
+    from nutag.sites.views.public import shown_rows
+
+    village = cast.village1a
+    first = _article(village, "第一篇 <b>&</b>")
+    _article(village, "第二篇")
+    from nutag.sites.tests.test_public import publish
+
+    publish(cast.township1, title="镇里发的", on=(village,))  # "sent down by": a tag
+    assert first.pk
+    with translation.override(lang):
+        lists: list[Any] = [[], shown_rows(site_latest_articles(unit=village))]
+        lists.append(list(Article.objects.filter(unit=village).order_by("pk")))
+        assert len(lists[1]) == 3
+        printed = []
+        for rows in lists:
+            context = {"articles": rows, "unit": village}
+            expected = render_to_string(ARTICLE_LIST, context)
+            printed.append(str(article_list(Context(context), rows)))
+            assert printed[-1] == expected
+    assert '<span class="muted">' in printed[0] and "<li><a" not in printed[0]
+    assert 'class="tag up"' in printed[1] and "&lt;b&gt;&amp;&lt;/b&gt;" in printed[1]
