@@ -22,7 +22,9 @@ class VoiceConfig(AppConfig):
         register_figure_source(Concern)
         register_figure_source(Poll)
         register_column_page("governance", render_board, has_content=board_has_content)
-        register_home_block("voice.poll", render_open_poll, unit_only=True)
+        # Not ``unit_only``: whether it is empty also changes with time (a poll scheduled to
+        # open later); the block keeps its own HTML until that moment (``render_open_poll``).
+        register_home_block("voice.poll", render_open_poll)
 
         from nutag.people.home import register_home_cards
         from nutag.voice.home import my_concerns_card

@@ -5,6 +5,7 @@ Parse, check, call, render."""
 
 from __future__ import annotations
 
+import datetime as dt
 import secrets
 from typing import Any
 
@@ -29,7 +30,7 @@ from nutag.voice.permissions import (
     can_run_polls,
 )
 from nutag.voice.selectors import access_concern, concern_steps, concerns_of_unit, my_concerns
-from nutag.voice.selectors.polls import access_poll, open_poll, poll_view
+from nutag.voice.selectors.polls import access_poll, open_poll_until, poll_view
 from nutag.voice.services import polls as poll_services
 from nutag.voice.views_talk import render_concern_comments
 
@@ -277,10 +278,28 @@ def poll_new(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def render_open_poll(request: HttpRequest, unit: Any) -> str:
-    """The site's home block: the unit's open poll, the same for every reader (cached)."""
-    from django.template.loader import render_to_string
+    """The site's home block: the unit's open poll, the same for every reader.
 
-    poll = open_poll(unit=unit)
-    if poll is None:
-        return ""
-    return render_to_string("voice/_poll_block.html", {"unit": unit, "poll": poll}, request)
+    Its HTML is kept per language under the unit's page generation (``sites.selectors.memo``;
+    ``poll_create`` announces the change) until the moment it changes with time alone: the
+    poll closes or a later one opens (issue 17: the block was a quarter of a cold home)."""
+    from django.template.loader import render_to_string
+    from django.utils import timezone
+    from django.utils.translation import get_language
+
+    from nutag.sites.selectors.memo import unit_memo
+
+    now = timezone.now()
+
+    def compute() -> tuple[str, dt.datetime | None]:
+        poll, until = open_poll_until(unit=unit, now=now)
+        if poll is None:
+            return "", until
+        html = render_to_string("voice/_poll_block.html", {"unit": unit, "poll": poll}, request)
+        return html, until
+
+    def fresh(kept: tuple[str, dt.datetime | None]) -> bool:
+        return kept[1] is None or now < kept[1]
+
+    html, _until = unit_memo(unit, f"voice.poll:{get_language()}", compute, fresh=fresh)
+    return html

@@ -22,6 +22,7 @@ from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -29,6 +30,7 @@ from nutag.core.errors import NotFound
 from nutag.core.forms import run_action, submit_to_service
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.sites.selectors import access_public_article
+from nutag.sites.selectors.memo import unit_memo
 from nutag.voice.forms_talk import CommentForm, ModerationForm, ReplyForm, ThreadForm, WordsForm
 from nutag.voice.models import CommentState
 from nutag.voice.permissions import (
@@ -54,21 +56,33 @@ SHOWN_COMMENTS = 30
 
 
 def render_comments(request: HttpRequest, unit: Any, article: Any) -> str:
-    """The block under an article: its published comments and the way to add one."""
-    rows = list(published_comments(unit=unit, article_id=article.pk)[:SHOWN_COMMENTS])
-    may = request.user.is_authenticated and can_comment(request.user, unit)
-    return render_to_string(
-        "voice/comments/_block.html",
-        {
-            "unit": unit,
-            "rows": rows,
-            "may_comment": may,
-            "form": CommentForm() if may else None,
-            "action": f"/u/{unit.code}/a/{article.pk}/comments/",
-            "back": f"/u/{unit.code}/a/{article.pk}/",
-        },
-        request,
-    )
+    """The block under an article: its published comments and the way to add one.
+
+    For anonymous readers the block is the same for all (no form, no token, no name): its
+    HTML is kept per article and language under the unit's page generation
+    (``sites.selectors.memo``; every comment service that changes what the public sees
+    announces it). Logged-in readers get it rendered for them (their form, CSRF token)."""
+
+    def compute() -> str:
+        rows = list(published_comments(unit=unit, article_id=article.pk)[:SHOWN_COMMENTS])
+        may = request.user.is_authenticated and can_comment(request.user, unit)
+        return render_to_string(
+            "voice/comments/_block.html",
+            {
+                "unit": unit,
+                "rows": rows,
+                "may_comment": may,
+                "form": CommentForm() if may else None,
+                "action": f"/u/{unit.code}/a/{article.pk}/comments/",
+                "back": f"/u/{unit.code}/a/{article.pk}/",
+            },
+            request,
+        )
+
+    if request.user.is_authenticated:
+        return compute()
+    name = f"voice.comments:{article.pk}:{get_language()}"
+    return unit_memo(unit, name, compute)
 
 
 def render_concern_comments(request: HttpRequest, concern: Any) -> str:

@@ -54,15 +54,24 @@ def memo_key(unit: Unit, name: str) -> str:
     return f"{PREFIX}:{name}:{unit.pk}:{everything}:{own}:{registry_version()}"
 
 
-def unit_memo(unit: Unit, name: str, compute: Callable[[], T]) -> T:
-    """``compute()``'s answer for ``unit``, kept until the unit's pages are purged."""
+def unit_memo(
+    unit: Unit,
+    name: str,
+    compute: Callable[[], T],
+    *,
+    fresh: Callable[[T], bool] | None = None,
+) -> T:
+    """``compute()``'s answer for ``unit``, kept until the unit's pages are purged.
+
+    ``fresh(answer)``: whether a kept answer still holds (an answer that also changes with
+    time alone, a poll that closes at a given moment); a stale one is computed again."""
     seconds = memo_seconds()
     if seconds <= 0:
         return compute()
     key = memo_key(unit, name)  # before computing: see the module docstring
     cache = caches["default"]
     found = cache.get(key)
-    if isinstance(found, tuple) and len(found) == 1:
+    if isinstance(found, tuple) and len(found) == 1 and (fresh is None or fresh(found[0])):
         return found[0]  # type: ignore[no-any-return]
     value = compute()
     cache.set(key, (value,), seconds)

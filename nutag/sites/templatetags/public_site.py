@@ -12,14 +12,17 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import Any
 
 from django import template
 from django.conf import settings
 from django.core.files.storage import default_storage
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.utils import translation
-from django.utils.html import format_html
-from django.utils.safestring import SafeString
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
 from nutag.core import media
@@ -181,6 +184,19 @@ def cover_share_url(article: Any) -> str:
     return str(article.cover.url) if article.cover else ""
 
 
+# The ``<picture>`` of a cover, by what it is made of (the stored names and sizes, the tag's
+# arguments): the same inputs print the same HTML, so nothing here is ever stale; a dozen
+# storage URLs per picture were a tenth of a cold home (issue 17). Bounded; forgotten when a
+# setting changes (the media URL, in tests).
+_pictures: dict[tuple[Any, ...], str] = {}
+PICTURES_KEPT = 4096
+
+
+@receiver(setting_changed)
+def _forget_pictures(**kwargs: Any) -> None:
+    _pictures.clear()
+
+
 @register.simple_tag
 def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "", eager: bool = False) -> str:
     """The article's cover, its size known before it loads, with the phone-sized variants in
@@ -190,6 +206,25 @@ def cover_img(article: Any, sizes: str = PAGE_SIZES, alt: str = "", eager: bool 
     ``fetchpriority="high"``; otherwise it is lazy."""
     if not article:
         return ""
+    key = (
+        article.cover.name if article.cover else "",
+        repr(getattr(article, "cover_image", None)),
+        getattr(article, "cover_width", None),
+        getattr(article, "cover_height", None),
+        sizes,
+        alt,
+        eager,
+    )
+    found = _pictures.get(key)
+    if found is None:
+        found = _cover_picture(article, sizes, alt, eager)
+        if len(_pictures) >= PICTURES_KEPT:
+            _pictures.clear()
+        _pictures[key] = found
+    return found
+
+
+def _cover_picture(article: Any, sizes: str, alt: str, eager: bool) -> str:
     stored = getattr(article, "cover_image", None) or {}
     variants = _cover_variants(article)
     if not article.cover and not variants:
@@ -253,3 +288,138 @@ def activity_bar(value: int, top: int) -> str:
 def extension_scripts(unit: Any = None) -> SafeString:
     """The page scripts other apps registered (``nutag/sites/extensions.py``)."""
     return page_scripts(unit if getattr(unit, "code", None) else None)
+
+
+# --- Parts of the page frame kept between renders (issue 17, cold renders) -----------------
+
+# Stands for the request's path in a kept preferences bar; each render puts its own path
+# there (``urlencode`` leaves the mark as it is).
+_PATH_MARK = "/nutag-kept-path-5d1c9/"
+
+# Parts of the frame that depend on the language (and text size) alone, never on a unit, a
+# reader or the data: they change only with the code, its templates and catalogues, that is
+# with a new process. Kept in the process (a dict read costs nothing, a cache read about
+# as much as rendering them), forgotten when a setting changes (tests), never kept when
+# ``NUTAG_SITE_MEMO_SECONDS`` is 0.
+_frame_parts: dict[tuple[str, str, bool], str] = {}
+
+
+@receiver(setting_changed)
+def _forget_frame_parts(**kwargs: Any) -> None:
+    _frame_parts.clear()
+
+
+def _frame_part(name: str, large: bool, render: Callable[[], str]) -> str:
+    from nutag.sites.selectors.memo import memo_seconds
+
+    key = (name, get_language() or "", large)
+    found = _frame_parts.get(key)
+    if found is None:
+        found = render()
+        if memo_seconds() > 0:
+            _frame_parts[key] = found
+    return found
+
+
+class _MarkedRequest:
+    """The request as the kept preferences bar sees it: only its path, and that a mark."""
+
+    @staticmethod
+    def get_full_path() -> str:
+        return _PATH_MARK
+
+
+@register.simple_tag(takes_context=True)
+def prefs_bar(context: template.Context) -> SafeString:
+    """``components/prefs_bar.html`` (languages, text size), the same HTML as its include:
+    rendered once per language and text size and kept (``_frame_part``), the request's path
+    (the links' ``next``) put in on every render."""
+    from urllib.parse import quote
+
+    from django.template.loader import render_to_string
+
+    name = "components/prefs_bar.html"
+    request = context.get("request")
+    languages = context.get("NUTAG_LANGUAGES")
+    if request is None or languages != settings.LANGUAGES:  # not a page with its processors
+        engine = context.template.engine if context.template else template.Engine.get_default()
+        with context.push():  # as ``{% include %}`` renders it
+            return mark_safe(engine.get_template(name).render(context))  # noqa: S308
+    large = bool(context.get("large_text"))
+
+    def render() -> str:
+        kept = {"request": _MarkedRequest(), "large_text": large, "NUTAG_LANGUAGES": languages}
+        return render_to_string(name, kept)
+
+    html = _frame_part(name, large, render)
+    return mark_safe(html.replace(_PATH_MARK, quote(request.get_full_path())))  # noqa: S308
+
+
+@register.simple_tag
+def language_part(name: str) -> SafeString:
+    """The template ``name``, which reads nothing from the page's context (only the
+    language), rendered once per language and kept (``_frame_part``)."""
+    from django.template.loader import render_to_string
+
+    return mark_safe(_frame_part(name, False, lambda: render_to_string(name)))  # noqa: S308
+
+
+@register.simple_tag
+def column_links(unit: Any, columns: Any) -> SafeString:
+    """The buttons of ``columns`` on ``unit``'s site (the home's columns, a column's
+    subcolumns), as ``{% for %}<a class="btn secondary" href="{% url %}">{{ c|column_title
+    }}</a>{% endfor %}`` printed them; kept per language and list of columns under the
+    unit's page generation (a column's change purges the unit's pages)."""
+    import hashlib
+
+    from django.urls import reverse
+
+    from nutag.sites.selectors.memo import unit_memo
+
+    columns = list(columns)
+
+    def compute() -> str:
+        return str(
+            format_html_join(
+                "",
+                '<a class="btn secondary" href="{}">{}</a>',
+                (
+                    (reverse("site-column", args=[unit.code, c.key]), column_title(c))
+                    for c in columns
+                ),
+            )
+        )
+
+    keys = hashlib.sha256("\n".join(c.key for c in columns).encode()).hexdigest()[:16]
+    return mark_safe(unit_memo(unit, f"colnav:{get_language()}:{keys}", compute))  # noqa: S308
+
+
+ARTICLE_LIST = "sites/public_article_list.html"
+
+
+@register.simple_tag(takes_context=True)
+def article_list(context: template.Context, articles: Any) -> SafeString:
+    """``{% include "sites/public_article_list.html" with articles=… %}``, the same HTML:
+    rows already worked out in the view (``views.public.ShownRow``) are printed here, with no
+    template node per row (issue 17); any other list goes through the template."""
+    from django.utils.translation import gettext
+
+    from nutag.sites.views.public import ShownRow
+
+    rows = list(articles or [])
+    if not all(type(row) is ShownRow and row.shown for row in rows):
+        engine = context.template.engine if context.template else template.Engine.get_default()
+        with context.push(articles=articles):
+            return mark_safe(engine.get_template(ARTICLE_LIST).render(context))  # noqa: S308
+    if not rows:
+        items = format_html(
+            '<li><span class="muted">{}</span></li>', gettext("Nothing published yet.")
+        )
+    else:
+        items = format_html_join(
+            "",
+            '<li><a href="{}"><span class="grow"><span{}>{}</span>{}</span>'
+            '<span class="muted">{}</span></a></li>',
+            ((r.url, r.lang, r.title, r.tags, r.date) for r in rows),
+        )
+    return format_html('\n<ul class="list">{}</ul>\n', items)

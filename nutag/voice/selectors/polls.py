@@ -5,6 +5,7 @@ the unit's open poll for the site's home block, and the polls held in a subtree 
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 
 from django.contrib.auth.models import User
 from django.db.models import Count, QuerySet
@@ -69,9 +70,30 @@ def open_poll(*, unit: Unit) -> Poll | None:
     now = timezone.now()
     return (
         Poll.objects.filter(unit=unit, opens_at__lte=now, closes_at__gt=now)
-        .order_by("-opens_at")
+        .order_by("-opens_at", "-id")
         .first()
     )
+
+
+def open_poll_until(
+    *, unit: Unit, now: dt.datetime | None = None
+) -> tuple[Poll | None, dt.datetime | None]:
+    """``open_poll(unit)`` and the moment that answer changes with time alone (the poll
+    closes or a later one opens; None: not before a write). One query over the unit's polls
+    not yet closed, only the columns the home block prints (the block is kept under the
+    unit's page generation until that moment: ``voice.views.render_open_poll``)."""
+    now = now or timezone.now()
+    rows = list(
+        Poll.objects.filter(unit=unit, closes_at__gt=now)
+        .only("id", "unit_id", "question", "opens_at", "closes_at")
+        .order_by()
+    )
+    open_now = [p for p in rows if p.opens_at <= now]
+    poll = max(open_now, key=lambda p: (p.opens_at, p.pk), default=None)
+    moments = [p.opens_at for p in rows if p.opens_at > now]
+    if poll is not None:
+        moments.append(poll.closes_at)
+    return poll, min(moments, default=None)
 
 
 def polls_of_unit(*, user: AnyUser, unit: Unit) -> QuerySet[Poll]:

@@ -94,3 +94,97 @@ def test_a_public_concern_opens_the_governance_column_at_once(
             is_public=True,
         )
     assert board in _home(village)
+
+
+def _poll(unit: Any, question: str, opens: dt.timedelta, closes: dt.timedelta, now: Any) -> Any:
+    """A poll created through the service, then moved to the moments wanted (the service
+    takes no poll that has closed already)."""
+    from nutag.voice.models import Poll
+
+    poll = poll_create(
+        acting_user=SYSTEM,
+        unit=unit,
+        question=question,
+        options=["是", "否"],
+        opens_at=now + dt.timedelta(days=100),
+        closes_at=now + dt.timedelta(days=101),
+    )
+    Poll.objects.filter(pk=poll.pk).update(opens_at=now + opens, closes_at=now + closes)
+    poll.refresh_from_db()
+    return poll
+
+
+def test_the_kept_poll_block_goes_when_the_poll_closes_and_a_scheduled_one_shows_when_it_opens(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """The block is kept under the unit's page generation, but a poll opens and closes with
+    time alone (no write, no announcement): the kept block holds until that moment only.
+    The page cache is off (what a cache miss renders); the answers are kept."""
+    from unittest import mock
+
+    from django.test import override_settings
+
+    village = cast.village1a
+    now = timezone.now()
+    with django_capture_on_commit_callbacks(execute=True):
+        _poll(village, "现在的投票", dt.timedelta(minutes=-1), dt.timedelta(hours=1), now)
+        _poll(village, "明天的投票", dt.timedelta(days=1), dt.timedelta(days=2), now)
+    off = override_settings(NUTAG_PAGE_CACHE_SECONDS=0, NUTAG_SITE_MEMO_SECONDS=300)
+    with off:
+        page = _home(village)
+        assert "现在的投票" in page and "明天的投票" not in page
+        assert "现在的投票" in _home(village)  # kept
+        later = now + dt.timedelta(hours=2)  # the first closed, the second not yet open
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            page = _home(village)
+        assert "现在的投票" not in page and "明天的投票" not in page
+        later = now + dt.timedelta(days=1, minutes=1)  # the scheduled one opened
+        with mock.patch("django.utils.timezone.now", return_value=later):
+            page = _home(village)
+        assert "明天的投票" in page and "现在的投票" not in page
+        assert "明天的投票" not in _home(cast.village1b)
+
+
+def test_open_poll_until_answers_as_open_poll_at_every_moment(cast: Any) -> None:
+    """The block's one query finds the poll ``open_poll`` finds (field by field), whatever
+    the moment, with overlapping, past, future and same-start polls, and the next moment
+    the answer changes."""
+    from unittest import mock
+
+    from nutag.voice.selectors.polls import open_poll, open_poll_until
+
+    village = cast.village1a
+    now = timezone.now().replace(microsecond=0)
+    h = dt.timedelta(hours=1)
+    polls = [
+        _poll(village, "过去", -10 * h, -5 * h, now),
+        _poll(village, "长的", -4 * h, 20 * h, now),
+        _poll(village, "短的", -2 * h, 2 * h, now),
+        _poll(village, "同时开始甲", 3 * h, 6 * h, now),
+        _poll(village, "同时开始乙", 3 * h, 5 * h, now),
+        _poll(village, "以后", 8 * h, 9 * h, now),
+    ]
+    _poll(cast.village1b, "邻村", -1 * h, 30 * h, now)  # never the village's
+    starts = sorted({p.opens_at for p in polls} | {p.closes_at for p in polls})
+    moments = [now - 11 * h, *starts, *(m + dt.timedelta(seconds=1) for m in starts)]
+    for moment in moments:
+        with mock.patch("django.utils.timezone.now", return_value=moment):
+            expected = open_poll(unit=village)
+        found, until = open_poll_until(unit=village, now=moment)
+        if expected is None:
+            assert found is None, moment
+        else:
+            assert found is not None, moment
+            assert (found.pk, found.question, found.closes_at) == (
+                expected.pk,
+                expected.question,
+                expected.closes_at,
+            )
+        # the answer holds until ``until`` and no longer: just before it, the same poll;
+        # at it, another answer (or none)
+        if until is not None:
+            assert until > moment
+            before, _ = open_poll_until(unit=village, now=until - dt.timedelta(seconds=1))
+            at, _ = open_poll_until(unit=village, now=until)
+            assert getattr(before, "pk", None) == getattr(found, "pk", None)
+            assert getattr(at, "pk", None) != getattr(found, "pk", None)
