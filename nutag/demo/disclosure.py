@@ -18,7 +18,7 @@ from django.utils import timezone
 from nutag.core.actors import SYSTEM
 from nutag.disclosure import services
 from nutag.disclosure.models import Disclosure, DisclosureKind
-from nutag.disclosure.periods import calendar_quarters, due_date, rules_for
+from nutag.disclosure.periods import calendar_quarters, due_date, due_days_for
 from nutag.orgs.models import Unit, UnitKind
 from nutag.orgs.paths import subtree_q
 
@@ -62,7 +62,7 @@ def ensure_disclosure(units: dict[str, Unit]) -> int:
     rng = random.Random(19)  # noqa: S311 - a demo, not a secret
     now = timezone.now()
     period, _last = calendar_quarters(timezone.localdate())
-    due = due_date(period, rules_for(banner).due_days)
+    due = due_date(period, due_days_for(banner))
     places = sorted(
         (u for u in units.values() if u.kind in (UnitKind.VILLAGE, UnitKind.COMMUNITY)),
         key=lambda u: u.code,

@@ -16,7 +16,7 @@ from nutag.disclosure.periods import (
     Period,
     calendar_quarters,
     due_date,
-    rules_for,
+    due_days_for,
 )
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import subtree_q
@@ -59,7 +59,7 @@ def unit_calendar(*, unit: Unit, today: dt.date | None = None) -> Calendar:
     today = today or timezone.localdate()
     current, last = calendar_quarters(today)
     periods = [current, last]
-    due_days = rules_for(unit).due_days
+    due_days = due_days_for(unit)
     dues = [due_date(p, due_days) for p in periods]
     units = list(
         Unit.objects.filter(

@@ -4,7 +4,7 @@ villages and communities published their finance disclosure on time, late, or no
 A fixed number of reads whatever the subtree's size (``DISCLOSURE_FIGURE_QUERIES``): the
 banner's rules, the count of units that must publish, and the first versions signed off,
 grouped by period with the on-time ones counted in SQL; each over an index range of a path
-(all three as fixed SQL: ``_due_days``, ``_counts``).
+(all three as fixed SQL: ``periods.due_days_for``, ``_counts``).
 """
 
 from __future__ import annotations
@@ -18,14 +18,13 @@ from django.db import connections
 from django.utils import timezone
 
 from nutag.core.db import read_alias
-from nutag.disclosure.models import Disclosure, DisclosureRules, DisclosureStatus
+from nutag.disclosure.models import Disclosure, DisclosureStatus
 from nutag.disclosure.periods import (
     CALENDAR_KIND,
     CALENDAR_UNIT_KINDS,
-    DEFAULT_DUE_DAYS,
-    banner_path,
     calendar_quarters,
     due_date,
+    due_days_for,
 )
 from nutag.orgs.models import Unit, UnitStatus
 from nutag.orgs.paths import range_sql
@@ -138,20 +137,6 @@ def _counts(
     return units, rows
 
 
-def _due_days(unit: Unit) -> int:
-    """The due days of ``unit``'s banner's rules (``rules_for(unit).due_days``), as fixed SQL:
-    the queryset's ``first()`` cost more to build than to run (issue 17)."""
-    rules, units = DisclosureRules._meta.db_table, Unit._meta.db_table
-    with connections[read_alias()].cursor() as cursor:
-        cursor.execute(
-            f'SELECT r."due_days" FROM {rules} r INNER JOIN {units} u '  # noqa: S608
-            'ON u."id" = r."banner_id" WHERE u."path" = %s ORDER BY r."id" LIMIT 1',
-            [banner_path(unit)],
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row else DEFAULT_DUE_DAYS
-
-
 def _day(value: Any) -> dt.date:
     """A date as raw SQL returns it (SQLite: text, unless the column's type converts it)."""
     return dt.date.fromisoformat(value) if isinstance(value, str) else value
@@ -168,7 +153,7 @@ def disclosure_figures(
     read less)."""
     today = today or timezone.localdate()
     periods = list(calendar_quarters(today))
-    due_days = _due_days(unit)  # 1 read: rules_for(unit).due_days
+    due_days = due_days_for(unit)  # 1 read
     dues = [due_date(p, due_days) for p in periods]
     known = (
         None

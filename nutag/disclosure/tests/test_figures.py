@@ -63,10 +63,9 @@ def test_a_fixed_number_of_queries_whatever_the_size(cast):
 
 
 def test_the_due_days_are_the_banners_rules_as_rules_for_reads_them(cast):
-    """The fixed SQL of the due days reads ``rules_for``'s row: the unit's own banner's rules,
+    """``due_days_for``'s fixed SQL reads ``rules_for``'s row: the unit's own banner's rules,
     never another banner's, and the default without any."""
-    from nutag.disclosure.periods import DEFAULT_DUE_DAYS, rules_for
-    from nutag.disclosure.selectors.figures import _due_days
+    from nutag.disclosure.periods import DEFAULT_DUE_DAYS, due_days_for, rules_for
 
     other = make_unit(parent=None, kind=UnitKind.BANNER, name="另一旗", code="152799")
     other_village = make_unit(
@@ -75,15 +74,15 @@ def test_the_due_days_are_the_banners_rules_as_rules_for_reads_them(cast):
         name="另一村",
     )
     units = [cast.banner, cast.township1, cast.village1a, cast.school1, other, other_village]
-    assert {_due_days(u) for u in units} == {DEFAULT_DUE_DAYS}
+    assert {due_days_for(u) for u in units} == {DEFAULT_DUE_DAYS}
     DisclosureRules.objects.create(banner=other, due_days=45)
     for u in units:
-        assert _due_days(u) == rules_for(u).due_days
-    assert _due_days(cast.village1a) == DEFAULT_DUE_DAYS  # the other banner's rule is not read
-    assert _due_days(other_village) == 45
+        assert due_days_for(u) == rules_for(u).due_days
+    assert due_days_for(cast.village1a) == DEFAULT_DUE_DAYS  # the other banner's rule is not read
+    assert due_days_for(other_village) == 45
     DisclosureRules.objects.create(banner=cast.banner, due_days=30)
-    assert [_due_days(u) for u in units] == [30, 30, 30, 30, 45, 45]
-    assert [_due_days(u) for u in units] == [rules_for(u).due_days for u in units]
+    assert [due_days_for(u) for u in units] == [30, 30, 30, 30, 45, 45]
+    assert [due_days_for(u) for u in units] == [rules_for(u).due_days for u in units]
 
 
 def test_units_counted_by_the_caller_give_the_same_figures_in_one_read_less(cast):
