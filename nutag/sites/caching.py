@@ -27,7 +27,9 @@
   article on the request; they are stored with the page, and a hit calls
   ``counting.count_read_for_cached``. The numbers shown on a cached page (reads, visits)
   may lag by up to the TTL.
-- **CSRF tokens**: pages carry forms (language, larger text). A token in a cached page
+- **CSRF tokens**: a page with a POST form carries a token (the language and text-size
+  switches are links; a page without such a form makes no token and sets no cookie, see
+  ``forms_ui.forms_with_errors``). A token in a cached page
   would belong to another visitor, so it is stored as a placeholder and a fresh token for
   this visitor is put back on every hit (``get_token``, which also sets the CSRF cookie).
 - **Headers**: ``Cache-Control: public, max-age=60`` and a stable ``ETag`` for anonymous

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django import forms, template
+from django.utils.functional import LazyObject, Promise
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
@@ -106,10 +107,16 @@ def _forms_in(value: Any) -> list[forms.BaseForm]:
 
 @register.simple_tag(takes_context=True)
 def forms_with_errors(context: template.Context) -> list[forms.BaseForm]:
-    """Every bound form with errors in the page's context, each once, in context order."""
+    """Every bound form with errors in the page's context, each once, in context order.
+
+    Lazy values (``csrf_token``, ``user``, ``messages`` …) are never forms and are not
+    evaluated: asking their class would make every page read the session and create a CSRF
+    token and cookie that nothing on it uses (issue 17)."""
     seen: set[int] = set()
     found: list[forms.BaseForm] = []
     for value in context.flatten().values():
+        if isinstance(value, LazyObject | Promise):  # the type alone: nothing evaluated
+            continue
         for form in _forms_in(value):
             if id(form) in seen or not form.is_bound or not form.errors:
                 continue

@@ -234,3 +234,52 @@ def test_a_public_page_with_a_wrong_form_gets_the_summary_too(rf: Any) -> None:
     page = parse(wrong)
     assert page.title.startswith("错误：") and page.summary_links == ["id_question"]
     assert "forms.js" in wrong
+
+
+def test_looking_for_wrong_forms_evaluates_no_lazy_value(rf: Any) -> None:
+    """``forms_with_errors`` walks the whole context: it must not evaluate the lazy values
+    there (``csrf_token``, ``user`` …): that made every public page read the session and make
+    a CSRF token and cookie that nothing on it used (issue 17)."""
+    from django import forms
+    from django.template import Context, Template
+    from django.utils.functional import SimpleLazyObject, lazy
+
+    class Ask(forms.Form):
+        question = forms.CharField(label="问题")
+
+    def boom() -> Any:
+        raise AssertionError("a lazy value was evaluated")
+
+    wrong = Ask({"x": ""})
+    template = Template("{% load forms_ui %}{% forms_with_errors as found %}{{ found|length }}")
+    context = Context(
+        {
+            "csrf_token": SimpleLazyObject(boom),
+            "label": lazy(boom, str)(),
+            "forms": [Ask(), wrong],
+            "form": wrong,  # the same form twice: listed once
+        }
+    )
+    assert template.render(context) == "1"
+    assert template.render(Context({"form": Ask()})) == "0"  # unbound: no errors to show
+
+
+def test_a_public_page_without_a_post_form_sets_no_csrf_cookie(cast: Any) -> None:
+    """The village home, a column and an article (the language and text-size switches are
+    links) make no token; a page with a POST form still gets one, and it works."""
+    from nutag.sites.tests.test_desk import make
+
+    article = make(cast.village1a, status=ArticleStatus.PUBLISHED)
+    code = cast.village1a.code
+    for url in (f"/u/{code}/", f"/u/{code}/a/{article.pk}/"):
+        response = Client(enforce_csrf_checks=True).get(url)
+        assert response.status_code == 200, url
+        assert "csrftoken" not in response.cookies, url
+        assert "csrfmiddlewaretoken" not in response.content.decode(), url
+    client = Client(enforce_csrf_checks=True)
+    form = client.get(f"/desk/join/{code}/")  # a form people not logged in fill
+    assert "csrftoken" in form.cookies
+    token = form.content.decode().split('name="csrfmiddlewaretoken" value="')[1].split('"')[0]
+    answer = client.post(f"/desk/join/{code}/", {"csrfmiddlewaretoken": token})
+    assert answer.status_code == 200  # the form again, with its errors: not refused (403)
+    assert "error-summary" in answer.content.decode()

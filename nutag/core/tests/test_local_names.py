@@ -45,3 +45,25 @@ def test_an_aware_time_is_dated_in_the_local_time_zone():
     moment = dt.datetime(2025, 12, 4, 20, 0, tzinfo=dt.UTC)
     with translation.override("zh-hans"):
         assert reader_date_of(moment).endswith("12月5日")
+
+
+def test_kept_day_texts_follow_the_language_the_year_and_the_catalogues(settings):
+    """The written days are kept per day, language and whether the day is this year."""
+    from unittest import mock
+
+    from nutag.core.templatetags import local_names
+
+    day = dt.date(timezone.localdate().year, 12, 5)
+    with translation.override("zh-hans"):
+        assert reader_date_of(day) == "12月5日"
+    with translation.override("en"):
+        assert reader_date_of(day) == "Dec 5"  # another language: not the kept Chinese text
+    next_year = dt.date(day.year + 1, 1, 2)
+    with (
+        mock.patch.object(local_names.timezone, "localdate", return_value=next_year),
+        translation.override("zh-hans"),
+    ):
+        assert reader_date_of(day) == f"{day.year}年12月5日"  # no longer this year
+    assert local_names._day_text.cache_info().currsize > 0
+    settings.LANGUAGES = [*settings.LANGUAGES]  # a test swapping languages or catalogues
+    assert local_names._day_text.cache_info().currsize == 0
