@@ -116,3 +116,28 @@ def test_any_sequence_of_role_changes_keeps_figures_exact(cast, steps):
         else:
             person = person_update(acting_user=SYSTEM, person=person, unit=village, data=data)
         assert_exact(cast.banner, cast.township1, *villages)
+
+
+def test_figures_are_the_units_subtree_rows_and_counted_without_them(
+    cast, django_assert_num_queries
+):
+    """``unit_figures`` reads the unit's row of each subtree tally (one query); a unit whose
+    rows are missing (written behind the services) is counted over the index ranges, with
+    the same figures; a stale row is what it shows (the rows are really read)."""
+    from nutag.orgs.models import UnitSubtreeTally
+    from nutag.people.models import CareSubtreeTally
+
+    township = Unit.objects.get(pk=cast.township1.pk)
+    with django_assert_num_queries(1):
+        kept = unit_figures(unit=township)
+    assert_exact(cast.banner, township, cast.village1a)
+    UnitSubtreeTally.objects.filter(unit=township).delete()
+    CareSubtreeTally.objects.filter(unit=township).delete()
+    with django_assert_num_queries(2):  # the rows, then the ranges
+        counted = unit_figures(unit=township)
+    assert counted == kept
+    assert_exact(township)
+    UnitSubtreeTally.objects.filter(unit=cast.banner).update(village=99)
+    CareSubtreeTally.objects.filter(unit=cast.banner).update(participants=12345)
+    stale = unit_figures(unit=Unit.objects.get(pk=cast.banner.pk))
+    assert (stale.committees_by_kind["village"], stale.participants) == (99, 12345)
