@@ -267,8 +267,6 @@ def test_looking_for_wrong_forms_evaluates_no_lazy_value(rf: Any) -> None:
 def test_a_public_page_without_a_post_form_sets_no_csrf_cookie(cast: Any) -> None:
     """The village home, a column and an article (the language and text-size switches are
     links) make no token; a page with a POST form still gets one, and it works."""
-    from nutag.sites.tests.test_desk import make
-
     article = make(cast.village1a, status=ArticleStatus.PUBLISHED)
     code = cast.village1a.code
     for url in (f"/u/{code}/", f"/u/{code}/a/{article.pk}/"):
