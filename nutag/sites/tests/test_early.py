@@ -173,13 +173,20 @@ _TOKEN = re.compile(r'(name="csrfmiddlewaretoken" value="|<meta name="csrf" cont
 _COOKIE_VALUE = re.compile(r"^(Set-Cookie: [^=]+=)[^;]*")
 
 
+_EXPIRES = re.compile(r"expires=[^;]*;")
+
+
 def _normalised(response: HttpResponse) -> tuple[int, list[tuple[str, str]], list[str], str]:
     # Django's GZipMiddleware adds 0-100 random bytes to what it compresses (against BREACH),
     # so a page compressed per request has a length of its own each time
     zipped = response.get("Content-Encoding") == "gzip"
     drop = {"date", "content-length"} if zipped else {"date"}
     headers = sorted((k, v) for k, v in response.items() if k.lower() not in drop)
-    cookies = sorted(_COOKIE_VALUE.sub(r"\1…", c.output()) for c in response.cookies.values())
+    # a cookie's expiry is "now + max-age": two answers a second apart differ there alone
+    cookies = sorted(
+        _EXPIRES.sub("expires=…;", _COOKIE_VALUE.sub(r"\1…", c.output()))
+        for c in response.cookies.values()
+    )
     body = gzip.decompress(response.content) if zipped else response.content
     return response.status_code, headers, cookies, _TOKEN.sub(r"\1…", body.decode())
 
