@@ -174,10 +174,17 @@ def add_work(*, root_code: str, rounds: int = 2, seed: int = 20260102) -> WorkIn
                     )
                 )
         TaskReport.objects.bulk_create(reports, batch_size=2000)
-        # bulk-inserted: the five-good tallies the services keep in step are recounted once
-        from nutag.assess.tallies import five_good_tally_rebuild
+        # bulk-inserted: the tallies the services keep in step are recounted once (the
+        # five-good tallies, the rounds' and tasks' subtree tallies)
+        from nutag.assess.tallies import (
+            assessment_subtree_rebuild,
+            five_good_tally_rebuild,
+            report_subtree_rebuild,
+        )
 
         five_good_tally_rebuild()
+        assessment_subtree_rebuild()
+        report_subtree_rebuild()
     stats._Writer().analyze()
     return WorkInfo(
         grassroots=len(grassroots),

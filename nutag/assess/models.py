@@ -492,3 +492,69 @@ class FiveGoodTally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} {self.year}: {self.passed}"
+
+
+class AssessmentSubtreeTally(models.Model):
+    """Per unit and round: the assessments of its subtree's active units (itself included)
+    in the round, by status; ``passed``: accepted and meeting the standard;
+    ``grassroots_accepted``: accepted, of a grassroots unit; ``five_good``: those that passed
+    (what a five-good round counts as five-good committees, and their year).
+
+    Derived data (a keyed subtree tally, ``nutag.orgs.tallies``): made for the whole tree
+    when a round opens, kept in step by the services that change an assessment's status or
+    result and by the tree's (a unit closed, merged, moved or given another kind), and
+    recomputed by ``manage.py rebuild_tallies``. The dashboard reads one row per unit it
+    shows and round instead of counting every assessment of their subtrees.
+    """
+
+    # no index of its own: the unique (unit, round) constraint's index starts with the unit
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    round = models.ForeignKey(Round, on_delete=models.CASCADE, related_name="+", db_index=False)
+    # A copy of the unit's path (a registered path copy): the dashboard finds rows by path.
+    unit_path = models.CharField(max_length=255, editable=False)
+    draft = models.IntegerField(default=0)
+    submitted = models.IntegerField(default=0)
+    returned = models.IntegerField(default=0)
+    accepted = models.IntegerField(default=0)
+    passed = models.IntegerField(default=0)
+    grassroots_accepted = models.IntegerField(default=0)
+    five_good = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "round"], name="assessmenttally_unit_round"),
+        ]
+        indexes = [models.Index(fields=["round", "unit_path"], name="assessmenttally_round_path")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.round_id}: {self.unit_path}"
+
+
+class ReportSubtreeTally(models.Model):
+    """Per unit and task: the reports of its subtree's active units (itself included) on the
+    task, by outcome: reported on time, reported late, not reported (pending or returned).
+
+    Derived data like ``AssessmentSubtreeTally``: made when a task is issued, kept in step
+    by the services that submit, inspect or return a report and by the tree's, recomputed
+    by ``manage.py rebuild_tallies``; the dashboard reads it per unit shown and task due.
+    """
+
+    unit = models.ForeignKey(
+        "orgs.Unit", on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    task = models.ForeignKey(Task, on_delete=models.CASCADE, related_name="+", db_index=False)
+    unit_path = models.CharField(max_length=255, editable=False)
+    on_time = models.IntegerField(default=0)
+    late = models.IntegerField(default=0)
+    open = models.IntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["unit", "task"], name="reporttally_unit_task"),
+        ]
+        indexes = [models.Index(fields=["task", "unit_path"], name="reporttally_task_path")]
+
+    def __str__(self) -> str:
+        return f"{self.unit_id} · {self.task_id}: {self.unit_path}"

@@ -14,6 +14,10 @@ sits in the tree declares those models here, from its ``AppConfig.ready()``:
 - ``register_subtree_sums(Model, fields)``: per unit, sums over its subtree (see
   ``nutag.orgs.tallies``): ``unit_create`` adds the new unit's row, ``unit_move`` moves the
   subtree's sums from its old ancestors to its new ones. Register the path copy too.
+- ``register_keyed_subtree_sums(Model, key=..., fields=..., own=...)``: the same, one row per
+  unit and key (e.g. per assessment round): ``unit_move`` and ``unit_delete`` move or take
+  the sums key by key, and ``unit_update`` (a new kind), ``unit_close`` and ``unit_merge``
+  recount the unit's own counts through ``own`` (they may depend on its kind and status).
 
 History (audit rows, assessments) registers only its path copy: it stays with the closed
 unit on a merge, and moves with it on a move.
@@ -132,3 +136,43 @@ def register_subtree_sums(model: type[models.Model], fields: Sequence[str]) -> N
 
 def subtree_sums() -> tuple[SubtreeSums, ...]:
     return tuple(_subtree_sums)
+
+
+# Per-unit sums over the subtree, one row per unit *and key* (e.g. per assessment round):
+# rows keyed by ``unit`` and ``key`` (a foreign key's name), with a ``unit_path`` copy and the
+# summed integer ``fields``. ``own(unit_ids, key_ids)`` gives each unit's own counts as they
+# should be counted now, from the app's rows and the units' current state:
+# ``{(unit_id, key_id): {field: n}}`` (``unit_ids`` or ``key_ids`` None: every one). See
+# ``nutag.orgs.tallies``, "Keyed subtree tallies".
+OwnCounts = Callable[
+    [Sequence[int] | None, Sequence[int] | None], dict[tuple[int, int], dict[str, int]]
+]
+
+
+@dataclasses.dataclass(frozen=True)
+class KeyedSubtreeSums:
+    model: type[models.Model]
+    key: str
+    fields: tuple[str, ...]
+    own: OwnCounts
+
+    @property
+    def key_id(self) -> str:
+        return f"{self.key}_id"
+
+
+_keyed_subtree_sums: list[KeyedSubtreeSums] = []
+
+
+def register_keyed_subtree_sums(
+    model: type[models.Model], *, key: str, fields: Sequence[str], own: OwnCounts
+) -> None:
+    """Declare a keyed subtree tally model, its key, its summed fields and how a unit's own
+    counts are found (idempotent)."""
+    entry = KeyedSubtreeSums(model=model, key=key, fields=tuple(fields), own=own)
+    if entry not in _keyed_subtree_sums:
+        _keyed_subtree_sums.append(entry)
+
+
+def keyed_subtree_sums() -> tuple[KeyedSubtreeSums, ...]:
+    return tuple(_keyed_subtree_sums)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import nullcontext
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models, transaction
@@ -104,7 +105,10 @@ def unit_update(
     if kind is not None:
         unit.kind = kind
     unit.full_clean(exclude=["path", "depth", "numchild"])
-    unit.save()
+    # What the unit counts itself may depend on its kind (e.g. five-good committees).
+    own = {unit.pk: unit.path}
+    with tallies.own_counts_changing(own) if unit.kind != old_kind else nullcontext():
+        unit.save()
     if unit.kind != old_kind and unit.is_active:
         tallies.unit_counted(unit, -1, kind=old_kind)
         tallies.unit_counted(unit, 1)
@@ -244,10 +248,12 @@ def unit_merge(*, acting_user: Actor, unit: Unit, into: Unit) -> Unit:
     moved = _move_members(source=unit, target=into)
     _end_all_positions(unit=unit, acting_user=acting_user)
     unit = Unit.objects.get(pk=unit.pk)
-    unit.status = UnitStatus.CLOSED
-    unit.closed_at = timezone.now()
-    unit.merged_into = into
-    unit.save(update_fields=["status", "closed_at", "merged_into", "updated_at"])
+    # A closed unit's history no longer counts.
+    with tallies.own_counts_changing({unit.pk: unit.path}):
+        unit.status = UnitStatus.CLOSED
+        unit.closed_at = timezone.now()
+        unit.merged_into = into
+        unit.save(update_fields=["status", "closed_at", "merged_into", "updated_at"])
     tallies.unit_counted(unit, -1)
     audit_record(
         actor=acting_user,
@@ -282,9 +288,11 @@ def unit_close(*, acting_user: Actor, unit: Unit) -> Unit:
     if _unit_has_members(unit):
         raise ValidationError(_("Move its people first: this unit still has people."))
     _end_all_positions(unit=unit, acting_user=acting_user)
-    unit.status = UnitStatus.CLOSED
-    unit.closed_at = timezone.now()
-    unit.save(update_fields=["status", "closed_at", "updated_at"])
+    # A closed unit's history no longer counts.
+    with tallies.own_counts_changing({unit.pk: unit.path}):
+        unit.status = UnitStatus.CLOSED
+        unit.closed_at = timezone.now()
+        unit.save(update_fields=["status", "closed_at", "updated_at"])
     tallies.unit_counted(unit, -1)
     audit_record(
         actor=acting_user,

@@ -12,17 +12,25 @@ from the units' own counts (``manage.py rebuild_tallies``, after a bulk load).
 
 The tree's own subtree tally, ``UnitSubtreeTally`` (active units by kind), is kept here;
 other apps keep theirs (e.g. ``people.CareSubtreeTally``) and declare it.
+
+Keyed subtree tallies (``register_keyed_subtree_sums``) hold one row per unit *and key*
+(e.g. ``assess.AssessmentSubtreeTally``: per unit and assessment round). Their rows are made
+when first needed (``keyed_add`` inserts the missing ones, then adds), or all at once for a
+key (``keyed_rebuild``, when a round opens). What a unit counts itself may depend on its kind
+and status, so the tree's services recount it around such a change
+(``own_counts_changing``), and the apps around theirs.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+import contextlib
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 from django.db import models
 from django.db.models import F
 
 from nutag.orgs.models import Unit, UnitKind, UnitStatus, UnitSubtreeTally
-from nutag.orgs.registry import subtree_sums
+from nutag.orgs.registry import KeyedSubtreeSums, keyed_subtree_sums, subtree_sums
 
 KIND_FIELDS = [k.value for k in UnitKind]
 CHUNK = 500
@@ -102,10 +110,14 @@ def subtree_rows_created(unit: Unit) -> None:
         entry.model._default_manager.create(unit=unit, unit_path=unit.path)
 
 
-def subtree_taken(unit: Unit) -> list[tuple[type[models.Model], dict[str, int]]]:
-    """Before ``unit`` moves: take its subtree's sums from its ancestors (not its own row,
-    nor its subtree's, which move with it); returns them for ``subtree_given``."""
-    taken = []
+Taken = list[tuple[type[models.Model], dict[str, int]]]
+KeyedTaken = list[tuple[KeyedSubtreeSums, dict[int, dict[str, int]]]]
+
+
+def subtree_taken(unit: Unit) -> tuple[Taken, KeyedTaken]:
+    """Before ``unit`` moves (or is deleted): take its subtree's sums from its ancestors (not
+    its own row, nor its subtree's, which move with it); returns them for ``subtree_given``."""
+    taken: Taken = []
     for entry in subtree_sums():
         rows = entry.model._default_manager.select_for_update().filter(unit_id=unit.pk)
         values = rows.values(*entry.fields).first() or {}
@@ -113,14 +125,128 @@ def subtree_taken(unit: Unit) -> list[tuple[type[models.Model], dict[str, int]]]
             entry.model, unit.path, {f: -values.get(f, 0) for f in entry.fields}, self_too=False
         )
         taken.append((entry.model, values))
-    return taken
+    keyed: KeyedTaken = []
+    for k_entry in keyed_subtree_sums():
+        rows = k_entry.model._default_manager.select_for_update().filter(unit_id=unit.pk)
+        by_key = {
+            row[k_entry.key_id]: {f: row[f] for f in k_entry.fields}
+            for row in rows.values(k_entry.key_id, *k_entry.fields)
+        }
+        for key_id, values in by_key.items():
+            keyed_add(
+                k_entry, unit.path, key_id, {f: -n for f, n in values.items()}, self_too=False
+            )
+        keyed.append((k_entry, by_key))
+    return taken, keyed
 
 
-def subtree_given(unit: Unit, taken: list[tuple[type[models.Model], dict[str, int]]]) -> None:
+def subtree_given(unit: Unit, taken: tuple[Taken, KeyedTaken]) -> None:
     """After ``unit`` moved (its path and the path copies rewritten): give its subtree's
     sums to its new ancestors."""
-    for model, values in taken:
+    plain, keyed = taken
+    for model, values in plain:
         subtree_add(model, unit.path, values, self_too=False)
+    for entry, by_key in keyed:
+        for key_id, values in by_key.items():
+            keyed_add(entry, unit.path, key_id, values, self_too=False)
+
+
+# --- Keyed subtree tallies (one row per unit and key) -----------------------------------------
+
+
+def keyed_add(
+    entry: KeyedSubtreeSums,
+    path: str,
+    key_id: int,
+    deltas: Mapping[str, int],
+    *,
+    self_too: bool = True,
+) -> None:
+    """Add ``deltas`` to the ``key_id`` rows of the unit at ``path`` and of its ancestors,
+    making the rows that do not exist yet (at zero, then added to: concurrent writers add
+    up, as in ``subtree_add``)."""
+    changes = {f: F(f) + d for f, d in deltas.items() if d}
+    if not changes:
+        return
+    paths = ancestor_paths(path, self_too=self_too)
+    if not paths:
+        return
+    manager = entry.model._default_manager
+    rows = manager.filter(**{entry.key_id: key_id}, unit_path__in=paths)
+    if rows.count() < len(paths):
+        units = Unit.objects.filter(path__in=paths).values_list("pk", "path")
+        manager.bulk_create(
+            [entry.model(unit_id=pk, unit_path=p, **{entry.key_id: key_id}) for pk, p in units],
+            ignore_conflicts=True,
+        )
+    rows.update(**changes)
+
+
+def _apply_own_change(
+    entry: KeyedSubtreeSums,
+    paths: Mapping[int, str],
+    before: Mapping[tuple[int, int], Mapping[str, int]],
+    after: Mapping[tuple[int, int], Mapping[str, int]],
+) -> None:
+    for unit_id, key_id in sorted({*before, *after}):
+        old, new = before.get((unit_id, key_id), {}), after.get((unit_id, key_id), {})
+        deltas = {f: new.get(f, 0) - old.get(f, 0) for f in entry.fields}
+        keyed_add(entry, paths[unit_id], key_id, deltas)
+
+
+@contextlib.contextmanager
+def own_counts_changing(
+    paths: Mapping[int, str],
+    *,
+    model: type[models.Model] | None = None,
+    key_ids: Sequence[int] | None = None,
+) -> Iterator[None]:
+    """Around a change to what some units count themselves (their kind or status; an app's
+    rows of theirs): ``paths`` maps their ids to their paths. Their own counts before and
+    after, the difference added to their keyed subtree tallies and their ancestors'.
+    ``model``: only that tally; ``key_ids``: only those keys. Used in the caller's
+    transaction, with the rows it changes locked."""
+    entries = [e for e in keyed_subtree_sums() if model is None or e.model is model]
+    ids = list(paths)
+    before = [entry.own(ids, key_ids) for entry in entries]
+    yield
+    for entry, old in zip(entries, before, strict=True):
+        _apply_own_change(entry, paths, old, entry.own(ids, key_ids))
+
+
+def keyed_rebuild(
+    entry: KeyedSubtreeSums,
+    *,
+    key_ids: Sequence[int] | None = None,
+    marks: Mapping[int, int] | None = None,
+    fresh: bool = False,
+) -> int:
+    """Recompute the rows of ``key_ids`` (``None``: every key) from each unit's own counts:
+    one row for each unit whose subtree counts anything, and one for each ``marks`` entry
+    (key id → unit id) even at zero. ``fresh``: the keys are new, with no rows to drop.
+    Returns the rows written."""
+    units = list(Unit.objects.values_list("pk", "path"))
+    own = entry.own(None, key_ids)
+    by_key: dict[int, dict[int, dict[str, int]]] = {key_id: {} for key_id in marks or {}}
+    for (unit_id, key_id), counts in own.items():
+        by_key.setdefault(key_id, {})[unit_id] = dict(counts)
+    manager = entry.model._default_manager
+    if not fresh:
+        stale = (
+            manager.all() if key_ids is None else manager.filter(**{f"{entry.key_id}__in": key_ids})
+        )
+        stale.delete()
+    paths = dict(units)
+    rows = []
+    for key_id, units_own in by_key.items():
+        marked = (marks or {}).get(key_id)
+        for pk, values in subtree_sums_of(units, units_own, entry.fields).items():
+            if pk == marked or any(values.values()):
+                key = {entry.key_id: key_id}
+                rows.append(entry.model(unit_id=pk, unit_path=paths[pk], **key, **values))
+    for start in range(0, len(rows), CHUNK):
+        manager.bulk_create(rows[start : start + CHUNK])
+    return len(rows)
 
 
 def unit_tally_rebuild() -> int:

@@ -28,6 +28,7 @@ fields, so each message shows next to its item.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from contextlib import nullcontext
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -49,7 +50,7 @@ from nutag.assess.models import (
 )
 from nutag.assess.permissions import can_review, can_self_assess
 from nutag.assess.services._common import actor, require
-from nutag.assess.tallies import five_good_tally_refresh
+from nutag.assess.tallies import assessment_changing, five_good_tally_refresh
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.errors import NotFound
@@ -116,9 +117,11 @@ def _compare_and_set(
         setattr(assessment, name, value)
     assessment.full_clean(validate_unique=False, validate_constraints=False)
     now = timezone.now()
-    done = Assessment.objects.filter(pk=assessment.pk, version=version, status__in=statuses).update(
-        version=version + 1, updated_at=now, **fields
-    )
+    rows = Assessment.objects.filter(pk=assessment.pk, version=version, status__in=statuses)
+    # A new status or result: the round's subtree tally follows.
+    counted = assessment_changing(assessment) if {"status", "passed"} & set(fields) else None
+    with counted or nullcontext():
+        done = rows.update(version=version + 1, updated_at=now, **fields)
     if not done:
         raise changed_meanwhile(assessment)
     assessment.version = version + 1

@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping
+from contextlib import nullcontext
 from typing import Any, Literal
 
 from django.core.exceptions import ValidationError
@@ -51,6 +52,7 @@ from nutag.assess.services.tasks import (
     is_overdue,
     report_changed_meanwhile,
 )
+from nutag.assess.tallies import report_changing
 from nutag.core.actors import Actor
 from nutag.core.errors import NotFound
 
@@ -122,9 +124,11 @@ def _cas(report: TaskReport, version: Any, statuses: Iterable[str], **values: An
     except (TypeError, ValueError) as exc:
         raise report_changed_meanwhile() from exc
     values.setdefault("updated_at", timezone.now())
-    changed = TaskReport.objects.filter(
-        pk=report.pk, version=expected, status__in=list(statuses)
-    ).update(version=expected + 1, **values)
+    rows = TaskReport.objects.filter(pk=report.pk, version=expected, status__in=list(statuses))
+    # A new status or lateness: the task's subtree tally follows.
+    counted = report_changing(report) if {"status", "late"} & set(values) else None
+    with counted or nullcontext():
+        changed = rows.update(version=expected + 1, **values)
     if changed != 1:
         raise report_changed_meanwhile()
     for name, value in values.items():

@@ -34,6 +34,7 @@ from nutag.assess.models import (
 )
 from nutag.assess.permissions import can_manage_standards
 from nutag.assess.services._common import actor, require
+from nutag.assess.tallies import round_tally_build
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record
 from nutag.core.errors import NotFound
@@ -169,6 +170,7 @@ def round_open(
     assessments = Assessment.objects.bulk_create(
         [Assessment(round=round_, unit=u, unit_path=u.path) for u in units]
     )
+    round_tally_build(round_)  # the dashboard's counts of the round, per subtree
     known = autofill.known_values(
         units=units, sources={i.auto_source for i in items}, year=year, within=unit
     )

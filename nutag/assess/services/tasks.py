@@ -37,6 +37,7 @@ from nutag.assess.models import (
 )
 from nutag.assess.permissions import can_commend, can_issue_tasks, can_manage_task
 from nutag.assess.services._common import actor, require
+from nutag.assess.tallies import task_tally_build
 from nutag.core.actors import Actor
 from nutag.core.audit import audit_record, diff, snapshot
 from nutag.core.errors import NotFound
@@ -296,6 +297,7 @@ def task_issue(
         [TaskReport(task=task, unit=u, status=ReportStatus.PENDING) for u in chosen],
         batch_size=500,
     )
+    task_tally_build(task)  # the dashboard's counts of the task, per subtree
     _audit_task(
         acting_user,
         task,

@@ -676,7 +676,7 @@ def test_opening_a_round_costs_the_same_for_3_and_30_units(cast):
         counts.append(len(queries))
         assert round_.assessments.count() in (3, 30)
     assert counts[0] == counts[1], counts
-    assert counts[1] <= 20
+    assert counts[1] <= 21, counts  # 20, and the round's subtree tally built (assess/tallies.py)
     rows = AssessmentItem.objects.filter(
         assessment__round__unit=large, item__auto_source=AutoSource.FIVE_ELDERS
     )

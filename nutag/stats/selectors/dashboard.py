@@ -27,11 +27,19 @@ them. The five reads (``grouped``):
    five-good rounds, whether a grassroots committee of the subtree was accepted in it (an
    ``EXISTS``): this picks the five-good year and the latest rounds without reading history;
 4. the assessments of just those rounds, by bucket and status (five-good this year and last
-   year, assessment progress) — skipped when there is no round. The assessments carry their
-   unit's path, so this read counts one index range per bucket (the buckets of read 1) rather
-   than grouping rows, and subtracts the few units that must not count (see
-   ``grouped.assessment_rows``);
-5. the task reports due this year or last year, by bucket, status, lateness and due date.
+   year, assessment progress) — skipped when there is no round: one row per bucket and round
+   of the rounds' subtree tallies (``assess.AssessmentSubtreeTally``, kept by the services;
+   ``grouped.assessment_tally_rows``). Where a round's tally is not built, or a year has two
+   five-good rounds (a committee accepted in both counts once, which sums cannot tell), the
+   assessments themselves: they carry their unit's path, so each bucket is one index range,
+   less the few units that must not count (``grouped.assessment_rows``);
+5. the task reports due this year or last year, by bucket, outcome and due date: one row per
+   bucket and task of the tasks' subtree tallies (``assess.ReportSubtreeTally``;
+   ``grouped.report_tally_rows``), or, where a task's is not built, the reports joined to
+   their units (``grouped.report_rows``).
+
+A bucket of the unit itself (or of the parent) is its tally row less its children's, which
+are all buckets too (``grouped._subtree_values``).
 """
 
 from __future__ import annotations
@@ -44,7 +52,7 @@ from collections.abc import Iterable
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from nutag.assess.models import AssessmentStatus, ReportStatus
+from nutag.assess.models import AssessmentStatus
 from nutag.orgs.models import Unit, UnitKind, UnitStatus
 from nutag.people.tallies import CATEGORY_FIELDS
 from nutag.stats.selectors import grouped
@@ -53,7 +61,6 @@ from nutag.stats.selectors.five_good import FiveGood, FiveGoodChange, rate_of
 from nutag.stats.selectors.grouped import Buckets
 
 LARGE_SCOPE = 500  # active units in the scope
-REPORTED = [ReportStatus.SUBMITTED, ReportStatus.ACCEPTED]
 TASK_FIELDS = ("on_time", "late", "overdue", "waiting")
 
 
@@ -388,15 +395,25 @@ def dashboard(
 
     # 4. Those rounds' assessments, by status: five-good committees this year and the year
     # before, and the progress of the latest rounds (active units). No round, no read.
+    # From the rounds' subtree tallies when they are built and a year has one five-good
+    # round (the usual case); else counted over the assessments.
     if fg_now or fg_before or progress_ids:
-        for b, now, before, *by_status, passed in grouped.assessment_rows(
-            scope=scope,
-            buckets=buckets,
-            keys=[key for key, _exact in keys],
-            five_good_now=fg_now,
-            five_good_before=fg_before,
-            progress=progress_ids,
-        ):
+        chosen = {*fg_now, *fg_before, *progress_ids}
+        tallied = all(r.tallied for r in candidates if r.pk in chosen)
+        if tallied and len(fg_now) <= 1 and len(fg_before) <= 1:
+            assessment_rows = grouped.assessment_tally_rows(
+                keys=keys, five_good_now=fg_now, five_good_before=fg_before, progress=progress_ids
+            )
+        else:
+            assessment_rows = grouped.assessment_rows(
+                scope=scope,
+                buckets=buckets,
+                keys=[key for key, _exact in keys],
+                five_good_now=fg_now,
+                five_good_before=fg_before,
+                progress=progress_ids,
+            )
+        for b, now, before, *by_status, passed in assessment_rows:
             acc = accs[b]
             for status, n in zip(grouped.STATUSES, by_status, strict=True):
                 acc.progress[status] += n
@@ -406,13 +423,15 @@ def dashboard(
                 acc.five_good[fg_year - 1] += before
 
     # 5. Task reports due this year and last year, by outcome (active units).
+    # From the tasks' subtree tallies; counted over the reports if one is not built.
     task_year = year or today.year
-    for b, status, late, when, n in grouped.report_rows(
-        scope=scope, buckets=buckets, year=task_year, today=today, large=large
-    ):
-        if status in REPORTED:
-            outcome = "late" if late else "on_time"
-        else:
+    report_rows = grouped.report_tally_rows(keys=keys, year=task_year, today=today)
+    if report_rows is None:
+        report_rows = grouped.report_rows(
+            scope=scope, buckets=buckets, year=task_year, today=today, large=large
+        )
+    for b, outcome, when, n in report_rows:
+        if outcome == "open":
             outcome = "overdue" if when.endswith("past") else "waiting"
         accs[b].tasks[("prev_" if when.startswith("prev_") else "") + outcome] += n
 

@@ -23,7 +23,14 @@ from typing import Any
 from django.db import connections
 from django.db.models import Count, Q
 
-from nutag.assess.models import AssessmentStatus, FiveGoodTally, StandardKind
+from nutag.assess.models import (
+    AssessmentStatus,
+    AssessmentSubtreeTally,
+    FiveGoodTally,
+    Round,
+    Standard,
+    StandardKind,
+)
 from nutag.core.db import read_alias
 from nutag.orgs.models import (
     GRASSROOTS_KINDS,
@@ -37,6 +44,9 @@ from nutag.stats.selectors.figures import UnitFigures
 
 UNIT = Unit._meta.db_table
 TALLY = FiveGoodTally._meta.db_table
+SUBTREE = AssessmentSubtreeTally._meta.db_table
+ROUND = Round._meta.db_table
+STANDARD = Standard._meta.db_table
 
 
 @dataclasses.dataclass(frozen=True)
@@ -129,17 +139,58 @@ def _tally_sql(path: str) -> tuple[str, list[Any]]:
     return sql, [*bounds, *kinds, *bounds, *statuses, *bounds]
 
 
-def _counts_by_year(*, unit: Unit) -> dict[int, tuple[int, int]]:
-    """Year → (committees of the subtree that count, with an accepted five-good assessment
-    that year; those of them that passed). One query over ``assess.FiveGoodTally``."""
-    sql, params = _tally_sql(unit.path)
-    totals: dict[int, list[int]] = {}
+def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connections[read_alias()].cursor() as cursor:  # a replica's when one serves the view
         cursor.execute(sql, params)
-        for year, accepted, passed in cursor.fetchall():
-            row = totals.setdefault(int(year), [0, 0])
-            row[0] += int(accepted)
-            row[1] += int(passed or 0)
+        return list(cursor.fetchall())
+
+
+def _subtree_counts_by_year(*, unit: Unit) -> dict[int, tuple[int, int]] | None:
+    """``_counts_by_year`` from the unit's own row of each five-good round's subtree tally
+    (``assess.AssessmentSubtreeTally``: its subtree's accepted grassroots committees in the
+    round, and those that passed): a row per round, not per committee. ``None`` when those
+    rows cannot tell: a five-good round whose tally is not built (no row for its issuer), or
+    a year in which two rounds accepted committees of the subtree (one accepted in both
+    counts once, which sums cannot tell). One query."""
+    sql = f"""
+        SELECT r.year, t.grassroots_accepted, t.five_good
+        FROM {SUBTREE} t CROSS JOIN {ROUND} r CROSS JOIN {STANDARD} s
+        WHERE t.unit_id = %s AND r.id = t.round_id AND s.id = r.standard_id AND s.kind = %s
+        UNION ALL
+        SELECT NULL, COUNT(*), 0 FROM {ROUND} r CROSS JOIN {STANDARD} s
+        WHERE s.id = r.standard_id AND s.kind = %s AND NOT EXISTS (
+            SELECT 1 FROM {SUBTREE} x WHERE x.round_id = r.id AND x.unit_id = r.unit_id)
+    """  # noqa: S608 (table names only; every value is a parameter)
+    # CROSS JOIN: the order written (SQLite; elsewhere the planner's): the unit's rows, a
+    # row per round its subtree is in, then their round; the rounds, not every standard.
+    five_good = str(StandardKind.FIVE_GOOD.value)
+    counts: dict[int, tuple[int, int]] = {}
+    for year, accepted, passed in _rows(sql, [unit.pk, five_good, five_good]):
+        if year is None:
+            if accepted:  # rounds without a built tally
+                return None
+            continue
+        if not accepted:
+            continue
+        if int(year) in counts:  # two rounds of the year accepted committees here
+            return None
+        counts[int(year)] = (int(accepted), int(passed or 0))
+    return counts
+
+
+def _counts_by_year(*, unit: Unit) -> dict[int, tuple[int, int]]:
+    """Year → (committees of the subtree that count, with an accepted five-good assessment
+    that year; those of them that passed). From the rounds' subtree tallies
+    (``_subtree_counts_by_year``), else one query over ``assess.FiveGoodTally``."""
+    found = _subtree_counts_by_year(unit=unit)
+    if found is not None:
+        return found
+    sql, params = _tally_sql(unit.path)
+    totals: dict[int, list[int]] = {}
+    for year, accepted, passed in _rows(sql, params):
+        row = totals.setdefault(int(year), [0, 0])
+        row[0] += int(accepted)
+        row[1] += int(passed or 0)
     return {year: (a, p) for year, (a, p) in totals.items() if a > 0}
 
 
@@ -148,7 +199,8 @@ def five_good_change(
 ) -> FiveGoodChange:
     """Five-good figures of ``year`` (default: the latest with an accepted assessment) and of
     the year before, over the same base. Two queries (one when the unit's ``figures`` are
-    passed in)."""
+    passed in), and one more when the rounds' subtree tallies cannot tell (see
+    ``_subtree_counts_by_year``)."""
     base = figures.grassroots_committees if figures else _grassroots_base(unit=unit)
     by_year = _counts_by_year(unit=unit)
     counts = {y: passed for y, (_accepted, passed) in by_year.items()}

@@ -25,12 +25,16 @@ from django.db.models.expressions import Col
 from nutag.assess.models import (
     Assessment,
     AssessmentStatus,
+    AssessmentSubtreeTally,
+    ReportStatus,
+    ReportSubtreeTally,
     Round,
     Standard,
     StandardKind,
     Task,
     TaskReport,
 )
+from nutag.assess.tallies import ASSESSMENT_FIELDS
 from nutag.core.db import read_alias
 from nutag.orgs.models import (
     GRASSROOTS_KINDS,
@@ -53,6 +57,8 @@ STANDARD = Standard._meta.db_table
 ASSESSMENT = Assessment._meta.db_table
 TASK = Task._meta.db_table
 REPORT = TaskReport._meta.db_table
+ASSESSMENT_TALLY = AssessmentSubtreeTally._meta.db_table
+REPORT_TALLY = ReportSubtreeTally._meta.db_table
 
 Params = list[Any]
 
@@ -301,6 +307,7 @@ class RoundRow:
     five_good: bool
     accepted_here: bool  # a grassroots committee of the unit's subtree was accepted in it
     accepted_there: bool  # … of the scope (the parent's subtree, with siblings)
+    tallied: bool = False  # its subtree tally was built (its issuer's row exists)
 
 
 def round_rows(*, unit_path: str, scope: str, siblings: bool) -> list[RoundRow]:
@@ -315,15 +322,17 @@ def round_rows(*, unit_path: str, scope: str, siblings: bool) -> list[RoundRow]:
     rows = _rows(
         f"SELECT r.id, r.year, r.title, iu.path, s.kind = %s, "  # noqa: S608 (see the module docstring)
         f"CASE WHEN s.kind = %s THEN {here} ELSE FALSE END, "
-        f"CASE WHEN s.kind = %s THEN {there} ELSE FALSE END "
+        f"CASE WHEN s.kind = %s THEN {there} ELSE FALSE END, "
+        f"EXISTS (SELECT 1 FROM {ASSESSMENT_TALLY} x WHERE x.unit_id = r.unit_id "
+        f"AND x.round_id = r.id) "
         f"FROM {ROUND} r JOIN {STANDARD} s ON s.id = r.standard_id "
         f"JOIN {UNIT} iu ON iu.id = r.unit_id "
         f"WHERE iu.path {above_in} OR {inside}",
         [FIVE_GOOD, FIVE_GOOD, *p_here, FIVE_GOOD, *p_there, *p_above, *p_inside],
     )
     return [
-        RoundRow(pk, year, title, path, bool(fg), bool(a), bool(b))
-        for pk, year, title, path, fg, a, b in rows
+        RoundRow(pk, year, title, path, bool(fg), bool(a), bool(b), bool(t))
+        for pk, year, title, path, fg, a, b, t in rows
     ]
 
 
@@ -496,12 +505,24 @@ def assessment_rows(
     return out
 
 
+REPORTED = frozenset(str(s.value) for s in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED))
+
+
+def _when(due_on: Any, year: int, today: dt.date) -> str:
+    """``past``/``future`` (due before today or not), ``prev_`` before ``year``."""
+    due = str(due_on)[:10]  # a date, or its ISO text (SQLite)
+    when = "past" if due < today.isoformat() else "future"
+    return f"prev_{when}" if due < dt.date(year, 1, 1).isoformat() else when
+
+
 def report_rows(
     *, scope: str, buckets: Buckets, year: int, today: dt.date, large: bool
 ) -> list[tuple[Any, ...]]:
-    """``(bucket, status, late, when, reports)`` for the task reports of the scope's active
-    units due in ``year`` or the year before; ``when`` is ``past``/``future`` (due date
-    before today or not), prefixed ``prev_`` for the year before.
+    """``(bucket, outcome, when, reports)`` for the task reports of the scope's active units
+    due in ``year`` or the year before; ``outcome`` is ``on_time``, ``late`` (reported) or
+    ``open`` (not reported); ``when`` is ``past``/``future`` (due date before today or not),
+    prefixed ``prev_`` for the year before. Read from the reports themselves: the
+    dashboard's fallback when a task's subtree tally is not built (``report_tally_rows``).
 
     The rows are grouped by due date, not by ``when``: a ``CASE`` over the due date for each
     of the root's 3,000 reports, and a wider sort key, cost SQLite a third of the read; the
@@ -518,10 +539,120 @@ def report_rows(
         f"GROUP BY 1, 2, 3, 4",
         [*p1, *p2, ACTIVE, dt.date(year - 1, 1, 1).isoformat(), f"{year}-12-31"],
     )
-    jan1, now = dt.date(year, 1, 1).isoformat(), today.isoformat()
     out: list[tuple[Any, ...]] = []
     for key, due_on, status, late, n in rows:
-        due = str(due_on)[:10]  # a date, or its ISO text (SQLite)
-        when = "past" if due < now else "future"
-        out.append((key, status, late, f"prev_{when}" if due < jan1 else when, n))
+        outcome = ("late" if late else "on_time") if status in REPORTED else "open"
+        out.append((key, outcome, _when(due_on, year, today), n))
+    return out
+
+
+def _subtree_values(
+    rows: Iterable[tuple[Any, ...]], keys: Sequence[tuple[str, bool]], width: int
+) -> dict[tuple[str, Any], list[int]]:
+    """Keyed subtree tally rows ``(path, key id, *values)`` as the buckets' values per key id:
+    a subtree bucket its row; an exact bucket (the unit itself, the parent) its row less the
+    rows of its children, which are all buckets too (see ``dashboard``). A missing row is
+    zero: the caller checked that the tally was built."""
+    sums = {(path, key_id): [int(v or 0) for v in values] for path, key_id, *values in rows}
+    key_ids = {key_id for _path, key_id in sums}
+    paths = [path for path, _exact in keys]
+    step = Unit.steplen
+    out: dict[tuple[str, Any], list[int]] = {}
+    for path, exact in keys:
+        children = (
+            [p for p in paths if len(p) == len(path) + step and p.startswith(path)] if exact else []
+        )
+        for key_id in key_ids:
+            values = list(sums.get((path, key_id), [0] * width))
+            for child in children:
+                for i, v in enumerate(sums.get((child, key_id), [0] * width)):
+                    values[i] -= v
+            out[(path, key_id)] = values
+    return out
+
+
+ASSESSMENT_TALLY_FIELDS = ASSESSMENT_FIELDS
+
+
+def assessment_tally_rows(
+    *,
+    keys: Sequence[tuple[str, bool]],
+    five_good_now: Sequence[int],
+    five_good_before: Sequence[int],
+    progress: Sequence[int],
+) -> list[tuple[Any, ...]]:
+    """The rows of ``assessment_rows`` from the rounds' subtree tallies
+    (``assess.AssessmentSubtreeTally``): one row per bucket and round, found by its unit's
+    path, instead of a count over every assessment of the scope (issue 17, session 8).
+
+    Only when every round's tally is built (``RoundRow.tallied``) and a year has at most one
+    five-good round: a committee accepted in two rounds of a year counts once, which sums
+    cannot tell (``assessment_rows`` counts those)."""
+    every = sorted({*five_good_now, *five_good_before, *progress})
+    paths = sorted({path for path, _exact in keys})
+    if not every or not paths:
+        return []
+    marks, params = _in(paths)
+    fields = ", ".join(ASSESSMENT_TALLY_FIELDS)
+    rows = _rows(
+        f"SELECT unit_path, round_id, {fields} FROM {ASSESSMENT_TALLY} "  # noqa: S608 (see the module docstring)
+        f"WHERE round_id {_ids(every)} AND unit_path {marks}",
+        params,
+    )
+    values = _subtree_values(rows, keys, len(ASSESSMENT_TALLY_FIELDS))
+    at = {f: i for i, f in enumerate(ASSESSMENT_TALLY_FIELDS)}
+    out: list[tuple[Any, ...]] = []
+    for path in paths:
+
+        def total(ids: Sequence[int], field: str, path: str = path) -> int:
+            return sum(values.get((path, i), [0] * len(at))[at[field]] for i in set(ids))
+
+        out.append(
+            (
+                path,
+                total(five_good_now, "five_good"),
+                total(five_good_before, "five_good"),
+                *(total(progress, status) for status in STATUSES),
+                total(progress, "passed"),
+            )
+        )
+    return out
+
+
+def report_tally_rows(
+    *, keys: Sequence[tuple[str, bool]], year: int, today: dt.date
+) -> list[tuple[Any, ...]] | None:
+    """The rows of ``report_rows`` from the tasks' subtree tallies
+    (``assess.ReportSubtreeTally``): one row per bucket and task due, instead of a join of
+    every report of the scope to its unit (issue 17, session 8). ``None`` when a task due
+    has no built tally (no row for its issuer): the caller then reads the reports."""
+    paths = sorted({path for path, _exact in keys})
+    if not paths:
+        return []
+    marks, params = _in(paths)
+    period = [dt.date(year - 1, 1, 1).isoformat(), f"{year}-12-31"]
+    rows = _rows(
+        f"SELECT NULL, NULL, NULL, COUNT(*), 0, 0 FROM {TASK} t "  # noqa: S608 (see the module docstring)
+        f"WHERE t.due_on >= %s AND t.due_on <= %s AND NOT EXISTS (SELECT 1 FROM {REPORT_TALLY} x "
+        f"WHERE x.unit_id = t.unit_id AND x.task_id = t.id) "
+        f"UNION ALL "
+        f"SELECT s.unit_path, s.task_id, t.due_on, s.on_time, s.late, s.open "
+        f"FROM {_join_order(True, f'{TASK} t', f'{REPORT_TALLY} s')} "
+        f"WHERE s.task_id = t.id AND t.due_on >= %s AND t.due_on <= %s AND s.unit_path {marks}",
+        [*period, *period, *params],
+    )
+    if any(path is None and missing for path, _t, _d, missing, _l, _o in rows):
+        return None
+    due = {task_id: due_on for path, task_id, due_on, *_values in rows if path is not None}
+    values = _subtree_values(
+        ((path, task_id, *v) for path, task_id, _due, *v in rows if path is not None), keys, 3
+    )
+    out: list[tuple[Any, ...]] = []
+    for (path, task_id), (on_time, late, open_) in values.items():
+        when = _when(due[task_id], year, today)
+        out += [
+            (path, outcome, when, n)
+            for outcome, n in (("on_time", on_time), ("late", late), ("open", open_))
+            if n
+        ]
     return out

@@ -11,13 +11,19 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
-from nutag.assess.models import AssessmentStatus, ReportStatus, Round
+from nutag.assess.models import (
+    AssessmentStatus,
+    AssessmentSubtreeTally,
+    ReportStatus,
+    ReportSubtreeTally,
+    Round,
+)
 from nutag.core.actors import SYSTEM
 from nutag.factories import PersonFactory, make_care_worker, make_unit
 from nutag.orgs.models import Unit, UnitKind, UnitStatus
 from nutag.orgs.paths import successor
+from nutag.orgs.registry import tally_rebuilds
 from nutag.orgs.services import unit_move
-from nutag.orgs.tallies import unit_tally_rebuild
 from nutag.stats.selectors import dashboard, five_good, unit_figures
 from nutag.stats.tests.work import assess, assessment_round, report, task
 
@@ -79,6 +85,10 @@ def test_a_dashboard_shows_nothing_of_a_sibling_subtree(cast):
             # the children, by seeks of the path index within the subtree's range
             assert "WITH RECURSIVE" not in sql or f"path > '{cast.township1.path}'" in sql
             assert "WITH RECURSIVE" not in sql or sql.count(f"path < '{upper}'") == 2, sql
+            continue
+        if "subtreetally" in sql and "unit_path IN (" in sql:  # the rounds' and tasks' tallies
+            paths = re.findall(r"'([0-9A-Z]+)'", sql.split("unit_path IN (")[1])
+            assert paths and all(p.startswith(cast.township1.path) for p in paths), sql
             continue
         if "people_caretally" in sql and "UNION ALL" in sql:  # bucket by bucket, each a range
             ranges = re.findall(r"path >= '([0-9A-Z]+)' AND \w*path < '([0-9A-Z]+)'", sql)
@@ -153,7 +163,8 @@ def _close_behind_the_services(unit: Unit) -> None:
     """Close ``unit`` whatever it holds (the services refuse while it has people), then
     recount the subtree tallies as ``manage.py rebuild_tallies`` would."""
     Unit.objects.filter(pk=unit.pk).update(status=UnitStatus.CLOSED)
-    unit_tally_rebuild()
+    for rebuild in tally_rebuilds().values():
+        rebuild()
 
 
 def test_tasks_due_this_year_by_outcome_and_last_year(cast):
@@ -329,30 +340,60 @@ def test_same_number_of_queries_for_3_and_40_units(db):
 
 
 def test_large_scopes_read_in_the_other_join_order_with_the_same_result(cast, monkeypatch):
-    """Over many units the task reports' read starts from the tasks
-    (``grouped._join_order``); both orders must give the same figures."""
+    """Where the tasks' subtree tallies are not built, the task reports are read themselves:
+    over many units starting from the tasks (``grouped._join_order``); both orders must give
+    the figures the tallies give."""
     _work(cast)
     module = sys.modules["nutag.stats.selectors.dashboard"]
     units = (cast.banner, cast.township1, cast.township2, cast.village1a)
+    tallied = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
+    ReportSubtreeTally.objects.all().delete()
     small = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
     monkeypatch.setattr(module, "LARGE_SCOPE", 0)
     large = [dashboard(unit=u, siblings=True, today=TODAY) for u in units]
-    assert small == large
+    assert small == large == tallied
     assert small[0].five_good.count == 2 and small[0].tasks.due > 0
 
 
-def test_five_good_counts_over_the_five_good_tallies_path_range(cast) -> None:  # type: ignore[no-untyped-def]
-    """The five-good count reads the per-committee tallies (``assess.FiveGoodTally``) over
-    their own ``unit_path`` range, and finds the units that do not count through the unit
-    table's indexes: never the assessments, never a scan (bench/stats, issue 17)."""
+def _plan(sql: str) -> str:
+    with connection.cursor() as cursor:
+        cursor.execute("EXPLAIN QUERY PLAN " + sql)
+        return " | ".join(str(row[-1]) for row in cursor.fetchall())
+
+
+def test_five_good_reads_the_units_own_row_of_each_rounds_subtree_tally(cast) -> None:  # type: ignore[no-untyped-def]
+    """The five-good count reads the unit's own row of each five-good round's subtree tally
+    (``assess.AssessmentSubtreeTally``), one look-up each: never the assessments, never a
+    scan (bench/stats_parts, issue 17, session 8)."""
     if connection.vendor != "sqlite":
         pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
     _work(cast)
     figures = unit_figures(unit=cast.banner)
     with CaptureQueriesContext(connection) as ctx:
         good = five_good(unit=cast.banner, figures=figures)
-    assert good.count > 0
+    assert (good.count, good.year) == (2, 2025)
     (sql,) = [q["sql"] for q in ctx.captured_queries]
+    assert "assess_assessment " not in sql and "assessmentsubtreetally" in sql
+    plan = _plan(sql)
+    assert "SCAN t" not in plan and "SCAN x" not in plan and "SCAN s" not in plan, plan
+    assert "SEARCH t USING INDEX" in plan and "(unit_id=?)" in plan, plan
+
+
+def test_five_good_counts_over_the_five_good_tallies_path_range(cast) -> None:  # type: ignore[no-untyped-def]
+    """Where the rounds' subtree tallies cannot tell (here: not built), the five-good count
+    reads the per-committee tallies (``assess.FiveGoodTally``) over their own ``unit_path``
+    range, and finds the units that do not count through the unit table's indexes: never
+    the assessments, never a scan (bench/stats, issue 17)."""
+    if connection.vendor != "sqlite":
+        pytest.skip("EXPLAIN QUERY PLAN is SQLite's")
+    _work(cast)
+    built = five_good(unit=cast.banner)
+    AssessmentSubtreeTally.objects.all().delete()
+    figures = unit_figures(unit=cast.banner)
+    with CaptureQueriesContext(connection) as ctx:
+        good = five_good(unit=cast.banner, figures=figures)
+    assert good == built
+    _tallies, sql = [q["sql"] for q in ctx.captured_queries]
     assert "assess_assessment" not in sql
     with connection.cursor() as cursor:
         cursor.execute("EXPLAIN QUERY PLAN " + sql)

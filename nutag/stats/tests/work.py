@@ -13,7 +13,9 @@ from django.utils import timezone
 from nutag.assess.models import (
     Assessment,
     AssessmentStatus,
+    AssessmentSubtreeTally,
     ReportStatus,
+    ReportSubtreeTally,
     Round,
     RoundStatus,
     Standard,
@@ -21,8 +23,9 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
-from nutag.assess.tallies import five_good_tally_refresh
+from nutag.assess.tallies import five_good_tally_refresh, round_tally_build, task_tally_build
 from nutag.orgs.models import Unit
+from nutag.orgs.tallies import own_counts_changing
 
 
 def standard(*, unit: Unit, kind: str = StandardKind.FIVE_GOOD, name: str = "") -> Standard:
@@ -37,7 +40,7 @@ def assessment_round(
     std = std or Standard.objects.filter(unit=unit, kind=StandardKind.FIVE_GOOD).first()
     if std is None:
         std = standard(unit=unit)
-    return Round.objects.create(
+    rnd = Round.objects.create(
         unit=unit,
         standard=std,
         year=year,
@@ -46,6 +49,8 @@ def assessment_round(
         status=RoundStatus.FINISHED,
         pass_mark=std.pass_mark,
     )
+    round_tally_build(rnd)  # as ``round_open`` does (its issuer's row, the "built" mark)
+    return rnd
 
 
 def assess(
@@ -57,31 +62,35 @@ def assess(
 ) -> Assessment:
     if status == AssessmentStatus.ACCEPTED and passed is None:
         passed = True
-    assessment = Assessment.objects.create(
-        round=rnd,
-        unit=unit,
-        status=status,
-        score=(80 if passed else 40) if status == AssessmentStatus.ACCEPTED else None,
-        passed=passed if status == AssessmentStatus.ACCEPTED else None,
-    )
-    # written directly, not through the services: recount the unit's five-good tally as
-    # ``assessment_review`` does (a bulk loader does the same)
+    # written directly, not through the services: the round's subtree tally follows, and the
+    # unit's five-good tally is recounted, as ``assessment_review`` does
+    with own_counts_changing({unit.pk: unit.path}, model=AssessmentSubtreeTally):
+        assessment = Assessment.objects.create(
+            round=rnd,
+            unit=unit,
+            status=status,
+            score=(80 if passed else 40) if status == AssessmentStatus.ACCEPTED else None,
+            passed=passed if status == AssessmentStatus.ACCEPTED else None,
+        )
     five_good_tally_refresh(unit_ids=[unit.pk])
     return assessment
 
 
 def task(*, unit: Unit, due_on: dt.date, title: str = "") -> Task:
-    return Task.objects.create(
+    t = Task.objects.create(
         unit=unit, title=title or f"任务 {due_on}", requirements="按要求上报", due_on=due_on
     )
+    task_tally_build(t)  # as ``task_issue`` does (its issuer's row, the "built" mark)
+    return t
 
 
 def report(t: Task, unit: Unit, *, status: str = ReportStatus.PENDING, late: bool = False) -> None:
     submitted = status in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED)
-    TaskReport.objects.create(
-        task=t,
-        unit=unit,
-        status=status,
-        late=late,
-        submitted_at=timezone.now() if submitted else None,
-    )
+    with own_counts_changing({unit.pk: unit.path}, model=ReportSubtreeTally):  # as the services
+        TaskReport.objects.create(
+            task=t,
+            unit=unit,
+            status=status,
+            late=late,
+            submitted_at=timezone.now() if submitted else None,
+        )
