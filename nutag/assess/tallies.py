@@ -113,6 +113,12 @@ def assessment_own(
     return own
 
 
+def report_outcome(status: str, late: bool) -> str:
+    """A report's outcome as the tallies and the dashboard count it: ``on_time`` or ``late``
+    once reported (submitted or accepted), else ``open``."""
+    return ("late" if late else "on_time") if status in REPORTED else "open"
+
+
 def report_own(
     unit_ids: Sequence[int] | None, task_ids: Sequence[int] | None
 ) -> dict[tuple[int, int], dict[str, int]]:
@@ -127,7 +133,7 @@ def report_own(
     for unit_id, task_id, status, late in rows.values_list(
         "unit_id", "task_id", "status", "late"
     ).order_by():
-        outcome = ("late" if late else "on_time") if status in REPORTED else "open"
+        outcome = report_outcome(status, late)
         counts = own.setdefault((unit_id, task_id), {})
         counts[outcome] = counts.get(outcome, 0) + 1
     return own
@@ -160,10 +166,10 @@ def assessment_changing(assessment: Assessment) -> AbstractContextManager[None]:
 
 
 def report_changing(report: TaskReport) -> AbstractContextManager[None]:
-    """Around a change of ``report``'s status or lateness: the same for the task's tally."""
-    path = Unit.objects.filter(pk=report.unit_id).values_list("path", flat=True).get()
+    """Around a change of ``report``'s status or lateness: the same for the task's tally
+    (the services' report comes with its unit, ``select_related``)."""
     return own_counts_changing(
-        {report.unit_id: path}, model=ReportSubtreeTally, key_ids=[report.task_id]
+        {report.unit_id: report.unit.path}, model=ReportSubtreeTally, key_ids=[report.task_id]
     )
 
 

@@ -20,7 +20,6 @@ from __future__ import annotations
 import dataclasses
 from typing import Any
 
-from django.db import connections
 from django.db.models import Count, Q
 
 from nutag.assess.models import (
@@ -31,7 +30,6 @@ from nutag.assess.models import (
     Standard,
     StandardKind,
 )
-from nutag.core.db import read_alias
 from nutag.orgs.models import (
     GRASSROOTS_KINDS,
     NON_GRASSROOTS_KINDS,
@@ -41,6 +39,7 @@ from nutag.orgs.models import (
 )
 from nutag.orgs.paths import subtree_q, successor
 from nutag.stats.selectors.figures import UnitFigures
+from nutag.stats.selectors.grouped import read_rows
 
 UNIT = Unit._meta.db_table
 TALLY = FiveGoodTally._meta.db_table
@@ -139,12 +138,6 @@ def _tally_sql(path: str) -> tuple[str, list[Any]]:
     return sql, [*bounds, *kinds, *bounds, *statuses, *bounds]
 
 
-def _rows(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
-    with connections[read_alias()].cursor() as cursor:  # a replica's when one serves the view
-        cursor.execute(sql, params)
-        return list(cursor.fetchall())
-
-
 def _subtree_counts_by_year(*, unit: Unit) -> dict[int, tuple[int, int]] | None:
     """``_counts_by_year`` from the unit's own row of each five-good round's subtree tally
     (``assess.AssessmentSubtreeTally``: its subtree's accepted grassroots committees in the
@@ -165,7 +158,7 @@ def _subtree_counts_by_year(*, unit: Unit) -> dict[int, tuple[int, int]] | None:
     # row per round its subtree is in, then their round; the rounds, not every standard.
     five_good = str(StandardKind.FIVE_GOOD.value)
     counts: dict[int, tuple[int, int]] = {}
-    for year, accepted, passed in _rows(sql, [unit.pk, five_good, five_good]):
+    for year, accepted, passed in read_rows(sql, [unit.pk, five_good, five_good]):
         if year is None:
             if accepted:  # rounds without a built tally
                 return None
@@ -187,7 +180,7 @@ def _counts_by_year(*, unit: Unit) -> dict[int, tuple[int, int]]:
         return found
     sql, params = _tally_sql(unit.path)
     totals: dict[int, list[int]] = {}
-    for year, accepted, passed in _rows(sql, params):
+    for year, accepted, passed in read_rows(sql, params):
         row = totals.setdefault(int(year), [0, 0])
         row[0] += int(accepted)
         row[1] += int(passed or 0)

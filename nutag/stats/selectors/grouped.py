@@ -26,7 +26,6 @@ from nutag.assess.models import (
     Assessment,
     AssessmentStatus,
     AssessmentSubtreeTally,
-    ReportStatus,
     ReportSubtreeTally,
     Round,
     Standard,
@@ -34,7 +33,7 @@ from nutag.assess.models import (
     Task,
     TaskReport,
 )
-from nutag.assess.tallies import ASSESSMENT_FIELDS
+from nutag.assess.tallies import ASSESSMENT_FIELDS, report_outcome
 from nutag.core.db import read_alias
 from nutag.orgs.models import (
     GRASSROOTS_KINDS,
@@ -121,7 +120,8 @@ def _join_order(large: bool, *tables: str) -> str:
     return " CROSS JOIN ".join(ordered)
 
 
-def _rows(sql: str, params: Params) -> list[tuple[Any, ...]]:
+def read_rows(sql: str, params: Params) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` on the connection that serves reads (a replica's, when one does)."""
     with connections[read_alias()].cursor() as cursor:  # a replica's when one serves the view
         cursor.execute(sql, params)
         return list(cursor.fetchall())
@@ -135,7 +135,7 @@ def unit_rows(*, scope: str, buckets: Buckets) -> list[tuple[Any, ...]]:
     bucket, p1 = buckets.sql("u.path")
     where, p2 = _range("u.path", scope)
     sums = ", ".join(f"SUM(t.{f})" for f in ["participants", *CATEGORY_FIELDS])
-    return _rows(
+    return read_rows(
         f"SELECT {bucket}, u.kind, COUNT(*) FILTER (WHERE u.status = %s), {sums} "  # noqa: S608 (see the module docstring)
         f"FROM {UNIT} u LEFT JOIN {TALLY} t ON t.unit_id = u.id "
         f"WHERE {where} GROUP BY 1, 2",
@@ -186,7 +186,7 @@ def shown_units(*, ancestors: Sequence[str], levels: Sequence[tuple[str, int]]) 
     if not conditions:
         return []
     alias = read_alias()
-    rows = _rows(
+    rows = read_rows(
         f"SELECT {columns} FROM {UNIT} WHERE {' OR '.join(conditions)} ORDER BY path",  # noqa: S608 (see the module docstring)
         params,
     )
@@ -244,11 +244,11 @@ def bucket_unit_rows(*, keys: Sequence[tuple[str, bool]]) -> list[tuple[Any, ...
         params += p_paths
     if not branches:
         return []
-    rows = _rows(" UNION ALL ".join(branches), params)
+    rows = read_rows(" UNION ALL ".join(branches), params)
     missing = sorted(set(subtrees) - {row[0] for row in rows})
     if missing:
         more, p_more = _range_branches(missing, exact=False)
-        rows += _rows(" UNION ALL ".join(more), p_more)
+        rows += read_rows(" UNION ALL ".join(more), p_more)
     out: list[tuple[Any, ...]] = []
     for key, kind, units, *rest in rows:
         by_kind = rest[len(care) :]
@@ -319,7 +319,7 @@ def round_rows(*, unit_path: str, scope: str, siblings: bool) -> list[RoundRow]:
     inside, p_inside = _range("iu.path", scope)
     here, p_here = _accepted_in(unit_path)
     there, p_there = _accepted_in(scope) if siblings else ("FALSE", [])
-    rows = _rows(
+    rows = read_rows(
         f"SELECT r.id, r.year, r.title, iu.path, s.kind = %s, "  # noqa: S608 (see the module docstring)
         f"CASE WHEN s.kind = %s THEN {here} ELSE FALSE END, "
         f"CASE WHEN s.kind = %s THEN {there} ELSE FALSE END, "
@@ -475,7 +475,7 @@ def assessment_rows(
         f"SELECT id, path, status FROM {UNIT} WHERE kind {kinds} AND {where} "  # noqa: S608 (see the module docstring)
         f"UNION SELECT id, path, status FROM {UNIT} WHERE status {closed} AND {where}"
     )
-    rows = _rows(
+    rows = read_rows(
         f"WITH b (k, lo, hi) AS (VALUES {values}) "  # noqa: S608 (see the module docstring)
         f"SELECT 1, b.k, {', '.join(plus)} FROM b "
         f"UNION ALL "
@@ -505,9 +505,6 @@ def assessment_rows(
     return out
 
 
-REPORTED = frozenset(str(s.value) for s in (ReportStatus.SUBMITTED, ReportStatus.ACCEPTED))
-
-
 def _when(due_on: Any, year: int, today: dt.date) -> str:
     """``past``/``future`` (due before today or not), ``prev_`` before ``year``."""
     due = str(due_on)[:10]  # a date, or its ISO text (SQLite)
@@ -531,7 +528,7 @@ def report_rows(
     bucket, p1 = buckets.sql("u.path")
     where, p2 = _range("u.path", scope)
     tables = [f"{TASK} t", f"{REPORT} r", f"{UNIT} u"]
-    rows = _rows(
+    rows = read_rows(
         f"SELECT {bucket}, t.due_on, r.status, r.late, COUNT(*) "  # noqa: S608 (see the module docstring)
         f"FROM {_join_order(large, *tables)} "
         f"WHERE r.task_id = t.id AND u.id = r.unit_id AND {where} AND u.status = %s "
@@ -541,8 +538,7 @@ def report_rows(
     )
     out: list[tuple[Any, ...]] = []
     for key, due_on, status, late, n in rows:
-        outcome = ("late" if late else "on_time") if status in REPORTED else "open"
-        out.append((key, outcome, _when(due_on, year, today), n))
+        out.append((key, report_outcome(status, late), _when(due_on, year, today), n))
     return out
 
 
@@ -571,9 +567,6 @@ def _subtree_values(
     return out
 
 
-ASSESSMENT_TALLY_FIELDS = ASSESSMENT_FIELDS
-
-
 def assessment_tally_rows(
     *,
     keys: Sequence[tuple[str, bool]],
@@ -593,14 +586,14 @@ def assessment_tally_rows(
     if not every or not paths:
         return []
     marks, params = _in(paths)
-    fields = ", ".join(ASSESSMENT_TALLY_FIELDS)
-    rows = _rows(
+    fields = ", ".join(ASSESSMENT_FIELDS)
+    rows = read_rows(
         f"SELECT unit_path, round_id, {fields} FROM {ASSESSMENT_TALLY} "  # noqa: S608 (see the module docstring)
         f"WHERE round_id {_ids(every)} AND unit_path {marks}",
         params,
     )
-    values = _subtree_values(rows, keys, len(ASSESSMENT_TALLY_FIELDS))
-    at = {f: i for i, f in enumerate(ASSESSMENT_TALLY_FIELDS)}
+    values = _subtree_values(rows, keys, len(ASSESSMENT_FIELDS))
+    at = {f: i for i, f in enumerate(ASSESSMENT_FIELDS)}
     out: list[tuple[Any, ...]] = []
     for path in paths:
 
@@ -631,7 +624,7 @@ def report_tally_rows(
         return []
     marks, params = _in(paths)
     period = [dt.date(year - 1, 1, 1).isoformat(), f"{year}-12-31"]
-    rows = _rows(
+    rows = read_rows(
         f"SELECT NULL, NULL, NULL, COUNT(*), 0, 0 FROM {TASK} t "  # noqa: S608 (see the module docstring)
         f"WHERE t.due_on >= %s AND t.due_on <= %s AND NOT EXISTS (SELECT 1 FROM {REPORT_TALLY} x "
         f"WHERE x.unit_id = t.unit_id AND x.task_id = t.id) "
