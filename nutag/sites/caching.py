@@ -111,6 +111,10 @@ def _scope_key(scope: str) -> str:
     return f"pcg:u:{scope}"
 
 
+def _slots_key(scope: str) -> str:
+    return f"pcg:s:{scope}"
+
+
 def _generations(keys: list[str]) -> list[int]:
     return generations.read(keys)
 
@@ -127,6 +131,14 @@ def purge_everything() -> None:
 def purge_scopes(scopes: Iterable[str]) -> None:
     """Purge the pages of the units with these codes (``ROOT_SCOPE``: ``/``)."""
     _bump_now_and_on_commit({_scope_key(s) for s in scopes})
+
+
+def purge_slot_answers(scopes: Iterable[str]) -> None:
+    """Forget the extension apps' kept answers for the units with these codes (which of their
+    columns have content, which of their blocks are empty: ``selectors.memo``, ``slots=True``).
+    Every announced change does, but those of sites' own content (``announce_site_change(...,
+    slots=False)``): an article published does not change what another app shows."""
+    _bump_now_and_on_commit({_slots_key(s) for s in scopes})
 
 
 def refresh_scopes_later(scopes: Iterable[str]) -> None:
@@ -203,6 +215,13 @@ def scope_generations(scope: str) -> tuple[int, int]:
     """The site-wide and ``scope``'s page generations (what a purge of them changes): in
     every page key, and in the answers ``selectors.memo`` keeps."""
     everything, own = _generations([GENERATION_ALL, _scope_key(scope)])
+    return everything, own
+
+
+def slot_generations(scope: str) -> tuple[int, int]:
+    """The site-wide and ``scope``'s generations of the extension apps' answers
+    (``purge_slot_answers``; a site-wide purge forgets them too)."""
+    everything, own = _generations([GENERATION_ALL, _slots_key(scope)])
     return everything, own
 
 

@@ -6,10 +6,15 @@ withdrawn, pushed down or accepted from a recommendation, a column renamed, hidd
 Receivers are for cache purge and search indexing only (never for domain flow):
 
     site_changed.connect(receiver)   # receiver(sender, *, unit_ids: list[int],
-                                     #          article_ids: list[int], **kwargs)
+                                     #          article_ids: list[int], slots: bool, **kwargs)
 
 ``unit_ids`` are the units whose site shows something different; ``article_ids`` the
-articles whose own page changed (empty for column changes).
+articles whose own page changed (empty for column changes). ``slots`` is False only when
+the change is in sites' own content (articles, placements, columns, an article's reading):
+then the extension apps' kept answers for those units (which of their columns have content,
+which of their blocks are empty, ``sites.selectors.memo``) still hold. Every other app
+announces with the default, ``slots=True``, so that an app never has to know what sites
+keeps.
 """
 
 from __future__ import annotations
@@ -22,13 +27,16 @@ from django.dispatch import Signal
 site_changed = Signal()
 
 
-def announce_site_change(*, unit_ids: Iterable[int], article_ids: Iterable[int] = ()) -> None:
-    """Send ``site_changed`` once the current transaction commits."""
+def announce_site_change(
+    *, unit_ids: Iterable[int], article_ids: Iterable[int] = (), slots: bool = True
+) -> None:
+    """Send ``site_changed`` once the current transaction commits. ``slots=False``: only for
+    sites' own services (see the module docstring)."""
     units = sorted(set(unit_ids))
     articles = sorted(set(article_ids))
 
     def send() -> None:
-        site_changed.send(sender=None, unit_ids=units, article_ids=articles)
+        site_changed.send(sender=None, unit_ids=units, article_ids=articles, slots=slots)
 
     transaction.on_commit(send)
 
@@ -58,6 +66,6 @@ def publish_due(*, now: object = None) -> int:
     )
     if due:
         units = Placement.objects.filter(article_id__in=due).values_list("unit_id", flat=True)
-        site_changed.send(sender=None, unit_ids=sorted(set(units)), article_ids=due)
+        site_changed.send(sender=None, unit_ids=sorted(set(units)), article_ids=due, slots=False)
     cache.set("sites:publish_due:last", moment.timestamp(), timeout=None)
     return len(due)

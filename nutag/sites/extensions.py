@@ -11,14 +11,16 @@ An app registers from its ``AppConfig.ready()``:
         # ``order``: smaller first (default 100); an emergency takes 0, the top of the page.
         # ``unit_only``: whether it is empty depends on the unit alone, never on the reader,
         # and the app announces every change of it: sites then remembers an empty answer
-        # until the unit's pages are purged and does not ask again (issue 17).
+        # until an app announces a change at the unit and does not ask again (issue 17).
 
     register_column_page("online_study", render_courses, has_content=unit_has_courses)
         # render(request, unit, column) -> str: safe HTML shown on the column's page above
         # its articles (courses, the concerns board …).
         # has_content(unit) -> bool: the column is listed to visitors even with no article.
-        # Its answer is kept until the unit's pages are purged (``selectors.memo``): announce
-        # every change of it (``announce_site_change``).
+        # Its answer is kept until an app announces a change at the unit (``selectors.memo``,
+        # ``slots=True``; a publish of sites' own does not): announce every change of it
+        # (``announce_site_change``). It may read the app's own data and the unit, never
+        # sites' articles or columns.
 
     register_article_block("voice.comments", render_comments)
         # render(request, unit, article) -> str: safe HTML shown under an article on the

@@ -52,13 +52,19 @@ def unit_changed(sender: type[Unit], instance: Unit, **kwargs: Any) -> None:
     caching.purge_everything()
 
 
-def site_change_announced(sender: Any, *, unit_ids: list[int], **kwargs: Any) -> None:
+def site_change_announced(
+    sender: Any, *, unit_ids: list[int], slots: bool = True, **kwargs: Any
+) -> None:
     """``events.site_changed``, sent on commit by the write services: it also covers their
     bulk writes (``bulk_create``/``bulk_update``), which send no model signal. Sent after
     the commit, so after the model signals' bumps: the purged units' recent pages are then
-    rendered again in the background (``nutag.sites.refresh``)."""
+    rendered again in the background (``nutag.sites.refresh``). Unless the change is in
+    sites' own content (``slots=False``), the extension apps' kept answers for the same
+    units are forgotten too."""
     scopes = caching.purge_units(unit_ids=unit_ids)
     caching.purge_scopes([caching.ROOT_SCOPE])
+    if slots:
+        caching.purge_slot_answers(scopes | {caching.ROOT_SCOPE})
     caching.refresh_scopes_later(scopes | {caching.ROOT_SCOPE})
 
 

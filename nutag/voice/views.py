@@ -280,7 +280,7 @@ def poll_new(request: HttpRequest, code: str) -> HttpResponse:
 def render_open_poll(request: HttpRequest, unit: Any) -> str:
     """The site's home block: the unit's open poll, the same for every reader.
 
-    Its HTML is kept per language under the unit's page generation (``sites.selectors.memo``;
+    Its HTML is kept per language under the unit's slot generation (``sites.selectors.memo``;
     ``poll_create`` announces the change) until the moment it changes with time alone: the
     poll closes or a later one opens (issue 17: the block was a quarter of a cold home)."""
     from django.template.loader import render_to_string
@@ -301,5 +301,5 @@ def render_open_poll(request: HttpRequest, unit: Any) -> str:
     def fresh(kept: tuple[str, dt.datetime | None]) -> bool:
         return kept[1] is None or now < kept[1]
 
-    html, _until = unit_memo(unit, f"voice.poll:{get_language()}", compute, fresh=fresh)
+    html, _until = unit_memo(unit, f"voice.poll:{get_language()}", compute, fresh=fresh, slots=True)
     return html

@@ -59,9 +59,10 @@ def render_comments(request: HttpRequest, unit: Any, article: Any) -> str:
     """The block under an article: its published comments and the way to add one.
 
     For anonymous readers the block is the same for all (no form, no token, no name): its
-    HTML is kept per article and language under the unit's page generation
+    HTML is kept per article and language under the unit's slot generation
     (``sites.selectors.memo``; every comment service that changes what the public sees
-    announces it). Logged-in readers get it rendered for them (their form, CSRF token)."""
+    announces it; a publish of another article does not ask it again). Logged-in readers
+    get it rendered for them (their form, CSRF token)."""
 
     def compute() -> str:
         rows = list(published_comments(unit=unit, article_id=article.pk)[:SHOWN_COMMENTS])
@@ -82,7 +83,7 @@ def render_comments(request: HttpRequest, unit: Any, article: Any) -> str:
     if request.user.is_authenticated:
         return compute()
     name = f"voice.comments:{article.pk}:{get_language()}"
-    return unit_memo(unit, name, compute)
+    return unit_memo(unit, name, compute, slots=True)
 
 
 def render_concern_comments(request: HttpRequest, concern: Any) -> str:

@@ -14,6 +14,17 @@ are kept in the default cache under a key made of:
 - the unit's id and the question's name;
 - the extension registry's version (an app registering or removing a slot asks again).
 
+The extension apps' answers (which of their columns have content, which of their blocks are
+empty, a block an app keeps itself) are kept under the unit's *slot* generations instead
+(``slots=True``; ``caching.slot_generations``): every announced change bumps them but those of
+sites' own content (``announce_site_change(..., slots=False)``: an article published,
+withdrawn, pushed down, a column edited, an article's reading), and the sites' model
+signals never do. So the first render after a publish asks the placements again, but no
+other app (the seven "has content?" checks and the empty blocks were about half of that
+render's time, ``bench/RESULTS.md``). Such an answer must depend only on the app's own data
+(and the unit, or the id of the article it is under): an answer that reads sites' articles
+or columns stays under the page generation.
+
 They live as long as a page (``NUTAG_SITE_MEMO_SECONDS``, by default the page cache's
 ``NUTAG_PAGE_CACHE_SECONDS``): nothing is more stale than the cached page an anonymous
 reader gets anyway. With the page cache off (0) nothing is kept.
@@ -48,8 +59,12 @@ def memo_seconds() -> int:
     return caching.page_cache_seconds() if seconds is None else int(seconds)
 
 
-def memo_key(unit: Unit, name: str) -> str:
-    """The key of ``name``'s answer for ``unit`` at the unit's current page generation."""
+def memo_key(unit: Unit, name: str, *, slots: bool = False) -> str:
+    """The key of ``name``'s answer for ``unit`` at the unit's current page generation
+    (``slots``: at its current slot generation, for an extension app's answer)."""
+    if slots:
+        everything, own = caching.slot_generations(unit.code)
+        return f"{PREFIX}:s:{name}:{unit.pk}:{everything}:{own}:{registry_version()}"
     everything, own = caching.scope_generations(unit.code)
     return f"{PREFIX}:{name}:{unit.pk}:{everything}:{own}:{registry_version()}"
 
@@ -60,15 +75,18 @@ def unit_memo(
     compute: Callable[[], T],
     *,
     fresh: Callable[[T], bool] | None = None,
+    slots: bool = False,
 ) -> T:
-    """``compute()``'s answer for ``unit``, kept until the unit's pages are purged.
+    """``compute()``'s answer for ``unit``, kept until the unit's pages are purged
+    (``slots=True``: until a change announced by an app other than sites, for an answer
+    that depends only on that app's data; see the module docstring).
 
     ``fresh(answer)``: whether a kept answer still holds (an answer that also changes with
     time alone, a poll that closes at a given moment); a stale one is computed again."""
     seconds = memo_seconds()
     if seconds <= 0:
         return compute()
-    key = memo_key(unit, name)  # before computing: see the module docstring
+    key = memo_key(unit, name, slots=slots)  # before computing: see the module docstring
     cache = caches["default"]
     found = cache.get(key)
     if isinstance(found, tuple) and len(found) == 1 and (fresh is None or fresh(found[0])):
@@ -80,11 +98,11 @@ def unit_memo(
 
 def site_home_blocks(request: HttpRequest, unit: Unit) -> SafeString:
     """The extension apps' home blocks for ``unit`` (``extensions.home_blocks``), without
-    asking again the ``unit_only`` blocks that were empty at this page generation."""
+    asking again the ``unit_only`` blocks that were empty at this slot generation."""
     seconds = memo_seconds()
     if seconds <= 0:
         return home_blocks(request, unit)
-    key = memo_key(unit, "empty_blocks")
+    key = memo_key(unit, "empty_blocks", slots=True)
     cache = caches["default"]
     skip = cache.get(key)
     known = isinstance(skip, frozenset)

@@ -358,18 +358,30 @@ def top_columns(*, columns: list[Column]) -> list[Column]:
     ]
 
 
-def used_column_keys(*, unit: Unit) -> frozenset[str]:
-    """Keys of the columns with something to read on ``unit``'s site: a published article
-    placed in it, or an extension app's content (``extensions.columns_with_content``)."""
-    used = set(
+def placed_column_keys(*, unit: Unit) -> frozenset[str]:
+    """Keys of the columns with a published article placed in them on ``unit``'s site."""
+    return frozenset(
         listed(unit=unit)
         .exclude(column_key="")
         .order_by()
         .values_list("column_key", flat=True)
         .distinct()
     )
-    used |= columns_with_content(unit)  # apps above sites fill some columns (extensions.py)
-    return frozenset(used)
+
+
+def used_column_keys(*, unit: Unit, memo: bool = False) -> frozenset[str]:
+    """Keys of the columns with something to read on ``unit``'s site: a published article
+    placed in it, or an extension app's content (``extensions.columns_with_content``).
+    ``memo``: each part kept (``selectors.memo``), the articles' until the unit's pages are
+    purged, the apps' until one of them announces a change (a publish asks only the first)."""
+    if not memo:
+        return placed_column_keys(unit=unit) | columns_with_content(unit)
+    placed = unit_memo(unit, "placed_columns", lambda: placed_column_keys(unit=unit))
+    # apps above sites fill some columns (extensions.py)
+    filled = unit_memo(
+        unit, "filled_columns", lambda: frozenset(columns_with_content(unit)), slots=True
+    )
+    return placed | filled
 
 
 def columns_with_articles(
@@ -378,8 +390,8 @@ def columns_with_articles(
     """``columns`` that have something to read on ``unit``'s site (a published article in the
     column or in a column inside it). Visitors see only these; officers manage every column
     in the workbench. ``every`` is ``site_columns(unit=unit)`` when the caller has it.
-    Which columns are used is kept until the unit's pages are purged (``memo``)."""
-    used = unit_memo(unit, "used_columns", lambda: used_column_keys(unit=unit))
+    Which columns are used is kept (``used_column_keys(memo=True)``)."""
+    used = used_column_keys(unit=unit, memo=True)
     default_parent = {c.key: c.parent for c in DEFAULT_COLUMNS}
     every = site_columns(unit=unit) if every is None else every
     key_of = {c.pk: c.key for c in every if c.pk is not None}

@@ -191,7 +191,7 @@ def article_publish(*, acting_user: Actor, article: Article) -> Article:
     Placement.objects.get_or_create(
         article=article, unit=article.unit, defaults={"via": PlacementVia.OWN, "accepted": True}
     )
-    announce_site_change(unit_ids=_shown_on(article), article_ids=[article.pk])
+    announce_site_change(unit_ids=_shown_on(article), article_ids=[article.pk], slots=False)
     if settings.NUTAG_SPEECH:  # read aloud by the server, for phones with no voice
         enqueue("nutag.sites.services.speech.speech_render", article_id=article.pk)
     return article
@@ -229,7 +229,7 @@ def article_withdraw(*, acting_user: Actor, article: Article) -> Article:
     elif article.status == ArticleStatus.PUBLISHED:
         require(acting_user, can_publish, article)
         _set_status(acting_user, article, ArticleStatus.WITHDRAWN)
-        announce_site_change(unit_ids=_shown_on(article), article_ids=[article.pk])
+        announce_site_change(unit_ids=_shown_on(article), article_ids=[article.pk], slots=False)
     else:
         require(acting_user, can_write, article)
         raise ValidationError(_("Only a submitted or published article can be withdrawn."))

@@ -56,7 +56,7 @@ def _materialise_columns(unit: Unit) -> list[Column]:
                 rows.append(column)
             Column.objects.bulk_create(rows)
             existing = {c.key: c for c in Column.objects.filter(unit=unit)}
-    announce_site_change(unit_ids=[unit.pk])
+    announce_site_change(unit_ids=[unit.pk], slots=False)
     return sorted(existing.values(), key=lambda c: (c.position, c.pk))
 
 
@@ -91,7 +91,7 @@ def column_update(
             unit=column.unit,
             changes=changes,
         )
-        announce_site_change(unit_ids=[column.unit_id])
+        announce_site_change(unit_ids=[column.unit_id], slots=False)
     return column
 
 
@@ -111,7 +111,7 @@ def columns_reorder(*, acting_user: Actor, unit: Unit, ordered_ids: Sequence[int
             changed.append(column)
     if changed:
         Column.objects.bulk_update(changed, ["position"])
-        announce_site_change(unit_ids=[unit.pk])
+        announce_site_change(unit_ids=[unit.pk], slots=False)
     return [columns[pk] for pk in ids]
 
 

@@ -92,7 +92,9 @@ def article_push(
             note=_("pushed down to %(count)d units: %(units)s")
             % {"count": len(new), "units": shown},
         )
-        announce_site_change(unit_ids=[p.unit_id for p in new], article_ids=[article.pk])
+        announce_site_change(
+            unit_ids=[p.unit_id for p in new], article_ids=[article.pk], slots=False
+        )
     return len(new)
 
 
@@ -150,7 +152,9 @@ def recommendation_accept(*, acting_user: Actor, placement: Placement) -> Placem
             unit=placement.unit,
             note=_("recommendation accepted by %(unit)s") % {"unit": placement.unit.name},
         )
-        announce_site_change(unit_ids=[placement.unit_id], article_ids=[placement.article_id])
+        announce_site_change(
+            unit_ids=[placement.unit_id], article_ids=[placement.article_id], slots=False
+        )
     return placement
 
 
@@ -169,4 +173,6 @@ def recommendation_decline(*, acting_user: Actor, placement: Placement) -> None:
         note=_("recommendation declined by %(unit)s") % {"unit": placement.unit.name},
     )
     if was_shown:
-        announce_site_change(unit_ids=[placement.unit_id], article_ids=[placement.article_id])
+        announce_site_change(
+            unit_ids=[placement.unit_id], article_ids=[placement.article_id], slots=False
+        )

@@ -68,7 +68,7 @@ def article_speech_render(*, acting_user: Actor, article: Article) -> bool:
             note="machine reading",
         )
         delete_after_commit([old] if old else [])
-        announce_site_change(unit_ids=_shown_on(current), article_ids=[current.pk])
+        announce_site_change(unit_ids=_shown_on(current), article_ids=[current.pk], slots=False)
         return True
 
     return saving(store)

@@ -174,3 +174,111 @@ def test_a_renamed_column_and_a_new_picture_show_on_the_next_render(
     assert picture is not None and picture.pk == covered.pk
     assert publish(cast.village1b, title="邻村有图", cover="covers/y.jpg")
     assert site_picture(unit=cast.village1a).pk == covered.pk  # type: ignore[union-attr]
+
+
+# --- The apps' answers kept apart from the articles' (``slots``) ------------------------------
+
+
+def _publish(unit: Unit, column_key: str, secretary: Any) -> Any:
+    article = services.article_create(
+        acting_user=secretary,
+        unit=unit,
+        data=services.ArticleInput(title="新闻", column_key=column_key, body="<p>x</p>"),
+    )
+    services.article_publish(acting_user=secretary, article=article)
+    return article
+
+
+def test_a_publish_asks_the_articles_again_but_no_other_app(
+    cast: Any, app: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = Client()
+    client.force_login(cast.village1a_secretary)  # logged in: every request is rendered
+    village = cast.village1a
+    page = _home(client, village)
+    assert _link(village, "revitalisation") not in page and "memo-block" not in page
+    asked = ASKED.count(village.pk), ASKED.count(-village.pk)
+    assert asked == (1, 1)
+    with django_capture_on_commit_callbacks(execute=True):
+        article = _publish(village, "revitalisation", cast.village1a_secretary)
+    page = _home(client, village)
+    assert _link(village, "revitalisation") in page  # the articles' part asked again …
+    assert (ASKED.count(village.pk), ASKED.count(-village.pk)) == asked  # … no app's
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=cast.village1a_secretary, article=article)
+    assert _link(village, "revitalisation") not in _home(client, village)
+    assert (ASKED.count(village.pk), ASKED.count(-village.pk)) == asked
+
+
+def test_after_a_publish_an_apps_change_still_shows_once_announced(
+    cast: Any, app: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    client = Client()
+    client.force_login(cast.village1a_secretary)
+    village = cast.village1a
+    _home(client, village)
+    FILLED.add(village.pk)  # the app's content, not yet announced
+    with django_capture_on_commit_callbacks(execute=True):
+        _publish(village, "news", cast.village1a_secretary)
+    page = _home(client, village)
+    # a publish is no announcement of the app's: its kept answers hold (documented contract)
+    assert _link(village, "tourism") not in page and "memo-block" not in page
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_site_change(unit_ids=[village.pk])  # what the app's services do
+    page = _home(client, village)
+    assert _link(village, "tourism") in page and "memo-block" in page
+
+
+def test_sites_own_changes_keep_the_apps_answers(
+    cast: Any, app: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Columns saved and renamed, an article pushed down: all sites' own content."""
+    from nutag.sites.tests.test_services import published
+
+    client = Client()
+    client.force_login(cast.village1a_secretary)
+    village = cast.village1a
+    _home(client, village)
+    asked = len(ASKED)
+    with django_capture_on_commit_callbacks(execute=True):
+        columns = services.columns_ensure(acting_user=cast.village1a_secretary, unit=village)
+    news = next(c for c in columns if c.key == "news")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.column_update(
+            acting_user=cast.village1a_secretary,
+            column=news,
+            title="村里新闻",
+            title_mn="",
+            enabled=True,
+        )
+    with django_capture_on_commit_callbacks(execute=True):
+        notice = published(cast.township1, title="镇通知", kind="notice")
+        services.article_push(
+            acting_user=cast.township1_secretary, article=notice, unit_ids=[village.pk]
+        )
+    page = _home(client, village)
+    assert "镇通知" in page  # the pages were purged …
+    assert len(ASKED) == asked  # … and no app was asked again
+
+
+def test_an_apps_announcement_forgets_only_that_units_answers(
+    cast: Any, app: None, django_capture_on_commit_callbacks: Any
+) -> None:
+    _used(cast.village1a)
+    _used(cast.village1b)
+    with django_capture_on_commit_callbacks(execute=True):
+        announce_site_change(unit_ids=[cast.village1b.pk])
+    _used(cast.village1a)
+    _used(cast.village1b)
+    assert ASKED.count(cast.village1a.pk) == 1  # the sibling's change is not this unit's
+    assert ASKED.count(cast.village1b.pk) == 2
+
+
+def test_a_site_wide_purge_forgets_the_apps_answers(cast: Any, app: None) -> None:
+    """A unit renamed (or a raw load) purges every page: the apps' answers go with them."""
+    from nutag.sites import caching
+
+    _used(cast.village1a)
+    caching.purge_everything()
+    _used(cast.village1a)
+    assert ASKED.count(cast.village1a.pk) == 2

@@ -118,3 +118,44 @@ def test_a_public_page_rendered_by_another_process_is_a_hit_here(
         assert response["X-Nutag-Cache"] == "hit"
         assert cast.village1a.name in response.content.decode()
     assert calls == [url]  # rendered once, for every process
+
+
+# --- The shared folder's bound, counted every so many writes ---------------------------------
+
+
+def _files(folder: Path) -> int:
+    return sum(1 for _ in folder.glob("*.djcache"))
+
+
+def test_the_folder_stays_bounded_and_is_counted_every_so_many_writes(tmp_path: Path) -> None:
+    folder = tmp_path / "shared"
+    cache = pagecache.SharedFolderCache(str(folder), {"OPTIONS": {"MAX_ENTRIES": 100}})
+    assert cache.check_every == 100 // pagecache.CULL_CHECK_SHARE == 5
+    listed = []
+    real = cache._list_cache_files
+
+    def counted() -> list[str]:
+        listed.append(1)
+        return real()
+
+    cache._list_cache_files = counted  # type: ignore[method-assign]
+    most = 0
+    for i in range(1000):
+        cache.set(f"pc:{i}", b"x" * 10, timeout=300)
+        most = max(most, _files(folder))
+    assert len(listed) == 200  # once every 5 writes, the first one included (not 1,000)
+    assert most <= 100 + cache.check_every  # never more than the bound and one round of writes
+    assert _files(folder) < 100 + cache.check_every
+    assert cache.get("pc:999") == b"x" * 10  # the newest is kept (culled before it was written)
+
+
+def test_a_small_bound_is_counted_on_every_write(tmp_path: Path) -> None:
+    cache = pagecache.SharedFolderCache(str(tmp_path / "s"), {"OPTIONS": {"MAX_ENTRIES": 10}})
+    assert cache.check_every == 1
+    for i in range(50):
+        cache.set(f"k{i}", i, timeout=300)
+        assert _files(tmp_path / "s") <= 10
+
+
+def test_the_page_cache_uses_the_counted_folder(tiered: pagecache.TieredPageCache) -> None:
+    assert isinstance(tiered.shared, pagecache.SharedFolderCache)
