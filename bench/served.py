@@ -121,6 +121,8 @@ class Row:
     cold_p50: float | None = None
     stack: float = 0.0
     stack_p50: float | None = None
+    miss: float = 0.0
+    miss_p50: float | None = None
 
 
 def _paths(base_url: str, village: str) -> dict[str, str]:
@@ -302,7 +304,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--modes",
         default="warm,cold",
-        help="of warm, cold, stack (warm with the early path off: NUTAG_PAGE_CACHE_EARLY=0)",
+        help="of warm, cold, stack (warm with the early path off: NUTAG_PAGE_CACHE_EARLY=0), "
+        "miss (every request renders, the page's kept answers kept: a miss after expiry, "
+        "a new ?page=, a language first asked)",
     )
     parser.add_argument("--folder", type=Path, help="reuse the demo in this folder")
     parser.add_argument(
@@ -345,6 +349,7 @@ def main(argv: list[str] | None = None) -> int:
             "warm": {},
             "cold": {"NUTAG_PAGE_CACHE_SECONDS": "0"},
             "stack": {"NUTAG_PAGE_CACHE_EARLY": "0"},
+            "miss": {"NUTAG_PAGE_CACHE_SECONDS": "0", "NUTAG_SITE_MEMO_SECONDS": "300"},
         }
         for mode in modes:
             site.extra = extras[mode]

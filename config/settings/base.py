@@ -330,6 +330,9 @@ NUTAG_PAGE_CACHE_SECONDS = int(os.environ.get("NUTAG_PAGE_CACHE_SECONDS", "300")
 # again (nutag/sites/refresh.py, issue 17).
 NUTAG_PAGE_REFRESH = int(os.environ.get("NUTAG_PAGE_REFRESH", "12"))
 NUTAG_PAGE_CACHE_GRACE = int(os.environ.get("NUTAG_PAGE_CACHE_GRACE", "3600"))
+# How long a page's kept answers live (nutag/sites/selectors/memo.py); unset: as a page.
+_SITE_MEMO = os.environ.get("NUTAG_SITE_MEMO_SECONDS", "")
+NUTAG_SITE_MEMO_SECONDS = int(_SITE_MEMO) if _SITE_MEMO else None
 # Read counts are buffered in the cache and written after this many reads or seconds.
 NUTAG_READS_FLUSH_EVERY = int(os.environ.get("NUTAG_READS_FLUSH_EVERY", "200"))
 NUTAG_READS_FLUSH_SECONDS = int(os.environ.get("NUTAG_READS_FLUSH_SECONDS", "60"))

@@ -213,16 +213,22 @@ def _scope(kwargs: dict[str, Any]) -> str:
 
 def scope_generations(scope: str) -> tuple[int, int]:
     """The site-wide and ``scope``'s page generations (what a purge of them changes): in
-    every page key, and in the answers ``selectors.memo`` keeps."""
+    every page key (and, through ``memo_generations``, in the answers ``selectors.memo``
+    keeps)."""
     everything, own = _generations([GENERATION_ALL, _scope_key(scope)])
     return everything, own
 
 
-def slot_generations(scope: str) -> tuple[int, int]:
-    """The site-wide and ``scope``'s generations of the extension apps' answers
-    (``purge_slot_answers``; a site-wide purge forgets them too)."""
-    everything, own = _generations([GENERATION_ALL, _slots_key(scope)])
-    return everything, own
+def memo_generations(scope: str, *, page: bool = True, slots: bool = False) -> list[int]:
+    """The site-wide generation, then ``scope``'s page generation and (or) its generation
+    of the extension apps' answers (``purge_slot_answers``), in one read: the key of an
+    answer ``selectors.memo`` keeps."""
+    names = [GENERATION_ALL]
+    if page:
+        names.append(_scope_key(scope))
+    if slots:
+        names.append(_slots_key(scope))
+    return _generations(names)
 
 
 def page_key(request: HttpRequest, *, scope: str, version: str = "") -> str:

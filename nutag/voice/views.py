@@ -287,7 +287,7 @@ def render_open_poll(request: HttpRequest, unit: Any) -> str:
     from django.utils import timezone
     from django.utils.translation import get_language
 
-    from nutag.sites.selectors.memo import unit_memo
+    from nutag.sites.selectors.memo import SLOTS, unit_memo
 
     now = timezone.now()
 
@@ -301,5 +301,5 @@ def render_open_poll(request: HttpRequest, unit: Any) -> str:
     def fresh(kept: tuple[str, dt.datetime | None]) -> bool:
         return kept[1] is None or now < kept[1]
 
-    html, _until = unit_memo(unit, f"voice.poll:{get_language()}", compute, fresh=fresh, slots=True)
+    html, _until = unit_memo(unit, f"voice.poll:{get_language()}", compute, fresh=fresh, by=SLOTS)
     return html

@@ -30,7 +30,7 @@ from nutag.core.errors import NotFound
 from nutag.core.forms import run_action, submit_to_service
 from nutag.orgs.selectors import get_unit_by_code
 from nutag.sites.selectors import access_public_article
-from nutag.sites.selectors.memo import unit_memo
+from nutag.sites.selectors.memo import SLOTS, unit_memo
 from nutag.voice.forms_talk import CommentForm, ModerationForm, ReplyForm, ThreadForm, WordsForm
 from nutag.voice.models import CommentState
 from nutag.voice.permissions import (
@@ -83,7 +83,7 @@ def render_comments(request: HttpRequest, unit: Any, article: Any) -> str:
     if request.user.is_authenticated:
         return compute()
     name = f"voice.comments:{article.pk}:{get_language()}"
-    return unit_memo(unit, name, compute, slots=True)
+    return unit_memo(unit, name, compute, by=SLOTS)
 
 
 def render_concern_comments(request: HttpRequest, concern: Any) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 import threading
 import uuid
 from collections.abc import Iterable, Mapping
@@ -127,11 +128,21 @@ class FileStore(LocalStore):
         return counts
 
     def pending(self, targets: Iterable[Target]) -> dict[Target, int]:
+        """The pending counts of ``targets`` (a page asks for one or two): their lines found
+        in the file, not every line parsed (a page render asks; the file holds up to a flush's
+        worth of lines of every process)."""
         try:
-            counts = self._parse(self.path.read_bytes())
+            data = self.path.read_bytes()
         except FileNotFoundError:
-            counts = {}
-        return {t: counts.get(t, 0) for t in targets}
+            data = b""
+        return {t: self._pending_of(data, t) for t in targets}
+
+    @staticmethod
+    def _pending_of(data: bytes, target: Target) -> int:
+        """The sum of ``target``'s whole lines in ``data`` (as ``_parse`` adds them up; a
+        torn last line of a crashed writer counts only if it is one of ``target``'s whole)."""
+        line = re.compile(rb"^%s%d (\d+)$" % (target[0].encode("ascii"), target[1]), re.M)
+        return sum(int(n) for n in line.findall(data))
 
     def take(self) -> dict[Target, int]:
         path = self.path

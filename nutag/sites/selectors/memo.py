@@ -8,7 +8,7 @@ announces it (``sites.events.announce_site_change``, or the sites' own signals),
 the unit's page generation (``nutag.sites.caching``, ``nutag.core.generations``). So they
 are kept in the default cache under a key made of:
 
-- the site-wide and the unit's page generations (``caching.scope_generations``, read-only; read
+- the site-wide and the unit's page generations (``caching.memo_generations``, read-only; read
   *before* the answer is computed, so an answer computed while a change commits is stored
   under the old generation and never read again);
 - the unit's id and the question's name;
@@ -16,7 +16,7 @@ are kept in the default cache under a key made of:
 
 The extension apps' answers (which of their columns have content, which of their blocks are
 empty, a block an app keeps itself) are kept under the unit's *slot* generations instead
-(``slots=True``; ``caching.slot_generations``): every announced change bumps them but those of
+(``by=SLOTS``; ``caching.memo_generations``): every announced change bumps them but those of
 sites' own content (``announce_site_change(..., slots=False)``: an article published,
 withdrawn, pushed down, a column edited, an article's reading), and the sites' model
 signals never do. So the first render after a publish asks the placements again, but no
@@ -33,7 +33,7 @@ reader gets anyway. With the page cache off (0) nothing is kept.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Final, Literal, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -59,14 +59,17 @@ def memo_seconds() -> int:
     return caching.page_cache_seconds() if seconds is None else int(seconds)
 
 
-def memo_key(unit: Unit, name: str, *, slots: bool = False) -> str:
-    """The key of ``name``'s answer for ``unit`` at the unit's current page generation
-    (``slots``: at its current slot generation, for an extension app's answer)."""
-    if slots:
-        everything, own = caching.slot_generations(unit.code)
-        return f"{PREFIX}:s:{name}:{unit.pk}:{everything}:{own}:{registry_version()}"
-    everything, own = caching.scope_generations(unit.code)
-    return f"{PREFIX}:{name}:{unit.pk}:{everything}:{own}:{registry_version()}"
+PAGE: Final = "page"  # the unit's page generation: sites' own answers (the default)
+SLOTS: Final = "slots"  # its slot generation: an extension app's answer
+BOTH: Final = "both"  # either: an answer made of both kinds (one look-up where two would do)
+By = Literal["page", "slots", "both"]
+
+
+def memo_key(unit: Unit, name: str, *, by: By = PAGE) -> str:
+    """The key of ``name``'s answer for ``unit`` at the unit's current generations: the
+    page generation, the slot generation or both (``by``), with the site-wide one."""
+    gens = caching.memo_generations(unit.code, page=by != SLOTS, slots=by != PAGE)
+    return f"{PREFIX}:{name}:{unit.pk}:{':'.join(map(str, gens))}:{registry_version()}"
 
 
 def unit_memo(
@@ -75,18 +78,18 @@ def unit_memo(
     compute: Callable[[], T],
     *,
     fresh: Callable[[T], bool] | None = None,
-    slots: bool = False,
+    by: By = PAGE,
 ) -> T:
     """``compute()``'s answer for ``unit``, kept until the unit's pages are purged
-    (``slots=True``: until a change announced by an app other than sites, for an answer
-    that depends only on that app's data; see the module docstring).
+    (``by=SLOTS``: until a change announced by an app other than sites, for an answer that
+    depends only on that app's data; ``BOTH``: until either; see the module docstring).
 
     ``fresh(answer)``: whether a kept answer still holds (an answer that also changes with
     time alone, a poll that closes at a given moment); a stale one is computed again."""
     seconds = memo_seconds()
     if seconds <= 0:
         return compute()
-    key = memo_key(unit, name, slots=slots)  # before computing: see the module docstring
+    key = memo_key(unit, name, by=by)  # before computing: see the module docstring
     cache = caches["default"]
     found = cache.get(key)
     if isinstance(found, tuple) and len(found) == 1 and (fresh is None or fresh(found[0])):
@@ -102,7 +105,7 @@ def site_home_blocks(request: HttpRequest, unit: Unit) -> SafeString:
     seconds = memo_seconds()
     if seconds <= 0:
         return home_blocks(request, unit)
-    key = memo_key(unit, "empty_blocks", slots=True)
+    key = memo_key(unit, "empty_blocks", by=SLOTS)
     cache = caches["default"]
     skip = cache.get(key)
     known = isinstance(skip, frozenset)

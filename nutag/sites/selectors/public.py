@@ -36,7 +36,7 @@ from nutag.sites.models import (
     Placement,
     SiteCounter,
 )
-from nutag.sites.selectors.memo import unit_memo
+from nutag.sites.selectors.memo import BOTH, SLOTS, unit_memo
 from nutag.sites.selectors.rows import ListedArticle, ListedRows, listed_rows
 
 
@@ -372,16 +372,19 @@ def placed_column_keys(*, unit: Unit) -> frozenset[str]:
 def used_column_keys(*, unit: Unit, memo: bool = False) -> frozenset[str]:
     """Keys of the columns with something to read on ``unit``'s site: a published article
     placed in it, or an extension app's content (``extensions.columns_with_content``).
-    ``memo``: each part kept (``selectors.memo``), the articles' until the unit's pages are
-    purged, the apps' until one of them announces a change (a publish asks only the first)."""
+    ``memo``: kept until the unit's pages are purged or an app announces a change, the
+    apps' part apart (a publish asks the placements again, no app)."""
     if not memo:
         return placed_column_keys(unit=unit) | columns_with_content(unit)
-    placed = unit_memo(unit, "placed_columns", lambda: placed_column_keys(unit=unit))
-    # apps above sites fill some columns (extensions.py)
-    filled = unit_memo(
-        unit, "filled_columns", lambda: frozenset(columns_with_content(unit)), slots=True
-    )
-    return placed | filled
+
+    def compute() -> frozenset[str]:
+        # apps above sites fill some columns (extensions.py)
+        filled = unit_memo(
+            unit, "filled_columns", lambda: frozenset(columns_with_content(unit)), by=SLOTS
+        )
+        return placed_column_keys(unit=unit) | filled
+
+    return unit_memo(unit, "used_columns", compute, by=BOTH)
 
 
 def columns_with_articles(

@@ -130,3 +130,26 @@ def test_a_flush_racing_appends_loses_nothing(cast: Any, settings: Any, tmp_path
     stop.set()
     thread.join()
     assert sum(t.get(("a", 1), 0) for t in taken) + store.pending([("a", 1)])[("a", 1)] == 2000
+
+
+def test_a_pages_pending_counts_are_its_lines_of_the_file(tmp_path: Path) -> None:
+    """``pending`` finds the asked targets' lines (a page render asks for one or two) and
+    gives what parsing the whole file gives: neighbours (``a12``, ``a123``, ``u12``) apart, a
+    torn last line of a crashed writer not counted unless whole, a missing file empty."""
+    store = counting.FileStore(tmp_path / "pending.buffer")
+    asked = [("a", 12), ("a", 123), ("u", 12), ("a", 1), ("u", 999)]
+    assert store.pending(asked) == dict.fromkeys(asked, 0)
+    store.add({("a", 12): 1, ("a", 123): 2, ("u", 12): 3})
+    store.add({("a", 12): 4, ("a", 1): 1})
+    store.add({("u", 12): 1})
+    with open(store.path, "ab") as f:
+        f.write(b"a12 garbage\nxx\n\na123 5\na12")  # junk, an empty line, a torn last line
+    expected = counting.FileStore._parse(store.path.read_bytes())
+    assert store.pending(asked) == {t: expected.get(t, 0) for t in asked}
+    assert store.pending(asked) == {
+        ("a", 12): 5,
+        ("a", 123): 7,
+        ("u", 12): 4,
+        ("a", 1): 1,
+        ("u", 999): 0,
+    }
