@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 from collections.abc import Iterator, Sequence
 from datetime import timedelta
 from typing import Any, overload
@@ -317,13 +318,27 @@ def site_picture(*, unit: Unit) -> Article | None:
 
 
 def _site_picture(unit: Unit) -> Article | None:
-    return (  # index ``article_newest_cover`` walked from the newest
-        Article.objects.filter(published_q(), unit=unit)
-        .exclude(cover="")
-        .defer(*LIST_DEFERRED)
-        .order_by("-published_at", "-id")
-        .first()
+    """``Article.objects.filter(published_q(), unit=unit).exclude(cover="").defer(
+    *LIST_DEFERRED).order_by("-published_at", "-id").first()`` as one fixed statement (the
+    ORM took 1.2 ms to build what SQLite runs in 0.02 ms, on every render after a publish):
+    the index ``article_newest_cover`` walked from the newest."""
+    alias = router.db_for_read(Article) or "default"
+    now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
+    columns = ", ".join(f"a.{name}" for name in _picture_columns())
+    sql = (
+        f"SELECT {columns} FROM {Article._meta.db_table} a"  # noqa: S608 (names, no values)
+        " WHERE a.status = %s AND (a.publish_at IS NULL OR a.publish_at <= %s)"
+        " AND a.unit_id = %s AND NOT (a.cover = %s)"
+        " ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
     )
+    found = list(Article.objects.raw(sql, [ArticleStatus.PUBLISHED, now, unit.pk, ""]).using(alias))
+    return found[0] if found else None
+
+
+@functools.cache
+def _picture_columns() -> tuple[str, ...]:
+    """The article's columns but the long texts (``LIST_DEFERRED``: read if asked for)."""
+    return tuple(f.column for f in Article._meta.concrete_fields if f.attname not in LIST_DEFERRED)
 
 
 def column_and_children(*, columns: list[Column], key: str) -> tuple[Column, list[Column]] | None:

@@ -137,3 +137,63 @@ def test_the_fast_list_is_the_orm_list_on_varied_data(cast: Any, where: dict[str
         if orm.count():
             _same([fast[0]], [orm[0]])
     assert listed_count(unit=cast.village1a) > 15  # the data is varied enough to page
+
+
+# --- The unit's picture in one fixed statement (``public._site_picture``) ----------------------
+
+
+def _orm_picture(unit: Any) -> Any:
+    from nutag.sites.models import Article
+    from nutag.sites.selectors.public import LIST_DEFERRED, published_q
+
+    return (
+        Article.objects.filter(published_q(), unit=unit)
+        .exclude(cover="")
+        .defer(*LIST_DEFERRED)
+        .order_by("-published_at", "-id")
+        .first()
+    )
+
+
+def test_the_picture_is_never_a_draft_a_scheduled_a_withdrawn_or_a_siblings(cast: Any) -> None:
+    from nutag.sites.selectors.public import _site_picture
+
+    publish(cast.village1a, title="草稿", status=ArticleStatus.DRAFT, cover="covers/d.jpg")
+    publish(cast.village1a, title="撤回", status=ArticleStatus.WITHDRAWN, cover="covers/w.jpg")
+    publish(
+        cast.village1a,
+        title="明天",
+        cover="covers/s.jpg",
+        publish_at=timezone.now() + timedelta(days=1),
+    )
+    publish(cast.village1b, title="邻村", cover="covers/n.jpg")
+    publish(cast.township1, title="镇里", cover="covers/t.jpg", on=(cast.village1a,))  # pushed
+    publish(cast.village1a, title="无图")
+    assert _site_picture(cast.village1a) is None is _orm_picture(cast.village1a)
+
+
+def test_the_picture_is_the_orms_newest_cover_with_the_long_texts_deferred(cast: Any) -> None:
+    from nutag.sites.selectors.public import _site_picture
+
+    old = publish(cast.village1a, title="旧图", cover="covers/a.jpg", ago=timedelta(days=3))
+    same_time = timezone.now() - timedelta(days=1)
+    first = publish(cast.village1a, title="同时一", cover="covers/b.jpg", ago=timedelta(days=1))
+    second = publish(cast.village1a, title="同时二", cover="covers/c.jpg", ago=timedelta(days=1))
+    type(first).objects.filter(pk__in=[first.pk, second.pk]).update(published_at=same_time)
+    publish(cast.village1a, title="新的无图")
+    fast, orm = _site_picture(cast.village1a), _orm_picture(cast.village1a)
+    assert fast is not None and orm is not None
+    assert fast.pk == orm.pk == second.pk  # the newest, then the highest id
+    fields = [
+        f.attname
+        for f in type(fast)._meta.concrete_fields
+        if f.attname not in ("body", "body_mn", "summary", "summary_mn")
+    ]
+    assert [getattr(fast, f) for f in fields] == [getattr(orm, f) for f in fields]
+    assert (
+        fast.get_deferred_fields()
+        == orm.get_deferred_fields()
+        == {"body", "body_mn", "summary", "summary_mn"}
+    )
+    type(second).objects.filter(pk__in=[first.pk, second.pk]).update(status=ArticleStatus.WITHDRAWN)
+    assert _site_picture(cast.village1a).pk == old.pk == _orm_picture(cast.village1a).pk  # type: ignore[union-attr]
