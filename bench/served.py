@@ -11,7 +11,10 @@ against the same bare Django view served by the same processes:
 once **warm** (the page cache as configured) and once **cold**, with the server started again
 with ``NUTAG_PAGE_CACHE_SECONDS=0`` so that every request renders (what a cache miss costs:
 each publish, each expiry). ``--articles N`` first adds N published articles to the village
-(bulk, over several years), the "unit with a long history" case.
+(bulk, over several years), the "unit with a long history" case. ``--modes warm,cold,miss``
+adds **miss**: every request renders as in cold, but with the page's kept answers
+(``NUTAG_SITE_MEMO_SECONDS=300``), as after an expiry, a new ``?page=`` or a language first
+asked (printed, not written).
 
 Usage (from the project root; needs ``wrk``):
 

@@ -109,13 +109,20 @@ TEMPLATES = [
     },
 ]
 
+_CONN_MAX_AGE = os.environ.get("DATABASE_CONN_MAX_AGE", "")
 DATABASES = {
     "default": dj_database_url.parse(
         os.environ.get("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
-        conn_max_age=int(os.environ.get("DATABASE_CONN_MAX_AGE", "0")),
+        conn_max_age=int(_CONN_MAX_AGE or "0"),
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # SQLite (the embedded default) keeps each worker thread's connection open unless told
+    # otherwise: opening one runs the WAL pragmas, and closing the last one checkpoints and
+    # removes the WAL file; per request that was two thirds of a rendered page's time as
+    # served (issue 17, session 9; bench/RESULTS.md). Health checks are on (below).
+    if not _CONN_MAX_AGE:
+        DATABASES["default"]["CONN_MAX_AGE"] = 60
     DATABASES["default"].setdefault("OPTIONS", {})
     DATABASES["default"]["OPTIONS"].update(
         {

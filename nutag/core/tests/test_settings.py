@@ -99,6 +99,20 @@ def test_database_url_selects_postgresql() -> None:
     assert database["PASSWORD"] == "s3cret"
 
 
+def test_sqlite_keeps_a_connection_unless_told_and_postgresql_does_not() -> None:
+    """Opening a SQLite connection runs the WAL pragmas and closing the last one checkpoints:
+    per request that cost more than a rendered page (issue 17, session 9)."""
+    assert load_settings(DATABASE_CONN_MAX_AGE="")["database"]["CONN_MAX_AGE"] == 60
+    assert load_settings(DATABASE_CONN_MAX_AGE="0")["database"]["CONN_MAX_AGE"] == 0
+    assert load_settings(DATABASE_CONN_MAX_AGE="5")["database"]["CONN_MAX_AGE"] == 5
+    postgres = "postgres://nutag:s3cret@db.internal:6432/nutag_prod"
+    loaded = load_settings(DATABASE_URL=postgres, DATABASE_CONN_MAX_AGE="")
+    assert loaded["database"]["CONN_MAX_AGE"] == 0
+    loaded = load_settings(DATABASE_URL=postgres, DATABASE_CONN_MAX_AGE="60")
+    assert loaded["database"]["CONN_MAX_AGE"] == 60
+    assert loaded["database"]["CONN_HEALTH_CHECKS"] is True
+
+
 def test_redis_url_selects_the_redis_cache() -> None:
     loaded = load_settings(REDIS_URL="redis://cache.internal:6380/2")
     cache = loaded["cache"]

@@ -63,6 +63,45 @@ def test_thread_mode_runs_in_another_thread():
     assert calls == [{"n": 3}]
 
 
+threads_used: list[int] = []
+threads_closed: list[int] = []
+closed = threading.Event()
+
+
+def use_the_database() -> None:
+    from django.db import connection
+
+    connection.ensure_connection()
+    threads_used.append(threading.get_ident())
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_task_thread_closes_its_connections_however_young(settings) -> None:
+    """A task's thread ends by closing its connections, even those ``CONN_MAX_AGE`` would keep
+    (SQLite's default): nobody would ever use them again. (The in-memory test database
+    ignores a close; that the call is made in the task's own thread, after it, is the point.)"""
+    from django.db import connections
+
+    settings.DATABASES["default"]["CONN_MAX_AGE"] = 600
+    threads_used.clear()
+    threads_closed.clear()
+    real = connections.close_all
+
+    def close_all() -> None:
+        threads_closed.append(threading.get_ident())
+        real()
+        closed.set()
+
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(connections, "close_all", close_all)
+        with override_settings(NUTAG_TASK_MODE="thread"):
+            tasks.enqueue("nutag.core.tests.test_tasks.use_the_database")
+        assert closed.wait(10)
+    assert len(threads_used) == 1
+    assert threads_closed == threads_used  # in the task's thread, once
+    assert threads_used[0] != threading.get_ident()
+
+
 @pytest.mark.skipif(not os.environ.get("REDIS_URL"), reason="needs a Redis server (REDIS_URL)")
 @pytest.mark.django_db(transaction=True)
 def test_celery_mode_runs_on_a_real_worker_through_redis():

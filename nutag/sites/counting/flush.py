@@ -10,7 +10,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 
 from django.conf import settings
-from django.db import close_old_connections, transaction
+from django.db import close_old_connections, connections, transaction
 from django.db.models import F
 
 from nutag.core.tasks import enqueue
@@ -134,7 +134,7 @@ def _flush_in_thread() -> None:
         try:
             flush_pending()
         finally:
-            close_old_connections()
+            connections.close_all()  # this thread's own: never used again, whatever their age
 
     threading.Thread(target=target, daemon=True, name="nutag-flush-reads").start()
 
