@@ -135,7 +135,7 @@ def purge_scopes(scopes: Iterable[str]) -> None:
 
 def purge_slot_answers(scopes: Iterable[str]) -> None:
     """Forget the extension apps' kept answers for the units with these codes (which of their
-    columns have content, which of their blocks are empty: ``selectors.memo``, ``slots=True``).
+    columns have content, which of their blocks are empty: ``selectors.memo``, ``by=SLOTS``).
     Every announced change does, but those of sites' own content (``announce_site_change(...,
     slots=False)``): an article published does not change what another app shows."""
     _bump_now_and_on_commit({_slots_key(s) for s in scopes})

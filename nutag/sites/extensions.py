@@ -18,7 +18,7 @@ An app registers from its ``AppConfig.ready()``:
         # its articles (courses, the concerns board …).
         # has_content(unit) -> bool: the column is listed to visitors even with no article.
         # Its answer is kept until an app announces a change at the unit (``selectors.memo``,
-        # ``slots=True``; a publish of sites' own does not): announce every change of it
+        # ``by=SLOTS``; a publish of sites' own does not): announce every change of it
         # (``announce_site_change``). It may read the app's own data and the unit, never
         # sites' articles or columns.
 

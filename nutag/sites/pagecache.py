@@ -22,8 +22,9 @@ either tier: old entries become unreachable, expire and are culled.
 The folder is bounded the way Django bounds it (a third of the files deleted at random once
 there are ``MAX_ENTRIES``), but ``SharedFolderCache`` counts the files once every
 ``CULL_CHECK_SHARE`` of the bound's writes in each process, not on every write: Django's
-``FileBasedCache`` lists the whole folder before each write, 3.6–4.6 ms at 3,000 files on
-this machine, more than a render. The folder may then hold up to that share more per
+``FileBasedCache`` lists the whole folder before each write: a write took 9.5–9.8 ms at
+3,000 files on this machine, more than a render, and takes 0.9–1.3 ms counted so
+(``bench/shared_folder.py``). The folder may then hold up to that share more per
 worker before it is culled (``tests/test_pagecache.py``).
 """
 
