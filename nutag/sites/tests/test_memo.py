@@ -179,6 +179,15 @@ def test_a_renamed_column_and_a_new_picture_show_on_the_next_render(
 # --- The apps' answers kept apart from the articles' (``slots``) ------------------------------
 
 
+def _rendering(cast: Any) -> Client:
+    """The village secretary's client (logged in: every request is rendered), once its home
+    has been asked for (the answers kept)."""
+    client = Client()
+    client.force_login(cast.village1a_secretary)
+    _home(client, cast.village1a)
+    return client
+
+
 def _publish(unit: Unit, column_key: str, secretary: Any) -> Any:
     article = services.article_create(
         acting_user=secretary,
@@ -213,10 +222,8 @@ def test_a_publish_asks_the_articles_again_but_no_other_app(
 def test_after_a_publish_an_apps_change_still_shows_once_announced(
     cast: Any, app: None, django_capture_on_commit_callbacks: Any
 ) -> None:
-    client = Client()
-    client.force_login(cast.village1a_secretary)
     village = cast.village1a
-    _home(client, village)
+    client = _rendering(cast)
     FILLED.add(village.pk)  # the app's content, not yet announced
     with django_capture_on_commit_callbacks(execute=True):
         _publish(village, "news", cast.village1a_secretary)
@@ -235,10 +242,8 @@ def test_sites_own_changes_keep_the_apps_answers(
     """Columns saved and renamed, an article pushed down: all sites' own content."""
     from nutag.sites.tests.test_services import published
 
-    client = Client()
-    client.force_login(cast.village1a_secretary)
     village = cast.village1a
-    _home(client, village)
+    client = _rendering(cast)
     asked = len(ASKED)
     with django_capture_on_commit_callbacks(execute=True):
         columns = services.columns_ensure(acting_user=cast.village1a_secretary, unit=village)
