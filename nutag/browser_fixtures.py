@@ -10,17 +10,28 @@ Loaded from ``nutag/conftest.py`` with ``pytest_plugins = ["nutag.browser_fixtur
   ``browser_type_launch_args``. This works with pytest-playwright installed (its ``browser``
   fixture picks up the override) and without it (we start Playwright ourselves).
 - ``phone_page`` is a page in a fresh 360 x 740 touch context, the size of a common phone.
+- ``live_server`` is pytest-django's, except that on SQLite it serves one request at a time
+  (``OneRequestAtATimeServer``). The suite's SQLite database is in memory with a shared cache,
+  which locks whole tables and fails at once (``SQLITE_LOCKED`` waits for no timeout) when
+  two connections collide, as a page and its favicon or two of Chromium's connections do.
+  A commit that fails that way inside ``Atomic.__exit__`` leaves the request thread's
+  connection with autocommit off, and closing it is a no-op on an in-memory database, so the
+  next request on that keep-alive thread fails with ``on_commit() cannot be used in manual
+  transaction management`` (CI, session 10). Production SQLite is a file with WAL and a busy
+  timeout, and PostgreSQL runs the server threaded, as before.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pytest
+from django.core.servers.basehttp import ThreadedWSGIServer
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page
@@ -132,3 +143,66 @@ def axe_problems(page: Page) -> list[str]:
         for v in results
         if v["impact"] in AXE_IMPACTS
     ]
+
+
+WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
+
+
+def one_at_a_time(
+    application: WsgiApp, lock: threading.Lock, needed: Callable[[], bool]
+) -> WsgiApp:
+    """``application`` run under ``lock`` when ``needed()``: from the call until its response
+    is closed (when Django sends ``request_finished``), the body read inside the lock."""
+
+    def serial(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        if not needed():
+            return application(environ, start_response)
+        with lock:
+            result = application(environ, start_response)
+            try:
+                return list(result)
+            finally:
+                close = getattr(result, "close", None)
+                if close is not None:
+                    close()
+
+    return serial
+
+
+def on_memory_sqlite() -> bool:
+    """True when this thread's default database is SQLite in memory (the suite's SQLite)."""
+    from django.db import connection
+
+    return connection.vendor == "sqlite" and bool(connection.is_in_memory_db())  # type: ignore[attr-defined]
+
+
+class OneRequestAtATimeServer(ThreadedWSGIServer):
+    """Django's threaded test server (a thread per connection, so keep-alive connections do
+    not hold each other up) whose application runs one request at a time on SQLite."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.one_at_a_time = threading.Lock()
+
+    def set_app(self, application: Any) -> None:  # wsgiref types it loosely
+        super().set_app(one_at_a_time(application, self.one_at_a_time, on_memory_sqlite))
+
+
+@pytest.fixture(scope="session")
+def live_server(request: pytest.FixtureRequest) -> Iterator[Any]:
+    """pytest-django's ``live_server`` (same address options) on ``OneRequestAtATimeServer``.
+
+    The choice is made per request, not here: this session fixture can be made before the
+    test database exists, while the settings still name the configured one."""
+    from pytest_django.live_server_helper import LiveServer
+
+    addr = (
+        request.config.getvalue("liveserver")
+        or os.getenv("DJANGO_LIVE_TEST_SERVER_ADDRESS")
+        or "localhost"
+    )
+    server = LiveServer(addr, start=False)
+    server.thread.server_class = OneRequestAtATimeServer  # type: ignore[attr-defined]
+    server.start()
+    yield server
+    server.stop()

@@ -1,0 +1,127 @@
+"""The browser tests' live server: one request at a time on the suite's in-memory SQLite.
+
+CI (session 10) failed once with ``on_commit() cannot be used in manual transaction
+management`` in a browser test: requests that ran at once on the shared-cache in-memory
+database collided, and a failed commit left a keep-alive thread's connection with autocommit
+off (``nutag/browser_fixtures.py`` explains). ``live_server`` now serves those requests one at
+a time; these tests hold it to that.
+"""
+
+from __future__ import annotations
+
+import threading
+import urllib.request
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+from django.db import connection
+
+from nutag.browser_fixtures import OneRequestAtATimeServer, on_memory_sqlite, one_at_a_time
+
+
+class _Body:
+    """A response body that records whether the lock was held while read and closed."""
+
+    def __init__(self, lock: threading.Lock, seen: list[str]) -> None:
+        self.lock = lock
+        self.seen = seen
+
+    def __iter__(self) -> Iterator[bytes]:
+        self.seen.append(f"read locked={self.lock.locked()}")
+        yield b"one"
+        yield b"two"
+
+    def close(self) -> None:
+        self.seen.append(f"close locked={self.lock.locked()}")
+
+
+def test_the_application_its_body_and_its_close_all_run_inside_the_lock() -> None:
+    lock = threading.Lock()
+    seen: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> _Body:
+        seen.append(f"call locked={lock.locked()}")
+        start_response("200 OK", [])
+        return _Body(lock, seen)
+
+    body = one_at_a_time(app, lock, lambda: True)({}, lambda *args: None)
+
+    assert list(body) == [b"one", b"two"]
+    assert seen == ["call locked=True", "read locked=True", "close locked=True"]
+    assert not lock.locked()
+
+
+def test_a_failing_application_releases_the_lock() -> None:
+    lock = threading.Lock()
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        one_at_a_time(app, lock, lambda: True)({}, lambda *args: None)
+    assert not lock.locked()
+
+
+def test_a_second_request_waits_for_the_first() -> None:
+    lock = threading.Lock()
+    inside = threading.Event()
+    release = threading.Event()
+    order: list[str] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> list[bytes]:
+        name = environ["name"]
+        order.append(f"{name} in")
+        if name == "first":
+            inside.set()
+            release.wait(10)
+        order.append(f"{name} out")
+        return [b""]
+
+    serial = one_at_a_time(app, lock, lambda: True)
+    first = threading.Thread(target=serial, args=({"name": "first"}, lambda *a: None))
+    first.start()
+    inside.wait(10)
+    second = threading.Thread(target=serial, args=({"name": "second"}, lambda *a: None))
+    second.start()
+    # The second thread is blocked on the lock the first holds: it cannot have entered.
+    assert lock.locked()
+    assert order == ["first in"]
+    release.set()
+    first.join(10)
+    second.join(10)
+    assert order == ["first in", "first out", "second in", "second out"]
+
+
+def test_without_need_the_application_runs_as_it_is() -> None:
+    lock = threading.Lock()
+    seen: list[bool] = []
+
+    def app(environ: dict[str, Any], start_response: Callable[..., Any]) -> _Body:
+        seen.append(lock.locked())
+        return _Body(lock, [])
+
+    body = one_at_a_time(app, lock, lambda: False)({}, lambda *args: None)
+
+    assert isinstance(body, _Body)  # not read into a list: streamed as Django returns it
+    assert seen == [False]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_live_server_serves_one_at_a_time_exactly_on_memory_sqlite(live_server: Any) -> None:
+    assert on_memory_sqlite() is (connection.vendor == "sqlite")  # the suite's SQLite is in memory
+    server = live_server.thread.httpd
+    assert isinstance(server, OneRequestAtATimeServer)
+    assert _answers_within(f"{live_server.url}/desk/login/", seconds=30)
+    # Held by the test, the lock keeps the server from answering on SQLite only.
+    with server.one_at_a_time:
+        answered = _answers_within(f"{live_server.url}/desk/login/", seconds=3)
+    assert answered is not (connection.vendor == "sqlite")
+
+
+def _answers_within(url: str, seconds: float) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=seconds) as response:  # noqa: S310 (our server)
+            return response.status == 200
+    except OSError:  # socket timeout: the request is waiting for the lock
+        return False
