@@ -10,15 +10,17 @@ Loaded from ``nutag/conftest.py`` with ``pytest_plugins = ["nutag.browser_fixtur
   ``browser_type_launch_args``. This works with pytest-playwright installed (its ``browser``
   fixture picks up the override) and without it (we start Playwright ourselves).
 - ``phone_page`` is a page in a fresh 360 x 740 touch context, the size of a common phone.
-- ``live_server`` is pytest-django's, except that on SQLite it serves one request at a time
-  (``OneRequestAtATimeServer``). The suite's SQLite database is in memory with a shared cache,
-  which locks whole tables and fails at once (``SQLITE_LOCKED`` waits for no timeout) when
-  two connections collide, as a page and its favicon or two of Chromium's connections do.
-  A commit that fails that way inside ``Atomic.__exit__`` leaves the request thread's
-  connection with autocommit off, and closing it is a no-op on an in-memory database, so the
-  next request on that keep-alive thread fails with ``on_commit() cannot be used in manual
-  transaction management`` (CI, session 10). Production SQLite is a file with WAL and a busy
-  timeout, and PostgreSQL runs the server threaded, as before.
+- ``live_server`` is pytest-django's, except that on the suite's in-memory SQLite it serves
+  one request at a time (``OneRequestAtATimeServer``). Made after the test database exists
+  (as in a whole run), pytest-django's server shares the tests' one connection object with
+  every request thread, and two requests at once (a page and its favicon, two of Chromium's
+  connections) interleave ``Atomic``'s state on it: one thread's ``__exit__`` has left the
+  block but not yet turned autocommit back on when the other asks ``on_commit``, which
+  raises "cannot be used in manual transaction management" (CI, session 10). Made before
+  (a browser test first), the threads have connections of their own to the shared-cache
+  database, which fails any collision at once ("database table is locked"). The tests' own
+  code shares that connection too: it reads the database after waiting for the page, never
+  while a request may still run. PostgreSQL runs the server threaded, as before.
 """
 
 from __future__ import annotations

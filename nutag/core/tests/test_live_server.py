@@ -1,10 +1,10 @@
 """The browser tests' live server: one request at a time on the suite's in-memory SQLite.
 
 CI (session 10) failed once with ``on_commit() cannot be used in manual transaction
-management`` in a browser test: requests that ran at once on the shared-cache in-memory
-database collided, and a failed commit left a keep-alive thread's connection with autocommit
-off (``nutag/browser_fixtures.py`` explains). ``live_server`` now serves those requests one at
-a time; these tests hold it to that.
+management`` in a browser test: two requests ran at once on the one connection object that
+the live server's threads share with the tests on in-memory SQLite
+(``nutag/browser_fixtures.py`` explains). ``live_server`` now serves those requests one at a
+time; these tests hold it to that.
 """
 
 from __future__ import annotations
