@@ -9,15 +9,26 @@ time; these tests hold it to that.
 
 from __future__ import annotations
 
+import datetime as dt
+import http.cookiejar
+import re
+import sys
 import threading
+import urllib.error
+import urllib.parse
 import urllib.request
+from collections import Counter
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import Client
 
 from nutag.browser_fixtures import OneRequestAtATimeServer, on_memory_sqlite, one_at_a_time
+from nutag.core.actors import SYSTEM
+from nutag.factories import TEST_PASSWORD, make_elder, make_youth_record
+from nutag.youth import services as youth_services
 
 
 class _Body:
@@ -135,3 +146,65 @@ def test_the_live_server_serves_one_at_a_time_exactly_on_memory_sqlite(live_serv
 def _answers(url: str) -> bool:
     with urllib.request.urlopen(url, timeout=60) as response:  # noqa: S310 (our own server)
         return bool(response.status == 200)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_pages_and_logins_at_once_all_answer(live_server: Any, cast: Any) -> None:
+    """What CI met, made likely: a five elder's visit page (an audit row and an ``on_commit``)
+    asked again and again while others log in (a session made in a transaction), eight
+    clients at once, the interpreter switching threads as often as it can. Served
+    concurrently on one shared connection, about one request in twenty-five failed here
+    ("on_commit() cannot be used in manual transaction management", "cannot start a
+    transaction within a transaction"); one at a time, none does."""
+    record = make_youth_record(unit=cast.village1a, name="巴特尔")
+    elder = make_elder(unit=cast.village1a, username="elder")
+    pair = youth_services.pairing_create(
+        acting_user=SYSTEM, record=record, elders=[elder], started_on=dt.date(2025, 9, 1)
+    )
+    assert elder.user is not None
+    client = Client()
+    client.force_login(elder.user)
+    cookie = "; ".join(f"{name}={morsel.value}" for name, morsel in client.cookies.items())
+    visit = f"{live_server.url}/desk/youth/pairs/{pair.pk}/visit/"
+    login = f"{live_server.url}/desk/login/"
+    answers: list[str] = []  # list.append holds under any thread switch
+
+    def answer(opener: urllib.request.OpenerDirector, request: urllib.request.Request) -> str:
+        try:
+            with opener.open(request, timeout=60) as response:
+                return str(response.status)
+        except urllib.error.HTTPError as error:
+            return str(error.code)
+
+    def visits() -> None:
+        opener = urllib.request.build_opener()
+        for _ in range(30):
+            request = urllib.request.Request(visit, headers={"Cookie": cookie})  # noqa: S310
+            answers.append("visit " + answer(opener, request))
+
+    def logins() -> None:
+        for _ in range(15):
+            opener = urllib.request.build_opener(
+                urllib.request.HTTPCookieProcessor(http.cookiejar.CookieJar())
+            )
+            form = opener.open(login, timeout=60).read().decode()
+            token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', form)
+            assert token is not None
+            data = urllib.parse.urlencode(
+                {"username": "elder", "password": TEST_PASSWORD, "csrfmiddlewaretoken": token[1]}
+            ).encode()
+            request = urllib.request.Request(login, data=data, headers={"Referer": login})  # noqa: S310
+            answers.append("login " + answer(opener, request))
+
+    clients = [threading.Thread(target=visits) for _ in range(4)]
+    clients += [threading.Thread(target=logins) for _ in range(4)]
+    interval = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        for each in clients:
+            each.start()
+        for each in clients:
+            each.join(300)
+    finally:
+        sys.setswitchinterval(interval)
+    assert Counter(answers) == {"visit 200": 120, "login 200": 60}
