@@ -114,6 +114,11 @@ class DemoSite:
                 "DATABASE_URL": f"sqlite:///{self.folder / 'demo.sqlite3'}",
                 "MEDIA_ROOT": str(self.folder / "media"),
                 "NUTAG_BENCH_STATIC_ROOT": str(self.folder / "static"),
+                # the state that goes with this database, beside it (by default in the
+                # project folder, shared by every demo: a copy of the demo then met pages,
+                # recipes and read counts left by another copy at the same generations)
+                "NUTAG_GENERATIONS_FILE": str(self.folder / ".nutag-generations"),
+                "NUTAG_READS_BUFFER": str(self.folder / "reads.buffer"),
                 "DJANGO_SETTINGS_MODULE": "bench.settings_bench",
                 "SECRET_KEY": secrets.token_urlsafe(50),
                 "ALLOWED_HOSTS": "127.0.0.1",

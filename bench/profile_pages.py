@@ -17,6 +17,10 @@ expiry), against the bare view in the same process, and profiles them with cProf
   timed apart), then each page is asked for once; the same with re-rendering off, and after
   expiry (the entry past its freshness: served stale, rendered again). Ratios to the bare
   view in the same process.
+- ``--gone N`` (with ``--after-publish``): first, N articles are published at the village,
+  each read once (its page becomes one of the unit's recipes) and withdrawn through the
+  services; what every later publish's background re-render then pays for pages that are
+  gone (``nutag.sites.refresh``: rendered once more, then forgotten).
 
 Usage (from the project root):
 
@@ -39,6 +43,7 @@ import statistics
 import sys
 from collections import defaultdict
 from pathlib import Path
+from typing import Any
 
 ROOT_DIR = Path(__file__).resolve().parent.parent
 if str(ROOT_DIR) not in sys.path:
@@ -169,7 +174,7 @@ def profile(url: str, reps: int, top: int) -> str:
     return out.getvalue()
 
 
-def _publish_one(n: int) -> None:
+def _publish_one(n: int) -> Any:
     """Publish one article at the demo village through the services; its commit runs the
     purge and (``NUTAG_TASK_MODE=inline``) the background re-render, in this thread."""
     from django.db import transaction
@@ -182,7 +187,26 @@ def _publish_one(n: int) -> None:
     with transaction.atomic():
         data = services.ArticleInput(title=f"测评文章{n}", column_key="news", body="<p>测评</p>")
         article = services.article_create(acting_user=SYSTEM, unit=unit, data=data)
-        services.article_publish(acting_user=SYSTEM, article=article)
+        return services.article_publish(acting_user=SYSTEM, article=article)
+
+
+def withdraw_read_articles(n: int) -> None:
+    """``n`` articles published at the demo village, each read once, then withdrawn (their
+    purges run the background re-render, inline)."""
+    from django.test import Client, override_settings
+
+    from nutag.core.actors import SYSTEM
+    from nutag.sites import services
+
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    with override_settings(
+        NUTAG_PAGE_CACHE_SECONDS=300, NUTAG_PAGE_REFRESH=12, NUTAG_TASK_MODE="inline"
+    ):
+        articles = [_publish_one(10_000 + i) for i in range(n)]
+        for article in articles:
+            assert client.get(f"/u/{DEMO_VILLAGE}/a/{article.pk}/").status_code == 200
+        for article in articles:
+            services.article_withdraw(acting_user=SYSTEM, article=article)
 
 
 def after_publish(urls: dict[str, str], reps: int) -> str:
@@ -265,6 +289,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--no-profile", action="store_true")
     parser.add_argument("--after-publish", action="store_true", help="see the docstring")
     parser.add_argument("--memo-seconds", type=int, default=300, help="see setup()")
+    parser.add_argument("--gone", type=int, default=0, help="see the docstring")
     args = parser.parse_args(argv)
     setup(args.folder, args.articles, args.memo_seconds)
     urls = paths()
@@ -276,6 +301,9 @@ def main(argv: list[str] | None = None) -> int:
         n = queries_of(url)
         print(f"  {key:8} {url:40} {ms:7.2f} ms  ratio {bare / ms:5.3f}  {n} queries")
     if args.after_publish:
+        if args.gone:
+            withdraw_read_articles(args.gone)
+            print(f"  {args.gone} articles read, then withdrawn")
         print(after_publish(urls, args.reps))
     if not args.no_profile:
         for key in ("village", "column", "article"):

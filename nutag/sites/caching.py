@@ -331,7 +331,7 @@ def _store(
     }
     _cache().set(key, entry, timeout=seconds + max(refresh.grace_seconds(), 0))
     response["ETag"] = etag
-    refresh.remember(request, scope=scope, digest=key.rsplit(":", 1)[-1], cache=_cache())
+    refresh.remember(request, scope=scope, digest=refresh.page_digest(key), cache=_cache())
 
 
 # --- Compressed once, at store time ---------------------------------------------------------
@@ -465,7 +465,7 @@ def public_page(
         background = request.META.get(counting.REFRESH_META)
         entry = None if background == refresh.FORCE else _cache().get(key)
         if usable_entry(entry):
-            return serve_entry(request, entry, key=key, background=bool(background))
+            return serve_entry(request, entry, key=key, scope=scope, background=bool(background))
 
         response = view(request, *args, **kwargs)
         if not _cacheable(response):
@@ -511,7 +511,12 @@ def is_fresh(entry: dict[str, Any]) -> bool:
 
 
 def serve_entry(
-    request: HttpRequest, entry: dict[str, Any], *, key: str, background: bool = False
+    request: HttpRequest,
+    entry: dict[str, Any],
+    *,
+    key: str,
+    scope: str = "",
+    background: bool = False,
 ) -> HttpResponse:
     """A hit: count the read the page counts, and the stored page with this visitor's token."""
     if entry["reads"] is not None:
@@ -521,6 +526,6 @@ def serve_entry(
     stale = not is_fresh(entry)
     response[CACHE_HEADER] = "stale" if stale else "hit"
     if stale and not background:
-        refresh.schedule_page(request, key=key, cache=_cache())
+        refresh.schedule_page(request, key=key, scope=scope, cache=_cache())
     _public_headers(response)
     return response

@@ -27,6 +27,13 @@ A background render carries ``REFRESH_META`` in its request: it is not counted a
 (``counting``), never recorded as a recipe, and ``fill`` renders only what is missing while
 ``force`` renders even over a stale entry.
 
+**A page that is gone** (a withdrawn article, a disabled column, a merged unit's home that now
+redirects: a redirect or a refusal, ``is_gone``) is forgotten when a background render meets
+it: its recipe, which would otherwise be rendered again after every purge of its unit for a
+week and take one of the purge's ``NUTAG_PAGE_REFRESH`` places, and its stale copy, which
+would otherwise be served until the grace ends. A failure that may pass (a server error, a
+timeout, too many requests, an exception) keeps both: the next render tries again.
+
 With Redis (one cache for every worker) the render serves everyone; in the embedded default
 the page cache has a tier every worker shares (``nutag.sites.pagecache``: the renders and the
 recipes land there), so it does too.
@@ -79,6 +86,8 @@ _RECIPE_META = (
 # a column's later pages.
 _RANKS = {"site-root": 0, "site-home": 0, "site-column": 1, "site-article": 2}
 _OTHER_RANK = 3
+# Refusals that may pass: tried again at the next purge or expiry (``is_gone``).
+_PASSING = frozenset({408, 429})
 
 
 def pages_per_purge() -> int:
@@ -126,6 +135,12 @@ def recipe_of(request: HttpRequest) -> dict[str, Any]:
     }
 
 
+def page_digest(key: str) -> str:
+    """What names a page among its unit's recipes: the last part of its cache key (the same
+    whatever the generations in the key's other parts)."""
+    return key.rsplit(":", 1)[-1]
+
+
 def remember(request: HttpRequest, *, scope: str, digest: str, cache: BaseCache) -> None:
     """Keep how to render this page again, with the recent pages of its unit (``scope``).
     Only the site's own pages (home, columns, articles): a search or a dashboard is rendered
@@ -153,10 +168,32 @@ def schedule_scopes(scopes: Iterable[str], *, cache: BaseCache) -> None:
         enqueue("nutag.sites.refresh.refresh_scopes", scopes=wanted)
 
 
-def schedule_page(request: HttpRequest, *, key: str, cache: BaseCache) -> None:
+def schedule_page(request: HttpRequest, *, key: str, scope: str, cache: BaseCache) -> None:
     """A stale copy was served: render this page again in the background, once."""
     if cache.add(f"pcl:{key}", 1, timeout=LOCK_SECONDS):
-        enqueue("nutag.sites.refresh.refresh_page", recipe=recipe_of(request))
+        enqueue("nutag.sites.refresh.refresh_page", recipe=recipe_of(request), key=key, scope=scope)
+
+
+def is_gone(status: int) -> bool:
+    """Whether a page answering ``status`` moved or is no longer there for anonymous readers
+    (a redirect, a refusal, not found), rather than failed in a way that may pass."""
+    return 300 <= status < 500 and status not in _PASSING
+
+
+def forget(*, scope: str, digests: Iterable[str], cache: BaseCache) -> None:
+    """Drop these pages' recipes from ``scope``'s (see the module docstring)."""
+    key = _recipes_key(scope)
+    recipes = cache.get(key)
+    if not isinstance(recipes, dict):
+        return
+    drop = set(digests)
+    kept = {digest: recipe for digest, recipe in recipes.items() if digest not in drop}
+    if len(kept) == len(recipes):
+        return
+    if kept:
+        cache.set(key, kept, timeout=RECIPE_SECONDS)
+    else:
+        cache.delete(key)
 
 
 # --- The background side ----------------------------------------------------------------------
@@ -212,32 +249,52 @@ def render(recipe: dict[str, Any], *, mode: str = FILL) -> int:
     return int(response.status_code)
 
 
-def _render_safely(recipe: dict[str, Any], mode: str) -> bool:
+def _render_safely(recipe: dict[str, Any], mode: str) -> int | None:
+    """The page's status, or None when its render raised."""
     try:
-        render(recipe, mode=mode)
+        return render(recipe, mode=mode)
     except Exception:  # a background render never fails the job: the next reader renders
         logger.exception("background render of %s failed", recipe.get("path"))
-        return False
-    return True
+        return None
 
 
 def refresh_scopes(*, scopes: list[str]) -> int:
     """Render the recent pages of the units ``scopes`` that are not cached (task of
-    ``schedule_scopes``); at most ``NUTAG_PAGE_REFRESH``. Returns how many were rendered."""
+    ``schedule_scopes``); at most ``NUTAG_PAGE_REFRESH``, and the recipes of pages that are
+    gone forgotten. Returns how many were rendered."""
     from nutag.sites.caching import _cache
 
     limit = pages_per_purge()
     if limit <= 0:
         return 0
-    todo: list[dict[str, Any]] = []
+    cache = _cache()
+    todo: list[tuple[str, str, dict[str, Any]]] = []
     for scope in scopes:
-        recipes = _cache().get(_recipes_key(scope))
+        recipes = cache.get(_recipes_key(scope))
         if isinstance(recipes, dict):
-            todo.extend(recipes.values())
-    todo.sort(key=lambda r: (r.get("rank", _OTHER_RANK), -r.get("t", 0)))
-    return sum(_render_safely(recipe, FILL) for recipe in todo[:limit])
+            todo.extend((scope, digest, recipe) for digest, recipe in recipes.items())
+    todo.sort(key=lambda item: (item[2].get("rank", _OTHER_RANK), -item[2].get("t", 0)))
+    rendered = 0
+    gone: dict[str, list[str]] = {}
+    for scope, digest, recipe in todo[:limit]:
+        status = _render_safely(recipe, FILL)
+        if status is not None:
+            rendered += 1
+            if is_gone(status):
+                gone.setdefault(scope, []).append(digest)
+    for scope, digests in gone.items():
+        forget(scope=scope, digests=digests, cache=cache)
+    return rendered
 
 
-def refresh_page(*, recipe: dict[str, Any]) -> int:
-    """Render one page again over its stale copy (task of ``schedule_page``)."""
-    return int(_render_safely(recipe, FORCE))
+def refresh_page(*, recipe: dict[str, Any], key: str = "", scope: str = "") -> int:
+    """Render one page again over its stale copy (task of ``schedule_page``); a page that is
+    gone loses its stale copy (``key``) and its recipe in ``scope``."""
+    from nutag.sites.caching import _cache
+
+    status = _render_safely(recipe, FORCE)
+    if status is not None and is_gone(status) and key:
+        cache = _cache()
+        cache.delete(key)
+        forget(scope=scope, digests=[page_digest(key)], cache=cache)
+    return int(status is not None)

@@ -1,8 +1,9 @@
 """Pages rendered again in the background (``nutag.sites.refresh``): negatives first (off by
 setting, a background render is no read and no recipe, a failing render does not fail the
-job), then the next reader after a publish or a withdrawal gets a hit with the new content
-in their own language, the per-purge limit, and a stale copy served once while it is
-rendered again after expiry."""
+job and keeps its recipe), then the next reader after a publish or a withdrawal gets a hit
+with the new content in their own language, the per-purge limit, a stale copy served once
+while it is rendered again after expiry, and a page that is gone (withdrawn, moved) rendered
+once more and then forgotten, its stale copy with it."""
 
 from __future__ import annotations
 
@@ -17,7 +18,7 @@ from django.test import Client
 from nutag.core.actors import SYSTEM
 from nutag.orgs.models import Unit
 from nutag.sites import counting, refresh, services
-from nutag.sites.models import Article
+from nutag.sites.models import Article, ArticleStatus
 
 TITLE = "草原牧歌"  # the same in simplified and traditional Chinese
 
@@ -88,6 +89,15 @@ def test_a_failing_render_does_not_fail_the_job(cast: Any, monkeypatch: Any) -> 
 
     monkeypatch.setattr(refresh, "render", broken)
     assert refresh.refresh_scopes(scopes=[cast.village1a.code]) == 0
+    assert len(cache.get(f"pcr:{cast.village1a.code}")) == 1  # may pass: tried again next time
+
+
+@pytest.mark.parametrize("status", [500, 503, 408, 429])
+def test_a_page_that_failed_keeps_its_recipe(status: int, cast: Any, monkeypatch: Any) -> None:
+    get(f"/u/{cast.village1a.code}/")
+    monkeypatch.setattr(refresh, "render", lambda recipe, *, mode=refresh.FILL: status)
+    assert refresh.refresh_scopes(scopes=[cast.village1a.code]) == 1
+    assert len(cache.get(f"pcr:{cast.village1a.code}")) == 1
 
 
 def test_logged_in_pages_are_not_remembered(cast: Any) -> None:
@@ -194,3 +204,78 @@ def test_without_grace_an_expired_page_is_a_miss(
     get(home)
     time.sleep(1.1)  # the cache's own expiry (no wall-clock assertion: only the outcome)
     assert get(home)["X-Nutag-Cache"] == "miss"
+
+
+# --- pages that are gone ----------------------------------------------------------------------
+
+
+def rendered_paths(monkeypatch: Any) -> list[str]:
+    """The paths the background renders from now on (and renders them as before)."""
+    paths: list[str] = []
+    real = refresh.render
+
+    def spy(recipe: dict[str, Any], *, mode: str = refresh.FILL) -> int:
+        paths.append(recipe["path"])
+        return real(recipe, mode=mode)
+
+    monkeypatch.setattr(refresh, "render", spy)
+    return paths
+
+
+def recipe_paths(unit: Unit) -> set[str]:
+    return {r["path"] for r in (cache.get(f"pcr:{unit.code}") or {}).values()}
+
+
+def test_a_withdrawn_articles_page_is_rendered_once_more_then_forgotten(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = cast.village1a
+    article = publish(write(unit), django_capture_on_commit_callbacks)
+    home, page = f"/u/{unit.code}/", f"/u/{unit.code}/a/{article.pk}/"
+    get(home)
+    get(page)
+    assert recipe_paths(unit) == {home, page}
+    paths = rendered_paths(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=SYSTEM, article=article)
+    assert sorted(paths) == sorted([home, page])  # its page answered 404 this time
+    assert recipe_paths(unit) == {home}
+    paths.clear()
+    publish(write(unit, title="新闻"), django_capture_on_commit_callbacks)
+    assert paths == [home]  # not the withdrawn article's page, on every publish for a week
+    assert Client().get(page).status_code == 404
+
+
+@pytest.mark.parametrize("status", [301, 302, 400, 403, 404, 410])
+def test_a_page_that_moved_or_is_gone_loses_its_recipe(
+    status: int, cast: Any, monkeypatch: Any
+) -> None:
+    code = cast.village1a.code
+    get(f"/u/{code}/")
+    get(f"/u/{code}/c/news/")
+    monkeypatch.setattr(
+        refresh,
+        "render",
+        lambda recipe, *, mode=refresh.FILL: status if recipe["path"].endswith("/news/") else 200,
+    )
+    assert refresh.refresh_scopes(scopes=[code]) == 2
+    assert recipe_paths(cast.village1a) == {f"/u/{code}/"}
+
+
+def test_an_expired_page_that_is_gone_is_not_served_stale_again(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = cast.village1a
+    article = publish(write(unit), django_capture_on_commit_callbacks)
+    page = f"/u/{unit.code}/a/{article.pk}/"
+    get(page)
+    # gone without a purge (a change no service announced): only the expiry can show it
+    Article.objects.filter(pk=article.pk).update(status=ArticleStatus.WITHDRAWN)
+    later = time.time() + 301
+    monkeypatch.setattr("nutag.sites.caching.time.time", lambda: later)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        assert get(page)["X-Nutag-Cache"] == "stale"  # served once while rendered again
+    assert len(callbacks) == 1
+    assert Client().get(page).status_code == 404
+    assert page not in recipe_paths(unit)
+    assert get(f"/u/{unit.code}/")["X-Nutag-Cache"] == "miss"  # the rest is as it was
