@@ -17,6 +17,10 @@ expiry), against the bare view in the same process, and profiles them with cProf
   timed apart), then each page is asked for once; the same with re-rendering off, and after
   expiry (the entry past its freshness: served stale, rendered again). Ratios to the bare
   view in the same process.
+- ``--steps``: each page's time by the steps its view takes (every function of
+  ``nutag.sites.views.public``'s namespace the view calls, outermost calls only, and the
+  template's frame rendered alone), against what the bar (0.3 × the bare view) leaves for the
+  view's own work.
 - ``--gone N`` (with ``--after-publish``): first, N articles are published at the village,
   each read once (its page becomes one of the unit's recipes) and withdrawn through the
   services; what every later publish's background re-render then pays for pages that are
@@ -280,6 +284,100 @@ def after_publish(urls: dict[str, str], reps: int) -> str:
     return out.getvalue()
 
 
+# the views' own entry points (called through the module by ``site_home`` and ``site_root``):
+# wrapping them would make each page one step
+_NOT_STEPS = frozenset({"_home"})
+
+
+def steps(urls: dict[str, str], reps: int) -> str:
+    """CPU ms per request of each step of each page's view (see the module docstring)."""
+    import time
+
+    from django.template import engines
+    from django.test import Client
+
+    import nutag.sites.views.public as views
+
+    spent: dict[str, float] = defaultdict(float)
+    depth = [0]
+    captured: dict[str, Any] = {}
+
+    def timed(name: str, func: Any) -> Any:
+        def wrapper(*args: Any, **kwargs: Any) -> Any:
+            if depth[0]:
+                return func(*args, **kwargs)
+            depth[0] += 1
+            t0 = time.process_time()
+            try:
+                return func(*args, **kwargs)
+            finally:
+                spent[name] += time.process_time() - t0
+                depth[0] -= 1
+
+        return wrapper
+
+    def render(request: Any, template: str, context: dict[str, Any]) -> Any:
+        captured.update(request=request, context=context)
+        return real_render(request, template, context)
+
+    real_render = views.render
+    names = [
+        name
+        for name, value in vars(views).items()
+        if callable(value)
+        and not isinstance(value, type)
+        and name not in _NOT_STEPS
+        and (getattr(value, "__module__", "") or "").startswith("nutag.")
+        and not getattr(value, "nutag_public_page", False)
+    ]
+    originals = {name: getattr(views, name) for name in [*names, "render"]}
+    frame = engines["django"].from_string('{% extends "sites/public_base.html" %}')
+    client = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    out = io.StringIO()
+    out.write(f"steps of each cold page, CPU ms per request (mean of {reps}):\n")
+    try:
+        for name in names:
+            setattr(views, name, timed(name, originals[name]))
+        views.render = timed("render (the template)", render)  # type: ignore[assignment]
+        bare = _cpu_per_request(client, urls["bare"], reps)
+        budget = bare / 0.3 - bare
+        for key in ("village", "column", "article"):
+            spent.clear()
+            page = _cpu_per_request(client, urls[key], reps)
+            frame_ms = _cpu_per_call(
+                lambda: frame.render(captured["context"], captured["request"]), reps
+            )
+            out.write(
+                f"  {key} {urls[key]}: {page:.2f} ms, bare view {bare:.2f} ms; the view's own "
+                f"work {page - bare:.2f} ms, where 0.3 × leaves {budget:.2f} ms\n"
+            )
+            for name, seconds in sorted(spent.items(), key=lambda kv: -kv[1]):
+                if seconds * 1000 / reps >= 0.005:
+                    out.write(f"    {name:28} {seconds * 1000 / reps:6.3f}\n")
+            out.write(f"    {'(the frame alone)':28} {frame_ms:6.3f}\n")
+    finally:
+        for name, value in originals.items():
+            setattr(views, name, value)
+    return out.getvalue()
+
+
+def _cpu_per_request(client: Any, url: str, reps: int) -> float:
+    for _ in range(10):
+        client.get(url)
+    return _cpu_per_call(lambda: client.get(url), reps, warm=0)
+
+
+def _cpu_per_call(call: Any, reps: int, warm: int = 10) -> float:
+    import time
+
+    for _ in range(warm):
+        call()
+    t0 = time.process_time()
+    for _ in range(reps):
+        call()
+    return (time.process_time() - t0) * 1000 / reps
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--folder", type=Path, required=True)
@@ -290,6 +388,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--after-publish", action="store_true", help="see the docstring")
     parser.add_argument("--memo-seconds", type=int, default=300, help="see setup()")
     parser.add_argument("--gone", type=int, default=0, help="see the docstring")
+    parser.add_argument("--steps", action="store_true", help="see the docstring")
     args = parser.parse_args(argv)
     setup(args.folder, args.articles, args.memo_seconds)
     urls = paths()
@@ -300,6 +399,8 @@ def main(argv: list[str] | None = None) -> int:
         ms = statistics.median(samples[key])
         n = queries_of(url)
         print(f"  {key:8} {url:40} {ms:7.2f} ms  ratio {bare / ms:5.3f}  {n} queries")
+    if args.steps:
+        print(steps(urls, args.reps))
     if args.after_publish:
         if args.gone:
             withdraw_read_articles(args.gone)
