@@ -226,15 +226,22 @@ def recipe_paths(unit: Unit) -> set[str]:
     return {r["path"] for r in (cache.get(f"pcr:{unit.code}") or {}).values()}
 
 
-def test_a_withdrawn_articles_page_is_rendered_once_more_then_forgotten(
-    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
-) -> None:
-    unit = cast.village1a
-    article = publish(write(unit), django_capture_on_commit_callbacks)
+def read_home_and_article(unit: Unit, on_commit: Any) -> tuple[Article, str, str]:
+    """An article published at ``unit``; its page and the home read (both cached, both
+    recipes)."""
+    article = publish(write(unit), on_commit)
     home, page = f"/u/{unit.code}/", f"/u/{unit.code}/a/{article.pk}/"
     get(home)
     get(page)
     assert recipe_paths(unit) == {home, page}
+    return article, home, page
+
+
+def test_a_withdrawn_articles_page_is_rendered_once_more_then_forgotten(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = cast.village1a
+    article, home, page = read_home_and_article(unit, django_capture_on_commit_callbacks)
     paths = rendered_paths(monkeypatch)
     with django_capture_on_commit_callbacks(execute=True):
         services.article_withdraw(acting_user=SYSTEM, article=article)
@@ -266,10 +273,7 @@ def test_an_expired_page_that_is_gone_is_not_served_stale_again(
     cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
 ) -> None:
     unit = cast.village1a
-    article = publish(write(unit), django_capture_on_commit_callbacks)
-    page, home = f"/u/{unit.code}/a/{article.pk}/", f"/u/{unit.code}/"
-    get(page)
-    get(home)
+    article, home, page = read_home_and_article(unit, django_capture_on_commit_callbacks)
     # gone without a purge (a change no service announced): only the expiry can show it
     Article.objects.filter(pk=article.pk).update(status=ArticleStatus.WITHDRAWN)
     later = time.time() + 301
