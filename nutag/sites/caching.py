@@ -515,7 +515,7 @@ def serve_entry(
     entry: dict[str, Any],
     *,
     key: str,
-    scope: str = "",
+    scope: str,
     background: bool = False,
 ) -> HttpResponse:
     """A hit: count the read the page counts, and the stored page with this visitor's token."""

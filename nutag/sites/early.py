@@ -122,7 +122,7 @@ class EarlyPageCacheMiddleware:
         if self.common.process_request(request) is not None:  # a redirect: the stack's job
             return None
         self.locale.process_request(request)
-        _, key = caching.request_key(
+        scope, key = caching.request_key(
             request,
             params=view.nutag_page_params,
             version=view.nutag_page_version,
@@ -132,7 +132,7 @@ class EarlyPageCacheMiddleware:
         if not caching.usable_entry(entry) or not caching.is_fresh(entry):
             return None  # a miss or a stale copy: the view's wrapper handles it
         self.csrf.process_request(request)
-        response = caching.serve_entry(request, entry, key=key)
+        response = caching.serve_entry(request, entry, key=key, scope=scope)
         # The skipped middleware's responses, innermost first (as the stack would run them).
         counting.set_visitor_cookie(request, response)
         self.xframe.process_response(request, response)
