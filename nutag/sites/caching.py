@@ -141,10 +141,11 @@ def purge_slot_answers(scopes: Iterable[str]) -> None:
     _bump_now_and_on_commit({_slots_key(s) for s in scopes})
 
 
-def refresh_scopes_later(scopes: Iterable[str]) -> None:
+def refresh_scopes_later(scopes: Iterable[str], *, article_ids: Iterable[int] = ()) -> None:
     """Render the recent pages of these units again in the background (``nutag.sites.refresh``),
-    after a purge that has committed."""
-    refresh.schedule_scopes(scopes, cache=_cache())
+    after a purge that has committed, and the pages of ``article_ids`` (just published or
+    changed) on those that show them."""
+    refresh.schedule_scopes(scopes, cache=_cache(), article_ids=article_ids)
 
 
 def _scopes(rows: Iterable[tuple[str, str]], *, ancestors: bool) -> set[str]:

@@ -23,9 +23,17 @@ misses that readers would meet are turned into hits:
   (a new key, never a stale copy: a withdrawn article is gone on the next request); only
   figures such as the visit count may lag by the grace as well.
 
+- **An article just published** (or changed) has no recipe yet: nobody has asked for it.
+  Yet it is the page readers ask for next, from the link the secretary shares in the chat
+  app. So the purge its announcement makes (``events.site_changed``'s ``article_ids``) renders
+  its page too, on every unit whose site shows it and whose readers asked for pages, as each
+  of the latest ``NEW_ARTICLE_READERS`` kinds of reader among those recipes would ask for it
+  (host, scheme, language, text size): right after the homes, before the column pages. That
+  render is remembered as a recipe, so the article stays rendered after later purges.
+
 A background render carries ``REFRESH_META`` in its request: it is not counted as a read
-(``counting``), never recorded as a recipe, and ``fill`` renders only what is missing while
-``force`` renders even over a stale entry.
+(``counting``), never recorded as a recipe (but ``new``'s), ``fill`` and ``new`` render only
+what is missing while ``force`` renders even over a stale entry.
 
 **A page that is gone** (a withdrawn article, a disabled column, a merged unit's home that now
 redirects: a redirect or a refusal, ``is_gone``) is forgotten when a background render meets
@@ -63,11 +71,13 @@ logger = logging.getLogger(__name__)
 
 FILL = "fill"  # render when the page is not cached (after a purge)
 FORCE = "force"  # render although a stale copy is cached (after expiry)
+NEW = "new"  # as FILL, for an article just published: its page is remembered as a recipe
 RECIPES_PER_SCOPE = 32
 RECIPE_SECONDS = 7 * 24 * 3600
 LOCK_SECONDS = 60
 DEFAULT_PAGES = 12
 DEFAULT_GRACE = 3600
+NEW_ARTICLE_READERS = 3  # kinds of reader an article just published is rendered for
 # What of a reader's request decides the page (and its cache key), and so is replayed.
 _RECIPE_META = (
     "HTTP_HOST",
@@ -86,6 +96,10 @@ _RECIPE_META = (
 # a column's later pages.
 _RANKS = {"site-root": 0, "site-home": 0, "site-column": 1, "site-article": 2}
 _OTHER_RANK = 3
+# An article just published: after the homes, before the first column pages.
+_NEW_ARTICLE_RANK = 0.5
+# What of a recipe is its page's own (HTMX's partial requests), not its reader's.
+_PAGE_META = frozenset({"HTTP_HX_REQUEST", "HTTP_HX_TARGET"})
 # Refusals that may pass: tried again at the next purge or expiry (``is_gone``).
 _PASSING = frozenset({408, 429})
 
@@ -98,8 +112,9 @@ def grace_seconds() -> int:
     return int(getattr(settings, "NUTAG_PAGE_CACHE_GRACE", DEFAULT_GRACE))
 
 
-def is_refresh(request: HttpRequest) -> bool:
-    return bool(request.META.get(REFRESH_META))
+def _kept_as_recipe(request: HttpRequest) -> bool:
+    """A reader's request, or the render of an article just published (``NEW``)."""
+    return request.META.get(REFRESH_META) in (None, "", NEW)
 
 
 def _recipes_key(scope: str) -> str:
@@ -142,10 +157,11 @@ def page_digest(key: str) -> str:
 
 
 def remember(request: HttpRequest, *, scope: str, digest: str, cache: BaseCache) -> None:
-    """Keep how to render this page again, with the recent pages of its unit (``scope``).
-    Only the site's own pages (home, columns, articles): a search or a dashboard is rendered
-    again only after expiry, when a reader asked for it."""
-    if pages_per_purge() <= 0 or is_refresh(request) or _url_name(request) not in _RANKS:
+    """Keep how to render this page again, with the recent pages of its unit (``scope``: at
+    most ``RECIPES_PER_SCOPE``, its homes and then the newest). Only the site's own pages
+    (home, columns, articles): a search or a dashboard is rendered again only after expiry,
+    when a reader asked for it."""
+    if pages_per_purge() <= 0 or not _kept_as_recipe(request) or _url_name(request) not in _RANKS:
         return
     key = _recipes_key(scope)
     recipes = cache.get(key)
@@ -153,19 +169,25 @@ def remember(request: HttpRequest, *, scope: str, digest: str, cache: BaseCache)
         recipes = {}
     recipes[digest] = recipe_of(request)
     if len(recipes) > RECIPES_PER_SCOPE:
-        newest = sorted(recipes.items(), key=lambda kv: -kv[1]["t"])[:RECIPES_PER_SCOPE]
-        recipes = dict(newest)
+        # the homes kept (a home read as a hit since its miss grows old, and articles just
+        # published, a recipe for each kind of reader, would push it out), then the newest
+        kept = sorted(recipes.items(), key=lambda kv: (kv[1].get("rank") != 0, -kv[1]["t"]))
+        recipes = dict(kept[:RECIPES_PER_SCOPE])
     cache.set(key, recipes, timeout=RECIPE_SECONDS)
 
 
-def schedule_scopes(scopes: Iterable[str], *, cache: BaseCache) -> None:
+def schedule_scopes(
+    scopes: Iterable[str], *, cache: BaseCache, article_ids: Iterable[int] = ()
+) -> None:
     """After a purge of ``scopes``: render their recent pages again, on commit, in the
-    background. Nothing when refreshing is off or no page of theirs was asked for."""
+    background, and the pages of ``article_ids`` (just published or changed) on those of
+    them that show them. Nothing when refreshing is off or no page of theirs was asked for."""
     if pages_per_purge() <= 0:
         return
     wanted = sorted(s for s in set(scopes) if cache.get(_recipes_key(s)))
     if wanted:
-        enqueue("nutag.sites.refresh.refresh_scopes", scopes=wanted)
+        articles = sorted(set(article_ids))
+        enqueue("nutag.sites.refresh.refresh_scopes", scopes=wanted, article_ids=articles)
 
 
 def schedule_page(request: HttpRequest, *, key: str, scope: str, cache: BaseCache) -> None:
@@ -258,29 +280,95 @@ def _render_safely(recipe: dict[str, Any], mode: str) -> int | None:
         return None
 
 
-def refresh_scopes(*, scopes: list[str]) -> int:
+def _reader(recipe: dict[str, Any]) -> tuple[Any, ...]:
+    """Who asked, in a recipe (host, scheme, language, text size), not which page."""
+    meta = recipe.get("meta", {})
+    return (
+        tuple(sorted((k, v) for k, v in meta.items() if k not in _PAGE_META)),
+        tuple(sorted(recipe.get("cookies", {}).items())),
+    )
+
+
+def new_article_recipes(
+    *, recipes: dict[str, dict[str, Any]], paths: list[str]
+) -> list[dict[str, Any]]:
+    """The recipes of these article pages (``paths``) as the latest ``NEW_ARTICLE_READERS``
+    kinds of reader among ``recipes`` (one unit's) would ask for them, but those already
+    among ``recipes``."""
+    readers: dict[tuple[Any, ...], dict[str, Any]] = {}
+    for recipe in sorted(recipes.values(), key=lambda r: -r.get("t", 0)):
+        readers.setdefault(_reader(recipe), recipe)
+    asked = {(r["path"], _reader(r)) for r in recipes.values() if not r.get("query")}
+    made = []
+    now = time.time()
+    for path in paths:
+        for reader, recipe in list(readers.items())[:NEW_ARTICLE_READERS]:
+            if (path, reader) in asked:
+                continue
+            meta = {k: v for k, v in recipe.get("meta", {}).items() if k not in _PAGE_META}
+            made.append(
+                {
+                    "path": path,
+                    "query": "",
+                    "meta": meta,
+                    "cookies": dict(recipe.get("cookies", {})),
+                    "rank": _NEW_ARTICLE_RANK,
+                    "t": now,
+                }
+            )
+    return made
+
+
+def _article_paths(scopes: list[str], article_ids: list[int]) -> dict[str, list[str]]:
+    """The pages these articles have on the sites of these units, by unit code."""
+    from django.urls import reverse
+
+    from nutag.sites.selectors.public import shown_articles
+
+    paths: dict[str, list[str]] = {}
+    for code, pk in shown_articles(article_ids=article_ids, unit_codes=scopes):
+        paths.setdefault(code, []).append(reverse("site-article", args=[code, pk]))
+    return paths
+
+
+def refresh_scopes(*, scopes: list[str], article_ids: list[int] | None = None) -> int:
     """Render the recent pages of the units ``scopes`` that are not cached (task of
-    ``schedule_scopes``); at most ``NUTAG_PAGE_REFRESH``, and the recipes of pages that are
-    gone forgotten. Returns how many were rendered."""
+    ``schedule_scopes``), and the pages of ``article_ids`` there (just published or
+    changed); at most ``NUTAG_PAGE_REFRESH``, and the recipes of pages that are gone
+    forgotten. Returns how many were rendered."""
     from nutag.sites.caching import _cache
 
     limit = pages_per_purge()
     if limit <= 0:
         return 0
     cache = _cache()
-    todo: list[tuple[str, str, dict[str, Any]]] = []
+    articles = _article_paths(scopes, article_ids) if article_ids else {}
+    todo: list[tuple[str, str, dict[str, Any], str]] = []
     for scope in scopes:
         recipes = cache.get(_recipes_key(scope))
-        if isinstance(recipes, dict):
-            todo.extend((scope, digest, recipe) for digest, recipe in recipes.items())
-    todo.sort(key=lambda item: (item[2].get("rank", _OTHER_RANK), -item[2].get("t", 0)))
+        if not isinstance(recipes, dict):
+            continue
+        todo.extend((scope, digest, recipe, FILL) for digest, recipe in recipes.items())
+        if scope in articles:
+            made = new_article_recipes(recipes=recipes, paths=articles[scope])
+            todo.extend((scope, "", recipe, NEW) for recipe in made)
+    fresh = {(scope, path) for scope, paths in articles.items() for path in paths}
+
+    def order(item: tuple[str, str, dict[str, Any], str]) -> tuple[float, float]:
+        scope, _, recipe, _ = item
+        rank = recipe.get("rank", _OTHER_RANK)
+        if (scope, recipe["path"]) in fresh and not recipe.get("query"):
+            rank = min(rank, _NEW_ARTICLE_RANK)  # an article changed that readers had asked for
+        return (rank, -recipe.get("t", 0))
+
+    todo.sort(key=order)
     rendered = 0
     gone: dict[str, list[str]] = {}
-    for scope, digest, recipe in todo[:limit]:
-        status = _render_safely(recipe, FILL)
+    for scope, digest, recipe, mode in todo[:limit]:
+        status = _render_safely(recipe, mode)
         if status is not None:
             rendered += 1
-            if is_gone(status):
+            if is_gone(status) and digest:
                 gone.setdefault(scope, []).append(digest)
     for scope, digests in gone.items():
         forget(scope=scope, digests=digests, cache=cache)

@@ -53,19 +53,25 @@ def unit_changed(sender: type[Unit], instance: Unit, **kwargs: Any) -> None:
 
 
 def site_change_announced(
-    sender: Any, *, unit_ids: list[int], slots: bool = True, **kwargs: Any
+    sender: Any,
+    *,
+    unit_ids: list[int],
+    article_ids: list[int] | None = None,
+    slots: bool = True,
+    **kwargs: Any,
 ) -> None:
     """``events.site_changed``, sent on commit by the write services: it also covers their
     bulk writes (``bulk_create``/``bulk_update``), which send no model signal. Sent after
     the commit, so after the model signals' bumps: the purged units' recent pages are then
-    rendered again in the background (``nutag.sites.refresh``). Unless the change is in
-    sites' own content (``slots=False``), the extension apps' kept answers for the same
-    units are forgotten too."""
+    rendered again in the background (``nutag.sites.refresh``), with the pages of the
+    articles changed (a new one has no reader yet). Unless the change is in sites' own
+    content (``slots=False``), the extension apps' kept answers for the same units are
+    forgotten too."""
     scopes = caching.purge_units(unit_ids=unit_ids)
     caching.purge_scopes([caching.ROOT_SCOPE])
     if slots:
         caching.purge_slot_answers(scopes | {caching.ROOT_SCOPE})
-    caching.refresh_scopes_later(scopes | {caching.ROOT_SCOPE})
+    caching.refresh_scopes_later(scopes | {caching.ROOT_SCOPE}, article_ids=article_ids or ())
 
 
 RECEIVERS: list[tuple[type[Any], Any]] = [

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import functools
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any, overload
 
@@ -185,6 +185,22 @@ def for_lists(qs: QuerySet[Article]) -> QuerySet[Article]:
 
 def site_notices(*, unit: Unit) -> QuerySet[Article]:
     return site_articles(unit=unit, kind=ArticleKind.NOTICE)
+
+
+def shown_articles(
+    *, article_ids: Iterable[int], unit_codes: Iterable[str]
+) -> list[tuple[str, int]]:
+    """(unit code, article id) of each article page among these that the sites of these
+    units show now: placed there, accepted, shown from a moment already past (as ``listed``:
+    ``Placement.shown_from`` is None unless the article is published, and never before it is
+    due)."""
+    placed = Placement.objects.filter(
+        article_id__in=list(article_ids),
+        unit__code__in=list(unit_codes),
+        accepted=True,
+        shown_from__lte=timezone.now(),
+    )
+    return list(placed.order_by("unit__code", "article_id").values_list("unit__code", "article_id"))
 
 
 def access_public_article(*, unit: Unit, pk: int | str) -> Article:

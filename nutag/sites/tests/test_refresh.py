@@ -1,9 +1,10 @@
 """Pages rendered again in the background (``nutag.sites.refresh``): negatives first (off by
 setting, a background render is no read and no recipe, a failing render does not fail the
 job and keeps its recipe), then the next reader after a publish or a withdrawal gets a hit
-with the new content in their own language, the per-purge limit, a stale copy served once
-while it is rendered again after expiry, and a page that is gone (withdrawn, moved) rendered
-once more and then forgotten, its stale copy with it."""
+with the new content in their own language, the per-purge limit, an article just published
+(or pushed down) rendered before its first reader on the units that show it, a stale copy
+served once while it is rendered again after expiry, and a page that is gone (withdrawn,
+moved) rendered once more and then forgotten, its stale copy with it."""
 
 from __future__ import annotations
 
@@ -178,6 +179,161 @@ def test_at_most_the_limit_of_pages_homes_first(
     assert get(column)["X-Nutag-Cache"] == "miss"
 
 
+# --- an article just published ---------------------------------------------------------------
+
+
+def test_a_new_article_is_not_rendered_where_nobody_reads(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    paths = rendered_paths(monkeypatch)
+    article = publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    assert paths == []  # no reader asked for a page of the unit: no kind of reader known
+    assert get(f"/u/{cast.village1a.code}/a/{article.pk}/")["X-Nutag-Cache"] == "miss"
+
+
+def test_a_new_article_is_rendered_only_on_the_units_that_show_it(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    mine, sibling = cast.village1a.code, cast.village1b.code
+    get(f"/u/{mine}/")
+    get(f"/u/{sibling}/")
+    paths = rendered_paths(monkeypatch)
+    article = publish(write(cast.village1b), django_capture_on_commit_callbacks)
+    assert f"/u/{sibling}/a/{article.pk}/" in paths
+    assert not any(path.endswith(f"/a/{article.pk}/") and mine in path for path in paths)
+    assert Client().get(f"/u/{mine}/a/{article.pk}/").status_code == 404
+
+
+def test_a_scheduled_or_withdrawn_article_is_not_rendered(
+    settings: Any, cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    code = cast.village1a.code
+    get(f"/u/{code}/")
+    paths = rendered_paths(monkeypatch)
+    data = services.ArticleInput(
+        title=TITLE,
+        column_key="news",
+        body="<p>正文</p>",
+        publish_at=timezone.now() + dt.timedelta(days=1),
+    )
+    later = services.article_create(acting_user=SYSTEM, unit=cast.village1a, data=data)
+    publish(later, django_capture_on_commit_callbacks)
+    assert paths == [f"/u/{code}/"]  # due tomorrow: its page answers 404 until then
+    settings.NUTAG_PAGE_REFRESH = 0  # published unseen: no recipe of its page
+    gone = publish(write(cast.village1a, title="新闻"), django_capture_on_commit_callbacks)
+    settings.NUTAG_PAGE_REFRESH = 12
+    paths.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=SYSTEM, article=gone)
+    assert paths == [f"/u/{code}/"]
+    assert recipe_paths(cast.village1a) == {f"/u/{code}/"}
+
+
+def test_a_new_articles_recipe_is_its_readers_without_the_page_parts() -> None:
+    meta = {"HTTP_HOST": "nutag.example", "wsgi.url_scheme": "https"}
+    recipes = {
+        "a": {
+            "path": "/u/X/",
+            "meta": {**meta, "HTTP_HX_REQUEST": "true", "HTTP_HX_TARGET": "main"},
+            "cookies": {},
+            "t": 3,
+        },
+        "b": {"path": "/u/X/c/news/", "meta": meta, "cookies": {}, "t": 2},  # the same reader
+        "c": {"path": "/u/X/", "meta": meta, "cookies": {"django_language": "mn-mong"}, "t": 1},
+    }
+    made = refresh.new_article_recipes(recipes=recipes, paths=["/u/X/a/7/"])
+    assert [(r["path"], r["meta"], r["cookies"], r["query"]) for r in made] == [
+        ("/u/X/a/7/", meta, {}, ""),
+        ("/u/X/a/7/", meta, {"django_language": "mn-mong"}, ""),
+    ]
+    recipes["d"] = {"path": "/u/X/a/7/", "query": "", "meta": meta, "cookies": {}, "t": 0}
+    made = refresh.new_article_recipes(recipes=recipes, paths=["/u/X/a/7/"])
+    assert [r["cookies"] for r in made] == [{"django_language": "mn-mong"}]  # one asked already
+
+
+def test_the_first_reader_of_a_new_article_gets_a_hit_in_their_language(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    code = cast.village1a.code
+    hant = {"HTTP_ACCEPT_LANGUAGE": "zh-hant"}
+    get(f"/u/{code}/")
+    get(f"/u/{code}/c/news/", **hant)
+    article = publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    page = f"/u/{code}/a/{article.pk}/"
+    for headers in ({}, hant):
+        response = get(page, **headers)
+        assert response["X-Nutag-Cache"] == "hit", headers
+        assert TITLE in response.content.decode()
+    assert response["Content-Language"] == "zh-hant"
+    assert page in recipe_paths(cast.village1a)  # and rendered again after the next purge
+    publish(write(cast.village1a, title="新闻"), django_capture_on_commit_callbacks)
+    assert get(page)["X-Nutag-Cache"] == "hit"
+
+
+def test_a_new_article_is_rendered_for_the_latest_kinds_of_reader(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    code = cast.village1a.code
+    kinds = [{"HTTP_ACCEPT_LANGUAGE": lang} for lang in ("mn-mong", "zh-hant", "zh-hans")]
+    kinds.append({"HTTP_COOKIE": "nutag_large=1"})
+    assert len(kinds) == refresh.NEW_ARTICLE_READERS + 1
+    for headers in kinds:  # the first, Mongolian, asked longest ago
+        get(f"/u/{code}/", **headers)
+    article = publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    page = f"/u/{code}/a/{article.pk}/"
+    assert [get(page, **h)["X-Nutag-Cache"] for h in kinds] == ["miss", "hit", "hit", "hit"]
+
+
+def test_a_pushed_article_is_rendered_on_the_units_below_that_readers_visit(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    above, below, other = cast.township1, cast.village1a, cast.village1b
+    article = publish(write(above), django_capture_on_commit_callbacks)
+    get(f"/u/{below.code}/")
+    get(f"/u/{other.code}/")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_push(acting_user=SYSTEM, article=article, unit_ids=[below.pk])
+    response = get(f"/u/{below.code}/a/{article.pk}/")
+    assert response["X-Nutag-Cache"] == "hit"
+    assert TITLE in response.content.decode()
+    assert Client().get(f"/u/{other.code}/a/{article.pk}/").status_code == 404
+
+
+def test_the_home_keeps_its_recipe_among_many_new_articles(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = cast.village1a
+    home = f"/u/{unit.code}/"
+    get(home)
+    for n in range(refresh.RECIPES_PER_SCOPE + 2):  # newer recipes than the home's, each
+        publish(write(unit, title=f"新闻{n}"), django_capture_on_commit_callbacks)
+    assert len(cache.get(f"pcr:{unit.code}")) == refresh.RECIPES_PER_SCOPE
+    assert home in recipe_paths(unit)
+    publish(write(unit), django_capture_on_commit_callbacks)
+    assert get(home)["X-Nutag-Cache"] == "hit"
+
+
+def test_a_new_article_comes_after_the_homes_and_before_the_columns(
+    settings: Any, cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.NUTAG_PAGE_REFRESH = 2
+    code = cast.village1a.code
+    old = publish(write(cast.village1a, title="旧闻"), django_capture_on_commit_callbacks)
+    column, home, read = f"/u/{code}/c/news/", f"/u/{code}/", f"/u/{code}/a/{old.pk}/"
+    for url in (read, column, home):
+        get(url)
+    paths = rendered_paths(monkeypatch)
+    article = publish(write(cast.village1a), django_capture_on_commit_callbacks)
+    assert paths == [home, f"/u/{code}/a/{article.pk}/"]
+    paths.clear()  # an article readers had asked for, changed: its page before the column
+    refresh.refresh_scopes(scopes=[code], article_ids=[old.pk])
+    assert paths == [home, read]
+
+
 # --- after expiry -----------------------------------------------------------------------------
 
 
@@ -248,8 +404,9 @@ def test_a_withdrawn_articles_page_is_rendered_once_more_then_forgotten(
     assert sorted(paths) == sorted([home, page])  # its page answered 404 this time
     assert recipe_paths(unit) == {home}
     paths.clear()
-    publish(write(unit, title="新闻"), django_capture_on_commit_callbacks)
-    assert paths == [home]  # not the withdrawn article's page, on every publish for a week
+    new = publish(write(unit, title="新闻"), django_capture_on_commit_callbacks)
+    # not the withdrawn article's page, on every publish for a week (but the new one's)
+    assert paths == [home, f"/u/{unit.code}/a/{new.pk}/"]
     assert Client().get(page).status_code == 404
 
 
