@@ -13,9 +13,10 @@ the loopback needs and what the demo is for:
 - ``NUTAG_IS_PRODUCTION`` stays false, so ``manage.py load_demo`` runs here (and still refuses
   ``config.settings.prod``).
 
-One worker only: the cache (page cache, read counters, rights) is local memory, per process,
-until every worker shares one cache (the speed issue); with several workers a purge in one
-would not reach the others.
+Two workers (``run.py``'s ``DEMO_WORKERS``), as the embedded default serves: each keeps pages
+in its local memory, and what every worker must agree on is shared through files in the
+project (the page generations, ``.nutag-generations``; the rendered pages, ``.nutag-pages``;
+the pending read counts), so a publish taken by one worker is seen by the other's next request.
 """
 
 import base64
