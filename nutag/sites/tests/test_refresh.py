@@ -17,6 +17,7 @@ from django.core.cache import cache
 from django.test import Client
 
 from nutag.core.actors import SYSTEM
+from nutag.core.views import LARGE_TEXT_COOKIE
 from nutag.orgs.models import Unit
 from nutag.sites import counting, refresh, services
 from nutag.sites.models import Article, ArticleStatus
@@ -233,6 +234,38 @@ def test_a_scheduled_or_withdrawn_article_is_not_rendered(
     assert recipe_paths(cast.village1a) == {f"/u/{code}/"}
 
 
+def test_a_scheduled_article_is_rendered_when_its_time_comes(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from nutag.sites import events
+
+    code = cast.village1a.code
+    get(f"/u/{code}/")
+    data = services.ArticleInput(
+        title=TITLE,
+        column_key="news",
+        body="<p>正文</p>",
+        publish_at=timezone.now() + dt.timedelta(days=1),
+    )
+    article = publish(
+        services.article_create(acting_user=SYSTEM, unit=cast.village1a, data=data),
+        django_capture_on_commit_callbacks,
+    )
+    page = f"/u/{code}/a/{article.pk}/"
+    assert Client().get(page).status_code == 404
+    article.publish_at = article.published_at = timezone.now() - dt.timedelta(seconds=5)
+    article.save()  # its time has come (as if a day had passed)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert events.publish_due() == 1  # the scheduled-publishing job
+    response = get(page)
+    assert response["X-Nutag-Cache"] == "hit"
+    assert TITLE in response.content.decode()
+
+
 def test_a_new_articles_recipe_is_its_readers_without_the_page_parts() -> None:
     meta = {"HTTP_HOST": "nutag.example", "wsgi.url_scheme": "https"}
     recipes = {
@@ -279,7 +312,7 @@ def test_a_new_article_is_rendered_for_the_latest_kinds_of_reader(
 ) -> None:
     code = cast.village1a.code
     kinds = [{"HTTP_ACCEPT_LANGUAGE": lang} for lang in ("mn-mong", "zh-hant", "zh-hans")]
-    kinds.append({"HTTP_COOKIE": "nutag_large=1"})
+    kinds.append({"HTTP_COOKIE": f"{LARGE_TEXT_COOKIE}=1"})
     assert len(kinds) == refresh.NEW_ARTICLE_READERS + 1
     for headers in kinds:  # the first, Mongolian, asked longest ago
         get(f"/u/{code}/", **headers)
