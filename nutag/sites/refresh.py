@@ -320,14 +320,18 @@ def new_article_recipes(
 
 
 def _article_paths(scopes: list[str], article_ids: list[int]) -> dict[str, list[str]]:
-    """The pages these articles have on the sites of these units, by unit code."""
-    from django.urls import reverse
+    """The pages these articles have on the sites of these units, by unit code: as a
+    recipe's path, the path within the site (a request's ``path_info``), whatever the
+    script prefix of the thread this runs in."""
+    from django.urls import get_script_prefix, reverse
 
     from nutag.sites.selectors.public import shown_articles
 
+    prefix = get_script_prefix()
     paths: dict[str, list[str]] = {}
     for code, pk in shown_articles(article_ids=article_ids, unit_codes=scopes):
-        paths.setdefault(code, []).append(reverse("site-article", args=[code, pk]))
+        url = reverse("site-article", args=[code, pk])
+        paths.setdefault(code, []).append("/" + url[len(prefix) :])
     return paths
 
 

@@ -266,6 +266,19 @@ def test_a_scheduled_article_is_rendered_when_its_time_comes(
     assert TITLE in response.content.decode()
 
 
+def test_a_new_articles_path_is_within_the_site_whatever_the_script_prefix(cast: Any) -> None:
+    from django.urls import set_script_prefix
+
+    article = services.article_publish(acting_user=SYSTEM, article=write(cast.village1a))
+    code = cast.village1a.code
+    try:
+        set_script_prefix("/nutag/")  # a job run inline by a request under a sub-path
+        paths = refresh._article_paths([code], [article.pk])
+    finally:
+        set_script_prefix("/")
+    assert paths == {code: [f"/u/{code}/a/{article.pk}/"]}
+
+
 def test_a_new_articles_recipe_is_its_readers_without_the_page_parts() -> None:
     meta = {"HTTP_HOST": "nutag.example", "wsgi.url_scheme": "https"}
     recipes = {
