@@ -55,6 +55,13 @@ def redis_is_down() -> bool:
     return time.monotonic() < _down_until
 
 
+def forget_outage() -> None:
+    """Try Redis again at the next call, whatever failed before (tests: an outage one test
+    plays must not make the next test's real Redis look down for ``RETRY_AFTER``)."""
+    global _down_until
+    _down_until = 0.0
+
+
 def guarded(operation: str, call: Callable[[], T], fallback: T) -> T:
     """``call()``, or ``fallback`` when Redis is (or was just found) unreachable."""
     if redis_is_down():

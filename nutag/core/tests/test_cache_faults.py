@@ -69,3 +69,16 @@ def test_pages_are_served_while_redis_is_down(cast: Cast, client: Client) -> Non
     response = client.get("/desk/")
     assert response.status_code in (200, 302)
     assert client.get(f"/u/{village.code}/").status_code == 200
+
+
+def test_an_outage_a_test_plays_is_forgotten_before_the_next() -> None:
+    """The outage is remembered per process for ``RETRY_AFTER`` seconds: the suite's
+    fixture (``nutag/conftest.py``) forgets it, else the next test's real Redis (CI's
+    PostgreSQL pass) looked down, its cache reads missing and its writes dropped."""
+    from nutag.core.cache import forget_outage, redis_is_down
+
+    with override_settings(CACHES=DEAD_REDIS):
+        assert caches["default"].get("k", "fallback") == "fallback"
+    assert redis_is_down()
+    forget_outage()
+    assert not redis_is_down()
