@@ -280,8 +280,9 @@ def _render_safely(recipe: dict[str, Any], mode: str) -> int | None:
         return None
 
 
-def _reader(recipe: dict[str, Any]) -> tuple[Any, ...]:
-    """Who asked, in a recipe (host, scheme, language, text size), not which page."""
+def _reader(recipe: dict[str, Any]) -> tuple[tuple[tuple[str, str], ...], ...]:
+    """Who asked, in a recipe (host, scheme, language, text size), not which page: its meta
+    (without HTMX's headers) and its cookies, as sorted pairs."""
     meta = recipe.get("meta", {})
     return (
         tuple(sorted((k, v) for k, v in meta.items() if k not in _PAGE_META)),
@@ -295,23 +296,22 @@ def new_article_recipes(
     """The recipes of these article pages (``paths``) as the latest ``NEW_ARTICLE_READERS``
     kinds of reader among ``recipes`` (one unit's) would ask for them, but those already
     among ``recipes``."""
-    readers: dict[tuple[Any, ...], dict[str, Any]] = {}
-    for recipe in sorted(recipes.values(), key=lambda r: -r.get("t", 0)):
-        readers.setdefault(_reader(recipe), recipe)
+    newest_first = sorted(recipes.values(), key=lambda r: -r.get("t", 0))
+    readers = list(dict.fromkeys(_reader(r) for r in newest_first))[:NEW_ARTICLE_READERS]
     asked = {(r["path"], _reader(r)) for r in recipes.values() if not r.get("query")}
-    made = []
     now = time.time()
+    made = []
     for path in paths:
-        for reader, recipe in list(readers.items())[:NEW_ARTICLE_READERS]:
+        for reader in readers:
             if (path, reader) in asked:
                 continue
-            meta = {k: v for k, v in recipe.get("meta", {}).items() if k not in _PAGE_META}
+            meta, cookies = reader
             made.append(
                 {
                     "path": path,
                     "query": "",
-                    "meta": meta,
-                    "cookies": dict(recipe.get("cookies", {})),
+                    "meta": dict(meta),
+                    "cookies": dict(cookies),
                     "rank": _NEW_ARTICLE_RANK,
                     "t": now,
                 }
