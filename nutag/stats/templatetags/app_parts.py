@@ -144,7 +144,8 @@ def voice_part(voice: Any) -> SafeString:
             out.append(f"<strong>{words}</strong>")
         out.append("</p>\n")
     else:
-        out.append(f'<p class="muted">{t("No concern raised in this unit or below it yet.")}</p>')
+        none = t("No concern raised in this unit or below it yet.")
+        out.append(f'<p class="muted">{none}</p>')
     out.append("\n")
     if voice.polls_held:
         held = nbt("%(n)s village poll held.", "%(n)s village polls held.", voice.polls_held)
@@ -180,22 +181,23 @@ def study_part(study: Any) -> SafeString:
     rate = v(floatformat(study.members_rate, "-3"))
     rows = [
         (
-            "Party members who completed a lesson this year",
+            t("Party members who completed a lesson this year"),
             f"{v(study.members_studied)} / {v(study.party_members)} ({rate})",
         ),
-        ("Lessons completed this year", v(study.lessons_completed)),
-        ("People who studied", v(study.learners)),
-        ("Hours of study", v(study.hours)),
-        ("Points earned this year", v(study.points)),
-        ("Reads of the Party-building columns", v(study.column_reads)),
+        (t("Lessons completed this year"), v(study.lessons_completed)),
+        (t("People who studied"), v(study.learners)),
+        (t("Hours of study"), v(study.hours)),
+        (t("Points earned this year"), v(study.points)),
+        (t("Reads of the Party-building columns"), v(study.column_reads)),
         (
-            "Branches keeping the meeting rhythm",
+            t("Branches keeping the meeting rhythm"),
             f"{v(study.branches_on_rhythm)} / {v(study.branches)}",
         ),
     ]
-    body = "".join(f"<tr><th>{t(head)}</th><td>{cell}</td></tr>\n" for head, cell in rows)
+    body = "".join(f"<tr><th>{head}</th><td>{cell}</td></tr>\n" for head, cell in rows)
+    title = t("Study and branch life")
     return mark_safe(  # noqa: S308 - every value is escaped or a number
-        f'\n<h2 id="study">{t("Study and branch life")}</h2>\n'
+        f'\n<h2 id="study">{title}</h2>\n'
         f'<div class="card"><table class="table"><tbody>\n{body}</tbody></table></div>\n'
     )
 
@@ -208,8 +210,9 @@ def youth_part(youth: Any) -> SafeString:
     """``youth/_figures.html``."""
     t, bt = lookups()
     f = youth["figures"]
+    title = t("Young people in care")
     out = [
-        f'<h2 id="youth">{t("Young people in care")}</h2>\n',
+        f'<h2 id="youth">{title}</h2>\n',
         '<div class="card">\n<div class="kpis">\n',
         _kpi(v(f.young_people), t("Young people in care")),
         _kpi(v(f.pairs), t("Elder–youth pairs")),
@@ -222,10 +225,10 @@ def youth_part(youth: Any) -> SafeString:
         "</div>\n",
     ]
     if youth["circumstances"]:
-        out.append(
-            f"<h3>{t('By circumstance')}</h3>\n<table>{_pairs(youth['circumstances'])}</table>"
-        )
-    out.append(f"\n<h3>{t('Visits per month')}</h3>\n")
+        head = t("By circumstance")
+        out.append(f"<h3>{head}</h3>\n<table>{_pairs(youth['circumstances'])}</table>")
+    head = t("Visits per month")
+    out.append(f"\n<h3>{head}</h3>\n")
     if youth["months"]:
         bars = "".join(
             f'<tr><th>{v(month)}</th><td><progress max="100" value="{v(width)}">{v(n)}</progress>'
@@ -234,7 +237,8 @@ def youth_part(youth: Any) -> SafeString:
         )
         out.append(f"<table>{bars}</table>\n")
     else:
-        out.append(f'<p class="muted">{t("No visit recorded in the last six months.")}</p>')
+        none = t("No visit recorded in the last six months.")
+        out.append(f'<p class="muted">{none}</p>')
     help_words = t(
         "Counts only: no young person is named here, and a circumstance held by fewer than three "
         "is left out."
@@ -247,21 +251,28 @@ def disclosure_part(f: Any) -> SafeString:
     """``disclosure/_figures.html``."""
     t, bt = lookups()
     heads = "".join(
-        f'<th class="n">{t(word, "disclosure")}</th>'
-        for word in ("On time", "Late", "Missing", "Not yet due")
+        f'<th class="n">{words}</th>'
+        for words in (
+            t("On time", "disclosure"),
+            t("Late", "disclosure"),
+            t("Missing", "disclosure"),
+            t("Not yet due", "disclosure"),
+        )
     )
     rows = "".join(
-        f'<tr><th>{v(p.label)}<br><span class="muted">'
-        f"{bt('due %(day)s', day=date_filter(p.due_on, 'Y-m-d'))}</span></th>"
+        f'<tr><th>{v(p.label)}<br><span class="muted">{due}</span></th>'
         f'<td class="n">{v(p.on_time)}</td><td class="n">{v(p.late)}</td>'
         f'<td class="n">{v(p.missing)}</td><td class="n">{v(p.not_yet_due)}</td></tr>'
-        for p in f.periods
+        for p, due in (
+            (p, bt("due %(day)s", day=date_filter(p.due_on, "Y-m-d"))) for p in f.periods
+        )
     )
     units = f.periods[0].units if f.periods else ""
     words = bt("%(n)s villages and communities publish their finance every quarter.", n=units)
+    title, period = t("Finance disclosure"), t("Period")
     return mark_safe(  # noqa: S308 - every value is escaped or a number
-        f'<h2 id="disclosure">{t("Finance disclosure")}</h2>\n<div class="card">\n'
-        f"<table><thead><tr><th>{t('Period')}</th>{heads}</tr></thead>\n"
+        f'<h2 id="disclosure">{title}</h2>\n<div class="card">\n'
+        f"<table><thead><tr><th>{period}</th>{heads}</tr></thead>\n"
         f"<tbody>{rows}</tbody></table>\n"
         f'<p class="help">{words}</p>\n</div>\n'
     )
@@ -279,8 +290,9 @@ def market_part(f: Any) -> SafeString:
     )
     if f.average_rating is not None:
         line += f" · {v(f.average_rating)} ★"
+    title = t("Local products shop")
     return mark_safe(  # noqa: S308 - every value is escaped or a number
-        f"<h2>{t('Local products shop')}</h2>\n<p>{line}</p>\n"
+        f"<h2>{title}</h2>\n<p>{line}</p>\n"
         f'<table class="figures"><tbody>'
         + "".join(
             f'<tr><th scope="row">{v(label)}</th><td>{v(n)}</td></tr>'
@@ -294,15 +306,16 @@ def tourism_part(tourism: Any) -> SafeString:
     """``tourism/_figures.html``."""
     t, bt = lookups()
     f = tourism["figures"]
+    title, bookings = t("Tourism"), bt("Bookings from %(year)s on", year=f.year)
     return mark_safe(  # noqa: S308 - every value is escaped or a number
-        f'<h2 id="tourism">{t("Tourism")}</h2>\n<div class="card">\n<div class="kpis">\n'
+        f'<h2 id="tourism">{title}</h2>\n<div class="card">\n<div class="kpis">\n'
         + _kpi(v(f.places), t("Places listed"))
         + _kpi(
             v(f.guests_confirmed),
             bt("Guests in confirmed bookings from %(year)s on", year=f.year),
         )
         + f"</div>\n<table>{_pairs(tourism['kinds'])}</table>\n"
-        f"<h3>{bt('Bookings from %(year)s on', year=f.year)}</h3>\n"
+        f"<h3>{bookings}</h3>\n"
         f"<table>{_pairs(tourism['states'])}</table>\n</div>\n"
     )
 
@@ -313,8 +326,9 @@ def revival_part(f: Any) -> SafeString:
     if not f.households:
         return mark_safe("\n")
     labelled = f.labelled()
+    title = t("Rural revitalisation")
     out = [
-        f'<h2 id="revival">{t("Rural revitalisation")}</h2>\n',
+        f'<h2 id="revival">{title}</h2>\n',
         '<div class="card">\n<div class="kpis">\n',
         _kpi(v(f.households), t("Households under watch or watched")),
         _kpi(v(f.visits_this_year), t("Visits this year")),
@@ -329,18 +343,19 @@ def revival_part(f: Any) -> SafeString:
             f'<div class="kpi"><div class="v">{v(f.average_income)}</div>'
             f'<div class="k">{words}</div></div>\n'
         )
+        below = t("Households below the monitoring line")
         out.append(
             f'<div class="kpi"><div class="v">{v(f.below_line)}/{v(f.income_households)}</div>'
-            f'<div class="k">{t("Households below the monitoring line")}</div></div>'
+            f'<div class="k">{below}</div></div>'
         )
     out.append("\n</div>\n")
     for key, head in (
-        ("categories", "By risk category"),
-        ("statuses", "By status"),
-        ("measures", "Measures by kind"),
+        ("categories", t("By risk category")),
+        ("statuses", t("By status")),
+        ("measures", t("Measures by kind")),
     ):
         if labelled[key]:
-            out.append(f"<h3>{t(head)}</h3>\n<table>{_pairs(labelled[key])}</table>")
+            out.append(f"<h3>{head}</h3>\n<table>{_pairs(labelled[key])}</table>")
         out.append("\n")
     help_words = t(
         "Counts only: no household is named here, and a category, status or average of fewer "
@@ -355,8 +370,9 @@ def grid_part(grid: Any) -> SafeString:
     t, _bt = lookups()
     f = grid["figures"]
     share = "–" if grid["share"] is None else f"{v(grid['share'])}%"
+    title = t("Grid governance")
     out = [
-        f'<h2 id="grid">{t("Grid governance")}</h2>\n<div class="card">\n<div class="kpis">\n',
+        f'<h2 id="grid">{title}</h2>\n<div class="card">\n<div class="kpis">\n',
         _kpi(f"{v(f.grids_with_worker)}/{v(f.grids)}", t("Grids with a grid worker")),
         _kpi(v(f.incidents), t("Incidents")),
         _kpi(share, t("Resolved within 30 days")),
@@ -364,10 +380,12 @@ def grid_part(grid: Any) -> SafeString:
         "</div>\n",
     ]
     if grid["kinds"]:
-        out.append(f"<h3>{t('By kind')}</h3><table>{_pairs(grid['kinds'])}</table>")
+        head = t("By kind")
+        out.append(f"<h3>{head}</h3><table>{_pairs(grid['kinds'])}</table>")
     out.append("\n")
     if grid["states"]:
-        out.append(f"<h3>{t('By state')}</h3><table>{_pairs(grid['states'])}</table>")
+        head = t("By state")
+        out.append(f"<h3>{head}</h3><table>{_pairs(grid['states'])}</table>")
     help_words = t("Counts only: incidents name the parties and are never public.")
     out.append(f'\n<p class="help">{help_words}</p>\n</div>\n')
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number

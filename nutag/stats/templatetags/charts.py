@@ -416,7 +416,8 @@ def work_part(board: Any, tasks_segments: Any, progress_segments: Any) -> SafeSt
     t, bt = lookups()
 
     tasks, progress = board.tasks, board.progress
-    out = [f"<h3>{bt('Task reports due in %(year)s', year=tasks.year)}</h3>\n"]
+    due = bt("Task reports due in %(year)s", year=tasks.year)
+    out = [f"<h3>{due}</h3>\n"]
     if tasks.due:
         bar = stacked_bar(tasks_segments, mark_safe(t("Task reports by outcome")))  # noqa: S308 - a literal's translation
         words = bt("On time: %(rate)s of the reports due.", rate=percent(tasks.on_time_rate))
@@ -425,7 +426,8 @@ def work_part(board: Any, tasks_segments: Any, progress_segments: Any) -> SafeSt
         words = t("No task reports are due this year in this unit or below it.")
         out.append(f'<p class="muted">{words}</p>')
     year = f" · {v(progress.year)}" if progress.year else ""
-    out.append(f"\n<h3>{t('Assessments', 'dashboard')}{year}</h3>\n")
+    assessments = t("Assessments", "dashboard")
+    out.append(f"\n<h3>{assessments}{year}</h3>\n")
     if progress.total:
         bar = stacked_bar(progress_segments, mark_safe(t("Assessments by status")))  # noqa: S308 - a literal's translation
         words = bt(
@@ -436,20 +438,10 @@ def work_part(board: Any, tasks_segments: Any, progress_segments: Any) -> SafeSt
         rounds = " · ".join(v(r.title) for r in board.rounds)
         out.append(f'\n{bar}\n<p>{words}</p>\n<p class="muted">{rounds}</p>\n')
     else:
-        out.append(f'<p class="muted">{t("No assessment round covers this unit yet.")}</p>')
+        none = t("No assessment round covers this unit yet.")
+        out.append(f'<p class="muted">{none}</p>')
     out.append("\n")
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number
-
-
-ROWS_HEAD = (  # (words, their context, the cell's class)
-    ("Unit", None, ""),
-    ("Five-good", "dashboard", ' class="n"'),
-    ("Rate", "dashboard", ' class="n"'),
-    ("Care workers", "dashboard", ' class="n"'),
-    ("Five elders", "dashboard", ' class="n"'),
-    ("Reports on time", None, ' class="n"'),
-    ("Accepted", "dashboard", ' class="n"'),
-)
 
 
 @register.simple_tag(takes_context=True)
@@ -463,7 +455,18 @@ def rows_table(
 
     t, bt = lookups()
 
-    head = "".join(f'<th scope="col"{cls}>{t(word, ctx)}</th>' for word, ctx, cls in ROWS_HEAD)
+    head = "".join(
+        f'<th scope="col"{cls}>{words}</th>'
+        for words, cls in (
+            (t("Unit"), ""),
+            (t("Five-good", "dashboard"), ' class="n"'),
+            (t("Rate", "dashboard"), ' class="n"'),
+            (t("Care workers", "dashboard"), ' class="n"'),
+            (t("Five elders", "dashboard"), ' class="n"'),
+            (t("Reports on time"), ' class="n"'),
+            (t("Accepted", "dashboard"), ' class="n"'),
+        )
+    )
     out = [
         f'<div class="scroll"><table class="rows">\n<thead><tr>{head}</tr></thead>\n<tbody>',
         figure_rows(context, rows, links, reference),
@@ -498,14 +501,16 @@ def figures_head(context: Any, unit: Any, ancestors: Sequence[Any], year: int | 
         links = "".join(
             f'<a href="{href(a.code)}{query}">{esc(local_name_of(a))}</a> › ' for a in ancestors
         )
-        out.append(f'<nav class="crumbs" aria-label="{t("Units above")}">{links}</nav>')
+        above = t("Units above")
+        out.append(f'<nav class="crumbs" aria-label="{above}">{links}</nav>')
     out.append(f"\n<h1>{esc(local_name_of(unit))}</h1>\n")
     if unit.name_mn:
         out.append(f'<p><span class="mn-name" lang="mn-Mong">{v(unit.name_mn)}</span></p>')
     words = t("figures over this unit and every unit below it, computed from the records")
     out.append(f'\n<p class="muted">{v(unit.get_kind_display())} · {words}')
     if year:
-        out.append(f" · {bt('year %(year)s', year=year)}")
+        in_year = bt("year %(year)s", year=year)
+        out.append(f" · {in_year}")
     out.append("</p>\n")
     return mark_safe("".join(out))  # noqa: S308 - every value is escaped or a number
 
@@ -518,10 +523,6 @@ def chart_card(board: Any, children_chart: Any, siblings_chart: Any) -> SafeStri
     from nutag.stats.templatetags.app_parts import lookups
 
     t, bt = lookups()
-    key = (
-        'The line is %(name)s\'s rate (%(rate)s); <span class="below">orange bars</span> are '
-        "below it. Lowest first."
-    )
     if children_chart:
         head, rows, chart_id = t("Five-good rate of the units below"), children_chart, "c1"
         name, label, rate = local_name_of(board.unit), board.unit.name, board.five_good.rate
@@ -533,7 +534,12 @@ def chart_card(board: Any, children_chart: Any, siblings_chart: Any) -> SafeStri
         return mark_safe("")
     title = mark_safe(bt("Five-good rate of the units below %(name)s, lowest first", name=name))  # noqa: S308 - as blocktranslate's asvar
     chart = rate_chart(rows, rate, title, label, chart_id)
-    words = bt(key, name=name, rate=percent(rate))
+    words = bt(
+        'The line is %(name)s\'s rate (%(rate)s); <span class="below">orange bars</span> are '
+        "below it. Lowest first.",
+        name=name,
+        rate=percent(rate),
+    )
     return mark_safe(  # noqa: S308 - every value is escaped or a number
         f'\n<h2 id="chart">{head}</h2>\n<div class="card">{chart}\n'
         f'<p class="key">{words}</p></div>\n'
