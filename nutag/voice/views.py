@@ -30,7 +30,7 @@ from nutag.voice.permissions import (
     can_run_polls,
 )
 from nutag.voice.selectors import access_concern, concern_steps, concerns_of_unit, my_concerns
-from nutag.voice.selectors.polls import access_poll, open_poll_until, poll_view
+from nutag.voice.selectors.polls import access_poll, open_poll_until, poll_view, shown_poll
 from nutag.voice.services import polls as poll_services
 from nutag.voice.views_talk import render_concern_comments
 
@@ -233,7 +233,15 @@ def _poll_page(request: HttpRequest, poll: Any, error: str = "") -> HttpResponse
 @login_required
 @require_http_methods(["GET", "POST"])
 def poll_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    poll = access_poll(user=request.user, pk=pk)
+    try:
+        poll = access_poll(user=request.user, pk=pk)
+    except NotFound:
+        # The home's "Vote" button is shown to every reader: a login that is not on the
+        # poll's list is told so (403) instead of "not found"; any other poll stays a 404.
+        poll = shown_poll(code=code, pk=pk)
+        return render(
+            request, "voice/poll_not_voter.html", {"unit": poll.unit, "poll": poll}, status=403
+        )
     if poll.unit.code != code:
         raise NotFound
     if request.method == "POST":

@@ -1,6 +1,7 @@
 """Reads of village polls: one poll (404 unless the reader may vote in it or runs polls at
 its unit), what a reader sees of it (results after closing, or live when the secretary chose),
-the unit's open poll for the site's home block, and the polls held in a subtree (figures)."""
+the unit's open poll for the site's home block (and, by its address, for a login that is not
+on its list), and the polls held in a subtree (figures)."""
 
 from __future__ import annotations
 
@@ -73,6 +74,17 @@ def open_poll(*, unit: Unit) -> Poll | None:
         .order_by("-opens_at", "-id")
         .first()
     )
+
+
+def shown_poll(*, code: str, pk: int) -> Poll:
+    """The poll at this address if it is the one the unit's home shows every reader now (its
+    newest open poll), else NotFound. Its page may tell a login that is not on its list why it
+    cannot vote: the question and the closing day are on the home already, nothing more is
+    said (not the options, not the count of votes)."""
+    poll = Poll.objects.select_related("unit").filter(pk=pk, unit__code=code).first()
+    if poll is None or open_poll(unit=poll.unit) != poll:
+        raise NotFound
+    return poll
 
 
 def open_poll_until(

@@ -142,7 +142,7 @@ def test_the_page_and_the_home_block(cast):
     home = _client(None).get(f"/u/{cast.village1a.code}/").content.decode()
     assert "新水井修在哪里？" in home
     url = f"/u/{cast.village1a.code}/polls/{poll.pk}/"
-    assert _client(cast.village2a_secretary).get(url).status_code == 404
+    assert _client(None).get(url).status_code == 302  # to the login: they may be a voter
     resident = _client(cast.resident)
     option = poll.options.first().pk
     assert resident.post(url, {"option": option}).status_code == 302
@@ -172,3 +172,37 @@ def test_the_api(cast):
     assert voted.status_code == 200 and voted.json()["has_voted"]
     again = resident.post(f"/api/v1/polls/{poll_id}/vote", vote, "application/json")
     assert again.status_code == 400
+
+
+@pytest.mark.django_db
+def test_a_login_not_on_the_list_is_told_why_only_for_the_poll_the_home_shows(cast):
+    """The home's "Vote" button is shown to every reader: a login that is not on the list
+    (another village's secretary, an officer above) gets a 403 that says why, with only what
+    the home shows; every other poll (an older one still open, a closed one, under another
+    unit's address) stays a 404 for them, and nothing they send is counted."""
+    older = _poll(cast.village1a, opens_at=timezone.now() - dt.timedelta(hours=2))
+    poll = _poll(cast.village1a, options=["修在东边", "修在西边", "不修"])
+    closed = _poll(cast.village1a, opens_at=timezone.now() - dt.timedelta(days=3))
+    Poll.objects.filter(pk=closed.pk).update(closes_at=timezone.now() - dt.timedelta(hours=1))
+    outsider = _client(cast.village2a_secretary)
+    code = cast.village1a.code
+    assert outsider.get(f"/u/{code}/polls/{older.pk}/").status_code == 404
+    assert outsider.get(f"/u/{code}/polls/{closed.pk}/").status_code == 404
+    assert outsider.get(f"/u/{cast.village2a.code}/polls/{poll.pk}/").status_code == 404
+    assert outsider.get(f"/u/{code}/polls/{poll.pk + 1000}/").status_code == 404
+    page = outsider.get(f"/u/{code}/polls/{poll.pk}/")
+    assert page.status_code == 403
+    html = page.content.decode()
+    assert "新水井修在哪里？" in html and "您不在本次议事的投票人名单上" in html
+    assert "本单位已核实的居民" in html  # who votes
+    assert "不修" not in html and "人中已有" not in html  # no option, no count
+    sent = outsider.post(f"/u/{code}/polls/{poll.pk}/", {"option": poll.options.first().pk})
+    assert sent.status_code == 403
+    assert not PollOption.objects.filter(poll=poll, votes__gt=0).exists()
+    assert not PollVoter.objects.filter(poll=poll, voted_at__isnull=False).exists()
+    mongolian = Client(HTTP_ACCEPT_LANGUAGE="mn-mong")
+    mongolian.force_login(cast.village2a_secretary)
+    words = mongolian.get(f"/u/{code}/polls/{poll.pk}/").content.decode()
+    assert "ᠨᠡᠷᠡ ᠶᠢᠨ ᠪᠦᠷᠲᠭᠡᠯ" in words and "You are not" not in words
+    # a voter still votes, and a secretary of the unit still reads it whole
+    assert _client(cast.resident).get(f"/u/{code}/polls/{poll.pk}/").status_code == 200
