@@ -25,7 +25,7 @@ from nutag.wechat.models import WechatAccount
 from nutag.wechat.permissions import can_configure_account
 from nutag.wechat.platform import HttpPlatform, Platform, PlatformError
 from nutag.wechat.selectors import SHARE_UNITS_KEY, config_cache_key
-from nutag.wechat.vault import seal, unseal
+from nutag.wechat.vault import NO_KEY, has_key, seal, unseal
 
 # What the history may show: never the secrets, only that they changed.
 AUDITED = ["app_id", "safe_mode", "keywords", "welcome", "notice_template_id"]
@@ -76,6 +76,8 @@ def account_configure(
 ) -> WechatAccount:
     """Connect or change the unit's account. An empty secret keeps the one stored."""
     require(acting_user, can_configure_account, unit)
+    if not has_key():
+        raise ValidationError(NO_KEY)
     account = WechatAccount.objects.select_for_update().filter(unit=unit).first()
     before = snapshot(account, AUDITED) if account else {}
     account = account or WechatAccount(unit=unit)

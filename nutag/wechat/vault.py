@@ -2,7 +2,9 @@
 
 Encrypted with Fernet (``cryptography``) under ``NUTAG_SECRETS_KEY`` from the environment
 (the test and demo settings derive one). Shown again only masked; never in the API, never in
-the audit log.
+the audit log. A server without the key (production has no default) reads no secret
+(``unseal`` gives ""), refuses to store one (``NO_KEY``, said on the secretary's page), and
+its endpoint answers no message: nothing fails with a server error.
 """
 
 from __future__ import annotations
@@ -10,6 +12,16 @@ from __future__ import annotations
 from cryptography.fernet import Fernet, InvalidToken
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+NO_KEY = _(
+    "This server has no key for the official account's secrets (NUTAG_SECRETS_KEY): they can be "
+    "neither saved nor read. Ask the server's administrator to set it."
+)
+
+
+def has_key() -> bool:
+    return bool(getattr(settings, "NUTAG_SECRETS_KEY", ""))
 
 
 def _fernet() -> Fernet:
@@ -27,8 +39,8 @@ def seal(plain: str) -> str:
 
 
 def unseal(sealed: str) -> str:
-    """The secret, or "" when there is none or it cannot be read with this key."""
-    if not sealed:
+    """The secret, or "" when there is none or it cannot be read (another key, or none)."""
+    if not sealed or not has_key():
         return ""
     try:
         return _fernet().decrypt(sealed.encode()).decode()

@@ -14,7 +14,7 @@ from nutag.core.forms import run_action, submit_to_service
 from nutag.wechat import services
 from nutag.wechat.forms import AccountForm, keywords_as_text
 from nutag.wechat.selectors import access_account_unit
-from nutag.wechat.vault import masked, unseal
+from nutag.wechat.vault import NO_KEY, has_key, masked, unseal
 
 
 @login_required
@@ -60,7 +60,14 @@ def account_page(request: HttpRequest, code: str) -> HttpResponse:
     return render(
         request,
         "wechat/account.html",
-        {"unit": unit, "account": account, "form": form, "stored": stored, "endpoint": endpoint},
+        {
+            "unit": unit,
+            "account": account,
+            "form": form,
+            "stored": stored,
+            "endpoint": endpoint,
+            "no_key": "" if has_key() else NO_KEY,
+        },
     )
 
 

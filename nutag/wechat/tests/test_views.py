@@ -59,3 +59,43 @@ def test_the_secretary_finds_the_page_from_their_own_page(cast, client):
     client.force_login(cast.village1a_secretary)
     page = client.get("/desk/me/").content.decode()
     assert f"/desk/u/{cast.village1a.code}/wechat/" in page and "/desk/me/wechat/" in page
+
+
+def test_a_server_without_the_secrets_key_says_so_and_fails_nothing(cast, client, settings):
+    """Production has no default ``NUTAG_SECRETS_KEY``: without it the secretary's page says
+    why nothing can be saved (and keeps what was typed), stores nothing, shows no secret, and
+    the endpoint refuses messages — no server error anywhere."""
+    import time
+
+    from django.core.cache import cache
+
+    from nutag.core.actors import SYSTEM
+    from nutag.wechat.services import account_configure
+    from nutag.wechat.tests.signing import signature
+    from nutag.wechat.vault import masked
+
+    account_configure(
+        acting_user=SYSTEM,
+        unit=cast.village1a,
+        app_id="wx1",
+        token=TOKEN,
+        aes_key=AES_KEY,
+        safe_mode=False,
+        keywords={},
+    )
+    settings.NUTAG_SECRETS_KEY = ""
+    cache.clear()  # the endpoint's kept, unsealed config
+    client.force_login(cast.village1a_secretary)
+    page = client.get(url(cast.village1a))
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert "没有设置" in html and "NUTAG_SECRETS_KEY" in html
+    assert masked(TOKEN) not in html and masked(AES_KEY) not in html
+    before = WechatAccount.objects.values().get()
+    sent = client.post(url(cast.village1a), {"app_id": "wx2", "token": "newtoken1"})
+    assert sent.status_code == 200
+    assert 'value="wx2"' in sent.content.decode() and "没有设置" in sent.content.decode()
+    assert WechatAccount.objects.values().get() == before
+    ts = str(int(time.time()))
+    check = f"signature={signature(TOKEN, ts, 'abc')}&timestamp={ts}&nonce=abc&echostr=hello"
+    assert client.get(f"/wechat/{cast.village1a.code}/?{check}").status_code == 403
