@@ -104,13 +104,21 @@ def concern_list(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
+FORMS: dict[str, type[forms.Form]] = {
+    "answer": AnswerForm,
+    "pass": PassForm,
+    "close": CloseForm,
+    "reopen": ReopenForm,
+}
+
+
 def _forms(concern: Any, data: Any = None) -> dict[str, forms.Form]:
+    """The step forms of a concern's page, each with its own ids (an officer's page shows the
+    answer and the pass forms together: both have a ``version``)."""
     initial = {"version": concern.version}
     return {
-        "answer": AnswerForm(data, initial=initial),
-        "pass": PassForm(data, initial=initial),
-        "close": CloseForm(data, initial=initial),
-        "reopen": ReopenForm(data, initial=initial),
+        name: form_class(data, initial=initial, auto_id=f"id_{name}_%s")
+        for name, form_class in FORMS.items()
     }
 
 
@@ -169,19 +177,13 @@ def _act(request: HttpRequest, concern: Any, action: str, *, handler: bool, rais
         except ValidationError as exc:
             return " ".join(exc.messages)
         return True
-    form_class: dict[str, type[forms.Form]] = {
-        "answer": AnswerForm,
-        "pass": PassForm,
-        "close": CloseForm,
-        "reopen": ReopenForm,
-    }
-    if action not in form_class:
+    if action not in FORMS:
         raise NotFound
     if (action in ("answer", "pass") and not handler) or (
         action in ("close", "reopen") and not raiser
     ):
         raise NotFound
-    form = form_class[action](request.POST)
+    form = FORMS[action](request.POST, auto_id=f"id_{action}_%s")
     if not form.is_valid():
         return form
     data = form.cleaned_data

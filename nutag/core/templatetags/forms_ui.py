@@ -96,6 +96,8 @@ def _forms_in(value: Any) -> list[forms.BaseForm]:
         return [value]
     if isinstance(value, forms.BaseFormSet):
         return list(value.forms) if value.is_bound else []
+    if isinstance(value, dict):  # a page's forms by name (a concern's step forms)
+        value = list(value.values())
     if isinstance(value, list | tuple):
         found: list[forms.BaseForm] = []
         for item in value[:200]:

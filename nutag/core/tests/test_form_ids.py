@@ -4,8 +4,8 @@ A crawler walks the workbench from ``/desk/`` as a township secretary and as the
 officer, following every link under ``/desk/``; each page's own forms are also sent back empty
 (what a hurried user does), so the pages with errors are checked too. On every page each
 ``for``, ``aria-describedby``, ``aria-labelledby``, ``aria-controls`` and ``href="#id"`` must
-name an element of the page, and a page with errors must carry the error summary, link each
-wrong field and prefix its title with "Error: ".
+name an element of the page, no id may be given twice, and a page with errors must carry the
+error summary, link each wrong field and prefix its title with "Error: ".
 """
 
 from __future__ import annotations
@@ -39,6 +39,7 @@ class Page(HTMLParser):
     def __init__(self) -> None:
         super().__init__(convert_charrefs=True)
         self.ids: set[str] = set()
+        self.duplicates: list[str] = []  # an id given twice: a label or a link finds the first
         self.refs: list[tuple[str, str, str]] = []  # (tag, attribute, id)
         self.links: list[str] = []
         self.own_forms = 0  # forms posting to the page itself
@@ -50,6 +51,8 @@ class Page(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         a = {k: v or "" for k, v in attrs}
         if a.get("id"):
+            if a["id"] in self.ids:
+                self.duplicates.append(a["id"])
             self.ids.add(a["id"])
         for name in REFERRING:
             if name in a:
@@ -89,7 +92,8 @@ def parse(html: str) -> Page:
 
 
 def problems(page: Page) -> list[str]:
-    return [f"<{tag} {name}> → #{ref}" for tag, name, ref in page.refs if ref not in page.ids]
+    missing = [f"<{tag} {name}> → #{ref}" for tag, name, ref in page.refs if ref not in page.ids]
+    return missing + [f"id {twice!r} given twice" for twice in page.duplicates]
 
 
 def workbench_data(cast: Any) -> None:

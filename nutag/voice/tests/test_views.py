@@ -96,6 +96,30 @@ def test_an_officer_answers_and_the_resident_closes_on_the_page(cast):
 
 
 @pytest.mark.django_db
+def test_each_step_form_on_the_page_has_its_own_ids(cast):
+    """The officer's page shows the answer and the pass forms together (both carry the
+    concern's version): no id twice, so each label and each error-summary link finds its
+    own field, on the page and after a refusal (whose summary the page lacked: its forms
+    are kept by name, and the summary did not look into a dict)."""
+    import re
+
+    concern = make_concern(unit=cast.village1a, text="路灯坏了")
+    url = f"/u/{cast.village1a.code}/concerns/{concern.pk}/"
+    officer = _client(cast.village1a_officer)
+    for page in (
+        officer.get(url).content.decode(),
+        officer.post(url, {"action": "answer", "answer": "", "version": 1}).content.decode(),
+    ):
+        ids = re.findall(r'\sid="([^"]+)"', page)
+        assert "id_answer_version" in ids and "id_pass_version" in ids
+        assert len(ids) == len(set(ids)), sorted(i for i in ids if ids.count(i) > 1)
+    # a refusal: the error summary at the top links the answer's own field, the title says so
+    refused = officer.post(url, {"action": "answer", "answer": "", "version": 1}).content.decode()
+    assert 'class="error-summary"' in refused and "<title>错误：" in refused
+    assert 'href="#id_answer_answer"' in refused and 'id="id_answer_answer"' in refused
+
+
+@pytest.mark.django_db
 def test_the_list_shows_handlers_their_unit_and_residents_their_own(cast):
     make_concern(unit=cast.village1a, text="别人的私事")
     mine = services.concern_submit(
