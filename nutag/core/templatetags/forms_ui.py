@@ -91,18 +91,21 @@ def input_id(field: forms.BoundField) -> str:
     return field.id_for_label or field.auto_id
 
 
-def _forms_in(value: Any) -> list[forms.BaseForm]:
+def _forms_in(value: Any, depth: int = 2) -> list[forms.BaseForm]:
+    """The forms in a context value: a form, a bound formset's forms, and those in a list,
+    tuple or dict up to ``depth`` levels down (a page's forms by name, a table's rows each with
+    its form); at most 200 items a level, nothing else looked at."""
     if isinstance(value, forms.BaseForm):
         return [value]
     if isinstance(value, forms.BaseFormSet):
         return list(value.forms) if value.is_bound else []
-    if isinstance(value, dict):  # a page's forms by name (a concern's step forms)
+    if depth and isinstance(value, dict):
         value = list(value.values())
-    if isinstance(value, list | tuple):
+    if depth and isinstance(value, list | tuple):
         found: list[forms.BaseForm] = []
         for item in value[:200]:
-            if isinstance(item, forms.BaseForm | forms.BaseFormSet):
-                found.extend(_forms_in(item))
+            if isinstance(item, forms.BaseForm | forms.BaseFormSet | dict | list | tuple):
+                found.extend(_forms_in(item, depth - 1))
         return found
     return []
 

@@ -343,6 +343,10 @@ def test_columns_page_rename_hide_and_move(cast):
     assert page.count('name="direction"') == 2 * 13
     r = client.post(f"{url}news/", {"news-title": "", "news-enabled": "on"})
     assert r.status_code == 200 and 'class="field invalid' in r.content.decode()
+    # the refused column's form is one of the table's rows: the summary finds it all the same
+    refused = r.content.decode()
+    assert 'class="error-summary"' in refused and "<title>错误：" in refused
+    assert 'href="#id_news-title"' in refused and 'id="id_news-title"' in refused
     r = client.post(f"{url}news/", {"news-title": "本村新闻", "news-title_mn": ""})
     assert r.status_code == 302
     news = Column.objects.get(unit=cast.village1a, key="news")
