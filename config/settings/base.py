@@ -186,6 +186,7 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 AXES_ENABLE_ACCESS_FAILURE_LOG = True
 AXES_LOCKOUT_CALLABLE = "nutag.people.accounts.lockout.lockout_response"
+AXES_USERNAME_CALLABLE = "nutag.people.accounts.lockout.attempted_username"  # cut to 255
 # Behind nginx the client's address is the last hop it adds (deployment.md).
 AXES_IPWARE_PROXY_COUNT = int(os.environ.get("NUTAG_PROXY_COUNT", "0")) or None
 AXES_IPWARE_META_PRECEDENCE_ORDER = (

@@ -1,5 +1,6 @@
-"""Failed-login lockout (django-axes): the page a locked-out visitor sees, and whether a
-login is locked now (for the secretary's "unlock" button)."""
+"""Failed-login lockout (django-axes): the username an attempt is kept under, the page a
+locked-out visitor sees, and whether a login is locked now (for the secretary's "unlock"
+button)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,24 @@ from django.db.models import Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+
+# django-axes keeps the username a login was tried with in 255-character columns and stores
+# what was typed as it is: a longer one (scanners send them; the login form checks no length)
+# made each such failed login a server error on PostgreSQL (jazzband/django-axes#1381). It is
+# cut as axes itself cuts the user agent and the path, for the lockout's look-ups too.
+USERNAME_KEPT = 255
+
+
+def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> Any:
+    """``AXES_USERNAME_CALLABLE``: axes' own choice (the credentials, else the posted form's
+    field), at most ``USERNAME_KEPT`` characters."""
+    field = settings.AXES_USERNAME_FORM_FIELD
+    if credentials:
+        username = credentials.get(field)
+    else:
+        username = getattr(request, "data", request.POST).get(field)
+    return username[:USERNAME_KEPT] if isinstance(username, str) else username
 
 
 def _cool_off() -> dt.timedelta:

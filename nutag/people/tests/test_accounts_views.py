@@ -45,6 +45,24 @@ def test_ten_wrong_passwords_lock_the_login_and_the_right_one_is_then_refused(ca
 
 
 @pytest.mark.django_db
+def test_a_username_longer_than_axes_keeps_is_refused_and_counted_not_a_server_error(cast):
+    """A scanner's 300-character username: refused like any wrong login, kept cut to the 255
+    characters axes' columns hold (PostgreSQL refused the row: a server error), and ten of
+    them lock that name as ten of any other do."""
+    long_name = "长" * 300
+    client = Client(REMOTE_ADDR="10.0.0.7")
+    r = _login(client, long_name, "wrong-password")
+    assert r.status_code == 200 and not _logged_in(client)
+    kept = AccessAttempt.objects.get()
+    assert kept.username == long_name[:255]
+    assert AccessFailureLog.objects.get().username == long_name[:255]
+    for i in range(9):
+        _login(Client(REMOTE_ADDR=f"10.0.1.{i}"), long_name, "wrong-password")
+    r = _login(Client(REMOTE_ADDR="10.0.2.1"), long_name, "wrong-password")
+    assert r.status_code == 429
+
+
+@pytest.mark.django_db
 def test_lockout_is_per_address_too(cast):
     for i in range(10):
         _login(Client(REMOTE_ADDR="10.0.0.9"), f"nobody{i}", "wrong-password")
