@@ -13,7 +13,6 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-
 # django-axes keeps the username a login was tried with in 255-character columns and stores
 # what was typed as it is: a longer one (scanners send them; the login form checks no length)
 # made each such failed login a server error on PostgreSQL (jazzband/django-axes#1381). It is
@@ -24,7 +23,7 @@ USERNAME_KEPT = 255
 def attempted_username(request: HttpRequest, credentials: dict[str, Any] | None = None) -> Any:
     """``AXES_USERNAME_CALLABLE``: axes' own choice (the credentials, else the posted form's
     field), at most ``USERNAME_KEPT`` characters."""
-    field = settings.AXES_USERNAME_FORM_FIELD
+    field = getattr(settings, "AXES_USERNAME_FORM_FIELD", "username")  # an axes default
     if credentials:
         username = credentials.get(field)
     else:
