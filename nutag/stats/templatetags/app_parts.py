@@ -259,13 +259,12 @@ def disclosure_part(f: Any) -> SafeString:
             t("Not yet due", "disclosure"),
         )
     )
+    dues = [bt("due %(day)s", day=date_filter(p.due_on, "Y-m-d")) for p in f.periods]
     rows = "".join(
         f'<tr><th>{v(p.label)}<br><span class="muted">{due}</span></th>'
         f'<td class="n">{v(p.on_time)}</td><td class="n">{v(p.late)}</td>'
         f'<td class="n">{v(p.missing)}</td><td class="n">{v(p.not_yet_due)}</td></tr>'
-        for p, due in (
-            (p, bt("due %(day)s", day=date_filter(p.due_on, "Y-m-d"))) for p in f.periods
-        )
+        for p, due in zip(f.periods, dues, strict=True)
     )
     units = f.periods[0].units if f.periods else ""
     words = bt("%(n)s villages and communities publish their finance every quarter.", n=units)
