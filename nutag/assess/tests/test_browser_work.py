@@ -59,6 +59,7 @@ def test_village_self_assesses_from_a_phone_and_the_township_accepts(
         page.fill(f"textarea[name=note_{row.pk}]", f"{row.item.title}：已落实")
     page.fill(f"input[name=score_{rows[0].pk}]", "25")  # above the item's 20 points
     page.click("main button[name=save]")
+    page.wait_for_selector(".field.invalid")  # the answer, not the page before it
     bad = page.locator(".field.invalid")
     assert bad.count() == 1 and f"score_{rows[0].pk}" in bad.inner_html()
     assert page.input_value("textarea[name=summary]") == "全年开展活动十二次。"

@@ -51,13 +51,15 @@ def test_township_secretary_finds_and_adds_people_on_a_phone(
     page.wait_for_url(f"{live_server.url}/desk/")
     fits_the_phone(page)
 
-    page.click(f"text={cast.township1.name}")
+    with page.expect_navigation():  # the township's page, not the desk before it
+        page.click(f"text={cast.township1.name}")
     fits_the_phone(page)
     assert page.locator(f"text={cast.township2.name}").count() == 0
 
     page.click("main .actions a[href$='/people/']")
     page.fill("input[name=q]", "bte")
     page.click("main form button[type=submit]")
+    page.wait_for_url(lambda url: "q=bte" in url)  # the answer, not the list before it
     assert page.locator("main .list").inner_text().count("巴特尔") == 1
     fits_the_phone(page)
 
@@ -70,6 +72,7 @@ def test_township_secretary_finds_and_adds_people_on_a_phone(
     page.check("input[name=is_care]")
     page.select_option("select[name=elder_category]", "teacher")
     page.click("main form button[type=submit]")
+    page.wait_for_selector(".field.invalid")  # the answer, not the form before it
     field = page.locator(".field.invalid")
     assert field.count() == 1
     assert "input" in field.inner_html() and "id_number" in field.inner_html()
@@ -94,7 +97,8 @@ def test_larger_text_switch_persists(live_server: Any, phone_page: Page, cast: A
     page.goto(f"{live_server.url}/u/{cast.banner.code}/figures/")
     before = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert before >= 17
-    page.click("nav.prefs a[href*='/text-size/']")
+    with page.expect_navigation():  # the switch's answer (its cookie) before the next page
+        page.click("nav.prefs a[href*='/text-size/']")
     page.goto(f"{live_server.url}/u/{cast.township1.code}/figures/")
     after = page.evaluate("parseFloat(getComputedStyle(document.body).fontSize)")
     assert after > before

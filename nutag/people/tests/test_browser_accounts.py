@@ -103,6 +103,8 @@ def test_a_resident_asks_to_join_and_the_secretary_approves_on_a_phone(
     visitor.fill("input[name=household]", "第三牧业组")
     visitor.fill("input[name=password]", "123")  # too short: said next to the field, rest kept
     visitor.click("main form button[type=submit]")
+    # the answer, not the page before it: a click does not wait for the page it asks for
+    visitor.wait_for_selector(".field.invalid input[name=password]")
     assert visitor.locator(".field.invalid input[name=password]").count() == 1
     assert visitor.input_value("input[name=household]") == "第三牧业组"
     visitor.fill("input[name=password]", PASSPHRASE)
