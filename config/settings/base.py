@@ -259,9 +259,11 @@ NUTAG_CONTENT_SECURITY_POLICY: dict[str, list[str]] = {
     "frame-ancestors": ["'none'"],
 }
 NUTAG_CSP_REPORT_ONLY = env_bool("NUTAG_CSP_REPORT_ONLY", False)
+# Only features Chromium knows: an unknown one ("bluetooth") is a console warning on every
+# page (test_browser_csp).
 NUTAG_PERMISSIONS_POLICY = (
     "camera=(self), microphone=(self), geolocation=(self), payment=(), usb=(), serial=(), "
-    "bluetooth=(), midi=(), display-capture=(), browsing-topics=()"
+    "midi=(), display-capture=(), browsing-topics=()"
 )
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", str(BASE_DIR / "media")))
 # Youth photos (visits, activities): kept outside MEDIA_ROOT, served only after an access

@@ -9,6 +9,7 @@ from typing import Any
 
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -126,7 +127,7 @@ def product_detail(request: HttpRequest, code: str, pk: int) -> HttpResponse:
     form = OrderForm()
     if request.method == "POST":
         if not request.user.is_authenticated:
-            return redirect(f"/login/?next=/u/{code}/market/{pk}/")
+            return redirect_to_login(request.get_full_path())
         form = OrderForm(request.POST)
         if form.is_valid():
             data = form.cleaned_data

@@ -3,10 +3,13 @@ orders with their actions, a seller's record; negatives first."""
 
 from __future__ import annotations
 
+import html
 import re
+from urllib.parse import parse_qs
 
 import pytest
 from django.test import Client
+from django.urls import resolve
 
 from nutag.market.models import Order, OrderState, Product
 from nutag.market.tests.helpers import buyer, client, order, product
@@ -37,6 +40,23 @@ def test_a_bad_price_keeps_what_was_typed(cast):
     assert r.status_code == 200
     assert "手把肉" in r.content.decode()
     assert not Product.objects.exists()
+
+
+def test_an_anonymous_buyer_is_sent_to_the_login_page_and_back(cast):
+    item = product(cast)
+    url = f"/u/{cast.village1a.code}/market/{item.pk}/"
+    # the button's link, and an order sent without a login, both lead to the login page
+    body = Client().get(url).content.decode()
+    href = re.search(r'href="([^"]*)">登录后订购', body)
+    assert href, "no login link on the product page"
+    r = Client().post(url, {"quantity": "1"})
+    assert r.status_code == 302
+    for link in (html.unescape(href.group(1)), r["Location"]):
+        path, _, query = link.partition("?")
+        assert resolve(path).url_name == "login", link
+        assert parse_qs(query)["next"] == [url]
+        assert Client().get(link).status_code == 200
+    assert not Order.objects.exists()
 
 
 def test_someone_elses_order_page_is_404(cast):

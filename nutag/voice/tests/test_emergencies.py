@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import html
 import json
+import re
+from urllib.parse import parse_qs
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.test import Client
+from django.urls import resolve
 
 from nutag.core.errors import NotFound
 from nutag.factories import PersonFactory, UserFactory
@@ -174,6 +178,19 @@ def test_people_mark_themselves_and_the_officer_sees_the_roll(cast):
     svc.emergency_close(acting_user=cast.township1_officer, emergency=e)
     with pytest.raises(ValidationError):
         svc.emergency_mark(acting_user=cast.resident, emergency=e, status="safe")
+
+
+def test_an_anonymous_reader_is_sent_to_the_login_page_to_mark(cast):
+    e = _publish(cast.village1a_secretary, cast.village1a)
+    url = f"/u/{cast.village1a.code}/emergencies/{e.pk}/"
+    body = Client().get(url).content.decode()
+    found = re.search(r'<a class="btn" href="([^"]*)">[^<]*登录', body)
+    assert found, "no login link on the emergency page"
+    link = html.unescape(found.group(1))
+    path, _, query = link.partition("?")
+    assert resolve(path).url_name == "login", link
+    assert parse_qs(query)["next"] == [url]
+    assert Client().get(link).status_code == 200
 
 
 def test_pages_publish_and_mark(cast):
