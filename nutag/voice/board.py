@@ -14,6 +14,7 @@ from django.template.loader import render_to_string
 
 from nutag.orgs.models import Unit
 from nutag.voice.models import Concern
+from nutag.voice.permissions import can_raise_concern
 from nutag.voice.selectors import board
 
 
@@ -27,7 +28,14 @@ def board_counts(*, unit: Unit) -> dict[str, int]:
 def render_board(request: HttpRequest, unit: Unit, column: object) -> str:
     return render_to_string(
         "voice/_board.html",
-        {"unit": unit, "concerns": board(unit=unit), "counts": board_counts(unit=unit)},
+        {
+            "unit": unit,
+            "concerns": board(unit=unit),
+            "counts": board_counts(unit=unit),
+            # the button only for those the form takes (its residents, its officers): any
+            # other login was sent to "not found"; anonymous readers never ask (cached page)
+            "may_raise": request.user.is_authenticated and can_raise_concern(request.user, unit),
+        },
         request=request,
     )
 

@@ -148,6 +148,21 @@ def test_the_board_shows_public_answers_without_the_place(cast):
 
 
 @pytest.mark.django_db
+def test_the_boards_button_only_for_those_the_form_takes(cast):
+    make_concern(unit=cast.village1a, is_public=True, text="路灯坏了")
+    column = f"/u/{cast.village1a.code}/c/governance/"
+    form = f"/u/{cast.village1a.code}/concerns/new/"
+    # a login of another village, and an anonymous reader: no button (the form is not theirs)
+    for user in (cast.village2a_secretary, None):
+        assert form not in _client(user).get(column).content.decode()
+    assert _client(cast.village2a_secretary).get(form).status_code == 404
+    # the village's resident and an officer above it: the button, and the form behind it
+    for user in (cast.resident, cast.township1_officer):
+        assert form in _client(user).get(column).content.decode()
+        assert _client(user).get(form).status_code == 200
+
+
+@pytest.mark.django_db
 def test_an_answer_purges_the_cached_board(cast, django_capture_on_commit_callbacks):
     public = make_concern(unit=cast.village1a, is_public=True, text="水渠堵了")
     url = f"/u/{cast.village1a.code}/c/governance/"
