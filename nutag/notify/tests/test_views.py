@@ -114,6 +114,10 @@ def test_settings_keep_what_was_typed_on_bad_input(cast, client):
 def test_settings_of_a_login_without_a_person_is_404(cast, client):
     client.force_login(cast.admin)
     assert client.get(reverse("notify-settings")).status_code == 404
+    # and the inbox does not offer them (a newcomer waiting for approval has no person yet)
+    assert reverse("notify-settings") not in client.get(reverse("notify-inbox")).content.decode()
+    client.force_login(cast.resident)
+    assert reverse("notify-settings") in client.get(reverse("notify-inbox")).content.decode()
 
 
 def test_the_bell_costs_no_query_once_counted_and_forgets_on_reading(cast, client):
