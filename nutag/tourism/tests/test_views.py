@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
@@ -117,6 +118,15 @@ def test_the_banner_page_has_the_map_and_the_lists(cast):
         "http://www.w3.org", ""
     )
     assert len(r.content) < 14 * 1024
+    # the map holds links: a group a screen reader enters, not an image whose children it
+    # skips; each link says which place it opens
+    svg = body.split("<svg", 1)[1].split(">", 1)[0]
+    assert 'role="group"' in svg and 'role="img"' not in svg
+    links = re.findall(
+        r"<a href=\"[^\"]+\"( aria-label=\"[^\"]+\")?>", body.split("<svg", 1)[1].split("</svg>")[0]
+    )
+    assert len(links) == 3 and all(links), "a link on the map without a name"
+    assert 'aria-label="1 ' in body
 
 
 def test_phone_as_the_host_wants(cast):
