@@ -126,6 +126,26 @@ def test_a_sibling_village_can_neither_see_nor_fill(cast):
     assert mine.version == 0 and mine.summary == ""
 
 
+def test_a_village_reads_the_banners_round_and_standard_without_links_it_cannot_open(cast):
+    round_ = open_round(cast.banner)
+    home = f"/desk/u/{cast.banner.code}/"
+    pages = {  # each page and the banner's list it belongs to
+        f"/desk/rounds/{round_.pk}/": f"{home}rounds/",
+        f"/desk/standards/{round_.standard_id}/": f"{home}standards/",
+    }
+    village = login(cast.village1a_secretary)
+    for page, listing in pages.items():
+        body = village.get(page).content.decode()
+        assert cast.banner.name in body  # who issued it, as text
+        assert f'href="{home}"' not in body and f'href="{listing}"' not in body
+        assert village.get(home).status_code == 404 and village.get(listing).status_code == 404
+    banner = login(cast.banner_officer)
+    for page, listing in pages.items():
+        body = banner.get(page).content.decode()
+        assert f'href="{home}"' in body and f'href="{listing}"' in body
+        assert banner.get(home).status_code == 200 and banner.get(listing).status_code == 200
+
+
 def test_nobody_reviews_their_own_and_no_other_township_reviews(cast):
     round_ = open_round(cast.banner)
     mine = submitted(assessment_of(round_, cast.village1a))

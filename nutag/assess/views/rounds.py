@@ -32,7 +32,12 @@ from nutag.assess.models import (
     RoundStatus,
     StandardKind,
 )
-from nutag.assess.permissions import can_manage_standards, can_review, can_self_assess
+from nutag.assess.permissions import (
+    can_manage_standards,
+    can_review,
+    can_self_assess,
+    can_view_work,
+)
 from nutag.assess.selectors import rounds as sel
 from nutag.assess.selectors.standards import standards_usable
 from nutag.assess.services import assessments as assessment_services
@@ -119,6 +124,9 @@ def round_page(request: HttpRequest, pk: int) -> HttpResponse:
             "statuses": sel.status_choices(),
             "can_finish": round_.status == RoundStatus.OPEN
             and can_manage_standards(request.user, round_.unit),
+            # the issuer's pages in the crumbs only for those they open to (a village reads
+            # its banner's round, but the banner's workbench is not theirs: "not found")
+            "unit_open": can_view_work(request.user, round_.unit),
         },
     )
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_POST
 
 from nutag.assess.forms.rounds import CopyForm, StandardForm, StandardItemForm
 from nutag.assess.models import Standard, StandardItem
-from nutag.assess.permissions import can_manage_standards
+from nutag.assess.permissions import can_manage_standards, can_view_work
 from nutag.assess.selectors.standards import (
     access_standard,
     access_standard_item,
@@ -112,6 +112,7 @@ def standard_page(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "standard": standard,
             "unit": standard.unit,
+            "unit_open": can_view_work(request.user, standard.unit),  # see round_page
             "summary": standard_summary(standard=standard),
             "can_edit": can_edit,
             "form": form,

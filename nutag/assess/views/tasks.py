@@ -145,6 +145,9 @@ def task_detail(request: HttpRequest, pk: int) -> HttpResponse:
         {
             "task": task,
             "unit": task.unit,
+            # the issuer's pages in the crumbs only for those they open to (a village reads
+            # its township's task, but the township's workbench is not theirs)
+            "unit_open": can_view_work(request.user, task.unit),
             "issuer_side": issuer_side,
             "board": task_board(task=task, reports=reports),
             "my_reports": [] if issuer_side else list(reports),

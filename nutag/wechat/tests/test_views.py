@@ -2,6 +2,7 @@
 
 import pytest
 
+from nutag.core.tests.test_form_ids import parse, problems
 from nutag.wechat.models import WechatAccount
 from nutag.wechat.tests.signing import AES_KEY, TOKEN
 
@@ -51,6 +52,11 @@ def test_saved_secrets_are_shown_masked_only(cast, client):
     page = client.get(url(cast.village1a)).content.decode()
     assert TOKEN not in page and AES_KEY not in page
     assert TOKEN[-4:] in page and f"/wechat/{cast.village1a.code}/" in page
+    # the page with an account: its title is the page's name (the menu section once ran
+    # into it, a form and its token in the browser tab), the menu section is there once
+    parsed = parse(page)
+    assert not problems(parsed), problems(parsed)
+    assert "<" not in parsed.title and page.count("wechat/menu/") == 1
 
 
 def test_the_secretary_finds_the_page_from_their_own_page(cast, client):
