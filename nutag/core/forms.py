@@ -62,10 +62,22 @@ def add_service_errors(
 
 
 class DateInput(forms.DateInput):
+    """``<input type="date">`` with its value in the one format browsers take (Django would
+    write the language's own, ``2026/12/07`` in Chinese, which shows an empty field)."""
+
     input_type = "date"
 
     def __init__(self, attrs: dict[str, str] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    """``<input type="datetime-local">``, likewise (``2026-12-07T09:30``)."""
+
+    input_type = "datetime-local"
+
+    def __init__(self, attrs: dict[str, str] | None = None) -> None:
+        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 class MultipleFileInput(forms.FileInput):

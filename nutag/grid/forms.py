@@ -9,10 +9,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nutag.core.forms import DateInput
 from nutag.grid.models import TEXT_LIMIT, Grid, IncidentKind, IncidentState
 from nutag.people.models import Person
-
-_DATE = {"type": "date"}
 
 
 def _textarea(rows: int = 3) -> forms.Textarea:
@@ -48,7 +47,7 @@ class IncidentForm(forms.Form):
     grid = forms.ModelChoiceField(label=_("Grid"), queryset=Grid.objects.none())
     kind = forms.ChoiceField(label=_("Kind"), choices=IncidentKind.choices)
     reported_on = forms.DateField(
-        label=_("Reported on"), widget=forms.DateInput(attrs=_DATE), initial=timezone.localdate
+        label=_("Reported on"), widget=DateInput(), initial=timezone.localdate
     )
     summary = forms.CharField(label=_("What happened"), max_length=TEXT_LIMIT, widget=_textarea(4))
     parties = forms.CharField(
@@ -70,9 +69,7 @@ class IncidentForm(forms.Form):
 
 
 class MediationForm(forms.Form):
-    held_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs=_DATE), initial=timezone.localdate
-    )
+    held_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     mediator = forms.CharField(label=_("Who mediated"), max_length=120)
     agreed = forms.CharField(label=_("What was agreed"), max_length=TEXT_LIMIT, widget=_textarea())
 
@@ -80,12 +77,12 @@ class MediationForm(forms.Form):
 class ResolveForm(forms.Form):
     outcome = forms.CharField(label=_("Outcome"), max_length=TEXT_LIMIT, widget=_textarea())
     resolved_on = forms.DateField(
-        label=_("Resolved on"), widget=forms.DateInput(attrs=_DATE), initial=timezone.localdate
+        label=_("Resolved on"), widget=DateInput(), initial=timezone.localdate
     )
     follow_up_on = forms.DateField(
         label=_("Follow-up date"),
         help_text=_("Optional: when to check that the agreement holds."),
-        widget=forms.DateInput(attrs=_DATE),
+        widget=DateInput(),
         required=False,
     )
 
@@ -99,7 +96,7 @@ class FollowUpForm(forms.Form):
         label=_("What the follow-up found"), max_length=TEXT_LIMIT, widget=_textarea()
     )
     followed_up_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs=_DATE), initial=timezone.localdate
+        label=_("Date"), widget=DateInput(), initial=timezone.localdate
     )
 
 

@@ -11,10 +11,11 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nutag.core.forms import DateInput
 from nutag.people.models import Person
 from nutag.revival.models import TEXT_LIMIT, HouseholdStatus, MeasureKind, RiskCategory
 
-_DATE = {"widget": forms.DateInput(attrs={"type": "date"}), "initial": timezone.localdate}
+_DATE = {"widget": DateInput(), "initial": timezone.localdate}
 
 
 def _notes(label: Any, *, required: bool) -> forms.CharField:

@@ -12,19 +12,12 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from nutag.core import media
-from nutag.core.forms import MultipleFileField, MultipleFileInput
+from nutag.core.forms import DateTimeLocalInput, MultipleFileField, MultipleFileInput
 from nutag.orgs.forms import UnitIdsField
 from nutag.orgs.models import Unit
 from nutag.sites.bodies import body_for_editing
 from nutag.sites.models import Article, ArticleKind
 from nutag.sites.services import ArticleFiles, ArticleInput
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, attrs: dict[str, str] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%dT%H:%M")
 
 
 def _check_each(files: list[Any], check: Any) -> list[Any]:

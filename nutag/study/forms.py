@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from nutag.core import media
-from nutag.core.forms import MultipleFileField
+from nutag.core.forms import DateInput, DateTimeLocalInput, MultipleFileField
 from nutag.study.models import Act, AttendanceStatus, Audience, CourseColumn, MeetingKind
 
 
@@ -18,9 +18,7 @@ class CourseForm(forms.Form):
     audience = forms.ChoiceField(label=_("Audience"), choices=Audience.choices)
     column = forms.ChoiceField(label=_("Column"), choices=CourseColumn.choices)
     is_public = forms.BooleanField(label=_("Readable by anyone"), required=False, initial=True)
-    deadline = forms.DateField(
-        label=_("Deadline"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    deadline = forms.DateField(label=_("Deadline"), required=False, widget=DateInput())
 
 
 QUIZ_HELP = _(
@@ -98,7 +96,7 @@ class PhotosForm(forms.Form):
 
 class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
     topic = forms.CharField(label=_("Topic"), max_length=200)
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     online = forms.BooleanField(label=_("Held online"), required=False)
@@ -137,12 +135,8 @@ class ScheduleForm(forms.Form):
         label=_("Kind"), choices=MeetingKind.choices, initial=MeetingKind.LESSON
     )
     topic = forms.CharField(label=_("Topic"), max_length=200)
-    starts_at = forms.DateTimeField(
-        label=_("Starts at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    ends_at = forms.DateTimeField(
-        label=_("Ends at"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    starts_at = forms.DateTimeField(label=_("Starts at"), widget=DateTimeLocalInput())
+    ends_at = forms.DateTimeField(label=_("Ends at"), widget=DateTimeLocalInput())
     place = forms.CharField(label=_("Place"), max_length=100, required=False)
     lesson = forms.TypedChoiceField(label=_("Lesson"), coerce=int, required=False, empty_value=None)
 

@@ -7,7 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from nutag.core.forms import MultipleFileField
+from nutag.core.forms import DateTimeLocalInput, MultipleFileField
 from nutag.voice.models import Category, Electorate
 
 
@@ -79,12 +79,8 @@ class PollForm(forms.Form):
     options = forms.CharField(
         label=_("Options, one per line"), widget=forms.Textarea(attrs={"rows": 4})
     )
-    opens_at = forms.DateTimeField(
-        label=_("Opens"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
-    closes_at = forms.DateTimeField(
-        label=_("Closes"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
-    )
+    opens_at = forms.DateTimeField(label=_("Opens"), widget=DateTimeLocalInput())
+    closes_at = forms.DateTimeField(label=_("Closes"), widget=DateTimeLocalInput())
     electorate = forms.ChoiceField(label=_("Who may vote"), choices=Electorate.choices)
     live_results = forms.BooleanField(
         label=_("Show the results while the poll is open"), required=False

@@ -9,6 +9,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from nutag.core.forms import DateInput
 from nutag.people.models import Person
 from nutag.youth.models import (
     TEXT_LIMIT,
@@ -40,9 +41,7 @@ class PairForm(forms.Form):
         queryset=Person.objects.none(),
         widget=forms.CheckboxSelectMultiple,
     )
-    started_on = forms.DateField(
-        label=_("From"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    started_on = forms.DateField(label=_("From"), widget=DateInput(), initial=timezone.localdate)
 
     def __init__(self, *args: Any, candidates: QuerySet[Person], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -59,9 +58,7 @@ def _text(label: Any) -> forms.CharField:
 
 
 class VisitForm(forms.Form):
-    visited_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    visited_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     kind = forms.ChoiceField(label=_("Kind"), choices=VisitKind.choices, widget=forms.RadioSelect)
     mood = _text(_("Mood and thinking"))
     study = _text(_("Study"))
@@ -87,9 +84,7 @@ class ResolveForm(forms.Form):
 
 
 class GoodDeedForm(forms.Form):
-    done_on = forms.DateField(
-        label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}), initial=timezone.localdate
-    )
+    done_on = forms.DateField(label=_("Date"), widget=DateInput(), initial=timezone.localdate)
     kind = forms.ChoiceField(label=_("Kind"), choices=DeedKind.choices, widget=forms.RadioSelect)
     what = forms.CharField(label=_("What was done"), max_length=200)
     people_helped = forms.IntegerField(label=_("People helped"), min_value=1, initial=1)
@@ -110,7 +105,7 @@ class ActivityForm(forms.Form):
         label=_("Kind"), choices=ActivityKind.choices, widget=forms.RadioSelect
     )
     title = forms.CharField(label=_("Title"), max_length=120)
-    held_on = forms.DateField(label=_("Date"), widget=forms.DateInput(attrs={"type": "date"}))
+    held_on = forms.DateField(label=_("Date"), widget=DateInput())
     place = forms.CharField(label=_("Place"), max_length=120)
     capacity = forms.IntegerField(label=_("Places"), min_value=1, max_value=1000, initial=30)
 
