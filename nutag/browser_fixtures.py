@@ -28,6 +28,7 @@ from __future__ import annotations
 import importlib.util
 import os
 import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -145,6 +146,23 @@ def axe_problems(page: Page) -> list[str]:
         for v in results
         if v["impact"] in AXE_IMPACTS
     ]
+
+
+def until(page: Page, expression: str, arg: Any = None, *, seconds: float = 15) -> Any:
+    """Evaluate ``expression`` (a function of ``arg``, or an expression) in ``page`` again and
+    again until its value is truthy, and return that value; a promise is awaited.
+
+    Not ``page.wait_for_function``: it takes a returned promise itself for a truthy value,
+    so a wait on the caches or on IndexedDB returned at once (and a test went offline while
+    the lesson's PDF was still on its way into the cache)."""
+    deadline = time.monotonic() + seconds
+    while True:
+        value = page.evaluate(expression, arg)
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"never true in {seconds} s: {expression[:200]}")
+        time.sleep(0.1)
 
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]

@@ -29,7 +29,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import NoReverseMatch, reverse
 
-from nutag.browser_fixtures import PHONE_VIEWPORT
+from nutag.browser_fixtures import PHONE_VIEWPORT, until
 from nutag.factories import TEST_PASSWORD, person_with_position
 from nutag.orgs.models import PositionTitle
 from nutag.orgs.services import unit_update
@@ -357,10 +357,11 @@ def test_an_article_read_before_opens_with_the_network_cut_off(
     page.goto(home)  # read again, now that the worker is there
     # Wait until the worker has kept both pages.
     for kept in (url, home):
-        page.wait_for_function(
+        until(
+            page,
             "href => caches.keys().then(names => Promise.all(names.map(n => caches.open(n)"
             ".then(c => c.match(href))))).then(found => found.some(Boolean))",
-            arg=kept,
+            kept,
         )
 
     page.context.set_offline(True)

@@ -11,6 +11,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import OperationalError
 
+from nutag.browser_fixtures import until
 from nutag.core.actors import SYSTEM
 from nutag.factories import TEST_PASSWORD
 from nutag.study import services
@@ -97,8 +98,8 @@ def test_a_lesson_opened_once_is_read_offline_and_its_progress_synced_once(
     page.goto(url)  # opened once, online: the page and its PDF are kept
     pdf = page.eval_on_selector("a[data-lesson-pdf]", "a => a.href")
     assert f"/study/lessons/{lesson.pk}/pdf?v={lesson.pdf_version}" in pdf
-    page.wait_for_function(IN_CACHE, arg=url)
-    page.wait_for_function(IN_CACHE, arg=pdf)
+    until(page, IN_CACHE, url)
+    until(page, IN_CACHE, pdf)
 
     context = page.context
     context.set_offline(True)
@@ -107,7 +108,7 @@ def test_a_lesson_opened_once_is_read_offline_and_its_progress_synced_once(
         assert "正文" in page.inner_text("main")
         assert page.locator("[data-nutag-offline]").is_visible()
         # the offline opening waits in the worker's queue, not in the page's
-        page.wait_for_function(f"({WAITING})().then(ids => ids.length >= 1)")
+        until(page, f"({WAITING})().then(ids => ids.length >= 1)")
         progress_url = page.get_attribute("#lesson", "data-progress")
         csrf = page.get_attribute("#lesson", "data-csrf")
         assert page.evaluate(MORE, [progress_url, csrf]) == 202  # kept by the worker
@@ -122,7 +123,7 @@ def test_a_lesson_opened_once_is_read_offline_and_its_progress_synced_once(
         page.close()  # the phone's page is closed before the signal is back
         again = context.new_page()
         again.goto(url)  # the kept copy, still offline (its own opening waits too)
-        again.wait_for_function(f"({WAITING})().then(ids => ids.length >= 3)")
+        until(again, f"({WAITING})().then(ids => ids.length >= 3)")
         waiting = dict(again.evaluate(WAITING))
         again.evaluate(TWICE)
         assert len(again.evaluate(WAITING)) == 2 * len(waiting)
@@ -134,10 +135,10 @@ def test_a_lesson_opened_once_is_read_offline_and_its_progress_synced_once(
     third.goto(f"{base}/u/{cast.village1a.code}/")  # any page: the worker sends what waited
     # (asked again while polling: the test server's SQLite may answer a concurrent write
     # with a 500, which the worker keeps for its next try, as it would after a server error)
-    third.wait_for_function(
+    until(
+        third,
         "() => { const w = navigator.serviceWorker.controller; if (w) w.postMessage('nutag-flush');"
         f" return ({WAITING})().then(ids => ids.length === 0); }}",
-        polling=500,
     )
     # (the test reads the database only now: the live server shares its connection)
     assert waiting["offline-half-minute"] == 30
