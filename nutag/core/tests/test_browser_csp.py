@@ -3,22 +3,20 @@ the listen button answers, the "show password" switch works, and no
 page reports a violation. (The rest of the suite runs with the policy reported only, see
 ``config/settings/test.py``; this test enforces it.) No ``wait_for_function``: playwright
 evaluates its predicate as a string, which the policy refuses; the page is polled instead
-through ``page.evaluate`` (a DevTools call the policy does not govern)."""
+through ``page.evaluate`` (a DevTools call the policy does not govern;
+``browser_fixtures.until``)."""
 
 from __future__ import annotations
 
-import time
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pytest
 from django.test import override_settings
 from django.utils import timezone
 
+from nutag.browser_fixtures import until
 from nutag.sites.models import Article, ArticleStatus, Placement, PlacementVia
-
-if TYPE_CHECKING:
-    from playwright.sync_api import Page
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -28,15 +26,6 @@ document.addEventListener("securitypolicyviolation", function (e) {
   window.__csp.push(e.violatedDirective + " " + e.blockedURI);
 });
 """
-
-
-def _until(page: Page, expression: str, tries: int = 150) -> Any:
-    for _ in range(tries):
-        value = page.evaluate(expression)
-        if value:
-            return value
-        time.sleep(0.1)
-    raise AssertionError(f"never true: {expression}")
 
 
 @pytest.fixture
@@ -74,13 +63,13 @@ def test_pages_work_under_the_enforced_policy(live_server: Any, enforced_page: A
     assert response is not None
     assert "script-src 'self'" in response.headers["content-security-policy"]
     # the service worker registers from sites/offline.js
-    _until(page, "navigator.serviceWorker.getRegistration().then(r => !!r)")
+    until(page, "navigator.serviceWorker.getRegistration().then(r => !!r)")
     assert page.evaluate("window.__csp") == []
 
     # the listen button (sites/listen.js) answers: it reads aloud or says there is no voice
     page.goto(f"{live_server.url}/u/{village.code}/a/{article.pk}/")
     page.click("#listen")
-    said = _until(page, "document.getElementById('listen-state').textContent")
+    said = until(page, "document.getElementById('listen-state').textContent")
     assert said
     assert page.evaluate("window.__csp") == []
 
@@ -98,4 +87,4 @@ def test_pages_work_under_the_enforced_policy(live_server: Any, enforced_page: A
         " s.textContent = 'window.__ran = true'; document.body.appendChild(s); }"
     )
     assert page.evaluate("window.__ran === undefined")
-    _until(page, "window.__csp.length > 0")
+    until(page, "window.__csp.length > 0")

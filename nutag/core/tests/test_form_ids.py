@@ -11,7 +11,8 @@ error summary, link each wrong field and prefix its title with "Error: ".
 
 from __future__ import annotations
 
-from collections import deque
+import re
+from collections import Counter, deque
 from html.parser import HTMLParser
 from typing import Any
 from urllib.parse import urldefrag, urlsplit
@@ -117,18 +118,31 @@ def workbench_data(cast: Any) -> None:
 
 
 def crawl(
-    client: Client, start: str = "/desk/", dead: dict[str, str] | None = None
+    client: Client,
+    start: str | list[str] = "/desk/",
+    dead: dict[str, str] | None = None,
+    *,
+    within: str = "/desk/",
+    queries: bool = False,
+    skip: tuple[str, ...] = SKIP,
+    per_shape: int = 0,
+    most: int = MAX_PAGES,
 ) -> dict[str, Page]:
-    """The workbench pages reachable from ``start``; ``dead``, when given, gets each link that
-    answered "not found" to this user, with the page that showed it."""
+    """The pages reachable from ``start`` by links under ``within`` (with a query string
+    only when ``queries``; none containing a piece of ``skip``), at most ``most`` of them and,
+    with ``per_shape``, that many of each shape (digits alike); ``dead``, when given, gets
+    each link that answered "not found" to this user, with the page that showed it."""
     seen: dict[str, Page] = {}
-    queue = deque([(start, "")])
+    queue = deque((url, "") for url in ([start] if isinstance(start, str) else start))
     tried: set[str] = set()
-    while queue and len(seen) < MAX_PAGES:
+    shapes: Counter[str] = Counter()
+    while queue and len(seen) < most:
         url, on = queue.popleft()
-        if url in tried:
+        shape = re.sub(r"\d+", "N", url)
+        if url in tried or (per_shape and shapes[shape] >= per_shape):
             continue
         tried.add(url)
+        shapes[shape] += 1
         response = client.get(url)
         if response.status_code == 404 and dead is not None:
             dead[url] = on
@@ -139,9 +153,9 @@ def crawl(
         for href in page.links:
             href = urldefrag(href).url
             parts = urlsplit(href)
-            if parts.netloc or not parts.path.startswith("/desk/") or "?" in href:
+            if parts.netloc or not parts.path.startswith(within):
                 continue
-            if any(s in href for s in SKIP) or href in tried:
+            if ("?" in href and not queries) or any(s in href for s in skip) or href in tried:
                 continue
             queue.append((href, url))
     return seen

@@ -721,44 +721,6 @@ def test_grids_with_workers_and_incidents_in_every_state(banner: Unit) -> None:
     assert figures.incidents == Incident.objects.count() and figures.follow_ups_overdue == 0
 
 
-# Links not followed by the walk below: leaving the session, switches that only set a cookie
-# and come back, and files rather than pages.
-WALK_SKIP = ("/desk/logout/", "/lang/", "/text-size/", "/export", ".xlsx", ".csv", ".svg")
-WALK_SKIP += ("/download", "/qr/", "/print", "/admin/", "/static/", "/media/")
-
-
-def _walk(client, starts: list[str], *, most: int = 260) -> dict[str, str]:  # type: ignore[no-untyped-def]
-    """The links under ``starts`` that answer "not found" (or fail) for ``client``, each with
-    the page that offered it; at most three pages of each shape (digits alike) are opened."""
-    import re
-    from collections import deque
-    from urllib.parse import urldefrag, urlsplit
-
-    dead: dict[str, str] = {}
-    shapes: Counter[str] = Counter()
-    queue = deque((start, "") for start in starts)
-    tried: set[str] = set()
-    while queue and len(tried) < most:
-        url, on = queue.popleft()
-        shape = re.sub(r"\d+", "N", url)
-        if url in tried or shapes[shape] >= 3:
-            continue
-        tried.add(url)
-        shapes[shape] += 1
-        response = client.get(url)
-        if response.status_code in (404, 500):
-            dead[url] = f"{response.status_code} from {on}"
-        if response.status_code != 200 or "text/html" not in response.get("Content-Type", ""):
-            continue
-        for href in re.findall(r'<a [^>]*href="([^"#]+)', response.content.decode()):
-            href = urldefrag(href.replace("&amp;", "&")).url
-            if urlsplit(href).netloc or not href.startswith("/"):
-                continue
-            if not any(s in href for s in WALK_SKIP) and href not in tried:
-                queue.append((href, url))
-    return dead
-
-
 @pytest.mark.parametrize("who", ["", "demo-resident", "demo-village2", "demo-newcomer"])
 def test_no_link_on_the_demo_leads_its_reader_to_not_found(banner: Unit, who: str) -> None:
     """The demo walked as its readers see it: anonymous, a resident, another village's
@@ -767,9 +729,15 @@ def test_no_link_on_the_demo_leads_its_reader_to_not_found(banner: Unit, who: st
     board offered its form to any login, the inbox its settings to a login without a person)."""
     from django.test import Client
 
+    from nutag.core.tests.test_form_ids import SKIP, crawl
+
     client = Client()
     if who:
         client.force_login(_user(who))
     village = f"/u/{_user('demo-village').person.unit.code}/"
-    dead = _walk(client, ["/", f"/u/{banner.code}/", village, "/desk/"])
+    # not followed: switches that only set a cookie and come back, the admin, files
+    skip = (*SKIP, "/lang/", "/text-size/", "/qr/", "/print", "/admin/", "/static/", "/media/")
+    dead: dict[str, str] = {}
+    starts = ["/", f"/u/{banner.code}/", village, "/desk/"]
+    crawl(client, starts, dead, within="/", queries=True, skip=skip, per_shape=3, most=260)
     assert not dead, dead
