@@ -468,7 +468,8 @@ def rows_table(
         )
     )
     out = [
-        f'<div class="scroll"><table class="rows">\n<thead><tr>{head}</tr></thead>\n<tbody>',
+        '<div class="scroll" tabindex="0"><table class="rows">\n'
+        f"<thead><tr>{head}</tr></thead>\n<tbody>",
         figure_rows(context, rows, links, reference),
         "\n",
     ]

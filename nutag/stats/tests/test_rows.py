@@ -66,7 +66,7 @@ def test_the_rows_are_the_old_templates_byte_for_byte(
 
 # ``stats/_rows.html`` before issue 17 (around ``figure_rows``), kept here as the reference.
 OLD_ROWS_TABLE = (
-    '{% load i18n charts local_names %}<div class="scroll"><table class="rows">\n'
+    '{% load i18n charts local_names %}<div class="scroll" tabindex="0"><table class="rows">\n'
     '<thead><tr><th scope="col">{% translate "Unit" %}</th><th scope="col" class="n">{% translate "Five-good" context "dashboard" %}</th><th scope="col" class="n">{% translate "Rate" context "dashboard" %}</th><th scope="col" class="n">{% translate "Care workers" context "dashboard" %}</th><th scope="col" class="n">{% translate "Five elders" context "dashboard" %}</th><th scope="col" class="n">{% translate "Reports on time" %}</th><th scope="col" class="n">{% translate "Accepted" context "dashboard" %}</th></tr></thead>\n'  # noqa: E501
     "<tbody>{% figure_rows rows links reference %}\n"
     '{% if total %}<tr><th scope="row">{% blocktranslate with name=total.unit|local_name %}Total ({{ name }}){% endblocktranslate %}</th><td class="n"><strong>{{ total.five_good.count }}/{{ total.five_good.base }}</strong></td><td class="n"><strong>{{ total.five_good.rate|percent }}</strong></td><td class="n">{{ total.figures.participants }}</td><td class="n">{{ total.figures.five_elders }}</td><td class="n">{{ total.tasks.on_time }}/{{ total.tasks.due }}</td><td class="n">{{ total.progress.accepted }}/{{ total.progress.total }}</td></tr>{% endif %}</tbody>\n'  # noqa: E501
