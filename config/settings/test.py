@@ -47,3 +47,6 @@ NUTAG_PAGE_REFRESH = int(os.environ.get("NUTAG_PAGE_REFRESH", "0"))
 # No page folder shared between tests (it would outlive the test database): the tests of the
 # shared tier set their own (nutag/sites/tests/test_pagecache.py, test_workers.py).
 NUTAG_PAGE_CACHE_SHARED = os.environ.get("NUTAG_PAGE_CACHE_SHARED", "")
+# Every audit row the tests write has its keys checked for a translated label
+# (``core.audit.check_labels``): the history never shows a key in English.
+NUTAG_AUDIT_LABELS_CHECKED = True

@@ -7,6 +7,8 @@ SHA-256 digest is stored; the token itself is shown once, when it is made.
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
@@ -33,6 +35,9 @@ class ApiToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+
+    # Labels of the audit keys that are not fields (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {"revoked": _("Revoked")}
 
     class Meta:
         verbose_name = _("API token")

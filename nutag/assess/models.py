@@ -18,7 +18,7 @@ Workflow lives in ``services``; these models hold data and invariants only.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -71,6 +71,9 @@ class Standard(TimeStampedModel):
         help_text=_("A committee whose accepted score reaches this meets the standard."),
     )
 
+    audit_labels: ClassVar[dict[str, Any]]  # set below, from StandardItem's fields
+    audit_choices: ClassVar[dict[str, Any]]
+
     class Meta:
         verbose_name = _("standard")
         verbose_name_plural = _("standards")
@@ -112,6 +115,28 @@ class StandardItem(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+# A standard's audit rows also record changes to its items (one added, moved, reworded): the
+# history labels their keys as the item's fields (``core.audit.change_rows``).
+Standard.audit_labels = {
+    name: StandardItem._meta.get_field(field).verbose_name  # type: ignore[union-attr]
+    for name, field in (
+        ("item", "title"),
+        ("points", "points"),
+        ("position", "position"),
+        ("title_mn", "title_mn"),
+        ("guidance", "guidance"),
+        ("evidence", "evidence"),
+        ("accepts", "accepts"),
+        ("auto_source", "auto_source"),
+        ("auto_target", "auto_target"),
+    )
+}
+Standard.audit_choices = {
+    "auto_source": dict(AutoSource.choices),
+    "accepts": dict(EvidenceKind.choices),
+}
 
 
 class RoundStatus(models.TextChoices):
@@ -210,6 +235,10 @@ class Assessment(TimeStampedModel):
     review_comment = models.TextField(_("reviewer's comments"), blank=True)
     version = models.PositiveIntegerField(default=0)  # bumped by every change (compare-and-set)
 
+    # Its audit rows are keyed by the standard's item titles, named by the office that
+    # wrote the standard: the history shows them as written (``core.audit.check_labels``).
+    audit_keys_are_data: ClassVar[bool] = True
+
     class Meta:
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -256,6 +285,9 @@ class AssessmentItem(models.Model):
     auto_note = models.CharField(_("source"), max_length=200, blank=True)
     review_score = models.PositiveSmallIntegerField(_("reviewed points"), null=True, blank=True)
     review_comment = models.CharField(_("reviewer's comment"), max_length=500, blank=True)
+
+    # Labels of the audit keys that are not fields (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {"evidence": _("evidence")}
 
     class Meta:
         verbose_name = _("assessment item")
@@ -307,6 +339,9 @@ class Task(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    # Labels of the audit keys that are not fields (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {"figures": _("figures asked for")}
 
     class Meta:
         verbose_name = _("task")
@@ -383,6 +418,9 @@ class TaskReport(TimeStampedModel):
     review_comment = models.TextField(_("inspector's comments"), blank=True)
     commended = models.BooleanField(_("commended"), default=False)
     version = models.PositiveIntegerField(default=0)  # bumped by every change (compare-and-set)
+
+    # Labels of the audit keys that are not fields (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {"evidence": _("evidence")}
 
     class Meta:
         verbose_name = _("task report")

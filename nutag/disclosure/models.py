@@ -95,7 +95,7 @@ class Disclosure(models.Model):
     title = models.CharField(_("title"), max_length=120)
     body = models.TextField(_("explanation"), blank=True, max_length=4000)
     status = models.CharField(
-        max_length=12, choices=DisclosureStatus.choices, default=DisclosureStatus.DRAFT
+        _("status"), max_length=12, choices=DisclosureStatus.choices, default=DisclosureStatus.DRAFT
     )
     version = models.PositiveSmallIntegerField(default=1)
     supersedes = models.ForeignKey(

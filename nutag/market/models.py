@@ -122,16 +122,22 @@ class Order(TimeStampedModel):
     note = models.CharField(_("note to the seller"), max_length=300, blank=True)
     contact = models.CharField(_("how to reach you"), max_length=60, blank=True)
     state = models.CharField(
-        max_length=10, choices=OrderState.choices, default=OrderState.REQUESTED
+        _("state"), max_length=10, choices=OrderState.choices, default=OrderState.REQUESTED
     )
-    reason = models.CharField(max_length=200, blank=True)  # of a decline or a cancellation
-    paid_amount = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
-    paid_how = models.CharField(max_length=60, blank=True)
-    paid_on = models.DateField(null=True, blank=True)
+    # of a decline or a cancellation
+    reason = models.CharField(_("reason"), max_length=200, blank=True)
+    paid_amount = models.DecimalField(
+        _("amount paid"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    paid_how = models.CharField(_("paid how"), max_length=60, blank=True)
+    paid_on = models.DateField(_("paid on"), null=True, blank=True)
     rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("Rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    rating_comment = models.CharField(max_length=300, blank=True)
+    rating_comment = models.CharField(_("comment on the rating"), max_length=300, blank=True)
     completed_at = models.DateTimeField(null=True, blank=True)
     request_key = models.CharField(max_length=100, blank=True)  # the Idempotency-Key
 

@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from nutag.core.audit import change_rows
+from nutag.core.audit import change_rows, shown_note
 from nutag.core.errors import NotFound
 from nutag.core.forms import submit_to_service
 from nutag.orgs import services
@@ -248,6 +248,7 @@ def unit_history_page(request: HttpRequest, code: str) -> HttpResponse:
     entries = list(unit_history(user=request.user, unit=unit))
     for entry in entries:
         entry.rows = change_rows(entry)  # type: ignore[attr-defined]
+        entry.shown_note = shown_note(entry.note)  # type: ignore[attr-defined]
     return render(request, "orgs/unit_history.html", {"unit": unit, "entries": entries})
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -130,6 +130,10 @@ class Article(TimeStampedModel):
         related_name="+",
     )
     read_count = models.PositiveIntegerField(_("reads"), default=0)
+
+    # Labels of the audit keys that are not fields: the attachments (a relation pointing
+    # here) recorded by their names (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {"attachments": _("attachments")}
 
     class Meta:
         verbose_name = _("article")

@@ -6,6 +6,7 @@ Models hold data and invariants only; every write goes through ``nutag.study.ser
 from __future__ import annotations
 
 import hashlib
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -33,16 +34,16 @@ class Course(TimeStampedModel):
 
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="courses")
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
-    title = models.CharField(max_length=100)
-    summary = models.TextField(blank=True)
+    title = models.CharField(_("title"), max_length=100)
+    summary = models.TextField(_("summary"), blank=True)
     audience = models.CharField(
         _("audience"), max_length=10, choices=Audience.choices, default=Audience.PARTY
     )
     column = models.CharField(
         _("column"), max_length=40, choices=CourseColumn.choices, default=CourseColumn.ONLINE_STUDY
     )
-    is_public = models.BooleanField(default=True)
-    deadline = models.DateField(null=True, blank=True)
+    is_public = models.BooleanField(_("open to everyone"), default=True)
+    deadline = models.DateField(_("Deadline"), null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -63,18 +64,18 @@ class Lesson(TimeStampedModel):
 
     course = models.ForeignKey(Course, on_delete=models.CASCADE, related_name="lessons")
     position = models.PositiveSmallIntegerField(default=0)
-    title = models.CharField(max_length=100)
+    title = models.CharField(_("title"), max_length=100)
     body = models.TextField(blank=True)
     audio_url = models.URLField(blank=True)
     video_url = models.URLField(blank=True)
-    minutes = models.PositiveSmallIntegerField(default=10)
+    minutes = models.PositiveSmallIntegerField(_("minutes to study"), default=10)
     quiz = models.JSONField(default=list, blank=True)
     # A PDF (checked by content, stored under a random name, served by the lesson's file view
     # with safe headers) and pictures (``core.media.store_image`` dicts, shown in the text).
     pdf = models.FileField(blank=True, max_length=200)
     pdf_name = models.CharField(max_length=200, blank=True)
     images = models.JSONField(default=list, blank=True)
-    pass_mark = models.PositiveSmallIntegerField(default=60)
+    pass_mark = models.PositiveSmallIntegerField(_("Pass mark (%)"), default=60)
     max_attempts = models.PositiveSmallIntegerField(default=3)
 
     class Meta:
@@ -127,7 +128,9 @@ class LessonProgress(models.Model):
     end_claimed = models.BooleanField(default=False)
     quiz_passed = models.BooleanField(default=False)
     completed_at = models.DateTimeField(null=True, blank=True)
-    via = models.CharField(max_length=10, choices=StudyVia.choices, default="online")
+    via = models.CharField(
+        _("how it was studied"), max_length=10, choices=StudyVia.choices, default="online"
+    )
 
     class Meta:
         constraints = [
@@ -193,17 +196,17 @@ class Meeting(TimeStampedModel):
 
     unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="meetings")
     unit_path = models.CharField(max_length=255, db_index=True, editable=False)
-    kind = models.CharField(max_length=10, choices=MeetingKind.choices)
+    kind = models.CharField(_("kind"), max_length=10, choices=MeetingKind.choices)
     held_on = models.DateField(_("date"))
-    place = models.CharField(max_length=100, blank=True)
-    online = models.BooleanField(default=False)
-    topic = models.CharField(max_length=200)
-    minutes = models.TextField(blank=True)
+    place = models.CharField(_("place"), max_length=100, blank=True)
+    online = models.BooleanField(_("Online"), default=False)
+    topic = models.CharField(_("Topic"), max_length=200)
+    minutes = models.TextField(_("Minutes"), blank=True)
     # A scheduled live meeting (a remote Party lesson): members sign in from their phone
     # between ``starts_at`` (a little before) and ``ends_at``, or catch up afterwards.
     starts_at = models.DateTimeField(_("starts at"), null=True, blank=True)
     ends_at = models.DateTimeField(_("ends at"), null=True, blank=True)
-    photos = models.JSONField(default=list, blank=True)  # core.media.store_image dicts
+    photos = models.JSONField(_("Photos"), default=list, blank=True)  # store_image dicts
     lesson = models.ForeignKey(
         Lesson, null=True, blank=True, on_delete=models.SET_NULL, related_name="meetings"
     )
@@ -219,6 +222,12 @@ class Meeting(TimeStampedModel):
             # take them off the tallies (nutag/study/selectors/figures.py)
             models.Index(fields=["held_on", "unit_path"], name="meeting_day_path"),
         ]
+
+    # Labels of the audit keys that are not fields (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {
+        "attendance": _("Attendance"),
+        "absent": _("Absent"),
+    }
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.topic}"

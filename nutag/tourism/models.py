@@ -82,7 +82,7 @@ class Place(models.Model):
     )
     lat = models.DecimalField(_("latitude"), max_digits=8, decimal_places=5, null=True, blank=True)
     lon = models.DecimalField(_("longitude"), max_digits=8, decimal_places=5, null=True, blank=True)
-    photos = models.JSONField(default=list, blank=True)
+    photos = models.JSONField(_("Photos"), default=list, blank=True)
     capacity = models.PositiveIntegerField(
         _("guests per day"), default=0, validators=[MaxValueValidator(1000)]
     )

@@ -57,11 +57,11 @@ class Category(models.Model):
         "orgs.Unit", on_delete=models.PROTECT, related_name="concern_categories"
     )
     key = models.SlugField(max_length=32)
-    name = models.CharField(max_length=80)
+    name = models.CharField(_("name"), max_length=80)
     days_limit = models.PositiveSmallIntegerField(
-        default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
+        _("Days to answer"), default=7, validators=[MinValueValidator(1), MaxValueValidator(365)]
     )
-    allows_anonymous = models.BooleanField(default=False)
+    allows_anonymous = models.BooleanField(_("May be raised anonymously"), default=False)
     order = models.PositiveSmallIntegerField(default=0)
     retired = models.BooleanField(default=False)  # no longer offered; kept for its concerns
 
@@ -107,7 +107,9 @@ class ConcernCounter(models.Model):
 
 class Concern(TimeStampedModel):
     number = models.CharField(max_length=40, unique=True)
-    unit = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="concerns")
+    unit = models.ForeignKey(
+        "orgs.Unit", verbose_name=_("unit"), on_delete=models.PROTECT, related_name="concerns"
+    )
     unit_path = models.CharField(max_length=255, db_index=True)
     origin = models.ForeignKey("orgs.Unit", on_delete=models.PROTECT, related_name="+")
     category = models.ForeignKey(Category, on_delete=models.PROTECT, related_name="concerns")
@@ -130,17 +132,20 @@ class Concern(TimeStampedModel):
     )
     on_behalf = models.BooleanField(default=False)  # entered by an officer (a call, a visit)
     state = models.CharField(
-        max_length=12, choices=ConcernState.choices, default=ConcernState.RECEIVED
+        _("state"), max_length=12, choices=ConcernState.choices, default=ConcernState.RECEIVED
     )
-    answer = models.TextField(max_length=4000, blank=True)
+    answer = models.TextField(_("answer"), max_length=4000, blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     limit_at = models.DateTimeField()  # the category's time limit from the day it came
     due_at = models.DateTimeField()  # the current deadline (renewed when escalated)
     escalations = models.PositiveSmallIntegerField(default=0)
     rating = models.PositiveSmallIntegerField(
-        null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(5)]
+        _("Rating"),
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(5)],
     )
-    rating_comment = models.CharField(max_length=500, blank=True)
+    rating_comment = models.CharField(_("comment on the rating"), max_length=500, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=1)
 
@@ -274,12 +279,12 @@ class TalkSettings(models.Model):
 
     unit = models.OneToOneField("orgs.Unit", on_delete=models.CASCADE, related_name="+")
     moderation = models.CharField(
-        max_length=8, choices=Moderation.choices, default=Moderation.AFTER
+        _("Moderation"), max_length=8, choices=Moderation.choices, default=Moderation.AFTER
     )
     words = models.TextField(max_length=20000, blank=True)  # one word or phrase a line
 
     def __str__(self) -> str:
-        return f"{self.unit_id}: {self.moderation}"
+        return str(self.unit)
 
     def word_list(self) -> list[str]:
         return [w.strip().lower() for w in self.words.splitlines() if w.strip()]
@@ -308,7 +313,7 @@ class Comment(TimeStampedModel):
     )
     author_name = models.CharField(max_length=60, blank=True)  # as shown: "牧民 王**"
     text = models.TextField(max_length=1000)
-    state = models.CharField(max_length=10, choices=CommentState.choices)
+    state = models.CharField(_("state"), max_length=10, choices=CommentState.choices)
     held_for = models.CharField(max_length=20, blank=True)  # moderation, words, reports
     reports = models.PositiveIntegerField(default=0)
     version = models.PositiveIntegerField(default=1)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -41,6 +43,15 @@ class WechatAccount(TimeStampedModel):
     )
     last_error = models.CharField(max_length=200, blank=True, editable=False)
     last_error_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    # Labels of the audit keys that are not fields: the secrets, stored sealed, whose
+    # change is recorded (masked) under their own names (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {
+        "token": _("Token"),
+        "aes_key": _("Message key (EncodingAESKey)"),
+        "app_secret": _("App secret (AppSecret)"),
+        "menu": _("Menu"),
+    }
 
     class Meta:
         verbose_name = _("official account")

@@ -9,6 +9,8 @@ class, circumstances, notes, and whether it is archived. Every row carries its u
 
 from __future__ import annotations
 
+from typing import Any, ClassVar
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -270,6 +272,9 @@ class Activity(TimeStampedModel):
         related_name="+",
     )
 
+    # Labels of the audit keys that are not fields (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {"report_article": _("Report")}
+
     class Meta:
         verbose_name = _("activity")
         verbose_name_plural = _("activities")
@@ -323,6 +328,9 @@ class SignUp(TimeStampedModel):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+
+    # Labels of the audit keys that are not fields (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {"present": _("Present")}
 
     class Meta:
         verbose_name = _("sign-up")

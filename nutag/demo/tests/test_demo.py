@@ -741,3 +741,37 @@ def test_no_link_on_the_demo_leads_its_reader_to_not_found(banner: Unit, who: st
     starts = ["/", f"/u/{banner.code}/", village, "/desk/"]
     crawl(client, starts, dead, within="/", queries=True, skip=skip, per_shape=3, most=260)
     assert not dead, dead
+
+
+@pytest.mark.parametrize("language", ["zh-hans", "mn-mong"])
+def test_the_demo_history_reads_in_the_readers_language(banner: Unit, language: str) -> None:
+    """Every row of the demo's history, as its History page shows it: the action, each
+    label, each value and the note in the reader's words. Once field names (``attendance``,
+    ``kind``), codes (``['phone', 'id_number']``, ``day``) and notes (``mediation``, ``line
+    added: …``) came in English; the data itself (names, app ids, a typed keyword) may."""
+    import re
+
+    from django.utils import translation
+
+    from nutag.core.audit import change_rows, shown_note
+
+    # the chat app's name, and its platform's own names for the settings a secretary copies
+    platform = r"(?!(?:WeChat|AppID|Token|AppSecret|EncodingAESKey)\b)"
+    english = re.compile(rf"(?<![\w/.-]){platform}[A-Za-z]{{3,}}(?![\w/.-])")
+    code = re.compile(r"[a-z]+(_[a-z]+)*|[\[{].*[\]}]")  # a bare code, or a list's repr
+    found: set[tuple[str, str]] = set()
+    with translation.override(language):
+        entries = AuditEntry.objects.all()
+        assert entries.count() > 100
+        for entry in entries:
+            note = shown_note(entry.note)
+            for where, text in [("action", str(entry.get_action_display())), ("note", note)]:
+                if english.search(re.sub(r"/\S*", "", text)):
+                    found.add((entry.object_type, f"{where}: {text}"))
+            for label, before, after in change_rows(entry):
+                if english.search(label):
+                    found.add((entry.object_type, f"label: {label}"))
+                for value in (before, after):
+                    if code.fullmatch(value):
+                        found.add((entry.object_type, f"{label}: {value}"))
+    assert not found, sorted(found)

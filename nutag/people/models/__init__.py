@@ -117,8 +117,17 @@ class Person(TimeStampedModel):
         "current_location": _("Where now"),
         "elder_category": _("Five-elder category"),
         "school": _("School"),
+        "joined_on_precision": _("joining date known to"),
+        "login": _("login"),
+        "login_active": _("login enabled"),
+        "login_unlocked": _("login unlocked"),
+        "password": _("Password"),
     }
-    audit_choices: ClassVar[dict[str, Any]] = {"elder_category": dict(ElderCategory.choices)}
+    audit_choices: ClassVar[dict[str, Any]] = {
+        "elder_category": dict(ElderCategory.choices),
+        "joined_on_precision": dict(DatePrecision.choices),
+        "password": {"set": _("a new one set")},
+    }
 
     class Meta:
         verbose_name = _("person")
@@ -302,7 +311,7 @@ class ImportBatch(TimeStampedModel):
     status = models.CharField(
         _("status"), max_length=12, choices=ImportStatus.choices, default=ImportStatus.PREVIEW
     )
-    rows = models.JSONField(default=list, blank=True)
+    rows = models.JSONField(_("rows"), default=list, blank=True)
     errors = models.JSONField(default=list, blank=True)
     # The file's header and data rows as read (``{"header": [...], "rows": [[n, [...]]]}``),
     # for the copy of the file with a 问题 column.

@@ -7,6 +7,7 @@ Workflow lives in ``nutag.people.accounts.services``; these hold data and invari
 from __future__ import annotations
 
 import hashlib
+from typing import Any, ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -69,6 +70,9 @@ class Invitation(TimeStampedModel):
     )
     accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+
+    # Labels of the audit keys that are not fields (``core.audit.change_rows``).
+    audit_labels: ClassVar[dict[str, Any]] = {"revoked": _("Revoked")}
 
     class Meta:
         verbose_name = _("invitation")

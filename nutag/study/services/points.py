@@ -18,7 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from nutag.core.actors import Actor
-from nutag.core.audit import audit_record
+from nutag.core.audit import audit_record, diff
 from nutag.core.models import AuditAction
 from nutag.orgs.models import Unit
 from nutag.orgs.permissions import require
@@ -87,7 +87,7 @@ def point_rule_set(
         action=AuditAction.UPDATE if before else AuditAction.CREATE,
         obj=rule,
         unit=unit,
-        changes={"before": before, "after": {"points": points, "daily_cap": daily_cap}},
+        changes=diff(before, {"points": points, "daily_cap": daily_cap}),
     )
     return rule
 

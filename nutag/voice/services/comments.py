@@ -204,9 +204,9 @@ def talk_settings_set(*, acting_user: Actor, unit: Unit, moderation: str) -> Tal
     audit_record(
         actor=acting_user,
         action=AuditAction.UPDATE,
-        obj=unit,
+        obj=row,
         unit=unit,
-        changes={"comment_moderation": [before, moderation]},
+        changes={"moderation": [before, moderation]},
     )
     return row
 
