@@ -140,14 +140,22 @@ def test_a_field_without_a_translated_label_is_refused(cast: Any) -> None:
     assert AuditEntry.objects.filter(object_id=str(unit.pk), changes__has_key="name").exists()
 
 
+def _history_page(client: Any, cast: Any) -> str:
+    """The village's History page, as its secretary reads it in Chinese."""
+    client.force_login(cast.village1a_secretary)
+    return str(
+        client.get(
+            reverse("desk-unit-history", args=[cast.village1a.code]),
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+        ).content.decode()
+    )
+
+
 @pytest.mark.django_db
 def test_the_history_page_shows_notes_in_the_readers_words(client: Any, cast: Any) -> None:
     unit = cast.village1a
     audit_record(actor=SYSTEM, action=AuditAction.UPDATE, obj=unit, unit=unit, note="mediation")
-    client.force_login(cast.village1a_secretary)
-    page = client.get(
-        reverse("desk-unit-history", args=[unit.code]), HTTP_ACCEPT_LANGUAGE="zh-hans"
-    ).content.decode()
+    page = _history_page(client, cast)
     assert "调解" in page
     assert "mediation" not in page
 
@@ -163,9 +171,6 @@ def test_the_history_page_shows_a_read_as_what_was_shown(client: Any, cast: Any)
         unit=unit,
         changes={"people": [None, [1, 2]], "shown": [None, ["phone"]]},
     )
-    client.force_login(cast.village1a_secretary)
-    page = client.get(
-        reverse("desk-unit-history", args=[unit.code]), HTTP_ACCEPT_LANGUAGE="zh-hans"
-    ).content.decode()
+    page = _history_page(client, cast)
     assert "<li>个人信息被查看的人数: 2</li>" in page
     assert "<li>查看的内容: 联系电话</li>" in page
