@@ -12,6 +12,7 @@ import pytest
 from django.conf import settings
 from django.test import Client
 
+from nutag.browser_fixtures import axe_problems
 from nutag.core.views import LARGE_TEXT_COOKIE
 
 if TYPE_CHECKING:
@@ -38,11 +39,11 @@ WIDER = """(width) => {
 
 @pytest.fixture
 def narrow(nutag_browser: Browser, live_server: Any) -> Iterator[Any]:
-    """``open(user, path, large)``: the page as ``user`` (None: anonymous) sees it on a
-    320-px phone, in large text or not."""
+    """``open(user, path, large, language)``: the page as ``user`` (None: anonymous) sees it
+    on a 320-px phone, in large text or not, in ``language`` (else Chinese)."""
     contexts = []
 
-    def open_page(user: Any, path: str, *, large: bool) -> Page:
+    def open_page(user: Any, path: str, *, large: bool, language: str = "") -> Page:
         context = nutag_browser.new_context(
             viewport=NARROWEST,  # type: ignore[arg-type]
             device_scale_factor=2,
@@ -55,6 +56,9 @@ def narrow(nutag_browser: Browser, live_server: Any) -> Iterator[Any]:
         cookies = [
             {"name": LARGE_TEXT_COOKIE, "value": "1" if large else "0", "url": live_server.url}
         ]
+        if language:
+            cookie = settings.LANGUAGE_COOKIE_NAME
+            cookies.append({"name": cookie, "value": language, "url": live_server.url})
         if user is not None:
             client = Client()
             client.force_login(user)
@@ -139,3 +143,20 @@ def test_the_month_bars_of_the_figures_fit_in_large_text(nutag_browser: Browser)
         _fits(page)
     finally:
         context.close()
+
+
+def test_in_mongolian_a_page_with_nothing_to_focus_still_scrolls_by_keyboard(
+    narrow: Any, cast: Any
+) -> None:
+    """In Mongolian the text runs in columns and the page's main part scrolls sideways; a
+    page with no link or field in it (a resident's orders, none yet) left keyboard readers
+    unable to scroll it (axe-core ``scrollable-region-focusable``): the main part takes the
+    focus itself, on the workbench's pages as on the sites'."""
+    page = narrow(cast.resident, "/market/orders/", large=True, language="mn-mong")
+    assert page.get_attribute("html", "lang") == "mn-mong"
+    assert page.get_attribute("main", "tabindex") == "0"
+    assert axe_problems(page) == []
+    site = narrow(None, f"/u/{cast.village1a.code}/", large=False, language="mn-mong")
+    assert site.get_attribute("main", "tabindex") == "0"
+    chinese = narrow(None, f"/u/{cast.village1a.code}/", large=False)
+    assert chinese.get_attribute("main", "tabindex") == "-1"
