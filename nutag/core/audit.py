@@ -233,7 +233,7 @@ def change_rows(entry: AuditEntry) -> list[tuple[str, str, str]]:
 # read on) is shown as it was written. Each pattern must match a whole note; its named
 # groups go into the label, through ``NOTE_CHOICES`` when the group is itself a code.
 NOTES: tuple[tuple[re.Pattern[str], Any], ...] = tuple(
-    (re.compile(pattern), label)
+    (re.compile(pattern, re.DOTALL), label)  # a detail may run over several lines
     for pattern, label in (
         # youth.audit, revival: reads of records
         (r"open", gettext_lazy("record opened")),

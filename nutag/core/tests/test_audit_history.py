@@ -96,8 +96,9 @@ def test_a_coded_note_keeps_its_details_and_names_the_line_kind() -> None:
         assert "道路维修" in shown_note("line added: 道路维修")
         removed = shown_note("line removed: subsidy 12")
         assert "12" in removed and "subsid" not in removed
-        # a detail with braces is data, never a template
+        # a detail with braces is data, never a template; one over two lines is kept whole
         assert "{count}" in shown_note("hidden: {count}")
+        assert shown_note("hidden: 广告\n重复") == "已隐藏：广告\n重复"
 
 
 @pytest.mark.django_db
