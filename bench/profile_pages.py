@@ -22,6 +22,10 @@ expiry), against the bare view in the same process, and profiles them with cProf
   ``nutag.sites.views.public``'s namespace the view calls, outermost calls only, and the
   template's frame rendered alone), against what the bar (0.3 × the bare view) leaves for the
   view's own work.
+- ``--kinds``: each kind of page-cache miss since pages are made of kept shapes
+  (``nutag.sites.shapes``): the shape kept (the page asked again; a logged-in reader), a
+  column's ``?page=`` never asked, and the page's first render since its purge (see
+  ``kinds_of_miss``).
 - ``--gone N`` (with ``--after-publish``): first, N articles are published at the village,
   each read once (its page becomes one of the unit's recipes) and withdrawn through the
   services; what every later publish's background re-render then pays for pages that are
@@ -349,8 +353,11 @@ def steps(urls: dict[str, str], reps: int) -> str:
         for key in ("village", "column", "article"):
             spent.clear()
             page = _cpu_per_request(client, urls[key], reps)
-            frame_ms = _cpu_per_call(
-                lambda: frame.render(captured["context"], captured["request"]), reps
+            captured.clear()
+            frame_ms = (
+                _cpu_per_call(lambda: frame.render(captured["context"], captured["request"]), reps)
+                if "context" in captured  # rendered whole; a kept shape renders no template
+                else 0.0
             )
             out.write(
                 f"  {key} {urls[key]}: {page:.2f} ms, bare view {bare:.2f} ms; the view's own "
@@ -363,6 +370,90 @@ def steps(urls: dict[str, str], reps: int) -> str:
     finally:
         for name, value in originals.items():
             setattr(views, name, value)
+    return out.getvalue()
+
+
+def kinds_of_miss(urls: dict[str, str], reps: int) -> str:
+    """Each kind of page-cache miss (``nutag.sites.shapes``), CPU ms per request (median) and
+    the ratio to the bare view measured in the same loop:
+
+    - ``shape kept``: the page asked again without the page cache (an anonymous reader after
+      the entry was dropped; what every logged-in reader meets): the shape filled;
+    - ``logged in``: the same pages for the demo's resident (the bell, the comment form);
+    - ``new ?page=``: a column page never asked at this generation (the shape kept, its rows
+      not), in the column with the most pages: its pages 2–10, and the deeper ones;
+    - ``whole (shapes off)``: ``NUTAG_PAGE_SHAPES=0``, every miss rendered whole (as before);
+    - ``first render``: the page's first render since its purge (``shapes.forget()`` before
+      each request; the unit's other answers kept, ``selectors.memo``): rendered whole, its
+      shape made.
+    """
+    import time
+
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+    from django.test import Client
+
+    from nutag.sites import shapes
+
+    anonymous = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    resident = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
+    resident.force_login(get_user_model().objects.get(username="demo-resident"))
+    from nutag.orgs.models import Unit
+    from nutag.sites.selectors import site_column_articles, site_columns
+    from nutag.sites.views.public import COLUMN_PAGE_SIZE
+
+    unit = Unit.objects.get(code=DEMO_VILLAGE)
+    pages = {
+        f"/u/{DEMO_VILLAGE}/c/{c.key}/": -(
+            -site_column_articles(unit=unit, keys=[c.key]).count() // COLUMN_PAGE_SIZE
+        )
+        for c in site_columns(unit=unit)
+        if c.enabled
+    }
+    column = max(pages, key=lambda c: pages[c])
+    numbers = list(range(2, pages[column] + 1)) or [1]
+
+    def cpu(call: Any) -> float:  # this thread's CPU: SQLite runs in it, a reads flush not
+        t0 = time.thread_time()
+        call()
+        return (time.thread_time() - t0) * 1000
+
+    samples: dict[str, list[float]] = defaultdict(list)
+    for i in range(reps):
+        samples["bare"].append(cpu(lambda: anonymous.get(urls["bare"])))
+        samples["bare · logged in"].append(cpu(lambda: resident.get(urls["bare"])))
+        # set, not overridden: a setting_changed signal would drop what other parts keep
+        settings.NUTAG_PAGE_SHAPES = False
+        for key in ("village", "column", "article"):
+            samples[f"whole (shapes off) · {key}"].append(cpu(lambda u=urls[key]: anonymous.get(u)))
+        settings.NUTAG_PAGE_SHAPES = True
+        for key in ("village", "column", "article"):
+            shapes.forget()
+            samples[f"first render · {key}"].append(cpu(lambda u=urls[key]: anonymous.get(u)))
+        for key in ("village", "column", "article"):  # made again (the loop forgot them)
+            anonymous.get(urls[key])
+        for key in ("village", "column", "article"):
+            samples[f"shape kept · {key}"].append(cpu(lambda u=urls[key]: anonymous.get(u)))
+            samples[f"logged in · {key}"].append(cpu(lambda u=urls[key]: resident.get(u)))
+        anonymous.get(column)  # its shape (forgotten above), page 1's rows
+        for label, shown in (("pages 2–10", numbers[:9]), ("deeper pages", numbers[9:])):
+            if shown:
+                n = shown[i % len(shown)]
+                samples[f"new ?page= · {label}"].append(
+                    cpu(lambda n=n: anonymous.get(f"{column}?page={n}"))
+                )
+    bare = statistics.median(samples.pop("bare"))
+    bare_in = statistics.median(samples.pop("bare · logged in"))
+    out = io.StringIO()
+    out.write(
+        f"kinds of miss (page cache off), this thread's CPU ms, median of {reps}; bare view"
+        f" {bare:.2f} ms, logged in {bare_in:.2f} ms (the ratio of a logged-in page is to"
+        f" it); new ?page= in {column} ({numbers[-1]} pages):\n"
+    )
+    for label, values in samples.items():
+        ms = statistics.median(values)
+        base = bare_in if label.startswith("logged in") else bare
+        out.write(f"  {label:28} {ms:6.2f} ms  ratio {base / ms:5.3f}\n")
     return out.getvalue()
 
 
@@ -394,6 +485,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--memo-seconds", type=int, default=300, help="see setup()")
     parser.add_argument("--gone", type=int, default=0, help="see the docstring")
     parser.add_argument("--steps", action="store_true", help="see the docstring")
+    parser.add_argument("--kinds", action="store_true", help="see the docstring")
     args = parser.parse_args(argv)
     setup(args.folder, args.articles, args.memo_seconds)
     urls = paths()
@@ -404,6 +496,8 @@ def main(argv: list[str] | None = None) -> int:
         ms = statistics.median(samples[key])
         n = queries_of(url)
         print(f"  {key:8} {url:40} {ms:7.2f} ms  ratio {bare / ms:5.3f}  {n} queries")
+    if args.kinds:
+        print(kinds_of_miss(urls, args.reps))
     if args.steps:
         print(steps(urls, args.reps))
     if args.after_publish:

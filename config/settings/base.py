@@ -341,6 +341,8 @@ NUTAG_PAGE_CACHE_SECONDS = int(os.environ.get("NUTAG_PAGE_CACHE_SECONDS", "300")
 NUTAG_PAGE_REFRESH = int(os.environ.get("NUTAG_PAGE_REFRESH", "12"))
 NUTAG_PAGE_CACHE_GRACE = int(os.environ.get("NUTAG_PAGE_CACHE_GRACE", "3600"))
 # How long a page's kept answers live (nutag/sites/selectors/memo.py); unset: as a page.
+# Public pages made of kept shapes (nutag/sites/shapes.py); 0 renders every miss whole.
+NUTAG_PAGE_SHAPES = os.environ.get("NUTAG_PAGE_SHAPES", "1") != "0"
 _SITE_MEMO = os.environ.get("NUTAG_SITE_MEMO_SECONDS", "")
 NUTAG_SITE_MEMO_SECONDS = int(_SITE_MEMO) if _SITE_MEMO else None
 # Read counts are buffered in the cache and written after this many reads or seconds.

@@ -20,6 +20,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import get_language
@@ -55,18 +56,25 @@ from nutag.voice.services import inbox as inbox_services
 SHOWN_COMMENTS = 30
 
 
+# Stands for the reader's CSRF token in a kept block (letters only: printed as it is).
+_TOKEN_MARK = "nutagvoicekepttokenmark"  # noqa: S105 (a placeholder, not a secret)
+
+
 def render_comments(request: HttpRequest, unit: Any, article: Any) -> str:
     """The block under an article: its published comments and the way to add one.
 
-    For anonymous readers the block is the same for all (no form, no token, no name): its
-    HTML is kept per article and language under the unit's slot generation
+    Its HTML is kept per article and language under the unit's slot generation
     (``sites.selectors.memo``; every comment service that changes what the public sees
-    announces it; a publish of another article does not ask it again). Logged-in readers
-    get it rendered for them (their form, CSRF token)."""
+    announces it; a publish of another article does not ask it again): for anonymous
+    readers one block for all (no form, no token, no name); for logged-in readers one for
+    those who may comment here and one for those who may not, whether they may asked on
+    every render, with a mark where each form's CSRF token goes and the reader's own token
+    put there (nothing else in the block depends on who reads it)."""
+    logged_in = request.user.is_authenticated
+    may = logged_in and can_comment(request.user, unit)
 
     def compute() -> str:
         rows = list(published_comments(unit=unit, article_id=article.pk)[:SHOWN_COMMENTS])
-        may = request.user.is_authenticated and can_comment(request.user, unit)
         return render_to_string(
             "voice/comments/_block.html",
             {
@@ -76,14 +84,17 @@ def render_comments(request: HttpRequest, unit: Any, article: Any) -> str:
                 "form": CommentForm() if may else None,
                 "action": f"/u/{unit.code}/a/{article.pk}/comments/",
                 "back": f"/u/{unit.code}/a/{article.pk}/",
+                "user_is_authenticated": logged_in,
+                "csrf_token": _TOKEN_MARK,
             },
-            request,
         )
 
-    if request.user.is_authenticated:
-        return compute()
-    name = f"voice.comments:{article.pk}:{get_language()}"
-    return unit_memo(unit, name, compute, by=SLOTS)
+    reader = ("in-may" if may else "in") if logged_in else "anonymous"
+    name = f"voice.comments:{article.pk}:{get_language()}:{reader}"
+    html = unit_memo(unit, name, compute, by=SLOTS)
+    if _TOKEN_MARK in html:
+        html = html.replace(_TOKEN_MARK, get_token(request))
+    return html
 
 
 def render_concern_comments(request: HttpRequest, concern: Any) -> str:
@@ -103,6 +114,7 @@ def render_concern_comments(request: HttpRequest, concern: Any) -> str:
             "form": CommentForm() if may else None,
             "action": back + "comments/",
             "back": back,
+            "user_is_authenticated": request.user.is_authenticated,
         },
         request,
     )

@@ -59,6 +59,25 @@ def reader_date_of(value: Any) -> str:
     return _day_text(day, get_language(), day.year == timezone.localdate().year)
 
 
+def reader_dates_of(values: list[Any]) -> list[str]:
+    """``reader_date_of`` of each value (a list's dates: the language, the time zone and this
+    year looked up once)."""
+    language = get_language()
+    zone = timezone.get_current_timezone()
+    year = timezone.localdate().year
+    out = []
+    for value in values:
+        if not value:
+            out.append("")
+            continue
+        if isinstance(value, dt.datetime):
+            day = (value.astimezone(zone) if timezone.is_aware(value) else value).date()
+        else:
+            day = value
+        out.append(_day_text(day, language, day.year == year))
+    return out
+
+
 @functools.lru_cache(maxsize=4096)
 def _day_text(day: dt.date, language: str | None, this_year: bool) -> str:
     """A day as ``language``'s readers write it; kept per day, language and whether it is this

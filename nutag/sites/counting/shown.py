@@ -12,10 +12,12 @@ from nutag.sites.models import Article, SiteCounter
 # --- What the page shows --------------------------------------------------------------------
 
 
-def shown_reads(article: Article) -> int:
-    """Reads of ``article``: the database value plus reads not yet flushed."""
+def shown_reads(article: Article, *, stored: int | None = None) -> int:
+    """Reads of ``article``: the database value (``stored`` when read apart, else the
+    article's own) plus reads not yet flushed."""
     target = (ARTICLE, article.pk)
-    return int(article.read_count) + get_store().pending([target])[target]
+    base = article.read_count if stored is None else stored
+    return int(base) + get_store().pending([target])[target]
 
 
 def shown_reads_many(articles: Iterable[Article]) -> dict[int, int]:
@@ -25,12 +27,14 @@ def shown_reads_many(articles: Iterable[Article]) -> dict[int, int]:
     return {a.pk: int(a.read_count) + pending[(ARTICLE, a.pk)] for a in articles}
 
 
-def shown_visits(unit: Unit) -> int:
-    """Visits of ``unit``'s site: the database value plus visits not yet flushed. No query
-    when ``unit`` was fetched with ``select_related("site_counter")``."""
-    try:
-        stored = int(unit.site_counter.visits)
-    except SiteCounter.DoesNotExist:
-        stored = 0
+def shown_visits(unit: Unit, *, stored: int | None = None) -> int:
+    """Visits of ``unit``'s site: the database value (``stored`` when read apart) plus
+    visits not yet flushed. No query when ``unit`` was fetched with
+    ``select_related("site_counter")``."""
+    if stored is None:
+        try:
+            stored = int(unit.site_counter.visits)
+        except SiteCounter.DoesNotExist:
+            stored = 0
     target = (SITE, unit.pk)
     return stored + get_store().pending([target])[target]

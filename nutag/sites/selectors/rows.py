@@ -22,12 +22,15 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Iterator, Sequence
 from typing import Any, overload
 
 from django.conf import settings
+from django.core.signals import setting_changed
 from django.db import connections, router
-from django.urls import reverse
+from django.dispatch import receiver
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 
@@ -76,10 +79,17 @@ def _moment(value: Any) -> dt.datetime | None:
     """A datetime column as the ORM gives it (SQLite returns text, naive UTC)."""
     if value is None or (isinstance(value, dt.datetime) and timezone.is_aware(value)):
         return value  # type: ignore[no-any-return]
-    parsed = parse_datetime(value) if isinstance(value, str) else value
+    parsed = _parsed(value) if isinstance(value, str) else value
     if parsed is not None and settings.USE_TZ and timezone.is_naive(parsed):
         parsed = timezone.make_aware(parsed, dt.UTC)
     return parsed  # type: ignore[no-any-return]
+
+
+def _parsed(text: str) -> dt.datetime | None:
+    try:  # SQLite's "2026-12-07 09:48:20.961272", as the ORM's own fast path reads it
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return parse_datetime(text)
 
 
 def _where(unit: Unit, kind: str | None, column_keys: list[str] | None) -> tuple[str, list[Any]]:
@@ -139,8 +149,7 @@ def listed_rows(
     with connections[_alias()].cursor() as cursor:
         cursor.execute(sql, [*params, ArticleStatus.PUBLISHED])
         found = cursor.fetchall()
-    # one reverse() per list, not one ``{% url %}`` per row
-    url = reverse("site-article", args=[unit.code, _PK_MARK]).replace(str(_PK_MARK), "{}", 1)
+    url = _article_url(unit.code)
     return [
         ListedArticle(
             pk=row[0],
@@ -155,6 +164,22 @@ def listed_rows(
         )
         for row in found
     ]
+
+
+def _article_url(code: str) -> str:
+    """The address of an article on ``code``'s site with ``{}`` for its id: one
+    ``reverse()`` per unit and prefix, not one ``{% url %}`` per row."""
+    return _article_urls(code, get_script_prefix(), get_urlconf())
+
+
+@functools.lru_cache(maxsize=1024)
+def _article_urls(code: str, prefix: str, urlconf: Any) -> str:
+    return reverse("site-article", args=[code, _PK_MARK]).replace(str(_PK_MARK), "{}", 1)
+
+
+@receiver(setting_changed)
+def _forget_urls(**kwargs: Any) -> None:
+    _article_urls.cache_clear()  # tests that swap the URLs
 
 
 def _vendor() -> str:

@@ -11,6 +11,7 @@ cover pictures, the children's activity bars.
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Callable
 from typing import Any
@@ -59,9 +60,10 @@ def html_to_traditional(html: str) -> str:
     return "".join(p if i % 2 else to_traditional(p) for i, p in enumerate(parts))
 
 
-def shows_mongolian(article: Any) -> bool:
-    """True when the visitor reads Mongolian and the article has a Mongolian version."""
-    if get_language() != MONGOLIAN:
+def shows_mongolian(article: Any, lang: str | None = None) -> bool:
+    """True when the visitor reads Mongolian and the article has a Mongolian version
+    (``lang``: the reader's language when the caller has it, else the active one)."""
+    if (get_language() if lang is None else lang) != MONGOLIAN:
         return False
     if article.title_mn:
         return True
@@ -70,11 +72,12 @@ def shows_mongolian(article: Any) -> bool:
     return bool(has_body if has_body is not None else article.body_mn)
 
 
-def article_text(article: Any, field: str) -> str:
-    """``field`` (title, summary or body) of ``article`` as this visitor should read it."""
+def article_text(article: Any, field: str, lang: str | None = None) -> str:
+    """``field`` (title, summary or body) of ``article`` as this visitor should read it
+    (``lang``: as ``shows_mongolian``)."""
     if field not in ARTICLE_FIELDS:
         raise ValueError(field)
-    lang = get_language()
+    lang = get_language() if lang is None else lang
     if lang == MONGOLIAN:
         mongolian = getattr(article, f"{field}_mn", "")
         if mongolian:
@@ -155,9 +158,9 @@ def has_cover(article: Any) -> bool:
 
 
 @register.filter
-def mn_lang(article: Any) -> SafeString:
+def mn_lang(article: Any, lang: str | None = None) -> SafeString:
     """` lang="mn-Mong"` on an element showing the article's Mongolian version, else nothing."""
-    return SafeString(' lang="mn-Mong"') if shows_mongolian(article) else SafeString("")
+    return SafeString(' lang="mn-Mong"') if shows_mongolian(article, lang) else SafeString("")
 
 
 # Cover pictures. The write side stores phone-sized variants in ``Article.cover_image``
@@ -402,8 +405,6 @@ def article_list(context: template.Context, articles: Any) -> SafeString:
     """``{% include "sites/public_article_list.html" with articles=… %}``, the same HTML:
     rows already worked out in the view (``views.public.ShownRow``) are printed here, with no
     template node per row (issue 17); any other list goes through the template."""
-    from django.utils.translation import gettext
-
     from nutag.sites.views.public import ShownRow
 
     rows = list(articles or [])
@@ -411,15 +412,56 @@ def article_list(context: template.Context, articles: Any) -> SafeString:
         engine = context.template.engine if context.template else template.Engine.get_default()
         with context.push(articles=articles):
             return mark_safe(engine.get_template(ARTICLE_LIST).render(context))  # noqa: S308
+    return shown_list(rows)
+
+
+def shown_list(rows: list[Any]) -> SafeString:
+    """The list of ``rows`` (``views.public.ShownRow``s) as ``article_list`` prints it: what
+    ``format_html`` gives, each row's text escaped once (its ``lang`` and tags are HTML)."""
+    from django.utils.translation import gettext
+
+    items: str
     if not rows:
         items = format_html(
             '<li><span class="muted">{}</span></li>', gettext("Nothing published yet.")
         )
     else:
-        items = format_html_join(
-            "",
-            '<li><a href="{}"><span class="grow"><span{}>{}</span>{}</span>'
-            '<span class="muted">{}</span></a></li>',
-            ((r.url, r.lang, r.title, r.tags, r.date) for r in rows),
+        esc = html.escape  # what django.utils.html.escape does, without its lazy check
+        items = "".join(
+            f'<li><a href="{esc(r.url)}"><span class="grow"><span{r.lang}>{esc(r.title)}'
+            f'</span>{r.tags}</span><span class="muted">{esc(r.date)}</span></a></li>'
+            for r in rows
         )
-    return format_html('\n<ul class="list">{}</ul>\n', items)
+    return mark_safe(f'\n<ul class="list">{items}</ul>\n')  # noqa: S308 (escaped above)
+
+
+@register.simple_tag
+def bell_link(bell: Any) -> SafeString:
+    """The bell in the bar of a logged-in reader's page (``notify.context_processors.bell``):
+    unread notifications, their count shown. A page made of a kept shape (``sites.shapes``)
+    passes it already printed (``bell_part``), or the mark of its hole."""
+    if isinstance(bell, SafeString):
+        return bell
+    from django.utils.translation import gettext
+
+    count = bell.count
+    label = gettext("Notifications")
+    if count:
+        return format_html(
+            '<a class="bell" href="{}" aria-label="{} {}">🔔<b>{}</b></a>',
+            bell.url,
+            label,
+            count,
+            count,
+        )
+    return format_html('<a class="bell" href="{}" aria-label="{}">🔔</a>', bell.url, label)
+
+
+def bell_part(request: Any) -> SafeString:
+    """``bell_link`` for ``request``'s reader ("" for anonymous readers)."""
+    from nutag.notify.context_processors import Bell
+
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return mark_safe("")
+    return bell_link(Bell(request))

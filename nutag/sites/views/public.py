@@ -4,28 +4,35 @@ Thin: fetch through the read-side selectors (404 for a missing unit and for an a
 published here), count the read, render. Every view is wrapped in ``public_page`` (anonymous
 pages served from the cache) and the pages call ``count_read`` (no database write on the
 page view). Each page costs a fixed number of queries whatever the number of articles.
+The home, a column page and an article are made of kept shapes (``nutag.sites.shapes``):
+``make`` reads and gives the template's context, ``fill`` works out the holes per request.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import io
+from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import segno
-from django.core.paginator import Paginator
+from django.contrib.humanize.templatetags.humanize import intcomma
+from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from nutag.core.errors import NotFound
-from nutag.core.templatetags.local_names import reader_date_of
+from nutag.core.templatetags.local_names import reader_dates_of
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
-from nutag.sites.caching import positive_number, public_page
+from nutag.sites import shapes
+from nutag.sites.caching import ROOT_SCOPE, positive_number, public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
 from nutag.sites.extensions import article_blocks, column_page
 from nutag.sites.models import Article
@@ -42,14 +49,18 @@ from nutag.sites.selectors import (
     site_home_notices,
     site_latest_articles,
     site_picture,
+    stored_reads,
+    stored_visits,
     top_columns,
 )
 from nutag.sites.selectors.memo import site_home_blocks
 from nutag.sites.selectors.rows import ListedArticle
 from nutag.sites.templatetags.public_site import (
     article_text,
+    bell_part,
     cover_share_url,
     mn_lang,
+    shown_list,
     shows_mongolian,
     unit_name,
     zh,
@@ -110,30 +121,42 @@ def _tags(row: ListedArticle) -> SafeString:
 
 def shown_rows(rows: list[ListedArticle]) -> list[ShownRow]:
     """``rows`` as the list template prints them (see ``ShownRow``)."""
+    lang = get_language()
+    dates = reader_dates_of([row.published_at for row in rows])
     return [
         ShownRow(
             pk=row.pk,
             url=row.url,
-            lang=mn_lang(row),
-            title=article_text(row, "title"),
+            lang=mn_lang(row, lang),
+            title=article_text(row, "title", lang),
             tags=_tags(row),
-            date=reader_date_of(row.published_at),
+            date=date,
         )
-        for row in rows
+        for row, date in zip(rows, dates, strict=True)
     ]
 
 
-def _home(request: HttpRequest, unit: Unit) -> HttpResponse:
-    count_read(request, unit=unit)
+# --- The three pages readers open most, made of kept shapes (``nutag.sites.shapes``) -------
+# Each page is ``make`` (what it reads and its template) and ``fill`` (its holes for this
+# request: the reader's bell, the path the language links return to, the counters, the other
+# apps' blocks, a column page's rows and pager); ``fill`` also counts the read.
+
+HOME_HOLES = frozenset({shapes.PATH, "bell", "visits", "blocks"})
+COLUMN_HOLES = frozenset({shapes.PATH, "bell", "rows", "pager", "extra"})
+ARTICLE_HOLES = frozenset({shapes.PATH, "bell", "reads", "extra"})
+
+
+def _number(n: int) -> str:
+    return str(intcomma(n, use_l10n=False))  # thousands grouped in every language
+
+
+def _home_made(request: HttpRequest, unit: Unit) -> shapes.Made:
     children = site_children_activity(unit=unit) if unit.kind in KINDS_WITH_CHILDREN else []
     picture = site_picture(unit=unit)
     name = zh(unit.name)
     columns = site_columns(unit=unit, memo=True)
     context: dict[str, Any] = {
         "unit": unit,
-        "visits": shown_visits(unit),  # counted but not yet written included
-        # other apps' content (sites/extensions.py); empty blocks not asked again (memo)
-        "blocks": site_home_blocks(request, unit),
         "picture": picture,
         "notices": shown_rows(site_home_notices(unit=unit)),
         "columns": columns_with_articles(
@@ -151,82 +174,207 @@ def _home(request: HttpRequest, unit: Unit) -> HttpResponse:
             "image": _image_url(request, picture),
         },
     }
-    return render(request, "sites/site_home.html", context)
+    return shapes.Made("sites/site_home.html", context, unit)
+
+
+def _home_fill(request: HttpRequest, unit: Unit, fresh: bool) -> dict[str, str]:
+    count_read(request, unit=unit)
+    stored = None if fresh else stored_visits(unit_id=unit.pk)
+    return {
+        shapes.PATH: quote(request.get_full_path()),
+        "bell": bell_part(request),
+        # counted but not yet written included
+        "visits": _number(shown_visits(unit, stored=stored)),
+        # other apps' content (sites/extensions.py); empty blocks not asked again (memo)
+        "blocks": site_home_blocks(request, unit),
+    }
+
+
+def _home(request: HttpRequest, *, scope: str, find: Callable[[], Unit | None]) -> HttpResponse:
+    def make() -> shapes.Made | HttpResponse:
+        unit = find()
+        if unit is None:
+            return render(request, "stats/empty.html")
+        return _merged_redirect(unit) or _home_made(request, unit)
+
+    return shapes.render_page(
+        request,
+        page="home",
+        scope=scope,
+        args=(scope,),
+        holes=HOME_HOLES,
+        make=make,
+        fill=_home_fill,
+    )
 
 
 @public_page
 def site_root(request: HttpRequest) -> HttpResponse:
     """``/``: the root unit's site (the banner's)."""
-    root = Unit.objects.get_root_nodes().select_related("site_counter").first()
-    if root is None:
-        return render(request, "stats/empty.html")
-    return _home(request, root)
-
-
-@public_page
-def site_home(request: HttpRequest, code: str) -> HttpResponse:
-    unit = public_unit(code=code)
-    return _merged_redirect(unit) or _home(request, unit)
-
-
-@public_page(params={"page": positive_number})
-def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
-    unit = public_unit(code=code)
-    found = column_and_children(columns=site_columns(unit=unit, memo=True), key=key)
-    if found is None:
-        raise NotFound
-    column, subcolumns = found
-    articles = site_column_articles(unit=unit, keys=[column.key, *(c.key for c in subcolumns)])
-    page = Paginator(articles, COLUMN_PAGE_SIZE).get_page(request.GET.get("page"))
-    count_read(request, unit=unit)
-    return render(
+    return _home(
         request,
-        "sites/site_column.html",
-        {
-            "unit": unit,
-            "column": column,
-            "subcolumns": subcolumns,
-            "page": page,
-            "rows": shown_rows(list(page.object_list)),
-            "extra": column_page(request, unit, column),  # other apps' content
-        },
+        scope=ROOT_SCOPE,
+        find=lambda: Unit.objects.get_root_nodes().select_related("site_counter").first(),
     )
 
 
 @public_page
+def site_home(request: HttpRequest, code: str) -> HttpResponse:
+    return _home(request, scope=code, find=lambda: public_unit(code=code))
+
+
+PAGES_KEPT = 16  # a column's list pages kept with its shape (per language and text size)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _ColumnKept:
+    unit: Unit
+    column: Any  # a Column (saved, or one of the seed's defaults)
+    keys: list[str]  # the column's and its sub-columns'
+    count: int  # articles in them at the shape's generation
+    # each ``?page=`` asked (its clean value): its rows and pager, the same for every reader
+    # until the shape's generation changes
+    pages: dict[str | None, tuple[str, str]] = dataclasses.field(default_factory=dict)
+
+
+@public_page(params={"page": positive_number})
+def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
+    def make() -> shapes.Made:
+        unit = public_unit(code=code)
+        found = column_and_children(columns=site_columns(unit=unit, memo=True), key=key)
+        if found is None:
+            raise NotFound
+        column, subcolumns = found
+        keys = [column.key, *(c.key for c in subcolumns)]
+        count = site_column_articles(unit=unit, keys=keys).count()
+        context = {"unit": unit, "column": column, "subcolumns": subcolumns}
+        return shapes.Made(
+            "sites/site_column.html", context, _ColumnKept(unit, column, keys, count)
+        )
+
+    return shapes.render_page(
+        request,
+        page="column",
+        scope=code,
+        args=(code, key),
+        holes=COLUMN_HOLES,
+        make=make,
+        fill=_column_fill,
+    )
+
+
+def _column_fill(request: HttpRequest, kept: _ColumnKept, fresh: bool) -> dict[str, str]:
+    asked = request.GET.get("page")
+    listed = kept.pages.get(asked)
+    if listed is None:
+        articles = site_column_articles(unit=kept.unit, keys=kept.keys)
+        paginator = Paginator(articles, COLUMN_PAGE_SIZE)
+        paginator.count = kept.count  # type: ignore[misc]  # known at the shape's generation
+        page = paginator.get_page(asked)
+        listed = (shown_list(shown_rows(list(page.object_list))), _pager(page))
+        if len(kept.pages) < PAGES_KEPT:
+            kept.pages[asked] = listed
+    count_read(request, unit=kept.unit)
+    return {
+        shapes.PATH: quote(request.get_full_path()),
+        "bell": bell_part(request),
+        "rows": listed[0],
+        "pager": listed[1],
+        "extra": column_page(request, kept.unit, kept.column),  # other apps' content
+    }
+
+
+def _pager(page: Page[Any]) -> str:
+    """Newer / "page n of m" / older, when the list has more than one page."""
+    if not page.has_other_pages():
+        return ""
+    newer = (
+        format_html(
+            '<a class="btn secondary" href="?page={}">{}</a>',
+            page.previous_page_number(),
+            _("Newer"),
+        )
+        if page.has_previous()
+        else "<span></span>"
+    )
+    older = (
+        format_html(
+            '<a class="btn secondary" href="?page={}">{}</a>', page.next_page_number(), _("Older")
+        )
+        if page.has_next()
+        else "<span></span>"
+    )
+    where = _("Page %(n)s of %(total)s") % {"n": page.number, "total": page.paginator.num_pages}
+    return format_html(
+        '<nav class="pager">{}\n<span class="muted">{}</span>\n{}</nav>',
+        mark_safe(newer),  # noqa: S308 (made by format_html above, or a bare tag)
+        where,
+        mark_safe(older),  # noqa: S308
+    )
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _ArticleKept:
+    unit: Unit
+    article: Article
+
+
+@public_page
 def site_article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
-    unit = public_unit(code=code)
-    article = access_public_article(unit=unit, pk=pk)
-    count_read(request, unit=unit, article=article)
+    def make() -> shapes.Made:
+        unit = public_unit(code=code)
+        article = access_public_article(unit=unit, pk=pk)
+        return shapes.Made(
+            "sites/site_article.html",
+            _article_context(request, unit, article),
+            _ArticleKept(unit, article),
+        )
+
+    return shapes.render_page(
+        request,
+        page="article",
+        scope=code,
+        args=(code, pk),
+        holes=ARTICLE_HOLES,
+        make=make,
+        fill=_article_fill,
+    )
+
+
+def _article_context(request: HttpRequest, unit: Unit, article: Article) -> dict[str, Any]:
     title = article_text(article, "title")
     description = article_text(article, "summary") or Truncator(
         " ".join(strip_tags(article_text(article, "body")).split())
     ).chars(SHARE_DESCRIPTION_CHARS)
     column = article.column if article.column and article.column.unit_id == unit.pk else None
-    return render(
-        request,
-        "sites/site_article.html",
-        {
-            "unit": unit,
-            "article": article,
-            "column": column if column and column.enabled else None,
-            "attachments": article_attachments(article=article),
-            "extra": article_blocks(request, unit, article),  # other apps' content
-            "reads": shown_reads(article),
-            "speech_lang": "mn" if shows_mongolian(article) else "zh-CN",
-            # the server's reading of the Chinese text, for a phone with no Chinese voice
-            "speech_url": article.speech.url
-            if article.speech and not shows_mongolian(article)
-            else "",
-            "share": {
-                "type": "article",
-                "title": title,
-                "description": description,
-                "url": _absolute(request, reverse("site-article", args=[unit.code, article.pk])),
-                "image": _image_url(request, article),
-            },
+    return {
+        "unit": unit,
+        "article": article,
+        "column": column if column and column.enabled else None,
+        "attachments": article_attachments(article=article),
+        "speech_lang": "mn" if shows_mongolian(article) else "zh-CN",
+        # the server's reading of the Chinese text, for a phone with no Chinese voice
+        "speech_url": article.speech.url if article.speech and not shows_mongolian(article) else "",
+        "share": {
+            "type": "article",
+            "title": title,
+            "description": description,
+            "url": _absolute(request, reverse("site-article", args=[unit.code, article.pk])),
+            "image": _image_url(request, article),
         },
-    )
+    }
+
+
+def _article_fill(request: HttpRequest, kept: _ArticleKept, fresh: bool) -> dict[str, str]:
+    unit, article = kept.unit, kept.article
+    count_read(request, unit=unit, article=article)
+    stored = None if fresh else stored_reads(article_id=article.pk)
+    return {
+        shapes.PATH: quote(request.get_full_path()),
+        "bell": bell_part(request),
+        "reads": _number(shown_reads(article, stored=stored)),
+        "extra": article_blocks(request, unit, article),  # other apps' content
+    }
 
 
 def qr_svg(url: str, *, inline: bool = False) -> str:

@@ -1,0 +1,303 @@
+"""Public pages made of kept shapes (``nutag.sites.shapes``, issue 17): negatives first — one
+reader's bell, name, comment form or token never reaches another; a page with a token outside
+its holes is not kept; marks never show — then what each reader sees is what a whole render
+gives, byte for byte, and a change is seen by the next reader at once."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+import pytest
+from django.test import Client, override_settings
+
+from nutag.core.actors import SYSTEM
+from nutag.factories import PersonFactory, UserFactory
+from nutag.notify import services as notify
+from nutag.notify.models import Kind
+from nutag.orgs.permissions import Perm
+from nutag.sites import services, shapes
+from nutag.sites.models import Column
+from nutag.sites.tests.test_public import publish
+
+pytestmark = pytest.mark.django_db
+# every request reaches the view; the shapes live as long as a page would
+NO_CACHE = override_settings(NUTAG_PAGE_CACHE_SECONDS=0, NUTAG_SITE_MEMO_SECONDS=300)
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+
+
+def _client(user: Any = None, lang: str = "zh-hans", large: bool = False) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE=lang)
+    client.cookies["nutag_large"] = "1" if large else "0"
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+def _page(client: Client, url: str) -> str:
+    response = client.get(url)
+    assert response.status_code == 200, (url, response.status_code)
+    text = response.content.decode()
+    assert f"zq{shapes._NONCE}" not in text  # no hole left unfilled
+    return text
+
+
+def _resident(unit: Any, name: str) -> Any:
+    user = UserFactory(username=name)
+    PersonFactory(unit=unit, name=f"{name}人", user=user, is_resident=True)
+    return user
+
+
+def _tell(cast: Any, key: str) -> None:
+    notify.notify_units(
+        acting_user=SYSTEM,
+        kind=Kind.TASK_ISSUED,
+        units=[cast.township1],
+        perm=Perm.REPORT_TASKS,
+        params={"from": "测试旗", "title": "春季任务", "due": "2026-04-01"},
+        event_key=key,
+    )
+
+
+# --- Negatives first ----------------------------------------------------------------------
+
+
+@NO_CACHE
+def test_one_readers_bell_and_comment_form_never_reach_another(cast: Any) -> None:
+    unit = cast.village1a
+    article = publish(unit, title="草场新政策")
+    url = f"/u/{unit.code}/a/{article.pk}/"
+    _tell(cast, "e1")
+    _tell(cast, "e2")
+    officer = _client(cast.township1_secretary)  # two unread notifications
+    resident = _client(_resident(unit, "牧民甲"))  # may comment here
+    # the officer's render makes the shape
+    mine = _page(officer, url)
+    assert 'class="bell"' in mine and "<b>2</b>" in mine
+    assert shapes.kept_count() >= 1
+    # an anonymous reader: no bell, no form, no token
+    anonymous = _page(_client(), url)
+    assert 'class="bell"' not in anonymous and "csrfmiddlewaretoken" not in anonymous
+    # the resident: their own bell (nothing unread), their own form and token
+    theirs = _page(resident, url)
+    assert 'class="bell"' in theirs and "<b>2</b>" not in theirs
+    assert 'name="text"' in theirs
+    token = TOKEN.search(theirs)
+    assert token and token.group(1) not in mine
+    # and the officer again: still their own count
+    assert "<b>2</b>" in _page(officer, url)
+
+
+@NO_CACHE
+def test_a_page_with_a_token_outside_its_holes_is_rendered_whole_and_not_kept(
+    cast: Any, rf: Any
+) -> None:
+    from django.contrib.auth.models import AnonymousUser
+    from django.middleware.csrf import get_token
+
+    from nutag.voice.forms_talk import CommentForm
+
+    def make() -> shapes.Made:
+        context = {
+            "unit": cast.village1a,
+            "rows": [],
+            "may_comment": True,
+            "form": CommentForm(),
+            "action": "/x/",
+            "back": "/y/",
+        }
+        return shapes.Made("voice/comments/_block.html", context, None)
+
+    def fill(request: Any, keep: Any, fresh: bool) -> dict[str, str]:
+        return {shapes.PATH: ""}
+
+    tokens = []
+    for _ in range(2):
+        request = rf.get("/u/x/")
+        request.user = AnonymousUser()
+        secret = get_token(request)  # this reader's token
+        response = shapes.render_page(
+            request,
+            page="t",
+            scope="t",
+            args=(),
+            holes=frozenset({shapes.PATH}),
+            make=make,
+            fill=fill,
+        )
+        found = TOKEN.search(response.content.decode())
+        assert found is not None
+        tokens.append((secret, found.group(1)))
+        assert shapes.kept_count() == 0
+    from django.middleware.csrf import _unmask_cipher_token  # type: ignore[attr-defined]
+
+    for secret, shown in tokens:  # each reader's own
+        assert _unmask_cipher_token(shown) == _unmask_cipher_token(secret)
+
+
+def test_a_mark_the_page_does_not_fill_is_refused() -> None:
+    html = f"<p>{shapes.hole('bell')}{shapes.hole('other')}</p>"
+    with pytest.raises(ValueError, match="other"):
+        shapes._split(html, frozenset({"bell"}))
+
+
+@NO_CACHE
+def test_an_article_cannot_fill_a_hole_with_a_mark_of_its_own(cast: Any) -> None:
+    """An author who writes something that looks like a mark gets it shown as written: the
+    marks carry a number drawn per process."""
+    unit = cast.village1a
+    fake = "zq0123456789abcdef0123bellqz"
+    article = publish(unit, title=fake, body=f"<p>{fake}</p>")
+    text = _page(_client(cast.township1_secretary), f"/u/{unit.code}/a/{article.pk}/")
+    assert text.count(fake) >= 2
+
+
+@NO_CACHE
+def test_shapes_are_bounded(cast: Any, monkeypatch: Any) -> None:
+    monkeypatch.setattr(shapes, "MOST_SHAPES", 3)
+    unit = cast.village1a
+    client = _client()
+    for n in range(5):
+        article = publish(unit, title=f"文章{n}")
+        _page(client, f"/u/{unit.code}/a/{article.pk}/")
+    assert shapes.kept_count() <= 3
+
+
+# --- What readers see ---------------------------------------------------------------------
+
+
+def _pages(cast: Any) -> list[str]:
+    unit = cast.village1a
+    news = Column.objects.create(unit=unit, key="news", title="新闻")
+    articles = [publish(unit, title=f"新闻{n}", column=news) for n in range(23)]
+    publish(unit, title="通知", kind="notice")
+    column = f"/u/{unit.code}/c/news/"
+    return [
+        "/",
+        f"/u/{unit.code}/",
+        f"/u/{cast.township1.code}/",
+        column,
+        f"{column}?page=2",
+        f"{column}?page=9",
+        f"/u/{unit.code}/a/{articles[0].pk}/",
+    ]
+
+
+@NO_CACHE
+@pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong"])
+def test_each_reader_sees_what_a_whole_render_gives(cast: Any, lang: str) -> None:
+    urls = _pages(cast)
+    _tell(cast, "e1")
+    readers = [None, _resident(cast.village1a, "牧民乙"), cast.township1_secretary]
+    for user in readers:
+        for large in (False, True):
+            client = _client(user, lang, large)
+            with override_settings(NUTAG_PAGE_SHAPES=False):
+                whole = [TOKEN.sub("", _page(client, url)) for url in urls]
+            shapes.forget()
+            made = [TOKEN.sub("", _page(client, url)) for url in urls]  # shapes made
+            filled = [TOKEN.sub("", _page(client, url)) for url in urls]  # shapes filled
+            for url, a, b, c in zip(urls, whole, made, filled, strict=True):
+                assert a == b == c, (user, large, url)
+    assert shapes.kept_count() >= len(urls) - 2  # a column's pages share its shape
+
+
+@NO_CACHE
+def test_a_column_page_never_asked_gets_its_own_rows_and_pager(cast: Any) -> None:
+    unit = cast.village1a
+    news = Column.objects.create(unit=unit, key="news", title="新闻")
+    for n in range(45):
+        publish(unit, title=f"第{n:02d}条", column=news)
+    client = _client()
+    url = f"/u/{unit.code}/c/news/"
+    first = _page(client, url)
+    second = _page(client, f"{url}?page=2")
+    last = _page(client, f"{url}?page=3")
+    beyond = _page(client, f"{url}?page=99")
+    # the newest first: 44 … 25, 24 … 5, 4 … 0
+    assert "第44条" in first and "第25条" in first and "第24条" not in first
+    assert "第24条" in second and "第05条" in second and "第25条" not in second
+    assert "第04条" in last and "第00条" in last and "第05条" not in last
+    assert beyond == last.replace("%3Fpage%3D3", "%3Fpage%3D99")  # beyond the end: the last
+    assert 'href="?page=2"' in first and 'href="?page=1"' not in first
+    assert 'href="?page=1"' in second and 'href="?page=3"' in second
+    assert 'href="?page=3"' not in last
+    # each page's links back to the language choice keep its own address
+    assert "%3Fpage%3D2" in second and "%3Fpage%3D2" not in last
+
+
+@NO_CACHE
+def test_a_publish_a_withdrawal_and_a_new_title_show_to_the_next_logged_in_reader(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = cast.village1a
+    reader = _client(cast.township1_secretary)  # logged in: never served from the page cache
+    home = f"/u/{unit.code}/"
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create(
+            acting_user=SYSTEM,
+            unit=unit,
+            data=services.ArticleInput(title="旧标题", body="<p>x</p>"),
+        )
+    _page(reader, home)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_publish(acting_user=SYSTEM, article=article)
+    url = f"/u/{unit.code}/a/{article.pk}/"
+    assert "旧标题" in _page(reader, home) and "旧标题" in _page(reader, url)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=SYSTEM, article=article)
+    assert reader.get(url).status_code == 404
+    assert "旧标题" not in _page(reader, home)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_update(
+            acting_user=SYSTEM,
+            article=article,
+            data=services.ArticleInput(title="新标题", body="<p>x</p>"),
+        )
+        services.article_publish(acting_user=SYSTEM, article=article)
+    assert "新标题" in _page(reader, url) and "旧标题" not in _page(reader, url)
+    assert "新标题" in _page(reader, home)
+
+
+@NO_CACHE
+def test_counters_stay_current_on_a_kept_shape(cast: Any) -> None:
+    """The reads shown are the database's and those not yet written, read afresh on every
+    render: a shape made before a flush shows the same number after it."""
+    from nutag.sites.counting import flush_reads
+
+    unit = cast.village1a
+    article = publish(unit, title="阅读")
+    url = f"/u/{unit.code}/a/{article.pk}/"
+
+    def reads(agent: str) -> int:
+        found = re.search(r"阅读 (\d+)", _page(Client(HTTP_USER_AGENT=agent), url))
+        assert found is not None
+        return int(found.group(1))
+
+    assert reads("Mozilla/5.0 reader0") == 1  # the shape made
+    assert [reads(f"Mozilla/5.0 reader{n}") for n in (1, 2, 3)] == [2, 3, 4]  # filled
+    flush_reads()  # the counts move to the database
+    assert reads("Mozilla/5.0 reader4") == 5
+
+
+@NO_CACHE
+def test_each_readers_comment_form_posts_with_the_token_shown_to_them(cast: Any) -> None:
+    """The comments block is kept for logged-in readers too, with each reader's own token put
+    in: a browser that checks CSRF posts with what the page showed it."""
+    from nutag.voice.models import Comment
+
+    unit = cast.village1a
+    article = publish(unit, title="评论")
+    url = f"/u/{unit.code}/a/{article.pk}/"
+    for n, name in enumerate(("牧民丙", "牧民丁", "牧民戊")):
+        reader = Client(enforce_csrf_checks=True)
+        reader.force_login(_resident(unit, name))
+        token = TOKEN.search(_page(reader, url))
+        assert token is not None
+        refused = reader.post(url + "comments/", {"text": f"没有令牌{n}"})
+        assert refused.status_code == 403
+        sent = reader.post(
+            url + "comments/", {"text": f"第{n}条评论", "csrfmiddlewaretoken": token.group(1)}
+        )
+        assert sent.status_code == 302, sent.status_code
+    assert Comment.objects.filter(article=article).count() == 3
