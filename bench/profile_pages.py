@@ -373,16 +373,21 @@ def steps(urls: dict[str, str], reps: int) -> str:
     return out.getvalue()
 
 
-def kinds_of_miss(urls: dict[str, str], reps: int) -> str:
+def kinds_of_miss(urls: dict[str, str], reps: int, publish: bool = True) -> str:
     """Each kind of page-cache miss (``nutag.sites.shapes``), CPU ms per request (median) and
     the ratio to the bare view measured in the same loop:
 
     - ``shape kept``: the page asked again without the page cache (an anonymous reader after
       the entry was dropped; what every logged-in reader meets): the shape filled;
-    - ``logged in``: the same pages for the demo's resident (the bell, the comment form);
+    - ``logged in``: the same pages for the demo's resident (the bell, the comment form),
+      against the bare view that reads who asks (``bench/bare_urls.py``: the session and the
+      login, which any page for a logged-in reader reads);
     - ``new ?page=``: a column page never asked at this generation (the shape kept, its rows
       not), in the column with the most pages: its pages 2–10, and the deeper ones;
     - ``whole (shapes off)``: ``NUTAG_PAGE_SHAPES=0``, every miss rendered whole (as before);
+    - ``after a publish``: an older article right after another article's publish at the
+      village (through the services; the unit's pages purged): its shape is kept by its own
+      and its unit's frame generations (``caching.article_generations``);
     - ``first render``: the page's first render since its purge (``shapes.forget()`` before
       each request; the unit's other answers kept, ``selectors.memo``): rendered whole, its
       shape made.
@@ -393,6 +398,7 @@ def kinds_of_miss(urls: dict[str, str], reps: int) -> str:
     from django.contrib.auth import get_user_model
     from django.test import Client
 
+    from bench.bare_urls import BARE_USER_PATH
     from nutag.sites import shapes
 
     anonymous = Client(HTTP_ACCEPT_LANGUAGE="zh-hans")
@@ -421,7 +427,7 @@ def kinds_of_miss(urls: dict[str, str], reps: int) -> str:
     samples: dict[str, list[float]] = defaultdict(list)
     for i in range(reps):
         samples["bare"].append(cpu(lambda: anonymous.get(urls["bare"])))
-        samples["bare · logged in"].append(cpu(lambda: resident.get(urls["bare"])))
+        samples["bare · logged in"].append(cpu(lambda: resident.get(BARE_USER_PATH)))
         # set, not overridden: a setting_changed signal would drop what other parts keep
         settings.NUTAG_PAGE_SHAPES = False
         for key in ("village", "column", "article"):
@@ -442,13 +448,18 @@ def kinds_of_miss(urls: dict[str, str], reps: int) -> str:
                 samples[f"new ?page= · {label}"].append(
                     cpu(lambda n=n: anonymous.get(f"{column}?page={n}"))
                 )
+        if publish:  # another article published at the village: every page of it purged
+            _publish_one(20_000 + i)
+            samples["after a publish · article"].append(cpu(lambda: anonymous.get(urls["article"])))
+            for key in ("village", "column"):  # the unit's kept answers again, untimed
+                anonymous.get(urls[key])
     bare = statistics.median(samples.pop("bare"))
     bare_in = statistics.median(samples.pop("bare · logged in"))
     out = io.StringIO()
     out.write(
         f"kinds of miss (page cache off), this thread's CPU ms, median of {reps}; bare view"
-        f" {bare:.2f} ms, logged in {bare_in:.2f} ms (the ratio of a logged-in page is to"
-        f" it); new ?page= in {column} ({numbers[-1]} pages):\n"
+        f" {bare:.2f} ms, reading who asks for a logged-in reader {bare_in:.2f} ms (the ratio"
+        f" of a logged-in page is to it); new ?page= in {column} ({numbers[-1]} pages):\n"
     )
     for label, values in samples.items():
         ms = statistics.median(values)

@@ -23,6 +23,11 @@
   (renamed, moved, closed …: site-wide, since names show on other units' pages). Bumps
   happen at once *and again on commit* (``transaction.on_commit``): a page rendered from
   the old data by a concurrent request between the two is not kept.
+- **Two more generations for an article's page** (its kept shape, ``nutag.sites.shapes``):
+  a unit's *frame* (``pcg:f:<code>``: what an article's page shows of the unit) and an
+  article's own (``pcg:a:<id>``). ``purge_article`` bumps the article's and the units' page
+  generations, not their frames; every other purge bumps the frames too
+  (``purge_scopes(..., articles_only=False)``). See ``article_generations``.
 - **Read counts still count on a hit**: the view's ``count_read`` call notes the unit and
   article on the request; they are stored with the page, and a hit calls
   ``counting.count_read_for_cached``. The numbers shown on a cached page (reads, visits)
@@ -115,6 +120,14 @@ def _slots_key(scope: str) -> str:
     return f"pcg:s:{scope}"
 
 
+def _frame_key(scope: str) -> str:
+    return f"pcg:f:{scope}"
+
+
+def _article_key(article_id: int) -> str:
+    return f"pcg:a:{article_id}"
+
+
 def _generations(keys: list[str]) -> list[int]:
     return generations.read(keys)
 
@@ -128,9 +141,21 @@ def purge_everything() -> None:
     _bump_now_and_on_commit({GENERATION_ALL})
 
 
-def purge_scopes(scopes: Iterable[str]) -> None:
-    """Purge the pages of the units with these codes (``ROOT_SCOPE``: ``/``)."""
-    _bump_now_and_on_commit({_scope_key(s) for s in scopes})
+def purge_scopes(scopes: Iterable[str], *, articles_only: bool = False) -> None:
+    """Purge the pages of the units with these codes (``ROOT_SCOPE``: ``/``), and what an
+    article's page shows of them (their *frame* generation: names, columns, the apps' page
+    scripts …) unless the change is only in articles (``articles_only``: an article, its
+    placements, its attachments: ``purge_article``, which purges that article's own page)."""
+    scopes = set(scopes)
+    keys = {_scope_key(s) for s in scopes}
+    if not articles_only:
+        keys |= {_frame_key(s) for s in scopes}
+    _bump_now_and_on_commit(keys)
+
+
+def purge_article_pages(article_ids: Iterable[int]) -> None:
+    """Purge these articles' own pages (``article_generations``), on every unit."""
+    _bump_now_and_on_commit({_article_key(pk) for pk in article_ids})
 
 
 def purge_slot_answers(scopes: Iterable[str]) -> None:
@@ -167,15 +192,18 @@ def _scopes(rows: Iterable[tuple[str, str]], *, ancestors: bool) -> set[str]:
     return codes
 
 
-def purge_units(*, unit_ids: Iterable[int], ancestors: bool = True) -> set[str]:
+def purge_units(
+    *, unit_ids: Iterable[int], ancestors: bool = True, articles_only: bool = False
+) -> set[str]:
     """Purge the pages of these units (and of the units above them, which show their
-    activity, and ``/``); returns the scopes purged."""
+    activity, and ``/``); returns the scopes purged. ``articles_only``: see
+    ``purge_scopes``."""
     ids = set(unit_ids)
     if not ids:
         return set()
     rows = Unit.objects.filter(pk__in=ids).order_by().values_list("code", "path")
     scopes = _scopes(rows, ancestors=ancestors)
-    purge_scopes(scopes)
+    purge_scopes(scopes, articles_only=articles_only)
     return scopes
 
 
@@ -188,7 +216,8 @@ def purge_article(*, article_id: int, unit_id: int | None = None) -> None:
     if unit_id is not None:
         where |= Q(pk=unit_id)
     rows = Unit.objects.filter(where).order_by().values_list("code", "path")
-    purge_scopes(_scopes(rows, ancestors=True) | {ROOT_SCOPE})
+    purge_scopes(_scopes(rows, ancestors=True) | {ROOT_SCOPE}, articles_only=True)
+    purge_article_pages([article_id])
 
 
 # --- The decorator --------------------------------------------------------------------------
@@ -230,6 +259,14 @@ def memo_generations(scope: str, *, page: bool = True, slots: bool = False) -> l
     if slots:
         names.append(_slots_key(scope))
     return _generations(names)
+
+
+def article_generations(scope: str, article_id: int) -> list[int]:
+    """What an article's own page on ``scope``'s site depends on, in one read: the site-wide
+    generation, the unit's frame generation and the article's (``purge_scopes``,
+    ``purge_article_pages``) — not the unit's page generation, which every other article's
+    publish bumps. The key of an article's kept shape (``nutag.sites.shapes``)."""
+    return _generations([GENERATION_ALL, _frame_key(scope), _article_key(article_id)])
 
 
 def page_key(request: HttpRequest, *, scope: str, version: str = "") -> str:

@@ -28,12 +28,16 @@ What keeps this correct:
 - **The key** is the page cache's (``caching.page_key``) without the query string, which only
   holes read: the page and its URL arguments, scheme and host (absolute URLs in the share
   tags), language, text size, the HTMX headers, the extension registry's version (as the kept
-  answers, ``selectors.memo``), and the site-wide and scope page generations
-  read *before* ``make()`` (``caching.memo_generations``): every change that purges the
-  page's cache entry makes its shape unreachable, and a shape made while a change commits is
-  kept under the old generation. Shapes also expire with the page cache's lifetime
-  (``NUTAG_SITE_MEMO_SECONDS``; 0 keeps none, and pages render whole, as they do with
-  ``NUTAG_PAGE_SHAPES=0``).
+  answers, ``selectors.memo``), and generations read *before* ``make()``: for a home or a
+  column page the site-wide and the scope's page generations (``caching.memo_generations``),
+  so every change that purges the page's cache entry makes its shape unreachable; for an
+  article the site-wide one, the unit's *frame* generation (its name, columns, the apps'
+  page scripts: everything but articles and lists) and the article's own
+  (``caching.article_generations``), so another article's publish, which purges every page
+  of the unit, leaves its shape — the page cache's miss that follows is a fill. A shape made
+  while a change commits is kept under the old generation. Shapes also expire with the page
+  cache's lifetime (``NUTAG_SITE_MEMO_SECONDS``; 0 keeps none, and pages render whole, as
+  they do with ``NUTAG_PAGE_SHAPES=0``).
 - **Nothing of one reader reaches another**: the template is rendered for the shape with a
   stand-in of the request that is anonymous (no user, no messages, its own ``META``), so
   whatever differs for a logged-in reader must be a hole, or it is not shown to them at all;
@@ -134,7 +138,9 @@ def _seconds() -> int:
     return memo_seconds()
 
 
-def _key(request: HttpRequest, page: str, args: tuple[Any, ...], scope: str) -> tuple[Any, ...]:
+def _key(
+    request: HttpRequest, page: str, args: tuple[Any, ...], gens: list[int]
+) -> tuple[Any, ...]:
     return (
         page,
         *args,
@@ -145,7 +151,7 @@ def _key(request: HttpRequest, page: str, args: tuple[Any, ...], scope: str) -> 
         request.headers.get("HX-Request", ""),
         request.headers.get("HX-Target", ""),
         registry_version(),  # an app's slot registered or removed (tests)
-        *caching.memo_generations(scope),
+        *gens,
     )
 
 
@@ -197,14 +203,18 @@ def render_page(
     holes: frozenset[str],
     make: Callable[[], Made | HttpResponse],
     fill: Fill,
+    generations: Callable[[], list[int]] | None = None,
 ) -> HttpResponse:
     """The page ``page`` (with its URL arguments ``args``, purged with ``scope``): its kept
     shape filled for this request, or made, kept and filled (see the module docstring).
-    ``holes`` are the names ``fill`` gives a value to (``path`` among them)."""
+    ``holes`` are the names ``fill`` gives a value to (``path`` among them). ``generations``:
+    what purges the shape, if not the scope's pages (``caching.memo_generations``): an
+    article's page gives ``caching.article_generations``."""
     seconds = _seconds()
     if seconds <= 0 or not settings.NUTAG_PAGE_SHAPES or request.method not in ("GET", "HEAD"):
         return _whole(request, make, fill)
-    key = _key(request, page, args, scope)  # before make(): see the module docstring
+    gens = generations() if generations is not None else caching.memo_generations(scope)
+    key = _key(request, page, args, gens)  # before make(): see the module docstring
     shape = _kept.get(key)
     now = time.time()
     if shape is not None and shape.until > now:

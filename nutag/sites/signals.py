@@ -67,8 +67,14 @@ def site_change_announced(
     articles changed (a new one has no reader yet). Unless the change is in sites' own
     content (``slots=False``), the extension apps' kept answers for the same units are
     forgotten too."""
-    scopes = caching.purge_units(unit_ids=unit_ids)
-    caching.purge_scopes([caching.ROOT_SCOPE])
+    # sites' own change of these articles (published, withdrawn, pushed down, read aloud):
+    # their pages and the lists; anything else (a column, another app) also what an
+    # article's page shows of the units (their frame generation)
+    articles_only = not slots and bool(article_ids)
+    scopes = caching.purge_units(unit_ids=unit_ids, articles_only=articles_only)
+    caching.purge_scopes([caching.ROOT_SCOPE], articles_only=articles_only)
+    if article_ids:
+        caching.purge_article_pages(article_ids)
     if slots:
         caching.purge_slot_answers(scopes | {caching.ROOT_SCOPE})
     caching.refresh_scopes_later(scopes | {caching.ROOT_SCOPE}, article_ids=article_ids or ())

@@ -301,3 +301,75 @@ def test_each_readers_comment_form_posts_with_the_token_shown_to_them(cast: Any)
         )
         assert sent.status_code == 302, sent.status_code
     assert Comment.objects.filter(article=article).count() == 3
+
+
+# --- An article's shape outlives another article's publish ------------------------------
+
+
+def _article_read(client: Client, url: str) -> tuple[str, bool]:
+    """The page, and whether it was made (the article read) rather than filled."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as queries:
+        text = _page(client, url)
+    made = any("SELECT a.*" in q["sql"] for q in queries.captured_queries)
+    return text, made
+
+
+@NO_CACHE
+def test_what_an_article_page_shows_of_its_unit_still_purges_its_shape(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Negatives first: the article's column renamed or hidden, an attachment added, the
+    unit renamed, the article taken off a unit: each is on the next render."""
+    from nutag.sites.models import Attachment, Placement
+
+    unit = cast.village1a
+    column = Column.objects.create(unit=unit, key="news", title="旧栏目")
+    article = publish(cast.township1, title="镇里的文章", column=None, on=(unit,))
+    own = publish(unit, title="村里的文章", column=column)
+    reader = _client(cast.township1_secretary)
+    url = f"/u/{unit.code}/a/{own.pk}/"
+    assert "旧栏目" in _page(reader, url)
+    column.title = "新栏目"
+    column.save()
+    text, made = _article_read(reader, url)
+    assert made and "新栏目" in text and "旧栏目" not in text
+    column.enabled = False
+    column.save()
+    assert "新栏目" not in _page(reader, url)
+    Attachment.objects.create(article=own, file="a/x.pdf", name="附件甲.pdf", size=1)
+    assert "附件甲.pdf" in _page(reader, url)
+    unit.name = "改名嘎查"
+    unit.save()
+    assert "改名嘎查" in _page(reader, url)
+    pushed = f"/u/{unit.code}/a/{article.pk}/"
+    assert "镇里的文章" in _page(reader, pushed)
+    Placement.objects.filter(article=article, unit=unit).delete()
+    assert reader.get(pushed).status_code == 404
+
+
+@NO_CACHE
+def test_another_articles_publish_leaves_an_articles_shape(
+    cast: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = cast.village1a
+    older = publish(unit, title="旧文章")
+    url = f"/u/{unit.code}/a/{older.pk}/"
+    reader = _client()
+    first, made = _article_read(reader, url)
+    assert made
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create(
+            acting_user=SYSTEM,
+            unit=unit,
+            data=services.ArticleInput(title="新文章", body="<p>x</p>"),
+        )
+        services.article_publish(acting_user=SYSTEM, article=article)
+    assert "新文章" in _page(reader, f"/u/{unit.code}/")  # the unit's pages were purged
+    again, made = _article_read(reader, url)
+    assert not made and again == first  # the older article's page: its shape filled
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=SYSTEM, article=older)
+    assert reader.get(url).status_code == 404

@@ -32,7 +32,7 @@ from nutag.core.errors import NotFound
 from nutag.core.templatetags.local_names import reader_dates_of
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 from nutag.sites import shapes
-from nutag.sites.caching import ROOT_SCOPE, positive_number, public_page
+from nutag.sites.caching import ROOT_SCOPE, article_generations, positive_number, public_page
 from nutag.sites.counting import count_read, shown_reads, shown_visits
 from nutag.sites.extensions import article_blocks, column_page
 from nutag.sites.models import Article
@@ -330,14 +330,17 @@ def site_article(request: HttpRequest, code: str, pk: int) -> HttpResponse:
             _ArticleKept(unit, article),
         )
 
+    number = int(pk)  # the URL takes digits only
     return shapes.render_page(
         request,
         page="article",
         scope=code,
-        args=(code, pk),
+        args=(code, number),
         holes=ARTICLE_HOLES,
         make=make,
         fill=_article_fill,
+        # not purged by another article's publish: its own and its unit's frame generations
+        generations=lambda: article_generations(code, number),
     )
 
 
