@@ -13,9 +13,7 @@ from django.test import Client, override_settings
 
 from nutag.core.actors import SYSTEM
 from nutag.factories import PersonFactory, UserFactory
-from nutag.notify import services as notify
-from nutag.notify.models import Kind
-from nutag.orgs.permissions import Perm
+from nutag.notify.tests.test_views import tell  # a notification for the township's officers
 from nutag.sites import services, shapes
 from nutag.sites.models import Column
 from nutag.sites.tests.test_public import publish
@@ -48,17 +46,6 @@ def _resident(unit: Any, name: str) -> Any:
     return user
 
 
-def _tell(cast: Any, key: str) -> None:
-    notify.notify_units(
-        acting_user=SYSTEM,
-        kind=Kind.TASK_ISSUED,
-        units=[cast.township1],
-        perm=Perm.REPORT_TASKS,
-        params={"from": "测试旗", "title": "春季任务", "due": "2026-04-01"},
-        event_key=key,
-    )
-
-
 # --- Negatives first ----------------------------------------------------------------------
 
 
@@ -67,8 +54,8 @@ def test_one_readers_bell_and_comment_form_never_reach_another(cast: Any) -> Non
     unit = cast.village1a
     article = publish(unit, title="草场新政策")
     url = f"/u/{unit.code}/a/{article.pk}/"
-    _tell(cast, "e1")
-    _tell(cast, "e2")
+    tell(cast, "e1")
+    tell(cast, "e2")
     officer = _client(cast.township1_secretary)  # two unread notifications
     resident = _client(_resident(unit, "牧民甲"))  # may comment here
     # the officer's render makes the shape
@@ -187,7 +174,7 @@ def _pages(cast: Any) -> list[str]:
 @pytest.mark.parametrize("lang", ["zh-hans", "zh-hant", "mn-mong"])
 def test_each_reader_sees_what_a_whole_render_gives(cast: Any, lang: str) -> None:
     urls = _pages(cast)
-    _tell(cast, "e1")
+    tell(cast, "e1")
     readers = [None, _resident(cast.village1a, "牧民乙"), cast.township1_secretary]
     for user in readers:
         for large in (False, True):
