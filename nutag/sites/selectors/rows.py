@@ -150,6 +150,10 @@ def listed_rows(
         cursor.execute(sql, [*params, ArticleStatus.PUBLISHED])
         found = cursor.fetchall()
     url = _article_url(unit.code)
+    units: dict[int, ListedUnit] = {}  # a list's rows come from a few units: one each
+    for row in found:
+        if row[7] not in units:
+            units[row[7]] = ListedUnit(pk=row[7], code=row[8], name=row[9], name_mn=row[10])
     return [
         ListedArticle(
             pk=row[0],
@@ -159,7 +163,7 @@ def listed_rows(
             pinned=bool(row[4]),
             published_at=_moment(row[5]),
             via=row[6],
-            unit=ListedUnit(pk=row[7], code=row[8], name=row[9], name_mn=row[10]),
+            unit=units[row[7]],
             url=url.format(row[0]),
         )
         for row in found
