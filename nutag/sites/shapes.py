@@ -76,6 +76,7 @@ from django.utils.translation import get_language
 from nutag.core.views import LARGE_TEXT_COOKIE
 from nutag.sites import caching
 from nutag.sites.extensions import registry_version
+from nutag.sites.selectors.memo import memo_seconds
 
 # letters and digits only: a mark passes escaping and URL quoting unchanged
 _NONCE = secrets.token_hex(10)
@@ -130,12 +131,6 @@ def forget() -> None:
 
 def kept_count() -> int:
     return len(_kept)
-
-
-def _seconds() -> int:
-    from nutag.sites.selectors.memo import memo_seconds
-
-    return memo_seconds()
 
 
 def _key(
@@ -210,7 +205,7 @@ def render_page(
     ``holes`` are the names ``fill`` gives a value to (``path`` among them). ``generations``:
     what purges the shape, if not the scope's pages (``caching.memo_generations``): an
     article's page gives ``caching.article_generations``."""
-    seconds = _seconds()
+    seconds = memo_seconds()
     if seconds <= 0 or not settings.NUTAG_PAGE_SHAPES or request.method not in ("GET", "HEAD"):
         return _whole(request, make, fill)
     gens = generations() if generations is not None else caching.memo_generations(scope)

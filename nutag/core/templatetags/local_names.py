@@ -49,14 +49,7 @@ def reader_date(value: Any) -> str:
 
 
 def reader_date_of(value: Any) -> str:
-    if not value:
-        return ""
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value) if timezone.is_aware(value) else value
-        day = value.date()
-    else:
-        day = value
-    return _day_text(day, get_language(), day.year == timezone.localdate().year)
+    return reader_dates_of([value])[0]
 
 
 def reader_dates_of(values: list[Any]) -> list[str]:
