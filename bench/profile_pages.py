@@ -383,12 +383,17 @@ def kinds_of_miss(urls: dict[str, str], reps: int, publish: bool = True) -> str:
     - ``logged in``: the same pages for the demo's resident (the bell, the comment form),
       against the bare view that reads who asks (``bench/bare_urls.py``: the session and the
       login, which any page for a logged-in reader reads);
-    - ``new ?page=``: a column page never asked at this generation (the shape kept, its rows
-      not), in the column with the most pages: its pages 2–10, and the deeper ones;
+    - ``next ?page=``: a column page never asked at this generation (the shape kept, its rows
+      not), in the column with the most pages, right after the page before it (a reader
+      paging on: it starts where that one ended, ``listed_rows(after=...)``): its pages 2–10,
+      and the deeper ones; ``?page= out of turn``: the same for a page whose neighbours were
+      not asked (a link to a deep page: its rows skipped to from page 1's end);
     - ``whole (shapes off)``: ``NUTAG_PAGE_SHAPES=0``, every miss rendered whole (as before);
-    - ``after a publish``: an older article right after another article's publish at the
-      village (through the services; the unit's pages purged): its shape is kept by its own
-      and its unit's frame generations (``caching.article_generations``);
+    - ``after a publish``: an older article, the village home and the column's first page
+      right after another article's publish at the village (through the services; the
+      unit's pages purged): their shapes are kept by the unit's frame generation (and the
+      article's own, ``caching.article_generations``, ``frame_generations``); the home's and
+      the column's lists are made again;
     - ``first render``: the page's first render since its purge (``shapes.forget()`` before
       each request; the unit's other answers kept, ``selectors.memo``): rendered whole, its
       shape made.
@@ -446,21 +451,28 @@ def kinds_of_miss(urls: dict[str, str], reps: int, publish: bool = True) -> str:
         for label, shown in (("pages 2–10", numbers[:9]), ("deeper pages", numbers[9:])):
             if shown:
                 n = shown[i % len(shown)]
-                samples[f"new ?page= · {label}"].append(
+                if n > 2:  # the page before it, shown: where it starts (a reader paging on)
+                    anonymous.get(f"{column}?page={n - 1}")
+                samples[f"next ?page= · {label}"].append(
+                    cpu(lambda n=n: anonymous.get(f"{column}?page={n}"))
+                )
+                n = shown[(i + len(shown) // 2) % len(shown)]  # never asked, nor its neighbours
+                samples[f"?page= out of turn · {label}"].append(
                     cpu(lambda n=n: anonymous.get(f"{column}?page={n}"))
                 )
         if publish:  # another article published at the village: every page of it purged
             _publish_one(20_000 + i)
-            samples["after a publish · article"].append(cpu(lambda: anonymous.get(urls["article"])))
-            for key in ("village", "column"):  # the unit's kept answers again, untimed
-                anonymous.get(urls[key])
+            for key in ("article", "village", "column"):
+                samples[f"after a publish · {key}"].append(
+                    cpu(lambda u=urls[key]: anonymous.get(u))
+                )
     bare = statistics.median(samples.pop("bare"))
     bare_in = statistics.median(samples.pop("bare · logged in"))
     out = io.StringIO()
     out.write(
         f"kinds of miss (page cache off), this thread's CPU ms, median of {reps}; bare view"
         f" {bare:.2f} ms, reading who asks for a logged-in reader {bare_in:.2f} ms (the ratio"
-        f" of a logged-in page is to it); new ?page= in {column} ({numbers[-1]} pages):\n"
+        f" of a logged-in page is to it); ?page= in {column} ({numbers[-1]} pages):\n"
     )
     for label, values in samples.items():
         ms = statistics.median(values)

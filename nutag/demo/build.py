@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.hashers import make_password
 from django.db import transaction
+from django.utils import translation
 
 from nutag.core.actors import SYSTEM
 from nutag.core.text import clean_name, name_initials, name_pinyin
@@ -328,7 +329,14 @@ def _ensure_logins(
 
 
 def build_demo(*, password: str | None = None) -> DemoResult:
-    """Create whatever of the demo banner is missing; a second run changes nothing."""
+    """Create whatever of the demo banner is missing; a second run changes nothing. Written
+    in the site's language whatever language the caller has active (a test before it, a
+    command), as a request in it would write it: the notes its services record read so."""
+    with translation.override(settings.LANGUAGE_CODE):
+        return _build_demo(password=password)
+
+
+def _build_demo(*, password: str | None) -> DemoResult:
     if settings.NUTAG_IS_PRODUCTION:
         raise DemoRefusedError(
             "Refusing to load the demo: NUTAG_IS_PRODUCTION is true. The demo adds "

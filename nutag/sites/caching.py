@@ -249,15 +249,19 @@ def scope_generations(scope: str) -> tuple[int, int]:
     return everything, own
 
 
-def memo_generations(scope: str, *, page: bool = True, slots: bool = False) -> list[int]:
+def memo_generations(
+    scope: str, *, page: bool = True, slots: bool = False, frame: bool = False
+) -> list[int]:
     """The site-wide generation, then ``scope``'s page generation and (or) its generation
-    of the extension apps' answers (``purge_slot_answers``), in one read: the key of an
-    answer ``selectors.memo`` keeps."""
+    of the extension apps' answers (``purge_slot_answers``) and (or) its frame generation
+    (``purge_scopes``), in one read: the key of an answer ``selectors.memo`` keeps."""
     names = [GENERATION_ALL]
     if page:
         names.append(_scope_key(scope))
     if slots:
         names.append(_slots_key(scope))
+    if frame:
+        names.append(_frame_key(scope))
     return _generations(names)
 
 
@@ -267,6 +271,14 @@ def article_generations(scope: str, article_id: int) -> list[int]:
     ``purge_article_pages``) — not the unit's page generation, which every other article's
     publish bumps. The key of an article's kept shape (``nutag.sites.shapes``)."""
     return _generations([GENERATION_ALL, _frame_key(scope), _article_key(article_id)])
+
+
+def frame_generations(scope: str) -> list[int]:
+    """The site-wide generation and ``scope``'s frame generation (what a home's or a column
+    page's kept shape depends on: names, columns, the apps' page scripts), then its page
+    generation (what their lists depend on: every article's publish bumps it), in one read.
+    ``shapes.render_page(..., shaped_by=2)``."""
+    return _generations([GENERATION_ALL, _frame_key(scope), _scope_key(scope)])
 
 
 def page_key(request: HttpRequest, *, scope: str, version: str = "") -> str:

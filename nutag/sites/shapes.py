@@ -13,10 +13,11 @@ So each of these pages is made of two functions (``nutag.sites.views.public``):
 - ``make()`` reads what the page shows and gives its template, its context and what the
   holes will need (``keep``: the unit, the article, a list's size …), or a response of its
   own (a redirect; a 404 is raised);
-- ``fill(request, keep, fresh)`` works out each hole for *this* request: the reader's bell,
-  the path the language links return to, the counters, a column page's rows and pager, the
-  other apps' blocks (the comments and their form, a poll and its vote). It also counts the
-  read. ``fresh`` says whether ``keep`` was made by this request (its counters are current).
+- ``fill(request, keep, fresh, lists)`` works out each hole for *this* request: the reader's
+  bell, the path the language links return to, the counters, the lists (a home's news, a
+  column page's rows and pager: kept in ``keep`` under the ``lists`` generations), the other
+  apps' blocks (the comments and their form, a poll and its vote). It also counts the read.
+  ``fresh`` says whether ``keep`` was made by this request (its counters are current).
 
 On a request, the shape kept for the page's key is filled; without one, ``make()`` runs, the
 template is rendered once with a mark in each hole, split at the marks and kept, then filled.
@@ -28,14 +29,16 @@ What keeps this correct:
 - **The key** is the page cache's (``caching.page_key``) without the query string, which only
   holes read: the page and its URL arguments, scheme and host (absolute URLs in the share
   tags), language, text size, the HTMX headers, the extension registry's version (as the kept
-  answers, ``selectors.memo``), and generations read *before* ``make()``: for a home or a
-  column page the site-wide and the scope's page generations (``caching.memo_generations``),
-  so every change that purges the page's cache entry makes its shape unreachable; for an
-  article the site-wide one, the unit's *frame* generation (its name, columns, the apps'
-  page scripts: everything but articles and lists) and the article's own
-  (``caching.article_generations``), so another article's publish, which purges every page
-  of the unit, leaves its shape — the page cache's miss that follows is a fill. A shape made
-  while a change commits is kept under the old generation. Shapes also expire with the page
+  answers, ``selectors.memo``), and generations read *before* ``make()``: the site-wide one
+  and the unit's *frame* generation (its name, columns, the apps' page scripts: everything
+  but articles and lists), and for an article its own (``caching.article_generations``),
+  so another article's publish, which purges every page of the unit, leaves the shapes — the
+  page cache's miss that follows is a fill. What a home or a column page shows of the
+  unit's articles (its news, its columns with something to read, its units below, a
+  column's rows and pager) are holes too, made again at each of the unit's page generations
+  and kept with the shape in a ``Latest`` (``render_page(shaped_by=...)``,
+  ``caching.frame_generations``). A shape made while a change commits is kept under the old
+  generation. Shapes also expire with the page
   cache's lifetime (``NUTAG_SITE_MEMO_SECONDS``; 0 keeps none, and pages render whole, as
   they do with ``NUTAG_PAGE_SHAPES=0``).
 - **Nothing of one reader reaches another**: the template is rendered for the shape with a
@@ -62,7 +65,7 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -109,7 +112,31 @@ class Shape:
     size: int
 
 
-Fill = Callable[[HttpRequest, Any, bool], Mapping[str, str]]
+# fill(request, keep, fresh, lists): ``lists`` are the generations read with the shape's key
+# that are not part of it (``render_page(shaped_by=...)``): what a ``Latest`` is kept under
+Fill = Callable[[HttpRequest, Any, bool, tuple[int, ...]], Mapping[str, str]]
+T = TypeVar("T")
+
+
+class Latest(Generic[T]):
+    """One value kept with the generations it was made at: the lists of a shape that
+    outlives them (a column page's rows, the home's news), made again when a later request
+    reads other generations. Lives in the shape's ``keep``, so it is per page, language and
+    text size, and goes with the shape."""
+
+    __slots__ = ("_slot",)
+
+    def __init__(self) -> None:
+        self._slot: tuple[tuple[int, ...], T] | None = None
+
+    def get(self, generations: tuple[int, ...], make: Callable[[], T]) -> T:
+        slot = self._slot  # one read: another thread may replace it meanwhile
+        if slot is not None and slot[0] == generations:
+            return slot[1]
+        value = make()
+        self._slot = (generations, value)
+        return value
+
 
 _kept: dict[tuple[Any, ...], Shape] = {}
 _chars = 0
@@ -199,27 +226,32 @@ def render_page(
     make: Callable[[], Made | HttpResponse],
     fill: Fill,
     generations: Callable[[], list[int]] | None = None,
+    shaped_by: int | None = None,
 ) -> HttpResponse:
     """The page ``page`` (with its URL arguments ``args``, purged with ``scope``): its kept
     shape filled for this request, or made, kept and filled (see the module docstring).
     ``holes`` are the names ``fill`` gives a value to (``path`` among them). ``generations``:
     what purges the shape, if not the scope's pages (``caching.memo_generations``): an
-    article's page gives ``caching.article_generations``."""
+    article's page gives ``caching.article_generations``. ``shaped_by``: only the first so
+    many of them key the shape; the others go to ``fill``, for what it keeps in a ``Latest``
+    (a home or a column page: ``caching.frame_generations``)."""
     seconds = memo_seconds()
     if seconds <= 0 or not settings.NUTAG_PAGE_SHAPES or request.method not in ("GET", "HEAD"):
         return _whole(request, make, fill)
     gens = generations() if generations is not None else caching.memo_generations(scope)
-    key = _key(request, page, args, gens)  # before make(): see the module docstring
+    split = len(gens) if shaped_by is None else shaped_by
+    lists = tuple(gens[split:])
+    key = _key(request, page, args, gens[:split])  # before make(): see the module docstring
     shape = _kept.get(key)
     now = time.time()
     if shape is not None and shape.until > now:
-        return HttpResponse(_filled(shape.pieces, fill(request, shape.keep, False)))
+        return HttpResponse(_filled(shape.pieces, fill(request, shape.keep, False, lists)))
     made = make()
     if isinstance(made, HttpResponse):
         return made
     marks = {name: hole(name) for name in holes if name != PATH}
     html = render_to_string(made.template, {**made.context, **marks}, _stand_in(request))
-    values = fill(request, made.keep, True)
+    values = fill(request, made.keep, True, lists)
     if CSRF_FIELD in html:  # a form outside the holes: its token would be another's
         return HttpResponse(_whole_html(request, made, values))
     pieces = _split(html, holes)
@@ -239,4 +271,4 @@ def _whole(
     made = make()
     if isinstance(made, HttpResponse):
         return made
-    return HttpResponse(_whole_html(request, made, fill(request, made.keep, True)))
+    return HttpResponse(_whole_html(request, made, fill(request, made.keep, True, ())))

@@ -25,6 +25,11 @@ render's time, ``bench/RESULTS.md``). Such an answer must depend only on the app
 (and the unit, or the id of the article it is under): an answer that reads sites' articles
 or columns stays under the page generation.
 
+What a page shows of the unit but not of its articles — its saved columns, their buttons —
+is kept under the unit's *frame* generation (``by=FRAME``), which every purge bumps but that
+of an article, its placements and attachments (``caching.purge_scopes(...,
+articles_only=True)``): a publish asks it again no more than an article's page does.
+
 They live as long as a page (``NUTAG_SITE_MEMO_SECONDS``, by default the page cache's
 ``NUTAG_PAGE_CACHE_SECONDS``): nothing is more stale than the cached page an anonymous
 reader gets anyway. With the page cache off (0) nothing is kept.
@@ -62,13 +67,16 @@ def memo_seconds() -> int:
 PAGE: Final = "page"  # the unit's page generation: sites' own answers (the default)
 SLOTS: Final = "slots"  # its slot generation: an extension app's answer
 BOTH: Final = "both"  # either: an answer made of both kinds (one look-up where two would do)
-By = Literal["page", "slots", "both"]
+FRAME: Final = "frame"  # its frame generation: sites' answers about the unit, not its articles
+By = Literal["page", "slots", "both", "frame"]
 
 
 def memo_key(unit: Unit, name: str, *, by: By = PAGE) -> str:
     """The key of ``name``'s answer for ``unit`` at the unit's current generations: the
     page generation, the slot generation or both (``by``), with the site-wide one."""
-    gens = caching.memo_generations(unit.code, page=by != SLOTS, slots=by != PAGE)
+    gens = caching.memo_generations(
+        unit.code, page=by in (PAGE, BOTH), slots=by in (SLOTS, BOTH), frame=by == FRAME
+    )
     return f"{PREFIX}:{name}:{unit.pk}:{':'.join(map(str, gens))}:{registry_version()}"
 
 

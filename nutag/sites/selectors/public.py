@@ -38,19 +38,19 @@ from nutag.sites.models import (
     Placement,
     SiteCounter,
 )
-from nutag.sites.selectors.memo import BOTH, SLOTS, unit_memo
-from nutag.sites.selectors.rows import ListedArticle, ListedRows, listed_rows
+from nutag.sites.selectors.memo import BOTH, FRAME, SLOTS, unit_memo
+from nutag.sites.selectors.rows import ListedArticle, ListedRows, listed_column_keys, listed_rows
 
 
 def site_columns(*, unit: Unit, memo: bool = False) -> list[Column]:
     """The unit's columns in order; the seed's defaults (unsaved) until the unit edits them.
-    ``memo``: the saved ones kept until the unit's pages are purged (a column's change purges
-    them, ``sites.signals``): for the public pages, never for a write."""
+    ``memo``: the saved ones kept until the unit's frame is purged (a column's change purges
+    it, ``sites.signals``; a publish does not): for the public pages, never for a write."""
 
     def saved_columns() -> list[Column]:
         return list(Column.objects.filter(unit=unit).order_by("position", "id"))
 
-    saved = unit_memo(unit, "columns", saved_columns) if memo else saved_columns()
+    saved = unit_memo(unit, "columns", saved_columns, by=FRAME) if memo else saved_columns()
     if saved:
         return saved
     return [
@@ -418,14 +418,9 @@ def top_columns(*, columns: list[Column]) -> list[Column]:
 
 
 def placed_column_keys(*, unit: Unit) -> frozenset[str]:
-    """Keys of the columns with a published article placed in them on ``unit``'s site."""
-    return frozenset(
-        listed(unit=unit)
-        .exclude(column_key="")
-        .order_by()
-        .values_list("column_key", flat=True)
-        .distinct()
-    )
+    """Keys of the columns with a published article placed in them on ``unit``'s site: the
+    distinct keys of ``listed(unit=unit)``, one index seek per key (``rows.py``)."""
+    return listed_column_keys(unit=unit)
 
 
 def used_column_keys(*, unit: Unit, memo: bool = False) -> frozenset[str]:

@@ -372,12 +372,12 @@ def column_links(unit: Any, columns: Any) -> SafeString:
     """The buttons of ``columns`` on ``unit``'s site (the home's columns, a column's
     subcolumns), as ``{% for %}<a class="btn secondary" href="{% url %}">{{ c|column_title
     }}</a>{% endfor %}`` printed them; kept per language and list of columns under the
-    unit's page generation (a column's change purges the unit's pages)."""
+    unit's frame generation (a column's change purges it; a publish does not)."""
     import hashlib
 
     from django.urls import reverse
 
-    from nutag.sites.selectors.memo import unit_memo
+    from nutag.sites.selectors.memo import FRAME, unit_memo
 
     columns = list(columns)
 
@@ -394,7 +394,8 @@ def column_links(unit: Any, columns: Any) -> SafeString:
         )
 
     keys = hashlib.sha256("\n".join(c.key for c in columns).encode()).hexdigest()[:16]
-    return mark_safe(unit_memo(unit, f"colnav:{get_language()}:{keys}", compute))  # noqa: S308
+    name = f"colnav:{get_language()}:{keys}"
+    return mark_safe(unit_memo(unit, name, compute, by=FRAME))  # noqa: S308
 
 
 ARTICLE_LIST = "sites/public_article_list.html"

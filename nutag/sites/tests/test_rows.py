@@ -197,3 +197,58 @@ def test_the_picture_is_the_orms_newest_cover_with_the_long_texts_deferred(cast:
     )
     type(second).objects.filter(pk__in=[first.pk, second.pk]).update(status=ArticleStatus.WITHDRAWN)
     assert _site_picture(cast.village1a).pk == old.pk == _orm_picture(cast.village1a).pk  # type: ignore[union-attr]
+
+
+def test_a_page_started_after_a_row_is_the_page_skipped_to(cast: Any) -> None:
+    """``after``: the rows after a row's ``place`` are the rows an offset skips to — with
+    pinned articles, equal publish moments, several columns, pushed and own placements;
+    nothing after the last row; ``after`` with no column is still nothing."""
+    unit = cast.village1a
+    news = Column.objects.get_or_create(unit=unit, key="news", title="新闻")[0]
+    for n in range(33):
+        publish(
+            cast.township1 if n % 4 == 0 else unit,
+            title=f"第{n:02d}条",
+            column=news,
+            on=(unit,) if n % 4 == 0 else (),
+            pinned=n in (3, 17),
+            ago=timedelta(hours=n // 3),
+        )
+    Placement.objects.filter(unit=unit).update(column_key="news")
+    every = listed_rows(unit=unit, column_keys=["news", "notes"])
+    assert len(every) == 33
+    for size in (1, 5, 7):
+        start = 0
+        after = None
+        while start < len(every):
+            page = listed_rows(unit=unit, column_keys=["news", "notes"], limit=size, after=after)
+            assert page == every[start : start + size], (size, start)
+            after, start = page[-1].place, start + size
+        assert listed_rows(unit=unit, column_keys=["news"], after=every[-1].place) == []
+    assert listed_rows(unit=unit, column_keys=[], after=every[0].place) == []
+    # skipping from a row: the page after the next
+    assert (
+        listed_rows(unit=unit, column_keys=["news"], offset=5, limit=5, after=every[4].place)
+        == (every[10:15])
+    )
+
+
+def test_the_columns_with_something_listed_are_those_the_orm_finds(cast: Any) -> None:
+    """``listed_column_keys``: not a sibling's, a scheduled, an unaccepted or a column-less
+    placement's key; every other key once."""
+    from nutag.sites.selectors.public import listed
+    from nutag.sites.selectors.rows import listed_column_keys
+
+    unit = cast.village1a
+    assert listed_column_keys(unit=unit) == frozenset()
+    for n, key in enumerate(["news", "news", "party", "", "zz", "later", "unaccepted"]):
+        article = publish(unit, title=f"第{n}条")
+        Placement.objects.filter(article=article).update(column_key=key)
+    Placement.objects.filter(unit=unit, column_key="later").update(
+        shown_from=timezone.now() + timedelta(days=1)
+    )
+    Placement.objects.filter(unit=unit, column_key="unaccepted").update(accepted=False)
+    publish(cast.village1b, title="邻村的", column=None)
+    Placement.objects.filter(unit=cast.village1b).update(column_key="elsewhere")
+    orm = frozenset(listed(unit=unit).exclude(column_key="").values_list("column_key", flat=True))
+    assert listed_column_keys(unit=unit) == orm == {"news", "party", "zz"}

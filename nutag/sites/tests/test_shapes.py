@@ -6,6 +6,7 @@ gives, byte for byte, and a change is seen by the next reader at once."""
 from __future__ import annotations
 
 import re
+from datetime import timedelta
 from typing import Any
 
 import pytest
@@ -95,7 +96,7 @@ def test_a_page_with_a_token_outside_its_holes_is_rendered_whole_and_not_kept(
         }
         return shapes.Made("voice/comments/_block.html", context, None)
 
-    def fill(request: Any, keep: Any, fresh: bool) -> dict[str, str]:
+    def fill(request: Any, keep: Any, fresh: bool, lists: tuple[int, ...]) -> dict[str, str]:
         return {shapes.PATH: ""}
 
     tokens = []
@@ -360,3 +361,148 @@ def test_another_articles_publish_leaves_an_articles_shape(
     with django_capture_on_commit_callbacks(execute=True):
         services.article_withdraw(acting_user=SYSTEM, article=older)
     assert reader.get(url).status_code == 404
+
+
+# --- A home's and a column page's shapes outlive a publish; their lists do not -----------
+
+
+class _Makes:
+    """Counts the shapes made (the page's template rendered for a shape)."""
+
+    def __init__(self, monkeypatch: Any) -> None:
+        self.count = 0
+        real = shapes.render_to_string
+
+        def spy(*args: Any, **kwargs: Any) -> str:
+            self.count += 1
+            return real(*args, **kwargs)
+
+        monkeypatch.setattr(shapes, "render_to_string", spy)
+
+
+def _announced(django_capture_on_commit_callbacks: Any, unit: Any, title: str, **cover: Any) -> Any:
+    """An article in the column ``news`` published through the services (its commit purges
+    as in production), with ``cover`` fields stored as the upload would leave them."""
+    from nutag.sites.models import Article
+
+    with django_capture_on_commit_callbacks(execute=True):
+        article = services.article_create(
+            acting_user=SYSTEM,
+            unit=unit,
+            data=services.ArticleInput(title=title, body="<p>x</p>", column_key="news"),
+        )
+        Article.objects.filter(pk=article.pk).update(**cover)
+        article.refresh_from_db()
+        services.article_publish(acting_user=SYSTEM, article=article)
+    return article
+
+
+@NO_CACHE
+def test_what_a_home_or_a_column_page_shows_of_its_unit_still_purges_its_shape(
+    cast: Any, monkeypatch: Any
+) -> None:
+    """Negatives first: the unit renamed, a column renamed, hidden or given a sub-column are
+    each on the next render, for an anonymous and a logged-in reader."""
+    unit = cast.village1a
+    column = Column.objects.create(unit=unit, key="news", title="旧栏目")
+    publish(unit, title="村里的文章", column=column)
+    home, page = f"/u/{unit.code}/", f"/u/{unit.code}/c/news/"
+    makes = _Makes(monkeypatch)
+    for reader in (_client(), _client(cast.township1_secretary)):
+        shapes.forget()
+        assert column.title in _page(reader, home) and column.title in _page(reader, page)
+        made = makes.count
+        unit.name = f"改名嘎查{made}"
+        unit.save()
+        assert unit.name in _page(reader, home) and unit.name in _page(reader, page)
+        assert makes.count == made + 2  # made again, both
+        column.title = f"新栏目{made}"
+        column.save()
+        assert column.title in _page(reader, home) and column.title in _page(reader, page)
+        sub = Column.objects.create(
+            unit=unit, key=f"sub{made}", title=f"子栏目{made}", parent=column
+        )
+        assert f"/c/{sub.key}/" in _page(reader, page)
+        column.enabled = False
+        column.save()
+        assert reader.get(page).status_code == 404
+        assert column.title not in _page(reader, home)
+        column.enabled = True
+        column.save()
+
+
+@NO_CACHE
+def test_a_publish_leaves_the_home_and_column_shapes_and_their_lists_follow(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    unit = cast.village1a
+    news = Column.objects.create(unit=unit, key="news", title="新闻")
+    for n in range(21):
+        publish(unit, title=f"第{n:02d}条", column=news, ago=timedelta(hours=30 - n))
+    home, page = f"/u/{unit.code}/", f"/u/{unit.code}/c/news/"
+    township = f"/u/{cast.township1.code}/"
+    reader = _client()
+    before = {url: _page(reader, url) for url in (home, page, f"{page}?page=2", township)}
+    assert "第00条" in before[f"{page}?page=2"] and "og:image" not in before[home]
+    activity = re.compile(r'<span class="n">(\d+)</span>')
+    makes = _Makes(monkeypatch)
+    new = _announced(
+        django_capture_on_commit_callbacks,
+        unit,
+        "新发布的文章",
+        cover="covers/1/new.jpg",
+        cover_width=1440,
+        cover_height=960,
+    )
+    after = {url: _page(reader, url) for url in before}
+    assert makes.count == 0  # every shape kept: only the lists made again
+    assert "新发布的文章" in after[home] and "新发布的文章" in after[page]
+    assert 'src="/media/covers/1/new.jpg"' in after[home]  # the unit's picture
+    assert (
+        '<meta property="og:image" content="http://testserver/media/covers/1/new.jpg">'
+        in (after[home])
+    )
+    # the list moved on by one: page 2 starts with page 1's last
+    assert "第01条" in after[f"{page}?page=2"] and "第01条" not in after[page]
+    # the township's "units below": one more for the village
+    counts = [int(n) for n in activity.findall(before[township])]
+    assert sorted(int(n) for n in activity.findall(after[township])) != sorted(counts)
+    # the same as a whole render of each page (the shapes off)
+    with override_settings(NUTAG_PAGE_SHAPES=False):
+        whole = {url: _page(reader, url) for url in before}
+    assert whole == {url: _page(reader, url) for url in before}  # (shapes made again)
+    makes.count = 0
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=SYSTEM, article=new)
+    assert "新发布的文章" not in _page(reader, home) and "new.jpg" not in _page(reader, home)
+    assert "新发布的文章" not in _page(reader, page)
+    assert makes.count == 0
+
+
+@NO_CACHE
+def test_a_columns_pages_are_the_same_read_in_order_or_out_of_turn(cast: Any) -> None:
+    """A page starts where the page before it ended, when this process showed that page
+    (``listed_rows(after=...)``), else it skips rows: both give the same rows, with pinned
+    articles, several columns (a sub-column's articles) and equal publish times."""
+    unit = cast.village1a
+    news = Column.objects.create(unit=unit, key="news", title="新闻")
+    sub = Column.objects.create(unit=unit, key="sub", title="子栏目", parent=news)
+    for n in range(70):
+        publish(
+            unit,
+            title=f"第{n:02d}条",
+            column=sub if n % 3 else news,
+            pinned=n in (5, 40),
+            ago=timedelta(hours=n // 4),  # four at a time published at the same moment
+        )
+    url = f"/u/{unit.code}/c/news/"
+    reader = _client()
+    in_order = [_page(reader, f"{url}?page={n}") for n in range(1, 5)]
+    titles = [set(re.findall(r"第\d\d条", text)) for text in in_order]
+    assert [len(t) for t in titles] == [20, 20, 20, 10]
+    assert set().union(*titles) == {f"第{n:02d}条" for n in range(70)}  # none twice, none left
+    assert "第05条" in titles[0] and "第40条" in titles[0]  # pinned first
+    for order in ([4, 2, 3, 1], [3, 4, 1, 2], [2, 1, 4, 3]):
+        shapes.forget()
+        seen = {n: _page(reader, f"{url}?page={n}") for n in order}
+        assert [seen[n] for n in range(1, 5)] == in_order, order

@@ -21,6 +21,7 @@ from django.contrib.humanize.templatetags.humanize import intcomma
 from django.core.paginator import Page, Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.html import conditional_escape, format_html, strip_tags
 from django.utils.safestring import SafeString, mark_safe
@@ -32,7 +33,13 @@ from nutag.core.errors import NotFound
 from nutag.core.templatetags.local_names import reader_dates_of
 from nutag.orgs.models import TOWNSHIP_LEVEL_KINDS, Unit, UnitKind, UnitStatus
 from nutag.sites import shapes
-from nutag.sites.caching import ROOT_SCOPE, article_generations, positive_number, public_page
+from nutag.sites.caching import (
+    ROOT_SCOPE,
+    article_generations,
+    frame_generations,
+    positive_number,
+    public_page,
+)
 from nutag.sites.counting import count_read, shown_reads, shown_visits
 from nutag.sites.extensions import article_blocks, column_page
 from nutag.sites.models import Article
@@ -54,7 +61,7 @@ from nutag.sites.selectors import (
     top_columns,
 )
 from nutag.sites.selectors.memo import site_home_blocks
-from nutag.sites.selectors.rows import ListedArticle
+from nutag.sites.selectors.rows import ListedArticle, Place
 from nutag.sites.templatetags.public_site import (
     article_text,
     bell_part,
@@ -141,7 +148,7 @@ def shown_rows(rows: list[ListedArticle]) -> list[ShownRow]:
 # request: the reader's bell, the path the language links return to, the counters, the other
 # apps' blocks, a column page's rows and pager); ``fill`` also counts the read.
 
-HOME_HOLES = frozenset({shapes.PATH, "bell", "visits", "blocks"})
+HOME_HOLES = frozenset({shapes.PATH, "bell", "visits", "blocks", "news", "below", "shareimage"})
 COLUMN_HOLES = frozenset({shapes.PATH, "bell", "rows", "pager", "extra"})
 ARTICLE_HOLES = frozenset({shapes.PATH, "bell", "reads", "extra"})
 
@@ -150,37 +157,74 @@ def _number(n: int) -> str:
     return str(intcomma(n, use_l10n=False))  # thousands grouped in every language
 
 
+# The home's and a column page's shapes hold their unit's frame (names, columns: what
+# changes with the frame generation, ``caching.frame_generations``); their lists (the news,
+# the columns with something to read, the units below, a column's rows) are holes, kept in
+# the shape's ``Latest`` under the unit's page generation, which every publish bumps. So a
+# publish makes the lists again, not the page.
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _HomeKept:
+    unit: Unit
+    lists: shapes.Latest[dict[str, str]] = dataclasses.field(default_factory=shapes.Latest)
+
+
 def _home_made(request: HttpRequest, unit: Unit) -> shapes.Made:
-    children = site_children_activity(unit=unit) if unit.kind in KINDS_WITH_CHILDREN else []
-    picture = site_picture(unit=unit)
     name = zh(unit.name)
-    columns = site_columns(unit=unit, memo=True)
     context: dict[str, Any] = {
         "unit": unit,
-        "picture": picture,
-        "notices": shown_rows(site_home_notices(unit=unit)),
-        "columns": columns_with_articles(
-            unit=unit, columns=top_columns(columns=columns), every=columns
-        ),
-        "articles": shown_rows(site_latest_articles(unit=unit)),
-        "children": children,
-        "activity_top": max((c.published for c in children), default=0),
-        "activity_days": ACTIVITY_DAYS,
-        "share": {
+        "share": {  # its image, the unit's picture, is the ``shareimage`` hole
             "type": "website",
             "title": name,
             "description": _("%(name)s: notices, news and services") % {"name": name},
             "url": _absolute(request, reverse("site-home", args=[unit.code])),
-            "image": _image_url(request, picture),
         },
     }
-    return shapes.Made("sites/site_home.html", context, unit)
+    return shapes.Made("sites/site_home.html", context, _HomeKept(unit))
 
 
-def _home_fill(request: HttpRequest, unit: Unit, fresh: bool) -> dict[str, str]:
+def _home_lists(request: HttpRequest, unit: Unit) -> dict[str, str]:
+    """The home's holes that change with its unit's page generation (see above)."""
+    children = site_children_activity(unit=unit) if unit.kind in KINDS_WITH_CHILDREN else []
+    picture = site_picture(unit=unit)
+    columns = site_columns(unit=unit, memo=True)
+    news = {
+        "articles": shown_rows(site_latest_articles(unit=unit)),
+        "notices": shown_rows(site_home_notices(unit=unit)),
+        "picture": picture,
+    }
+    below = {
+        "unit": unit,
+        "columns": columns_with_articles(
+            unit=unit, columns=top_columns(columns=columns), every=columns
+        ),
+        "children": children,
+        "activity_top": max((c.published for c in children), default=0),
+        "activity_days": ACTIVITY_DAYS,
+    }
+    image = _image_url(request, picture)
+    return {
+        "news": render_to_string("sites/_home_news.html", news),
+        "below": render_to_string("sites/_home_below.html", below),
+        "shareimage": format_html(
+            '<meta property="og:image" content="{}">\n<meta itemprop="image" content="{}">\n',
+            image,
+            image,
+        )
+        if image
+        else "",
+    }
+
+
+def _home_fill(
+    request: HttpRequest, kept: _HomeKept, fresh: bool, lists: tuple[int, ...]
+) -> dict[str, str]:
+    unit = kept.unit
     count_read(request, unit=unit)
     stored = None if fresh else stored_visits(unit_id=unit.pk)
     return {
+        **kept.lists.get(lists, lambda: _home_lists(request, unit)),
         shapes.PATH: quote(request.get_full_path()),
         "bell": bell_part(request),
         # counted but not yet written included
@@ -205,6 +249,8 @@ def _home(request: HttpRequest, *, scope: str, find: Callable[[], Unit | None]) 
         holes=HOME_HOLES,
         make=make,
         fill=_home_fill,
+        generations=lambda: frame_generations(scope),
+        shaped_by=2,
     )
 
 
@@ -224,6 +270,18 @@ def site_home(request: HttpRequest, code: str) -> HttpResponse:
 
 
 PAGES_KEPT = 16  # a column's list pages kept with its shape (per language and text size)
+ENDS_KEPT = 2_000  # where its pages end, for the next page to start there (``listed_rows``)
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class _ColumnLists:
+    """A column's list at one page generation of its unit."""
+
+    count: int  # articles in the column and its sub-columns
+    # each ``?page=`` asked (its clean value): its rows and pager, the same for every reader
+    pages: dict[str | None, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    # each page number shown: the place of its last row, where the next page starts
+    ends: dict[int, Place] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
@@ -231,10 +289,7 @@ class _ColumnKept:
     unit: Unit
     column: Any  # a Column (saved, or one of the seed's defaults)
     keys: list[str]  # the column's and its sub-columns'
-    count: int  # articles in them at the shape's generation
-    # each ``?page=`` asked (its clean value): its rows and pager, the same for every reader
-    # until the shape's generation changes
-    pages: dict[str | None, tuple[str, str]] = dataclasses.field(default_factory=dict)
+    lists: shapes.Latest[_ColumnLists] = dataclasses.field(default_factory=shapes.Latest)
 
 
 @public_page(params={"page": positive_number})
@@ -246,11 +301,8 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
             raise NotFound
         column, subcolumns = found
         keys = [column.key, *(c.key for c in subcolumns)]
-        count = site_column_articles(unit=unit, keys=keys).count()
         context = {"unit": unit, "column": column, "subcolumns": subcolumns}
-        return shapes.Made(
-            "sites/site_column.html", context, _ColumnKept(unit, column, keys, count)
-        )
+        return shapes.Made("sites/site_column.html", context, _ColumnKept(unit, column, keys))
 
     return shapes.render_page(
         request,
@@ -260,20 +312,43 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
         holes=COLUMN_HOLES,
         make=make,
         fill=_column_fill,
+        generations=lambda: frame_generations(code),
+        shaped_by=2,
     )
 
 
-def _column_fill(request: HttpRequest, kept: _ColumnKept, fresh: bool) -> dict[str, str]:
+def _column_rows(kept: _ColumnKept, lists: _ColumnLists, page: Page[Any]) -> list[ListedArticle]:
+    """The rows of ``page``: from the end of the nearest page before it that this process
+    has shown (readers page on, one "older" at a time), else from the start."""
+    articles = site_column_articles(unit=kept.unit, keys=kept.keys)
+    number = page.number
+    before = number - 1
+    if before and before not in lists.ends:  # a page asked out of turn: the nearest before it
+        shown = list(lists.ends)  # (a copy: another thread may add to it)
+        before = max((n for n in shown if n < number), default=0)
+    skip = (number - 1 - before) * COLUMN_PAGE_SIZE
+    rows = articles.rows(skip, COLUMN_PAGE_SIZE, after=lists.ends.get(before))
+    if rows and len(lists.ends) < ENDS_KEPT:
+        lists.ends[number] = rows[-1].place
+    return rows
+
+
+def _column_fill(
+    request: HttpRequest, kept: _ColumnKept, fresh: bool, later: tuple[int, ...]
+) -> dict[str, str]:
+    lists = kept.lists.get(
+        later,
+        lambda: _ColumnLists(site_column_articles(unit=kept.unit, keys=kept.keys).count()),
+    )
     asked = request.GET.get("page")
-    listed = kept.pages.get(asked)
+    listed = lists.pages.get(asked)
     if listed is None:
-        articles = site_column_articles(unit=kept.unit, keys=kept.keys)
-        paginator = Paginator(articles, COLUMN_PAGE_SIZE)
-        paginator.count = kept.count  # type: ignore[misc]  # known at the shape's generation
+        # the page's number and neighbours from the count alone: its rows are read below
+        paginator = Paginator(range(lists.count), COLUMN_PAGE_SIZE)
         page = paginator.get_page(asked)
-        listed = (shown_list(shown_rows(list(page.object_list))), _pager(page))
-        if len(kept.pages) < PAGES_KEPT:
-            kept.pages[asked] = listed
+        listed = (shown_list(shown_rows(_column_rows(kept, lists, page))), _pager(page))
+        if len(lists.pages) < PAGES_KEPT:
+            lists.pages[asked] = listed
     count_read(request, unit=kept.unit)
     return {
         shapes.PATH: quote(request.get_full_path()),
@@ -368,7 +443,9 @@ def _article_context(request: HttpRequest, unit: Unit, article: Article) -> dict
     }
 
 
-def _article_fill(request: HttpRequest, kept: _ArticleKept, fresh: bool) -> dict[str, str]:
+def _article_fill(
+    request: HttpRequest, kept: _ArticleKept, fresh: bool, lists: tuple[int, ...]
+) -> dict[str, str]:
     unit, article = kept.unit, kept.article
     count_read(request, unit=unit, article=article)
     stored = None if fresh else stored_reads(article_id=article.pk)
