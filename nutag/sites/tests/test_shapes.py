@@ -18,6 +18,7 @@ from nutag.notify.tests.test_views import tell  # a notification for the townshi
 from nutag.sites import services, shapes
 from nutag.sites.models import Column
 from nutag.sites.tests.test_public import publish
+from nutag.sites.views import public
 
 pytestmark = pytest.mark.django_db
 # every request reaches the view; the shapes live as long as a page would
@@ -480,7 +481,9 @@ def test_a_publish_leaves_the_home_and_column_shapes_and_their_lists_follow(
 
 
 @NO_CACHE
-def test_a_columns_pages_are_the_same_read_in_order_or_out_of_turn(cast: Any) -> None:
+def test_a_columns_pages_are_the_same_read_in_order_or_out_of_turn(
+    cast: Any, monkeypatch: Any
+) -> None:
     """A page starts where the page before it ended, when this process showed that page
     (``listed_rows(after=...)``), else it skips rows: both give the same rows, with pinned
     articles, several columns (a sub-column's articles) and equal publish times."""
@@ -506,3 +509,7 @@ def test_a_columns_pages_are_the_same_read_in_order_or_out_of_turn(cast: Any) ->
         shapes.forget()
         seen = {n: _page(reader, f"{url}?page={n}") for n in order}
         assert [seen[n] for n in range(1, 5)] == in_order, order
+    # past the ends a column keeps (here one page's), a page skips from the last one kept
+    monkeypatch.setattr(public, "ENDS_KEPT", 1)
+    shapes.forget()
+    assert [_page(reader, f"{url}?page={n}") for n in range(1, 5)] == in_order

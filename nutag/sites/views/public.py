@@ -270,7 +270,7 @@ def site_home(request: HttpRequest, code: str) -> HttpResponse:
 
 
 PAGES_KEPT = 16  # a column's list pages kept with its shape (per language and text size)
-ENDS_KEPT = 2_000  # where its pages end, for the next page to start there (``listed_rows``)
+ENDS_KEPT = 500  # where its pages end, for the next page to start there (``listed_rows``)
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
