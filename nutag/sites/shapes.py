@@ -13,9 +13,9 @@ So each of these pages is made of two functions (``nutag.sites.views.public``):
 - ``make()`` reads what the page shows and gives its template, its context and what the
   holes will need (``keep``: the unit, the article, a list's size …), or a response of its
   own (a redirect; a 404 is raised);
-- ``fill(request, keep, fresh, lists)`` works out each hole for *this* request: the reader's
-  bell, the path the language links return to, the counters, the lists (a home's news, a
-  column page's rows and pager: kept in ``keep`` under the ``lists`` generations), the other
+- ``fill(request, keep, fresh, generations)`` works out each hole for *this* request: the
+  reader's bell, the path the language links return to, the counters, the lists (a home's
+  news, a column page's rows and pager: kept in ``keep`` under ``generations``), the other
   apps' blocks (the comments and their form, a poll and its vote). It also counts the read.
   ``fresh`` says whether ``keep`` was made by this request (its counters are current).
 
@@ -112,7 +112,7 @@ class Shape:
     size: int
 
 
-# fill(request, keep, fresh, lists): ``lists`` are the generations read with the shape's key
+# fill(request, keep, fresh, generations): the generations read with the shape's key
 # that are not part of it (``render_page(shaped_by=...)``): what a ``Latest`` is kept under
 Fill = Callable[[HttpRequest, Any, bool, tuple[int, ...]], Mapping[str, str]]
 T = TypeVar("T")

@@ -417,26 +417,20 @@ def top_columns(*, columns: list[Column]) -> list[Column]:
     ]
 
 
-def placed_column_keys(*, unit: Unit) -> frozenset[str]:
-    """Keys of the columns with a published article placed in them on ``unit``'s site: the
-    distinct keys of ``listed(unit=unit)``, one index seek per key (``rows.py``)."""
-    return listed_column_keys(unit=unit)
-
-
 def used_column_keys(*, unit: Unit, memo: bool = False) -> frozenset[str]:
     """Keys of the columns with something to read on ``unit``'s site: a published article
     placed in it, or an extension app's content (``extensions.columns_with_content``).
     ``memo``: kept until the unit's pages are purged or an app announces a change, the
     apps' part apart (a publish asks the placements again, no app)."""
     if not memo:
-        return placed_column_keys(unit=unit) | columns_with_content(unit)
+        return listed_column_keys(unit=unit) | columns_with_content(unit)
 
     def compute() -> frozenset[str]:
         # apps above sites fill some columns (extensions.py)
         filled = unit_memo(
             unit, "filled_columns", lambda: frozenset(columns_with_content(unit)), by=SLOTS
         )
-        return placed_column_keys(unit=unit) | filled
+        return listed_column_keys(unit=unit) | filled
 
     return unit_memo(unit, "used_columns", compute, by=BOTH)
 

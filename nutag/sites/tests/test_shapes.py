@@ -97,7 +97,7 @@ def test_a_page_with_a_token_outside_its_holes_is_rendered_whole_and_not_kept(
         }
         return shapes.Made("voice/comments/_block.html", context, None)
 
-    def fill(request: Any, keep: Any, fresh: bool, lists: tuple[int, ...]) -> dict[str, str]:
+    def fill(request: Any, keep: Any, fresh: bool, generations: tuple[int, ...]) -> dict[str, str]:
         return {shapes.PATH: ""}
 
     tokens = []

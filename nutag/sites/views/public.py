@@ -61,7 +61,7 @@ from nutag.sites.selectors import (
     top_columns,
 )
 from nutag.sites.selectors.memo import site_home_blocks
-from nutag.sites.selectors.rows import ListedArticle, Place
+from nutag.sites.selectors.rows import ListedArticle, ListedRows, Place
 from nutag.sites.templatetags.public_site import (
     article_text,
     bell_part,
@@ -218,13 +218,13 @@ def _home_lists(request: HttpRequest, unit: Unit) -> dict[str, str]:
 
 
 def _home_fill(
-    request: HttpRequest, kept: _HomeKept, fresh: bool, lists: tuple[int, ...]
+    request: HttpRequest, kept: _HomeKept, fresh: bool, generations: tuple[int, ...]
 ) -> dict[str, str]:
     unit = kept.unit
     count_read(request, unit=unit)
     stored = None if fresh else stored_visits(unit_id=unit.pk)
     return {
-        **kept.lists.get(lists, lambda: _home_lists(request, unit)),
+        **kept.lists.get(generations, lambda: _home_lists(request, unit)),
         shapes.PATH: quote(request.get_full_path()),
         "bell": bell_part(request),
         # counted but not yet written included
@@ -288,7 +288,7 @@ class _ColumnLists:
 class _ColumnKept:
     unit: Unit
     column: Any  # a Column (saved, or one of the seed's defaults)
-    keys: list[str]  # the column's and its sub-columns'
+    articles: ListedRows  # in the column and its sub-columns
     lists: shapes.Latest[_ColumnLists] = dataclasses.field(default_factory=shapes.Latest)
 
 
@@ -301,8 +301,9 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
             raise NotFound
         column, subcolumns = found
         keys = [column.key, *(c.key for c in subcolumns)]
+        articles = site_column_articles(unit=unit, keys=keys)
         context = {"unit": unit, "column": column, "subcolumns": subcolumns}
-        return shapes.Made("sites/site_column.html", context, _ColumnKept(unit, column, keys))
+        return shapes.Made("sites/site_column.html", context, _ColumnKept(unit, column, articles))
 
     return shapes.render_page(
         request,
@@ -320,26 +321,22 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
 def _column_rows(kept: _ColumnKept, lists: _ColumnLists, page: Page[Any]) -> list[ListedArticle]:
     """The rows of ``page``: from the end of the nearest page before it that this process
     has shown (readers page on, one "older" at a time), else from the start."""
-    articles = site_column_articles(unit=kept.unit, keys=kept.keys)
     number = page.number
     before = number - 1
     if before and before not in lists.ends:  # a page asked out of turn: the nearest before it
         shown = list(lists.ends)  # (a copy: another thread may add to it)
         before = max((n for n in shown if n < number), default=0)
     skip = (number - 1 - before) * COLUMN_PAGE_SIZE
-    rows = articles.rows(skip, COLUMN_PAGE_SIZE, after=lists.ends.get(before))
+    rows = kept.articles.rows(skip, COLUMN_PAGE_SIZE, after=lists.ends.get(before))
     if rows and len(lists.ends) < ENDS_KEPT:
         lists.ends[number] = rows[-1].place
     return rows
 
 
 def _column_fill(
-    request: HttpRequest, kept: _ColumnKept, fresh: bool, later: tuple[int, ...]
+    request: HttpRequest, kept: _ColumnKept, fresh: bool, generations: tuple[int, ...]
 ) -> dict[str, str]:
-    lists = kept.lists.get(
-        later,
-        lambda: _ColumnLists(site_column_articles(unit=kept.unit, keys=kept.keys).count()),
-    )
+    lists = kept.lists.get(generations, lambda: _ColumnLists(kept.articles.count()))
     asked = request.GET.get("page")
     listed = lists.pages.get(asked)
     if listed is None:
@@ -444,7 +441,7 @@ def _article_context(request: HttpRequest, unit: Unit, article: Article) -> dict
 
 
 def _article_fill(
-    request: HttpRequest, kept: _ArticleKept, fresh: bool, lists: tuple[int, ...]
+    request: HttpRequest, kept: _ArticleKept, fresh: bool, generations: tuple[int, ...]
 ) -> dict[str, str]:
     unit, article = kept.unit, kept.article
     count_read(request, unit=unit, article=article)
