@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import dataclasses
-import functools
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any, overload
@@ -20,6 +19,7 @@ from django.db.models import (
     QuerySet,
     Subquery,
 )
+from django.db.models.fields.files import FieldFile
 from django.db.models.functions import Substr
 from django.utils import timezone
 
@@ -354,35 +354,55 @@ def site_latest_articles(*, unit: Unit, limit: int = HOME_ARTICLES) -> list[List
     return listed_rows(unit=unit, kind=ArticleKind.ARTICLE, limit=limit)
 
 
-def site_picture(*, unit: Unit) -> Article | None:
+@dataclasses.dataclass(frozen=True, slots=True)
+class Picture:
+    """A unit's picture: what the home's ``{% cover_img %}``, its ``og:image`` and the chat
+    app's share card read of the article whose cover it is (``cover`` as the model gives it,
+    its file's ``name``, ``url`` and truth), not the article (issue 17: the model's row cost
+    ten times the statement)."""
+
+    pk: int
+    cover_name: str
+    cover_width: int | None
+    cover_height: int | None
+    cover_image: dict[str, Any]
+
+    @property
+    def cover(self) -> FieldFile:
+        return FieldFile(None, Article._meta.get_field("cover"), self.cover_name)  # type: ignore[arg-type]
+
+
+def site_picture(*, unit: Unit) -> Picture | None:
     """The unit's picture: the cover of its newest published own article that has one. Kept
     until the unit's pages are purged (every article change purges them, ``sites.signals``;
     an article scheduled for later is announced when it comes due, ``events.publish_due``)."""
     return unit_memo(unit, "picture", lambda: _site_picture(unit))
 
 
-def _site_picture(unit: Unit) -> Article | None:
-    """``Article.objects.filter(published_q(), unit=unit).exclude(cover="").defer(
-    *LIST_DEFERRED).order_by("-published_at", "-id").first()`` as one fixed statement (the
-    ORM took 1.2 ms to build what SQLite runs in 0.02 ms, on every render after a publish):
-    the index ``article_newest_cover`` walked from the newest."""
+def _site_picture(unit: Unit) -> Picture | None:
+    """``Article.objects.filter(published_q(), unit=unit).exclude(cover="").order_by(
+    "-published_at", "-id").first()``'s cover as one fixed statement (the ORM took 1.2 ms to
+    build what SQLite runs in 0.02 ms, on every render after a publish): the index
+    ``article_newest_cover`` walked from the newest. The empty cover is written in the
+    statement, not bound: SQLite prepares a statement again at every run when a bound value
+    decides whether a partial index applies."""
     alias = router.db_for_read(Article) or "default"
     now = connections[alias].ops.adapt_datetimefield_value(timezone.now())
-    columns = ", ".join(f"a.{name}" for name in _picture_columns())
     sql = (
-        f"SELECT {columns} FROM {Article._meta.db_table} a"  # noqa: S608 (names, no values)
+        "SELECT a.id, a.cover, a.cover_width, a.cover_height, a.cover_image"  # noqa: S608 (names, no values)
+        f" FROM {Article._meta.db_table} a"
         " WHERE a.status = %s AND (a.publish_at IS NULL OR a.publish_at <= %s)"
-        " AND a.unit_id = %s AND NOT (a.cover = %s)"
+        " AND a.unit_id = %s AND NOT (a.cover = '')"
         " ORDER BY a.published_at DESC, a.id DESC LIMIT 1"
     )
-    found = list(Article.objects.raw(sql, [ArticleStatus.PUBLISHED, now, unit.pk, ""]).using(alias))
-    return found[0] if found else None
-
-
-@functools.cache
-def _picture_columns() -> tuple[str, ...]:
-    """The article's columns but the long texts (``LIST_DEFERRED``: read if asked for)."""
-    return tuple(f.column for f in Article._meta.concrete_fields if f.attname not in LIST_DEFERRED)
+    with connections[alias].cursor() as cursor:
+        cursor.execute(sql, [ArticleStatus.PUBLISHED, now, unit.pk])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    field = Article._meta.get_field("cover_image")
+    stored = field.from_db_value(row[4], None, connections[alias])  # type: ignore[arg-type,attr-defined]
+    return Picture(row[0], row[1], row[2], row[3], stored if isinstance(stored, dict) else {})
 
 
 def column_and_children(*, columns: list[Column], key: str) -> tuple[Column, list[Column]] | None:

@@ -45,6 +45,7 @@ from nutag.sites.extensions import article_blocks, column_page
 from nutag.sites.models import Article
 from nutag.sites.selectors import (
     ACTIVITY_DAYS,
+    Picture,
     access_public_article,
     article_attachments,
     column_and_children,
@@ -91,7 +92,7 @@ def _absolute(request: HttpRequest, url: str) -> str:
     return request.build_absolute_uri(url)
 
 
-def _image_url(request: HttpRequest, article: Article | None) -> str:
+def _image_url(request: HttpRequest, article: Article | Picture | None) -> str:
     url = cover_share_url(article)
     return _absolute(request, url) if url else ""
 
