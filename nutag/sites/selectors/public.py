@@ -358,8 +358,8 @@ def site_latest_articles(*, unit: Unit, limit: int = HOME_ARTICLES) -> list[List
 class Picture:
     """A unit's picture: what the home's ``{% cover_img %}``, its ``og:image`` and the chat
     app's share card read of the article whose cover it is (``cover`` as the model gives it,
-    its file's ``name``, ``url`` and truth), not the article (issue 17: the model's row cost
-    ten times the statement)."""
+    its file's ``name``, ``url`` and truth), not the article (issue 17: building the model
+    from ``raw()`` cost three times its statement)."""
 
     pk: int
     cover_name: str
