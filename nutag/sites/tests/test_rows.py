@@ -200,6 +200,27 @@ def test_the_picture_is_the_orms_newest_cover_with_its_cover_fields(cast: Any) -
     assert not _site_picture(cast.village1a).cover_image  # type: ignore[union-attr]
 
 
+def test_the_pictures_statement_writes_the_partial_index_constant(cast: Any) -> None:
+    """SQLite prepares a statement again at every run when a bound value is compared with a
+    partial index's condition (``article_newest_cover``: ``NOT (cover = '')``): the empty
+    cover is written in the statement, one statement, nothing of the cover bound."""
+    from django.db import connection
+
+    from nutag.sites.selectors.public import _site_picture
+
+    publish(cast.village1a, title="有图", cover="covers/a.jpg")
+    sent: list[tuple[str, Any]] = []
+
+    def spy(execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        sent.append((sql, params))  # as sent to the driver, before any quoting for logs
+        return execute(sql, params, many, context)
+
+    with connection.execute_wrapper(spy):
+        assert _site_picture(cast.village1a) is not None
+    [(sql, params)] = sent
+    assert "NOT (a.cover = '')" in sql and "" not in list(params)
+
+
 def test_a_page_started_after_a_row_is_the_page_skipped_to(cast: Any) -> None:
     """``after``: the rows after a row's ``place`` are the rows an offset skips to — with
     pinned articles, equal publish moments, several columns, pushed and own placements;
