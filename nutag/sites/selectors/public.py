@@ -375,8 +375,9 @@ class Picture:
 def site_picture(*, unit: Unit) -> Picture | None:
     """The unit's picture: the cover of its newest published own article that has one. Kept
     until the unit's pages are purged (every article change purges them, ``sites.signals``;
-    an article scheduled for later is announced when it comes due, ``events.publish_due``)."""
-    return unit_memo(unit, "picture", lambda: _site_picture(unit))
+    an article scheduled for later is announced when it comes due, ``events.publish_due``)
+    with the rest of the home's news (``site_home_news``)."""
+    return site_home_news(unit=unit).picture
 
 
 def _site_picture(unit: Unit) -> Picture | None:
@@ -403,6 +404,35 @@ def _site_picture(unit: Unit) -> Picture | None:
     field = Article._meta.get_field("cover_image")
     stored = field.from_db_value(row[4], None, connections[alias])  # type: ignore[arg-type,attr-defined]
     return Picture(row[0], row[1], row[2], row[3], stored if isinstance(stored, dict) else {})
+
+
+@dataclasses.dataclass(frozen=True, slots=True)
+class HomeNews:
+    """What a unit's home shows of its articles at one page generation, in no language:
+    its latest articles and notices, its picture, the keys of its columns with an article
+    listed (``site_home_news``)."""
+
+    articles: list[ListedArticle]
+    notices: list[ListedArticle]
+    picture: Picture | None
+    listed_keys: frozenset[str]
+
+
+def site_home_news(*, unit: Unit) -> HomeNews:
+    """The home's news (``HomeNews``), kept until the unit's pages are purged: one answer
+    for every language, text size and logged-in reader (and every worker, with Redis) where
+    each asked its four statements, and one look-up of the kept answers where three were
+    (issue 17: after a publish the look-ups cost as much as a statement)."""
+    return unit_memo(
+        unit,
+        "home_news",
+        lambda: HomeNews(
+            articles=site_latest_articles(unit=unit),
+            notices=site_home_notices(unit=unit),
+            picture=_site_picture(unit),
+            listed_keys=listed_column_keys(unit=unit),
+        ),
+    )
 
 
 def column_and_children(*, columns: list[Column], key: str) -> tuple[Column, list[Column]] | None:
@@ -437,32 +467,44 @@ def top_columns(*, columns: list[Column]) -> list[Column]:
     ]
 
 
-def used_column_keys(*, unit: Unit, memo: bool = False) -> frozenset[str]:
+def used_column_keys(
+    *, unit: Unit, memo: bool = False, listed: frozenset[str] | None = None
+) -> frozenset[str]:
     """Keys of the columns with something to read on ``unit``'s site: a published article
     placed in it, or an extension app's content (``extensions.columns_with_content``).
     ``memo``: kept until the unit's pages are purged or an app announces a change, the
-    apps' part apart (a publish asks the placements again, no app)."""
+    apps' part apart (a publish asks the placements again, no app). ``listed``: the keys
+    with an article listed, when the caller has them (``HomeNews.listed_keys``)."""
     if not memo:
-        return listed_column_keys(unit=unit) | columns_with_content(unit)
+        if listed is None:
+            listed = listed_column_keys(unit=unit)
+        return listed | columns_with_content(unit)
 
-    def compute() -> frozenset[str]:
-        # apps above sites fill some columns (extensions.py)
-        filled = unit_memo(
+    def filled() -> frozenset[str]:  # apps above sites fill some columns (extensions.py)
+        return unit_memo(
             unit, "filled_columns", lambda: frozenset(columns_with_content(unit)), by=SLOTS
         )
-        return listed_column_keys(unit=unit) | filled
 
-    return unit_memo(unit, "used_columns", compute, by=BOTH)
+    if listed is not None:
+        return listed | filled()
+    return unit_memo(
+        unit, "used_columns", lambda: listed_column_keys(unit=unit) | filled(), by=BOTH
+    )
 
 
 def columns_with_articles(
-    *, unit: Unit, columns: list[Column], every: list[Column] | None = None
+    *,
+    unit: Unit,
+    columns: list[Column],
+    every: list[Column] | None = None,
+    listed: frozenset[str] | None = None,
 ) -> list[Column]:
     """``columns`` that have something to read on ``unit``'s site (a published article in the
     column or in a column inside it). Visitors see only these; officers manage every column
-    in the workbench. ``every`` is ``site_columns(unit=unit)`` when the caller has it.
-    Which columns are used is kept (``used_column_keys(memo=True)``)."""
-    used = used_column_keys(unit=unit, memo=True)
+    in the workbench. ``every`` is ``site_columns(unit=unit)`` when the caller has it, and
+    ``listed`` the keys with an article listed (``HomeNews.listed_keys``). Which columns are
+    used is kept (``used_column_keys(memo=True)``)."""
+    used = used_column_keys(unit=unit, memo=True, listed=listed)
     default_parent = {c.key: c.parent for c in DEFAULT_COLUMNS}
     every = site_columns(unit=unit) if every is None else every
     key_of = {c.pk: c.key for c in every if c.pk is not None}

@@ -481,6 +481,51 @@ def test_a_publish_leaves_the_home_and_column_shapes_and_their_lists_follow(
 
 
 @NO_CACHE
+def test_the_homes_news_is_asked_once_per_publish_for_every_language_and_text_size(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Negatives first: a sibling's publish is never on the unit's home and asks nothing of
+    it again; the news kept for one reader never outlives a publish for another. Then a
+    publish asks the home's lists once for every language, text size and logged-in reader
+    (``selectors.site_home_news``), and a withdrawal takes the article off all of them."""
+    from nutag.sites.selectors import public as selectors
+
+    unit, sibling = cast.village1a, cast.village1b
+    home = f"/u/{unit.code}/"
+    readers = [
+        _client(),
+        _client(lang="mn-mong"),
+        _client(large=True),
+        _client(cast.township1_secretary, lang="zh-hant"),
+    ]
+    asked: list[str | None] = []
+    real = selectors.listed_rows
+
+    def spy(**kwargs: Any) -> Any:
+        asked.append(kwargs.get("kind"))
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "listed_rows", spy)
+    for reader in readers:
+        _page(reader, home)
+    asked.clear()
+    _announced(django_capture_on_commit_callbacks, sibling, "邻村的文章")
+    assert not any("邻村的文章" in _page(reader, home) for reader in readers)
+    assert asked == []  # the unit's news kept: nothing of it changed
+    new = _announced(django_capture_on_commit_callbacks, unit, "本村的新文章")
+    assert all("本村的新文章" in _page(reader, home) for reader in readers)
+    assert sorted(asked) == ["article", "notice"]  # once for the four readers, not four times
+    asked.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        services.article_withdraw(acting_user=SYSTEM, article=new)
+    assert not any("本村的新文章" in _page(reader, home) for reader in readers)
+    assert sorted(asked) == ["article", "notice"]
+    with override_settings(NUTAG_PAGE_SHAPES=False):  # the same as a whole render
+        whole = [_page(reader, home) for reader in readers]
+    assert whole == [_page(reader, home) for reader in readers]
+
+
+@NO_CACHE
 def test_a_columns_pages_are_the_same_read_in_order_or_out_of_turn(
     cast: Any, monkeypatch: Any
 ) -> None:

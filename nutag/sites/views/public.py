@@ -54,9 +54,7 @@ from nutag.sites.selectors import (
     site_children_activity,
     site_column_articles,
     site_columns,
-    site_home_notices,
-    site_latest_articles,
-    site_picture,
+    site_home_news,
     stored_reads,
     stored_visits,
     top_columns,
@@ -162,16 +160,21 @@ def _number(n: int) -> str:
 # changes with the frame generation, ``caching.frame_generations``); their lists (the news,
 # the columns with something to read, the units below, a column's rows) are holes, kept in
 # the shape's ``Latest`` under the unit's page generation, which every publish bumps. So a
-# publish makes the lists again, not the page.
+# publish makes the lists again, not the page; what they show of the articles is asked once
+# for every shape of the home (``site_home_news``), its columns when the shape is made.
 
 
 @dataclasses.dataclass(frozen=True, slots=True)
 class _HomeKept:
     unit: Unit
+    columns: list[Any]  # its columns (saved, or the seed's defaults): part of its frame
+    top: list[Any]  # those inside no other column
     lists: shapes.Latest[dict[str, str]] = dataclasses.field(default_factory=shapes.Latest)
 
 
 def _home_made(request: HttpRequest, unit: Unit) -> shapes.Made:
+    columns = site_columns(unit=unit, memo=True)
+    kept = _HomeKept(unit, columns, top_columns(columns=columns))
     name = zh(unit.name)
     context: dict[str, Any] = {
         "unit": unit,
@@ -182,23 +185,24 @@ def _home_made(request: HttpRequest, unit: Unit) -> shapes.Made:
             "url": _absolute(request, reverse("site-home", args=[unit.code])),
         },
     }
-    return shapes.Made("sites/site_home.html", context, _HomeKept(unit))
+    return shapes.Made("sites/site_home.html", context, kept)
 
 
-def _home_lists(request: HttpRequest, unit: Unit) -> dict[str, str]:
+def _home_lists(request: HttpRequest, kept: _HomeKept) -> dict[str, str]:
     """The home's holes that change with its unit's page generation (see above)."""
+    unit = kept.unit
     children = site_children_activity(unit=unit) if unit.kind in KINDS_WITH_CHILDREN else []
-    picture = site_picture(unit=unit)
-    columns = site_columns(unit=unit, memo=True)
+    found = site_home_news(unit=unit)
+    picture = found.picture
     news = {
-        "articles": shown_rows(site_latest_articles(unit=unit)),
-        "notices": shown_rows(site_home_notices(unit=unit)),
+        "articles": shown_rows(found.articles),
+        "notices": shown_rows(found.notices),
         "picture": picture,
     }
     below = {
         "unit": unit,
         "columns": columns_with_articles(
-            unit=unit, columns=top_columns(columns=columns), every=columns
+            unit=unit, columns=kept.top, every=kept.columns, listed=found.listed_keys
         ),
         "children": children,
         "activity_top": max((c.published for c in children), default=0),
@@ -225,7 +229,7 @@ def _home_fill(
     count_read(request, unit=unit)
     stored = None if fresh else stored_visits(unit_id=unit.pk)
     return {
-        **kept.lists.get(generations, lambda: _home_lists(request, unit)),
+        **kept.lists.get(generations, lambda: _home_lists(request, kept)),
         shapes.PATH: quote(request.get_full_path()),
         "bell": bell_part(request),
         # counted but not yet written included
