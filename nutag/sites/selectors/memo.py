@@ -37,8 +37,10 @@ reader gets anyway. With the page cache off (0) nothing is kept.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 from collections.abc import Callable
-from typing import Final, Literal, TypeVar
+from typing import Any, Final, Literal, TypeVar
 
 from django.conf import settings
 from django.core.cache import caches
@@ -69,6 +71,16 @@ SLOTS: Final = "slots"  # its slot generation: an extension app's answer
 BOTH: Final = "both"  # either: an answer made of both kinds (one look-up where two would do)
 FRAME: Final = "frame"  # its frame generation: sites' answers about the unit, not its articles
 By = Literal["page", "slots", "both", "frame"]
+
+
+def layout(*classes: Any) -> str:
+    """A short digest of these dataclasses' names and fields, for the name of an answer that
+    holds them: with Redis, kept answers outlive a restart, so the code after an upgrade that
+    changes such a class must never read (unpickle) what the code before it kept."""
+    text = ";".join(
+        f"{c.__qualname__}:{','.join(f.name for f in dataclasses.fields(c))}" for c in classes
+    )
+    return hashlib.blake2s(text.encode(), digest_size=4).hexdigest()
 
 
 def memo_key(unit: Unit, name: str, *, by: By = PAGE) -> str:

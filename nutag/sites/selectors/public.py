@@ -38,8 +38,14 @@ from nutag.sites.models import (
     Placement,
     SiteCounter,
 )
-from nutag.sites.selectors.memo import BOTH, FRAME, SLOTS, unit_memo
-from nutag.sites.selectors.rows import ListedArticle, ListedRows, listed_column_keys, listed_rows
+from nutag.sites.selectors.memo import BOTH, FRAME, SLOTS, layout, unit_memo
+from nutag.sites.selectors.rows import (
+    ListedArticle,
+    ListedRows,
+    ListedUnit,
+    listed_column_keys,
+    listed_rows,
+)
 
 
 def site_columns(*, unit: Unit, memo: bool = False) -> list[Column]:
@@ -418,6 +424,10 @@ class HomeNews:
     listed_keys: frozenset[str]
 
 
+# the name it is kept under changes with what it holds (an upgrade never reads an older one)
+_HOME_NEWS = f"home_news:{layout(HomeNews, ListedArticle, ListedUnit, Picture)}"
+
+
 def site_home_news(*, unit: Unit) -> HomeNews:
     """The home's news (``HomeNews``), kept until the unit's pages are purged: one answer
     for every language, text size and logged-in reader (and every worker, with Redis) where
@@ -425,7 +435,7 @@ def site_home_news(*, unit: Unit) -> HomeNews:
     (issue 17: after a publish the look-ups cost as much as a statement)."""
     return unit_memo(
         unit,
-        "home_news",
+        _HOME_NEWS,
         lambda: HomeNews(
             articles=site_latest_articles(unit=unit),
             notices=site_home_notices(unit=unit),

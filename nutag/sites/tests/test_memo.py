@@ -290,3 +290,56 @@ def test_a_site_wide_purge_forgets_the_apps_answers(cast: Any, app: None) -> Non
     caching.purge_everything()
     _used(cast.village1a)
     assert ASKED.count(cast.village1a.pk) == 2
+
+
+# --- Kept answers across an upgrade ------------------------------------------------------------
+
+
+def test_an_answer_kept_by_code_with_other_classes_is_never_read(cast: Any) -> None:
+    """With Redis, kept answers outlive a restart: the home's news (``HomeNews``: rows,
+    the picture) is kept under a name that changes with its classes' fields, so the code
+    after an upgrade that changes them never unpickles what the code before it kept."""
+    import dataclasses
+
+    from django.core.cache import caches
+
+    from nutag.sites.selectors import public as selectors
+    from nutag.sites.selectors.memo import layout, memo_key
+    from nutag.sites.selectors.rows import ListedArticle, ListedUnit
+
+    @dataclasses.dataclass
+    class Row:
+        a: int
+
+    first = layout(Row)
+
+    @dataclasses.dataclass  # type: ignore[no-redef]
+    class Row:  # the same class, a field added
+        a: int
+        b: int
+
+    added = layout(Row)
+
+    @dataclasses.dataclass  # type: ignore[no-redef]
+    class Row:  # renamed
+        a: int
+        c: int
+
+    renamed = layout(Row)
+    assert len({first, added, renamed}) == 3
+
+    @dataclasses.dataclass  # type: ignore[no-redef]
+    class Row:  # defined again as before (another worker): the same name
+        a: int
+        b: int
+
+    assert layout(Row) == added
+    now = layout(selectors.HomeNews, ListedArticle, ListedUnit, selectors.Picture)
+    assert f"home_news:{now}" == selectors._HOME_NEWS
+    # what older code kept under its own name is not what the home reads
+    with override_settings(NUTAG_PAGE_CACHE_SECONDS=300):
+        older = memo_key(cast.village1a, "home_news:00000000")
+        caches["default"].set(older, ("not a HomeNews",), 300)
+        news = selectors.site_home_news(unit=cast.village1a)
+        assert isinstance(news, selectors.HomeNews)
+        assert caches["default"].get(memo_key(cast.village1a, selectors._HOME_NEWS)) == (news,)
