@@ -26,6 +26,10 @@ expiry), against the bare view in the same process, and profiles them with cProf
   (``nutag.sites.shapes``): the shape kept (the page asked again; a logged-in reader), a
   column's ``?page=`` never asked, and the page's first render since its purge (see
   ``kinds_of_miss``).
+- ``--lists``: the statements of the village's longest column alone (``selectors.rows``):
+  its first page's rows, the rows skipped to its middle and to its last page (a page asked
+  out of turn), and its count (asked again after every publish), each with its ratio to the
+  first page's rows (see ``list_statements``).
 - ``--gone N`` (with ``--after-publish``): first, N articles are published at the village,
   each read once (its page becomes one of the unit's recipes) and withdrawn through the
   services; what every later publish's background re-render then pays for pages that are
@@ -503,6 +507,55 @@ def kinds_of_miss(urls: dict[str, str], reps: int, publish: bool = True) -> str:
     return out.getvalue()
 
 
+def list_statements(reps: int) -> str:
+    """The statements of the village's column with the most articles, alone (no page): the
+    rows of its first page, the rows a page asked out of turn skips to (its middle page, its
+    last), and its count; this thread's CPU ms, median of ``reps`` rounds (each round asks
+    each once, in turn), and the ratio of each to the first page's rows (the same statement
+    with nothing skipped)."""
+    import time
+
+    from nutag.orgs.models import Unit
+    from nutag.sites.selectors import site_columns
+    from nutag.sites.selectors.rows import listed_count, listed_rows
+    from nutag.sites.views.public import COLUMN_PAGE_SIZE as size
+
+    unit = Unit.objects.get(code=DEMO_VILLAGE)
+    counts = {
+        c.key: listed_count(unit=unit, column_keys=[c.key])
+        for c in site_columns(unit=unit)
+        if c.enabled
+    }
+    key = max(counts, key=lambda k: counts[k])
+    last = (counts[key] - 1) // size * size
+    calls = {
+        "page 1's rows": lambda: listed_rows(unit=unit, column_keys=[key], limit=size),
+        f"rows skipped to {last // 2:,}": lambda: listed_rows(
+            unit=unit, column_keys=[key], offset=last // 2, limit=size
+        ),
+        f"rows skipped to {last:,}": lambda: listed_rows(
+            unit=unit, column_keys=[key], offset=last, limit=size
+        ),
+        "the count": lambda: listed_count(unit=unit, column_keys=[key]),
+    }
+    samples: dict[str, list[float]] = defaultdict(list)
+    for _ in range(reps):
+        for label, call in calls.items():
+            t0 = time.thread_time()
+            call()
+            samples[label].append((time.thread_time() - t0) * 1000)
+    first = statistics.median(samples["page 1's rows"])
+    out = io.StringIO()
+    out.write(
+        f"the column {key!r} of {DEMO_VILLAGE} ({counts[key]:,} articles), its statements"
+        f" alone, this thread's CPU ms, median of {reps} (ratio = page 1's rows / it):\n"
+    )
+    for label, values in samples.items():
+        ms = statistics.median(values)
+        out.write(f"  {label:28} {ms:6.3f} ms  ratio {first / ms:5.3f}\n")
+    return out.getvalue()
+
+
 def _cpu_per_request(client: Any, url: str, reps: int) -> float:
     for _ in range(10):
         client.get(url)
@@ -532,6 +585,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--gone", type=int, default=0, help="see the docstring")
     parser.add_argument("--steps", action="store_true", help="see the docstring")
     parser.add_argument("--kinds", action="store_true", help="see the docstring")
+    parser.add_argument("--lists", action="store_true", help="see the docstring")
     args = parser.parse_args(argv)
     setup(args.folder, args.articles, args.memo_seconds)
     urls = paths()
@@ -542,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
         ms = statistics.median(samples[key])
         n = queries_of(url)
         print(f"  {key:8} {url:40} {ms:7.2f} ms  ratio {bare / ms:5.3f}  {n} queries")
+    if args.lists:
+        print(list_statements(args.reps * 5))
     if args.kinds:
         print(kinds_of_miss(urls, args.reps))
     if args.steps:

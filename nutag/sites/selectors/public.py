@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import hashlib
 from collections.abc import Iterable, Iterator, Sequence
 from datetime import timedelta
 from typing import Any, overload
@@ -44,6 +45,7 @@ from nutag.sites.selectors.rows import (
     ListedRows,
     ListedUnit,
     listed_column_keys,
+    listed_count,
     listed_rows,
 )
 
@@ -76,7 +78,7 @@ def listed(
 ) -> QuerySet[Placement]:
     """The placements of what ``unit``'s site lists, in list order (pinned first, newest
     first): a walk of one index of the placement table (``placement_list`` or
-    ``placement_column``) in order, whatever the unit's history — no join, no sort of every
+    ``placement_column_shown``) in order, whatever the unit's history — no join, no sort of every
     article, no body, and a count that reads that index alone (issue 17)."""
     qs = Placement.objects.filter(unit=unit, accepted=True, shown_from__lte=timezone.now())
     if kind:
@@ -113,7 +115,7 @@ class PlacedArticles(Sequence[Article]):
     """A list of the articles on ``unit``'s site, for a paginator or the API's ``page()``:
     ``count()`` reads the placement index alone (``listed()``); a slice is one query, the
     placements joined to their articles in the index's order (SQLite and PostgreSQL walk
-    ``placement_list``/``placement_column`` and stop at the slice's end, no sort), without
+    ``placement_list``/``placement_column_shown`` and stop at the slice's end, no sort), without
     the long texts ``defer`` (``LIST_DEFERRED`` unless told), each article with ``via``."""
 
     ordered = True  # for Paginator
@@ -533,6 +535,17 @@ def site_column_articles(*, unit: Unit, keys: list[str]) -> ListedRows:
     """Published articles on ``unit``'s site in any of the columns ``keys``, to be paged:
     rows of fixed statements (``rows.py``), the same as ``PlacedArticles``."""
     return ListedRows(unit=unit, column_keys=keys)
+
+
+def site_column_count(*, unit: Unit, keys: list[str]) -> int:
+    """How many articles ``site_column_articles(unit=unit, keys=keys)`` lists, kept until the
+    unit's pages are purged: counted once per publish for every language, text size and
+    (with Redis) worker of the column's page, where each counted (a column of 10,000
+    articles: the count walks 10,000 index entries, ``bench/RESULTS.md``)."""
+    digest = hashlib.blake2s("\n".join(keys).encode(), digest_size=8).hexdigest()
+    return unit_memo(
+        unit, f"column_count:{digest}", lambda: listed_count(unit=unit, column_keys=keys)
+    )
 
 
 @dataclasses.dataclass(frozen=True)

@@ -274,3 +274,46 @@ def test_the_columns_with_something_listed_are_those_the_orm_finds(cast: Any) ->
     Placement.objects.filter(unit=cast.village1b).update(column_key="elsewhere")
     orm = frozenset(listed(unit=unit).exclude(column_key="").values_list("column_key", flat=True))
     assert listed_column_keys(unit=unit) == orm == {"news", "party", "zz"}
+
+
+def test_a_columns_list_and_count_walk_the_accepted_placements_index_alone(cast: Any) -> None:
+    """Negatives first: a scheduled article, pinned or not, an unaccepted recommendation and
+    a sibling's article are neither listed nor counted in the column, on any page. Then, on
+    SQLite, the column's statement skipping to a later page and its count walk the accepted
+    placements' index (``placement_column_shown``) over the range shown by now, and read no
+    row of the table: a deep page of a column of 10,000 skips index entries only (issue 17,
+    ``bench/RESULTS.md``, session 20)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    unit = cast.village1a
+    news = Column.objects.create(unit=unit, key="news", title="新闻")
+    shown = [
+        publish(unit, title=f"第{n}条", column=news, pinned=n == 2, ago=timedelta(hours=n + 1))
+        for n in range(6)
+    ]
+    for pinned in (True, False):
+        later = publish(unit, title="定时", column=news, pinned=pinned)
+        Placement.objects.filter(article=later).update(shown_from=timezone.now() + timedelta(1))
+    offered = publish(cast.village1b, title="荐", column=news)
+    Placement.objects.create(
+        article=offered, unit=unit, via=PlacementVia.RECOMMENDED, accepted=False
+    )
+    publish(cast.village1b, title="邻", column=news)
+    order = [shown[2], *(a for a in shown if a is not shown[2])]  # pinned first, then newest
+    with CaptureQueriesContext(connection) as ctx:
+        rows = listed_rows(unit=unit, column_keys=["news"], offset=2, limit=3)
+        count = listed_count(unit=unit, column_keys=["news"])
+    assert [a.title for a in rows] == [a.title for a in order[2:5]]
+    assert count == 6
+    assert [a.title for a in listed_rows(unit=unit, column_keys=["news"])] == [
+        a.title for a in order
+    ]
+    if connection.vendor != "sqlite":
+        return
+    for query in ctx.captured_queries:
+        with connection.cursor() as cursor:
+            cursor.execute("EXPLAIN QUERY PLAN " + query["sql"])
+            plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "COVERING INDEX placement_column_shown" in plan, plan
+        assert "shown_from<?" in plan, plan  # a range of the index, not every entry tested

@@ -480,6 +480,17 @@ def test_a_publish_leaves_the_home_and_column_shapes_and_their_lists_follow(
     assert makes.count == 0
 
 
+def _four_readers(cast: Any) -> list[Client]:
+    """Four shapes of a page: Chinese, Mongolian, the larger text, a logged-in reader of
+    traditional Chinese."""
+    return [
+        _client(),
+        _client(lang="mn-mong"),
+        _client(large=True),
+        _client(cast.township1_secretary, lang="zh-hant"),
+    ]
+
+
 @NO_CACHE
 def test_the_homes_news_is_asked_once_per_publish_for_every_language_and_text_size(
     cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
@@ -492,12 +503,7 @@ def test_the_homes_news_is_asked_once_per_publish_for_every_language_and_text_si
 
     unit, sibling = cast.village1a, cast.village1b
     home = f"/u/{unit.code}/"
-    readers = [
-        _client(),
-        _client(lang="mn-mong"),
-        _client(large=True),
-        _client(cast.township1_secretary, lang="zh-hant"),
-    ]
+    readers = _four_readers(cast)
     asked: list[str | None] = []
     real = selectors.listed_rows
 
@@ -523,6 +529,45 @@ def test_the_homes_news_is_asked_once_per_publish_for_every_language_and_text_si
     with override_settings(NUTAG_PAGE_SHAPES=False):  # the same as a whole render
         whole = [_page(reader, home) for reader in readers]
     assert whole == [_page(reader, home) for reader in readers]
+
+
+@NO_CACHE
+def test_a_columns_count_is_counted_once_per_publish_for_every_language_and_text_size(
+    cast: Any, monkeypatch: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """Negatives first: a sibling's publish counts nothing again; the count kept for one
+    column is never another's (a column with sub-columns counts theirs too). Then a publish
+    counts the column once for every language, text size and logged-in reader
+    (``selectors.site_column_count``), and every one of them shows the new page count."""
+    from nutag.sites.selectors import public as selectors
+
+    unit, sibling = cast.village1a, cast.village1b
+    news = Column.objects.create(unit=unit, key="news", title="新闻")
+    Column.objects.create(unit=unit, key="notes", title="简讯", parent=news)
+    Column.objects.create(unit=unit, key="party", title="党建")
+    for n in range(20):  # one full page of 20
+        publish(unit, title=f"旧闻{n}", column=news)
+    page = f"/u/{unit.code}/c/news/"
+    readers = _four_readers(cast)
+    counted: list[tuple[str, ...]] = []
+    real = selectors.listed_count
+
+    def spy(**kwargs: Any) -> Any:
+        counted.append(tuple(kwargs["column_keys"]))
+        return real(**kwargs)
+
+    monkeypatch.setattr(selectors, "listed_count", spy)
+    assert not any("?page=2" in _page(reader, page) for reader in readers)
+    assert counted == [("news", "notes")]
+    counted.clear()
+    _announced(django_capture_on_commit_callbacks, sibling, "邻村的文章")
+    assert not any("?page=2" in _page(reader, page) for reader in readers)
+    assert counted == []  # the unit's pages were not purged
+    _announced(django_capture_on_commit_callbacks, unit, "本村的新文章")
+    assert all("?page=2" in _page(reader, page) for reader in readers)  # 21: two pages
+    assert counted == [("news", "notes")]  # once for the four readers, not four times
+    assert "?page=2" not in _page(readers[0], f"/u/{unit.code}/c/party/")
+    assert counted == [("news", "notes"), ("party",)]
 
 
 @NO_CACHE

@@ -53,6 +53,7 @@ from nutag.sites.selectors import (
     public_unit,
     site_children_activity,
     site_column_articles,
+    site_column_count,
     site_columns,
     site_home_news,
     stored_reads,
@@ -293,7 +294,8 @@ class _ColumnLists:
 class _ColumnKept:
     unit: Unit
     column: Any  # a Column (saved, or one of the seed's defaults)
-    articles: ListedRows  # in the column and its sub-columns
+    keys: list[str]  # the column's and its sub-columns'
+    articles: ListedRows  # in them
     lists: shapes.Latest[_ColumnLists] = dataclasses.field(default_factory=shapes.Latest)
 
 
@@ -308,7 +310,8 @@ def site_column(request: HttpRequest, code: str, key: str) -> HttpResponse:
         keys = [column.key, *(c.key for c in subcolumns)]
         articles = site_column_articles(unit=unit, keys=keys)
         context = {"unit": unit, "column": column, "subcolumns": subcolumns}
-        return shapes.Made("sites/site_column.html", context, _ColumnKept(unit, column, articles))
+        kept = _ColumnKept(unit, column, keys, articles)
+        return shapes.Made("sites/site_column.html", context, kept)
 
     return shapes.render_page(
         request,
@@ -341,7 +344,10 @@ def _column_rows(kept: _ColumnKept, lists: _ColumnLists, page: Page[Any]) -> lis
 def _column_fill(
     request: HttpRequest, kept: _ColumnKept, fresh: bool, generations: tuple[int, ...]
 ) -> dict[str, str]:
-    lists = kept.lists.get(generations, lambda: _ColumnLists(kept.articles.count()))
+    lists = kept.lists.get(
+        generations,
+        lambda: _ColumnLists(site_column_count(unit=kept.unit, keys=kept.keys)),
+    )
     asked = request.GET.get("page")
     listed = lists.pages.get(asked)
     if listed is None:

@@ -1,0 +1,28 @@
+"""A column's list reads one index alone (issue 17): the accepted placements only, with
+``via`` (``Placement.Meta``; ``selectors/rows.py``). The index it replaces held every
+placement and no ``via``: a column's statement looked up the table for each row it skipped
+to a deep page."""
+
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("orgs", "0006_subtree_tally"),
+        ("unitsites", "0005_placement_list_keys"),
+    ]
+
+    operations = [
+        migrations.RemoveIndex(
+            model_name="placement",
+            name="placement_column",
+        ),
+        migrations.AddIndex(
+            model_name="placement",
+            index=models.Index(
+                condition=models.Q(("accepted", True)),
+                fields=["unit", "column_key", "pinned", "shown_from", "article", "via", "accepted"],
+                name="placement_column_shown",
+            ),
+        ),
+    ]
