@@ -102,22 +102,45 @@ def _parsed(text: str) -> dt.datetime | None:
         return parse_datetime(text)
 
 
-def _where(unit: Unit, kind: str | None, column_keys: list[str] | None) -> tuple[str, list[Any]]:
+def _where(
+    unit: Unit,
+    kind: str | None,
+    column_keys: list[str] | None,
+    after: Place | None = None,
+    a: str = "p",
+    its_moment: bool = False,
+) -> tuple[str, list[Any]]:
     """The placement filter of ``selectors.listed``: the unit's accepted placements shown
-    from a moment already past, of ``kind``, in ``column_keys``."""
-    sql = "p.unit_id = %s AND p.accepted AND p.shown_from <= %s"
-    if (kind or column_keys) and _vendor() == "sqlite":
-        # both values of ``pinned`` named: SQLite then seeks the range ``shown_from <= now``
-        # in each, in the index's order, instead of comparing every entry's moment
-        sql = "p.unit_id = %s AND p.accepted AND p.pinned IN (1, 0) AND p.shown_from <= %s"
-    params: list[Any] = [unit.pk, _now_param()]
+    from a moment already past, of ``kind``, in ``column_keys``, for the table named ``a``.
+    After an unpinned row (``after``), the unpinned rows shown from its moment or before
+    (it had come): one range of the index, each entry tested for nothing else (a row-value
+    comparison is tested on every entry SQLite skips: twice the time), the rows of its own
+    moment up to itself left to ``listed_rows`` to skip (``its_moment``: those rows)."""
+    if after is not None and not after[0]:
+        sql = f"{a}.unit_id = %s AND {a}.accepted AND {a}.pinned = %s"
+        sql += f" AND {a}.shown_from {'=' if its_moment else '<='} %s"
+        params: list[Any] = [unit.pk, after[0], after[1]]
+        if its_moment:
+            sql += f" AND {a}.article_id >= %s"
+            params.append(after[2])
+    else:
+        sql = f"{a}.unit_id = %s AND {a}.accepted AND {a}.shown_from <= %s"
+        if (kind or column_keys) and _vendor() == "sqlite":
+            # both values of ``pinned`` named: SQLite then seeks the range ``shown_from <=
+            # now`` in each, in the index's order, instead of comparing every entry's moment
+            sql = f"{a}.unit_id = %s AND {a}.accepted AND {a}.pinned IN (1, 0)"
+            sql += f" AND {a}.shown_from <= %s"
+        params = [unit.pk, _now_param()]
+        if after is not None:  # after a pinned row (a few, at the top)
+            sql += f" AND ({a}.pinned, {a}.shown_from, {a}.article_id) < (%s, %s, %s)"
+            params.extend(after)
     if kind:
-        sql += " AND p.kind = %s"
+        sql += f" AND {a}.kind = %s"
         params.append(kind)
     if column_keys is not None:
         if not column_keys:
             return "1 = 0", []
-        sql += f" AND p.column_key IN ({', '.join(['%s'] * len(column_keys))})"
+        sql += f" AND {a}.column_key IN ({', '.join(['%s'] * len(column_keys))})"
         params.extend(column_keys)
     return sql, params
 
@@ -145,16 +168,19 @@ def listed_rows(
     """The rows ``offset`` … ``offset + limit`` of the list, counted from the row whose
     ``place`` is ``after`` (exclusive) when given, else from the first (see the module
     docstring)."""
-    where, params = _where(unit, kind, column_keys)
-    if after is not None and where != "1 = 0":
-        where += " AND (p.pinned, p.shown_from, p.article_id) < (%s, %s, %s)"
-        params.extend(after)
+    placement = Placement._meta.db_table
+    where, params = _where(unit, kind, column_keys, after)
+    skip, skip_params = str(int(offset)), list[Any]()
+    if after is not None and not after[0] and where != "1 = 0":
+        # the range starts at the rows of the after-row's own moment: those up to it (itself
+        # included; nearly always it alone) are skipped too, counted by one seek
+        same, skip_params = _where(unit, kind, column_keys, after, a="q", its_moment=True)
+        skip += f" + (SELECT COUNT(*) FROM {placement} q WHERE {same})"  # noqa: S608 (names; values are parameters)
     window = "" if limit is None else f" LIMIT {int(limit)}"
-    if offset:
+    if offset or skip_params:
         if not window and _vendor() == "sqlite":  # SQLite has no OFFSET without a LIMIT
             window = " LIMIT -1"
-        window += f" OFFSET {int(offset)}"
-    placement = Placement._meta.db_table
+        window += f" OFFSET {skip}"
     article = Article._meta.db_table
     unit_table = Unit._meta.db_table
     sql = (
@@ -167,7 +193,7 @@ def listed_rows(
         f" WHERE a.status = %s ORDER BY {ORDER}"
     )
     with connections[_alias()].cursor() as cursor:
-        cursor.execute(sql, [*params, ArticleStatus.PUBLISHED])
+        cursor.execute(sql, [*params, *skip_params, ArticleStatus.PUBLISHED])
         found = cursor.fetchall()
     url = _article_url(unit.code)
     units: dict[int, ListedUnit] = {}  # a list's rows come from a few units: one each

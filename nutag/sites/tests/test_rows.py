@@ -223,8 +223,9 @@ def test_the_pictures_statement_writes_the_partial_index_constant(cast: Any) -> 
 
 def test_a_page_started_after_a_row_is_the_page_skipped_to(cast: Any) -> None:
     """``after``: the rows after a row's ``place`` are the rows an offset skips to — with
-    pinned articles, equal publish moments, several columns, pushed and own placements;
-    nothing after the last row; ``after`` with no column is still nothing."""
+    pinned articles, articles shown from the same moment, several columns, pushed and own
+    placements, from any row and with any skip; nothing after the last row; ``after`` with
+    no column is still nothing."""
     unit = cast.village1a
     news = Column.objects.get_or_create(unit=unit, key="news", title="新闻")[0]
     for n in range(33):
@@ -237,8 +238,14 @@ def test_a_page_started_after_a_row_is_the_page_skipped_to(cast: Any) -> None:
             ago=timedelta(hours=n // 3),
         )
     Placement.objects.filter(unit=unit).update(column_key="news")
+    for group in range(11):  # three articles shown from the very same moment, each time
+        titles = [f"第{n:02d}条" for n in range(3 * group, 3 * group + 3)]
+        Placement.objects.filter(unit=unit, article__title__in=titles).update(
+            shown_from=timezone.now() - timedelta(hours=group)
+        )
     every = listed_rows(unit=unit, column_keys=["news", "notes"])
     assert len(every) == 33
+    assert len({row.place[1] for row in every}) == 11
     for size in (1, 5, 7):
         start = 0
         after = None
@@ -253,6 +260,13 @@ def test_a_page_started_after_a_row_is_the_page_skipped_to(cast: Any) -> None:
         listed_rows(unit=unit, column_keys=["news"], offset=5, limit=5, after=every[4].place)
         == (every[10:15])
     )
+    # from every row, pinned or not, first, middle or last of its moment, any skip
+    for i, row in enumerate(every):
+        for skip in (0, 1, 4, 9):
+            assert (
+                listed_rows(unit=unit, column_keys=["news"], offset=skip, limit=3, after=row.place)
+                == every[i + 1 + skip : i + 4 + skip]
+            ), (i, skip)
 
 
 def test_the_columns_with_something_listed_are_those_the_orm_finds(cast: Any) -> None:
@@ -279,8 +293,9 @@ def test_the_columns_with_something_listed_are_those_the_orm_finds(cast: Any) ->
 def test_a_columns_list_and_count_walk_the_accepted_placements_index_alone(cast: Any) -> None:
     """Negatives first: a scheduled article, pinned or not, an unaccepted recommendation and
     a sibling's article are neither listed nor counted in the column, on any page. Then, on
-    SQLite, the column's statement skipping to a later page and its count walk the accepted
-    placements' index (``placement_column_shown``) over the range shown by now, and read no
+    SQLite, the column's statement skipping to a later page (from the start, or from the end
+    of a page shown before) and its count walk the accepted placements' index
+    (``placement_column_shown``) over a range, test no row value on each entry and read no
     row of the table: a deep page of a column of 10,000 skips index entries only (issue 17,
     ``bench/RESULTS.md``, session 20)."""
     from django.db import connection
@@ -304,8 +319,10 @@ def test_a_columns_list_and_count_walk_the_accepted_placements_index_alone(cast:
     with CaptureQueriesContext(connection) as ctx:
         rows = listed_rows(unit=unit, column_keys=["news"], offset=2, limit=3)
         count = listed_count(unit=unit, column_keys=["news"])
+        after = listed_rows(unit=unit, column_keys=["news"], offset=1, limit=2, after=rows[0].place)
     assert [a.title for a in rows] == [a.title for a in order[2:5]]
     assert count == 6
+    assert [a.title for a in after] == [a.title for a in order[4:6]]
     assert [a.title for a in listed_rows(unit=unit, column_keys=["news"])] == [
         a.title for a in order
     ]
@@ -317,3 +334,4 @@ def test_a_columns_list_and_count_walk_the_accepted_placements_index_alone(cast:
             plan = " | ".join(str(row[-1]) for row in cursor.fetchall())
         assert "COVERING INDEX placement_column_shown" in plan, plan
         assert "shown_from<?" in plan, plan  # a range of the index, not every entry tested
+        assert "article_id)<" not in plan, plan  # nor a row value, tested on every entry
