@@ -28,8 +28,8 @@ expiry), against the bare view in the same process, and profiles them with cProf
   ``kinds_of_miss``).
 - ``--lists``: the statements of the village's longest column alone (``selectors.rows``):
   its first page's rows, the rows skipped to its middle and to its last page (a page asked
-  out of turn), and its count (asked again after every publish), each with its ratio to the
-  first page's rows (see ``list_statements``).
+  out of turn; the middle one also from page 10's end), and its count (asked again after
+  every publish), each with its ratio to the first page's rows (see ``list_statements``).
 - ``--gone N`` (with ``--after-publish``): first, N articles are published at the village,
   each read once (its page becomes one of the unit's recipes) and withdrawn through the
   services; what every later publish's background re-render then pays for pages that are

@@ -1,7 +1,7 @@
 """A column's list reads one index alone (issue 17): the accepted placements only, with
 ``via`` (``Placement.Meta``; ``selectors/rows.py``). The index it replaces held every
-placement and no ``via``: a column's statement looked up the table for each row it skipped
-to a deep page."""
+placement and no ``via``: a column's statement was no covering read of it, and tested
+``accepted`` on every entry it skipped to a deep page or counted."""
 
 from django.db import migrations, models
 
